@@ -1,0 +1,33 @@
+/** Three projects: unit (pure, no emulator, seconds), integration (moto server), infra (CDK synth). */
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+};
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/install-emulator.ts',
+      testTimeout: 60_000,
+    },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      testTimeout: 120_000,
+    },
+  ],
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['lambda/**/*.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageThreshold: {
+    './lambda/checks/': { lines: 95, branches: 95 },
+    './lambda/triage/classify-stage.ts': { lines: 95, branches: 95 },
+    './lambda/engine/': { lines: 95, branches: 95 },
+  },
+};

@@ -1,0 +1,329 @@
+/**
+ * The types every layer shares. Data flows one way:
+ * triage (StageTraffic) -> collect (Inventory) -> evaluate (CheckResult -> Finding) -> Report.
+ * Nothing here talks to AWS.
+ */
+
+export type ApiType = 'REST' | 'HTTP';
+
+export const CLASSIFICATIONS = ['no-traffic', 'healthy', 'low-frequency', 'high-frequency'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export const STATUSES = ['FAIL', 'WARN', 'PASS', 'ERROR', 'SKIPPED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Highest first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One API stage, the unit the triage classifies and findings point back to. */
+export interface StageKey {
+  region: string;
+  apiId: string;
+  stage: string;
+}
+
+export interface StageIdentity extends StageKey {
+  apiName: string;
+  apiType: ApiType;
+}
+
+export interface Thresholds {
+  /** 5xx/requests at or above which a stage is high-frequency (given enough requests). */
+  highErrorRatio: number;
+  /** Share of the window's periods with at least one 5xx at or above which errors are "continuous". */
+  continuousPeriodShare: number;
+  /** Below this many requests in the window, the ratio alone never makes a stage high-frequency. */
+  minRequests: number;
+}
+
+export interface AuditWindow {
+  start: string;
+  end: string;
+  periodSeconds: number;
+}
+
+/** Per-period counts of one stage, aligned on the window's periods (missing data = 0 requests). */
+export interface StageTraffic extends StageIdentity {
+  requests: number[];
+  errors5xx: number[];
+  /**
+   * REST metrics are keyed by API name: when other REST APIs in the Region share this name, their
+   * ids are listed here and the counts above are the sum of all of them.
+   */
+  sharesMetricsWith?: string[];
+}
+
+export interface ClassifiedStage extends StageIdentity {
+  requests: number;
+  errors5xx: number;
+  errorRatio: number;
+  periodsWithErrors: number;
+  periods: number;
+  classification: Classification;
+  sharesMetricsWith?: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection results: every fact a check reads is either collected or the error that stopped it.
+
+export interface CollectionError {
+  /** IAM-style action that failed, e.g. `ec2:DescribeFlowLogs`. */
+  action: string;
+  /** Error name from AWS (`AccessDenied`, `ThrottlingException`, `NotFound`, ...). */
+  code: string;
+  message: string;
+}
+
+export type Collected<T> = { ok: true; value: T } | { ok: false; error: CollectionError };
+
+export const collected = <T>(value: T): Collected<T> => ({ ok: true, value });
+export const failed = <T = never>(error: CollectionError): Collected<T> => ({ ok: false, error });
+
+// ---------------------------------------------------------------------------------------------
+// The inventory: what stands behind the audited stages, in one Region.
+
+export interface AccessLogSettings {
+  destinationArn: string;
+  format: string;
+}
+
+export interface StageSettings {
+  /** null when access logging is off. */
+  accessLog: AccessLogSettings | null;
+  /** REST only (the stage-wide method settings); null for HTTP APIs, which have no execution logs. */
+  executionLogging: { loggingLevel: 'OFF' | 'ERROR' | 'INFO'; dataTraceEnabled: boolean } | null;
+  stageVariables: Record<string, string>;
+}
+
+export interface IntegrationFacts {
+  /** REST: `<resourceId>/<METHOD>`; HTTP: the integration id. */
+  id: string;
+  /** ARN-like identifier used as the finding's resource. */
+  arn: string;
+  /** Human label: `GET /orders` (REST) or the integration id and URI (HTTP). */
+  label: string;
+  /** `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, `MOCK`. */
+  type: string;
+  connectionType: 'INTERNET' | 'VPC_LINK';
+  /** As configured, possibly `${stageVariables.x}`. */
+  rawConnectionId?: string;
+  /** Resolved VPC link id; absent when there is none or it could not be resolved (see pathError). */
+  vpcLinkId?: string;
+  uri?: string;
+  timeoutMs: number;
+  /** REST: port of the integration URI (default by scheme). */
+  port?: number;
+  /** HTTP: listener ARN from the integration URI. */
+  listenerArn?: string;
+  /** Load balancers this integration leads to (via VPC link or URI host = LB DNS name). */
+  loadBalancerArns: string[];
+  /** Why the path could not be followed past this integration (unresolved stage variable, vanished link...). */
+  pathError?: CollectionError;
+}
+
+export interface StageInventory {
+  stage: ClassifiedStage;
+  settings: Collected<StageSettings>;
+  integrations: Collected<IntegrationFacts[]>;
+  /** Maximum IntegrationLatency (ms) in the window; null when the series has no data. */
+  integrationLatencyMaxMs: Collected<number | null>;
+  /**
+   * Log lines in the window that say "network error communicating with endpoint";
+   * null when there is no log group to search (no evidence, not an error).
+   */
+  networkErrorLogLines: Collected<{ count: number; logGroup: string } | null>;
+}
+
+export interface VpcLinkFacts {
+  id: string;
+  arn: string;
+  name: string;
+  apiType: ApiType;
+  /** REST `status` / HTTP `VpcLinkStatus`: AVAILABLE, PENDING, DELETING, FAILED, INACTIVE. */
+  status: string;
+  statusMessage?: string;
+  /** REST: `targetArns` (NLB/ALB ARNs). HTTP: empty (the integration names the listener). */
+  targetArns: string[];
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+export interface ListenerFacts {
+  arn: string;
+  port: number;
+  protocol: string;
+  /** Target groups the listener forwards to (default actions and rules). */
+  targetGroupArns: string[];
+}
+
+export interface NetworkInterfaceFacts {
+  id: string;
+  privateIp: string;
+  subnetId: string;
+}
+
+export interface LoadBalancerFacts {
+  arn: string;
+  name: string;
+  type: 'network' | 'application' | 'gateway';
+  dnsName: string;
+  vpcId: string;
+  zones: { zoneName: string; subnetId: string }[];
+  securityGroupIds: string[];
+  attributes: Collected<Record<string, string>>;
+  listeners: Collected<ListenerFacts[]>;
+  targetGroupArns: Collected<string[]>;
+  networkInterfaces: Collected<NetworkInterfaceFacts[]>;
+  /** NLB only: TCP_Target_Reset_Count per period (null: no data in the window). */
+  tcpTargetResets: Collected<number[] | null>;
+}
+
+export interface TargetFacts {
+  id: string;
+  port: number;
+  /** Zone of the target (instance's zone, or the target's own for IP targets); `all` for cross-VPC IPs. */
+  availabilityZone?: string;
+  /** `healthy`, `unhealthy`, `unused`, `draining`, `initial`, `unavailable`, `unhealthy.draining`. */
+  state: string;
+  reason?: string;
+}
+
+export interface TargetGroupFacts {
+  arn: string;
+  name: string;
+  port: number;
+  protocol: string;
+  targetType: 'instance' | 'ip' | 'lambda' | 'alb';
+  vpcId: string;
+  loadBalancerArns: string[];
+  attributes: Collected<Record<string, string>>;
+  targets: Collected<TargetFacts[]>;
+}
+
+export interface InstanceFacts {
+  id: string;
+  state: string;
+  subnetId: string;
+  availabilityZone: string;
+  privateIp: string;
+  securityGroupIds: string[];
+}
+
+export interface IpPermission {
+  protocol: string; // '-1', 'tcp', 'udp', ...
+  fromPort?: number;
+  toPort?: number;
+  cidrs: string[];
+  ipv6Cidrs: string[];
+  sourceSecurityGroupIds: string[];
+  prefixListIds: string[];
+}
+
+export interface SecurityGroupFacts {
+  id: string;
+  name: string;
+  vpcId: string;
+  inbound: IpPermission[];
+}
+
+export interface SubnetFacts {
+  id: string;
+  vpcId: string;
+  cidr: string;
+  availabilityZone: string;
+}
+
+export interface NetworkAclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  protocol: string; // '-1', '6' (tcp), '17' (udp)
+  action: 'allow' | 'deny';
+  cidr: string;
+  fromPort?: number;
+  toPort?: number;
+}
+
+export interface NetworkAclFacts {
+  id: string;
+  entries: NetworkAclEntry[];
+}
+
+export interface VpcFacts {
+  id: string;
+  cidrs: string[];
+}
+
+export interface FlowLogFacts {
+  id: string;
+  resourceId: string;
+  /** ACTIVE when delivering. */
+  status: string;
+  trafficType: string;
+}
+
+export interface Inventory {
+  region: string;
+  account: string | null;
+  window: AuditWindow;
+  /** Stages the checks run for (the triage selected them, or all when asked). */
+  stages: StageInventory[];
+  vpcLinks: Record<string, Collected<VpcLinkFacts>>;
+  loadBalancers: Record<string, Collected<LoadBalancerFacts>>;
+  targetGroups: Record<string, Collected<TargetGroupFacts>>;
+  instances: Record<string, Collected<InstanceFacts>>;
+  securityGroups: Record<string, Collected<SecurityGroupFacts>>;
+  subnets: Record<string, Collected<SubnetFacts>>;
+  /** Keyed by subnet id: the ACL associated with that subnet. */
+  networkAclsBySubnet: Record<string, Collected<NetworkAclFacts>>;
+  vpcs: Record<string, Collected<VpcFacts>>;
+  /** Keyed by VPC id: every flow log on the VPC, its subnets or its interfaces. */
+  flowLogsByVpc: Record<string, Collected<FlowLogFacts[]>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks and findings.
+
+export interface CheckResult {
+  resourceArn: string;
+  resourceType: string;
+  status: Status;
+  /** Overrides the check's severity (e.g. a WARN that is less serious than a FAIL). */
+  severity?: Severity;
+  /** Stages this resource serves. */
+  apis: StageKey[];
+  message: string;
+  evidence?: Record<string, unknown>;
+}
+
+export interface Finding {
+  id: string;
+  checkId: string;
+  status: Status;
+  severity: Severity;
+  region: string;
+  resourceType: string;
+  resourceArn: string;
+  apis: { apiId: string; stage: string }[];
+  title: string;
+  message: string;
+  remediation: string;
+  docs: string[];
+  evidence: Record<string, unknown>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  generatedAt: string;
+  complete: boolean;
+  /** Why the report is incomplete (failed AWS actions, time budget). Empty when complete. */
+  incompleteReasons: string[];
+  account: string | null;
+  regions: string[];
+  window: AuditWindow;
+  thresholds: Thresholds;
+  apis: (ClassifiedStage & { region: string })[];
+  findings: Finding[];
+  stats: { durationMs: number; awsCalls: Record<string, number>; retries: number };
+}

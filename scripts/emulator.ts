@@ -1,0 +1,140 @@
+/**
+ * The local AWS emulator (moto server): installed once into `.venv` at a pinned version, started
+ * on a free loopback port, reset between test files, stopped when its owner is done.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const MOTO_VERSION = '5.2.5';
+const projectRoot = join(__dirname, '..');
+const venv = join(projectRoot, '.venv');
+const motoServer = join(venv, 'bin', 'moto_server');
+
+export class EmulatorError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmulatorError';
+  }
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new EmulatorError(
+      `'${command} ${args.join(' ')}' failed: ${result.error?.message ?? result.stderr.slice(-2000)}`,
+    );
+  }
+}
+
+function installedMotoVersion(): string | null {
+  const python = join(venv, 'bin', 'python');
+  if (!existsSync(python) || !existsSync(motoServer)) return null;
+  const result = spawnSync(python, ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+/** Installs moto[server] into `.venv` unless the pinned version is already there. */
+export function ensureEmulatorInstalled(log: (line: string) => void = () => {}): void {
+  if (installedMotoVersion() === MOTO_VERSION) return;
+  const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  if (python.error || python.status !== 0) {
+    throw new EmulatorError(
+      'python3 is required for the local AWS emulator (moto server). Install Python 3.9 or newer with venv ' +
+        '(Debian/Ubuntu: apt-get install python3 python3-venv), then run the command again.',
+    );
+  }
+  log(`Installing the AWS emulator (moto[server]==${MOTO_VERSION}) into .venv, once...`);
+  if (!existsSync(join(venv, 'bin', 'python'))) run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    `moto[server]==${MOTO_VERSION}`,
+  ]);
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+export interface Emulator {
+  endpoint: string;
+  /** Drops every resource the emulator holds (`POST /moto-api/reset`). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new EmulatorError(`moto server exited early: ${stderr().slice(-2000)}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new EmulatorError(`moto server did not answer on ${endpoint} within 30 s: ${stderr().slice(-2000)}`);
+}
+
+/** Starts a moto server on a free loopback port; installs it first if needed. */
+export async function startEmulator(): Promise<Emulator> {
+  ensureEmulatorInstalled();
+  const port = await freeLoopbackPort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-10_000);
+  });
+  try {
+    await waitUntilReady(endpoint, child, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    running.delete(child);
+    throw error;
+  }
+  return {
+    endpoint,
+    async reset() {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new EmulatorError(`moto reset failed with HTTP ${response.status}`);
+    },
+    stop() {
+      return new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          running.delete(child);
+          resolve();
+          return;
+        }
+        child.once('exit', () => {
+          running.delete(child);
+          resolve();
+        });
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      });
+    },
+  };
+}

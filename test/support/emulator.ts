@@ -1,0 +1,39 @@
+/**
+ * Gives an integration test file its own moto server on a free loopback port (so files running
+ * in parallel never see each other's resources), and the clients the auditor uses, pointed at it.
+ */
+
+import { type AwsClients, type AwsTarget, CallStats, createClients } from '../../lambda/collect/clients';
+import { type Emulator, startEmulator } from '../../scripts/emulator';
+
+export const TEST_REGION = 'us-east-1';
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export interface EmulatorHandle {
+  emulator(): Emulator;
+  target(overrides?: Partial<AwsTarget>): AwsTarget;
+  clients(overrides?: Partial<AwsTarget>): AwsClients;
+}
+
+/** Call at the top of a describe block: starts the server before all tests, stops it after, even on failure. */
+export function useEmulator(): EmulatorHandle {
+  let current: Emulator | undefined;
+  beforeAll(async () => {
+    current = await startEmulator();
+  }, 60_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const emulator = (): Emulator => {
+    if (!current) throw new Error('emulator not started: call useEmulator() inside describe()');
+    return current;
+  };
+  const target = (overrides: Partial<AwsTarget> = {}): AwsTarget => ({
+    region: TEST_REGION,
+    endpoint: emulator().endpoint,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 2,
+    ...overrides,
+  });
+  return { emulator, target, clients: (overrides) => createClients(target(overrides), new CallStats()) };
+}
