@@ -1,0 +1,141 @@
+/**
+ * The pipeline every entry point shares (Lambda handler, CLI, demo, benchmark):
+ * triage (CloudWatch) -> collect (only the stages that need checks) -> evaluate -> report.
+ */
+import type { AwsCredentialIdentity } from '@smithy/types';
+import packageJson from '../package.json';
+import { type AnyPlugin, CallStats, createClients } from './collect/clients';
+import { collectInventory } from './collect/inventory';
+import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
+import { evaluateChecks } from './engine/evaluate';
+import { buildReport } from './report/build-report';
+import { classifyStage } from './triage/classify-stage';
+import { readAccountId, readTraffic } from './triage/read-traffic';
+
+export interface AuditProgress {
+  phase: 'triage' | 'collect' | 'evaluate' | 'done';
+  region: string;
+  stagesSeen: number;
+  awsCalls: number;
+}
+
+export interface AuditRequest {
+  regions: string[];
+  lookbackMinutes: number;
+  periodSeconds: number;
+  /** Only these API ids (all when absent or empty). */
+  apiIds?: string[];
+  /** Run every check on every stage with traffic, not only those the triage selects. */
+  allChecks: boolean;
+  thresholds: Thresholds;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  /** The audit's clock. @default new Date() */
+  now?: Date;
+  /** Epoch ms after which no more collection starts, so a partial report can still be delivered. */
+  deadline?: number;
+  plugins?: AnyPlugin[];
+  onProgress?: (progress: AuditProgress) => void;
+}
+
+export const TOOL = { name: packageJson.name, version: packageJson.version } as const;
+
+/** The window ends at the last full period before `now`, so every run sees complete periods only. */
+export function auditWindow(now: Date, lookbackMinutes: number, periodSeconds: number): AuditWindow {
+  const periodMs = periodSeconds * 1000;
+  const end = Math.floor(now.getTime() / periodMs) * periodMs;
+  const start = end - lookbackMinutes * 60_000;
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), periodSeconds };
+}
+
+/** Stages the collector follows: the failing ones, or every stage with traffic when all checks are asked for. */
+export function stagesNeedingChecks(stages: ClassifiedStage[], allChecks: boolean): ClassifiedStage[] {
+  return stages.filter((stage) =>
+    allChecks
+      ? stage.classification !== 'no-traffic'
+      : stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
+  );
+}
+
+/** One line per AWS action that could not be read (or check that broke), for the report's `incompleteReasons`. */
+export function describeErrors(findings: Finding[]): string[] {
+  const byCause = new Map<string, Set<string>>();
+  for (const finding of findings) {
+    if (finding.status !== 'ERROR') continue;
+    const action = finding.evidence.action;
+    const cause = typeof action === 'string' ? `${action} could not be read` : 'the check itself failed';
+    byCause.set(cause, (byCause.get(cause) ?? new Set<string>()).add(finding.checkId));
+  }
+  return [...byCause.entries()].map(
+    ([cause, checks]) => `${cause}: ${[...checks].sort().join(', ')} not evaluated`,
+  );
+}
+
+export async function runAudit(request: AuditRequest): Promise<Report> {
+  const started = Date.now();
+  const now = request.now ?? new Date();
+  const window = auditWindow(now, request.lookbackMinutes, request.periodSeconds);
+  const stats = new CallStats();
+  const progress = (phase: AuditProgress['phase'], region: string, stagesSeen: number) =>
+    request.onProgress?.({ phase, region, stagesSeen, awsCalls: stats.total() });
+  const pastDeadline = () => request.deadline !== undefined && Date.now() >= request.deadline;
+
+  const stages: ClassifiedStage[] = [];
+  const findings: Finding[] = [];
+  const incompleteReasons: string[] = [];
+  let account: string | null = null;
+
+  for (const region of request.regions) {
+    if (pastDeadline()) {
+      incompleteReasons.push(`time budget exhausted before Region ${region} was audited`);
+      continue;
+    }
+    const clients = createClients(
+      {
+        region,
+        ...(request.endpoint ? { endpoint: request.endpoint } : {}),
+        ...(request.credentials ? { credentials: request.credentials } : {}),
+        ...(request.plugins ? { plugins: request.plugins } : {}),
+      },
+      stats,
+    );
+    account ??= await readAccountId(clients);
+
+    progress('triage', region, 0);
+    const filter = request.apiIds?.length ? { apiIds: request.apiIds } : undefined;
+    const triage = await readTraffic(clients, window, filter);
+    for (const error of triage.errors) {
+      incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
+    }
+    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
+    stages.push(...classified);
+
+    const toFollow = stagesNeedingChecks(classified, request.allChecks);
+    if (toFollow.length === 0) continue;
+    if (pastDeadline()) {
+      incompleteReasons.push(
+        `time budget exhausted before the path of ${toFollow.length} stage(s) in ${region} was read`,
+      );
+      continue;
+    }
+    progress('collect', region, classified.length);
+    const inventory = await collectInventory(clients, toFollow, window, account);
+    progress('evaluate', region, classified.length);
+    findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
+  }
+
+  incompleteReasons.push(...describeErrors(findings));
+  progress('done', request.regions.at(-1) ?? '', stages.length);
+  return buildReport({
+    tool: TOOL,
+    generatedAt: now.toISOString(),
+    account,
+    regions: request.regions,
+    window,
+    thresholds: request.thresholds,
+    stages,
+    findings,
+    stats: { durationMs: Date.now() - started, awsCalls: { ...stats.calls }, retries: stats.retries },
+    incompleteReasons,
+  });
+}
