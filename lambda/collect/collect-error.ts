@@ -1,0 +1,32 @@
+/**
+ * Turns an AWS SDK failure into the CollectionError a check reports (ERROR, naming the action),
+ * so one unreadable resource never stops the audit and never reads as a pass.
+ */
+import { type Collected, type CollectionError, collected, failed } from '../domain/types';
+
+export function toCollectionError(action: string, error: unknown): CollectionError {
+  if (error instanceof Error) {
+    const code = (error as { Code?: string }).Code ?? error.name ?? 'Error';
+    return { action, code, message: error.message || code };
+  }
+  return { action, code: 'Error', message: String(error) };
+}
+
+/** The error's AWS code (the SDK sets `name` to it). */
+export function errorCode(error: unknown): string {
+  return error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : 'Error';
+}
+
+/** Runs one read; a thrown SDK error becomes `failed({ action, code, message })`. */
+export async function attempt<T>(action: string, read: () => Promise<T>): Promise<Collected<T>> {
+  try {
+    return collected(await read());
+  } catch (error) {
+    return failed(toCollectionError(action, error));
+  }
+}
+
+/** A resource that a batched describe call did not return. */
+export function notFound(action: string, what: string): CollectionError {
+  return { action, code: 'NotFound', message: `${what} was not returned by ${action}` };
+}

@@ -1,0 +1,191 @@
+/**
+ * Triage reads: which API stages had requests in the window, and how many of them failed with 5xx,
+ * from CloudWatch alone (no per-API stage calls), so a Region with hundreds of APIs costs a few calls.
+ */
+import { paginateGetRestApis } from '@aws-sdk/client-api-gateway';
+import { GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { paginateListMetrics } from '@aws-sdk/client-cloudwatch';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../collect/clients';
+import { toCollectionError } from '../collect/collect-error';
+import { type MetricRequest, readMetricSeries, zeroFilled } from '../collect/metrics';
+import type { ApiType, AuditWindow, CollectionError, StageTraffic } from '../domain/types';
+
+export const IAM_ACTIONS = [
+  'apigateway:GET',
+  'cloudwatch:GetMetricData',
+  'cloudwatch:ListMetrics',
+  'sts:GetCallerIdentity',
+] as const;
+
+export const API_GATEWAY_NAMESPACE = 'AWS/ApiGateway';
+
+interface ApiSummary {
+  id: string;
+  name: string;
+  type: ApiType;
+}
+
+/** A stage CloudWatch has a `Count` series for: REST keyed by API name, HTTP by API id. */
+export interface StageMetricKey {
+  apiType: ApiType;
+  /** ApiName (REST) or ApiId (HTTP). */
+  apiKey: string;
+  stage: string;
+}
+
+export interface TrafficFilter {
+  apiIds?: string[];
+}
+
+export async function readAccountId(clients: AwsClients): Promise<string | null> {
+  try {
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    return identity.Account ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function listRestApis(clients: AwsClients): Promise<ApiSummary[]> {
+  const apis: ApiSummary[] = [];
+  for await (const page of paginateGetRestApis({ client: clients.apiGateway }, { limit: 500 })) {
+    for (const api of page.items ?? []) {
+      if (api.id) apis.push({ id: api.id, name: api.name ?? api.id, type: 'REST' });
+    }
+  }
+  return apis;
+}
+
+/** apigatewayv2 ships no paginator: follow NextToken by hand. WebSocket APIs are not audited. */
+async function listHttpApis(clients: AwsClients): Promise<ApiSummary[]> {
+  const apis: ApiSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await clients.apiGatewayV2.send(
+      new GetApisCommand({ MaxResults: '500', ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    for (const api of page.Items ?? []) {
+      if (api.ApiId && api.ProtocolType === 'HTTP')
+        apis.push({ id: api.ApiId, name: api.Name ?? api.ApiId, type: 'HTTP' });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return apis;
+}
+
+/** Stage-level `Count` series: dimensions exactly ApiName+Stage (REST) or ApiId+Stage (HTTP). */
+export async function listStageMetricKeys(clients: AwsClients): Promise<StageMetricKey[]> {
+  const keys = new Map<string, StageMetricKey>();
+  const pages = paginateListMetrics(
+    { client: clients.cloudWatch },
+    { Namespace: API_GATEWAY_NAMESPACE, MetricName: 'Count' },
+  );
+  for await (const page of pages) {
+    for (const metric of page.Metrics ?? []) {
+      const dimensions = new Map((metric.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
+      const stage = dimensions.get('Stage');
+      if (dimensions.size !== 2 || stage === undefined) continue;
+      const apiName = dimensions.get('ApiName');
+      const apiId = dimensions.get('ApiId');
+      const key: StageMetricKey | null =
+        apiName !== undefined
+          ? { apiType: 'REST', apiKey: apiName, stage }
+          : apiId !== undefined
+            ? { apiType: 'HTTP', apiKey: apiId, stage }
+            : null;
+      if (key) keys.set(`${key.apiType}|${key.apiKey}|${key.stage}`, key);
+    }
+  }
+  return [...keys.values()];
+}
+
+function stageDimensions(key: StageMetricKey): Record<string, string> {
+  return key.apiType === 'REST'
+    ? { ApiName: key.apiKey, Stage: key.stage }
+    : { ApiId: key.apiKey, Stage: key.stage };
+}
+
+const seriesKey = (key: StageMetricKey, metric: string) =>
+  `${key.apiType}|${key.apiKey}|${key.stage}|${metric}`;
+
+/** The triage's metric requests for one stage: requests (Count) and 5xx (5XXError for REST, 5xx for HTTP). */
+export function trafficMetricRequests(key: StageMetricKey): MetricRequest[] {
+  const errorsMetric = key.apiType === 'REST' ? '5XXError' : '5xx';
+  return ['Count', errorsMetric].map((metricName) => ({
+    key: seriesKey(key, metricName === 'Count' ? 'requests' : 'errors'),
+    namespace: API_GATEWAY_NAMESPACE,
+    metricName,
+    dimensions: stageDimensions(key),
+    stat: 'Sum' as const,
+  }));
+}
+
+async function listing<T>(action: string, read: () => Promise<T[]>, errors: CollectionError[]): Promise<T[]> {
+  try {
+    return await read();
+  } catch (error) {
+    errors.push(toCollectionError(action, error));
+    return [];
+  }
+}
+
+function byStageOrder(a: StageTraffic, b: StageTraffic): number {
+  return (
+    a.apiType.localeCompare(b.apiType) ||
+    a.apiName.localeCompare(b.apiName) ||
+    a.apiId.localeCompare(b.apiId) ||
+    a.stage.localeCompare(b.stage)
+  );
+}
+
+export async function readTraffic(
+  clients: AwsClients,
+  window: AuditWindow,
+  filter: TrafficFilter = {},
+): Promise<{ traffic: StageTraffic[]; errors: CollectionError[] }> {
+  const errors: CollectionError[] = [];
+  const [restApis, httpApis, metricKeys] = await Promise.all([
+    listing('apigateway:GetRestApis', () => listRestApis(clients), errors),
+    listing('apigateway:GetApis', () => listHttpApis(clients), errors),
+    listing('cloudwatch:ListMetrics', () => listStageMetricKeys(clients), errors),
+  ]);
+  const wanted = (api: ApiSummary) => !filter.apiIds?.length || filter.apiIds.includes(api.id);
+
+  const restByName = new Map<string, ApiSummary[]>();
+  for (const api of restApis) restByName.set(api.name, [...(restByName.get(api.name) ?? []), api]);
+  const httpById = new Map(httpApis.map((api) => [api.id, api]));
+
+  const apisFor = (key: StageMetricKey): ApiSummary[] =>
+    key.apiType === 'REST'
+      ? (restByName.get(key.apiKey) ?? [])
+      : [httpById.get(key.apiKey)].filter((a) => !!a);
+  const relevant = metricKeys.filter((key) => apisFor(key).some(wanted));
+
+  const series = await readMetricSeries(clients.cloudWatch, relevant.flatMap(trafficMetricRequests), window);
+  const traffic: StageTraffic[] = [];
+  for (const key of relevant) {
+    const requests = series.get(seriesKey(key, 'requests'));
+    const errors5xx = series.get(seriesKey(key, 'errors'));
+    if (!requests?.ok || !errors5xx?.ok) {
+      const failure = [requests, errors5xx].find((result) => result && !result.ok);
+      if (failure && !failure.ok && !errors.includes(failure.error)) errors.push(failure.error);
+      continue;
+    }
+    const sharing = apisFor(key);
+    for (const api of sharing.filter(wanted)) {
+      const others = sharing.filter((other) => other.id !== api.id).map((other) => other.id);
+      traffic.push({
+        region: clients.region,
+        apiId: api.id,
+        apiName: api.name,
+        apiType: api.type,
+        stage: key.stage,
+        requests: zeroFilled(requests.value),
+        errors5xx: zeroFilled(errors5xx.value),
+        ...(others.length > 0 ? { sharesMetricsWith: others.sort() } : {}),
+      });
+    }
+  }
+  return { traffic: traffic.sort(byStageOrder), errors };
+}
