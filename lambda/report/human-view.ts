@@ -1,0 +1,100 @@
+/**
+ * What the human renderings (text, Markdown) show, decided once: stages with their numbers, the
+ * findings that need attention grouped by the stages they affect (FAIL, then WARN, then ERROR,
+ * highest severity first), and the passes and skips only counted.
+ */
+import { type ClassifiedStage, type Finding, type Report, SEVERITIES, type Status } from '../domain/types';
+
+/** Statuses shown in detail, in the order they are shown. */
+export const ATTENTION_STATUSES = ['FAIL', 'WARN', 'ERROR'] as const satisfies readonly Status[];
+
+export interface FindingGroup {
+  /** `orders/prod (a1b2c3, us-east-1)`, one per stage the findings affect; empty for findings tied to no stage. */
+  stageLabels: string[];
+  findings: Finding[];
+}
+
+export interface HumanView {
+  stages: (ClassifiedStage & { region: string })[];
+  groups: FindingGroup[];
+  counts: Record<Status, number>;
+}
+
+const statusRank = (status: Status): number => {
+  const rank = (ATTENTION_STATUSES as readonly Status[]).indexOf(status);
+  return rank === -1 ? ATTENTION_STATUSES.length : rank;
+};
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    statusRank(a.status) - statusRank(b.status) ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    a.checkId.localeCompare(b.checkId) ||
+    a.resourceArn.localeCompare(b.resourceArn)
+  );
+}
+
+export function stageLabel(stage: {
+  apiId: string;
+  stage: string;
+  region: string;
+  apiName?: string;
+}): string {
+  return `${stage.apiName ?? stage.apiId}/${stage.stage} (${stage.apiId}, ${stage.region})`;
+}
+
+export function formatPercent(ratio: number): string {
+  if (ratio === 0) return '0%';
+  const percent = ratio * 100;
+  return `${percent < 0.1 ? percent.toPrecision(1) : percent.toFixed(percent < 10 ? 2 : 1)}%`;
+}
+
+export function buildHumanView(report: Report): HumanView {
+  const counts = { FAIL: 0, WARN: 0, PASS: 0, ERROR: 0, SKIPPED: 0 } satisfies Record<Status, number>;
+  for (const finding of report.findings) counts[finding.status] += 1;
+
+  const stageOrder = new Map<string, number>();
+  const stageNames = new Map<string, string>();
+  report.apis.forEach((api, index) => {
+    const key = `${api.region}|${api.apiId}|${api.stage}`;
+    stageOrder.set(key, index);
+    stageNames.set(key, stageLabel(api));
+  });
+
+  const groups = new Map<string, { order: number; group: FindingGroup }>();
+  const attention = report.findings.filter((finding) =>
+    (ATTENTION_STATUSES as readonly Status[]).includes(finding.status),
+  );
+  const orderOf = (key: string): number => stageOrder.get(key) ?? Number.MAX_SAFE_INTEGER - 1;
+  for (const finding of [...attention].sort(compareFindings)) {
+    const affected = finding.apis
+      .map((api) => {
+        const key = `${finding.region}|${api.apiId}|${api.stage}`;
+        return { key, label: stageNames.get(key) ?? stageLabel({ ...api, region: finding.region }) };
+      })
+      .sort((a, b) => orderOf(a.key) - orderOf(b.key));
+    const groupKey = affected.map(({ key }) => key).join(' + ');
+    const existing = groups.get(groupKey);
+    if (existing) {
+      existing.group.findings.push(finding);
+      continue;
+    }
+    // Findings tied to no stage come last.
+    const order = affected[0] ? orderOf(affected[0].key) : Number.MAX_SAFE_INTEGER;
+    groups.set(groupKey, {
+      order,
+      group: { stageLabels: affected.map(({ label }) => label), findings: [finding] },
+    });
+  }
+
+  return {
+    stages: report.apis,
+    groups: [...groups.values()].sort((a, b) => a.order - b.order).map(({ group }) => group),
+    counts,
+  };
+}
+
+export function summaryLine(counts: Record<Status, number>): string {
+  const shown = ATTENTION_STATUSES.map((status) => `${counts[status]} ${status}`).join(', ');
+  return `Summary: ${shown}; ${counts.PASS} passed, ${counts.SKIPPED} skipped (not applicable).`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The report as Markdown (a pull request comment, a wiki page, an issue): the same content as the
+ * text rendering, as a table of API stages and a list of findings per group of stages.
+ */
+import type { Finding, Report } from '../domain/types';
+import { buildHumanView, formatPercent, stageLabel, summaryLine } from './human-view';
+
+/** Makes text safe inside a table cell or a list item: no pipes, no line breaks, no stray markup. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/([|*_`[\]<>#])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+
+export function renderMarkdown(report: Report): string {
+  const view = buildHumanView(report);
+  const lines: string[] = [
+    '# API Gateway network audit',
+    '',
+    `- Account: ${report.account ? code(report.account) : 'unknown'}`,
+    `- Regions: ${report.regions.map(code).join(', ')}`,
+    `- Window: ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
+    `- Generated: ${report.generatedAt} by ${report.tool.name} ${report.tool.version}`,
+  ];
+  if (!report.complete) {
+    lines.push(
+      '',
+      '> **Incomplete audit**',
+      ...report.incompleteReasons.map((reason) => `> - ${escapeMarkdown(reason)}`),
+    );
+  }
+
+  lines.push('', `## API stages (${view.stages.length})`, '');
+  if (view.stages.length === 0) {
+    lines.push('No API stages found in the audited Regions.');
+  } else {
+    lines.push(
+      '| Classification | Stage | Type | Requests | 5xx | 5xx ratio | Periods with errors |',
+      '|---|---|---|---:|---:|---:|---:|',
+    );
+    for (const stage of view.stages) {
+      const shared = stage.sharesMetricsWith?.length
+        ? ` (metrics merged with ${stage.sharesMetricsWith.map(code).join(', ')})`
+        : '';
+      lines.push(
+        `| ${stage.classification} | ${escapeMarkdown(stageLabel(stage))}${shared} | ${stage.apiType} | ` +
+          `${stage.requests} | ${stage.errors5xx} | ${formatPercent(stage.errorRatio)} | ` +
+          `${stage.periodsWithErrors}/${stage.periods} |`,
+      );
+    }
+  }
+
+  lines.push('', '## Findings', '');
+  if (view.groups.length === 0) lines.push('No findings need attention.', '');
+  for (const group of view.groups) {
+    const heading =
+      group.stageLabels.length > 0
+        ? group.stageLabels.map(escapeMarkdown).join(', ')
+        : 'Not tied to an API stage';
+    lines.push(`### ${heading}`, '');
+    for (const finding of group.findings) lines.push(...findingItem(finding));
+    lines.push('');
+  }
+
+  lines.push(summaryLine(view.counts));
+  return `${lines.join('\n')}\n`;
+}
+
+function findingItem(finding: Finding): string[] {
+  const lines = [
+    `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)}: ${escapeMarkdown(finding.title)}`,
+    `  - ${escapeMarkdown(finding.message)}`,
+    `  - Resource: ${code(finding.resourceArn)}`,
+  ];
+  if (finding.remediation) lines.push(`  - Fix: ${escapeMarkdown(finding.remediation)}`);
+  for (const doc of finding.docs) lines.push(`  - Docs: <${doc}>`);
+  return lines;
+}

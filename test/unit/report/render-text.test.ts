@@ -1,0 +1,161 @@
+import { renderText } from '../../../lambda/report/render-text';
+import { aFinding, aReport, aStage } from '../cli/fixtures/report';
+
+const ESC = '\u001b[';
+
+describe('renderText', () => {
+  it('shows one line per API stage with its classification and error ratio', () => {
+    // Arrange
+    const report = aReport({
+      apis: [
+        aStage(),
+        aStage({
+          apiId: 'h77',
+          apiName: 'billing',
+          apiType: 'HTTP',
+          classification: 'healthy',
+          errors5xx: 0,
+          errorRatio: 0,
+          periodsWithErrors: 0,
+        }),
+      ],
+      findings: [],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    const stageLines = text
+      .split('\n')
+      .filter((line) => line.includes('(a1b2c3, us-east-1)') || line.includes('(h77, us-east-1)'));
+    expect(stageLines).toHaveLength(2);
+    expect(stageLines[0]).toMatch(
+      /high-frequency +orders\/prod \(a1b2c3, us-east-1\) +REST +5xx 2\.83% \(340 of 12000 requests\), errors in 11\/12 periods/,
+    );
+    expect(stageLines[1]).toMatch(/healthy +billing\/prod \(h77, us-east-1\) +HTTP +5xx 0%/);
+  });
+
+  it('lists FAIL before WARN before ERROR, and the higher severity first within a status', () => {
+    // Arrange
+    const report = aReport({
+      findings: [
+        aFinding({ checkId: 'vpc-flow-logs', status: 'ERROR', severity: 'medium' }),
+        aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' }),
+        aFinding({ checkId: 'integration-timeout', status: 'FAIL', severity: 'medium' }),
+        aFinding({ checkId: 'tg-empty-az', status: 'FAIL', severity: 'critical' }),
+      ],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    const order = ['tg-empty-az', 'integration-timeout', 'lb-cross-zone', 'vpc-flow-logs'].map((id) =>
+      text.indexOf(id),
+    );
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('prints the message, the resource and the remediation of each finding that needs attention', () => {
+    // Arrange
+    const finding = aFinding();
+
+    // Act
+    const text = renderText(aReport({ findings: [finding] }), { color: false });
+
+    // Assert
+    expect(text).toContain(`FAIL  high     tg-unhealthy-az  ${finding.title}`);
+    expect(text).toContain(finding.message);
+    expect(text).toContain(`Resource: ${finding.resourceArn}`);
+    expect(text).toContain(`Fix: ${finding.remediation}`);
+    expect(text).toContain(`Docs: ${finding.docs[0]}`);
+  });
+
+  it('summarises passes and skips in one line instead of listing them', () => {
+    // Arrange
+    const report = aReport({
+      findings: [
+        aFinding({ checkId: 'vpc-link-status', status: 'PASS', title: 'VPC link is available' }),
+        aFinding({ checkId: 'nlb-access-logs-tls', status: 'PASS', title: 'NLB access logs are written' }),
+        aFinding({ checkId: 'stage-execution-logging', status: 'SKIPPED', title: 'Execution logging on' }),
+        aFinding({ checkId: 'lb-cross-zone', status: 'WARN' }),
+      ],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    expect(text).not.toContain('VPC link is available');
+    expect(text).not.toContain('stage-execution-logging');
+    expect(text).toContain('Summary: 0 FAIL, 1 WARN, 0 ERROR; 2 passed, 1 skipped (not applicable).');
+  });
+
+  it('groups a finding shared by several stages once, under all of them', () => {
+    // Arrange
+    const report = aReport({
+      apis: [aStage(), aStage({ apiId: 'z9', apiName: 'payments' })],
+      findings: [
+        aFinding({
+          apis: [
+            { apiId: 'z9', stage: 'prod' },
+            { apiId: 'a1b2c3', stage: 'prod' },
+          ],
+        }),
+        aFinding({ checkId: 'integration-timeout', apis: [{ apiId: 'z9', stage: 'prod' }] }),
+      ],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    expect(text).toContain('Findings for orders/prod (a1b2c3, us-east-1), payments/prod (z9, us-east-1)');
+    expect(text).toContain('Findings for payments/prod (z9, us-east-1)\n');
+    expect(text.match(/tg-unhealthy-az/g)).toHaveLength(1);
+  });
+
+  it('says why the audit is incomplete', () => {
+    // Arrange
+    const report = aReport({
+      complete: false,
+      incompleteReasons: ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    expect(text).toContain('Incomplete audit:\n  - ec2:DescribeFlowLogs could not be read');
+  });
+
+  it('says so when there are no stages and nothing needs attention', () => {
+    // Act
+    const text = renderText(aReport({ apis: [], findings: [] }), { color: false });
+
+    // Assert
+    expect(text).toContain('No API stages found in the audited Regions.');
+    expect(text).toContain('No findings need attention.');
+  });
+
+  it('colours statuses only when asked to', () => {
+    // Arrange
+    const report = aReport();
+
+    // Act
+    const coloured = renderText(report, { color: true });
+    const plain = renderText(report, { color: false });
+
+    // Assert
+    expect(coloured).toContain(`${ESC}31mFAIL `);
+    expect(plain).not.toContain(ESC);
+    expect(
+      coloured
+        .split(ESC)
+        .map((part, index) => (index === 0 ? part : part.replace(/^\d+m/, '')))
+        .join(''),
+    ).toBe(plain);
+  });
+});
