@@ -13,6 +13,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import { AWS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
 
 /** A plugin that works on every client, whatever its input and output types. */
 // biome-ignore lint/suspicious/noExplicitAny: middleware here is agnostic of each service's command types
@@ -27,6 +28,11 @@ export interface AwsTarget {
   maxAttempts?: number;
   /** Extra middleware for every client (tests inject faults here, never the product). */
   plugins?: AnyPlugin[];
+  /**
+   * Client-side request rates, shared by all clients of this target (one account and Region);
+   * `false` turns limiting off. @default AWS_RATE_LIMITS (AWS's documented rates)
+   */
+  rateLimits?: RateLimits | false;
 }
 
 /** Counts AWS calls by `Service.Operation` and the retries the SDK made for them. */
@@ -93,7 +99,12 @@ export function createClients(target: AwsTarget, stats: CallStats = new CallStat
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
   };
-  const plugins = [stats.plugin(), ...(target.plugins ?? [])];
+  const rateLimits = target.rateLimits ?? AWS_RATE_LIMITS;
+  const plugins = [
+    stats.plugin(),
+    ...(rateLimits === false ? [] : [new RateLimiter(rateLimits).plugin()]),
+    ...(target.plugins ?? []),
+  ];
   const withPlugins = <C extends { middlewareStack: { use(p: AnyPlugin): void } }>(client: C): C => {
     for (const plugin of plugins) client.middlewareStack.use(plugin);
     return client;
