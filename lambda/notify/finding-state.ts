@@ -1,0 +1,36 @@
+/**
+ * What the notifier remembers about each finding it announced, between runs. Only findings that were
+ * announced are remembered: a finding below the severity threshold that was never announced has no
+ * state, so it cannot be "resolved" either.
+ */
+import type { Severity, Status } from '../domain/types';
+
+export interface FindingState {
+  findingId: string;
+  /** True while the finding is FAIL/WARN/ERROR; false once it resolved (kept until `expiresAt` for history). */
+  open: boolean;
+  status: Status;
+  severity: Severity;
+  /** Enough of the finding to announce its resolution when a later report no longer lists it. */
+  checkId: string;
+  title: string;
+  region: string;
+  resourceArn: string;
+  apis: { apiId: string; stage: string }[];
+  /** ISO timestamps. */
+  firstSeen: string;
+  lastSeen: string;
+  lastNotified: string;
+  resolvedAt?: string;
+  /** Epoch seconds: DynamoDB's TTL deletes the record after this. */
+  expiresAt: number;
+}
+
+/** Where finding states live between runs (DynamoDB in the Lambda, memory in tests and dry runs). */
+export interface FindingStateStore {
+  /** The states of these findings that exist (unknown ids are absent from the map). */
+  get(findingIds: readonly string[]): Promise<Map<string, FindingState>>;
+  /** Every state with `open: true`: the findings that can resolve by no longer being reported. */
+  listOpen(): Promise<FindingState[]>;
+  put(states: readonly FindingState[]): Promise<void>;
+}

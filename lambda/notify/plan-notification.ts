@@ -1,0 +1,201 @@
+/**
+ * Decides what a report changes for the people subscribed: which findings are new, changed, due a
+ * reminder or resolved, and what to remember afterwards. Pure: the caller reads the previous states
+ * and writes the next ones (only once the notification is published).
+ *
+ * A finding absent from this report resolves only when this run looked at every stage it affected:
+ * - the report is complete and covers the finding's Region, and each of its stages is in `report.apis`;
+ * - then, if none of those stages fails any more (healthy / no traffic), it resolves as `stage-recovered`:
+ *   the 504s stopped, which is what the alert was about; if they come back, so does the finding (as new);
+ * - if a stage still fails but the check no longer reports the resource, it resolves as `no-longer-reported`.
+ * Otherwise (stage not audited this run, Region not covered, report cut short) the state is kept as it was:
+ * an unknown is never taken for a resolution.
+ */
+import type { Finding, Report, Severity, Status } from '../domain/types';
+import { SEVERITIES } from '../domain/types';
+import type { FindingState } from './finding-state';
+import type { NotifySettings } from './settings';
+
+export type ChangeKind = 'new' | 'changed' | 'reminder' | 'resolved';
+
+export type Resolution = 'passed' | 'not-applicable' | 'stage-recovered' | 'no-longer-reported';
+
+export interface FindingChange {
+  kind: ChangeKind;
+  findingId: string;
+  /** The finding as this report has it; absent only for a finding resolved by no longer being reported. */
+  finding?: Finding;
+  /** What was remembered before this run; absent for a finding never announced. */
+  previous?: FindingState;
+  /** Only for `resolved`. */
+  resolution?: Resolution;
+}
+
+export interface NotificationPlan {
+  /** New, changed, reminders, then resolved; highest severity first within each. */
+  changes: FindingChange[];
+  /** What to remember once the notification is out (includes `lastSeen` refreshes of unchanged findings). */
+  nextStates: FindingState[];
+  /** The last open finding resolved in this run and the settings ask for an all-clear. */
+  allClear: boolean;
+  /** Announced findings still open after this run. */
+  openAfter: number;
+}
+
+/** Finding states older than this (not seen, not announced) are dropped by the table's TTL. */
+export const STATE_RETENTION_DAYS = 30;
+
+const OPEN_STATUSES: readonly Status[] = ['FAIL', 'WARN', 'ERROR'];
+const KIND_ORDER: readonly ChangeKind[] = ['new', 'changed', 'reminder', 'resolved'];
+const FAILING_CLASSIFICATIONS = new Set(['low-frequency', 'high-frequency']);
+
+export const isOpenStatus = (status: Status): boolean => OPEN_STATUSES.includes(status);
+
+export const severityAtLeast = (severity: Severity, minimum: Severity): boolean =>
+  SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(minimum);
+
+function expiresAt(now: Date, settings: NotifySettings): number {
+  const retentionHours = Math.max(STATE_RETENTION_DAYS * 24, settings.reminderIntervalHours * 2);
+  return Math.floor(now.getTime() / 1000) + retentionHours * 3600;
+}
+
+function reminderDue(state: FindingState, now: Date, settings: NotifySettings): boolean {
+  if (settings.reminderIntervalHours <= 0) return false;
+  return now.getTime() - Date.parse(state.lastNotified) >= settings.reminderIntervalHours * 3_600_000;
+}
+
+function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
+  const continuing = previous?.open === true;
+  return {
+    findingId: finding.id,
+    open: true,
+    status: finding.status,
+    severity: finding.severity,
+    checkId: finding.checkId,
+    title: finding.title,
+    region: finding.region,
+    resourceArn: finding.resourceArn,
+    apis: finding.apis.map(({ apiId, stage }) => ({ apiId, stage })),
+    firstSeen: continuing && previous ? previous.firstSeen : now,
+    lastSeen: now,
+    lastNotified: now,
+    expiresAt: expires,
+  } satisfies FindingState;
+}
+
+/** Why an announced finding that this report does not list is resolved, or null when this run cannot tell. */
+export function absenceResolution(state: FindingState, report: Report): Resolution | null {
+  if (!report.complete || !report.regions.includes(state.region)) return null;
+  const stages = state.apis.map((api) =>
+    report.apis.find(
+      (stage) => stage.region === state.region && stage.apiId === api.apiId && stage.stage === api.stage,
+    ),
+  );
+  if (stages.some((stage) => stage === undefined)) return null;
+  if (stages.length === 0) return 'no-longer-reported';
+  const stillFailing = stages.some((stage) => stage && FAILING_CLASSIFICATIONS.has(stage.classification));
+  return stillFailing ? 'no-longer-reported' : 'stage-recovered';
+}
+
+function compareChanges(a: FindingChange, b: FindingChange): number {
+  const severity = (change: FindingChange) =>
+    SEVERITIES.indexOf(change.finding?.severity ?? change.previous?.severity ?? 'info');
+  const checkId = (change: FindingChange) => change.finding?.checkId ?? change.previous?.checkId ?? '';
+  return (
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    severity(a) - severity(b) ||
+    checkId(a).localeCompare(checkId(b)) ||
+    a.findingId.localeCompare(b.findingId)
+  );
+}
+
+/**
+ * @param previous the remembered states of the report's findings and of every open finding
+ *                 (`FindingStateStore.get` of the report's ids merged with `listOpen`).
+ */
+export function planNotification(
+  report: Report,
+  previous: ReadonlyMap<string, FindingState>,
+  settings: NotifySettings,
+  now: Date,
+): NotificationPlan {
+  const nowIso = now.toISOString();
+  const expires = expiresAt(now, settings);
+  const changes: FindingChange[] = [];
+  const nextStates: FindingState[] = [];
+  const reported = new Set<string>();
+
+  for (const finding of report.findings) {
+    if (reported.has(finding.id)) continue;
+    reported.add(finding.id);
+    const before = previous.get(finding.id);
+    const tracked = before?.open === true ? before : undefined;
+    const differs =
+      tracked !== undefined && (tracked.status !== finding.status || tracked.severity !== finding.severity);
+
+    if (!isOpenStatus(finding.status)) {
+      if (!tracked) continue;
+      const resolution: Resolution = finding.status === 'PASS' ? 'passed' : 'not-applicable';
+      changes.push({ kind: 'resolved', findingId: finding.id, finding, previous: tracked, resolution });
+      nextStates.push({
+        ...tracked,
+        open: false,
+        status: finding.status,
+        severity: finding.severity,
+        lastSeen: nowIso,
+        lastNotified: nowIso,
+        resolvedAt: nowIso,
+        expiresAt: expires,
+      });
+      continue;
+    }
+
+    const announceable = severityAtLeast(finding.severity, settings.minSeverity);
+    if (!tracked) {
+      if (!announceable) continue;
+      changes.push({ kind: 'new', findingId: finding.id, finding, ...(before ? { previous: before } : {}) });
+      nextStates.push(stateOf(finding, undefined, nowIso, expires));
+      continue;
+    }
+    // An announced finding is followed even when its severity drops below the threshold: the drop is news.
+    const kind: ChangeKind | null = differs
+      ? 'changed'
+      : announceable && reminderDue(tracked, now, settings)
+        ? 'reminder'
+        : null;
+    const next = stateOf(finding, tracked, nowIso, expires);
+    if (kind) {
+      changes.push({ kind, findingId: finding.id, finding, previous: tracked });
+      nextStates.push(next);
+    } else {
+      nextStates.push({ ...next, lastNotified: tracked.lastNotified });
+    }
+  }
+
+  for (const state of previous.values()) {
+    if (!state.open || reported.has(state.findingId)) continue;
+    const resolution = absenceResolution(state, report);
+    if (!resolution) continue;
+    changes.push({ kind: 'resolved', findingId: state.findingId, previous: state, resolution });
+    nextStates.push({
+      ...state,
+      open: false,
+      lastNotified: nowIso,
+      resolvedAt: nowIso,
+      expiresAt: expires,
+    });
+  }
+
+  const written = new Map(nextStates.map((state) => [state.findingId, state]));
+  let openAfter = 0;
+  for (const state of written.values()) if (state.open) openAfter += 1;
+  for (const state of previous.values()) if (state.open && !written.has(state.findingId)) openAfter += 1;
+
+  const resolvedNow = changes.some((change) => change.kind === 'resolved');
+  return {
+    changes: changes.sort(compareChanges),
+    nextStates,
+    allClear: settings.sendAllClear && resolvedNow && openAfter === 0,
+    openAfter,
+  };
+}
