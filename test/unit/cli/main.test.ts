@@ -1,0 +1,485 @@
+/**
+ * runCli with the audit injected (Report objects in, exit codes and output out). The CLI run as a
+ * process against the emulator is in test/integration/cli.test.ts.
+ */
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { AuditRequest } from '../../../lambda/audit';
+import { type CliDeps, type CliIo, runCli } from '../../../lambda/cli/main';
+import { MemoryStateStore } from '../../../lambda/cli/memory-state-store';
+import type { CheckDefinition } from '../../../lambda/domain/check';
+import type { Report } from '../../../lambda/domain/types';
+import type { FindingStateStore } from '../../../lambda/notify/finding-state';
+import { DEFAULT_THRESHOLDS } from '../../../lambda/triage/classify-stage';
+import { aFinding, aReport } from './fixtures/report';
+
+interface FakeIo extends CliIo {
+  out(): string;
+  err(): string;
+}
+
+function fakeIo(
+  overrides: { env?: Record<string, string>; stdoutTTY?: boolean; stderrTTY?: boolean } = {},
+): FakeIo {
+  let out = '';
+  let err = '';
+  return {
+    stdout: {
+      write: (text: string) => {
+        out += text;
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        err += text;
+      },
+    },
+    env: overrides.env ?? { AWS_REGION: 'us-east-1' },
+    isTTY: { stdout: overrides.stdoutTTY ?? false, stderr: overrides.stderrTTY ?? false },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+
+function fakeDeps(report: Report = aReport(), overrides: Partial<CliDeps> = {}) {
+  const requests: AuditRequest[] = [];
+  const deps: Partial<CliDeps> = {
+    runAudit: jest.fn(async (request: AuditRequest) => {
+      requests.push(request);
+      return report;
+    }),
+    verifyCredentials: jest.fn(async () => {}),
+    profileRegion: jest.fn(async () => undefined),
+    now: () => NOW,
+    version: () => '9.9.9',
+    ...overrides,
+  };
+  return { deps, requests };
+}
+
+const failing = (severity: 'critical' | 'high' | 'medium' | 'low' | 'info') =>
+  aReport({
+    findings: [
+      aFinding({ status: 'FAIL', severity }),
+      aFinding({ checkId: 'vpc-link-status', status: 'PASS' }),
+    ],
+  });
+
+describe('runCli exit codes', () => {
+  it('exits 0 when no finding fails', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps } = fakeDeps(
+      aReport({ findings: [aFinding({ status: 'WARN' }), aFinding({ status: 'ERROR' })] }),
+    );
+
+    // Act
+    const code = await runCli([], io, deps);
+
+    // Assert
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 when a finding fails at or above the default --fail-on (low)', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps } = fakeDeps(failing('low'));
+
+    // Act
+    const code = await runCli([], io, deps);
+
+    // Assert
+    expect(code).toBe(1);
+  });
+
+  it('exits 0 when the only FAIL is below --fail-on', async () => {
+    expect(await runCli([], fakeIo(), fakeDeps(failing('info')).deps)).toBe(0);
+    expect(await runCli(['--fail-on', 'high'], fakeIo(), fakeDeps(failing('medium')).deps)).toBe(0);
+    expect(await runCli(['--fail-on', 'high'], fakeIo(), fakeDeps(failing('critical')).deps)).toBe(1);
+    expect(await runCli(['--fail-on', 'none'], fakeIo(), fakeDeps(failing('critical')).deps)).toBe(0);
+  });
+
+  it('exits 2 with the problem and the usage on a bad flag, without auditing', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps } = fakeDeps();
+
+    // Act
+    const code = await runCli(['--format', 'xml'], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain('api-network-auditor: --format must be text, json or markdown');
+    expect(io.err()).toContain('Usage: api-network-auditor');
+    expect(io.out()).toBe('');
+    expect(deps.runAudit).not.toHaveBeenCalled();
+  });
+
+  it('exits 2 with the usage when --publish comes without --topic-arn', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--publish'], io, fakeDeps().deps)).toBe(2);
+    expect(io.err()).toContain('--publish needs --topic-arn ARN');
+    expect(io.err()).toContain('Usage:');
+  });
+
+  it('exits 2 saying how to set a Region when none is given, set or configured', async () => {
+    // Arrange
+    const io = fakeIo({ env: {} });
+    const { deps } = fakeDeps();
+
+    // Act
+    const code = await runCli([], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain('no AWS Region to audit. Pass --region REGION');
+    expect(io.err()).toContain('AWS_REGION');
+    expect(deps.runAudit).not.toHaveBeenCalled();
+  });
+
+  it('exits 2 telling how to configure credentials when the default chain has none', async () => {
+    // Arrange
+    const io = fakeIo();
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    const { deps } = fakeDeps(aReport(), { verifyCredentials: jest.fn(async () => Promise.reject(missing)) });
+
+    // Act
+    const code = await runCli([], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain(
+      'no usable AWS credentials (CredentialsProviderError: Could not load credentials',
+    );
+    expect(io.err()).toContain('aws configure');
+    expect(io.err()).not.toContain('Usage:');
+    expect(deps.runAudit).not.toHaveBeenCalled();
+  });
+
+  it('exits 2 when the credentials are refused by AWS', async () => {
+    const io = fakeIo();
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredToken',
+    });
+    const { deps } = fakeDeps(aReport(), { verifyCredentials: async () => Promise.reject(expired) });
+    expect(await runCli([], io, deps)).toBe(2);
+    expect(io.err()).toContain('no usable AWS credentials (ExpiredToken');
+  });
+
+  it('exits 2 naming the endpoint when STS cannot be reached', async () => {
+    const io = fakeIo();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { name: 'Error' });
+    const { deps } = fakeDeps(aReport(), { verifyCredentials: async () => Promise.reject(refused) });
+    expect(await runCli(['--endpoint-url', 'http://127.0.0.1:1'], io, deps)).toBe(2);
+    expect(io.err()).toContain('could not reach AWS STS in us-east-1 at http://127.0.0.1:1');
+  });
+
+  it('exits 2 when the audit itself throws', async () => {
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), { runAudit: async () => Promise.reject(new TypeError('boom')) });
+    expect(await runCli([], io, deps)).toBe(2);
+    expect(io.err()).toContain('the audit could not run: TypeError: boom');
+  });
+});
+
+describe('runCli audit request', () => {
+  it('passes the flags to the audit with the default thresholds', async () => {
+    // Arrange
+    const { deps, requests } = fakeDeps();
+    const argv = ['--region', 'eu-west-1', '--region', 'us-east-1', '--api', 'a1', '--checks', 'all'];
+
+    // Act
+    await runCli(
+      [
+        ...argv,
+        '--lookback-minutes',
+        '30',
+        '--period-seconds',
+        '60',
+        '--endpoint-url',
+        'http://127.0.0.1:5000',
+      ],
+      fakeIo(),
+      deps,
+    );
+
+    // Assert
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toEqual({
+      regions: ['eu-west-1', 'us-east-1'],
+      lookbackMinutes: 30,
+      periodSeconds: 60,
+      apiIds: ['a1'],
+      allChecks: true,
+      thresholds: DEFAULT_THRESHOLDS,
+      endpoint: 'http://127.0.0.1:5000',
+      now: NOW,
+    });
+    expect(deps.verifyCredentials).toHaveBeenCalledWith({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:5000',
+    });
+  });
+
+  it.each([
+    [{ AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'us-west-2' }, undefined, 'eu-central-1'],
+    [{ AWS_DEFAULT_REGION: 'us-west-2' }, undefined, 'us-west-2'],
+    [{}, 'ap-southeast-2', 'ap-southeast-2'],
+  ])(
+    'takes the Region from the environment %j or the profile (%s) when --region is absent',
+    async (env, profile, expected) => {
+      const { deps, requests } = fakeDeps(aReport(), { profileRegion: async () => profile });
+      await runCli([], fakeIo({ env }), deps);
+      expect(requests[0]?.regions).toEqual([expected]);
+    },
+  );
+});
+
+describe('runCli output', () => {
+  it('writes only the report to stdout with --format json', async () => {
+    // Arrange
+    const io = fakeIo({ stderrTTY: true });
+    const report = failing('high');
+
+    // Act
+    await runCli(['--format', 'json'], io, fakeDeps(report).deps);
+
+    // Assert
+    expect(JSON.parse(io.out())).toEqual(report);
+  });
+
+  it('renders Markdown with --format markdown', async () => {
+    const io = fakeIo();
+    await runCli(['--format', 'markdown'], io, fakeDeps().deps);
+    expect(io.out()).toMatch(/^# API Gateway network audit\n/);
+  });
+
+  it('colours text only on a terminal, without --no-color and without NO_COLOR', async () => {
+    // Arrange
+    const render = async (argv: string[], io: FakeIo) => {
+      await runCli(argv, io, fakeDeps().deps);
+      return io.out().includes('\u001b[');
+    };
+
+    // Act / Assert
+    expect(await render([], fakeIo({ stdoutTTY: true }))).toBe(true);
+    expect(await render([], fakeIo({ stdoutTTY: false }))).toBe(false);
+    expect(await render(['--no-color'], fakeIo({ stdoutTTY: true }))).toBe(false);
+    expect(
+      await render([], fakeIo({ stdoutTTY: true, env: { AWS_REGION: 'us-east-1', NO_COLOR: '1' } })),
+    ).toBe(false);
+  });
+
+  it('writes the report to --output, without colour, and says where on stderr', async () => {
+    // Arrange
+    const io = fakeIo({ stdoutTTY: true });
+    const files: Record<string, string> = {};
+    const { deps } = fakeDeps(aReport(), {
+      writeFile: async (path, content) => {
+        files[path] = content;
+      },
+    });
+
+    // Act
+    const code = await runCli(['--output', 'audit.txt'], io, deps);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(io.out()).toBe('');
+    expect(files['audit.txt']).toContain('API Gateway network audit');
+    expect(files['audit.txt']).not.toContain('\u001b[');
+    expect(io.err()).toContain('report written to audit.txt');
+  });
+
+  it('exits 2 when --output cannot be written', async () => {
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), { writeFile: async () => Promise.reject(new Error('EACCES')) });
+    expect(await runCli(['--output', '/root/x'], io, deps)).toBe(2);
+    expect(io.err()).toContain('could not write --output /root/x');
+  });
+
+  it('shows progress on stderr only when stderr is a terminal', async () => {
+    // Arrange
+    const withProgress: Partial<CliDeps> = {
+      runAudit: async (request) => {
+        request.onProgress?.({ phase: 'triage', region: 'us-east-1', stagesSeen: 3, awsCalls: 7 });
+        return aReport();
+      },
+    };
+    const terminal = fakeIo({ stderrTTY: true });
+    const piped = fakeIo({ stderrTTY: false });
+
+    // Act
+    await runCli([], terminal, fakeDeps(aReport(), withProgress).deps);
+    await runCli([], piped, fakeDeps(aReport(), withProgress).deps);
+
+    // Assert
+    expect(terminal.err()).toContain('triage us-east-1: 3 API stage(s) seen, 7 AWS call(s)');
+    expect(piped.err()).toBe('');
+  });
+
+  it('warns on stderr when the report is incomplete', async () => {
+    const io = fakeIo();
+    await runCli(
+      ['--format', 'json'],
+      io,
+      fakeDeps(aReport({ complete: false, incompleteReasons: ['x'] })).deps,
+    );
+    expect(io.err()).toContain('warning: the audit is incomplete');
+  });
+
+  it('prints the usage with --help and the version with --version', async () => {
+    const help = fakeIo();
+    const version = fakeIo();
+    expect(await runCli(['--help'], help, fakeDeps().deps)).toBe(0);
+    expect(await runCli(['--version'], version, fakeDeps().deps)).toBe(0);
+    expect(help.out()).toContain('Usage: api-network-auditor [options]');
+    expect(version.out()).toBe('9.9.9\n');
+  });
+});
+
+describe('runCli --list-checks', () => {
+  const checks = [
+    {
+      id: 'tg-empty-az',
+      title: 'Every zone has a target',
+      group: 'high-frequency',
+      severity: 'critical',
+      runsFor: ['high-frequency'],
+    },
+    {
+      id: 'client-retries',
+      title: 'Clients retry',
+      group: 'low-frequency',
+      severity: 'info',
+      runsFor: ['low-frequency'],
+    },
+  ] as unknown as CheckDefinition[];
+
+  it('lists every check with id, severity, group, classifications and title as JSON', async () => {
+    // Arrange
+    const io = fakeIo({ env: {} });
+
+    // Act
+    const code = await runCli(
+      ['--list-checks', '--format', 'json'],
+      io,
+      fakeDeps(aReport(), { listChecks: async () => checks }).deps,
+    );
+
+    // Assert
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out())).toEqual([
+      {
+        id: 'tg-empty-az',
+        severity: 'critical',
+        group: 'high-frequency',
+        runsFor: ['high-frequency'],
+        title: 'Every zone has a target',
+      },
+      {
+        id: 'client-retries',
+        severity: 'info',
+        group: 'low-frequency',
+        runsFor: ['low-frequency'],
+        title: 'Clients retry',
+      },
+    ]);
+  });
+
+  it('lists checks as an aligned table in text and a table in Markdown', async () => {
+    const text = fakeIo();
+    const markdown = fakeIo();
+    await runCli(['--list-checks'], text, fakeDeps(aReport(), { listChecks: async () => checks }).deps);
+    await runCli(
+      ['--list-checks', '--format', 'markdown'],
+      markdown,
+      fakeDeps(aReport(), { listChecks: async () => checks }).deps,
+    );
+    expect(text.out().split('\n')[1]).toBe(
+      'tg-empty-az     critical  high-frequency  high-frequency  Every zone has a target',
+    );
+    expect(markdown.out()).toContain(
+      '| `client-retries` | info | low-frequency | low-frequency | Clients retry |',
+    );
+  });
+});
+
+describe('runCli --publish', () => {
+  const topicArn = 'arn:aws:sns:eu-west-1:123456789012:audit';
+  const sns = { marker: 'sns' } as unknown as SNSClient;
+
+  function publishDeps(overrides: Partial<CliDeps> = {}) {
+    const notifyReport = jest.fn(async () => ({ published: 2, changed: 2, resolved: 0, reminders: 0 }));
+    const createSnsClient = jest.fn(async () => sns);
+    const store = new MemoryStateStore() as FindingStateStore;
+    const createStateStore = jest.fn(async () => store);
+    const { deps } = fakeDeps(failing('high'), {
+      notifyReport,
+      createSnsClient,
+      createStateStore,
+      ...overrides,
+    });
+    return { deps, notifyReport, createSnsClient, createStateStore, store };
+  }
+
+  it('publishes every finding once, without state, when --state-table is absent', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps, notifyReport, createSnsClient, createStateStore } = publishDeps();
+
+    // Act
+    const code = await runCli(['--publish', '--topic-arn', topicArn], io, deps);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(createSnsClient).toHaveBeenCalledWith({ region: 'eu-west-1' });
+    expect(createStateStore).not.toHaveBeenCalled();
+    expect(notifyReport).toHaveBeenCalledWith(
+      failing('high'),
+      expect.objectContaining({ sns, topicArn, now: NOW, store: expect.any(MemoryStateStore) }),
+    );
+    expect(io.err()).toContain(`published 2 message(s) to ${topicArn}`);
+  });
+
+  it('uses the DynamoDB state table beside the topic when --state-table is given', async () => {
+    const { deps, notifyReport, createStateStore, store } = publishDeps();
+    await runCli(
+      [
+        '--publish',
+        '--topic-arn',
+        topicArn,
+        '--state-table',
+        'audit-state',
+        '--endpoint-url',
+        'http://127.0.0.1:5000',
+      ],
+      fakeIo(),
+      deps,
+    );
+    expect(createStateStore).toHaveBeenCalledWith(
+      { region: 'eu-west-1', endpoint: 'http://127.0.0.1:5000' },
+      'audit-state',
+    );
+    expect(notifyReport).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ store }));
+  });
+
+  it('exits 2 after writing the report when publishing fails', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps } = publishDeps({
+      notifyReport: async () => Promise.reject(new Error('AuthorizationError')),
+    });
+
+    // Act
+    const code = await runCli(['--publish', '--topic-arn', topicArn], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.out()).toContain('API Gateway network audit');
+    expect(io.err()).toContain(`the report was written but publishing to ${topicArn} failed`);
+  });
+});
