@@ -1,0 +1,55 @@
+import type { CheckDefinition } from '../domain/check';
+import type { CheckResult, StageInventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
+import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+
+function evaluateStage(stage: StageInventory): CheckResult {
+  const resource = stageResource(stage.stage);
+  const apis = [stageKeyOf(stage)];
+  const label = stageLabel(stage.stage);
+  const lines = stage.networkErrorLogLines;
+  if (!lines.ok) return couldNotRead(resource, apis, `the logs of ${label}`, lines.error);
+  const logKind = stage.stage.apiType === 'REST' ? 'execution' : 'access';
+  if (lines.value === null) {
+    return notApplicable(
+      resource,
+      apis,
+      `${label} has no ${logKind} log group to search: no evidence either way`,
+    );
+  }
+  const { count, logGroup } = lines.value;
+  const evidence = { count, logGroup, errors5xx: stage.stage.errors5xx };
+  if (count > 0) {
+    return {
+      ...resource,
+      status: 'FAIL',
+      apis,
+      message: `${count} ${logKind} log lines of ${label} in ${logGroup} say "network error communicating with endpoint" (of ${stage.stage.errors5xx} 5xx in the window)`,
+      evidence,
+    };
+  }
+  return {
+    ...resource,
+    status: 'PASS',
+    apis,
+    message: `no ${logKind} log line of ${label} in ${logGroup} says "network error communicating with endpoint": its 5xx have another cause`,
+    evidence,
+  };
+}
+
+export const executionLogNetworkErrors: CheckDefinition = {
+  id: 'execution-log-network-errors',
+  title: 'Logs confirm "network error communicating with endpoint"',
+  group: 'beyond-the-article',
+  severity: 'medium',
+  runsFor: ['high-frequency'],
+  risk: 'The 5xx metric counts every server error; only the log lines prove that this stage fails with network errors to its endpoint rather than timeouts or backend errors.',
+  remediation:
+    'When lines are found, follow the failing load balancer checks of this report; when none are, look for other 5xx causes (integration timeouts, backend errors).',
+  docs: [
+    ARTICLE,
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/view-cloudwatch-log-events-in-cloudwatch-console.html',
+    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html',
+  ],
+  evaluate: ({ stages }) => stages.map(evaluateStage),
+};

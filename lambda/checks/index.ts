@@ -1,0 +1,37 @@
+/** The registry of checks, in the order of checks.md. Ids are the public contract of the report. */
+import type { CheckDefinition } from '../domain/check';
+import { albSecurityGroupSources } from './alb-security-group-sources';
+import { clientRetries } from './client-retries';
+import { executionLogNetworkErrors } from './execution-log-network-errors';
+import { integrationListener } from './integration-listener';
+import { integrationTimeout } from './integration-timeout';
+import { lbCrossZone } from './lb-cross-zone';
+import { nlbAccessLogsTls } from './nlb-access-logs-tls';
+import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
+import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
+import { stageAccessLogging } from './stage-access-logging';
+import { stageExecutionLogging } from './stage-execution-logging';
+import { subnetNetworkAcls } from './subnet-network-acls';
+import { tgEmptyAz } from './tg-empty-az';
+import { tgUnhealthyAz } from './tg-unhealthy-az';
+import { vpcFlowLogs } from './vpc-flow-logs';
+import { vpcLinkStatus } from './vpc-link-status';
+
+export const CHECKS: readonly CheckDefinition[] = Object.freeze([
+  clientRetries,
+  stageAccessLogging,
+  stageExecutionLogging,
+  lbCrossZone,
+  tgEmptyAz,
+  tgUnhealthyAz,
+  integrationTimeout,
+  nlbAccessLogsTls,
+  nlbTargetSecurityGroups,
+  albSecurityGroupSources,
+  vpcFlowLogs,
+  nlbTcpTargetResets,
+  vpcLinkStatus,
+  integrationListener,
+  subnetNetworkAcls,
+  executionLogNetworkErrors,
+]);

@@ -1,0 +1,113 @@
+import type { CheckDefinition } from '../domain/check';
+import type { ApiType, CheckResult, IntegrationFacts, StageInventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
+import { integrationResource } from './load-balancer-path';
+import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+
+/** Default integration timeout quota: REST 29 s (raisable for Regional and private APIs), HTTP 30 s (fixed). */
+export const TIMEOUT_QUOTA_MS: Record<ApiType, number> = { REST: 29_000, HTTP: 30_000 };
+/** Observed latency at or above this share of the timeout leaves no headroom: requests will time out. */
+export const LATENCY_HEADROOM_SHARE = 0.9;
+
+function evaluateIntegration(
+  stage: StageInventory,
+  integration: IntegrationFacts,
+  latencyMaxMs: number | null,
+): CheckResult {
+  const resource = integrationResource(stage, integration);
+  const apis = [stageKeyOf(stage)];
+  const apiType = stage.stage.apiType;
+  const quota = TIMEOUT_QUOTA_MS[apiType];
+  const timeout = integration.timeoutMs;
+  const evidence = { timeoutMs: timeout, quotaMs: quota, integrationLatencyMaxMs: latencyMaxMs };
+  const label = `integration ${integration.label} of ${stageLabel(stage.stage)}`;
+  if (latencyMaxMs !== null && latencyMaxMs >= LATENCY_HEADROOM_SHARE * timeout) {
+    return {
+      ...resource,
+      status: 'FAIL',
+      apis,
+      message: `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${Math.round((latencyMaxMs / timeout) * 100)}% of the ${timeout} ms timeout of ${label}: targets do not answer in time`,
+      evidence,
+    };
+  }
+  if (timeout > quota) {
+    if (apiType === 'HTTP') {
+      return {
+        ...resource,
+        status: 'FAIL',
+        apis,
+        message: `${label} has a ${timeout} ms timeout, above the fixed 30000 ms maximum of HTTP APIs`,
+        evidence,
+      };
+    }
+    return {
+      ...resource,
+      status: 'WARN',
+      severity: 'low',
+      apis,
+      message: `${label} has a ${timeout} ms timeout, above the default 29000 ms quota: valid only if the quota was raised for this Regional or private API`,
+      evidence,
+    };
+  }
+  const observed =
+    latencyMaxMs === null
+      ? 'no IntegrationLatency data in the window'
+      : `stage maximum IntegrationLatency ${latencyMaxMs} ms`;
+  return {
+    ...resource,
+    status: 'PASS',
+    apis,
+    message: `${label} has a ${timeout} ms timeout; ${observed}`,
+    evidence,
+  };
+}
+
+function evaluateStage(stage: StageInventory): CheckResult[] {
+  const apis = [stageKeyOf(stage)];
+  if (!stage.integrations.ok) {
+    return [
+      couldNotRead(
+        stageResource(stage.stage),
+        apis,
+        'the integrations of the stage',
+        stage.integrations.error,
+      ),
+    ];
+  }
+  const latency = stage.integrationLatencyMaxMs;
+  return stage.integrations.value.map((integration) => {
+    if (integration.type === 'MOCK') {
+      return notApplicable(
+        integrationResource(stage, integration),
+        apis,
+        `integration ${integration.label} is a MOCK integration: it has no endpoint to time out`,
+      );
+    }
+    if (!latency.ok) {
+      return couldNotRead(
+        integrationResource(stage, integration),
+        apis,
+        `the IntegrationLatency of ${stageLabel(stage.stage)}`,
+        latency.error,
+      );
+    }
+    return evaluateIntegration(stage, integration, latency.value);
+  });
+}
+
+export const integrationTimeout: CheckDefinition = {
+  id: 'integration-timeout',
+  title: 'Integration timeout within quota and clear of observed latency',
+  group: 'high-frequency',
+  severity: 'medium',
+  runsFor: ['high-frequency'],
+  risk: 'Targets that answer close to the integration timeout make API Gateway give up on the connection; a timeout above the quota is not honoured.',
+  remediation:
+    'Keep timeoutInMillis within 29 s (REST, unless the quota was raised) or 30 s (HTTP), and make the targets answer well within it: speed them up, scale them, or make long work asynchronous.',
+  docs: [
+    ARTICLE,
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
+  ],
+  evaluate: ({ stages }) => stages.flatMap(evaluateStage),
+};

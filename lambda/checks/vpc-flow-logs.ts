@@ -1,0 +1,99 @@
+import type { CheckDefinition } from '../domain/check';
+import type { CheckResult, FlowLogFacts, Inventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
+import {
+  describeLoadBalancer,
+  evaluateLoadBalancers,
+  type LoadBalancerPath,
+  loadBalancerResource,
+} from './load-balancer-path';
+import { couldNotRead, lookup } from './results';
+
+function coveredBy(
+  flowLogs: readonly FlowLogFacts[],
+  resourceIds: readonly string[],
+): FlowLogFacts | undefined {
+  return flowLogs.find((log) => log.status === 'ACTIVE' && resourceIds.includes(log.resourceId));
+}
+
+function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Inventory): CheckResult {
+  const resource = loadBalancerResource(loadBalancer);
+  const name = describeLoadBalancer(loadBalancer);
+  const flowLogs = lookup(inventory.flowLogsByVpc, loadBalancer.vpcId, 'ec2:DescribeFlowLogs');
+  if (!flowLogs.ok)
+    return couldNotRead(resource, apis, `the flow logs of ${loadBalancer.vpcId}`, flowLogs.error);
+  const active = flowLogs.value.filter((log) => log.status === 'ACTIVE');
+  const evidence = {
+    vpcId: loadBalancer.vpcId,
+    activeFlowLogs: active.map((log) => ({
+      id: log.id,
+      resourceId: log.resourceId,
+      trafficType: log.trafficType,
+    })),
+  };
+  const vpcLog = coveredBy(flowLogs.value, [loadBalancer.vpcId]);
+  if (vpcLog) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `flow log ${vpcLog.id} (${vpcLog.trafficType}) covers the whole VPC ${loadBalancer.vpcId} of ${name}`,
+      evidence,
+    };
+  }
+  const uncoveredSubnets = loadBalancer.zones.filter((zone) => !coveredBy(flowLogs.value, [zone.subnetId]));
+  if (uncoveredSubnets.length === 0) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `flow logs cover every subnet of ${name}`,
+      evidence,
+    };
+  }
+  if (!loadBalancer.networkInterfaces.ok) {
+    return couldNotRead(
+      resource,
+      apis,
+      `the network interfaces of ${name}`,
+      loadBalancer.networkInterfaces.error,
+    );
+  }
+  const uncovered = loadBalancer.networkInterfaces.value.filter(
+    (eni) => !coveredBy(flowLogs.value, [eni.id, eni.subnetId]),
+  );
+  if (uncovered.length === 0 && loadBalancer.networkInterfaces.value.length > 0) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `flow logs cover every network interface of ${name}`,
+      evidence,
+    };
+  }
+  const missing =
+    uncovered.length > 0
+      ? uncovered.map((eni) => `${eni.id} (${eni.privateIp}, ${eni.subnetId})`)
+      : uncoveredSubnets.map((zone) => `subnet ${zone.subnetId} (${zone.zoneName})`);
+  return {
+    ...resource,
+    status: 'FAIL',
+    apis,
+    message: `no active flow log covers ${missing.join(', ')} of ${name} (VPC ${loadBalancer.vpcId}: ${active.length} active flow logs elsewhere)`,
+    evidence,
+  };
+}
+
+export const vpcFlowLogs: CheckDefinition = {
+  id: 'vpc-flow-logs',
+  title: "Flow logs capture the load balancer's traffic",
+  group: 'high-frequency',
+  severity: 'low',
+  runsFor: ['high-frequency'],
+  risk: "Without flow logs on the load balancer's interfaces there is no record of rejected or reset connections between the VPC link, the load balancer and the targets.",
+  remediation:
+    "Create a VPC flow log (traffic type ALL) on the VPC, or on the load balancer's subnets or network interfaces.",
+  docs: [ARTICLE, 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html'],
+  evaluate: ({ inventory, stages }) =>
+    evaluateLoadBalancers(stages, inventory, (path) => [evaluatePath(path, inventory)]),
+};

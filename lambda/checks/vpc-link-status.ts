@@ -1,0 +1,101 @@
+import { vpcLinkArn } from '../domain/arns';
+import type { CheckDefinition } from '../domain/check';
+import type { CheckResult, Inventory, StageInventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
+import { integrationResource } from './load-balancer-path';
+import {
+  couldNotRead,
+  lookup,
+  notApplicable,
+  stageKeyOf,
+  stageLabel,
+  stageResource,
+  vpcLinkResourceType,
+} from './results';
+
+const GONE_CODES = new Set(['NotFoundException', 'NotFound']);
+
+function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
+  const apis = [stageKeyOf(stage)];
+  if (!stage.integrations.ok) {
+    return [
+      couldNotRead(
+        stageResource(stage.stage),
+        apis,
+        'the integrations of the stage',
+        stage.integrations.error,
+      ),
+    ];
+  }
+  const viaLink = stage.integrations.value.filter((integration) => integration.connectionType === 'VPC_LINK');
+  if (viaLink.length === 0) {
+    return [
+      notApplicable(
+        stageResource(stage.stage),
+        apis,
+        `no integration of ${stageLabel(stage.stage)} uses a VPC link`,
+      ),
+    ];
+  }
+  return viaLink.map((integration): CheckResult => {
+    if (!integration.vpcLinkId) {
+      const error = integration.pathError ?? {
+        action: 'apigateway:GET',
+        code: 'Unresolved',
+        message: `connection id ${integration.rawConnectionId ?? '(none)'} did not resolve to a VPC link`,
+      };
+      return couldNotRead(
+        integrationResource(stage, integration),
+        apis,
+        `the VPC link of ${integration.label}`,
+        error,
+      );
+    }
+    const resource = {
+      resourceArn: vpcLinkArn(inventory.region, integration.vpcLinkId),
+      resourceType: vpcLinkResourceType(stage.stage.apiType),
+    };
+    const link = lookup(inventory.vpcLinks, integration.vpcLinkId, 'apigateway:GET');
+    if (!link.ok) {
+      if (GONE_CODES.has(link.error.code)) {
+        return {
+          ...resource,
+          status: 'FAIL',
+          apis,
+          message: `integration ${integration.label} uses VPC link ${integration.vpcLinkId}, which no longer exists`,
+          evidence: { action: link.error.action, code: link.error.code },
+        };
+      }
+      return couldNotRead(resource, apis, `VPC link ${integration.vpcLinkId}`, link.error);
+    }
+    const { name, status, statusMessage } = link.value;
+    const evidence = { status, statusMessage: statusMessage ?? null };
+    if (status === 'AVAILABLE') {
+      return { ...resource, status: 'PASS', apis, message: `VPC link ${name} is AVAILABLE`, evidence };
+    }
+    const why =
+      status === 'INACTIVE'
+        ? ': HTTP API VPC links go INACTIVE after 60 days without traffic; send a request or update the link to wake it'
+        : statusMessage
+          ? ` (${statusMessage})`
+          : '';
+    return { ...resource, status: 'FAIL', apis, message: `VPC link ${name} is ${status}${why}`, evidence };
+  });
+}
+
+export const vpcLinkStatus: CheckDefinition = {
+  id: 'vpc-link-status',
+  title: 'VPC link is AVAILABLE',
+  group: 'beyond-the-article',
+  severity: 'critical',
+  runsFor: ['high-frequency'],
+  risk: 'A VPC link that is not AVAILABLE (pending, failed, deleting, inactive or gone) carries no traffic: every request through it fails.',
+  remediation:
+    'Fix or recreate the VPC link (its statusMessage says why it failed); for an INACTIVE HTTP API VPC link, send traffic through it or update it to reactivate it.',
+  docs: [
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html',
+    ARTICLE,
+  ],
+  evaluate: ({ inventory, stages }) => stages.flatMap((stage) => evaluateStage(stage, inventory)),
+};

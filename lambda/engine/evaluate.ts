@@ -1,0 +1,128 @@
+/**
+ * Runs the checks over one Region's inventory: selects the stages each check is for, guards each
+ * check so that one that throws becomes an ERROR finding instead of stopping the others, and merges
+ * results for the same (check, resource) into one finding listing every stage it affects.
+ */
+
+import { CHECKS } from '../checks/index';
+import { stageKeyOf } from '../checks/results';
+import type { CheckDefinition } from '../domain/check';
+import {
+  type CheckResult,
+  type Finding,
+  type Inventory,
+  SEVERITIES,
+  type Severity,
+  type StageInventory,
+  type StageKey,
+  type Status,
+} from '../domain/types';
+import { findingId } from './finding-id';
+
+export interface EvaluateOptions {
+  /** Run every check for every audited stage, whatever its classification. */
+  allChecks: boolean;
+  /** @default CHECKS */
+  checks?: readonly CheckDefinition[];
+}
+
+/** Worst first: the status a merged finding takes, and the order findings are listed in. */
+export const STATUS_ORDER: readonly Status[] = ['FAIL', 'ERROR', 'WARN', 'SKIPPED', 'PASS'];
+const statusRank = (status: Status): number => STATUS_ORDER.indexOf(status);
+const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+export function selectStages(
+  check: CheckDefinition,
+  stages: readonly StageInventory[],
+  allChecks: boolean,
+): StageInventory[] {
+  return allChecks
+    ? [...stages]
+    : stages.filter((stage) => check.runsFor.includes(stage.stage.classification));
+}
+
+/** The result a check that threw stands for: the check, not any one resource, could not be evaluated. */
+function crashedCheck(
+  check: CheckDefinition,
+  inventory: Inventory,
+  stages: StageInventory[],
+  error: unknown,
+): CheckResult {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    resourceArn: `arn:aws:apigateway:${inventory.region}::/`,
+    resourceType: 'AWS::ApiGateway::Account',
+    status: 'ERROR',
+    apis: stages.map(stageKeyOf),
+    message: `check ${check.id} failed while evaluating (${reason}); the other checks still ran`,
+    evidence: { checkError: reason },
+  };
+}
+
+export function runCheckGuarded(
+  check: CheckDefinition,
+  inventory: Inventory,
+  stages: StageInventory[],
+): CheckResult[] {
+  try {
+    return check.evaluate({ inventory, stages });
+  } catch (error) {
+    return [crashedCheck(check, inventory, stages, error)];
+  }
+}
+
+const apiKey = (api: { apiId: string; stage: string }): string => `${api.apiId}\u0000${api.stage}`;
+
+function mergeApis(...lists: { apiId: string; stage: string }[][]): { apiId: string; stage: string }[] {
+  const unique = new Map(lists.flat().map((api) => [apiKey(api), { apiId: api.apiId, stage: api.stage }]));
+  return [...unique.values()].sort(
+    (a, b) => a.apiId.localeCompare(b.apiId) || a.stage.localeCompare(b.stage),
+  );
+}
+
+function toFinding(check: CheckDefinition, region: string, result: CheckResult): Finding {
+  return {
+    id: findingId(check.id, result.resourceArn),
+    checkId: check.id,
+    status: result.status,
+    severity: result.severity ?? check.severity,
+    region,
+    resourceType: result.resourceType,
+    resourceArn: result.resourceArn,
+    apis: mergeApis(result.apis.map((api: StageKey) => ({ apiId: api.apiId, stage: api.stage }))),
+    title: check.title,
+    message: result.message,
+    remediation: check.remediation,
+    docs: [...check.docs],
+    evidence: result.evidence ?? {},
+  };
+}
+
+/** Merges two findings of one (check, resource): the worse status (and its message) wins, stages are united. */
+export function mergeFindings(kept: Finding, next: Finding): Finding {
+  const worse = statusRank(next.status) < statusRank(kept.status) ? next : kept;
+  return { ...worse, apis: mergeApis(kept.apis, next.apis) };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    statusRank(a.status) - statusRank(b.status) ||
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.checkId.localeCompare(b.checkId) ||
+    a.resourceArn.localeCompare(b.resourceArn)
+  );
+}
+
+export function evaluateChecks(inventory: Inventory, options: EvaluateOptions): Finding[] {
+  const merged = new Map<string, Finding>();
+  for (const check of options.checks ?? CHECKS) {
+    const stages = selectStages(check, inventory.stages, options.allChecks);
+    if (stages.length === 0) continue;
+    for (const result of runCheckGuarded(check, inventory, stages)) {
+      const finding = toFinding(check, inventory.region, result);
+      const kept = merged.get(finding.id);
+      merged.set(finding.id, kept ? mergeFindings(kept, finding) : finding);
+    }
+  }
+  return [...merged.values()].sort(compareFindings);
+}
