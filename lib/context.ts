@@ -1,0 +1,197 @@
+/**
+ * The CDK context the app accepts (`cdk deploy -c key=value` or `context` in cdk.json), validated once
+ * so that a bad value stops the synth with a message naming the key and what it allows. Values from
+ * the command line arrive as strings, values from cdk.json as JSON: both are accepted.
+ */
+import { z } from 'zod';
+import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
+import { scheduleInterval } from './schedule-interval';
+
+export const DEFAULT_SCHEDULE = 'rate(60 minutes)';
+export const DEFAULT_LOOKBACK_MINUTES = 60;
+export const DEFAULT_PERIOD_SECONDS = 300;
+export const DEFAULT_TIMEOUT_MINUTES = 5;
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/** The values CloudWatch Logs accepts for a log group's retention. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+export interface AppContext {
+  /** Email subscribed to the findings topic; none when absent. */
+  alertEmail?: string;
+  /** Publish to this topic instead of creating one. */
+  existingTopicArn?: string;
+  schedule: string;
+  lookbackMinutes: number;
+  periodSeconds: number;
+  /** Regions to audit; the stack's own Region when absent. */
+  regions?: string[];
+  /** Only the thresholds given; the rest keep the auditor's defaults. */
+  thresholds: Partial<Thresholds>;
+  minSeverity?: Severity;
+  reminderIntervalHours?: number;
+  sendAllClear?: boolean;
+  timeoutMinutes: number;
+  logRetentionDays: number;
+  /** Reserve a concurrency of 1 (runs never overlap); accounts at the minimum quota must say false. */
+  reserveConcurrency: boolean;
+}
+
+export class InvalidContextError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid CDK context:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'InvalidContextError';
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max));
+
+const decimal = (min: number, max: number, minExclusive: boolean) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+(\.\d+)?$/)
+        .transform(Number),
+    ])
+    .pipe(minExclusive ? z.number().gt(min).max(max) : z.number().min(min).max(max));
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+const regionList = z
+  .union([
+    z.string().transform((value) => value.split(',').map((region) => region.trim())),
+    z.array(z.string()),
+  ])
+  .pipe(z.array(z.string().regex(REGION_PATTERN)).min(1));
+
+interface ContextKey {
+  schema: z.ZodType;
+  allowed: string;
+}
+
+/** Every key the app reads, with what it allows (the text of the error when a value does not fit). */
+export const CONTEXT_KEYS = {
+  alertEmail: { schema: z.email(), allowed: 'an email address, e.g. ops@example.com' },
+  existingTopicArn: { schema: z.string().regex(TOPIC_ARN_PATTERN), allowed: 'an SNS topic ARN' },
+  schedule: {
+    schema: z.string().refine((value) => scheduleInterval(value).ok),
+    allowed:
+      "an EventBridge expression 'rate(<n> minutes|hours|days)' or 'cron(<6 fields>)' that runs every day",
+  },
+  lookbackMinutes: { schema: integer(5, 1440), allowed: 'an integer from 5 to 1440' },
+  periodSeconds: {
+    schema: integer(60, 3600).refine((value) => value % 60 === 0),
+    allowed: 'a multiple of 60 from 60 to 3600',
+  },
+  regions: { schema: regionList, allowed: "Region names separated by commas, e.g. 'us-east-1,eu-west-1'" },
+  highErrorRatio: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
+  continuousPeriodShare: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
+  minRequests: { schema: integer(1, 1_000_000_000), allowed: 'a positive integer' },
+  minSeverity: { schema: z.enum(SEVERITIES), allowed: `one of ${SEVERITIES.join(', ')}` },
+  reminderIntervalHours: {
+    schema: integer(0, 8760),
+    allowed: 'an integer from 0 (no reminders) to 8760 (hours)',
+  },
+  sendAllClear: { schema: bool, allowed: 'true or false' },
+  reserveConcurrency: { schema: bool, allowed: 'true or false' },
+  timeoutMinutes: { schema: integer(1, 15), allowed: 'an integer from 1 to 15 (the Lambda maximum)' },
+  logRetentionDays: {
+    schema: integer(1, 3653).refine((value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value)),
+    allowed: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  },
+} as const satisfies Record<string, ContextKey>;
+
+export type ContextKeyName = keyof typeof CONTEXT_KEYS;
+
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
+
+/** Validates the raw context values; throws InvalidContextError listing every problem. */
+export function parseContext(raw: Record<string, unknown>): AppContext {
+  const problems: string[] = [];
+  const values: Partial<Record<ContextKeyName, unknown>> = {};
+  for (const [key, { schema, allowed }] of Object.entries(CONTEXT_KEYS) as [ContextKeyName, ContextKey][]) {
+    const value = raw[key];
+    if (value === undefined || value === null || value === '') continue;
+    const result = schema.safeParse(value);
+    if (result.success) values[key] = result.data;
+    else {
+      const detail = key === 'schedule' && typeof value === 'string' ? scheduleReason(value) : '';
+      problems.push(`context key '${key}' = ${show(value)} is invalid: expected ${allowed}${detail}`);
+    }
+  }
+
+  const context: AppContext = {
+    schedule: (values.schedule as string | undefined) ?? DEFAULT_SCHEDULE,
+    lookbackMinutes: (values.lookbackMinutes as number | undefined) ?? DEFAULT_LOOKBACK_MINUTES,
+    periodSeconds: (values.periodSeconds as number | undefined) ?? DEFAULT_PERIOD_SECONDS,
+    thresholds: {
+      ...(values.highErrorRatio !== undefined ? { highErrorRatio: values.highErrorRatio as number } : {}),
+      ...(values.continuousPeriodShare !== undefined
+        ? { continuousPeriodShare: values.continuousPeriodShare as number }
+        : {}),
+      ...(values.minRequests !== undefined ? { minRequests: values.minRequests as number } : {}),
+    },
+    timeoutMinutes: (values.timeoutMinutes as number | undefined) ?? DEFAULT_TIMEOUT_MINUTES,
+    logRetentionDays: (values.logRetentionDays as number | undefined) ?? DEFAULT_LOG_RETENTION_DAYS,
+    reserveConcurrency: (values.reserveConcurrency as boolean | undefined) ?? true,
+    ...(values.alertEmail !== undefined ? { alertEmail: values.alertEmail as string } : {}),
+    ...(values.existingTopicArn !== undefined ? { existingTopicArn: values.existingTopicArn as string } : {}),
+    ...(values.regions !== undefined ? { regions: values.regions as string[] } : {}),
+    ...(values.minSeverity !== undefined ? { minSeverity: values.minSeverity as Severity } : {}),
+    ...(values.reminderIntervalHours !== undefined
+      ? { reminderIntervalHours: values.reminderIntervalHours as number }
+      : {}),
+    ...(values.sendAllClear !== undefined ? { sendAllClear: values.sendAllClear as boolean } : {}),
+  };
+
+  problems.push(...windowProblems(context, values));
+  if (problems.length > 0) throw new InvalidContextError(problems);
+  return context;
+}
+
+function scheduleReason(expression: string): string {
+  const interval = scheduleInterval(expression);
+  return interval.ok ? '' : ` (${interval.reason})`;
+}
+
+/** The schedule, lookback and period must fit together, whichever of them came from the context. */
+export function windowProblems(
+  context: Pick<AppContext, 'schedule' | 'lookbackMinutes' | 'periodSeconds'>,
+  given: Partial<Record<ContextKeyName, unknown>> = {},
+): string[] {
+  const problems: string[] = [];
+  const interval = scheduleInterval(context.schedule);
+  if (interval.ok && context.lookbackMinutes < interval.maxGapMinutes) {
+    problems.push(
+      `context key 'lookbackMinutes' = ${context.lookbackMinutes} is shorter than the longest gap between two ` +
+        `runs of schedule '${context.schedule}' (${interval.maxGapMinutes} minutes): the minutes in between ` +
+        `would never be audited. Set lookbackMinutes >= ${interval.maxGapMinutes} or run the schedule more often.`,
+    );
+  }
+  if ((context.lookbackMinutes * 60) % context.periodSeconds !== 0) {
+    const key = given.periodSeconds !== undefined ? 'periodSeconds' : 'lookbackMinutes';
+    problems.push(
+      `context key '${key}': lookbackMinutes (${context.lookbackMinutes}) must be a whole number of ` +
+        `periods of periodSeconds (${context.periodSeconds} s)`,
+    );
+  }
+  return problems;
+}

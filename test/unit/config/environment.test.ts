@@ -1,0 +1,86 @@
+import { InvalidEnvironmentError, parseEnvironment } from '../../../lambda/config/environment';
+
+const MINIMAL = {
+  AWS_REGION: 'eu-west-1',
+  TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:findings',
+  STATE_TABLE_NAME: 'auditor-state',
+};
+
+describe('parseEnvironment', () => {
+  it('audits the function’s own Region with the default settings when only the required variables are set', () => {
+    // Arrange / Act
+    const environment = parseEnvironment(MINIMAL);
+
+    // Assert
+    expect(environment).toEqual({
+      region: 'eu-west-1',
+      auditRegions: ['eu-west-1'],
+      lookbackMinutes: 60,
+      periodSeconds: 300,
+      thresholds: { highErrorRatio: 0.05, continuousPeriodShare: 0.5, minRequests: 100 },
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:findings',
+      stateTableName: 'auditor-state',
+      notify: { minSeverity: 'medium', reminderIntervalHours: 24, sendAllClear: true },
+    });
+  });
+
+  it('reads every variable the construct sets', () => {
+    // Arrange
+    const env = {
+      ...MINIMAL,
+      AUDIT_REGIONS: 'us-east-1, eu-west-1,us-east-1',
+      LOOKBACK_MINUTES: '120',
+      PERIOD_SECONDS: '60',
+      THRESHOLDS: '{"highErrorRatio":0.2,"minRequests":10}',
+      MIN_SEVERITY: 'high',
+      REMINDER_INTERVAL_HOURS: '0',
+      SEND_ALL_CLEAR: 'false',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+    };
+
+    // Act
+    const environment = parseEnvironment(env);
+
+    // Assert
+    expect(environment).toEqual({
+      region: 'eu-west-1',
+      auditRegions: ['us-east-1', 'eu-west-1'],
+      lookbackMinutes: 120,
+      periodSeconds: 60,
+      thresholds: { highErrorRatio: 0.2, continuousPeriodShare: 0.5, minRequests: 10 },
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:findings',
+      stateTableName: 'auditor-state',
+      notify: { minSeverity: 'high', reminderIntervalHours: 0, sendAllClear: false },
+      endpoint: 'http://127.0.0.1:5000',
+    });
+  });
+
+  it('names every variable that is missing or malformed', () => {
+    // Arrange
+    const env = { AWS_REGION: 'eu-west-1', THRESHOLDS: '{"highErrorRatio":', LOOKBACK_MINUTES: 'an hour' };
+
+    // Act
+    let problems: string[] = [];
+    try {
+      parseEnvironment(env);
+    } catch (error) {
+      if (error instanceof InvalidEnvironmentError) problems = error.problems;
+    }
+
+    // Assert
+    expect(problems.map((problem) => problem.split(' ')[0]).sort()).toEqual([
+      'LOOKBACK_MINUTES',
+      'STATE_TABLE_NAME',
+      'THRESHOLDS',
+      'TOPIC_ARN',
+    ]);
+  });
+
+  it('rejects thresholds outside their range', () => {
+    // Arrange
+    const env = { ...MINIMAL, THRESHOLDS: '{"highErrorRatio":2}' };
+
+    // Act / Assert
+    expect(() => parseEnvironment(env)).toThrow('THRESHOLDS.highErrorRatio');
+  });
+});
