@@ -30,3 +30,7 @@ export async function attempt<T>(action: string, read: () => Promise<T>): Promis
 export function notFound(action: string, what: string): CollectionError {
   return { action, code: 'NotFound', message: `${what} was not returned by ${action}` };
 }
+
+/** Whether an error carries an AWS code, whatever the SDK's `Exception` suffix on the class name. */
+export const hasErrorCode = (error: unknown, code: string): boolean =>
+  errorCode(error).replace(/Exception$/, '') === code.replace(/Exception$/, '');

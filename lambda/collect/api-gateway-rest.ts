@@ -1,0 +1,145 @@
+/** REST API (API Gateway v1) reads: stage settings, every method's integration, VPC links. */
+import {
+  type APIGatewayClient,
+  GetStageCommand,
+  type Integration,
+  paginateGetResources,
+  paginateGetVpcLinks,
+} from '@aws-sdk/client-api-gateway';
+import { restIntegrationArn, vpcLinkArn } from '../domain/arns';
+import type { Collected, IntegrationFacts, StageSettings, VpcLinkFacts } from '../domain/types';
+import { attempt } from './collect-error';
+import { resolveStageVariables, uriHostAndPort } from './integration-uri';
+
+/** API Gateway authorises every read (GetStage, GetResources, GetVpcLinks...) as `apigateway:GET`. */
+export const IAM_ACTIONS = ['apigateway:GET'] as const;
+
+/** REST integrations time out after 29 s unless configured otherwise. */
+export const REST_DEFAULT_TIMEOUT_MS = 29_000;
+
+const LOGGING_LEVELS = ['OFF', 'ERROR', 'INFO'] as const;
+type LoggingLevel = (typeof LOGGING_LEVELS)[number];
+const asLoggingLevel = (value: string | undefined): LoggingLevel =>
+  LOGGING_LEVELS.find((level) => level === value) ?? 'OFF';
+
+export function readRestStageSettings(
+  client: APIGatewayClient,
+  apiId: string,
+  stage: string,
+): Promise<Collected<StageSettings>> {
+  return attempt('apigateway:GetStage', async () => {
+    const output = await client.send(new GetStageCommand({ restApiId: apiId, stageName: stage }));
+    const stageWide = output.methodSettings?.['*/*'];
+    const accessLog = output.accessLogSettings;
+    return {
+      accessLog: accessLog?.destinationArn
+        ? { destinationArn: accessLog.destinationArn, format: accessLog.format ?? '' }
+        : null,
+      executionLogging: {
+        loggingLevel: asLoggingLevel(stageWide?.loggingLevel),
+        dataTraceEnabled: stageWide?.dataTraceEnabled ?? false,
+      },
+      stageVariables: output.variables ?? {},
+    };
+  });
+}
+
+/** One method's integration as configured, before the stage's variables are applied. */
+export interface RestMethodIntegration {
+  resourceId: string;
+  path: string;
+  method: string;
+  integration: Integration;
+}
+
+/** One GetResources listing per API (embed=methods returns each method's integration inline). */
+export function readRestMethodIntegrations(
+  client: APIGatewayClient,
+  apiId: string,
+): Promise<Collected<RestMethodIntegration[]>> {
+  return attempt('apigateway:GetResources', async () => {
+    const found: RestMethodIntegration[] = [];
+    const pages = paginateGetResources({ client }, { restApiId: apiId, embed: ['methods'], limit: 500 });
+    for await (const page of pages) {
+      for (const resource of page.items ?? []) {
+        for (const [method, details] of Object.entries(resource.resourceMethods ?? {})) {
+          if (!details.methodIntegration || !resource.id) continue;
+          found.push({
+            resourceId: resource.id,
+            path: resource.path ?? resource.id,
+            method,
+            integration: details.methodIntegration,
+          });
+        }
+      }
+    }
+    return found.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  });
+}
+
+/** Applies the stage's variables to one REST integration (connection id and URI may use them). */
+export function restIntegrationFacts(
+  region: string,
+  apiId: string,
+  configured: RestMethodIntegration,
+  stageVariables: Record<string, string>,
+): IntegrationFacts {
+  const { integration } = configured;
+  const facts: IntegrationFacts = {
+    id: `${configured.resourceId}/${configured.method}`,
+    arn: restIntegrationArn(region, apiId, configured.resourceId, configured.method),
+    label: `${configured.method} ${configured.path}`,
+    type: integration.type ?? 'UNKNOWN',
+    connectionType: integration.connectionType === 'VPC_LINK' ? 'VPC_LINK' : 'INTERNET',
+    timeoutMs: integration.timeoutInMillis ?? REST_DEFAULT_TIMEOUT_MS,
+    loadBalancerArns: [],
+  };
+  const unresolved: string[] = [];
+  if (integration.uri) {
+    const uri = resolveStageVariables(integration.uri, stageVariables);
+    facts.uri = uri.ok ? uri.value : integration.uri;
+    if (!uri.ok) unresolved.push(...uri.missing);
+    const target = uri.ok ? uriHostAndPort(uri.value) : null;
+    if (target) facts.port = target.port;
+  }
+  if (integration.connectionId) {
+    facts.rawConnectionId = integration.connectionId;
+    const link = resolveStageVariables(integration.connectionId, stageVariables);
+    if (link.ok) facts.vpcLinkId = link.value;
+    else unresolved.push(...link.missing);
+  }
+  if (unresolved.length > 0) {
+    facts.pathError = {
+      action: 'apigateway:GetStage',
+      code: 'UnresolvedStageVariable',
+      message: `the stage defines no variable ${[...new Set(unresolved)].join(', ')} used by ${facts.label}`,
+    };
+  }
+  return facts;
+}
+
+export function listRestVpcLinks(
+  client: APIGatewayClient,
+  region: string,
+): Promise<Collected<VpcLinkFacts[]>> {
+  return attempt('apigateway:GetVpcLinks', async () => {
+    const links: VpcLinkFacts[] = [];
+    for await (const page of paginateGetVpcLinks({ client }, { limit: 500 })) {
+      for (const link of page.items ?? []) {
+        if (!link.id) continue;
+        links.push({
+          id: link.id,
+          arn: vpcLinkArn(region, link.id),
+          name: link.name ?? link.id,
+          apiType: 'REST',
+          status: link.status ?? 'UNKNOWN',
+          ...(link.statusMessage ? { statusMessage: link.statusMessage } : {}),
+          targetArns: link.targetArns ?? [],
+          subnetIds: [],
+          securityGroupIds: [],
+        });
+      }
+    }
+    return links;
+  });
+}

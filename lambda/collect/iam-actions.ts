@@ -1,0 +1,23 @@
+/**
+ * Every read-only IAM action the audit needs, gathered from the modules that make the calls, so
+ * the Lambda's least-privilege policy (built from this list) cannot drift from the code.
+ */
+import { IAM_ACTIONS as TRIAGE_ACTIONS } from '../triage/read-traffic';
+import { IAM_ACTIONS as HTTP_API_ACTIONS } from './api-gateway-http';
+import { IAM_ACTIONS as REST_API_ACTIONS } from './api-gateway-rest';
+import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './load-balancers';
+import { IAM_ACTIONS as LOG_ACTIONS } from './log-evidence';
+import { IAM_ACTIONS as METRIC_ACTIONS } from './metrics';
+import { IAM_ACTIONS as NETWORK_ACTIONS } from './network';
+
+export const AUDIT_IAM_ACTIONS: readonly string[] = [
+  ...new Set<string>([
+    ...TRIAGE_ACTIONS,
+    ...REST_API_ACTIONS,
+    ...HTTP_API_ACTIONS,
+    ...LOAD_BALANCER_ACTIONS,
+    ...NETWORK_ACTIONS,
+    ...METRIC_ACTIONS,
+    ...LOG_ACTIONS,
+  ]),
+].sort();

@@ -1,0 +1,241 @@
+/** ELBv2 reads: load balancers, their attributes, listeners, target groups and target health. */
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client,
+  type Listener,
+  type LoadBalancer,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
+  type TargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { type Collected, collected, failed, type ListenerFacts, type TargetFacts } from '../domain/types';
+import { attempt, hasErrorCode, notFound, toCollectionError } from './collect-error';
+import { chunk } from './memo';
+
+export const IAM_ACTIONS = [
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+] as const;
+
+/** DescribeLoadBalancers and DescribeListeners accept at most 20 ARNs per call. */
+const ARNS_PER_CALL = 20;
+
+export interface LoadBalancerDescription {
+  arn: string;
+  name: string;
+  type: 'network' | 'application' | 'gateway';
+  dnsName: string;
+  vpcId: string;
+  zones: { zoneName: string; subnetId: string }[];
+  securityGroupIds: string[];
+}
+
+function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
+  return {
+    arn: lb.LoadBalancerArn ?? '',
+    name: lb.LoadBalancerName ?? '',
+    type: lb.Type === 'network' || lb.Type === 'gateway' ? lb.Type : 'application',
+    dnsName: (lb.DNSName ?? '').toLowerCase(),
+    vpcId: lb.VpcId ?? '',
+    zones: (lb.AvailabilityZones ?? []).map((zone) => ({
+      zoneName: zone.ZoneName ?? '',
+      subnetId: zone.SubnetId ?? '',
+    })),
+    securityGroupIds: lb.SecurityGroups ?? [],
+  };
+}
+
+/**
+ * The CloudWatch `LoadBalancer` dimension: `net|app|gwy/<name>/<id>`. The prefix comes from the
+ * type, never from the ARN text (the emulator writes `app/` for every load balancer).
+ */
+export function loadBalancerMetricDimension(lb: Pick<LoadBalancerDescription, 'arn' | 'type'>): string {
+  const prefix = lb.type === 'network' ? 'net' : lb.type === 'gateway' ? 'gwy' : 'app';
+  const [name, id] = lb.arn.split('/').slice(-2);
+  return `${prefix}/${name}/${id}`;
+}
+
+/**
+ * Reads a batch of ARNs in one call; when the call fails because one of them no longer exists,
+ * reads them one by one so the others are still described.
+ */
+async function describeEach<T>(
+  action: string,
+  arns: readonly string[],
+  notFoundCode: string,
+  read: (batch: string[]) => Promise<T[]>,
+  arnOf: (item: T) => string | undefined,
+): Promise<Record<string, Collected<T>>> {
+  const results: Record<string, Collected<T>> = {};
+  for (const batch of chunk(arns, ARNS_PER_CALL)) {
+    try {
+      const items = await read(batch);
+      for (const item of items) {
+        const arn = arnOf(item);
+        if (arn) results[arn] = collected(item);
+      }
+      for (const arn of batch) results[arn] ??= failed(notFound(action, arn));
+    } catch (error) {
+      if (hasErrorCode(error, notFoundCode) && batch.length > 1) {
+        for (const arn of batch)
+          Object.assign(results, await describeEach(action, [arn], notFoundCode, read, arnOf));
+      } else {
+        for (const arn of batch) results[arn] = failed(toCollectionError(action, error));
+      }
+    }
+  }
+  return results;
+}
+
+export async function describeLoadBalancers(
+  client: ElasticLoadBalancingV2Client,
+  arns: readonly string[],
+): Promise<Record<string, Collected<LoadBalancerDescription>>> {
+  const described = await describeEach(
+    'elasticloadbalancing:DescribeLoadBalancers',
+    arns,
+    'LoadBalancerNotFound',
+    async (batch) =>
+      (await client.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }))).LoadBalancers ?? [],
+    (lb) => lb.LoadBalancerArn,
+  );
+  return Object.fromEntries(
+    Object.entries(described).map(([arn, lb]) => [
+      arn,
+      lb.ok ? collected(describeLoadBalancer(lb.value)) : lb,
+    ]),
+  );
+}
+
+/** Every load balancer of the Region: only read when an integration names one by DNS name. */
+export function listLoadBalancers(
+  client: ElasticLoadBalancingV2Client,
+): Promise<Collected<LoadBalancerDescription[]>> {
+  return attempt('elasticloadbalancing:DescribeLoadBalancers', async () => {
+    const all: LoadBalancerDescription[] = [];
+    for await (const page of paginateDescribeLoadBalancers({ client }, { PageSize: 400 })) {
+      all.push(...(page.LoadBalancers ?? []).map(describeLoadBalancer));
+    }
+    return all;
+  });
+}
+
+/** Listener ARN -> its load balancer ARN (HTTP API integrations name a listener). */
+export async function describeListenerOwners(
+  client: ElasticLoadBalancingV2Client,
+  listenerArns: readonly string[],
+): Promise<Record<string, Collected<string>>> {
+  const described = await describeEach(
+    'elasticloadbalancing:DescribeListeners',
+    listenerArns,
+    'ListenerNotFound',
+    async (batch) =>
+      (await client.send(new DescribeListenersCommand({ ListenerArns: batch }))).Listeners ?? [],
+    (listener) => listener.ListenerArn,
+  );
+  return Object.fromEntries(
+    Object.entries(described).map(([arn, listener]) => [
+      arn,
+      listener.ok ? collected(listener.value.LoadBalancerArn ?? '') : listener,
+    ]),
+  );
+}
+
+export function readLoadBalancerAttributes(
+  client: ElasticLoadBalancingV2Client,
+  arn: string,
+): Promise<Collected<Record<string, string>>> {
+  return attempt('elasticloadbalancing:DescribeLoadBalancerAttributes', async () => {
+    const output = await client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }));
+    return Object.fromEntries((output.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? '']));
+  });
+}
+
+/** Target groups a listener forwards to by default: `TargetGroupArn` and weighted `ForwardConfig` groups. */
+export function forwardTargetGroups(listener: Listener): string[] {
+  const arns = (listener.DefaultActions ?? []).flatMap((action) => [
+    ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+    ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
+      group.TargetGroupArn ? [group.TargetGroupArn] : [],
+    ),
+  ]);
+  return [...new Set(arns)];
+}
+
+export function readListeners(
+  client: ElasticLoadBalancingV2Client,
+  loadBalancerArn: string,
+): Promise<Collected<ListenerFacts[]>> {
+  return attempt('elasticloadbalancing:DescribeListeners', async () => {
+    const listeners: ListenerFacts[] = [];
+    for await (const page of paginateDescribeListeners({ client }, { LoadBalancerArn: loadBalancerArn })) {
+      for (const listener of page.Listeners ?? []) {
+        listeners.push({
+          arn: listener.ListenerArn ?? '',
+          port: listener.Port ?? 0,
+          protocol: listener.Protocol ?? '',
+          targetGroupArns: forwardTargetGroups(listener),
+        });
+      }
+    }
+    return listeners;
+  });
+}
+
+/** A load balancer without target groups makes DescribeTargetGroups raise TargetGroupNotFound: none. */
+export function readTargetGroupsOf(
+  client: ElasticLoadBalancingV2Client,
+  loadBalancerArn: string,
+): Promise<Collected<TargetGroup[]>> {
+  return attempt('elasticloadbalancing:DescribeTargetGroups', async () => {
+    const groups: TargetGroup[] = [];
+    try {
+      for await (const page of paginateDescribeTargetGroups(
+        { client },
+        { LoadBalancerArn: loadBalancerArn },
+      )) {
+        groups.push(...(page.TargetGroups ?? []));
+      }
+    } catch (error) {
+      if (!hasErrorCode(error, 'TargetGroupNotFound')) throw error;
+    }
+    return groups;
+  });
+}
+
+export function readTargetGroupAttributes(
+  client: ElasticLoadBalancingV2Client,
+  arn: string,
+): Promise<Collected<Record<string, string>>> {
+  return attempt('elasticloadbalancing:DescribeTargetGroupAttributes', async () => {
+    const output = await client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
+    return Object.fromEntries((output.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? '']));
+  });
+}
+
+export function readTargetHealth(
+  client: ElasticLoadBalancingV2Client,
+  arn: string,
+): Promise<Collected<TargetFacts[]>> {
+  return attempt('elasticloadbalancing:DescribeTargetHealth', async () => {
+    const output = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+    return (output.TargetHealthDescriptions ?? []).map((description) => ({
+      id: description.Target?.Id ?? '',
+      port: description.Target?.Port ?? 0,
+      ...(description.Target?.AvailabilityZone
+        ? { availabilityZone: description.Target.AvailabilityZone }
+        : {}),
+      state: description.TargetHealth?.State ?? 'unavailable',
+      ...(description.TargetHealth?.Reason ? { reason: description.TargetHealth.Reason } : {}),
+    }));
+  });
+}
