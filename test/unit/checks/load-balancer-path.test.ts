@@ -1,0 +1,160 @@
+import { followStageToLoadBalancers, followToTargetGroups } from '../../../lambda/checks/load-balancer-path';
+import { collected, failed } from '../../../lambda/domain/types';
+import {
+  accessDenied,
+  anInventory,
+  aRestIntegration,
+  aStageInventory,
+  NLB_ARN,
+  nlbScenario,
+  TG_ARN,
+} from '../../support/inventory-builders';
+
+const follow = (builder: ReturnType<typeof nlbScenario>) => {
+  const inventory = builder.build();
+  return followStageToLoadBalancers(inventory.stages[0] as (typeof inventory.stages)[number], inventory);
+};
+
+describe('following a stage to its load balancers', () => {
+  it('reaches the NLB through the REST VPC link with the integration and link that lead there', () => {
+    const { reached, problems } = follow(nlbScenario());
+    expect(problems).toEqual([]);
+    expect(reached).toHaveLength(1);
+    expect(reached[0]?.loadBalancer.arn).toBe(NLB_ARN);
+    expect(reached[0]?.integrations.map((i) => i.label)).toEqual(['GET /orders']);
+    expect(reached[0]?.vpcLinks.map((l) => l.id)).toEqual(['vl-orders']);
+  });
+
+  it('reaches a load balancer named by the integration itself (URI host is the LB DNS name)', () => {
+    const builder = nlbScenario({
+      stage: {
+        integrations: collected([
+          aRestIntegration({ connectionType: 'INTERNET', vpcLinkId: undefined, loadBalancerArns: [NLB_ARN] }),
+        ]),
+      },
+    });
+    expect(follow(builder).reached.map((path) => path.loadBalancer.name)).toEqual(['orders-nlb']);
+  });
+
+  it('groups two integrations to the same load balancer into one path', () => {
+    const builder = nlbScenario({
+      stage: {
+        integrations: collected([
+          aRestIntegration(),
+          aRestIntegration({ id: 'r1/POST', label: 'POST /orders' }),
+        ]),
+      },
+    });
+    const { reached } = follow(builder);
+    expect(reached).toHaveLength(1);
+    expect(reached[0]?.integrations).toHaveLength(2);
+  });
+
+  it('skips a stage whose integrations lead to no load balancer, listing them', () => {
+    const builder = nlbScenario({
+      stage: {
+        integrations: collected([
+          aRestIntegration({
+            type: 'AWS_PROXY',
+            connectionType: 'INTERNET',
+            vpcLinkId: undefined,
+            label: 'GET /pay',
+          }),
+        ]),
+      },
+    });
+    const { reached, problems } = follow(builder);
+    expect(reached).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ status: 'SKIPPED', resourceType: 'AWS::ApiGateway::Stage' });
+    expect(problems[0]?.message).toContain('1 integration: GET /pay (AWS_PROXY)');
+  });
+
+  it('skips a stage with no integration at all', () => {
+    const { problems } = follow(nlbScenario({ stage: { integrations: collected([]) } }));
+    expect(problems[0]?.message).toContain('(0 integrations)');
+  });
+
+  it('reports ERROR on the stage when its integrations could not be read', () => {
+    const { problems } = follow(
+      nlbScenario({ stage: { integrations: failed(accessDenied('apigateway:GET')) } }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        status: 'ERROR',
+        evidence: { action: 'apigateway:GET', code: 'AccessDenied' },
+      }),
+    ]);
+  });
+
+  it('reports ERROR on the integration whose path could not be followed', () => {
+    const pathError = {
+      action: 'apigateway:GET',
+      code: 'BadStageVariable',
+      message: 'stage variable vpcLinkId is not set',
+    };
+    const builder = nlbScenario({
+      stage: {
+        integrations: collected([
+          aRestIntegration({
+            vpcLinkId: undefined,
+            pathError,
+            rawConnectionId: '${stageVariables.vpcLinkId}',
+          }),
+        ]),
+      },
+    });
+    const { problems } = follow(builder);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ status: 'ERROR', resourceType: 'AWS::ApiGateway::Method' });
+    expect(problems[0]?.message).toContain('path behind integration GET /orders');
+  });
+
+  it('reports ERROR on the VPC link when it could not be read, naming the action', () => {
+    const { problems, reached } = follow(nlbScenario().failing('vpcLinks', 'vl-orders', 'apigateway:GET'));
+    expect(reached).toEqual([]);
+    expect(problems[0]).toMatchObject({
+      status: 'ERROR',
+      resourceArn: 'arn:aws:apigateway:us-east-1::/vpclinks/vl-orders',
+      resourceType: 'AWS::ApiGateway::VpcLink',
+    });
+  });
+
+  it('reports ERROR on a load balancer the collector never described', () => {
+    const { problems } = follow(nlbScenario().without('loadBalancers', NLB_ARN));
+    expect(problems[0]).toMatchObject({ status: 'ERROR', resourceArn: NLB_ARN });
+    expect(problems[0]?.message).toContain('elasticloadbalancing:DescribeLoadBalancers failed (NotCollected');
+  });
+
+  it('reports ERROR on the load balancer when its target groups could not be listed', () => {
+    const inventory = nlbScenario({
+      loadBalancer: { targetGroupArns: failed(accessDenied('elasticloadbalancing:DescribeTargetGroups')) },
+    }).build();
+    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
+    const { problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    expect(problems[0]).toMatchObject({ status: 'ERROR', resourceArn: NLB_ARN });
+  });
+
+  it('reports ERROR on a target group that could not be described and SKIPPED for a load balancer without any', () => {
+    const unreadable = nlbScenario()
+      .failing('targetGroups', TG_ARN, 'elasticloadbalancing:DescribeTargetGroups')
+      .build();
+    const [path] = followStageToLoadBalancers(unreadable.stages[0] ?? aStageInventory(), unreadable).reached;
+    expect(followToTargetGroups(path as NonNullable<typeof path>, unreadable).problems[0]).toMatchObject({
+      status: 'ERROR',
+      resourceArn: TG_ARN,
+    });
+    const empty = nlbScenario({ loadBalancer: { targetGroupArns: collected([]) } }).build();
+    const [emptyPath] = followStageToLoadBalancers(empty.stages[0] ?? aStageInventory(), empty).reached;
+    expect(followToTargetGroups(emptyPath as NonNullable<typeof emptyPath>, empty).problems[0]).toMatchObject(
+      {
+        status: 'SKIPPED',
+        message: 'NLB orders-nlb forwards to no target group',
+      },
+    );
+  });
+
+  it('yields nothing for an inventory without stages', () => {
+    expect(anInventory().build().stages).toEqual([]);
+  });
+});
