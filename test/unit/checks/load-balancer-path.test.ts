@@ -99,6 +99,7 @@ describe('following a stage to its load balancers', () => {
           aRestIntegration({
             vpcLinkId: undefined,
             pathError,
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's own stage-variable syntax
             rawConnectionId: '${stageVariables.vpcLinkId}',
           }),
         ]),
