@@ -1,0 +1,296 @@
+/**
+ * Turns a notification plan into SNS Publish requests: one message, one body per protocol
+ * (`MessageStructure: 'json'`):
+ * - `email`: the plain-text email (render-email.ts);
+ * - `https`: the Amazon Q Developer in chat applications custom notification (render-chat.ts), since
+ *   that service subscribes to topics over HTTPS;
+ * - `default`: the machine-readable JSON, which every other protocol (sqs, lambda, firehose, http,
+ *   email-json) receives. It is not repeated under `sqs`/`lambda` keys because every key counts
+ *   towards the 256 KB limit of one message.
+ *
+ * The machine JSON is the report restricted to what this notification is about, under an envelope:
+ * `{ notification: { runId, part, parts, type, highestSeverity, changes: counts, totals: counts of the
+ * whole report }, changes: [{ kind, findingId, resolution?, previous?, lastKnown? }], report: Report with
+ * `findings` = this part's reported findings and `apis` = the stages they affect }`.
+ * When it does not fit in one message, the changes are split over numbered parts (same runId) that
+ * together hold every one of them; a finding too large for a message on its own loses its evidence
+ * (marked as omitted), never its place.
+ */
+import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
+import type { Finding, Report, Severity, Status } from '../domain/types';
+import { renderChatContinuation, renderChatNotification } from '../report/render-chat';
+import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from '../report/render-email';
+import {
+  announcedSeverity,
+  type ChangeCounts,
+  countChanges,
+  failingApiCount,
+  failingStages,
+  type NotificationView,
+  openFindingCount,
+  type ReportStage,
+  stageKey,
+  statusCounts,
+} from './notification-view';
+import type { ChangeKind, FindingChange, Resolution } from './plan-notification';
+
+/** SNS: a message, its subject and attributes together, at most 256 KiB. */
+export const SNS_MESSAGE_MAX_BYTES = 262_144;
+const SAFETY_MARGIN_BYTES = 2_048;
+/** Upper bounds for what is not known while packing: subject, attributes, continuation bodies. */
+const SUBJECT_AND_ATTRIBUTES_BYTES = 1_024;
+const CONTINUATION_BODIES_BYTES = 4_096;
+const STRUCTURE_OVERHEAD_BYTES = 64;
+
+export interface MachineChange {
+  kind: ChangeKind;
+  findingId: string;
+  resolution?: Resolution;
+  previous?: { status: Status; severity: Severity; firstSeen: string; lastNotified: string };
+  /** For a finding resolved by no longer being reported: what was last known of it. */
+  lastKnown?: {
+    checkId: string;
+    title: string;
+    region: string;
+    resourceArn: string;
+    apis: { apiId: string; stage: string }[];
+  };
+}
+
+export interface MachineNotification {
+  notification: {
+    schemaVersion: 1;
+    type: 'findings' | 'all-clear';
+    runId: string;
+    part: number;
+    parts: number;
+    highestSeverity: Severity | 'none';
+    /** Counts over the whole notification (every part). */
+    changes: ChangeCounts & { total: number };
+    /** Counts over the whole report, not only what changed. */
+    totals: {
+      findings: number;
+      byStatus: Record<Status, number>;
+      openFindings: number;
+      openAnnounced: number;
+      failingApis: number;
+      failingStages: number;
+    };
+  };
+  changes: MachineChange[];
+  report: Omit<Report, 'apis' | 'findings'> & { apis: ReportStage[]; findings: Finding[] };
+}
+
+/** Bytes a JSON text takes once embedded as a string value in another JSON text (escapes included). */
+const embeddedBytes = (json: string): number => Buffer.byteLength(JSON.stringify(json), 'utf8') - 2;
+
+function machineChange(change: FindingChange): MachineChange {
+  const previous = change.previous;
+  return {
+    kind: change.kind,
+    findingId: change.findingId,
+    ...(change.resolution ? { resolution: change.resolution } : {}),
+    ...(previous
+      ? {
+          previous: {
+            status: previous.status,
+            severity: previous.severity,
+            firstSeen: previous.firstSeen,
+            lastNotified: previous.lastNotified,
+          },
+        }
+      : {}),
+    ...(!change.finding && previous
+      ? {
+          lastKnown: {
+            checkId: previous.checkId,
+            title: previous.title,
+            region: previous.region,
+            resourceArn: previous.resourceArn,
+            apis: previous.apis,
+          },
+        }
+      : {}),
+  };
+}
+
+interface PackItem {
+  change: MachineChange;
+  finding?: Finding;
+  stages: ReportStage[];
+}
+
+function itemBytes(item: PackItem, stagesInPart: ReadonlySet<string>): number {
+  let bytes = embeddedBytes(JSON.stringify(item.change)) + 1;
+  if (item.finding) bytes += embeddedBytes(JSON.stringify(item.finding)) + 1;
+  for (const stage of item.stages)
+    if (!stagesInPart.has(stageKey(stage))) bytes += embeddedBytes(JSON.stringify(stage)) + 1;
+  return bytes;
+}
+
+/** Keeps a finding that alone exceeds a message: its evidence goes, its long texts are cut. */
+function shrunk(item: PackItem, budget: number): PackItem {
+  if (!item.finding || itemBytes(item, new Set()) <= budget) return item;
+  const evidenceBytes = Buffer.byteLength(JSON.stringify(item.finding.evidence), 'utf8');
+  const finding: Finding = {
+    ...item.finding,
+    message: item.finding.message.slice(0, 8_000),
+    remediation: item.finding.remediation.slice(0, 8_000),
+    evidence: { omitted: `evidence of ${evidenceBytes} bytes left out: too large for one SNS message` },
+  };
+  return { ...item, finding };
+}
+
+function skeleton(view: NotificationView, part: number, parts: number): MachineNotification {
+  const { report, plan, runId } = view;
+  const counts = countChanges(plan.changes);
+  const { apis: _apis, findings: _findings, ...header } = report;
+  return {
+    notification: {
+      schemaVersion: 1,
+      type: plan.allClear ? 'all-clear' : 'findings',
+      runId,
+      part,
+      parts,
+      highestSeverity: announcedSeverity(plan.changes) ?? 'none',
+      changes: { ...counts, total: plan.changes.length },
+      totals: {
+        findings: report.findings.length,
+        byStatus: statusCounts(report),
+        openFindings: openFindingCount(report),
+        openAnnounced: plan.openAfter,
+        failingApis: failingApiCount(report),
+        failingStages: failingStages(report).length,
+      },
+    },
+    changes: [],
+    report: { ...header, apis: [], findings: [] },
+  };
+}
+
+/** Splits the changes into parts whose machine JSON stays within each part's byte budget. */
+function pack(view: NotificationView, firstBudget: number, laterBudget: number): PackItem[][] {
+  const stagesByKey = new Map(view.report.apis.map((stage) => [stageKey(stage), stage]));
+  const base = embeddedBytes(JSON.stringify(skeleton(view, 99_999, 99_999)));
+  const parts: PackItem[][] = [];
+  let current: PackItem[] = [];
+  let stagesInPart = new Set<string>();
+  let used = base;
+  const budget = () => (parts.length === 0 ? firstBudget : laterBudget);
+  for (const change of view.plan.changes) {
+    const stages = (change.finding?.apis ?? [])
+      .map((api) => stagesByKey.get(stageKey({ ...api, region: change.finding?.region ?? '' })))
+      .filter((stage): stage is ReportStage => stage !== undefined);
+    const item = shrunk(
+      { change: machineChange(change), ...(change.finding ? { finding: change.finding } : {}), stages },
+      laterBudget - base,
+    );
+    let bytes = itemBytes(item, stagesInPart);
+    if (current.length > 0 && used + bytes > budget()) {
+      parts.push(current);
+      current = [];
+      stagesInPart = new Set();
+      used = base;
+      bytes = itemBytes(item, stagesInPart);
+    }
+    current.push(item);
+    for (const stage of item.stages) stagesInPart.add(stageKey(stage));
+    used += bytes;
+  }
+  parts.push(current);
+  return parts;
+}
+
+function machinePayload(
+  view: NotificationView,
+  items: PackItem[],
+  part: number,
+  parts: number,
+): MachineNotification {
+  const payload = skeleton(view, part, parts);
+  const stages = new Map<string, ReportStage>();
+  for (const item of items) {
+    payload.changes.push(item.change);
+    if (item.finding) payload.report.findings.push(item.finding);
+    for (const stage of item.stages) stages.set(stageKey(stage), stage);
+  }
+  payload.report.apis = [...stages.values()];
+  return payload;
+}
+
+function attributes(
+  view: NotificationView,
+  part: number,
+  parts: number,
+): Record<string, MessageAttributeValue> {
+  const { report } = view;
+  const text = (value: string): MessageAttributeValue => ({
+    DataType: 'String',
+    StringValue: value || 'none',
+  });
+  const number = (value: number): MessageAttributeValue => ({
+    DataType: 'Number',
+    StringValue: String(value),
+  });
+  return {
+    highestSeverity: text(announcedSeverity(view.plan.changes) ?? 'none'),
+    account: text(report.account ?? 'unknown'),
+    region: text(report.regions.join(',')),
+    failCount: number(statusCounts(report).FAIL),
+    findingCount: number(openFindingCount(report)),
+    notificationType: text(view.plan.allClear ? 'all-clear' : 'findings'),
+    runId: text(view.runId),
+    part: number(part),
+    parts: number(parts),
+  };
+}
+
+/** Bytes SNS counts for a Publish: message, subject, and attribute names, types and values. */
+export function publishSizeBytes(input: PublishCommandInput): number {
+  const bytes = (text: string | undefined) => Buffer.byteLength(text ?? '', 'utf8');
+  let total = bytes(input.Message) + bytes(input.Subject);
+  for (const [name, value] of Object.entries(input.MessageAttributes ?? {}))
+    total += bytes(name) + bytes(value.DataType) + bytes(value.StringValue);
+  return total;
+}
+
+export class NotificationSizeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotificationSizeError';
+  }
+}
+
+/** The Publish requests of one notification, in order (part 1 first). */
+export function buildNotificationMessages(view: NotificationView, topicArn: string): PublishCommandInput[] {
+  const email = renderEmailBody(view);
+  const chat = JSON.stringify(renderChatNotification(view));
+  const fixed =
+    SNS_MESSAGE_MAX_BYTES - SAFETY_MARGIN_BYTES - SUBJECT_AND_ATTRIBUTES_BYTES - STRUCTURE_OVERHEAD_BYTES;
+  const firstBudget = fixed - embeddedBytes(email) - embeddedBytes(chat);
+  const laterBudget = fixed - CONTINUATION_BODIES_BYTES;
+  const parts = pack(view, firstBudget, laterBudget);
+
+  return parts.map((items, index) => {
+    const part = index + 1;
+    const machine = JSON.stringify(machinePayload(view, items, part, parts.length));
+    const message = JSON.stringify({
+      default: machine,
+      email: part === 1 ? email : renderContinuationEmail(view, part, parts.length),
+      https: part === 1 ? chat : JSON.stringify(renderChatContinuation(view, part, parts.length)),
+    });
+    const input: PublishCommandInput = {
+      TopicArn: topicArn,
+      MessageStructure: 'json',
+      Subject: renderEmailSubject(view, part, parts.length),
+      Message: message,
+      MessageAttributes: attributes(view, part, parts.length),
+    };
+    const size = publishSizeBytes(input);
+    if (size > SNS_MESSAGE_MAX_BYTES)
+      throw new NotificationSizeError(
+        `part ${part} of ${parts.length} is ${size} bytes, over SNS's ${SNS_MESSAGE_MAX_BYTES}`,
+      );
+    return input;
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * What every rendering of one notification (email, chat, machine JSON, message attributes) agrees
+ * on: the run id, the failing stages, the severity it is about and the counts it states.
+ */
+import { createHash } from 'node:crypto';
+import type { ClassifiedStage, Report, Severity, Status } from '../domain/types';
+import { SEVERITIES, STATUSES } from '../domain/types';
+import {
+  type ChangeKind,
+  type FindingChange,
+  isOpenStatus,
+  type NotificationPlan,
+} from './plan-notification';
+
+export interface NotificationView {
+  report: Report;
+  plan: NotificationPlan;
+  /** Same in every part of one notification. */
+  runId: string;
+}
+
+export type ReportStage = ClassifiedStage & { region: string };
+
+export type ChangeCounts = Record<ChangeKind, number>;
+
+/** Stable for one report: the same report notified twice carries the same id. */
+export function runIdOf(report: Report): string {
+  const basis = [report.account ?? '', report.regions.join(','), report.generatedAt].join('|');
+  return createHash('sha256').update(basis).digest('hex').slice(0, 16);
+}
+
+export const stageKey = (stage: { region: string; apiId: string; stage: string }): string =>
+  `${stage.region}|${stage.apiId}|${stage.stage}`;
+
+export function failingStages(report: Report): ReportStage[] {
+  return report.apis.filter(
+    (stage) => stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
+  );
+}
+
+export function failingApiCount(report: Report): number {
+  return new Set(failingStages(report).map((stage) => `${stage.region}|${stage.apiId}`)).size;
+}
+
+export function countChanges(changes: readonly FindingChange[]): ChangeCounts {
+  const counts: ChangeCounts = { new: 0, changed: 0, reminder: 0, resolved: 0 };
+  for (const change of changes) counts[change.kind] += 1;
+  return counts;
+}
+
+export const changeSeverity = (change: FindingChange): Severity =>
+  change.kind === 'resolved'
+    ? (change.previous?.severity ?? change.finding?.severity ?? 'info')
+    : (change.finding?.severity ?? change.previous?.severity ?? 'info');
+
+/** The highest severity of the open findings this notification announces; null when it only resolves. */
+export function announcedSeverity(changes: readonly FindingChange[]): Severity | null {
+  const open = changes.filter((change) => change.kind !== 'resolved').map(changeSeverity);
+  return SEVERITIES.find((severity) => open.includes(severity)) ?? null;
+}
+
+export function statusCounts(report: Report): Record<Status, number> {
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
+  for (const finding of report.findings) counts[finding.status] += 1;
+  return counts;
+}
+
+export const openFindingCount = (report: Report): number =>
+  report.findings.filter((finding) => isOpenStatus(finding.status)).length;
+
+/** `us-east-1`, or `3 Regions`. */
+export const regionsLabel = (regions: readonly string[]): string =>
+  regions.length === 1 ? (regions[0] ?? '') : `${regions.length} Regions`;
+
+/** `2 new, 1 resolved`: the kinds that occur, in a fixed order. */
+export function changeSummary(counts: ChangeCounts): string {
+  const parts = [
+    counts.new ? `${counts.new} new` : '',
+    counts.changed ? `${counts.changed} changed` : '',
+    counts.reminder ? `${counts.reminder} still open` : '',
+    counts.resolved ? `${counts.resolved} resolved` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'no changes';
+}
+
+export function formatPercent(ratio: number): string {
+  if (ratio === 0) return '0%';
+  const percent = ratio * 100;
+  return `${percent < 0.1 ? percent.toPrecision(1) : percent.toFixed(percent < 10 ? 2 : 1)}%`;
+}

@@ -1,0 +1,129 @@
+/**
+ * Publishes what a report changes (new, changed, resolved findings and reminders) to an SNS topic,
+ * and remembers what was announced. The state is written only after every part was published: a
+ * failed publish leaves the state as it was, so the next run announces the same changes again
+ * (at-least-once: a duplicate is possible, a lost finding is not).
+ */
+import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { Report } from '../domain/types';
+import type { FindingState, FindingStateStore } from './finding-state';
+import { buildNotificationMessages } from './notification-messages';
+import { runIdOf } from './notification-view';
+import { planNotification } from './plan-notification';
+import type { NotifySettings } from './settings';
+
+export interface NotifyDeps {
+  sns: SNSClient;
+  topicArn: string;
+  store: FindingStateStore;
+  settings: NotifySettings;
+  now: Date;
+  /** Compute what would be sent: send nothing, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface NotifyOutcome {
+  /** SNS messages sent (the parts of one notification). */
+  published: number;
+  /** New plus changed findings announced. */
+  changed: number;
+  resolved: number;
+  reminders: number;
+  /** Why nothing was published, when nothing was. */
+  skippedReason?: string;
+  /** Of `changed`, the findings announced for the first time. */
+  newFindings: number;
+  allClear: boolean;
+  runId: string;
+  /** Dry runs only: the Publish requests that would have been sent. */
+  wouldPublish?: PublishCommandInput[];
+}
+
+export type NotifyStep = 'read-state' | 'publish' | 'write-state';
+
+/** Notifying failed; `step` says where, `publishedParts` how many parts went out before it. */
+export class NotifyError extends Error {
+  constructor(
+    message: string,
+    readonly step: NotifyStep,
+    readonly publishedParts: number,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'NotifyError';
+  }
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+async function previousStates(report: Report, store: FindingStateStore): Promise<Map<string, FindingState>> {
+  const ids = [...new Set(report.findings.map((finding) => finding.id))];
+  const [known, open] = await Promise.all([store.get(ids), store.listOpen()]);
+  for (const state of open) if (!known.has(state.findingId)) known.set(state.findingId, state);
+  return known;
+}
+
+export async function notifyReport(report: Report, deps: NotifyDeps): Promise<NotifyOutcome> {
+  let previous: Map<string, FindingState>;
+  try {
+    previous = await previousStates(report, deps.store);
+  } catch (error) {
+    throw new NotifyError(`could not read the notification state: ${describe(error)}`, 'read-state', 0, {
+      cause: error,
+    });
+  }
+
+  const plan = planNotification(report, previous, deps.settings, deps.now);
+  const view = { report, plan, runId: runIdOf(report) };
+  const count = (kind: string) => plan.changes.filter((change) => change.kind === kind).length;
+  const outcome: NotifyOutcome = {
+    published: 0,
+    changed: count('new') + count('changed'),
+    resolved: count('resolved'),
+    reminders: count('reminder'),
+    newFindings: count('new'),
+    allClear: plan.allClear,
+    runId: view.runId,
+  };
+
+  const messages = plan.changes.length ? buildNotificationMessages(view, deps.topicArn) : [];
+  if (deps.dryRun) {
+    return {
+      ...outcome,
+      skippedReason: `dry run: ${messages.length} message(s) not sent, state not written`,
+      wouldPublish: messages,
+    };
+  }
+
+  let published = 0;
+  for (const message of messages) {
+    try {
+      await deps.sns.send(new PublishCommand(message));
+      published += 1;
+    } catch (error) {
+      throw new NotifyError(
+        `publishing part ${published + 1} of ${messages.length} to ${deps.topicArn} failed (sns:Publish): ${describe(error)}; ` +
+          'the notification state was not updated, so the next run announces these changes again',
+        'publish',
+        published,
+        { cause: error },
+      );
+    }
+  }
+
+  try {
+    await deps.store.put(plan.nextStates);
+  } catch (error) {
+    throw new NotifyError(
+      `published ${published} message(s) but could not record them: ${describe(error)}; the next run may announce them again`,
+      'write-state',
+      published,
+      { cause: error },
+    );
+  }
+
+  return messages.length
+    ? { ...outcome, published }
+    : { ...outcome, skippedReason: 'nothing new, changed, resolved or due a reminder' };
+}

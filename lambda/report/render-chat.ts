@@ -1,0 +1,189 @@
+/**
+ * The chat message of a notification: the custom-notification event that Amazon Q Developer in chat
+ * applications (formerly AWS Chatbot) accepts from an SNS topic
+ * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html):
+ * `{ version: '1.0', source: 'custom', id?, content: { textType: 'client-markdown', title, description,
+ * nextSteps?, keywords? }, metadata?: { threadId?, summary?, eventType?, relatedResources?, additionalContext? } }`.
+ * The lengths below are kept well inside what chat platforms show in one message.
+ */
+import { singleLine, truncate } from '../notify/display-text';
+import {
+  announcedSeverity,
+  changeSummary,
+  countChanges,
+  failingStages,
+  formatPercent,
+  type NotificationView,
+  regionsLabel,
+  stageKey,
+} from '../notify/notification-view';
+
+export const CHAT_TITLE_MAX_LENGTH = 250;
+export const CHAT_DESCRIPTION_MAX_LENGTH = 3000;
+export const CHAT_NEXT_STEPS_MAX = 5;
+export const CHAT_KEYWORDS_MAX = 10;
+
+export interface ChatNotification {
+  version: '1.0';
+  source: 'custom';
+  id: string;
+  content: {
+    textType: 'client-markdown';
+    title: string;
+    description: string;
+    nextSteps?: string[];
+    keywords?: string[];
+  };
+  metadata: {
+    summary: string;
+    eventType: string;
+    relatedResources: string[];
+    additionalContext: Record<string, string>;
+  };
+}
+
+/** Inline code: nothing inside is taken for markdown; backticks themselves are swapped out. */
+const code = (text: string, max = 120): string => `\`${singleLine(text, max).replace(/`/g, "'") || ' '}\``;
+
+const SEVERITY_ICON = {
+  critical: ':rotating_light:',
+  high: ':red_circle:',
+  medium: ':large_orange_diamond:',
+  low: ':small_blue_diamond:',
+  info: ':information_source:',
+} as const;
+
+export function renderChatNotification(view: NotificationView): ChatNotification {
+  return chatNotification(view, 1, 1);
+}
+
+function chatNotification(view: NotificationView, part: number, parts: number): ChatNotification {
+  const { report, plan } = view;
+  const severity = announcedSeverity(plan.changes);
+  const failing = failingStages(report);
+  const counts = changeSummary(countChanges(plan.changes));
+  const where = `${singleLine(report.account ?? 'unknown account', 40)} ${regionsLabel(report.regions)}`;
+  const icon = plan.allClear
+    ? ':white_check_mark:'
+    : severity
+      ? SEVERITY_ICON[severity]
+      : ':white_check_mark:';
+  const headline = plan.allClear
+    ? 'All clear: every announced finding is resolved'
+    : failing.length === 1 && failing[0]
+      ? `${singleLine(failing[0].apiName, 80)}/${singleLine(failing[0].stage, 40)} is failing`
+      : `${failing.length} API stages failing`;
+  const title = truncate(
+    `${icon} ${severity ? `[${severity.toUpperCase()}] ` : ''}${headline} (${where})`,
+    CHAT_TITLE_MAX_LENGTH,
+  );
+
+  const stagesByKey = new Map(report.apis.map((stage) => [stageKey(stage), stage]));
+  const lines: string[] = [`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`];
+  const shownStages = new Set<string>();
+  for (const change of plan.changes) {
+    const finding = change.finding;
+    if (change.kind === 'resolved' || !finding) continue;
+    for (const api of finding.apis) {
+      const key = stageKey({ ...api, region: finding.region });
+      const stage = stagesByKey.get(key);
+      if (!stage || shownStages.has(key)) continue;
+      shownStages.add(key);
+      lines.push(
+        `*${code(stage.apiName, 80)} / ${code(stage.stage, 40)}* (${stage.apiType}, ${stage.region}): ${stage.classification}, ` +
+          `${formatPercent(stage.errorRatio)} 5xx (${stage.errors5xx}/${stage.requests})`,
+      );
+    }
+    lines.push(
+      `• ${change.kind.toUpperCase()} ${finding.status} ${finding.severity} ${code(finding.checkId, 60)}: ${singleLine(finding.message, 300)}`,
+    );
+  }
+  const resolved = plan.changes.filter((change) => change.kind === 'resolved');
+  for (const change of resolved)
+    lines.push(
+      `• RESOLVED ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
+    );
+  if (!report.complete)
+    lines.push(`:warning: Incomplete audit: ${singleLine(report.incompleteReasons.join('; '), 300)}`);
+
+  let description = '';
+  for (const [index, line] of lines.entries()) {
+    const more = `… and ${lines.length - index} more lines: see the email or the JSON message.`;
+    if (description.length + line.length + 1 + more.length > CHAT_DESCRIPTION_MAX_LENGTH) {
+      description += more;
+      break;
+    }
+    description += `${line}\n`;
+  }
+
+  const nextSteps = [
+    ...new Set(
+      plan.changes
+        .filter((change) => change.kind !== 'resolved' && change.finding)
+        .map((change) => singleLine(change.finding?.remediation ?? '', 300)),
+    ),
+  ]
+    .filter(Boolean)
+    .slice(0, CHAT_NEXT_STEPS_MAX);
+  const keywords = [
+    ...(severity ? [severity] : []),
+    ...new Set(plan.changes.map((change) => change.finding?.checkId ?? change.previous?.checkId ?? '')),
+  ]
+    .filter(Boolean)
+    .map((keyword) => singleLine(keyword, 60))
+    .slice(0, CHAT_KEYWORDS_MAX);
+  const relatedResources = [
+    ...new Set(
+      plan.changes.map((change) => change.finding?.resourceArn ?? change.previous?.resourceArn ?? ''),
+    ),
+  ]
+    .filter(Boolean)
+    .slice(0, 10);
+
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: `${view.runId}-${part}`,
+    content: {
+      textType: 'client-markdown',
+      title,
+      description: description.trimEnd(),
+      ...(nextSteps.length ? { nextSteps } : {}),
+      ...(keywords.length ? { keywords } : {}),
+    },
+    metadata: {
+      summary: truncate(`${headline}: ${counts}`, 250),
+      eventType: plan.allClear ? 'ApiNetworkAuditAllClear' : 'ApiNetworkAuditFindings',
+      relatedResources,
+      additionalContext: {
+        runId: view.runId,
+        account: report.account ?? 'unknown',
+        regions: report.regions.join(','),
+        part: String(part),
+        parts: String(parts),
+      },
+    },
+  };
+}
+
+/**
+ * The chat message of parts 2..N, which only carry more machine-readable findings: short, and
+ * recognisable so a channel can filter it out (message attribute `part`).
+ */
+export function renderChatContinuation(
+  view: NotificationView,
+  part: number,
+  parts: number,
+): ChatNotification {
+  const summary = `Part ${part} of ${parts} of audit notification ${view.runId}: more machine-readable findings (the summary was in part 1).`;
+  const base = chatNotification({ ...view, plan: { ...view.plan, changes: [] } }, part, parts);
+  return {
+    ...base,
+    content: {
+      textType: 'client-markdown',
+      title: truncate(`Continued: ${base.content.title}`, CHAT_TITLE_MAX_LENGTH),
+      description: summary,
+    },
+    metadata: { ...base.metadata, summary, relatedResources: [] },
+  };
+}

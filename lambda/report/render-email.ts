@@ -1,0 +1,307 @@
+/**
+ * The email of a notification: a subject that says in one line which API fails, where and how badly,
+ * and a plain-text body grouped by API stage that says why and what to do, with console links.
+ */
+import type { Finding, Severity } from '../domain/types';
+import { multiLine, printableAscii, singleLine, truncate } from '../notify/display-text';
+import {
+  announcedSeverity,
+  changeSummary,
+  countChanges,
+  failingApiCount,
+  failingStages,
+  formatPercent,
+  type NotificationView,
+  type ReportStage,
+  regionsLabel,
+  stageKey,
+  statusCounts,
+} from '../notify/notification-view';
+import { type FindingChange, isOpenStatus, type Resolution } from '../notify/plan-notification';
+import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl } from './console-links';
+
+/** SNS: a subject is under 100 characters. */
+export const SUBJECT_MAX_LENGTH = 99;
+/** Leaves the rest of SNS's 256 KB to the chat and machine-readable bodies of the same message. */
+export const EMAIL_BODY_MAX_BYTES = 64 * 1024;
+
+const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFO',
+};
+
+const CHANGE_TAG: Record<FindingChange['kind'], string> = {
+  new: 'NEW',
+  changed: 'CHANGED',
+  reminder: 'STILL OPEN',
+  resolved: 'RESOLVED',
+};
+
+const RESOLUTION_TEXT: Record<Resolution, string> = {
+  passed: 'the check passes now',
+  'not-applicable': 'the check no longer applies',
+  'stage-recovered':
+    'its API stages no longer return 5xx errors (not re-checked; it comes back if errors do)',
+  'no-longer-reported': 'the check no longer reports this resource',
+};
+
+/** The subject: `[HIGH] orders/prod failing: 2 new, 1 resolved (123456789012 us-east-1)`; printable ASCII, < 100 chars. */
+export function renderEmailSubject(view: NotificationView, part = 1, parts = 1): string {
+  const { report, plan } = view;
+  const severity = announcedSeverity(plan.changes);
+  const tag = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
+  const where = ` (${printableAscii(report.account ?? 'unknown account')} ${printableAscii(regionsLabel(report.regions))})`;
+  const suffix = parts > 1 && part > 1 ? ` (part ${part}/${parts})` : '';
+  const counts = changeSummary(countChanges(plan.changes));
+
+  const stages = failingStages(report);
+  const apis = failingApiCount(report);
+  const only = stages[0];
+  const namedSubject = (name: string) => `${tag} ${name} failing: ${counts}${where}${suffix}`;
+  let subject: string;
+  if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
+  else if (apis === 0) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
+  else if (apis > 1) subject = `${tag} ${apis} APIs failing: ${counts}${where}${suffix}`;
+  else if (only) {
+    const name = printableAscii(
+      stages.length === 1 ? `${only.apiName}/${only.stage}` : `${only.apiName} (${stages.length} stages)`,
+    );
+    const room = Math.max(8, SUBJECT_MAX_LENGTH - namedSubject('').length);
+    subject = namedSubject(truncate(name, room));
+  } else subject = `${tag} ${counts}${where}${suffix}`;
+  return truncate(subject, SUBJECT_MAX_LENGTH);
+}
+
+const stageLine = (stage: {
+  apiName?: string;
+  apiId: string;
+  stage: string;
+  region: string;
+  apiType?: string;
+}) =>
+  `${singleLine(stage.apiName ?? stage.apiId, 120)} / ${singleLine(stage.stage, 80)} (${stage.apiType ?? 'API'} ${singleLine(stage.apiId, 40)}, ${stage.region})`;
+
+function trafficLine(stage: ReportStage): string {
+  const kind = {
+    'no-traffic': 'No traffic',
+    healthy: 'Healthy',
+    'low-frequency': 'Low-frequency 5xx',
+    'high-frequency': 'High-frequency 5xx',
+  }[stage.classification];
+  const shared = stage.sharesMetricsWith?.length
+    ? ` Counts include REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => singleLine(id, 40)).join(', ')}.`
+    : '';
+  return `${kind}: ${stage.errors5xx} errors in ${stage.requests} requests (${formatPercent(stage.errorRatio)}), errors in ${stage.periodsWithErrors} of ${stage.periods} periods.${shared}`;
+}
+
+/** A log group a finding's evidence names for the stage (access log destination, searched log group). */
+function evidenceLogGroup(findings: readonly Finding[]): string | null {
+  for (const finding of findings) {
+    const { logGroup, destinationArn } = finding.evidence;
+    if (typeof logGroup === 'string' && logGroup) return logGroup;
+    if (typeof destinationArn === 'string') {
+      const fromArn = logGroupFromArn(destinationArn);
+      if (fromArn) return fromArn;
+    }
+  }
+  return null;
+}
+
+function stageLinks(stage: ReportStage, view: NotificationView, findings: readonly Finding[]): string[] {
+  const logGroup =
+    evidenceLogGroup(findings) ??
+    (stage.apiType === 'REST' ? restExecutionLogGroup(stage.apiId, stage.stage) : null);
+  return [
+    `  5xx graph: ${stageErrorGraphUrl(stage, view.report.window)}`,
+    logGroup
+      ? `  Logs:      ${logGroupUrl(stage.region, logGroup)}`
+      : '  Logs:      no log group known for this HTTP API stage (turn on access logging)',
+  ];
+}
+
+function findingBlock(change: FindingChange, finding: Finding): string {
+  const before =
+    change.kind === 'changed' && change.previous
+      ? ` (was ${change.previous.status} ${change.previous.severity})`
+      : '';
+  const lines = [
+    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 200)}`,
+    `  Resource: ${singleLine(finding.resourceArn, 300)}`,
+    `  Found:    ${indent(multiLine(finding.message, 2000))}`,
+    `  Do:       ${indent(multiLine(finding.remediation, 2000))}`,
+  ];
+  if (finding.docs.length)
+    lines.push(`  Docs:     ${finding.docs.map((doc) => singleLine(doc, 300)).join(' ')}`);
+  return lines.join('\n');
+}
+
+const indent = (text: string): string => text.split('\n').join('\n            ');
+
+function resolvedBlock(change: FindingChange): string {
+  const checkId = change.finding?.checkId ?? change.previous?.checkId ?? 'unknown-check';
+  const title = change.finding?.title ?? change.previous?.title ?? '';
+  const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
+  const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
+  const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
+  return `[RESOLVED] ${singleLine(checkId, 60)}${was}: ${singleLine(title, 200)}\n  Resource: ${singleLine(arn, 300)}\n  Why:      ${why}.`;
+}
+
+interface StageGroup {
+  stages: { key: string; stage: ReportStage | undefined; region: string; apiId: string; name: string }[];
+  changes: { change: FindingChange; finding: Finding }[];
+}
+
+function groupByStages(view: NotificationView): StageGroup[] {
+  const stagesByKey = new Map(view.report.apis.map((stage) => [stageKey(stage), stage]));
+  const groups = new Map<string, StageGroup>();
+  for (const change of view.plan.changes) {
+    const finding = change.finding;
+    if (change.kind === 'resolved' || !finding) continue;
+    const stages = finding.apis.map((api) => {
+      const key = stageKey({ ...api, region: finding.region });
+      return { key, stage: stagesByKey.get(key), region: finding.region, apiId: api.apiId, name: api.stage };
+    });
+    const groupKey = stages.map((stage) => stage.key).join(' + ');
+    const group = groups.get(groupKey) ?? { stages, changes: [] };
+    group.changes.push({ change, finding });
+    groups.set(groupKey, group);
+  }
+  return [...groups.values()];
+}
+
+function incompleteSection(view: NotificationView): string[] {
+  const { report } = view;
+  const errors = report.findings.filter((finding) => finding.status === 'ERROR');
+  if (report.complete && errors.length === 0) return [];
+  const lines = ['=== What could not be checked ==='];
+  if (!report.complete) lines.push('The audit did not finish: these results are partial.');
+  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${singleLine(reason, 300)}`);
+  for (const finding of errors.slice(0, 20))
+    lines.push(
+      `- ${singleLine(finding.checkId, 60)} on ${singleLine(finding.resourceArn, 200)}: ${singleLine(finding.message, 300)}`,
+    );
+  const hidden = Math.max(0, report.incompleteReasons.length - 20) + Math.max(0, errors.length - 20);
+  if (hidden) lines.push(`- and ${hidden} more (see the machine-readable message or run the CLI).`);
+  return [lines.join('\n')];
+}
+
+function passedLine(view: NotificationView): string {
+  const counts = statusCounts(view.report);
+  const passedChecks = new Map<string, number>();
+  for (const finding of view.report.findings)
+    if (finding.status === 'PASS')
+      passedChecks.set(finding.checkId, (passedChecks.get(finding.checkId) ?? 0) + 1);
+  const which = [...passedChecks.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([checkId, count]) => (count > 1 ? `${checkId} x${count}` : checkId))
+    .join(', ');
+  return `Passed: ${counts.PASS} checks${which ? ` (${singleLine(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
+}
+
+/** Adds blocks while they fit in `maxBytes`, then says how many were left out. */
+function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: number): string {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8') + 2;
+  let used = [...head, ...tail].reduce((sum, block) => sum + bytes(block), 0) + 200;
+  const kept: string[] = [];
+  for (const block of blocks) {
+    if (used + bytes(block) > maxBytes) break;
+    kept.push(block);
+    used += bytes(block);
+  }
+  const left = blocks.length - kept.length;
+  const note = left
+    ? [
+        `... ${left} more sections not shown to keep this email small; the machine-readable message lists them all.`,
+      ]
+    : [];
+  return [...head, ...kept, ...note, ...tail].join('\n\n');
+}
+
+/** The plain-text body (part 1 of a notification; later parts carry `renderContinuationEmail`). */
+export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MAX_BYTES): string {
+  const { report, plan } = view;
+  const counts = countChanges(plan.changes);
+  const failing = failingStages(report);
+  const account = singleLine(report.account ?? 'unknown account', 40);
+  const headline = plan.allClear
+    ? `All clear: every finding announced before is resolved in account ${account} (${report.regions.join(', ')}).`
+    : `${failing.length} API stage(s) failing with 5xx errors in account ${account} (${report.regions.join(', ')}).`;
+  const head = [
+    [
+      headline,
+      `This run: ${changeSummary(counts)}. Open findings after it: ${plan.openAfter}.`,
+      `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds}-second periods); report generated ${report.generatedAt}.`,
+    ].join('\n'),
+  ];
+
+  const blocks: string[] = [];
+  for (const group of groupByStages(view)) {
+    const header = group.stages.length
+      ? group.stages
+          .map(({ stage, region, apiId, name }) =>
+            [
+              `=== ${stageLine(stage ?? { apiId, stage: name, region })} ===`,
+              ...(stage
+                ? [
+                    trafficLine(stage),
+                    ...stageLinks(
+                      stage,
+                      view,
+                      group.changes.map(({ finding }) => finding),
+                    ),
+                  ]
+                : []),
+            ].join('\n'),
+          )
+          .join('\n')
+      : '=== Not tied to an API stage ===';
+    blocks.push(header);
+    for (const { change, finding } of group.changes) blocks.push(findingBlock(change, finding));
+    const announced = new Set(group.changes.map(({ finding }) => finding.id));
+    const groupKeys = group.stages.map(({ key }) => key).join(' + ');
+    const alsoOpen = report.findings.filter(
+      (finding) =>
+        isOpenStatus(finding.status) &&
+        !announced.has(finding.id) &&
+        finding.apis.map((api) => stageKey({ ...api, region: finding.region })).join(' + ') === groupKeys,
+    );
+    if (alsoOpen.length)
+      blocks.push(
+        [
+          'Also open on these stages (announced before or below the notification threshold):',
+          ...alsoOpen
+            .slice(0, 20)
+            .map(
+              (finding) =>
+                `  - ${finding.status} (${finding.severity}) ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 160)}`,
+            ),
+          ...(alsoOpen.length > 20 ? [`  - and ${alsoOpen.length - 20} more`] : []),
+        ].join('\n'),
+      );
+  }
+  const resolved = plan.changes.filter((change) => change.kind === 'resolved');
+  if (resolved.length) {
+    blocks.push(`=== Resolved (${resolved.length}) ===`);
+    for (const change of resolved) blocks.push(resolvedBlock(change));
+  }
+
+  const tail = [
+    ...incompleteSection(view),
+    [
+      passedLine(view),
+      `Run ${view.runId}. Subscribe a queue or function to this topic for the full JSON.`,
+    ].join('\n'),
+  ];
+  return fitBlocks(head, blocks, tail, maxBytes);
+}
+
+/** The email text of parts 2..N, which only carry more of the machine-readable findings. */
+export function renderContinuationEmail(view: NotificationView, part: number, parts: number): string {
+  return [
+    `Part ${part} of ${parts} of notification ${view.runId}: more machine-readable findings for queue and function subscribers.`,
+    'The summary for people was in part 1. Subscribe email with the filter policy {"part": [1]} to receive only that part.',
+  ].join('\n');
+}
