@@ -32,9 +32,9 @@ export interface NotifyOutcome {
   /** Why nothing was published, when nothing was. */
   skippedReason?: string;
   /** Of `changed`, the findings announced for the first time. */
-  newFindings: number;
-  allClear: boolean;
-  runId: string;
+  newFindings?: number;
+  allClear?: boolean;
+  runId?: string;
   /** Dry runs only: the Publish requests that would have been sent. */
   wouldPublish?: PublishCommandInput[];
 }
