@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The CDK app: the only place that reads context. `npx cdk deploy -c alertEmail=ops@example.com`.
+ * cdk-nag's AwsSolutions pack runs at every synth; a finding that is not acknowledged stops it.
+ */
+import { App, Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONTEXT_KEYS, InvalidContextError, parseContext } from '../lib/context';
+import { NetworkAuditorStack } from '../lib/network-auditor-stack';
+
+const app = new App();
+
+function readContext() {
+  const raw = Object.fromEntries(Object.keys(CONTEXT_KEYS).map((key) => [key, app.node.tryGetContext(key)]));
+  try {
+    return parseContext(raw);
+  } catch (error) {
+    if (error instanceof InvalidContextError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const context = readContext();
+
+new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  auditor: {
+    alertEmail: context.alertEmail,
+    existingTopicArn: context.existingTopicArn,
+    schedule: events.Schedule.expression(context.schedule),
+    lookback: Duration.minutes(context.lookbackMinutes),
+    period: Duration.seconds(context.periodSeconds),
+    regions: context.regions,
+    thresholds: context.thresholds,
+    notify: {
+      ...(context.minSeverity !== undefined ? { minSeverity: context.minSeverity } : {}),
+      ...(context.reminderIntervalHours !== undefined
+        ? { reminderIntervalHours: context.reminderIntervalHours }
+        : {}),
+      ...(context.sendAllClear !== undefined ? { sendAllClear: context.sendAllClear } : {}),
+    },
+    timeout: Duration.minutes(context.timeoutMinutes),
+    logRetention: context.logRetentionDays,
+    reserveConcurrency: context.reserveConcurrency,
+  },
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,34 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { NetworkAuditor, type NetworkAuditorProps } from './network-auditor';
+
+export interface NetworkAuditorStackProps extends StackProps {
+  /** Everything the auditor accepts; see NetworkAuditorProps for each default. */
+  readonly auditor?: NetworkAuditorProps;
+}
+
+/** The stack operators deploy: the auditor, and the outputs they need to use it. */
+export class NetworkAuditorStack extends Stack {
+  readonly auditor: NetworkAuditor;
+
+  constructor(scope: Construct, id: string, props: NetworkAuditorStackProps = {}) {
+    super(scope, id, {
+      description:
+        "API network auditor: finds why API Gateway returns 504 'Network error communicating with endpoint'",
+      ...props,
+    });
+    this.auditor = new NetworkAuditor(this, 'Auditor', props.auditor);
+
+    new CfnOutput(this, 'FunctionName', {
+      value: this.auditor.function.functionName,
+      description: 'Run it by hand: Lambda console > Test, with a payload from docs/deploy.md',
+    });
+    new CfnOutput(this, 'TopicArn', {
+      value: this.auditor.topic.topicArn,
+      description: 'Findings are published here: subscribe more endpoints to it',
+    });
+    new CfnOutput(this, 'LogGroupName', { value: this.auditor.logGroup.logGroupName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.auditor.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'StateTableName', { value: this.auditor.stateTable.tableName });
+  }
+}
