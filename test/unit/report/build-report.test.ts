@@ -72,6 +72,23 @@ describe('buildReport', () => {
     expect(report.apis[1]?.sharesMetricsWith).toEqual(['p2']);
   });
 
+  it('orders stages of several regions and same-named APIs deterministically', () => {
+    const stages = [
+      aClassifiedStage({ region: 'us-west-2', apiName: 'a', apiId: 'x' }),
+      aClassifiedStage({ apiName: 'orders', apiId: 'o2', stage: 'prod' }),
+      aClassifiedStage({ apiName: 'orders', apiId: 'o1', stage: 'prod' }),
+      aClassifiedStage({ apiName: 'orders', apiId: 'o1', stage: 'beta' }),
+    ];
+    const report = buildReport(input({ stages, regions: ['us-east-1', 'us-west-2'] }));
+    expectValidReport(report);
+    expect(report.apis.map((stage) => `${stage.region}/${stage.apiId}/${stage.stage}`)).toEqual([
+      'us-east-1/o1/beta',
+      'us-east-1/o1/prod',
+      'us-east-1/o2/prod',
+      'us-west-2/x/prod',
+    ]);
+  });
+
   it('does not share mutable state with its input', () => {
     const source = input();
     const report = buildReport(source);
