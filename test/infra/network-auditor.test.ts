@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { NetworkAuditor } from '../../lib/network-auditor';
+import { auditorApp, synthAuditor } from './auditor-app';
+
+/** lib-dynamodb command name -> the IAM action it needs. */
+const DOCUMENT_COMMAND_ACTIONS: Record<string, string> = {
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  TransactGet: 'GetItem',
+  TransactWrite: 'PutItem',
+};
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** Every action granted to the function's role, by whether it is granted on `*`. */
+function roleActions(template: Template): { onStar: string[]; scoped: string[] } {
+  const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
+    (policy.Properties.Roles as { Ref: string }[]).some((role) => roles.includes(role.Ref)),
+  );
+  const onStar = new Set<string>();
+  const scoped = new Set<string>();
+  for (const policy of policies) {
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    for (const statement of statements) {
+      const actions = ([] as string[]).concat(statement.Action as string | string[]);
+      for (const action of actions) (statement.Resource === '*' ? onStar : scoped).add(action);
+    }
+  }
+  return { onStar: [...onStar].sort(), scoped: [...scoped].sort() };
+}
+
+const sole = (template: Template, type: string) => {
+  const [entry] = Object.entries(template.findResources(type) as Resources);
+  if (!entry) throw new Error(`no ${type} in the template`);
+  return { logicalId: entry[0], properties: entry[1].Properties };
+};
+
+describe('NetworkAuditor, as deployed by default', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    // The one bundled synth of this file: esbuild, cdk-nag and the CloudFormation validator all run,
+    // and any unacknowledged finding or validator error would throw here.
+    template = synthAuditor({ alertEmail: 'ops@example.com' }, { bundle: true });
+  });
+
+  it('runs the bundled handler on Node.js 24, arm64, 256 MB, 5 minutes, one at a time', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: Match.anyValue() }),
+    });
+  });
+
+  it('writes to its own log group with a retention', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('configures the function through the variables the handler parses', () => {
+    // Arrange
+    const { properties } = sole(template, 'AWS::Lambda::Function');
+
+    // Act
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    // Assert
+    expect(Object.keys(variables).sort()).toEqual([
+      'LOOKBACK_MINUTES',
+      'MIN_SEVERITY',
+      'NODE_OPTIONS',
+      'PERIOD_SECONDS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'REMINDER_INTERVAL_HOURS',
+      'SEND_ALL_CLEAR',
+      'STATE_TABLE_NAME',
+      'THRESHOLDS',
+      'TOPIC_ARN',
+    ]);
+    expect(variables).toMatchObject({
+      LOOKBACK_MINUTES: '60',
+      PERIOD_SECONDS: '300',
+      THRESHOLDS: '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":100}',
+      MIN_SEVERITY: 'medium',
+    });
+  });
+
+  it('invokes the function every 60 minutes, with failed deliveries going to the dead-letter queue', () => {
+    // Arrange
+    const queue = sole(template, 'AWS::SQS::Queue').logicalId;
+    const fn = sole(template, 'AWS::Lambda::Function').logicalId;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(60 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+  });
+
+  it('keeps failed events in an encrypted queue that refuses non-TLS access', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the alert email to a topic encrypted with a rotating customer managed key', () => {
+    // Arrange
+    const key = sole(template, 'AWS::KMS::Key');
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+
+    // Act / Assert
+    expect(key.properties.EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [key.logicalId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topic },
+    });
+  });
+
+  it('lets CloudWatch alarms use the topic key', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Effect: 'Allow',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('denies publishing to the topic without TLS', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms on the function’s errors to the same topic', () => {
+    // Arrange
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+    const fn = sole(template, 'AWS::Lambda::Function').logicalId;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('keeps notification state in an on-demand table with TTL and point-in-time recovery', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'findingId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'findingId', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('grants the audit actions on * and nothing else on *', () => {
+    // Arrange / Act
+    const { onStar } = roleActions(template);
+
+    // Assert
+    expect(onStar).toEqual([...AUDIT_IAM_ACTIONS].sort());
+  });
+
+  it('grants only publishing, its table, its queue and its log group beyond the audit actions', () => {
+    // Arrange / Act
+    const { scoped } = roleActions(template);
+
+    // Assert
+    expect(scoped).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Scan',
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+  });
+
+  it('grants every DynamoDB action the state store calls', () => {
+    // Arrange: the commands lambda/notify/dynamodb-state-store.ts sends, as IAM actions
+    const source = readFileSync(join(__dirname, '../../lambda/notify/dynamodb-state-store.ts'), 'utf8');
+    const commands = [...source.matchAll(/new (\w+)Command\(/g)].map((match) => match[1] ?? '');
+    const needed = commands.map(
+      (command) => `dynamodb:${DOCUMENT_COMMAND_ACTIONS[command] ?? `${command}?`}`,
+    );
+
+    // Act
+    const { scoped } = roleActions(template);
+
+    // Assert
+    expect(needed.length).toBeGreaterThan(0);
+    expect(scoped).toEqual(expect.arrayContaining(needed));
+  });
+
+  it('attaches no managed policy to the function’s role', () => {
+    // Arrange
+    const { properties } = sole(template, 'AWS::IAM::Role');
+
+    // Act / Assert
+    expect(properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('graphs the function’s own metrics beside the alarm on a dashboard', () => {
+    // Arrange
+    const { properties } = sole(template, 'AWS::CloudWatch::Dashboard');
+
+    // Act
+    const body = JSON.stringify(properties.DashboardBody);
+
+    // Assert
+    for (const metric of ['StagesAudited', 'Findings', 'AwsCalls', 'AuditDurationMs']) {
+      expect(body).toContain(`\\"${metric}\\"`);
+    }
+    expect(body).toContain('\\"high-frequency\\"');
+    expect(body).toContain('\\"critical\\"');
+    expect(body).toContain('\\"ApiNetworkAuditor\\"');
+    expect(body).toContain('\\"type\\":\\"alarm\\"');
+  });
+});
+
+describe('NetworkAuditor, configured', () => {
+  it('publishes to an existing topic without creating a topic or key', () => {
+    // Arrange
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:existing-findings';
+
+    // Act
+    const template = synthAuditor({ existingTopicArn: topicArn, alertEmail: 'ops@example.com' });
+
+    // Assert
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: topicArn, Protocol: 'email' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicArn] });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: topicArn })]),
+      },
+    });
+  });
+
+  it('creates no email subscription without an alert email', () => {
+    // Arrange / Act
+    const template = synthAuditor({});
+
+    // Assert
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('passes the schedule, window, Regions, thresholds and notify settings through', () => {
+    // Arrange
+    const props = {
+      schedule: events.Schedule.expression('cron(0/30 * * * ? *)'),
+      lookback: Duration.minutes(30),
+      period: Duration.minutes(1),
+      regions: ['us-east-1', 'eu-west-1'],
+      thresholds: { minRequests: 10 },
+      notify: { minSeverity: 'high' as const, sendAllClear: false },
+      timeout: Duration.minutes(10),
+      reserveConcurrency: false,
+    };
+
+    // Act
+    const template = synthAuditor(props);
+
+    // Assert
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0/30 * * * ? *)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 600,
+      ReservedConcurrentExecutions: Match.absent(),
+      Environment: {
+        Variables: Match.objectLike({
+          LOOKBACK_MINUTES: '30',
+          PERIOD_SECONDS: '60',
+          AUDIT_REGIONS: 'us-east-1,eu-west-1',
+          THRESHOLDS: '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":10}',
+          MIN_SEVERITY: 'high',
+          SEND_ALL_CLEAR: 'false',
+          REMINDER_INTERVAL_HOURS: '24',
+        }),
+      },
+    });
+  });
+
+  it('refuses a lookback shorter than the time between scheduled runs', () => {
+    // Arrange
+    const stack = new Stack(auditorApp({ nag: false }), 'Auditor');
+
+    // Act
+    const build = () =>
+      new NetworkAuditor(stack, 'Auditor', {
+        schedule: events.Schedule.rate(Duration.hours(2)),
+        lookback: Duration.minutes(60),
+      });
+
+    // Assert
+    expect(build).toThrow(
+      /lookback \(60 min\) is shorter than the longest gap between runs of 'rate\(2 hours\)'/,
+    );
+  });
+});
+
+describe('cdk-nag at synth', () => {
+  it('stops the synth on a finding nobody acknowledged', () => {
+    // Arrange: the auditor plus a queue without encryption or TLS enforcement
+    const app = auditorApp();
+    const stack = new Stack(app, 'Auditor');
+    new NetworkAuditor(stack, 'Auditor');
+    new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+
+    // Act
+    let message = '';
+    try {
+      app.synth();
+    } catch (error) {
+      message = String(error);
+    }
+
+    // Assert: the careless queue is reported, the auditor (all acknowledged) is not
+    expect(message).toContain('AwsSolutions-SQS2');
+    expect(message).toContain('Auditor/Careless/Resource');
+    expect(message).not.toContain('Auditor/Auditor/');
+  });
+});
