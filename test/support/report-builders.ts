@@ -1,0 +1,81 @@
+/** Small builders for Report objects in notification tests: sensible defaults, override what matters. */
+import { createHash } from 'node:crypto';
+import type { ClassifiedStage, Finding, Report } from '../../lambda/domain/types';
+import { buildReport } from '../../lambda/report/build-report';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+
+export type ReportStage = ClassifiedStage & { region: string };
+
+export function aStage(overrides: Partial<ReportStage> = {}): ReportStage {
+  return {
+    region: REGION,
+    apiId: 'a1b2c3',
+    apiName: 'orders',
+    apiType: 'REST',
+    stage: 'prod',
+    requests: 12_000,
+    errors5xx: 340,
+    errorRatio: 340 / 12_000,
+    periodsWithErrors: 11,
+    periods: 12,
+    classification: 'high-frequency',
+    ...overrides,
+  };
+}
+
+export const findingId = (checkId: string, resourceArn: string): string =>
+  createHash('sha256').update(`${checkId}|${resourceArn}`).digest('hex').slice(0, 24);
+
+export function aFinding(overrides: Partial<Finding> = {}): Finding {
+  const checkId = overrides.checkId ?? 'tg-unhealthy-az';
+  const resourceArn =
+    overrides.resourceArn ??
+    `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/orders-tg/0123456789abcdef`;
+  return {
+    id: findingId(checkId, resourceArn),
+    checkId,
+    status: 'FAIL',
+    severity: 'high',
+    region: REGION,
+    resourceType: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    resourceArn,
+    apis: [{ apiId: 'a1b2c3', stage: 'prod' }],
+    title: 'A zone has no healthy target',
+    message:
+      'Zone us-east-1b is enabled on net/orders-nlb/abc but target group orders-tg has no healthy target there.',
+    remediation: 'Register a healthy target in us-east-1b, or disable the zone on the load balancer.',
+    docs: ['https://repost.aws/knowledge-center/api-gateway-vpc-link-504-errors'],
+    evidence: { zone: 'us-east-1b', healthy: 0 },
+    ...overrides,
+  };
+}
+
+export function aReport(overrides: Partial<Report> = {}): Report {
+  const base = buildReport({
+    tool: { name: 'api-network-auditor', version: '0.1.0' },
+    generatedAt: '2026-11-29T12:00:00.000Z',
+    account: ACCOUNT,
+    regions: [REGION],
+    window: { start: '2026-11-29T11:00:00.000Z', end: '2026-11-29T12:00:00.000Z', periodSeconds: 300 },
+    thresholds: { highErrorRatio: 0.05, continuousPeriodShare: 0.5, minRequests: 100 },
+    stages: [aStage()],
+    findings: [aFinding()],
+    stats: { durationMs: 8123, awsCalls: { 'CloudWatch.GetMetricData': 2 }, retries: 0 },
+    incompleteReasons: [],
+  });
+  return { ...base, ...overrides };
+}
+
+/** `count` distinct FAIL findings on one stage, each on its own target group. */
+export function manyFindings(count: number, overrides: Partial<Finding> = {}): Finding[] {
+  return Array.from({ length: count }, (_, index) =>
+    aFinding({
+      resourceArn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/tg-${index}/${index.toString(16).padStart(16, '0')}`,
+      message: `Target group tg-${index} has no healthy target in us-east-1b (0 of 2 registered targets healthy).`,
+      evidence: { zone: 'us-east-1b', healthy: 0, registered: 2, index },
+      ...overrides,
+    }),
+  );
+}
