@@ -30,6 +30,24 @@ export function multiLine(text: string, max = 2000): string {
   return truncate(lines.join('\n').trim(), max);
 }
 
+/** Latin letters that have no decomposition into a base letter and an accent. */
+const LATIN_FOLDS: Record<string, string> = {
+  ø: 'o',
+  Ø: 'O',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  đ: 'd',
+  Đ: 'D',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+  Þ: 'Th',
+  ð: 'd',
+};
+
 /**
  * Printable ASCII only (SNS rewrites subjects that hold anything else): accents are dropped
  * (`Café` -> `Cafe`), other characters become `?`.
@@ -37,6 +55,6 @@ export function multiLine(text: string, max = 2000): string {
 export function printableAscii(text: string): string {
   return Array.from(singleLine(text, Number.MAX_SAFE_INTEGER).normalize('NFKD'))
     .filter((char) => !/\p{M}/u.test(char))
-    .map((char) => (/^[\x20-\x7e]$/.test(char) ? char : '?'))
+    .map((char) => (/^[\x20-\x7e]$/.test(char) ? char : (LATIN_FOLDS[char] ?? '?')))
     .join('');
 }

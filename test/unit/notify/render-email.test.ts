@@ -1,0 +1,223 @@
+import fc from 'fast-check';
+import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
+import { type NotificationView, runIdOf } from '../../../lambda/notify/notification-view';
+import { planNotification } from '../../../lambda/notify/plan-notification';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
+import { renderChatNotification } from '../../../lambda/report/render-chat';
+import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/report/render-email';
+import { aFinding, aReport, aStage, manyFindings } from '../../support/report-builders';
+
+const NOW = new Date('2026-11-29T12:00:00.000Z');
+
+function viewOf(report = aReport()): NotificationView {
+  return {
+    report,
+    plan: planNotification(report, new Map(), DEFAULT_NOTIFY_SETTINGS, NOW),
+    runId: runIdOf(report),
+  };
+}
+
+/** A report whose one failing API has the given name, on a stage with the given name. */
+function reportNamed(apiName: string, stage = 'prod'): ReturnType<typeof aReport> {
+  return aReport({
+    apis: [aStage({ apiName, stage })],
+    findings: [
+      aFinding({
+        apis: [{ apiId: 'a1b2c3', stage }],
+        title: `Failing on ${apiName}`,
+        message: `API ${apiName}\nfails`,
+      }),
+    ],
+  });
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+describe('renderEmailSubject', () => {
+  it('names the failing API, the change, the highest severity, account and Region', () => {
+    // Act
+    const subject = renderEmailSubject(viewOf());
+
+    // Assert
+    expect(subject).toBe('[HIGH] orders/prod failing: 1 new (123456789012 us-east-1)');
+  });
+
+  it('counts the failing APIs when several fail', () => {
+    // Arrange
+    const report = aReport({
+      apis: [aStage(), aStage({ apiId: 'z9y8x7', apiName: 'payments', apiType: 'HTTP' })],
+      findings: [aFinding({ severity: 'critical' })],
+    });
+
+    // Act
+    const subject = renderEmailSubject(viewOf(report));
+
+    // Assert
+    expect(subject).toBe('[CRITICAL] 2 APIs failing: 1 new (123456789012 us-east-1)');
+  });
+
+  it('cuts a long API name so the subject stays under 100 characters and keeps account and Region', () => {
+    // Act
+    const subject = renderEmailSubject(viewOf(reportNamed('x'.repeat(300))));
+
+    // Assert
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^\[HIGH\] x+\.\.\. failing: 1 new \(123456789012 us-east-1\)$/);
+  });
+
+  it('turns accented and non-Latin names into printable ASCII', () => {
+    // Act
+    const subject = renderEmailSubject(viewOf(reportNamed('Café-注文\n🚀', 'prød')));
+
+    // Assert
+    expect(subject).toBe('[HIGH] Cafe-?? ?/prod failing: 1 new (123456789012 us-east-1)');
+  });
+
+  it('stays one printable ASCII line under 100 characters for any API and stage name', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        (name, stage) => {
+          // Act
+          const subject = renderEmailSubject(viewOf(reportNamed(name, stage)));
+
+          // Assert
+          expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+          expect(subject).toMatch(PRINTABLE_ASCII);
+          expect(subject).toContain('123456789012 us-east-1');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('renderEmailBody', () => {
+  it('groups by stage with its numbers and links, then each finding with what was found and what to do', () => {
+    // Act
+    const body = renderEmailBody(viewOf());
+
+    // Assert
+    expect(body).toContain('=== orders / prod (REST a1b2c3, us-east-1) ===');
+    expect(body).toContain(
+      'High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
+    );
+    expect(body).toContain(
+      "5xx graph: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~(metrics~(~(~'AWS*2fApiGateway~'5XXError~'ApiName~'orders~'Stage~'prod)",
+    );
+    expect(body).toContain(
+      'Logs:      https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/API-Gateway-Execution-Logs_a1b2c3$252Fprod',
+    );
+    expect(body).toContain('[NEW] FAIL (high) tg-unhealthy-az: A zone has no healthy target');
+    expect(body).toContain('  Found:    Zone us-east-1b is enabled');
+    expect(body).toContain('  Do:       Register a healthy target in us-east-1b');
+    expect(body).toContain('Passed: 0 checks; 0 skipped as not applicable.');
+  });
+
+  it('links an HTTP API stage to its 5xx metric by ApiId', () => {
+    // Arrange
+    const report = aReport({ apis: [aStage({ apiType: 'HTTP' })] });
+
+    // Act
+    const body = renderEmailBody(viewOf(report));
+
+    // Assert
+    expect(body).toContain("~(~'AWS*2fApiGateway~'5xx~'ApiId~'a1b2c3~'Stage~'prod)");
+    expect(body).toContain('no log group known for this HTTP API stage');
+  });
+
+  it('summarises the passes in one line and says what could not be checked', () => {
+    // Arrange
+    const report = aReport({
+      complete: false,
+      incompleteReasons: ['time budget reached before us-east-1 stage payments/prod was collected'],
+      findings: [
+        aFinding(),
+        aFinding({ checkId: 'lb-cross-zone', status: 'PASS' }),
+        aFinding({
+          checkId: 'vpc-link-status',
+          status: 'PASS',
+          resourceArn: 'arn:aws:apigateway:us-east-1::/vpclinks/v1',
+        }),
+        aFinding({
+          checkId: 'vpc-flow-logs',
+          status: 'ERROR',
+          message: 'ec2:DescribeFlowLogs failed: AccessDenied',
+        }),
+      ],
+    });
+
+    // Act
+    const body = renderEmailBody(viewOf(report));
+
+    // Assert
+    expect(body).toContain('Passed: 2 checks (lb-cross-zone, vpc-link-status); 0 skipped as not applicable.');
+    expect(body).toContain('=== What could not be checked ===');
+    expect(body).toContain('- time budget reached before us-east-1 stage payments/prod was collected');
+    expect(body).toContain('ec2:DescribeFlowLogs failed: AccessDenied');
+  });
+
+  it('stays within its byte budget and says how much it left out for thousands of findings', () => {
+    // Arrange
+    const report = aReport({ findings: manyFindings(5000) });
+
+    // Act
+    const body = renderEmailBody(viewOf(report), 32 * 1024);
+
+    // Assert
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(32 * 1024);
+    expect(body).toMatch(/\.\.\. \d+ more sections not shown/);
+  });
+
+  it('keeps every line free of control characters for any API name, message and remediation', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 500 }),
+        (name, text) => {
+          // Arrange
+          const report = aReport({
+            apis: [aStage({ apiName: name })],
+            findings: [aFinding({ title: text, message: text, remediation: text })],
+          });
+
+          // Act
+          const body = renderEmailBody(viewOf(report));
+          const chat = renderChatNotification(viewOf(report));
+
+          // Assert
+          expect(body.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+          expect(body).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+          expect(Buffer.from(body, 'utf8').toString('utf8')).toBe(body);
+          expect(chat.content.title).not.toMatch(/\p{Cc}/u);
+          expect(chat.content.title.length).toBeLessThanOrEqual(250);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('produces Publish requests under the SNS limits for any API name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), (name) => {
+        // Act
+        const messages = buildNotificationMessages(
+          viewOf(reportNamed(name)),
+          'arn:aws:sns:us-east-1:123456789012:t',
+        );
+
+        // Assert
+        expect(messages).toHaveLength(1);
+        const [message] = messages;
+        expect(message?.Subject).toMatch(PRINTABLE_ASCII);
+        expect(JSON.parse(message?.Message ?? '')).toEqual({
+          default: expect.any(String),
+          email: expect.any(String),
+          https: expect.any(String),
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
