@@ -1,5 +1,5 @@
 import { stageExecutionLogging } from '../../../lambda/checks/stage-execution-logging';
-import { collected, failed } from '../../../lambda/domain/types';
+import { collected, failed, type StageSettings } from '../../../lambda/domain/types';
 import {
   accessDenied,
   albScenario,
@@ -10,7 +10,7 @@ import {
   onlyResult,
 } from '../../support/inventory-builders';
 
-const withLogging = (executionLogging: Parameters<typeof aStageSettings>[0]['executionLogging']) =>
+const withLogging = (executionLogging: StageSettings['executionLogging']) =>
   anInventory()
     .withStage(aStageInventory({ settings: collected(aStageSettings({ executionLogging })) }))
     .build();
