@@ -26,7 +26,7 @@ export function aStage(overrides: Partial<ReportStage> = {}): ReportStage {
 }
 
 export const findingId = (checkId: string, resourceArn: string): string =>
-  createHash('sha256').update(`${checkId}|${resourceArn}`).digest('hex').slice(0, 24);
+  createHash('sha256').update(`${checkId}|${resourceArn}`).digest('hex').slice(0, 16);
 
 export function aFinding(overrides: Partial<Finding> = {}): Finding {
   const checkId = overrides.checkId ?? 'tg-unhealthy-az';
