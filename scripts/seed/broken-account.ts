@@ -140,6 +140,9 @@ export const HEALTHY_TWIN: AccountSpec = {
   flowLogs: true,
   restApis: BROKEN_ACCOUNT.restApis.map((api) => ({
     ...api,
+    // The emulator drops a REST integration's VPC link id, which reads as an unfollowable link
+    // (ERROR) once every check runs: the twin reaches the NLB by its DNS name instead.
+    methods: api.methods.map((method) => ({ ...method, viaVpcLink: false })),
     executionLogging: { level: 'INFO', dataTrace: true },
     accessLog: { logGroup: 'payments-rest-access', format: REST_ACCESS_LOG_FORMAT },
   })),

@@ -107,7 +107,18 @@ export interface AccountSpec {
     stage: string;
     /** Load balancer names the REST VPC link targets. */
     vpcLinkTargets: string[];
-    methods: { path: string; method: string; loadBalancer: string; port: number; timeoutMs?: number }[];
+    methods: {
+      path: string;
+      method: string;
+      loadBalancer: string;
+      port: number;
+      timeoutMs?: number;
+      /**
+       * Through the API's VPC link (the emulator drops the link's id: the path is then found by the
+       * load balancer's DNS name only). @default true
+       */
+      viaVpcLink?: boolean;
+    }[];
     executionLogging?: { level: 'INFO' | 'ERROR'; dataTrace: boolean };
     accessLog?: AccessLogSpec;
     traffic: TrafficSpec;
@@ -468,8 +479,9 @@ async function seedApis(clients: AwsClients, spec: AccountSpec, seeded: SeededAc
           type: 'HTTP_PROXY',
           integrationHttpMethod: method.method,
           uri: `http://${lb.dnsName}:${method.port}${method.path}`,
-          connectionType: 'VPC_LINK',
-          connectionId: link.id,
+          ...(method.viaVpcLink === false
+            ? {}
+            : { connectionType: 'VPC_LINK' as const, connectionId: link.id }),
           ...(method.timeoutMs ? { timeoutInMillis: method.timeoutMs } : {}),
         }),
       );
