@@ -3,6 +3,7 @@
  * shell over it. Everything that reaches AWS or the file system comes through `CliDeps`, loaded
  * lazily so that `--help` and the unit tests never load the SDK clients.
  */
+import { writeFile } from 'node:fs/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditProgress, AuditRequest } from '../audit';
 import type { CheckDefinition } from '../domain/check';
@@ -287,31 +288,36 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/*
+ * Loaded on first use with `require`, not `import()`: under the bin entry's CommonJS loader (tsx/cjs)
+ * a dynamic `import()` of a .ts module resolves as plain ESM and fails.
+ */
+const load = {
+  audit: () => require('../audit') as typeof import('../audit'),
+  clients: () => require('../collect/clients') as typeof import('../collect/clients'),
+  sts: () => require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
+};
+
 const defaultDeps: CliDeps = {
-  runAudit: async (request) => (await import('../audit')).runAudit(request),
+  runAudit: async (request) => load.audit().runAudit(request),
   notifyReport: async (report, notifyDeps) =>
-    (await import('../notify/publish-report')).notifyReport(report, notifyDeps),
-  listChecks: async () => (await import('../checks/index')).CHECKS,
+    (require('../notify/publish-report') as typeof import('../notify/publish-report')).notifyReport(
+      report,
+      notifyDeps,
+    ),
+  listChecks: async () => (require('../checks/index') as typeof import('../checks/index')).CHECKS,
   verifyCredentials: async (target) => {
-    const [{ createClients }, { GetCallerIdentityCommand }] = await Promise.all([
-      import('../collect/clients'),
-      import('@aws-sdk/client-sts'),
-    ]);
-    await createClients({ ...target, maxAttempts: 2 }).sts.send(new GetCallerIdentityCommand({}));
+    const sts = load.clients().createClients({ ...target, maxAttempts: 2 }).sts;
+    await sts.send(new (load.sts().GetCallerIdentityCommand)({}));
   },
-  profileRegion: async () => {
-    const { STSClient } = await import('@aws-sdk/client-sts');
-    return new STSClient({}).config.region();
-  },
-  createSnsClient: async (target) => (await import('../collect/clients')).createClients(target).sns,
+  profileRegion: async () => new (load.sts().STSClient)({}).config.region(),
+  createSnsClient: async (target) => load.clients().createClients(target).sns,
   createStateStore: async (target, tableName) => {
-    const [{ createClients }, { DynamoDbStateStore }] = await Promise.all([
-      import('../collect/clients'),
-      import('../notify/dynamodb-state-store'),
-    ]);
-    return new DynamoDbStateStore(createClients(target).dynamodb, tableName);
+    const { DynamoDbStateStore } =
+      require('../notify/dynamodb-state-store') as typeof import('../notify/dynamodb-state-store');
+    return new DynamoDbStateStore(load.clients().createClients(target).dynamodb, tableName);
   },
-  writeFile: async (path, content) => (await import('node:fs/promises')).writeFile(path, content, 'utf8'),
+  writeFile: (path, content) => writeFile(path, content, 'utf8'),
   version: () => (require('../../package.json') as { version: string }).version,
   now: () => new Date(),
 };

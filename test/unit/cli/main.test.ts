@@ -413,7 +413,12 @@ describe('runCli --publish', () => {
   const sns = { marker: 'sns' } as unknown as SNSClient;
 
   function publishDeps(overrides: Partial<CliDeps> = {}) {
-    const notifyReport = jest.fn(async () => ({ published: 2, changed: 2, resolved: 0, reminders: 0 }));
+    const notifyReport = jest.fn(async (..._args: Parameters<CliDeps['notifyReport']>) => ({
+      published: 2,
+      changed: 2,
+      resolved: 0,
+      reminders: 0,
+    }));
     const createSnsClient = jest.fn(async () => sns);
     const store = new MemoryStateStore() as FindingStateStore;
     const createStateStore = jest.fn(async () => store);
