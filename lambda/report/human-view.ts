@@ -18,6 +18,8 @@ export interface HumanView {
   stages: (ClassifiedStage & { region: string })[];
   groups: FindingGroup[];
   counts: Record<Status, number>;
+  /** Docs every shown finding cites (the Knowledge Center article): printed once, not under each finding. */
+  commonDocs: string[];
 }
 
 const statusRank = (status: Status): number => {
@@ -87,10 +89,16 @@ export function buildHumanView(report: Report): HumanView {
     });
   }
 
+  const [first, ...rest] = attention;
+  const commonDocs =
+    first && rest.length > 0
+      ? first.docs.filter((doc) => rest.every((finding) => finding.docs.includes(doc)))
+      : [];
   return {
     stages: report.apis,
     groups: [...groups.values()].sort((a, b) => a.order - b.order).map(({ group }) => group),
     counts,
+    commonDocs,
   };
 }
 

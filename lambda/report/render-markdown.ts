@@ -61,21 +61,22 @@ export function renderMarkdown(report: Report): string {
         ? group.stageLabels.map(escapeMarkdown).join(', ')
         : 'Not tied to an API stage';
     lines.push(`### ${heading}`, '');
-    for (const finding of group.findings) lines.push(...findingItem(finding));
+    for (const finding of group.findings) lines.push(...findingItem(finding, view.commonDocs));
     lines.push('');
   }
 
   lines.push(summaryLine(view.counts));
+  for (const doc of view.commonDocs) lines.push('', `Background for every finding above: <${doc}>`);
   return `${lines.join('\n')}\n`;
 }
 
-function findingItem(finding: Finding): string[] {
+function findingItem(finding: Finding, commonDocs: readonly string[]): string[] {
   const lines = [
     `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)}: ${escapeMarkdown(finding.title)}`,
     `  - ${escapeMarkdown(finding.message)}`,
     `  - Resource: ${code(finding.resourceArn)}`,
   ];
   if (finding.remediation) lines.push(`  - Fix: ${escapeMarkdown(finding.remediation)}`);
-  for (const doc of finding.docs) lines.push(`  - Docs: <${doc}>`);
+  for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`  - Docs: <${doc}>`);
   return lines;
 }

@@ -77,14 +77,19 @@ export function renderText(report: Report, options: TextRenderOptions): string {
   for (const group of view.groups) {
     const heading = group.stageLabels.length > 0 ? group.stageLabels.join(', ') : 'Not tied to an API stage';
     lines.push('', paint('bold', `Findings for ${heading}`));
-    for (const finding of group.findings) lines.push(...findingLines(finding, paint));
+    for (const finding of group.findings) lines.push(...findingLines(finding, view.commonDocs, paint));
   }
 
   lines.push('', summaryLine(view.counts));
+  for (const doc of view.commonDocs) lines.push(`Background for every finding above: ${doc}`);
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(finding: Finding, paint: (style: Style, text: string) => string): string[] {
+function findingLines(
+  finding: Finding,
+  commonDocs: readonly string[],
+  paint: (style: Style, text: string) => string,
+): string[] {
   const lines = [
     `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ` +
       `${paint('cyan', finding.checkId)}  ${finding.title}`,
@@ -92,6 +97,6 @@ function findingLines(finding: Finding, paint: (style: Style, text: string) => s
     `${INDENT}Resource: ${finding.resourceArn}`,
   ];
   if (finding.remediation) lines.push(`${INDENT}Fix: ${finding.remediation}`);
-  for (const doc of finding.docs) lines.push(`${INDENT}Docs: ${doc}`);
+  for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`${INDENT}Docs: ${doc}`);
   return lines;
 }

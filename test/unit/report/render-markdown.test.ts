@@ -97,4 +97,22 @@ describe('renderMarkdown', () => {
   it('escapes Markdown markup in free text', () => {
     expect(escapeMarkdown('use *all* `zones` | [x]_y_')).toBe('use \\*all\\* \\`zones\\` \\| \\[x\\]\\_y\\_');
   });
+
+  it('links a document every finding cites once, after the summary', () => {
+    // Arrange
+    const article = 'https://repost.aws/knowledge-center/api-gateway-network-endpoint-error';
+    const report = aReport({
+      findings: [
+        aFinding({ docs: [article] }),
+        aFinding({ checkId: 'lb-cross-zone', status: 'WARN', docs: [article] }),
+      ],
+    });
+
+    // Act
+    const markdown = renderMarkdown(report);
+
+    // Assert
+    expect(markdown.split(article)).toHaveLength(2);
+    expect(markdown.trimEnd().endsWith(`Background for every finding above: <${article}>`)).toBe(true);
+  });
 });

@@ -158,4 +158,28 @@ describe('renderText', () => {
         .join(''),
     ).toBe(plain);
   });
+
+  it('prints a document every finding cites once at the end instead of under each finding', () => {
+    // Arrange
+    const article = 'https://repost.aws/knowledge-center/api-gateway-network-endpoint-error';
+    const report = aReport({
+      findings: [
+        aFinding({ docs: [article, 'https://docs.aws.amazon.com/a'] }),
+        aFinding({
+          checkId: 'lb-cross-zone',
+          status: 'WARN',
+          docs: [article, 'https://docs.aws.amazon.com/b'],
+        }),
+      ],
+    });
+
+    // Act
+    const text = renderText(report, { color: false });
+
+    // Assert
+    expect(text.split(article)).toHaveLength(2);
+    expect(text).toContain(`Background for every finding above: ${article}`);
+    expect(text).toContain('Docs: https://docs.aws.amazon.com/a');
+    expect(text).toContain('Docs: https://docs.aws.amazon.com/b');
+  });
 });
