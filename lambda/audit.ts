@@ -5,6 +5,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import packageJson from '../package.json';
 import { type AnyPlugin, CallStats, createClients } from './collect/clients';
+import { AuditDeadline } from './collect/deadline';
 import { collectInventory } from './collect/inventory';
 import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
 import { evaluateChecks } from './engine/evaluate';
@@ -63,7 +64,12 @@ export function describeErrors(findings: Finding[]): string[] {
   for (const finding of findings) {
     if (finding.status !== 'ERROR') continue;
     const action = finding.evidence.action;
-    const cause = typeof action === 'string' ? `${action} could not be read` : 'the check itself failed';
+    const cause =
+      typeof action !== 'string'
+        ? 'the check itself failed'
+        : finding.evidence.code === 'DeadlineExceeded'
+          ? `${action} was not called before the time budget ran out`
+          : `${action} could not be read`;
     byCause.set(cause, (byCause.get(cause) ?? new Set<string>()).add(finding.checkId));
   }
   return [...byCause.entries()].map(
@@ -78,7 +84,9 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
   const stats = new CallStats();
   const progress = (phase: AuditProgress['phase'], region: string, stagesSeen: number) =>
     request.onProgress?.({ phase, region, stagesSeen, awsCalls: stats.total() });
-  const pastDeadline = () => request.deadline !== undefined && Date.now() >= request.deadline;
+  const deadline = request.deadline === undefined ? undefined : new AuditDeadline(request.deadline);
+  const pastDeadline = () => deadline?.passed() ?? false;
+  const plugins = [...(deadline ? [deadline.plugin()] : []), ...(request.plugins ?? [])];
 
   const stages: ClassifiedStage[] = [];
   const findings: Finding[] = [];
@@ -95,7 +103,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
         region,
         ...(request.endpoint ? { endpoint: request.endpoint } : {}),
         ...(request.credentials ? { credentials: request.credentials } : {}),
-        ...(request.plugins ? { plugins: request.plugins } : {}),
+        ...(plugins.length > 0 ? { plugins } : {}),
       },
       stats,
     );
@@ -122,6 +130,11 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     const inventory = await collectInventory(clients, toFollow, window, account);
     progress('evaluate', region, classified.length);
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
+  }
+  if (deadline && deadline.refused > 0) {
+    incompleteReasons.push(
+      `time budget ran out: ${deadline.refused} AWS call(s) were not made; the checks that needed them report ERROR`,
+    );
   }
 
   incompleteReasons.push(...describeErrors(findings));
