@@ -39,6 +39,7 @@ describe('renderMarkdown', () => {
       status: 'WARN',
       severity: 'medium',
       title: 'Cross-zone on',
+      docs: ['https://docs.aws.amazon.com/cross-zone'],
     });
     const fail = aFinding();
     const report = aReport({
