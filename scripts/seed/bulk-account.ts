@@ -132,6 +132,8 @@ export function stageTrafficDatums(
   stage: BulkStage,
   window: AuditWindow,
   traffic: (period: number) => PeriodTraffic,
+  /** Only these periods get datums (a missing datum is no traffic). @default every period */
+  periods?: readonly number[],
 ): MetricDatum[] {
   const dimensions =
     stage.apiType === 'REST'
@@ -145,6 +147,7 @@ export function stageTrafficDatums(
         ];
   const errorsMetric = stage.apiType === 'REST' ? '5XXError' : '5xx';
   return periodStarts(window).flatMap((periodStart, index) => {
+    if (periods && !periods.includes(index)) return [];
     const { requests, errors5xx } = traffic(index);
     const Timestamp = new Date(periodStart.getTime() + 1000);
     return [
@@ -224,7 +227,13 @@ async function createOneZoneLoadBalancers(
   return { loadBalancerArns, listenerArns, subnetIds };
 }
 
-const HEALTHY: PeriodTraffic = { requests: 1000, errors5xx: 0 };
+/**
+ * Healthy stages get their traffic in one period only: the emulator's ListMetrics compares every
+ * datum with every series already found (quadratic), and 28,800 datums took it minutes. A stage
+ * with requests and no 5xx is healthy whichever periods the requests fall in.
+ */
+const HEALTHY_IN_ONE_PERIOD = (period: number): PeriodTraffic =>
+  period === 0 ? { requests: 12_000, errors5xx: 0 } : { requests: 0, errors5xx: 0 };
 const FAILING: PeriodTraffic = { requests: 1000, errors5xx: 300 };
 
 /** Seeds the account the benchmark audits; `window` is the audit's window, where the traffic lands. */
@@ -263,7 +272,7 @@ export async function seedBulkAccount(
   }
 
   const datums = [
-    ...healthy.flatMap((stage) => stageTrafficDatums(stage, window, () => HEALTHY)),
+    ...healthy.flatMap((stage) => stageTrafficDatums(stage, window, HEALTHY_IN_ONE_PERIOD, [0])),
     ...failing.flatMap((stage) => stageTrafficDatums(stage, window, () => FAILING)),
   ];
   await putDatums(clients, datums, concurrency);
