@@ -262,12 +262,20 @@ export const slowDown =
   (ms: number): FaultRule =>
   () => ({ kind: 'delay', ms });
 
-/** Runs `change` once, right before the first attempt of the first call `only` selects. */
+/**
+ * Runs `change` once, right before the first call `only` selects; every other call it selects waits
+ * until the change is done, so calls sent concurrently cannot overtake it.
+ */
 export function onceBefore(only: (a: AttemptInfo) => boolean, change: () => Promise<void>): FaultRule {
-  let done = false;
+  let pending: Promise<void> | undefined;
   return (attempt) => {
-    if (done || !only(attempt)) return undefined;
-    done = true;
-    return { kind: 'before', run: change };
+    if (!only(attempt)) return undefined;
+    return {
+      kind: 'before',
+      run: () => {
+        pending ??= change();
+        return pending;
+      },
+    };
   };
 }

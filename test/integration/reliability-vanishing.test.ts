@@ -1,0 +1,116 @@
+/**
+ * Resources that disappear while the audit reads them: the fault middleware deletes a load balancer
+ * or a VPC link in the emulator right before the call that reads it, after the audit has already
+ * reached it from the API. The path reports ERROR (or SKIPPED) with the reason; nothing crashes.
+ */
+import { DeleteVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
+import { DeleteLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { type AuditRequest, runAudit } from '../../lambda/audit';
+import type { AwsClients } from '../../lambda/collect/clients';
+import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
+import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
+import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
+import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { FaultLog, faultInjector, onceBefore } from '../support/faults';
+import { expectValidReport } from '../support/report-schema';
+
+const TEST_TIMEOUT_MS = 60_000;
+
+describe('the audit when resources vanish mid-audit', () => {
+  const aws = useEmulator();
+  const now = new Date();
+  let clients: AwsClients;
+  let seeded: SeededAccount;
+  let request: AuditRequest;
+
+  beforeAll(async () => {
+    clients = aws.clients({ rateLimits: false });
+    seeded = await seedAccount(clients, BROKEN_ACCOUNT, now);
+    request = {
+      regions: [TEST_REGION],
+      lookbackMinutes: 60,
+      periodSeconds: 300,
+      allChecks: true,
+      thresholds: DEFAULT_THRESHOLDS,
+      endpoint: aws.emulator().endpoint,
+      credentials: TEST_CREDENTIALS,
+      now,
+    };
+  }, TEST_TIMEOUT_MS);
+
+  it(
+    'reports ERROR naming the failed action for a load balancer deleted after the API that leads to it was read',
+    async () => {
+      // Arrange: the HTTP API's integration (a listener ARN) is read, then the ALB and its listener vanish.
+      const alb = seeded.loadBalancers['catalog-alb']?.arn ?? '';
+      const catalogApi = seeded.httpApis['catalog-http'] ?? '';
+      const log = new FaultLog();
+      const deleteAlb = onceBefore(
+        (a) => a.service === 'ElasticLoadBalancingV2',
+        async () => {
+          await clients.elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: alb }));
+        },
+      );
+
+      // Act
+      const report = await runAudit({ ...request, plugins: [faultInjector([deleteAlb], log)] });
+
+      // Assert
+      expect(log.count('before')).toBeGreaterThan(0);
+      const onCatalogPath = report.findings.filter(
+        (finding) =>
+          finding.apis.some((api) => api.apiId === catalogApi) &&
+          ['integration-listener', 'tg-empty-az', 'tg-unhealthy-az', 'lb-cross-zone'].includes(
+            finding.checkId,
+          ),
+      );
+      expect(onCatalogPath.length).toBeGreaterThan(0);
+      for (const finding of onCatalogPath) {
+        expect(finding.status).toBe('ERROR');
+        expect(finding.message).toContain('elasticloadbalancing:DescribeListeners');
+      }
+      expect(report.findings.some((finding) => finding.resourceArn === alb)).toBe(false);
+      expect(report.complete).toBe(false);
+      expect(report.incompleteReasons.join('\n')).toContain(
+        'elasticloadbalancing:DescribeListeners could not be read',
+      );
+      // The NLB path, untouched, is still audited and still fails where it should.
+      const nlbTargetGroup = seeded.targetGroups['orders-tg'] ?? '';
+      expect(
+        report.findings.find((f) => f.checkId === 'tg-empty-az' && f.resourceArn === nlbTargetGroup)?.status,
+      ).toBe('FAIL');
+      expectValidReport(report);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'reports FAIL "no longer exists" for an HTTP VPC link deleted after the integration that uses it was read',
+    async () => {
+      // Arrange
+      const linkId = seeded.vpcLinks['orders-link'] ?? '';
+      const deleteLink = onceBefore(
+        (a) => a.service === 'ApiGatewayV2' && a.operation === 'GetVpcLinks',
+        async () => {
+          await clients.apiGatewayV2.send(new DeleteVpcLinkCommand({ VpcLinkId: linkId }));
+        },
+      );
+
+      // Act
+      const report = await runAudit({ ...request, plugins: [faultInjector([deleteLink])] });
+
+      // Assert
+      const linkStatus = report.findings.filter(
+        (finding) =>
+          finding.checkId === 'vpc-link-status' && finding.resourceArn.endsWith(`/vpclinks/${linkId}`),
+      );
+      expect(linkStatus).toHaveLength(1);
+      // A link the integration names but AWS no longer has is itself a cause of the 504: FAIL, not PASS.
+      expect(linkStatus[0]?.status).toBe('FAIL');
+      expect(linkStatus[0]?.message).toContain(`uses VPC link ${linkId}, which no longer exists`);
+      expect(linkStatus[0]?.evidence).toEqual({ action: 'apigateway:GetVpcLinks', code: 'NotFound' });
+      expectValidReport(report);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
