@@ -32,12 +32,11 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
   };
 
   const storedStates = async () => {
-    const scan = await aws
-      .clients()
-      .dynamodb.send(new ScanCommand({ TableName: fixture.tableName, ConsistentRead: true }));
-    return (scan.Items ?? [])
-      .map((item) => unmarshall(item))
-      .sort((a, b) => String(a.findingId).localeCompare(String(b.findingId)));
+    const documents = DynamoDBDocumentClient.from(aws.clients().dynamodb);
+    const scan = await documents.send(
+      new ScanCommand({ TableName: fixture.tableName, ConsistentRead: true }),
+    );
+    return (scan.Items ?? []).sort((a, b) => String(a.findingId).localeCompare(String(b.findingId)));
   };
 
   const unhealthy = aFinding();
