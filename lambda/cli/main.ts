@@ -117,7 +117,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       periodSeconds: options.periodSeconds,
       allChecks: options.allChecks,
       thresholds: DEFAULT_THRESHOLDS,
-      now: deps.now(),
+      now: options.endTime ?? deps.now(),
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       ...(progress ? { onProgress: progress.update } : {}),

@@ -23,6 +23,8 @@ export interface AuditOptions {
   endpointUrl?: string;
   lookbackMinutes: number;
   periodSeconds: number;
+  /** End of the audited window (an incident in the past); now when absent. */
+  endTime?: Date;
   apiIds: string[];
   allChecks: boolean;
   format: OutputFormat;
@@ -54,6 +56,8 @@ Options:
                            all: run every check on every stage
   --lookback-minutes N     window of CloudWatch metrics to read (default: ${DEFAULT_LOOKBACK_MINUTES})
   --period-seconds N       metric period, a multiple of 60 (default: ${DEFAULT_PERIOD_SECONDS})
+  --end-time TIME          end of the window, ISO 8601 (e.g. 2026-11-29T12:00:00Z), to audit
+                           a past incident (default: now)
   --format text|json|markdown
                            report format (default: text); json writes only the report to stdout
   --output FILE            write the report to FILE instead of stdout
@@ -92,6 +96,10 @@ const optionValues = z
     'period-seconds': positiveInteger('--period-seconds')
       .refine((value) => value % 60 === 0, { error: '--period-seconds must be a multiple of 60' })
       .default(DEFAULT_PERIOD_SECONDS),
+    'end-time': z.iso
+      .datetime({ offset: true, error: '--end-time must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
+      .transform((value) => new Date(value))
+      .optional(),
     api: z.array(z.string().min(1, { error: '--api needs an API id' })),
     checks: z.enum(['triage', 'all'], { error: '--checks must be triage or all' }).default('triage'),
     format: z.enum(OUTPUT_FORMATS, { error: '--format must be text, json or markdown' }).default('text'),
@@ -119,6 +127,7 @@ const FLAGS = {
   'endpoint-url': { type: 'string' },
   'lookback-minutes': { type: 'string' },
   'period-seconds': { type: 'string' },
+  'end-time': { type: 'string' },
   api: { type: 'string', multiple: true },
   checks: { type: 'string' },
   format: { type: 'string' },
@@ -139,6 +148,7 @@ const AUDIT_ONLY_FLAGS = [
   'endpoint-url',
   'lookback-minutes',
   'period-seconds',
+  'end-time',
   'api',
   'checks',
   'fail-on',
@@ -199,6 +209,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     color,
     ...optional('endpointUrl', values['endpoint-url']),
     ...optional('outputFile', values.output),
+    ...optional('endTime', values['end-time']),
   };
   if (flags.publish && values['topic-arn']) {
     options.publish = {

@@ -224,6 +224,17 @@ describe('runCli audit request', () => {
     });
   });
 
+  it('audits the window that ends at --end-time instead of now', async () => {
+    // Arrange
+    const { deps, requests } = fakeDeps();
+
+    // Act
+    await runCli(['--region', 'us-east-1', '--end-time', '2026-11-01T08:00:00Z'], fakeIo(), deps);
+
+    // Assert
+    expect(requests[0]?.now).toEqual(new Date('2026-11-01T08:00:00Z'));
+  });
+
   it.each([
     [{ AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'us-west-2' }, undefined, 'eu-central-1'],
     [{ AWS_DEFAULT_REGION: 'us-west-2' }, undefined, 'us-west-2'],

@@ -143,6 +143,14 @@ describe('parseCliArgs', () => {
     expect(errorOf(argv)).toContain(message);
   });
 
+  it('reads --end-time as the end of the window, and refuses a time that is not ISO 8601', () => {
+    expect(auditOptions(['--end-time', '2026-11-29T12:00:00+01:00']).endTime).toEqual(
+      new Date('2026-11-29T11:00:00Z'),
+    );
+    expect(auditOptions([]).endTime).toBeUndefined();
+    expect(errorOf(['--end-time', 'yesterday'])).toContain('--end-time must be an ISO 8601 time');
+  });
+
   it('refuses --publish without --topic-arn', () => {
     expect(errorOf(['--publish'])).toBe('--publish needs --topic-arn ARN');
   });
