@@ -142,7 +142,7 @@ const indent = (text: string): string => text.split('\n').join('\n            ')
 
 function resolvedBlock(change: FindingChange): string {
   const checkId = change.finding?.checkId ?? change.previous?.checkId ?? 'unknown-check';
-  const title = change.finding?.title ?? change.previous?.title ?? '';
+  const title = change.previous?.title ?? change.finding?.title ?? '';
   const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
   const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
   const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
