@@ -220,6 +220,27 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
   return [...head, ...kept, ...note, ...tail].join('\n\n');
 }
 
+/**
+ * One stage: its name, traffic and links. Several stages sharing the same findings (one load balancer
+ * behind them): one header naming them all, so no stage reads as if it had nothing wrong.
+ */
+function stageGroupHeader(group: StageGroup, view: NotificationView): string {
+  const findings = group.changes.map(({ finding }) => finding);
+  const describeStage = ({ stage, region, apiId, name }: StageGroup['stages'][number]) => {
+    const line = stageLine(stage ?? { apiId, stage: name, region });
+    return { line, details: stage ? [trafficLine(stage), ...stageLinks(stage, view, findings)] : [] };
+  };
+  const described = group.stages.map(describeStage);
+  if (described.length === 1) {
+    const [only] = described as [ReturnType<typeof describeStage>];
+    return [`=== ${only.line} ===`, ...only.details].join('\n');
+  }
+  return [
+    `=== ${described.length} API stages share these findings ===`,
+    ...described.flatMap(({ line, details }) => [`--- ${line}`, ...details]),
+  ].join('\n');
+}
+
 /** The plain-text body (part 1 of a notification; later parts carry `renderContinuationEmail`). */
 export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MAX_BYTES): string {
   const { report, plan } = view;
@@ -239,25 +260,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
 
   const blocks: string[] = [];
   for (const group of groupByStages(view)) {
-    const header = group.stages.length
-      ? group.stages
-          .map(({ stage, region, apiId, name }) =>
-            [
-              `=== ${stageLine(stage ?? { apiId, stage: name, region })} ===`,
-              ...(stage
-                ? [
-                    trafficLine(stage),
-                    ...stageLinks(
-                      stage,
-                      view,
-                      group.changes.map(({ finding }) => finding),
-                    ),
-                  ]
-                : []),
-            ].join('\n'),
-          )
-          .join('\n')
-      : '=== Not tied to an API stage ===';
+    const header = group.stages.length ? stageGroupHeader(group, view) : '=== Not tied to an API stage ===';
     blocks.push(header);
     for (const { change, finding } of group.changes) blocks.push(findingBlock(change, finding));
     const announced = new Set(group.changes.map(({ finding }) => finding.id));

@@ -115,6 +115,34 @@ describe('renderEmailBody', () => {
     expect(body).toContain('Passed: 0 checks; 0 skipped as not applicable.');
   });
 
+  it('heads findings shared by several stages with every one of those stages, not with the first alone', () => {
+    // Arrange
+    const shared = aFinding({
+      apis: [
+        { apiId: 'a1b2c3', stage: 'prod' },
+        { apiId: 'd4e5f6', stage: 'live' },
+      ],
+    });
+    const report = aReport({
+      apis: [aStage(), aStage({ apiId: 'd4e5f6', apiName: 'payments', stage: 'live', apiType: 'HTTP' })],
+      findings: [shared],
+    });
+
+    // Act
+    const body = renderEmailBody(viewOf(report));
+
+    // Assert
+    expect(body).toContain(
+      [
+        '=== 2 API stages share these findings ===',
+        '--- orders / prod (REST a1b2c3, us-east-1)',
+        'High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
+      ].join('\n'),
+    );
+    expect(body).toContain('--- payments / live (HTTP d4e5f6, us-east-1)');
+    expect(body).not.toContain('=== orders / prod');
+  });
+
   it('links an HTTP API stage to its 5xx metric by ApiId', () => {
     // Arrange
     const report = aReport({ apis: [aStage({ apiType: 'HTTP' })] });
