@@ -6,15 +6,22 @@ import { type Collected, type CollectionError, collected, failed } from '../doma
 
 export function toCollectionError(action: string, error: unknown): CollectionError {
   if (error instanceof Error) {
-    const code = (error as { Code?: string }).Code ?? error.name ?? 'Error';
+    const code = errorCode(error);
     return { action, code, message: error.message || code };
   }
   return { action, code: 'Error', message: String(error) };
 }
 
-/** The error's AWS code (the SDK sets `name` to it). */
+/**
+ * The error's AWS code (the SDK sets `name` to it), or Node's system error code (`ECONNRESET`)
+ * for a connection that failed before AWS could answer.
+ */
 export function errorCode(error: unknown): string {
-  return error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : 'Error';
+  if (!(error instanceof Error)) return 'Error';
+  const { Code, code } = error as { Code?: string; code?: unknown };
+  if (Code) return Code;
+  if (error.name && error.name !== 'Error') return error.name;
+  return typeof code === 'string' && code ? code : 'Error';
 }
 
 /** Runs one read; a thrown SDK error becomes `failed({ action, code, message })`. */
