@@ -21,7 +21,8 @@ export class NetworkAuditorStack extends Stack {
 
     new CfnOutput(this, 'FunctionName', {
       value: this.auditor.function.functionName,
-      description: 'Run it by hand: Lambda console > Test, with a payload from the README (Deploy > Run it by hand)',
+      description:
+        'Run it by hand: Lambda console > Test, with a payload from the README (Deploy > Run it by hand)',
     });
     new CfnOutput(this, 'TopicArn', {
       value: this.auditor.topic.topicArn,
