@@ -9,7 +9,7 @@ import {
 import { httpIntegrationArn, vpcLinkArn } from '../domain/arns';
 import type { Collected, IntegrationFacts, StageSettings, VpcLinkFacts } from '../domain/types';
 import { attempt } from './collect-error';
-import { isListenerArn, resolveStageVariables, uriHostAndPort } from './integration-uri';
+import { resolveIntegrationTarget } from './integration-uri';
 
 export const IAM_ACTIONS = ['apigateway:GET'] as const;
 
@@ -72,29 +72,17 @@ export function httpIntegrationFacts(
     timeoutMs: integration.TimeoutInMillis ?? HTTP_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
   };
-  const unresolved: string[] = [];
-  if (integration.IntegrationUri) {
-    const uri = resolveStageVariables(integration.IntegrationUri, stageVariables);
-    facts.uri = uri.ok ? uri.value : integration.IntegrationUri;
-    if (!uri.ok) unresolved.push(...uri.missing);
-    if (uri.ok && isListenerArn(uri.value)) facts.listenerArn = uri.value;
-    const target = uri.ok ? uriHostAndPort(uri.value) : null;
-    if (target) facts.port = target.port;
-  }
-  if (integration.ConnectionId) {
-    facts.rawConnectionId = integration.ConnectionId;
-    const link = resolveStageVariables(integration.ConnectionId, stageVariables);
-    if (link.ok) facts.vpcLinkId = link.value;
-    else unresolved.push(...link.missing);
-  }
-  if (unresolved.length > 0) {
-    facts.pathError = {
-      action: 'apigateway:GetStage',
-      code: 'UnresolvedStageVariable',
-      message: `the stage defines no variable ${[...new Set(unresolved)].join(', ')} used by integration ${id}`,
-    };
-  }
-  return facts;
+  return {
+    ...facts,
+    ...resolveIntegrationTarget(
+      {
+        ...(integration.IntegrationUri ? { uri: integration.IntegrationUri } : {}),
+        ...(integration.ConnectionId ? { connectionId: integration.ConnectionId } : {}),
+        label: `integration ${id}`,
+      },
+      stageVariables,
+    ),
+  };
 }
 
 export function listHttpVpcLinks(

@@ -9,7 +9,7 @@ import {
 import { restIntegrationArn, vpcLinkArn } from '../domain/arns';
 import type { Collected, IntegrationFacts, StageSettings, VpcLinkFacts } from '../domain/types';
 import { attempt } from './collect-error';
-import { resolveStageVariables, uriHostAndPort } from './integration-uri';
+import { resolveIntegrationTarget } from './integration-uri';
 
 /** API Gateway authorises every read (GetStage, GetResources, GetVpcLinks...) as `apigateway:GET`. */
 export const IAM_ACTIONS = ['apigateway:GET'] as const;
@@ -94,28 +94,17 @@ export function restIntegrationFacts(
     timeoutMs: integration.timeoutInMillis ?? REST_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
   };
-  const unresolved: string[] = [];
-  if (integration.uri) {
-    const uri = resolveStageVariables(integration.uri, stageVariables);
-    facts.uri = uri.ok ? uri.value : integration.uri;
-    if (!uri.ok) unresolved.push(...uri.missing);
-    const target = uri.ok ? uriHostAndPort(uri.value) : null;
-    if (target) facts.port = target.port;
-  }
-  if (integration.connectionId) {
-    facts.rawConnectionId = integration.connectionId;
-    const link = resolveStageVariables(integration.connectionId, stageVariables);
-    if (link.ok) facts.vpcLinkId = link.value;
-    else unresolved.push(...link.missing);
-  }
-  if (unresolved.length > 0) {
-    facts.pathError = {
-      action: 'apigateway:GetStage',
-      code: 'UnresolvedStageVariable',
-      message: `the stage defines no variable ${[...new Set(unresolved)].join(', ')} used by ${facts.label}`,
-    };
-  }
-  return facts;
+  return {
+    ...facts,
+    ...resolveIntegrationTarget(
+      {
+        ...(integration.uri ? { uri: integration.uri } : {}),
+        ...(integration.connectionId ? { connectionId: integration.connectionId } : {}),
+        label: facts.label,
+      },
+      stageVariables,
+    ),
+  };
 }
 
 export function listRestVpcLinks(

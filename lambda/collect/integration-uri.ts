@@ -1,4 +1,5 @@
 /** Reading an integration's target from its configuration: stage variables, URI host and port. */
+import type { IntegrationFacts } from '../domain/types';
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
 
@@ -33,3 +34,42 @@ export const isListenerArn = (uri: string): boolean =>
 
 /** Load balancers' public DNS names end like this (a custom CNAME cannot be followed without DNS). */
 export const looksLikeLoadBalancerHost = (host: string): boolean => host.endsWith('.elb.amazonaws.com');
+
+type IntegrationTarget = Pick<
+  IntegrationFacts,
+  'uri' | 'port' | 'listenerArn' | 'rawConnectionId' | 'vpcLinkId' | 'pathError'
+>;
+
+/**
+ * Where an integration sends, REST or HTTP alike: its URI (host, port, or listener ARN) and VPC link,
+ * with the stage's variables applied; a variable the stage does not define stops the path there.
+ */
+export function resolveIntegrationTarget(
+  configured: { uri?: string; connectionId?: string; label: string },
+  stageVariables: Record<string, string>,
+): IntegrationTarget {
+  const target: IntegrationTarget = {};
+  const unresolved: string[] = [];
+  if (configured.uri) {
+    const uri = resolveStageVariables(configured.uri, stageVariables);
+    target.uri = uri.ok ? uri.value : configured.uri;
+    if (uri.ok && isListenerArn(uri.value)) target.listenerArn = uri.value;
+    if (!uri.ok) unresolved.push(...uri.missing);
+    const hostAndPort = uri.ok ? uriHostAndPort(uri.value) : null;
+    if (hostAndPort) target.port = hostAndPort.port;
+  }
+  if (configured.connectionId) {
+    target.rawConnectionId = configured.connectionId;
+    const link = resolveStageVariables(configured.connectionId, stageVariables);
+    if (link.ok) target.vpcLinkId = link.value;
+    else unresolved.push(...link.missing);
+  }
+  if (unresolved.length > 0) {
+    target.pathError = {
+      action: 'apigateway:GetStage',
+      code: 'UnresolvedStageVariable',
+      message: `the stage defines no variable ${[...new Set(unresolved)].join(', ')} used by ${configured.label}`,
+    };
+  }
+  return target;
+}
