@@ -11,10 +11,16 @@ function evaluateStage(stage: StageInventory): CheckResult {
   if (!lines.ok) return couldNotRead(resource, apis, `the logs of ${label}`, lines.error);
   const logKind = stage.stage.apiType === 'REST' ? 'execution' : 'access';
   if (lines.value === null) {
+    const loggingOff =
+      stage.stage.apiType === 'REST' &&
+      stage.settings.ok &&
+      (stage.settings.value.executionLogging?.loggingLevel ?? 'OFF') === 'OFF';
     return notApplicable(
       resource,
       apis,
-      `${label} has no ${logKind} log group to search: no evidence either way`,
+      loggingOff
+        ? `execution logging is off on ${label}: no log lines to search`
+        : `${label} has no ${logKind} log group to search: no evidence either way`,
     );
   }
   const { count, logGroup } = lines.value;

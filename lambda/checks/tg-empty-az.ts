@@ -2,66 +2,54 @@ import type { CheckDefinition } from '../domain/check';
 import type { CheckResult, Inventory, TargetGroupFacts } from '../domain/types';
 import { effectiveCrossZone } from './cross-zone';
 import { ARTICLE } from './docs-links';
-import {
-  describeLoadBalancer,
-  evaluateLoadBalancers,
-  evaluateTargetGroups,
-  type LoadBalancerPath,
-  targetGroupResource,
-} from './load-balancer-path';
-import { couldNotRead, notApplicable, plural } from './results';
-import { targetsByZone } from './targets-by-zone';
+import { evaluateLoadBalancers, evaluateTargetGroups, type LoadBalancerPath } from './load-balancer-path';
+import { plural } from './results';
+import { judgeZoneCoverage } from './zone-coverage';
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
   inventory: Inventory,
 ): CheckResult {
-  const { loadBalancer, apis } = path;
-  const resource = targetGroupResource(targetGroup);
-  if (targetGroup.targetType === 'lambda') {
-    return notApplicable(
-      resource,
-      apis,
-      `target group ${targetGroup.name} targets a Lambda function: it has no zones`,
-    );
-  }
-  if (!targetGroup.targets.ok) {
-    return couldNotRead(resource, apis, `the targets of ${targetGroup.name}`, targetGroup.targets.error);
-  }
-  const zones = loadBalancer.zones.map((zone) => zone.zoneName);
-  const byZone = targetsByZone(zones, targetGroup.targets.value, inventory);
-  const empty = byZone.filter((zone) => zone.registered.length === 0).map((zone) => zone.zone);
-  const evidence = {
-    loadBalancer: loadBalancer.name,
-    registeredByZone: Object.fromEntries(byZone.map((zone) => [zone.zone, zone.registered.map((t) => t.id)])),
-    emptyZones: empty,
-  };
-  const where = `target group ${targetGroup.name} (${describeLoadBalancer(loadBalancer)})`;
-  if (empty.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
-      evidence,
-    };
-  }
-  const registered = targetGroup.targets.value.length;
-  const message = `${where} has no registered target in ${empty.join(', ')} (${plural(registered, 'target')} registered across ${zones.join(', ')})`;
-  const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
-  if (crossZone.ok && crossZone.value.enabled) {
-    // With cross-zone on, the empty zone's share goes to other zones' targets: a weakness, not an outage.
-    return {
-      ...resource,
-      status: 'WARN',
-      severity: 'low',
-      apis,
-      message: `${message}; cross-zone load balancing is on, so other zones serve its share`,
-      evidence,
-    };
-  }
-  return { ...resource, status: 'FAIL', apis, message, evidence };
+  return judgeZoneCoverage(
+    path,
+    targetGroup,
+    inventory,
+    'the targets',
+    ({ resource, apis, zones, targets, byZone, where }) => {
+      const empty = byZone.filter((zone) => zone.registered.length === 0).map((zone) => zone.zone);
+      const evidence = {
+        loadBalancer: path.loadBalancer.name,
+        registeredByZone: Object.fromEntries(
+          byZone.map((zone) => [zone.zone, zone.registered.map((t) => t.id)]),
+        ),
+        emptyZones: empty,
+      };
+      if (empty.length === 0) {
+        return {
+          ...resource,
+          status: 'PASS',
+          apis,
+          message: `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
+          evidence,
+        };
+      }
+      const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
+      const crossZone = effectiveCrossZone(path.loadBalancer, targetGroup);
+      if (crossZone.ok && crossZone.value.enabled) {
+        // With cross-zone on, the empty zone's share goes to other zones' targets: a weakness, not an outage.
+        return {
+          ...resource,
+          status: 'WARN',
+          severity: 'low',
+          apis,
+          message: `${message}; cross-zone load balancing is on, so other zones serve its share`,
+          evidence,
+        };
+      }
+      return { ...resource, status: 'FAIL', apis, message, evidence };
+    },
+  );
 }
 
 export const tgEmptyAz: CheckDefinition = {

@@ -1,0 +1,50 @@
+import type { CheckResult, Inventory, StageKey, TargetFacts, TargetGroupFacts } from '../domain/types';
+import { describeLoadBalancer, type LoadBalancerPath, targetGroupResource } from './load-balancer-path';
+import { couldNotRead, notApplicable } from './results';
+import { targetsByZone, type ZoneTargets } from './targets-by-zone';
+
+/** A target group's targets laid out over the zones enabled on its load balancer. */
+export interface ZoneCoverage {
+  resource: ReturnType<typeof targetGroupResource>;
+  apis: StageKey[];
+  zones: string[];
+  /** Every registered target, whatever its zone. */
+  targets: TargetFacts[];
+  byZone: ZoneTargets[];
+  /** `target group orders-tg (NLB orders-nlb)`, to start a message with. */
+  where: string;
+}
+
+/**
+ * What the zone checks share: a Lambda target group has no zones (SKIPPED), unreadable targets are
+ * an ERROR naming the action; otherwise `judge` decides from the targets per zone.
+ */
+export function judgeZoneCoverage(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  inventory: Inventory,
+  whatIsRead: string,
+  judge: (coverage: ZoneCoverage) => CheckResult,
+): CheckResult {
+  const { loadBalancer, apis } = path;
+  const resource = targetGroupResource(targetGroup);
+  if (targetGroup.targetType === 'lambda') {
+    return notApplicable(
+      resource,
+      apis,
+      `target group ${targetGroup.name} targets a Lambda function: it has no zones`,
+    );
+  }
+  if (!targetGroup.targets.ok) {
+    return couldNotRead(resource, apis, `${whatIsRead} of ${targetGroup.name}`, targetGroup.targets.error);
+  }
+  const zones = loadBalancer.zones.map((zone) => zone.zoneName);
+  return judge({
+    resource,
+    apis,
+    zones,
+    targets: targetGroup.targets.value,
+    byZone: targetsByZone(zones, targetGroup.targets.value, inventory),
+    where: `target group ${targetGroup.name} (${describeLoadBalancer(loadBalancer)})`,
+  });
+}
