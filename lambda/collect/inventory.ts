@@ -35,7 +35,8 @@ import {
   restIntegrationFacts,
 } from './api-gateway-rest';
 import type { AwsClients } from './clients';
-import { notFound } from './collect-error';
+import { notFound, toCollectionError } from './collect-error';
+import { limitConcurrency, mapInLanes } from './concurrency';
 import { looksLikeLoadBalancerHost, uriHostAndPort, usesStageVariables } from './integration-uri';
 import {
   describeListenerOwners,
@@ -74,15 +75,39 @@ interface StagePath {
   integrations: Collected<IntegrationFacts[]>;
 }
 
-async function readStagePaths(clients: AwsClients, stages: ClassifiedStage[]): Promise<StagePath[]> {
+interface StageReads {
+  paths: StagePath[];
+  /** Each stage's log evidence, in the order of `paths`; the queries run while the paths are read. */
+  evidence: Promise<Collected<LogEvidence | null>[]>;
+}
+
+/**
+ * Reads each stage's settings and integrations, REST and HTTP stages in separate lanes: REST stages
+ * wait on `GetResources` (2.5/s), and in one lane they would leave the shared API Gateway quota
+ * (10/s) half idle. Each stage's log query starts as soon as its settings are known.
+ */
+async function readStagePaths(
+  clients: AwsClients,
+  stages: ClassifiedStage[],
+  window: AuditWindow,
+): Promise<StageReads> {
   const restIntegrations = new Memo<string, Awaited<ReturnType<typeof readRestMethodIntegrations>>>();
   const httpIntegrations = new Memo<string, Awaited<ReturnType<typeof readHttpIntegrations>>>();
-  return mapBounded(stages, CONCURRENCY, async (stage) => {
+  const queryLogs = limitConcurrency(CONCURRENCY);
+  const evidenceOf = new Map<ClassifiedStage, Promise<Collected<LogEvidence | null>>>();
+  const paths = await mapInLanes(stages, laneOf, CONCURRENCY, async (stage) => {
     const rest = stage.apiType === 'REST';
+    const settingsRead = rest
+      ? readRestStageSettings(clients.apiGateway, stage.apiId, stage.stage)
+      : readHttpStageSettings(clients.apiGatewayV2, stage.apiId, stage.stage);
+    evidenceOf.set(
+      stage,
+      settingsRead
+        .then((settings) => queryLogs(() => readLogEvidence(clients, stage, settings, window)))
+        .catch((error: unknown) => failed(toCollectionError('logs:StartQuery', error))),
+    );
     const [settings, facts] = await Promise.all([
-      rest
-        ? readRestStageSettings(clients.apiGateway, stage.apiId, stage.stage)
-        : readHttpStageSettings(clients.apiGatewayV2, stage.apiId, stage.stage),
+      settingsRead,
       rest
         ? restIntegrations.get(stage.apiId, (id) => readRestMethodIntegrations(clients.apiGateway, id))
         : httpIntegrations.get(stage.apiId, (id) => readHttpIntegrations(clients.apiGatewayV2, id)),
@@ -97,7 +122,14 @@ async function readStagePaths(clients: AwsClients, stages: ClassifiedStage[]): P
       : facts;
     return { stage, settings, integrations };
   });
+  const evidence = Promise.all(
+    stages.map((stage) => evidenceOf.get(stage) ?? Promise.resolve(collected(null))),
+  );
+  return { paths, evidence };
 }
+
+/** REST stages wait on `GetResources`; HTTP stages only on the shared quota. */
+const laneOf = (stage: ClassifiedStage): string => stage.apiType;
 
 /** When the stage could not be read, an integration that depends on its variables cannot be followed. */
 function blameUnreadStage(facts: IntegrationFacts, settings: Collected<StageSettings>): IntegrationFacts {
@@ -259,20 +291,23 @@ function resetMetricRequests(lbs: LoadBalancerDescription[]): MetricRequest[] {
 const seriesOrNull = (series: PeriodSeries): number[] | null =>
   hasData(series) ? series.map((value) => value ?? 0) : null;
 
+/** A REST stage whose execution logging is off writes no execution log lines: nothing to query. */
+export const executionLoggingOff = (settings: Collected<StageSettings>): boolean =>
+  settings.ok && (settings.value.executionLogging?.loggingLevel ?? 'OFF') === 'OFF';
+
 function readLogEvidence(
   clients: AwsClients,
-  path: StagePath,
+  stage: ClassifiedStage,
+  settings: Collected<StageSettings>,
   window: AuditWindow,
 ): Promise<Collected<LogEvidence | null>> {
-  if (path.stage.apiType === 'REST') {
-    return countNetworkErrorLines(
-      clients.logs,
-      executionLogGroup(path.stage.apiId, path.stage.stage),
-      window,
-    );
+  if (stage.apiType === 'REST') {
+    // Settings that could not be read do not prove logging is off: the group is still searched.
+    if (executionLoggingOff(settings)) return Promise.resolve(collected(null));
+    return countNetworkErrorLines(clients.logs, executionLogGroup(stage.apiId, stage.stage), window);
   }
-  if (!path.settings.ok) return Promise.resolve(failed(path.settings.error));
-  const destination = path.settings.value.accessLog?.destinationArn;
+  if (!settings.ok) return Promise.resolve(failed(settings.error));
+  const destination = settings.value.accessLog?.destinationArn;
   const group = destination ? logGroupName(destination) : null;
   return group ? countNetworkErrorLines(clients.logs, group, window) : Promise.resolve(collected(null));
 }
@@ -284,8 +319,7 @@ export async function collectInventory(
   account: string | null,
 ): Promise<Inventory> {
   const { ec2, elb } = clients;
-  const stagePaths = await readStagePaths(clients, stages);
-  const evidence = mapBounded(stagePaths, CONCURRENCY, (path) => readLogEvidence(clients, path, window));
+  const { paths: stagePaths, evidence } = await readStagePaths(clients, stages, window);
   const vpcLinks = await readVpcLinks(clients, stagePaths);
   const { paths, listed } = await linkLoadBalancers(clients, stagePaths, vpcLinks);
 

@@ -1,6 +1,12 @@
 import { executionLogNetworkErrors } from '../../../lambda/checks/execution-log-network-errors';
 import { collected, failed } from '../../../lambda/domain/types';
-import { accessDenied, albScenario, nlbScenario, onlyResult } from '../../support/inventory-builders';
+import {
+  accessDenied,
+  albScenario,
+  aStageSettings,
+  nlbScenario,
+  onlyResult,
+} from '../../support/inventory-builders';
 
 const withLines = (lines: { count: number; logGroup: string } | null) =>
   nlbScenario({ stage: { networkErrorLogLines: collected(lines) } }).build();
@@ -29,6 +35,23 @@ describe('execution-log-network-errors', () => {
     expect(onlyResult(executionLogNetworkErrors, withLines(null))).toMatchObject({
       status: 'SKIPPED',
       message: 'orders/prod has no execution log group to search: no evidence either way',
+    });
+  });
+
+  it('skips a REST stage whose execution logging is off, saying there are no lines to search', () => {
+    // Arrange
+    const settings = aStageSettings({ executionLogging: { loggingLevel: 'OFF', dataTraceEnabled: false } });
+    const inventory = nlbScenario({
+      stage: { settings: collected(settings), networkErrorLogLines: collected(null) },
+    }).build();
+
+    // Act
+    const result = onlyResult(executionLogNetworkErrors, inventory);
+
+    // Assert
+    expect(result).toMatchObject({
+      status: 'SKIPPED',
+      message: 'execution logging is off on orders/prod: no log lines to search',
     });
   });
 

@@ -1,4 +1,5 @@
 import { GetResourcesCommand, GetStageCommand, GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
+import { GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFlowLogsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeLoadBalancersCommand,
@@ -223,6 +224,73 @@ describe('collectInventory', () => {
           error: { action: 'elasticloadbalancing:DescribeTargetGroups', code: 'AccessDenied' },
         },
       },
+    });
+  });
+  it('does not query the execution logs of a REST stage whose execution logging is off', async () => {
+    // Arrange
+    const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
+    mocks.apiGateway.on(GetStageCommand).resolves({
+      stageName: 'prod',
+      variables: { vpcLinkId: 'vl-1' },
+      methodSettings: { '*/*': { loggingLevel: 'OFF' } },
+    });
+
+    // Act
+    const inventory = await collectInventory(clients, [restStage], WINDOW, null);
+
+    // Assert
+    expect(inventory.stages[0]?.networkErrorLogLines).toEqual({ ok: true, value: null });
+    expect(mocks.logs.commandCalls(StartQueryCommand)).toHaveLength(0);
+  });
+
+  it('searches the execution log group when the stage settings could not be read', async () => {
+    // Arrange
+    const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
+    mocks.apiGateway.on(GetStageCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-1' });
+    mocks.logs.on(GetQueryResultsCommand).resolves({
+      status: 'Complete',
+      results: [[{ field: 'lines', value: '3' }]],
+    });
+
+    // Act
+    const inventory = await collectInventory(clients, [restStage], WINDOW, null);
+
+    // Assert
+    expect(inventory.stages[0]?.networkErrorLogLines).toEqual({
+      ok: true,
+      value: { count: 3, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' },
+    });
+  });
+
+  it('starts a stage’s log query as soon as its settings are read, before its resources arrive', async () => {
+    // Arrange
+    const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
+    const events: string[] = [];
+    mocks.apiGateway.on(GetStageCommand).resolves({
+      stageName: 'prod',
+      variables: { vpcLinkId: 'vl-1' },
+      methodSettings: { '*/*': { loggingLevel: 'INFO', dataTraceEnabled: true } },
+    });
+    mocks.apiGateway.on(GetResourcesCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events.push('GetResources answered');
+      return { items: [] };
+    });
+    mocks.logs.on(StartQueryCommand).callsFake(async () => {
+      events.push('StartQuery sent');
+      return { queryId: 'q-1' };
+    });
+    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Complete', results: [] });
+
+    // Act
+    const inventory = await collectInventory(clients, [restStage], WINDOW, null);
+
+    // Assert
+    expect(events).toEqual(['StartQuery sent', 'GetResources answered']);
+    expect(inventory.stages[0]?.networkErrorLogLines).toEqual({
+      ok: true,
+      value: { count: 0, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' },
     });
   });
 });
