@@ -16,6 +16,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
+
+/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
+const API_GATEWAY_READ_PATHS = ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'];
+
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
@@ -264,16 +268,36 @@ export class NetworkAuditor extends Construct {
     return { topic, key };
   }
 
-  /** The audit reads support no resource narrower than `*`: the list comes from the collectors. */
+  /**
+   * The audit's read-only actions, from the collectors' own list. API Gateway reads are limited to
+   * the REST APIs, HTTP APIs and VPC links; the other reads (List/Describe/GetMetricData...) support
+   * no resource narrower than `*`.
+   */
   private grantAuditReads(role: iam.Role): void {
+    const partition = Stack.of(this).partition;
+    const apiGatewayReads = API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`);
     const policy = new iam.Policy(this, 'AuditReadPolicy', {
-      statements: [new iam.PolicyStatement({ actions: [...AUDIT_IAM_ACTIONS], resources: ['*'] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
+        new iam.PolicyStatement({
+          actions: AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET'),
+          resources: ['*'],
+        }),
+      ],
     });
     policy.attachToRole(role);
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Read-only List/Describe/Get actions of the audit; none supports a narrower resource.',
+      reason:
+        'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
     });
+    for (const path of API_GATEWAY_READ_PATHS) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
+        reason:
+          'API Gateway reads limited to APIs and VPC links, in every Region the audit covers (Region *).',
+      });
+    }
   }
 
   private createDashboard(namespace: string): cloudwatch.Dashboard {

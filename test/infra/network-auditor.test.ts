@@ -213,21 +213,36 @@ describe('NetworkAuditor, as deployed by default', () => {
     });
   });
 
-  it('grants the audit actions on * and nothing else on *', () => {
+  it('grants the audit actions on *, except API Gateway reads, which only reach APIs and VPC links', () => {
     // Arrange / Act
     const { onStar } = roleActions(template);
 
     // Assert
-    expect(onStar).toEqual([...AUDIT_IAM_ACTIONS].sort());
+    expect(onStar).toEqual(AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET').sort());
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'apigateway:GET',
+            Resource: ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'].map(
+              (path) => ({
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:apigateway:*::${path}`]],
+              }),
+            ),
+          }),
+        ]),
+      },
+    });
   });
 
-  it('grants only publishing, its table, its queue and its log group beyond the audit actions', () => {
+  it('grants only API Gateway reads, publishing, its table, its queue and its log group on named resources', () => {
     // Arrange / Act
     const { scoped } = roleActions(template);
 
     // Assert
     expect(scoped).toEqual(
       [
+        'apigateway:GET',
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:Scan',
