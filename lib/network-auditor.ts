@@ -123,6 +123,8 @@ export class NetworkAuditor extends Construct {
   readonly rule: events.Rule;
   readonly stateTable: dynamodb.Table;
   readonly alarm: cloudwatch.Alarm;
+  /** Fires when a run's event lands in the dead-letter queue (it failed after its retries). */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly deadLetterQueue: sqs.Queue;
   readonly logGroup: logs.LogGroup;
   readonly dashboard: cloudwatch.Dashboard;
@@ -236,6 +238,20 @@ export class NetworkAuditor extends Construct {
     });
     this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription:
+        'A run of the API network auditor failed after its retries: its event is in the dead-letter queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+
     this.dashboard = this.createDashboard(namespace);
   }
 
@@ -335,7 +351,10 @@ export class NetworkAuditor extends Construct {
         left: [metric('AuditDurationMs', 'Maximum'), metric('AuditDurationMs', 'Average')],
         leftAnnotations: [{ value: this.function.timeout?.toMilliseconds() ?? 0, label: 'function timeout' }],
       }),
-      new cloudwatch.AlarmStatusWidget({ title: 'Auditor errors', alarms: [this.alarm] }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Auditor errors and failed runs',
+        alarms: [this.alarm, this.deadLetterAlarm],
+      }),
     );
     return dashboard;
   }

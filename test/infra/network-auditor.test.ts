@@ -202,6 +202,22 @@ describe('NetworkAuditor, as deployed by default', () => {
     });
   });
 
+  it('alarms to the same topic when a failed run lands in the dead-letter queue', () => {
+    // Arrange
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+    const queue = sole(template, 'AWS::SQS::Queue').logicalId;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
   it('keeps notification state in an on-demand table with TTL and point-in-time recovery', () => {
     // Arrange / Act / Assert
     template.hasResourceProperties('AWS::DynamoDB::Table', {
