@@ -13,7 +13,6 @@ import type { notifyReport } from '../notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
 import { renderMarkdown } from '../report/render-markdown';
 import { renderText } from '../report/render-text';
-import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 import { renderCheckList } from './list-checks';
 import { MemoryStateStore } from './memory-state-store';
 import { type AuditOptions, type FailOn, type OutputFormat, parseCliArgs, USAGE } from './parse-args';
@@ -116,7 +115,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       lookbackMinutes: options.lookbackMinutes,
       periodSeconds: options.periodSeconds,
       allChecks: options.allChecks,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: options.thresholds,
       now: options.endTime ?? deps.now(),
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),

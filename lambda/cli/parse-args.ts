@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { SEVERITIES, type Severity } from '../domain/types';
+import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
+import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -27,6 +28,8 @@ export interface AuditOptions {
   endTime?: Date;
   apiIds: string[];
   allChecks: boolean;
+  /** The triage's classification thresholds (the defaults, unless given). */
+  thresholds: Thresholds;
   format: OutputFormat;
   outputFile?: string;
   failOn: FailOn;
@@ -56,6 +59,13 @@ Options:
                            all: run every check on every stage
   --lookback-minutes N     window of CloudWatch metrics to read (default: ${DEFAULT_LOOKBACK_MINUTES})
   --period-seconds N       metric period, a multiple of 60 (default: ${DEFAULT_PERIOD_SECONDS})
+  --high-error-ratio X     5xx share at or above which a stage is high-frequency
+                           (0 < X <= 1, default: ${DEFAULT_THRESHOLDS.highErrorRatio})
+  --continuous-period-share X
+                           share of periods with 5xx that makes errors continuous
+                           (0 < X <= 1, default: ${DEFAULT_THRESHOLDS.continuousPeriodShare})
+  --min-requests N         requests below which the ratio alone never means high-frequency
+                           (default: ${DEFAULT_THRESHOLDS.minRequests})
   --end-time TIME          end of the window, ISO 8601 (e.g. 2026-11-29T12:00:00Z), to audit
                            a past incident (default: now)
   --format text|json|markdown
@@ -82,6 +92,12 @@ const positiveInteger = (flag: string) =>
     .int({ error: `${flag} must be a whole number` })
     .positive({ error: `${flag} must be greater than 0` });
 
+const share = (flag: string) =>
+  z.coerce
+    .number({ error: `${flag} must be a number` })
+    .gt(0, { error: `${flag} must be greater than 0 and at most 1` })
+    .max(1, { error: `${flag} must be greater than 0 and at most 1` });
+
 const optionValues = z
   .object({
     region: z.array(
@@ -96,6 +112,11 @@ const optionValues = z
     'period-seconds': positiveInteger('--period-seconds')
       .refine((value) => value % 60 === 0, { error: '--period-seconds must be a multiple of 60' })
       .default(DEFAULT_PERIOD_SECONDS),
+    'high-error-ratio': share('--high-error-ratio').default(DEFAULT_THRESHOLDS.highErrorRatio),
+    'continuous-period-share': share('--continuous-period-share').default(
+      DEFAULT_THRESHOLDS.continuousPeriodShare,
+    ),
+    'min-requests': positiveInteger('--min-requests').default(DEFAULT_THRESHOLDS.minRequests),
     'end-time': z.iso
       .datetime({ offset: true, error: '--end-time must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
       .transform((value) => new Date(value))
@@ -128,6 +149,9 @@ const FLAGS = {
   'lookback-minutes': { type: 'string' },
   'period-seconds': { type: 'string' },
   'end-time': { type: 'string' },
+  'high-error-ratio': { type: 'string' },
+  'continuous-period-share': { type: 'string' },
+  'min-requests': { type: 'string' },
   api: { type: 'string', multiple: true },
   checks: { type: 'string' },
   format: { type: 'string' },
@@ -149,6 +173,9 @@ const AUDIT_ONLY_FLAGS = [
   'lookback-minutes',
   'period-seconds',
   'end-time',
+  'high-error-ratio',
+  'continuous-period-share',
+  'min-requests',
   'api',
   'checks',
   'fail-on',
@@ -204,6 +231,11 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     periodSeconds: values['period-seconds'],
     apiIds: [...new Set(values.api)],
     allChecks: values.checks === 'all',
+    thresholds: {
+      highErrorRatio: values['high-error-ratio'],
+      continuousPeriodShare: values['continuous-period-share'],
+      minRequests: values['min-requests'],
+    },
     format: values.format,
     failOn: values['fail-on'],
     color,

@@ -25,6 +25,7 @@ describe('parseCliArgs', () => {
       periodSeconds: 300,
       apiIds: [],
       allChecks: false,
+      thresholds: { highErrorRatio: 0.05, continuousPeriodShare: 0.5, minRequests: 100 },
       format: 'text',
       failOn: 'low',
       color: true,
@@ -64,6 +65,12 @@ describe('parseCliArgs', () => {
       'arn:aws:sns:eu-west-1:123456789012:audit',
       '--state-table',
       'audit-state',
+      '--high-error-ratio',
+      '0.1',
+      '--continuous-period-share',
+      '0.75',
+      '--min-requests',
+      '500',
     ];
 
     // Act
@@ -77,6 +84,7 @@ describe('parseCliArgs', () => {
       periodSeconds: 60,
       apiIds: ['a1', 'b2'],
       allChecks: true,
+      thresholds: { highErrorRatio: 0.1, continuousPeriodShare: 0.75, minRequests: 500 },
       format: 'markdown',
       outputFile: 'report.md',
       failOn: 'high',
@@ -149,6 +157,15 @@ describe('parseCliArgs', () => {
     );
     expect(auditOptions([]).endTime).toBeUndefined();
     expect(errorOf(['--end-time', 'yesterday'])).toContain('--end-time must be an ISO 8601 time');
+  });
+
+  it.each([
+    [['--high-error-ratio', '0'], '--high-error-ratio must be greater than 0 and at most 1'],
+    [['--high-error-ratio', 'lots'], '--high-error-ratio must be a number'],
+    [['--continuous-period-share', '1.5'], '--continuous-period-share must be greater than 0 and at most 1'],
+    [['--min-requests=0'], '--min-requests must be greater than 0'],
+  ])('refuses thresholds out of range: %j', (argv, message) => {
+    expect(errorOf(argv)).toContain(message);
   });
 
   it('refuses --publish without --topic-arn', () => {
