@@ -18,8 +18,7 @@ import {
   STATUSES,
   type Status,
 } from './domain/types';
-import { DynamoDbStateStore } from './notify/dynamodb-state-store';
-import { type NotifyOutcome, notifyReport } from './notify/publish-report';
+import type { NotifyOutcome } from './notify/publish-report';
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -44,6 +43,12 @@ export interface RunSummary {
   durationMs: number;
   awsCalls: number;
 }
+
+/** The notifier (SNS, DynamoDB and its document client) loads on first use: a dry run never needs it. */
+const loadNotifier = () => ({
+  ...(require('./notify/publish-report') as typeof import('./notify/publish-report')),
+  ...(require('./notify/dynamodb-state-store') as typeof import('./notify/dynamodb-state-store')),
+});
 
 /** SNS and DynamoDB clients of the function's own Region, created once per container. */
 let notifyClients: { key: string; clients: AwsClients } | undefined;
@@ -169,6 +174,7 @@ export async function handler(
   let notification: NotifyOutcome | null = null;
   if (!request.dryRun) {
     const clients = clientsForNotify(environment);
+    const { notifyReport, DynamoDbStateStore } = loadNotifier();
     notification = await notifyReport(report, {
       sns: clients.sns,
       topicArn: environment.topicArn,

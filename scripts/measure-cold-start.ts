@@ -42,8 +42,8 @@ export const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 };
 
-async function bundle(variant: BundleVariant): Promise<string> {
-  const outfile = join(outDir, `${variant.name}.js`);
+export async function bundleHandler(variant: BundleVariant, directory = outDir): Promise<string> {
+  const outfile = join(directory, `${variant.name}.js`);
   await build({
     entryPoints: [join(projectRoot, 'lambda', 'handler.ts')],
     outfile,
@@ -56,6 +56,21 @@ async function bundle(variant: BundleVariant): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
+}
+
+/**
+ * The `@aws-sdk/*` client packages a fresh process loads when it `require`s a bundle built with the
+ * SDK external (with the SDK bundled, the same packages are evaluated, from inside the bundle).
+ */
+export function sdkClientsLoadedAtStartup(file: string): string[] {
+  const script = `const M=require('module');const load=M._load;const seen=new Set();M._load=function(request){if(/^@aws-sdk\\/(client-|lib-)/.test(request))seen.add(request);return load.apply(this,arguments)};require(${JSON.stringify(file)});process.stdout.write(JSON.stringify([...seen].sort()))`;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_SERVICE_NAME: 'cold-start', POWERTOOLS_METRICS_NAMESPACE: 'ColdStart' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(output) as string[];
 }
 
 /** Milliseconds one fresh Node process takes to `require` the bundle (module evaluation included). */
@@ -72,7 +87,7 @@ function timeRequire(file: string): number {
 }
 
 async function measure(variant: BundleVariant): Promise<VariantResult> {
-  const file = await bundle(variant);
+  const file = await bundleHandler(variant);
   timeRequire(file); // warms the file-system cache, as the Lambda runtime's first read would not count it twice
   const runs = Array.from({ length: RUNS }, () => Math.round(timeRequire(file) * 10) / 10);
   const requireMs = { median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs };
@@ -90,6 +105,8 @@ async function main(): Promise<void> {
   const results: VariantResult[] = [];
   for (const variant of VARIANTS) results.push(await measure(variant));
   const fastest = [...results].sort((a, b) => a.requireMs.median - b.requireMs.median)[0];
+  const external = VARIANTS.find((variant) => variant.external.length > 0);
+  const loadedAtStartup = external ? sdkClientsLoadedAtStartup(join(outDir, `${external.name}.js`)) : [];
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -98,6 +115,7 @@ async function main(): Promise<void> {
         budgetMs: LOAD_BUDGET_MS,
         variants: results,
         fastestToLoad: fastest?.name,
+        sdkClientsLoadedAtStartup: loadedAtStartup,
         note: 'sdk-external loads the SDK from node_modules here; on Lambda it comes from the runtime image',
       },
       null,

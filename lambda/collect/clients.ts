@@ -2,16 +2,19 @@
  * The one place that builds AWS SDK clients: from a Region, an optional endpoint (the local
  * emulator, or AWS_ENDPOINT_URL) and optional credentials (else the SDK's default chain).
  * Every client shares one CallStats, which counts calls by operation and retries.
+ *
+ * Each client is built, and its SDK package loaded, on first use: a scheduled run that finds no
+ * failing stage never loads EC2 (a third of the bundle's load time), ELB, Logs or DynamoDB.
  */
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { AWS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
 
@@ -92,8 +95,54 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
 }
 
+type ClientName = Exclude<keyof AwsClients, 'region' | 'stats'>;
+
+interface ClientConfig {
+  region: string;
+  maxAttempts: number;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+// `require` inside each factory, not `import`: the bundler then evaluates a package only when its
+// factory first runs (dynamic `import()` would break under the CLI's CommonJS loader).
+const CLIENT_FACTORIES: { [K in ClientName]: (config: ClientConfig) => AwsClients[K] } = {
+  apiGateway: (config) =>
+    new (
+      require('@aws-sdk/client-api-gateway') as typeof import('@aws-sdk/client-api-gateway')
+    ).APIGatewayClient(config),
+  apiGatewayV2: (config) =>
+    new (
+      require('@aws-sdk/client-apigatewayv2') as typeof import('@aws-sdk/client-apigatewayv2')
+    ).ApiGatewayV2Client(config),
+  cloudWatch: (config) =>
+    new (
+      require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')
+    ).CloudWatchClient(config),
+  logs: (config) =>
+    new (
+      require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs')
+    ).CloudWatchLogsClient(config),
+  elb: (config) =>
+    new (
+      require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')
+    ).ElasticLoadBalancingV2Client(config),
+  ec2: (config) =>
+    new (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client(config),
+  sns: (config) =>
+    new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(config),
+  sts: (config) =>
+    new (require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts')).STSClient(config),
+  dynamodb: (config) =>
+    new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(
+      config,
+    ),
+};
+
+export const CLIENT_NAMES = Object.keys(CLIENT_FACTORIES) as readonly ClientName[];
+
 export function createClients(target: AwsTarget, stats: CallStats = new CallStats()): AwsClients {
-  const config = {
+  const config: ClientConfig = {
     region: target.region,
     maxAttempts: target.maxAttempts ?? 5,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
@@ -105,21 +154,19 @@ export function createClients(target: AwsTarget, stats: CallStats = new CallStat
     ...(rateLimits === false ? [] : [new RateLimiter(rateLimits).plugin()]),
     ...(target.plugins ?? []),
   ];
-  const withPlugins = <C extends { middlewareStack: { use(p: AnyPlugin): void } }>(client: C): C => {
-    for (const plugin of plugins) client.middlewareStack.use(plugin);
-    return client;
-  };
-  return {
-    region: target.region,
-    stats,
-    apiGateway: withPlugins(new APIGatewayClient(config)),
-    apiGatewayV2: withPlugins(new ApiGatewayV2Client(config)),
-    cloudWatch: withPlugins(new CloudWatchClient(config)),
-    logs: withPlugins(new CloudWatchLogsClient(config)),
-    elb: withPlugins(new ElasticLoadBalancingV2Client(config)),
-    ec2: withPlugins(new EC2Client(config)),
-    sns: withPlugins(new SNSClient(config)),
-    sts: withPlugins(new STSClient(config)),
-    dynamodb: withPlugins(new DynamoDBClient(config)),
-  };
+  const clients = { region: target.region, stats } as AwsClients;
+  for (const name of CLIENT_NAMES) {
+    let client: AwsClients[typeof name] | undefined;
+    Object.defineProperty(clients, name, {
+      enumerable: true,
+      get: () => {
+        if (!client) {
+          client = CLIENT_FACTORIES[name](config);
+          for (const plugin of plugins) client.middlewareStack.use(plugin);
+        }
+        return client;
+      },
+    });
+  }
+  return clients;
 }
