@@ -50,6 +50,15 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
     };
   }
   if (!vpc.ok) return couldNotRead(resource, apis, `the VPC of ${name}`, vpc.error);
+  const [unreadableLink] = path.unreadableVpcLinks;
+  if (unreadableLink) {
+    return couldNotRead(
+      resource,
+      apis,
+      `the VPC link (its security groups) in front of ${name}`,
+      unreadableLink,
+    );
+  }
   return {
     ...resource,
     status: 'FAIL',

@@ -8,6 +8,7 @@
 import { vpcLinkArn } from '../domain/arns';
 import type {
   CheckResult,
+  CollectionError,
   IntegrationFacts,
   Inventory,
   LoadBalancerFacts,
@@ -36,6 +37,8 @@ export interface LoadBalancerPath {
   integrations: IntegrationFacts[];
   /** The VPC links those integrations go through. */
   vpcLinks: VpcLinkFacts[];
+  /** VPC links of those integrations that could not be read (the load balancer was reached another way). */
+  unreadableVpcLinks: CollectionError[];
   apis: StageKey[];
 }
 
@@ -65,6 +68,7 @@ export const describeLoadBalancer = (loadBalancer: LoadBalancerFacts): string =>
 interface Accumulating {
   integrations: IntegrationFacts[];
   vpcLinks: Map<string, VpcLinkFacts>;
+  unreadableVpcLinks: CollectionError[];
 }
 
 export function followStageToLoadBalancers(
@@ -100,11 +104,16 @@ export function followStageToLoadBalancers(
     }
     const arns = new Set(integration.loadBalancerArns);
     let vpcLink: VpcLinkFacts | undefined;
+    let unreadableLink: CollectionError | undefined;
     if (integration.vpcLinkId) {
       const link = lookup(inventory.vpcLinks, integration.vpcLinkId, 'apigateway:GET');
       if (link.ok) {
         vpcLink = link.value;
         for (const arn of link.value.targetArns) arns.add(arn);
+      } else if (arns.size > 0) {
+        // An HTTP API names its listener itself: the link is not needed to reach the load balancer
+        // (vpc-link-status reports the unreadable link).
+        unreadableLink = link.error;
       } else {
         const resource = {
           resourceArn: vpcLinkArn(inventory.region, integration.vpcLinkId),
@@ -114,9 +123,14 @@ export function followStageToLoadBalancers(
       }
     }
     for (const arn of arns) {
-      const entry: Accumulating = byLoadBalancer.get(arn) ?? { integrations: [], vpcLinks: new Map() };
+      const entry: Accumulating = byLoadBalancer.get(arn) ?? {
+        integrations: [],
+        vpcLinks: new Map(),
+        unreadableVpcLinks: [],
+      };
       entry.integrations.push(integration);
       if (vpcLink) entry.vpcLinks.set(vpcLink.id, vpcLink);
+      if (unreadableLink) entry.unreadableVpcLinks.push(unreadableLink);
       byLoadBalancer.set(arn, entry);
     }
   }
@@ -135,6 +149,7 @@ export function followStageToLoadBalancers(
         loadBalancer: loadBalancer.value,
         integrations: entry.integrations,
         vpcLinks: [...entry.vpcLinks.values()],
+        unreadableVpcLinks: entry.unreadableVpcLinks,
         apis,
       });
     } else {

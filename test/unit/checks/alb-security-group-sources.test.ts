@@ -46,6 +46,20 @@ describe('alb-security-group-sources', () => {
     expect(result.evidence).toMatchObject({ blockedPorts: [443] });
   });
 
+  it('reports ERROR rather than FAIL when the VPC link whose security groups might be let in could not be read', () => {
+    // Arrange: the ALB admits only the link's group, and the link is unreadable
+    const inventory = albWithRules([rule({ sourceSecurityGroupIds: ['sg-link'] })])
+      .failing('vpcLinks', 'vl-http', 'apigateway:GetVpcLinks')
+      .build();
+
+    // Act
+    const result = onlyResult(albSecurityGroupSources, inventory);
+
+    // Assert
+    expect(result).toMatchObject({ status: 'ERROR', resourceArn: ALB_ARN });
+    expect(result.message).toContain('apigateway:GetVpcLinks');
+  });
+
   it('skips an NLB', () => {
     expect(onlyResult(albSecurityGroupSources, nlbScenario().build()).status).toBe('SKIPPED');
   });

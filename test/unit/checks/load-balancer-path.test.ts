@@ -1,7 +1,9 @@
 import { followStageToLoadBalancers, followToTargetGroups } from '../../../lambda/checks/load-balancer-path';
 import { collected, failed } from '../../../lambda/domain/types';
 import {
+  ALB_ARN,
   accessDenied,
+  albScenario,
   anInventory,
   aRestIntegration,
   aStageInventory,
@@ -119,6 +121,21 @@ describe('following a stage to its load balancers', () => {
       resourceArn: 'arn:aws:apigateway:us-east-1::/vpclinks/vl-orders',
       resourceType: 'AWS::ApiGateway::VpcLink',
     });
+  });
+
+  it('still reaches the ALB of an HTTP API by its listener when the VPC link could not be read', () => {
+    // Act
+    const { problems, reached } = follow(
+      albScenario().failing('vpcLinks', 'vl-http', 'apigateway:GetVpcLinks'),
+    );
+
+    // Assert: the link's own ERROR is vpc-link-status's to report, once
+    expect(problems).toEqual([]);
+    expect(reached).toHaveLength(1);
+    expect(reached[0]?.loadBalancer.arn).toBe(ALB_ARN);
+    expect(reached[0]?.unreadableVpcLinks).toEqual([
+      expect.objectContaining({ action: 'apigateway:GetVpcLinks' }),
+    ]);
   });
 
   it('reports ERROR on a load balancer the collector never described', () => {
