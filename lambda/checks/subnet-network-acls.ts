@@ -14,10 +14,11 @@ import {
   evaluateLoadBalancers,
   followToTargetGroups,
   type LoadBalancerPath,
+  loadBalancerResource,
   targetGroupResource,
 } from './load-balancer-path';
 import { type AclTraffic, evaluateAcl } from './network-acl-rules';
-import { couldNotRead, lookup, RESOURCE_TYPES } from './results';
+import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 const EPHEMERAL = { fromPort: 1024, toPort: 65535 };
 
@@ -166,6 +167,15 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
   }
 
   const name = describeLoadBalancer(path.loadBalancer);
+  if (byAcl.size === 0) {
+    return [
+      notApplicable(
+        loadBalancerResource(path.loadBalancer),
+        path.apis,
+        `no traffic of ${name} crosses a subnet boundary (its targets share its subnets or lie outside the known subnets): no network ACL filters it`,
+      ),
+    ];
+  }
   return [...byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, checked }) => {
     const resource = {
       resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),

@@ -5,6 +5,7 @@ import {
   allowAllAclEntries,
   aRestIntegration,
   aTarget,
+  NLB_ARN,
   nlbScenario,
   onlyResult,
   resultsOf,
@@ -76,8 +77,12 @@ describe('subnet-network-acls', () => {
       networkAcl: { entries: [] },
       targetGroup: { targets: collected([aTarget({ id: 'i-0a1' })]) },
     });
-    // Act / Assert: no traffic crosses a subnet boundary, so nothing is evaluated
-    expect(resultsOf(subnetNetworkAcls, builder.build())).toEqual([]);
+    // Act
+    const results = resultsOf(subnetNetworkAcls, builder.build());
+
+    // Assert: no traffic crosses a subnet boundary, so no ACL applies (and nothing passes unseen)
+    expect(results).toEqual([expect.objectContaining({ status: 'SKIPPED', resourceArn: NLB_ARN })]);
+    expect(results[0]?.message).toContain('crosses a subnet boundary');
   });
 
   it('finds the subnet of an IP target by its address', () => {
@@ -98,7 +103,9 @@ describe('subnet-network-acls', () => {
         targets: collected([aTarget({ id: '192.168.5.5', availabilityZone: 'all' })]),
       },
     });
-    expect(resultsOf(subnetNetworkAcls, builder.build())).toEqual([]);
+    expect(resultsOf(subnetNetworkAcls, builder.build())).toEqual([
+      expect.objectContaining({ status: 'SKIPPED', resourceArn: NLB_ARN }),
+    ]);
   });
 
   it('skips a stage without a load balancer', () => {
