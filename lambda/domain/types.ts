@@ -130,7 +130,8 @@ export interface StageInventory {
   integrationLatencyMaxMs: Collected<number | null>;
   /**
    * Log lines in the window that say "network error communicating with endpoint";
-   * null when there is no log group to search (no evidence, not an error).
+   * null when there is no log group to search, or a REST stage's execution logging is off (no
+   * evidence, not an error).
    */
   networkErrorLogLines: Collected<{ count: number; logGroup: string } | null>;
 }
