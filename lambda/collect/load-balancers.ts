@@ -13,7 +13,14 @@ import {
   paginateDescribeTargetGroups,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type Collected, collected, failed, type ListenerFacts, type TargetFacts } from '../domain/types';
+import {
+  type Collected,
+  collected,
+  failed,
+  type ListenerFacts,
+  type LoadBalancerFacts,
+  type TargetFacts,
+} from '../domain/types';
 import { attempt, hasErrorCode, notFound, toCollectionError } from './collect-error';
 import { chunk } from './memo';
 
@@ -29,15 +36,11 @@ export const IAM_ACTIONS = [
 /** DescribeLoadBalancers and DescribeListeners accept at most 20 ARNs per call. */
 const ARNS_PER_CALL = 20;
 
-export interface LoadBalancerDescription {
-  arn: string;
-  name: string;
-  type: 'network' | 'application' | 'gateway';
-  dnsName: string;
-  vpcId: string;
-  zones: { zoneName: string; subnetId: string }[];
-  securityGroupIds: string[];
-}
+/** What DescribeLoadBalancers says of a load balancer: the facts before attributes, listeners and the rest. */
+export type LoadBalancerDescription = Pick<
+  LoadBalancerFacts,
+  'arn' | 'name' | 'type' | 'dnsName' | 'vpcId' | 'zones' | 'securityGroupIds'
+>;
 
 function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
   return {

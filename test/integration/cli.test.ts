@@ -73,26 +73,30 @@ const failing = (report: Report): string[] =>
 describe('the CLI against an emulated account', () => {
   const aws = useEmulator();
 
+  /** Seeds `account` into an emptied emulator and runs the CLI on it for a JSON report. */
+  async function auditAccount(account: typeof BROKEN_ACCOUNT): Promise<{ run: CliRun; report: Report }> {
+    await aws.emulator().reset();
+    await seedAccount(aws.clients(), account, new Date());
+    const run = await runCliProcess([
+      '--endpoint-url',
+      aws.emulator().endpoint,
+      '--region',
+      'us-east-1',
+      '--format',
+      'json',
+    ]);
+    const report = reportOf(run);
+    expectValidReport(report);
+    return { run, report };
+  }
+
   it(
     'prints a valid JSON report and exits 1 when the account has the faults behind the 504s',
     async () => {
-      // Arrange
-      await aws.emulator().reset();
-      await seedAccount(aws.clients(), BROKEN_ACCOUNT, new Date());
-
       // Act
-      const run = await runCliProcess([
-        '--endpoint-url',
-        aws.emulator().endpoint,
-        '--region',
-        'us-east-1',
-        '--format',
-        'json',
-      ]);
+      const { run, report } = await auditAccount(BROKEN_ACCOUNT);
 
       // Assert
-      const report = reportOf(run);
-      expectValidReport(report);
       expect(run.code).toBe(1);
       expect(report.account).toBe('123456789012');
       const seededApis = [...BROKEN_ACCOUNT.httpApis, ...BROKEN_ACCOUNT.restApis].map((api) => api.name);
@@ -108,23 +112,10 @@ describe('the CLI against an emulated account', () => {
   it(
     'prints a valid JSON report and exits 0 on the healthy twin of that account',
     async () => {
-      // Arrange
-      await aws.emulator().reset();
-      await seedAccount(aws.clients(), HEALTHY_TWIN, new Date());
-
       // Act
-      const run = await runCliProcess([
-        '--endpoint-url',
-        aws.emulator().endpoint,
-        '--region',
-        'us-east-1',
-        '--format',
-        'json',
-      ]);
+      const { run, report } = await auditAccount(HEALTHY_TWIN);
 
       // Assert
-      const report = reportOf(run);
-      expectValidReport(report);
       expect(failing(report)).toEqual([]);
       expect(run.code).toBe(0);
     },
