@@ -10,7 +10,7 @@ import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from '
 import { evaluateChecks } from './engine/evaluate';
 import { buildReport } from './report/build-report';
 import { classifyStage } from './triage/classify-stage';
-import { readAccountId, readTraffic } from './triage/read-traffic';
+import { readTraffic } from './triage/read-traffic';
 
 export interface AuditProgress {
   phase: 'triage' | 'collect' | 'evaluate' | 'done';
@@ -28,6 +28,8 @@ export interface AuditRequest {
   /** Run every check on every stage with traffic, not only those the triage selects. */
   allChecks: boolean;
   thresholds: Thresholds;
+  /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
+  account?: string;
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
   /** The audit's clock. @default new Date() */
@@ -81,6 +83,7 @@ export function describeErrors(findings: Finding[]): string[] {
  * scheduled runs find nothing failing and never need them (EC2 alone is a third of the load time).
  */
 const loadCollector = () => require('./collect/inventory') as typeof import('./collect/inventory');
+const loadAccountReader = () => require('./triage/read-account') as typeof import('./triage/read-account');
 
 export async function runAudit(request: AuditRequest): Promise<Report> {
   const started = Date.now();
@@ -96,7 +99,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
   const stages: ClassifiedStage[] = [];
   const findings: Finding[] = [];
   const incompleteReasons: string[] = [];
-  let account: string | null = null;
+  let account: string | null = request.account ?? null;
 
   for (const region of request.regions) {
     if (pastDeadline()) {
@@ -112,7 +115,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       },
       stats,
     );
-    account ??= await readAccountId(clients);
+    account ??= await loadAccountReader().readAccountId(clients);
 
     progress('triage', region, 0);
     const filter = request.apiIds?.length ? { apiIds: request.apiIds } : undefined;

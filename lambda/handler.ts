@@ -65,6 +65,12 @@ function clientsForNotify(environment: AuditorEnvironment): AwsClients {
   return notifyClients.clients;
 }
 
+/** The function's own account, from its ARN (`arn:aws:lambda:<region>:<account>:function:<name>`): no STS call. */
+export function accountOfFunction(functionArn: string | undefined): string | undefined {
+  const account = functionArn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
 /** Collection stops early enough to leave time for notifying: 10% of what is left, 15 s at least, half at most. */
 export function auditDeadline(nowMs: number, remainingMs: number): number {
   const margin = Math.min(Math.max(15_000, remainingMs * 0.1), remainingMs / 2);
@@ -76,6 +82,8 @@ const countBy = <K extends string>(keys: readonly K[], values: readonly K[]): Re
   for (const value of values) counts[value] += 1;
   return counts;
 };
+
+const optionalAccount = (account: string | undefined) => (account ? { account } : {});
 
 const sumOf = (record: Record<string, number>): number => Object.values(record).reduce((a, b) => a + b, 0);
 
@@ -144,7 +152,8 @@ function publishAuditMetrics(summary: RunSummary, report: Report): void {
 
 export async function handler(
   event: unknown,
-  context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>,
+  context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'> &
+    Partial<Pick<Context, 'invokedFunctionArn'>>,
 ): Promise<RunSummary> {
   logger.appendKeys({ requestId: context.awsRequestId });
   const environment = parseEnvironment(process.env);
@@ -166,6 +175,7 @@ export async function handler(
     allChecks: request.allChecks,
     thresholds: environment.thresholds,
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
+    ...optionalAccount(accountOfFunction(context.invokedFunctionArn)),
     now,
     deadline: auditDeadline(now.getTime(), context.getRemainingTimeInMillis()),
   });

@@ -34,7 +34,8 @@ export interface CliDeps {
   notifyReport: typeof notifyReport;
   listChecks(): Promise<readonly CheckDefinition[]>;
   /** Proves the default credential chain yields working credentials (STS GetCallerIdentity); throws otherwise. */
-  verifyCredentials(target: AwsEndpoint): Promise<void>;
+  /** Checks the credentials work; returns the account they belong to (reused by the audit). */
+  verifyCredentials(target: AwsEndpoint): Promise<string | undefined>;
   /** The Region of the SDK's shared config (AWS_PROFILE's `region`), when there is one. */
   profileRegion(): Promise<string | undefined>;
   createSnsClient(target: AwsEndpoint): Promise<SNSClient>;
@@ -105,7 +106,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   const regions = options.regions.length > 0 ? options.regions : await defaultRegions(io.env, deps);
   const firstRegion = regions[0] as string;
   const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
-  await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, deps);
+  const account = await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, deps);
 
   const progress = io.isTTY.stderr ? progressLine(io) : undefined;
   let report: Report;
@@ -116,6 +117,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       periodSeconds: options.periodSeconds,
       allChecks: options.allChecks,
       thresholds: options.thresholds,
+      ...(account ? { account } : {}),
       now: options.endTime ?? deps.now(),
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
@@ -189,9 +191,9 @@ export function isCredentialsError(error: unknown): boolean {
   return error instanceof Error && CREDENTIAL_ERROR_NAMES.has(error.name);
 }
 
-async function verifyCredentialsOrExplain(target: AwsEndpoint, deps: CliDeps): Promise<void> {
+async function verifyCredentialsOrExplain(target: AwsEndpoint, deps: CliDeps): Promise<string | undefined> {
   try {
-    await deps.verifyCredentials(target);
+    return await deps.verifyCredentials(target);
   } catch (error) {
     if (isCredentialsError(error)) {
       throw new CliUsageError(
@@ -307,7 +309,7 @@ const defaultDeps: CliDeps = {
   listChecks: async () => (require('../checks/index') as typeof import('../checks/index')).CHECKS,
   verifyCredentials: async (target) => {
     const sts = load.clients().createClients({ ...target, maxAttempts: 2 }).sts;
-    await sts.send(new (load.sts().GetCallerIdentityCommand)({}));
+    return (await sts.send(new (load.sts().GetCallerIdentityCommand)({}))).Account;
   },
   profileRegion: async () => new (load.sts().STSClient)({}).config.region(),
   createSnsClient: async (target) => load.clients().createClients(target).sns,

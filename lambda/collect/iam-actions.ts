@@ -2,6 +2,7 @@
  * Every read-only IAM action the audit needs, gathered from the modules that make the calls, so
  * the Lambda's least-privilege policy (built from this list) cannot drift from the code.
  */
+import { IAM_ACTIONS as ACCOUNT_ACTIONS } from '../triage/read-account';
 import { IAM_ACTIONS as TRIAGE_ACTIONS } from '../triage/read-traffic';
 import { IAM_ACTIONS as HTTP_API_ACTIONS } from './api-gateway-http';
 import { IAM_ACTIONS as REST_API_ACTIONS } from './api-gateway-rest';
@@ -12,6 +13,7 @@ import { IAM_ACTIONS as NETWORK_ACTIONS } from './network';
 
 export const AUDIT_IAM_ACTIONS: readonly string[] = [
   ...new Set<string>([
+    ...ACCOUNT_ACTIONS,
     ...TRIAGE_ACTIONS,
     ...REST_API_ACTIONS,
     ...HTTP_API_ACTIONS,

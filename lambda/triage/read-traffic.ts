@@ -5,18 +5,12 @@
 import { paginateGetRestApis } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { paginateListMetrics } from '@aws-sdk/client-cloudwatch';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../collect/clients';
 import { toCollectionError } from '../collect/collect-error';
 import { type MetricRequest, readMetricSeries, zeroFilled } from '../collect/metrics';
 import type { ApiType, AuditWindow, CollectionError, StageTraffic } from '../domain/types';
 
-export const IAM_ACTIONS = [
-  'apigateway:GET',
-  'cloudwatch:GetMetricData',
-  'cloudwatch:ListMetrics',
-  'sts:GetCallerIdentity',
-] as const;
+export const IAM_ACTIONS = ['apigateway:GET', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
 
 export const API_GATEWAY_NAMESPACE = 'AWS/ApiGateway';
 
@@ -36,15 +30,6 @@ export interface StageMetricKey {
 
 export interface TrafficFilter {
   apiIds?: string[];
-}
-
-export async function readAccountId(clients: AwsClients): Promise<string | null> {
-  try {
-    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-    return identity.Account ?? null;
-  } catch {
-    return null;
-  }
 }
 
 async function listRestApis(clients: AwsClients): Promise<ApiSummary[]> {

@@ -238,6 +238,28 @@ describe('handler', () => {
     expect(deadline).toBeLessThanOrEqual(Date.now() + 270_000);
   });
 
+  it("names the audited account from the function's own ARN, so no STS call is needed", async () => {
+    // Act
+    await handlerModule.handler(
+      { dryRun: true },
+      {
+        ...lambdaContext(),
+        invokedFunctionArn: 'arn:aws:lambda:eu-west-1:210987654321:function:auditor',
+      },
+    );
+
+    // Assert
+    expect(runAuditMock.mock.calls[0]?.[0].account).toBe('210987654321');
+  });
+
+  it('leaves the account to the audit when the context carries no function ARN', async () => {
+    // Act
+    await handlerModule.handler({ dryRun: true }, lambdaContext());
+
+    // Assert
+    expect(runAuditMock.mock.calls[0]?.[0]).not.toHaveProperty('account');
+  });
+
   it('publishes the dashboard metrics: stages by classification, findings by severity, calls and duration', async () => {
     // Arrange / Act
     await handlerModule.handler({ dryRun: true }, lambdaContext());

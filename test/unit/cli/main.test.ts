@@ -49,7 +49,7 @@ function fakeDeps(report: Report = aReport(), overrides: Partial<CliDeps> = {}) 
       requests.push(request);
       return report;
     }),
-    verifyCredentials: jest.fn(async () => {}),
+    verifyCredentials: jest.fn(async (): Promise<string | undefined> => '123456789012'),
     profileRegion: jest.fn(async () => undefined),
     now: () => NOW,
     version: () => '9.9.9',
@@ -215,6 +215,7 @@ describe('runCli audit request', () => {
       apiIds: ['a1'],
       allChecks: true,
       thresholds: DEFAULT_THRESHOLDS,
+      account: '123456789012', // from the credentials check: no second STS call
       endpoint: 'http://127.0.0.1:5000',
       now: NOW,
     });

@@ -78,7 +78,7 @@ describe('runCli --publish without --state-table', () => {
       },
       {
         runAudit: async () => report,
-        verifyCredentials: async () => {},
+        verifyCredentials: async () => '123456789012',
         notifyReport,
         createSnsClient: async () => new SNSClient({ region: 'us-east-1' }),
         now: () => new Date('2026-11-29T12:00:00Z'),

@@ -2,7 +2,8 @@ import { GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { readAccountId, readTraffic } from '../../../lambda/triage/read-traffic';
+import { readAccountId } from '../../../lambda/triage/read-account';
+import { readTraffic } from '../../../lambda/triage/read-traffic';
 import { awsError, listedApi, recordedClients, WINDOW } from './recorded-clients';
 
 const at = (minutes: number) => new Date(Date.parse(WINDOW.start) + minutes * 60_000);

@@ -18,7 +18,7 @@ describe('the Lambda handler at cold start', () => {
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('loads only the SDK clients the triage needs; EC2, ELB, Logs, SNS and DynamoDB wait for first use', async () => {
+  it('loads only the SDK clients the triage needs; EC2, ELB, Logs, SNS, DynamoDB and STS wait for first use', async () => {
     // Arrange
     const external = VARIANTS.find((variant) => variant.name === 'sdk-external');
     if (!external) throw new Error('the sdk-external variant is gone');
@@ -32,7 +32,6 @@ describe('the Lambda handler at cold start', () => {
       '@aws-sdk/client-api-gateway',
       '@aws-sdk/client-apigatewayv2',
       '@aws-sdk/client-cloudwatch',
-      '@aws-sdk/client-sts',
     ]);
   }, 30_000);
 
