@@ -1,4 +1,4 @@
-import { floorAtDocumentedRates, parseBenchArgs } from '../../../scripts/bench';
+import { floorAtDocumentedRates, isBudgetedAccount, parseBenchArgs } from '../../../scripts/bench';
 import { periodStarts, stageTrafficDatums } from '../../../scripts/seed/bulk-account';
 
 describe('the benchmark floor at AWS documented rates', () => {
@@ -96,5 +96,10 @@ describe('the bulk seeder traffic', () => {
     expect(datums.map((datum) => datum.MetricName)).toEqual(['Count', '5XXError']);
     expect(datums[0]?.Dimensions?.[0]).toEqual({ Name: 'ApiName', Value: 'billing' });
     expect(datums[0]?.Timestamp?.toISOString()).toBe('2026-01-01T00:00:01.000Z');
+  });
+
+  it('holds the call-ratio budget only to the account it was set for, whatever the latency', () => {
+    expect(isBudgetedAccount(parseBenchArgs(['--latency', '50']))).toBe(true);
+    expect(isBudgetedAccount(parseBenchArgs(['--rest', '20', '--http', '20']))).toBe(false);
   });
 });
