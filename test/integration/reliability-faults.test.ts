@@ -15,7 +15,6 @@ import { MemoryStateStore } from '../../lambda/cli/memory-state-store';
 import type { Report } from '../../lambda/domain/types';
 import { notifyReport } from '../../lambda/notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
-import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
 import { seedAccount } from '../../scripts/seed/seed-account';
 import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
@@ -48,16 +47,7 @@ describe('the audit under AWS faults', () => {
 
   beforeAll(async () => {
     await seedAccount(aws.clients({ rateLimits: false }), BROKEN_ACCOUNT, now);
-    request = {
-      regions: [TEST_REGION],
-      lookbackMinutes: 60,
-      periodSeconds: 300,
-      allChecks: true,
-      thresholds: DEFAULT_THRESHOLDS,
-      endpoint: aws.emulator().endpoint,
-      credentials: TEST_CREDENTIALS,
-      now,
-    };
+    request = aws.auditRequest(now);
     clean = await runAudit(request);
   }, TEST_TIMEOUT_MS);
 

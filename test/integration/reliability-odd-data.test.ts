@@ -7,10 +7,9 @@ import { type AuditRequest, runAudit } from '../../lambda/audit';
 import type { Report } from '../../lambda/domain/types';
 import { renderMarkdown } from '../../lambda/report/render-markdown';
 import { renderText } from '../../lambda/report/render-text';
-import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
-import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { useEmulator } from '../support/emulator';
 import { expectValidReport } from '../support/report-schema';
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -58,16 +57,7 @@ describe('the audit of odd but valid data', () => {
 
   beforeAll(async () => {
     seeded = await seedAccount(aws.clients({ rateLimits: false }), ODD_ACCOUNT, now);
-    const request: AuditRequest = {
-      regions: [TEST_REGION],
-      lookbackMinutes: 60,
-      periodSeconds: 300,
-      allChecks: false,
-      thresholds: DEFAULT_THRESHOLDS,
-      endpoint: aws.emulator().endpoint,
-      credentials: TEST_CREDENTIALS,
-      now,
-    };
+    const request: AuditRequest = aws.auditRequest(now, { allChecks: false });
     report = await runAudit(request);
   }, TEST_TIMEOUT_MS);
 

@@ -7,10 +7,9 @@ import { DeleteVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
 import { DeleteLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type AuditRequest, runAudit } from '../../lambda/audit';
 import type { AwsClients } from '../../lambda/collect/clients';
-import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
 import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
-import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { useEmulator } from '../support/emulator';
 import { FaultLog, faultInjector, onceBefore } from '../support/faults';
 import { expectValidReport } from '../support/report-schema';
 
@@ -26,16 +25,7 @@ describe('the audit when resources vanish mid-audit', () => {
   beforeAll(async () => {
     clients = aws.clients({ rateLimits: false });
     seeded = await seedAccount(clients, BROKEN_ACCOUNT, now);
-    request = {
-      regions: [TEST_REGION],
-      lookbackMinutes: 60,
-      periodSeconds: 300,
-      allChecks: true,
-      thresholds: DEFAULT_THRESHOLDS,
-      endpoint: aws.emulator().endpoint,
-      credentials: TEST_CREDENTIALS,
-      now,
-    };
+    request = aws.auditRequest(now);
   }, TEST_TIMEOUT_MS);
 
   it(

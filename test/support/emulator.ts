@@ -3,7 +3,9 @@
  * in parallel never see each other's resources), and the clients the auditor uses, pointed at it.
  */
 
+import type { AuditRequest } from '../../lambda/audit';
 import { type AwsClients, type AwsTarget, CallStats, createClients } from '../../lambda/collect/clients';
+import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { type Emulator, startEmulator } from '../../scripts/emulator';
 
 export const TEST_REGION = 'us-east-1';
@@ -13,6 +15,8 @@ export interface EmulatorHandle {
   emulator(): Emulator;
   target(overrides?: Partial<AwsTarget>): AwsTarget;
   clients(overrides?: Partial<AwsTarget>): AwsClients;
+  /** An audit of the emulated account over the hour before `now`, with the default thresholds. */
+  auditRequest(now: Date, overrides?: Partial<AuditRequest>): AuditRequest;
 }
 
 /** Call at the top of a describe block: starts the server before all tests, stops it after, even on failure. */
@@ -35,5 +39,21 @@ export function useEmulator(): EmulatorHandle {
     maxAttempts: 2,
     ...overrides,
   });
-  return { emulator, target, clients: (overrides) => createClients(target(overrides), new CallStats()) };
+  const auditRequest = (now: Date, overrides: Partial<AuditRequest> = {}): AuditRequest => ({
+    regions: [TEST_REGION],
+    lookbackMinutes: 60,
+    periodSeconds: 300,
+    allChecks: true,
+    thresholds: DEFAULT_THRESHOLDS,
+    endpoint: emulator().endpoint,
+    credentials: TEST_CREDENTIALS,
+    now,
+    ...overrides,
+  });
+  return {
+    emulator,
+    target,
+    clients: (overrides) => createClients(target(overrides), new CallStats()),
+    auditRequest,
+  };
 }
