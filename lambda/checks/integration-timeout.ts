@@ -2,7 +2,7 @@ import type { CheckDefinition } from '../domain/check';
 import type { ApiType, CheckResult, IntegrationFacts, StageInventory } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import { integrationResource } from './load-balancer-path';
-import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+import { couldNotRead, integrationsUnreadable, notApplicable, stageKeyOf, stageLabel } from './results';
 
 /** Default integration timeout quota: REST 29 s (raisable for Regional and private APIs), HTTP 30 s (fixed). */
 export const TIMEOUT_QUOTA_MS: Record<ApiType, number> = { REST: 29_000, HTTP: 30_000 };
@@ -64,16 +64,7 @@ function evaluateIntegration(
 
 function evaluateStage(stage: StageInventory): CheckResult[] {
   const apis = [stageKeyOf(stage)];
-  if (!stage.integrations.ok) {
-    return [
-      couldNotRead(
-        stageResource(stage.stage),
-        apis,
-        'the integrations of the stage',
-        stage.integrations.error,
-      ),
-    ];
-  }
+  if (!stage.integrations.ok) return [integrationsUnreadable(stage, stage.integrations.error)];
   const latency = stage.integrationLatencyMaxMs;
   return stage.integrations.value.map((integration) => {
     if (integration.type === 'MOCK') {

@@ -21,6 +21,7 @@ import type {
 import {
   couldNotRead,
   integrationResourceType,
+  integrationsUnreadable,
   lookup,
   notApplicable,
   plural,
@@ -77,17 +78,7 @@ export function followStageToLoadBalancers(
 ): Followed<LoadBalancerPath> {
   const apis = [stageKeyOf(stage)];
   if (!stage.integrations.ok) {
-    return {
-      reached: [],
-      problems: [
-        couldNotRead(
-          stageResource(stage.stage),
-          apis,
-          'the integrations of the stage',
-          stage.integrations.error,
-        ),
-      ],
-    };
+    return { reached: [], problems: [integrationsUnreadable(stage, stage.integrations.error)] };
   }
   const problems: CheckResult[] = [];
   const byLoadBalancer = new Map<string, Accumulating>();

@@ -65,6 +65,10 @@ export function couldNotRead(
   };
 }
 
+/** ERROR on the stage: its integrations, where every path starts, could not be read. */
+export const integrationsUnreadable = (stage: StageInventory, error: CollectionError): CheckResult =>
+  couldNotRead(stageResource(stage.stage), [stageKeyOf(stage)], 'the integrations of the stage', error);
+
 /** SKIPPED: the check does not apply to this resource, for the reason given. */
 export function notApplicable(resource: Resource, apis: StageKey[], reason: string): CheckResult {
   return { ...resource, status: 'SKIPPED', apis, message: reason };

@@ -5,6 +5,7 @@ import { ARTICLE } from './docs-links';
 import { integrationResource } from './load-balancer-path';
 import {
   couldNotRead,
+  integrationsUnreadable,
   lookup,
   notApplicable,
   stageKeyOf,
@@ -17,16 +18,7 @@ const GONE_CODES = new Set(['NotFoundException', 'NotFound']);
 
 function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
   const apis = [stageKeyOf(stage)];
-  if (!stage.integrations.ok) {
-    return [
-      couldNotRead(
-        stageResource(stage.stage),
-        apis,
-        'the integrations of the stage',
-        stage.integrations.error,
-      ),
-    ];
-  }
+  if (!stage.integrations.ok) return [integrationsUnreadable(stage, stage.integrations.error)];
   const viaLink = stage.integrations.value.filter((integration) => integration.connectionType === 'VPC_LINK');
   if (viaLink.length === 0) {
     return [
