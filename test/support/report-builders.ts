@@ -2,27 +2,16 @@
 import { createHash } from 'node:crypto';
 import type { ClassifiedStage, Finding, Report } from '../../lambda/domain/types';
 import { buildReport } from '../../lambda/report/build-report';
+import { aClassifiedStage } from './inventory-builders';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
 export type ReportStage = ClassifiedStage & { region: string };
 
+/** A stage of the report: the inventory builders' stage with the numbers these tests read. */
 export function aStage(overrides: Partial<ReportStage> = {}): ReportStage {
-  return {
-    region: REGION,
-    apiId: 'a1b2c3',
-    apiName: 'orders',
-    apiType: 'REST',
-    stage: 'prod',
-    requests: 12_000,
-    errors5xx: 340,
-    errorRatio: 340 / 12_000,
-    periodsWithErrors: 11,
-    periods: 12,
-    classification: 'high-frequency',
-    ...overrides,
-  };
+  return aClassifiedStage({ errors5xx: 340, errorRatio: 340 / 12_000, periodsWithErrors: 11, ...overrides });
 }
 
 export const findingId = (checkId: string, resourceArn: string): string =>
