@@ -28,17 +28,26 @@ function run(command: string, args: string[]): void {
   }
 }
 
-function installedMotoVersion(): string | null {
-  const python = join(venv, 'bin', 'python');
-  if (!existsSync(python) || !existsSync(motoServer)) return null;
+function installedMotoVersion(venvDir: string): string | null {
+  const python = join(venvDir, 'bin', 'python');
+  if (!existsSync(python) || !existsSync(join(venvDir, 'bin', 'moto_server'))) return null;
   const result = spawnSync(python, ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
+/** Where to install and which Python to build it with (tests point them elsewhere). */
+export interface InstallPlace {
+  venvDir: string;
+  python: string;
+}
+
 /** Installs moto[server] into `.venv` unless the pinned version is already there. */
-export function ensureEmulatorInstalled(log: (line: string) => void = () => {}): void {
-  if (installedMotoVersion() === MOTO_VERSION) return;
-  const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+export function ensureEmulatorInstalled(
+  log: (line: string) => void = () => {},
+  { venvDir, python: pythonCommand }: InstallPlace = { venvDir: venv, python: 'python3' },
+): void {
+  if (installedMotoVersion(venvDir) === MOTO_VERSION) return;
+  const python = spawnSync(pythonCommand, ['--version'], { encoding: 'utf8' });
   if (python.error || python.status !== 0) {
     throw new EmulatorError(
       'python3 is required for the local AWS emulator (moto server). Install Python 3.9 or newer with venv ' +
@@ -46,8 +55,8 @@ export function ensureEmulatorInstalled(log: (line: string) => void = () => {}):
     );
   }
   log(`Installing the AWS emulator (moto[server]==${MOTO_VERSION}) into .venv, once...`);
-  if (!existsSync(join(venv, 'bin', 'python'))) run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'pip'), [
+  if (!existsSync(join(venvDir, 'bin', 'python'))) run(pythonCommand, ['-m', 'venv', venvDir]);
+  run(join(venvDir, 'bin', 'pip'), [
     'install',
     '--quiet',
     '--disable-pip-version-check',
