@@ -1,55 +1,50 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, TargetGroupFacts } from '../domain/types';
+import type { CheckResult } from '../domain/types';
 import { effectiveCrossZone } from './cross-zone';
 import { ARTICLE } from './docs-links';
-import { evaluateLoadBalancers, evaluateTargetGroups, type LoadBalancerPath } from './load-balancer-path';
 import { plural } from './results';
-import { judgeZoneCoverage } from './zone-coverage';
+import { evaluateZoneCoverage, type ZoneCoverage } from './zone-coverage';
 
-function evaluateTargetGroup(
-  path: LoadBalancerPath,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-): CheckResult {
-  return judgeZoneCoverage(
-    path,
-    targetGroup,
-    inventory,
-    'the targets',
-    ({ resource, apis, zones, targets, byZone, where }) => {
-      const empty = byZone.filter((zone) => zone.registered.length === 0).map((zone) => zone.zone);
-      const evidence = {
-        loadBalancer: path.loadBalancer.name,
-        registeredByZone: Object.fromEntries(
-          byZone.map((zone) => [zone.zone, zone.registered.map((t) => t.id)]),
-        ),
-        emptyZones: empty,
-      };
-      if (empty.length === 0) {
-        return {
-          ...resource,
-          status: 'PASS',
-          apis,
-          message: `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
-          evidence,
-        };
-      }
-      const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
-      const crossZone = effectiveCrossZone(path.loadBalancer, targetGroup);
-      if (crossZone.ok && crossZone.value.enabled) {
-        // With cross-zone on, the empty zone's share goes to other zones' targets: a weakness, not an outage.
-        return {
-          ...resource,
-          status: 'WARN',
-          severity: 'low',
-          apis,
-          message: `${message}; cross-zone load balancing is on, so other zones serve its share`,
-          evidence,
-        };
-      }
-      return { ...resource, status: 'FAIL', apis, message, evidence };
-    },
-  );
+/** FAIL when an enabled zone has no registered target (WARN when cross-zone load balancing covers it). */
+function judgeEmptyZones({
+  path,
+  targetGroup,
+  resource,
+  apis,
+  zones,
+  targets,
+  byZone,
+  where,
+}: ZoneCoverage): CheckResult {
+  const empty = byZone.filter((zone) => zone.registered.length === 0).map((zone) => zone.zone);
+  const evidence = {
+    loadBalancer: path.loadBalancer.name,
+    registeredByZone: Object.fromEntries(byZone.map((zone) => [zone.zone, zone.registered.map((t) => t.id)])),
+    emptyZones: empty,
+  };
+  if (empty.length === 0) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
+      evidence,
+    };
+  }
+  const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
+  const crossZone = effectiveCrossZone(path.loadBalancer, targetGroup);
+  if (crossZone.ok && crossZone.value.enabled) {
+    // With cross-zone on, the empty zone's share goes to other zones' targets: a weakness, not an outage.
+    return {
+      ...resource,
+      status: 'WARN',
+      severity: 'low',
+      apis,
+      message: `${message}; cross-zone load balancing is on, so other zones serve its share`,
+      evidence,
+    };
+  }
+  return { ...resource, status: 'FAIL', apis, message, evidence };
 }
 
 export const tgEmptyAz: CheckDefinition = {
@@ -67,9 +62,5 @@ export const tgEmptyAz: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
   ],
   evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) =>
-      evaluateTargetGroups(path, inventory, (targetGroup) => [
-        evaluateTargetGroup(path, targetGroup, inventory),
-      ]),
-    ),
+    evaluateZoneCoverage(stages, inventory, 'the targets', judgeEmptyZones),
 };

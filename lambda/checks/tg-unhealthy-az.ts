@@ -1,51 +1,47 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, TargetGroupFacts } from '../domain/types';
+import type { CheckResult } from '../domain/types';
 import { ARTICLE } from './docs-links';
-import { evaluateLoadBalancers, evaluateTargetGroups, type LoadBalancerPath } from './load-balancer-path';
 import { plural } from './results';
 import { describeTargets } from './targets-by-zone';
-import { judgeZoneCoverage } from './zone-coverage';
+import { evaluateZoneCoverage, type ZoneCoverage } from './zone-coverage';
 
-function evaluateTargetGroup(
-  path: LoadBalancerPath,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-): CheckResult {
-  return judgeZoneCoverage(
-    path,
-    targetGroup,
-    inventory,
-    'the target health',
-    ({ resource, apis, zones, targets, byZone, where }) => {
-      const unhealthy = byZone.filter((zone) => zone.healthy.length === 0);
-      const evidence = {
-        loadBalancer: path.loadBalancer.name,
-        healthyByZone: Object.fromEntries(byZone.map((zone) => [zone.zone, zone.healthy.length])),
-        targets: targets.map((target) => ({ id: target.id, state: target.state })),
-      };
-      if (unhealthy.length === 0) {
-        return {
-          ...resource,
-          status: 'PASS',
-          apis,
-          message: `${where} has a healthy target in every enabled zone (${zones.join(', ')})`,
-          evidence,
-        };
-      }
-      const details = unhealthy.map((zone) =>
-        zone.registered.length === 0
-          ? `${zone.zone} (no target registered)`
-          : `${zone.zone} (${plural(zone.registered.length, 'target')} registered: ${describeTargets(zone.registered)})`,
-      );
-      return {
-        ...resource,
-        status: 'FAIL',
-        apis,
-        message: `${where} has no healthy target in ${details.join('; ')}`,
-        evidence: { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) },
-      };
-    },
+/** FAIL when an enabled zone has no healthy target. */
+function judgeUnhealthyZones({
+  path,
+  resource,
+  apis,
+  zones,
+  targets,
+  byZone,
+  where,
+}: ZoneCoverage): CheckResult {
+  const unhealthy = byZone.filter((zone) => zone.healthy.length === 0);
+  const evidence = {
+    loadBalancer: path.loadBalancer.name,
+    healthyByZone: Object.fromEntries(byZone.map((zone) => [zone.zone, zone.healthy.length])),
+    targets: targets.map((target) => ({ id: target.id, state: target.state })),
+  };
+  if (unhealthy.length === 0) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `${where} has a healthy target in every enabled zone (${zones.join(', ')})`,
+      evidence,
+    };
+  }
+  const details = unhealthy.map((zone) =>
+    zone.registered.length === 0
+      ? `${zone.zone} (no target registered)`
+      : `${zone.zone} (${plural(zone.registered.length, 'target')} registered: ${describeTargets(zone.registered)})`,
   );
+  return {
+    ...resource,
+    status: 'FAIL',
+    apis,
+    message: `${where} has no healthy target in ${details.join('; ')}`,
+    evidence: { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) },
+  };
 }
 
 export const tgUnhealthyAz: CheckDefinition = {
@@ -63,9 +59,5 @@ export const tgUnhealthyAz: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   ],
   evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) =>
-      evaluateTargetGroups(path, inventory, (targetGroup) => [
-        evaluateTargetGroup(path, targetGroup, inventory),
-      ]),
-    ),
+    evaluateZoneCoverage(stages, inventory, 'the target health', judgeUnhealthyZones),
 };

@@ -1,10 +1,25 @@
-import type { CheckResult, Inventory, StageKey, TargetFacts, TargetGroupFacts } from '../domain/types';
-import { describeLoadBalancer, type LoadBalancerPath, targetGroupResource } from './load-balancer-path';
+import type {
+  CheckResult,
+  Inventory,
+  StageInventory,
+  StageKey,
+  TargetFacts,
+  TargetGroupFacts,
+} from '../domain/types';
+import {
+  describeLoadBalancer,
+  evaluateLoadBalancers,
+  evaluateTargetGroups,
+  type LoadBalancerPath,
+  targetGroupResource,
+} from './load-balancer-path';
 import { couldNotRead, notApplicable } from './results';
 import { targetsByZone, type ZoneTargets } from './targets-by-zone';
 
 /** A target group's targets laid out over the zones enabled on its load balancer. */
 export interface ZoneCoverage {
+  path: LoadBalancerPath;
+  targetGroup: TargetGroupFacts;
   resource: ReturnType<typeof targetGroupResource>;
   apis: StageKey[];
   zones: string[];
@@ -40,6 +55,8 @@ export function judgeZoneCoverage(
   }
   const zones = loadBalancer.zones.map((zone) => zone.zoneName);
   return judge({
+    path,
+    targetGroup,
     resource,
     apis,
     zones,
@@ -47,4 +64,18 @@ export function judgeZoneCoverage(
     byZone: targetsByZone(zones, targetGroup.targets.value, inventory),
     where: `target group ${targetGroup.name} (${describeLoadBalancer(loadBalancer)})`,
   });
+}
+
+/** Runs `judge` on every target group behind every load balancer of the stages; path problems come out as results. */
+export function evaluateZoneCoverage(
+  stages: StageInventory[],
+  inventory: Inventory,
+  whatIsRead: string,
+  judge: (coverage: ZoneCoverage) => CheckResult,
+): CheckResult[] {
+  return evaluateLoadBalancers(stages, inventory, (path) =>
+    evaluateTargetGroups(path, inventory, (targetGroup) => [
+      judgeZoneCoverage(path, targetGroup, inventory, whatIsRead, judge),
+    ]),
+  );
 }
