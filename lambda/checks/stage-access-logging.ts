@@ -3,40 +3,40 @@ import type { ApiType, CheckResult, StageInventory } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, stageKeyOf, stageLabel, stageResource } from './results';
 
-/** Each entry: one fact the access log must carry, and the variables (any one will do) that carry it. */
-const REQUIRED_VARIABLES: Record<ApiType, { fact: string; variables: string[] }[]> = {
+interface RequiredFact {
+  fact: string;
+  /** Any one of these variables carries the fact. */
+  variables: string[];
+}
+
+const INTEGRATION_LATENCY: RequiredFact = {
+  fact: 'integration latency',
+  variables: ['$context.integration.latency', '$context.integrationLatency'],
+};
+
+const INTEGRATION_STATUS: RequiredFact = {
+  fact: 'integration status',
+  variables: [
+    '$context.integrationStatus',
+    '$context.integration.status',
+    '$context.integration.integrationStatus',
+  ],
+};
+
+/** The facts the access log must carry; only the error's variable differs between REST and HTTP APIs. */
+const REQUIRED_VARIABLES: Record<ApiType, RequiredFact[]> = {
   REST: [
     { fact: 'integration error', variables: ['$context.integration.error'] },
-    {
-      fact: 'integration latency',
-      variables: ['$context.integration.latency', '$context.integrationLatency'],
-    },
-    {
-      fact: 'integration status',
-      variables: [
-        '$context.integrationStatus',
-        '$context.integration.status',
-        '$context.integration.integrationStatus',
-      ],
-    },
+    INTEGRATION_LATENCY,
+    INTEGRATION_STATUS,
   ],
   HTTP: [
     {
       fact: 'integration error',
       variables: ['$context.integrationErrorMessage', '$context.integration.error'],
     },
-    {
-      fact: 'integration latency',
-      variables: ['$context.integration.latency', '$context.integrationLatency'],
-    },
-    {
-      fact: 'integration status',
-      variables: [
-        '$context.integrationStatus',
-        '$context.integration.status',
-        '$context.integration.integrationStatus',
-      ],
-    },
+    INTEGRATION_LATENCY,
+    INTEGRATION_STATUS,
   ],
 };
 
