@@ -108,7 +108,7 @@ export function followStageToLoadBalancers(
       } else {
         const resource = {
           resourceArn: vpcLinkArn(inventory.region, integration.vpcLinkId),
-          resourceType: vpcLinkResourceType(stage.stage.apiType),
+          resourceType: vpcLinkResourceType(integration.vpcLinkVersion),
         };
         problems.push(couldNotRead(resource, apis, `VPC link ${integration.vpcLinkId}`, link.error));
       }

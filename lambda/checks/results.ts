@@ -8,6 +8,7 @@ import type {
   CollectionError,
   StageInventory,
   StageKey,
+  VpcLinkVersion,
 } from '../domain/types';
 
 export const RESOURCE_TYPES = {
@@ -46,8 +47,9 @@ export const stageResource = (stage: ClassifiedStage): Resource => ({
 export const integrationResourceType = (apiType: ApiType): string =>
   apiType === 'REST' ? RESOURCE_TYPES.restIntegration : RESOURCE_TYPES.httpIntegration;
 
-export const vpcLinkResourceType = (apiType: ApiType): string =>
-  apiType === 'REST' ? RESOURCE_TYPES.restVpcLink : RESOURCE_TYPES.httpVpcLink;
+/** V1 links are API Gateway's; V2 links (HTTP APIs, and REST since V2 links serve them) are apigatewayv2's. */
+export const vpcLinkResourceType = (version: VpcLinkVersion | undefined): string =>
+  version === 'V2' ? RESOURCE_TYPES.httpVpcLink : RESOURCE_TYPES.restVpcLink;
 
 /** ERROR: the check could not be evaluated; the message names the AWS action that failed. */
 export function couldNotRead(

@@ -45,7 +45,7 @@ function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult
     }
     const resource = {
       resourceArn: vpcLinkArn(inventory.region, integration.vpcLinkId),
-      resourceType: vpcLinkResourceType(stage.stage.apiType),
+      resourceType: vpcLinkResourceType(integration.vpcLinkVersion),
     };
     const link = lookup(inventory.vpcLinks, integration.vpcLinkId, 'apigateway:GET');
     if (!link.ok) {

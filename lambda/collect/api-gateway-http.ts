@@ -2,6 +2,7 @@
 import {
   type ApiGatewayV2Client,
   GetIntegrationsCommand,
+  GetRoutesCommand,
   GetStageCommand,
   GetVpcLinksCommand,
   type Integration,
@@ -39,20 +40,58 @@ export function readHttpIntegrations(
   apiId: string,
 ): Promise<Collected<Integration[]>> {
   return attempt('apigateway:GetIntegrations', async () => {
-    const integrations: Integration[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(
+    return listAll((nextToken) =>
+      client.send(
         new GetIntegrationsCommand({
           ApiId: apiId,
           MaxResults: '500',
           ...(nextToken ? { NextToken: nextToken } : {}),
         }),
-      );
-      integrations.push(...(page.Items ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return integrations;
+      ),
+    );
+  });
+}
+
+/** Follows NextToken through an apigatewayv2 listing (the client ships no paginators). */
+async function listAll<T>(
+  readPage: (nextToken: string | undefined) => Promise<{ Items?: T[]; NextToken?: string }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await readPage(nextToken);
+    items.push(...(page.Items ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return items;
+}
+
+/**
+ * Integration id -> the route keys that send to it. A route targets `integrations/<id>`; an
+ * integration no route targets receives no traffic.
+ */
+export function readHttpRouteKeys(
+  client: ApiGatewayV2Client,
+  apiId: string,
+): Promise<Collected<Record<string, string[]>>> {
+  return attempt('apigateway:GetRoutes', async () => {
+    const routes = await listAll((nextToken) =>
+      client.send(
+        new GetRoutesCommand({
+          ApiId: apiId,
+          MaxResults: '500',
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      ),
+    );
+    const byIntegration: Record<string, string[]> = {};
+    for (const route of routes) {
+      const integrationId = /^integrations\/(.+)$/.exec(route.Target ?? '')?.[1];
+      if (integrationId && route.RouteKey) {
+        byIntegration[integrationId] = [...(byIntegration[integrationId] ?? []), route.RouteKey].sort();
+      }
+    }
+    return byIntegration;
   });
 }
 
@@ -69,6 +108,7 @@ export function httpIntegrationFacts(
     label: `${id} ${integration.IntegrationUri ?? ''}`.trim(),
     type: integration.IntegrationType ?? 'UNKNOWN',
     connectionType: integration.ConnectionType === 'VPC_LINK' ? 'VPC_LINK' : 'INTERNET',
+    ...(integration.ConnectionType === 'VPC_LINK' ? { vpcLinkVersion: 'V2' as const } : {}),
     timeoutMs: integration.TimeoutInMillis ?? HTTP_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
   };
@@ -90,28 +130,26 @@ export function listHttpVpcLinks(
   region: string,
 ): Promise<Collected<VpcLinkFacts[]>> {
   return attempt('apigateway:GetVpcLinks', async () => {
-    const links: VpcLinkFacts[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(
+    const listed = await listAll((nextToken) =>
+      client.send(
         new GetVpcLinksCommand({ MaxResults: '500', ...(nextToken ? { NextToken: nextToken } : {}) }),
-      );
-      for (const link of page.Items ?? []) {
-        if (!link.VpcLinkId) continue;
-        links.push({
-          id: link.VpcLinkId,
-          arn: vpcLinkArn(region, link.VpcLinkId),
-          name: link.Name ?? link.VpcLinkId,
-          apiType: 'HTTP',
-          status: link.VpcLinkStatus ?? 'UNKNOWN',
-          ...(link.VpcLinkStatusMessage ? { statusMessage: link.VpcLinkStatusMessage } : {}),
-          targetArns: [],
-          subnetIds: link.SubnetIds ?? [],
-          securityGroupIds: link.SecurityGroupIds ?? [],
-        });
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
+      ),
+    );
+    const links: VpcLinkFacts[] = [];
+    for (const link of listed) {
+      if (!link.VpcLinkId) continue;
+      links.push({
+        id: link.VpcLinkId,
+        arn: vpcLinkArn(region, link.VpcLinkId),
+        name: link.Name ?? link.VpcLinkId,
+        version: 'V2',
+        status: link.VpcLinkStatus ?? 'UNKNOWN',
+        ...(link.VpcLinkStatusMessage ? { statusMessage: link.VpcLinkStatusMessage } : {}),
+        targetArns: [],
+        subnetIds: link.SubnetIds ?? [],
+        securityGroupIds: link.SecurityGroupIds ?? [],
+      });
+    }
     return links;
   });
 }

@@ -29,7 +29,7 @@ export function readRestStageSettings(
 ): Promise<Collected<StageSettings>> {
   return attempt('apigateway:GetStage', async () => {
     const output = await client.send(new GetStageCommand({ restApiId: apiId, stageName: stage }));
-    const stageWide = output.methodSettings?.['*/*'];
+    const { '*/*': stageWide, ...perMethod } = output.methodSettings ?? {};
     const accessLog = output.accessLogSettings;
     return {
       accessLog: accessLog?.destinationArn
@@ -39,6 +39,19 @@ export function readRestStageSettings(
         loggingLevel: asLoggingLevel(stageWide?.loggingLevel),
         dataTraceEnabled: stageWide?.dataTraceEnabled ?? false,
       },
+      methodLogging: Object.fromEntries(
+        Object.entries(perMethod).map(([key, settings]) => [
+          key,
+          {
+            ...(settings.loggingLevel !== undefined
+              ? { loggingLevel: asLoggingLevel(settings.loggingLevel) }
+              : {}),
+            ...(settings.dataTraceEnabled !== undefined
+              ? { dataTraceEnabled: settings.dataTraceEnabled }
+              : {}),
+          },
+        ]),
+      ),
       stageVariables: output.variables ?? {},
     };
   });
@@ -85,14 +98,21 @@ export function restIntegrationFacts(
   stageVariables: Record<string, string>,
 ): IntegrationFacts {
   const { integration } = configured;
+  const viaVpcLink = integration.connectionType === 'VPC_LINK';
   const facts: IntegrationFacts = {
     id: `${configured.resourceId}/${configured.method}`,
     arn: restIntegrationArn(region, apiId, configured.resourceId, configured.method),
     label: `${configured.method} ${configured.path}`,
+    method: { path: configured.path, httpMethod: configured.method },
     type: integration.type ?? 'UNKNOWN',
-    connectionType: integration.connectionType === 'VPC_LINK' ? 'VPC_LINK' : 'INTERNET',
+    connectionType: viaVpcLink ? 'VPC_LINK' : 'INTERNET',
     timeoutMs: integration.timeoutInMillis ?? REST_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
+    // A REST integration on a V2 link names its load balancer; one on a V1 link does not.
+    ...(viaVpcLink ? { vpcLinkVersion: integration.integrationTarget ? 'V2' : 'V1' } : {}),
+    ...(viaVpcLink && integration.integrationTarget
+      ? { integrationTarget: integration.integrationTarget }
+      : {}),
   };
   return {
     ...facts,
@@ -120,7 +140,7 @@ export function listRestVpcLinks(
           id: link.id,
           arn: vpcLinkArn(region, link.id),
           name: link.name ?? link.id,
-          apiType: 'REST',
+          version: 'V1',
           status: link.status ?? 'UNKNOWN',
           ...(link.statusMessage ? { statusMessage: link.statusMessage } : {}),
           targetArns: link.targetArns ?? [],

@@ -32,8 +32,21 @@ export function uriHostAndPort(uri: string): { host: string; port: number } | nu
 export const isListenerArn = (uri: string): boolean =>
   /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:listener\//.test(uri);
 
-/** Load balancers' public DNS names end like this (a custom CNAME cannot be followed without DNS). */
-export const looksLikeLoadBalancerHost = (host: string): boolean => host.endsWith('.elb.amazonaws.com');
+/**
+ * ELB DNS names: ALBs `name-id.REGION.elb.amazonaws.com` (internal ones start `internal-`), NLBs
+ * `name-id.elb.REGION.amazonaws.com`, in China Regions ending `.amazonaws.com.cn`.
+ */
+const ELB_DNS_NAME = /\.(elb\.[a-z0-9-]+|[a-z0-9-]+\.elb)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * The `DNSName` DescribeLoadBalancers would report for an integration's host, or null when the host
+ * is not a load balancer's name (a custom CNAME cannot be followed without DNS). Clients may use the
+ * `dualstack.` form of the name.
+ */
+export function loadBalancerDnsName(host: string): string | null {
+  const name = host.toLowerCase().replace(/^dualstack\./, '');
+  return ELB_DNS_NAME.test(name) ? name : null;
+}
 
 type IntegrationTarget = Pick<
   IntegrationFacts,

@@ -4,7 +4,8 @@
  * VPCs, flow logs, and read the stages' latency and log evidence. Every shared resource is read
  * once per call, describe calls are batched, and a failed read is recorded against what it was for.
  */
-import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Integration as HttpIntegration } from '@aws-sdk/client-apigatewayv2';
+import { integrationEntry, type ListenerEntry, loadBalancerArnOfListener } from '../domain/path';
 import {
   type AuditWindow,
   type ClassifiedStage,
@@ -21,11 +22,13 @@ import {
   type TargetFacts,
   type TargetGroupFacts,
   type VpcLinkFacts,
+  type VpcLinkVersion,
 } from '../domain/types';
 import {
   httpIntegrationFacts,
   listHttpVpcLinks,
   readHttpIntegrations,
+  readHttpRouteKeys,
   readHttpStageSettings,
 } from './api-gateway-http';
 import {
@@ -37,21 +40,15 @@ import {
 import type { AwsClients } from './clients';
 import { notFound, toCollectionError } from './collect-error';
 import { limitConcurrency, mapInLanes } from './concurrency';
-import { looksLikeLoadBalancerHost, uriHostAndPort, usesStageVariables } from './integration-uri';
+import { loadBalancerDnsName, uriHostAndPort, usesStageVariables } from './integration-uri';
+import { followLoadBalancerHops } from './load-balancer-hops';
 import {
-  describeListenerOwners,
-  describeLoadBalancers,
   type LoadBalancerDescription,
   listLoadBalancers,
   loadBalancerMetricDimension,
-  readListeners,
-  readLoadBalancerAttributes,
-  readTargetGroupAttributes,
-  readTargetGroupsOf,
-  readTargetHealth,
 } from './load-balancers';
 import { countNetworkErrorLines, executionLogGroup, type LogEvidence, logGroupName } from './log-evidence';
-import { Memo, mapBounded, unique } from './memo';
+import { Memo, unique } from './memo';
 import { hasData, type MetricRequest, type PeriodSeries, readMetricSeries } from './metrics';
 import {
   describeFlowLogs,
@@ -92,7 +89,7 @@ async function readStagePaths(
   window: AuditWindow,
 ): Promise<StageReads> {
   const restIntegrations = new Memo<string, Awaited<ReturnType<typeof readRestMethodIntegrations>>>();
-  const httpIntegrations = new Memo<string, Awaited<ReturnType<typeof readHttpIntegrations>>>();
+  const httpIntegrations = new Memo<string, Collected<RoutedHttpIntegration[]>>();
   const queryLogs = limitConcurrency(CONCURRENCY);
   const evidenceOf = new Map<ClassifiedStage, Promise<Collected<LogEvidence | null>>>();
   const paths = await mapInLanes(stages, laneOf, CONCURRENCY, async (stage) => {
@@ -110,13 +107,14 @@ async function readStagePaths(
       settingsRead,
       rest
         ? restIntegrations.get(stage.apiId, (id) => readRestMethodIntegrations(clients.apiGateway, id))
-        : httpIntegrations.get(stage.apiId, (id) => readHttpIntegrations(clients.apiGatewayV2, id)),
+        : httpIntegrations.get(stage.apiId, (id) => readRoutedHttpIntegrations(clients, id)),
     ]);
     const variables = settings.ok ? settings.value.stageVariables : {};
-    const toFacts = (configured: unknown): IntegrationFacts =>
-      rest
-        ? restIntegrationFacts(clients.region, stage.apiId, configured as never, variables)
-        : httpIntegrationFacts(clients.region, stage.apiId, configured as never, variables);
+    const toFacts = (configured: unknown): IntegrationFacts => {
+      if (rest) return restIntegrationFacts(clients.region, stage.apiId, configured as never, variables);
+      const { integration, routeKeys } = configured as RoutedHttpIntegration;
+      return { ...httpIntegrationFacts(clients.region, stage.apiId, integration, variables), routeKeys };
+    };
     const integrations: Collected<IntegrationFacts[]> = facts.ok
       ? collected((facts.value as unknown[]).map(toFacts).map((f) => blameUnreadStage(f, settings)))
       : facts;
@@ -126,6 +124,30 @@ async function readStagePaths(
     stages.map((stage) => evidenceOf.get(stage) ?? Promise.resolve(collected(null))),
   );
   return { paths, evidence };
+}
+
+interface RoutedHttpIntegration {
+  integration: HttpIntegration;
+  routeKeys: string[];
+}
+
+/** An HTTP API's integrations that a route sends to; the others receive no traffic and are not on any path. */
+async function readRoutedHttpIntegrations(
+  clients: AwsClients,
+  apiId: string,
+): Promise<Collected<RoutedHttpIntegration[]>> {
+  const [integrations, routeKeys] = await Promise.all([
+    readHttpIntegrations(clients.apiGatewayV2, apiId),
+    readHttpRouteKeys(clients.apiGatewayV2, apiId),
+  ]);
+  if (!integrations.ok) return integrations;
+  if (!routeKeys.ok) return routeKeys;
+  return collected(
+    integrations.value.flatMap((integration) => {
+      const keys = routeKeys.value[integration.IntegrationId ?? ''];
+      return keys ? [{ integration, routeKeys: keys }] : [];
+    }),
+  );
 }
 
 /** REST stages wait on `GetResources`; HTTP stages only on the shared quota. */
@@ -143,81 +165,82 @@ function blameUnreadStage(facts: IntegrationFacts, settings: Collected<StageSett
 const allIntegrations = (paths: StagePath[]): IntegrationFacts[] =>
   paths.flatMap((path) => (path.integrations.ok ? path.integrations.value : []));
 
+/**
+ * The VPC links the integrations use, each looked up where its kind lives: V1 links (REST
+ * integrations without `integrationTarget`) among GetVpcLinks of API Gateway, V2 links (HTTP APIs,
+ * and REST integrations that name their load balancer) among those of apigatewayv2.
+ */
 async function readVpcLinks(
   clients: AwsClients,
-  paths: StagePath[],
+  integrations: IntegrationFacts[],
 ): Promise<Record<string, Collected<VpcLinkFacts>>> {
-  const wanted = (apiType: 'REST' | 'HTTP') =>
+  const wanted = (version: VpcLinkVersion) =>
     unique(
-      paths
-        .filter((path) => path.stage.apiType === apiType)
-        .flatMap((path) => (path.integrations.ok ? path.integrations.value : []))
-        .filter((integration) => integration.connectionType === 'VPC_LINK' && integration.vpcLinkId)
-        .map((integration) => integration.vpcLinkId as string),
+      integrations.flatMap((integration) =>
+        integration.vpcLinkId && integration.vpcLinkVersion === version ? [integration.vpcLinkId] : [],
+      ),
     );
   const vpcLinks: Record<string, Collected<VpcLinkFacts>> = {};
-  const file = (ids: string[], listing: Collected<VpcLinkFacts[]>) => {
+  const file = (ids: string[], listing: Collected<VpcLinkFacts[]>, action: string) => {
     for (const id of ids) {
       const link = listing.ok ? listing.value.find((candidate) => candidate.id === id) : undefined;
       vpcLinks[id] = !listing.ok
         ? listing
         : link
           ? collected(link)
-          : failed(notFound('apigateway:GetVpcLinks', `VPC link ${id}`));
+          : failed(notFound(action, `VPC link ${id}`));
     }
   };
-  const restIds = wanted('REST');
-  const httpIds = wanted('HTTP');
-  const [restLinks, httpLinks] = await Promise.all([
-    restIds.length > 0 ? listRestVpcLinks(clients.apiGateway, clients.region) : collected([]),
-    httpIds.length > 0 ? listHttpVpcLinks(clients.apiGatewayV2, clients.region) : collected([]),
+  const v1Ids = wanted('V1');
+  const v2Ids = wanted('V2');
+  const [v1Links, v2Links] = await Promise.all([
+    v1Ids.length > 0 ? listRestVpcLinks(clients.apiGateway, clients.region) : collected([]),
+    v2Ids.length > 0 ? listHttpVpcLinks(clients.apiGatewayV2, clients.region) : collected([]),
   ]);
-  file(restIds, restLinks);
-  file(httpIds, httpLinks);
+  file(v1Ids, v1Links, 'apigateway:GetVpcLinks');
+  file(v2Ids, v2Links, 'apigateway:GetVpcLinks');
   return vpcLinks;
 }
 
-/** Fills each integration's load balancers (REST VPC link targets, HTTP listener owner, LB DNS host). */
+/**
+ * Fills each integration's load balancers: a V1 link's targets, a V2 REST integration's
+ * `integrationTarget`, an HTTP integration's listener (its load balancer is in the listener's ARN,
+ * so a deleted listener still leads there), or a URI host that is a load balancer's DNS name.
+ */
 async function linkLoadBalancers(
   clients: AwsClients,
   paths: StagePath[],
   vpcLinks: Record<string, Collected<VpcLinkFacts>>,
 ): Promise<{ paths: StagePath[]; listed: LoadBalancerDescription[] }> {
   const integrations = allIntegrations(paths);
-  const listenerArns = unique(
-    integrations.flatMap((i) => (i.listenerArn && !i.pathError ? [i.listenerArn] : [])),
-  );
-  const lbHosts = integrations.some((i) => {
-    const target = i.uri ? uriHostAndPort(i.uri) : null;
-    return target !== null && looksLikeLoadBalancerHost(target.host);
-  });
-  const [owners, listing] = await Promise.all([
-    listenerArns.length > 0
-      ? describeListenerOwners(clients.elb, listenerArns)
-      : ({} as Record<string, Collected<string>>),
-    lbHosts ? listLoadBalancers(clients.elb) : collected<LoadBalancerDescription[]>([]),
-  ]);
+  const hostOf = (integration: IntegrationFacts) => {
+    const target = integration.uri ? uriHostAndPort(integration.uri) : null;
+    return target ? loadBalancerDnsName(target.host) : null;
+  };
+  const listing = integrations.some((i) => !i.pathError && hostOf(i) !== null)
+    ? await listLoadBalancers(clients.elb)
+    : collected<LoadBalancerDescription[]>([]);
   const byDnsName = new Map((listing.ok ? listing.value : []).map((lb) => [lb.dnsName, lb.arn]));
 
-  const link = (integration: IntegrationFacts, apiType: 'REST' | 'HTTP'): IntegrationFacts => {
+  const link = (integration: IntegrationFacts): IntegrationFacts => {
     if (integration.pathError) return integration;
     const arns: string[] = [];
     let pathError: CollectionError | undefined;
-    if (integration.connectionType === 'VPC_LINK' && integration.vpcLinkId && apiType === 'REST') {
+    if (integration.vpcLinkVersion === 'V1' && integration.vpcLinkId) {
       const vpcLink = vpcLinks[integration.vpcLinkId];
       if (vpcLink?.ok) arns.push(...vpcLink.value.targetArns);
       else if (vpcLink) pathError = vpcLink.error;
     }
+    if (integration.integrationTarget) arns.push(integration.integrationTarget);
     if (integration.listenerArn) {
-      const owner = owners[integration.listenerArn];
-      if (owner?.ok) arns.push(owner.value);
-      else if (owner) pathError = owner.error;
+      const owner = loadBalancerArnOfListener(integration.listenerArn);
+      if (owner) arns.push(owner);
     }
-    const host = integration.uri ? uriHostAndPort(integration.uri)?.host : undefined;
-    if (host && looksLikeLoadBalancerHost(host)) {
-      const arn = byDnsName.get(host.replace(/^dualstack\./, ''));
+    const host = hostOf(integration);
+    if (host && arns.length === 0) {
+      const arn = byDnsName.get(host);
       if (arn) arns.push(arn);
-      else if (!listing.ok && arns.length === 0) pathError = listing.error;
+      else if (!listing.ok) pathError = listing.error;
     }
     return {
       ...integration,
@@ -228,26 +251,22 @@ async function linkLoadBalancers(
   return {
     paths: paths.map((path) => ({
       ...path,
-      integrations: path.integrations.ok
-        ? collected(path.integrations.value.map((i) => link(i, path.stage.apiType)))
-        : path.integrations,
+      integrations: path.integrations.ok ? collected(path.integrations.value.map(link)) : path.integrations,
     })),
     listed: listing.ok ? listing.value : [],
   };
 }
 
-function targetGroupFacts(group: TargetGroup): Omit<TargetGroupFacts, 'attributes' | 'targets'> {
-  const targetType = group.TargetType;
-  return {
-    arn: group.TargetGroupArn ?? '',
-    name: group.TargetGroupName ?? '',
-    port: group.Port ?? 0,
-    protocol: group.Protocol ?? '',
-    targetType:
-      targetType === 'ip' || targetType === 'lambda' || targetType === 'alb' ? targetType : 'instance',
-    vpcId: group.VpcId ?? '',
-    loadBalancerArns: group.LoadBalancerArns ?? [],
-  };
+/** Load balancer ARN -> the entries (listener ARN or port) the integrations use on it. */
+function entriesByLoadBalancer(integrations: IntegrationFacts[]): Map<string, ListenerEntry[]> {
+  const entries = new Map<string, ListenerEntry[]>();
+  for (const integration of integrations) {
+    const entry = integrationEntry(integration);
+    for (const arn of integration.loadBalancerArns) {
+      entries.set(arn, [...(entries.get(arn) ?? []), ...(entry ? [entry] : [])]);
+    }
+  }
+  return entries;
 }
 
 /** Whether an IPv4 address lies in a CIDR block. */
@@ -318,30 +337,12 @@ export async function collectInventory(
   window: AuditWindow,
   account: string | null,
 ): Promise<Inventory> {
-  const { ec2, elb } = clients;
+  const { ec2 } = clients;
   const { paths: stagePaths, evidence } = await readStagePaths(clients, stages, window);
-  const vpcLinks = await readVpcLinks(clients, stagePaths);
+  const vpcLinks = await readVpcLinks(clients, allIntegrations(stagePaths));
   const { paths, listed } = await linkLoadBalancers(clients, stagePaths, vpcLinks);
-
-  // Load balancers: those already listed (DNS-name lookup) are not described again.
-  const lbArns = unique(allIntegrations(paths).flatMap((integration) => integration.loadBalancerArns));
-  const listedByArn = new Map(listed.map((lb) => [lb.arn, lb]));
-  const described = await describeLoadBalancers(
-    elb,
-    lbArns.filter((arn) => !listedByArn.has(arn)),
-  );
-  const lbDescriptions: Record<string, Collected<LoadBalancerDescription>> = Object.fromEntries(
-    lbArns.map((arn) => {
-      const known = listedByArn.get(arn);
-      return [
-        arn,
-        known
-          ? collected(known)
-          : (described[arn] ?? failed(notFound('elasticloadbalancing:DescribeLoadBalancers', arn))),
-      ];
-    }),
-  );
-  const lbs = Object.values(lbDescriptions).flatMap((lb) => (lb.ok ? [lb.value] : []));
+  const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);
+  const lbs = Object.values(hops.loadBalancers).flatMap((read) => (read.ok ? [read.value.description] : []));
 
   const metrics = readMetricSeries(
     clients.cloudWatch,
@@ -352,40 +353,17 @@ export async function collectInventory(
     ec2,
     lbs.map((lb) => `ELB ${loadBalancerMetricDimension(lb)}`),
   );
-  const perLoadBalancer = await mapBounded(lbs, CONCURRENCY, async (lb) => {
-    const [attributes, listeners, groups] = await Promise.all([
-      readLoadBalancerAttributes(elb, lb.arn),
-      readListeners(elb, lb.arn),
-      readTargetGroupsOf(elb, lb.arn),
-    ]);
-    return { lb, attributes, listeners, groups };
-  });
 
-  // Target groups, each read once however many load balancers share it.
-  const groupsByArn = new Map<string, TargetGroup>();
-  for (const { groups } of perLoadBalancer) {
-    for (const group of groups.ok ? groups.value : []) {
-      if (group.TargetGroupArn) groupsByArn.set(group.TargetGroupArn, group);
-    }
-  }
-  const groupReads = await mapBounded([...groupsByArn.values()], CONCURRENCY, async (group) => {
-    const arn = group.TargetGroupArn ?? '';
-    const [attributes, targets] = await Promise.all([
-      readTargetGroupAttributes(elb, arn),
-      readTargetHealth(elb, arn),
-    ]);
-    return { facts: targetGroupFacts(group), attributes, targets };
-  });
-
+  const groupsOnPath = Object.values(hops.targetGroups).flatMap((group) => (group.ok ? [group.value] : []));
   const instanceIds = unique(
-    groupReads
-      .filter((read) => read.facts.targetType === 'instance')
-      .flatMap((read) => (read.targets.ok ? read.targets.value.map((target) => target.id) : [])),
+    groupsOnPath
+      .filter((group) => group.targetType === 'instance')
+      .flatMap((group) => (group.targets.ok ? group.targets.value.map((target) => target.id) : [])),
   );
   const ipTargetVpcs = unique(
-    groupReads
-      .filter((read) => read.facts.targetType === 'ip' && read.targets.ok && read.targets.value.length > 0)
-      .map((read) => read.facts.vpcId),
+    groupsOnPath
+      .filter((group) => group.targetType === 'ip' && group.targets.ok && group.targets.value.length > 0)
+      .map((group) => group.vpcId),
   );
   const [instances, vpcSubnets] = await Promise.all([
     describeInstances(ec2, instanceIds),
@@ -400,21 +378,19 @@ export async function collectInventory(
       const instance = instances[target.id];
       return instance?.ok ? instance.value.availabilityZone : undefined;
     }
+    if (targetType !== 'ip') return undefined;
     return knownSubnets.find((subnet) => ipInCidr(target.id, subnet.cidr))?.availabilityZone;
   };
-
-  const targetGroups: Record<string, Collected<TargetGroupFacts>> = {};
-  for (const read of groupReads) {
-    const targets: Collected<TargetFacts[]> = read.targets.ok
-      ? collected(
-          read.targets.value.map((target) => {
-            const zone = zoneOf(target, read.facts.targetType);
-            return zone ? { ...target, availabilityZone: zone } : target;
-          }),
-        )
-      : read.targets;
-    targetGroups[read.facts.arn] = collected({ ...read.facts, attributes: read.attributes, targets });
-  }
+  const targetGroups: Record<string, Collected<TargetGroupFacts>> = Object.fromEntries(
+    Object.entries(hops.targetGroups).map(([arn, group]) => {
+      if (!group.ok || !group.value.targets.ok) return [arn, group];
+      const targets = group.value.targets.value.map((target) => {
+        const zone = zoneOf(target, group.value.targetType);
+        return zone ? { ...target, availabilityZone: zone } : target;
+      });
+      return [arn, collected({ ...group.value, targets: collected(targets) })];
+    }),
+  );
 
   const instanceFacts = Object.values(instances).flatMap((r) => (r.ok ? [r.value] : []));
   const securityGroupIds = unique([
@@ -425,7 +401,7 @@ export async function collectInventory(
     ...lbs.flatMap((lb) => lb.zones.map((zone) => zone.subnetId)),
     ...instanceFacts.map((instance) => instance.subnetId),
   ]).filter(Boolean);
-  const vpcIds = unique([...lbs.map((lb) => lb.vpcId), ...groupReads.map((read) => read.facts.vpcId)]).filter(
+  const vpcIds = unique([...lbs.map((lb) => lb.vpcId), ...groupsOnPath.map((group) => group.vpcId)]).filter(
     Boolean,
   );
   const lbInterfaces = await interfaces;
@@ -438,10 +414,10 @@ export async function collectInventory(
     const enis = lbInterfaces[`ELB ${loadBalancerMetricDimension(lb)}`];
     for (const eni of enis?.ok ? enis.value : []) vpcOfResource.set(eni.id, lb.vpcId);
   }
-  for (const read of groupReads) {
-    for (const target of read.targets.ok ? read.targets.value : []) {
+  for (const group of groupsOnPath) {
+    for (const target of group.targets.ok ? group.targets.value : []) {
       const instance = instances[target.id];
-      if (instance?.ok) vpcOfResource.set(instance.value.subnetId, read.facts.vpcId);
+      if (instance?.ok) vpcOfResource.set(instance.value.subnetId, group.vpcId);
     }
   }
 
@@ -463,26 +439,18 @@ export async function collectInventory(
 
   const series = await metrics;
   const loadBalancers: Inventory['loadBalancers'] = {};
-  for (const [arn, description] of Object.entries(lbDescriptions)) {
-    if (!description.ok) {
-      loadBalancers[arn] = description;
+  for (const [arn, read] of Object.entries(hops.loadBalancers)) {
+    if (!read.ok) {
+      loadBalancers[arn] = read;
       continue;
     }
-    const read = perLoadBalancer.find((candidate) => candidate.lb.arn === arn);
-    const lb = description.value;
+    const { description: lb, attributes, listeners, targetGroupArns } = read.value;
     const resets = series.get(`resets|${arn}`);
     const facts: LoadBalancerFacts = {
       ...lb,
-      attributes:
-        read?.attributes ?? failed(notFound('elasticloadbalancing:DescribeLoadBalancerAttributes', arn)),
-      listeners: read?.listeners ?? failed(notFound('elasticloadbalancing:DescribeListeners', arn)),
-      targetGroupArns: read
-        ? read.groups.ok
-          ? collected(
-              read.groups.value.flatMap((group) => (group.TargetGroupArn ? [group.TargetGroupArn] : [])),
-            )
-          : read.groups
-        : failed(notFound('elasticloadbalancing:DescribeTargetGroups', arn)),
+      attributes,
+      listeners,
+      targetGroupArns,
       networkInterfaces: lbInterfaces[`ELB ${loadBalancerMetricDimension(lb)}`] ?? collected([]),
       tcpTargetResets:
         lb.type !== 'network' || !resets

@@ -1,12 +1,12 @@
 /** ELBv2 reads: load balancers, their attributes, listeners, target groups and target health. */
 import {
-  DescribeListenersCommand,
+  type Action,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
-  type Listener,
   type LoadBalancer,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
@@ -28,6 +28,7 @@ export const IAM_ACTIONS = [
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
@@ -132,27 +133,6 @@ export function listLoadBalancers(
   });
 }
 
-/** Listener ARN -> its load balancer ARN (HTTP API integrations name a listener). */
-export async function describeListenerOwners(
-  client: ElasticLoadBalancingV2Client,
-  listenerArns: readonly string[],
-): Promise<Record<string, Collected<string>>> {
-  const described = await describeEach(
-    'elasticloadbalancing:DescribeListeners',
-    listenerArns,
-    'ListenerNotFound',
-    async (batch) =>
-      (await client.send(new DescribeListenersCommand({ ListenerArns: batch }))).Listeners ?? [],
-    (listener) => listener.ListenerArn,
-  );
-  return Object.fromEntries(
-    Object.entries(described).map(([arn, listener]) => [
-      arn,
-      listener.ok ? collected(listener.value.LoadBalancerArn ?? '') : listener,
-    ]),
-  );
-}
-
 export function readLoadBalancerAttributes(
   client: ElasticLoadBalancingV2Client,
   arn: string,
@@ -163,9 +143,9 @@ export function readLoadBalancerAttributes(
   });
 }
 
-/** Target groups a listener forwards to by default: `TargetGroupArn` and weighted `ForwardConfig` groups. */
-export function forwardTargetGroups(listener: Listener): string[] {
-  const arns = (listener.DefaultActions ?? []).flatMap((action) => [
+/** Target groups actions forward to: `TargetGroupArn` and weighted `ForwardConfig` groups. */
+export function forwardTargetGroups(actions: readonly Action[] | undefined): string[] {
+  const arns = (actions ?? []).flatMap((action) => [
     ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
     ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
       group.TargetGroupArn ? [group.TargetGroupArn] : [],
@@ -186,11 +166,37 @@ export function readListeners(
           arn: listener.ListenerArn ?? '',
           port: listener.Port ?? 0,
           protocol: listener.Protocol ?? '',
-          targetGroupArns: forwardTargetGroups(listener),
+          targetGroupArns: forwardTargetGroups(listener.DefaultActions),
         });
       }
     }
     return listeners;
+  });
+}
+
+/**
+ * Target groups a listener's rules forward to (the default rule included). DescribeRules has no
+ * paginator; it pages with Marker.
+ */
+export function readListenerRuleTargetGroups(
+  client: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+): Promise<Collected<string[]>> {
+  return attempt('elasticloadbalancing:DescribeRules', async () => {
+    const arns = new Set<string>();
+    let marker: string | undefined;
+    do {
+      const page = await client.send(
+        new DescribeRulesCommand({
+          ListenerArn: listenerArn,
+          PageSize: 400,
+          ...(marker ? { Marker: marker } : {}),
+        }),
+      );
+      for (const rule of page.Rules ?? []) for (const arn of forwardTargetGroups(rule.Actions)) arns.add(arn);
+      marker = page.NextMarker;
+    } while (marker);
+    return [...arns].sort();
   });
 }
 

@@ -88,17 +88,31 @@ export interface AccessLogSettings {
   format: string;
 }
 
+export interface ExecutionLogging {
+  loggingLevel: 'OFF' | 'ERROR' | 'INFO';
+  dataTraceEnabled: boolean;
+}
+
 export interface StageSettings {
   /** null when access logging is off. */
   accessLog: AccessLogSettings | null;
   /** REST only (the stage-wide method settings); null for HTTP APIs, which have no execution logs. */
-  executionLogging: { loggingLevel: 'OFF' | 'ERROR' | 'INFO'; dataTraceEnabled: boolean } | null;
+  executionLogging: ExecutionLogging | null;
+  /**
+   * REST only: method settings that override the stage-wide ones, keyed `<resource path>/<METHOD>` as
+   * API Gateway writes them with `/` escaped as `~1` (e.g. `~1orders/GET`, or `~1orders/*`).
+   */
+  methodLogging?: Record<string, Partial<ExecutionLogging>>;
   stageVariables: Record<string, string>;
 }
 
 export interface IntegrationFacts {
   /** REST: `<resourceId>/<METHOD>`; HTTP: the integration id. */
   id: string;
+  /** REST: the method's resource path and HTTP method, for method-level settings. */
+  method?: { path: string; httpMethod: string };
+  /** HTTP: the route keys that send to this integration (only routed integrations are on a path). */
+  routeKeys?: string[];
   /** ARN-like identifier used as the finding's resource. */
   arn: string;
   /** Human label: `GET /orders` (REST) or the integration id and URI (HTTP). */
@@ -110,6 +124,13 @@ export interface IntegrationFacts {
   rawConnectionId?: string;
   /** Resolved VPC link id; absent when there is none or it could not be resolved (see pathError). */
   vpcLinkId?: string;
+  /**
+   * V1: a REST VPC link (PrivateLink to an NLB, `targetArns`). V2: the link of HTTP APIs, and of REST
+   * integrations that name their load balancer in `integrationTarget`.
+   */
+  vpcLinkVersion?: VpcLinkVersion;
+  /** REST integrations on a V2 link: the ARN of the ALB or NLB they send to. */
+  integrationTarget?: string;
   uri?: string;
   timeoutMs: number;
   /** REST: port of the integration URI (default by scheme). */
@@ -136,15 +157,17 @@ export interface StageInventory {
   networkErrorLogLines: Collected<{ count: number; logGroup: string } | null>;
 }
 
+export type VpcLinkVersion = 'V1' | 'V2';
+
 export interface VpcLinkFacts {
   id: string;
   arn: string;
   name: string;
-  apiType: ApiType;
+  version: VpcLinkVersion;
   /** REST `status` / HTTP `VpcLinkStatus`: AVAILABLE, PENDING, DELETING, FAILED, INACTIVE. */
   status: string;
   statusMessage?: string;
-  /** REST: `targetArns` (NLB/ALB ARNs). HTTP: empty (the integration names the listener). */
+  /** V1: `targetArns` (NLB ARNs). V2: empty (the integration names the listener or load balancer). */
   targetArns: string[];
   subnetIds: string[];
   securityGroupIds: string[];
@@ -154,8 +177,13 @@ export interface ListenerFacts {
   arn: string;
   port: number;
   protocol: string;
-  /** Target groups the listener forwards to (default actions and rules). */
+  /** Target groups the listener's default action forwards to (weighted forwards included). */
   targetGroupArns: string[];
+  /**
+   * Target groups its rules forward to (DescribeRules), read only for listeners on an audited path;
+   * absent when not read.
+   */
+  ruleTargetGroupArns?: Collected<string[]>;
 }
 
 export interface NetworkInterfaceFacts {

@@ -1,0 +1,198 @@
+/**
+ * The load-balancer hops of the path: from the entries the integrations use (a listener ARN or a
+ * port) to the listeners they reach, those listeners' rules, the target groups they forward to and
+ * their targets; an `alb` target group leads on to its ALB, entered on the group's port. Only what
+ * is on a path is read: a shared load balancer's other listeners and target groups are not.
+ */
+import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { albsBehind, type ListenerEntry, listenersReached, listenerTargetGroupArns } from '../domain/path';
+import {
+  type Collected,
+  collected,
+  failed,
+  type ListenerFacts,
+  type TargetFacts,
+  type TargetGroupFacts,
+} from '../domain/types';
+import type { AwsClients } from './clients';
+import { notFound } from './collect-error';
+import {
+  describeLoadBalancers,
+  type LoadBalancerDescription,
+  readListenerRuleTargetGroups,
+  readListeners,
+  readLoadBalancerAttributes,
+  readTargetGroupAttributes,
+  readTargetGroupsOf,
+  readTargetHealth,
+} from './load-balancers';
+import { mapBounded, unique } from './memo';
+
+/** Calls in flight: the ELB API refills 10 tokens per second. */
+const CONCURRENCY = 5;
+
+/** What was read of one load balancer on a path. */
+export interface LoadBalancerRead {
+  description: LoadBalancerDescription;
+  attributes: Collected<Record<string, string>>;
+  /** Its listeners; those on a path carry their rules' target groups. */
+  listeners: Collected<ListenerFacts[]>;
+  targetGroupArns: Collected<string[]>;
+}
+
+export interface LoadBalancerHops {
+  loadBalancers: Record<string, Collected<LoadBalancerRead>>;
+  /** The target groups on a path, with their targets (zones not yet resolved). */
+  targetGroups: Record<string, Collected<TargetGroupFacts>>;
+}
+
+function targetGroupFacts(group: TargetGroup): Omit<TargetGroupFacts, 'attributes' | 'targets'> {
+  const targetType = group.TargetType;
+  return {
+    arn: group.TargetGroupArn ?? '',
+    name: group.TargetGroupName ?? '',
+    port: group.Port ?? 0,
+    protocol: group.Protocol ?? '',
+    targetType:
+      targetType === 'ip' || targetType === 'lambda' || targetType === 'alb' ? targetType : 'instance',
+    vpcId: group.VpcId ?? '',
+    loadBalancerArns: group.LoadBalancerArns ?? [],
+  };
+}
+
+interface Reading {
+  read: Collected<LoadBalancerRead>;
+  groups: Collected<TargetGroup[]>;
+}
+
+async function readLoadBalancer(
+  clients: AwsClients,
+  description: Collected<LoadBalancerDescription>,
+): Promise<Reading> {
+  if (!description.ok) return { read: description, groups: description };
+  const { arn } = description.value;
+  const [attributes, listeners, groups] = await Promise.all([
+    readLoadBalancerAttributes(clients.elb, arn),
+    readListeners(clients.elb, arn),
+    readTargetGroupsOf(clients.elb, arn),
+  ]);
+  const targetGroupArns: Collected<string[]> = groups.ok
+    ? collected(groups.value.flatMap((group) => (group.TargetGroupArn ? [group.TargetGroupArn] : [])))
+    : groups;
+  return {
+    read: collected({ description: description.value, attributes, listeners, targetGroupArns }),
+    groups,
+  };
+}
+
+/** Reads the rules of the listeners the entries reach (once each) and returns the target groups they forward to. */
+async function followListeners(
+  clients: AwsClients,
+  read: LoadBalancerRead,
+  entries: readonly ListenerEntry[],
+): Promise<string[]> {
+  if (!read.listeners.ok) return [];
+  const { reached } = listenersReached(read.listeners.value, entries);
+  const unread = reached.filter((listener) => listener.ruleTargetGroupArns === undefined);
+  const rules = await mapBounded(unread, CONCURRENCY, (listener) =>
+    readListenerRuleTargetGroups(clients.elb, listener.arn),
+  );
+  const withRules = new Map(unread.map((listener, index) => [listener.arn, rules[index]]));
+  const listeners = read.listeners.value.map((listener) => {
+    const ruleTargetGroupArns = withRules.get(listener.arn);
+    return ruleTargetGroupArns ? { ...listener, ruleTargetGroupArns } : listener;
+  });
+  read.listeners = collected(listeners);
+  return unique(
+    listeners
+      .filter((listener) => reached.some((r) => r.arn === listener.arn))
+      .flatMap(listenerTargetGroupArns),
+  );
+}
+
+async function readTargetGroup(
+  clients: AwsClients,
+  arn: string,
+  listed: TargetGroup | undefined,
+  owner: Reading | undefined,
+): Promise<Collected<TargetGroupFacts>> {
+  if (!listed) {
+    if (owner && !owner.groups.ok) return owner.groups;
+    return failed(notFound('elasticloadbalancing:DescribeTargetGroups', `target group ${arn}`));
+  }
+  const [attributes, targets] = await Promise.all([
+    readTargetGroupAttributes(clients.elb, arn),
+    readTargetHealth(clients.elb, arn),
+  ]);
+  return collected({ ...targetGroupFacts(listed), attributes, targets: targets as Collected<TargetFacts[]> });
+}
+
+/**
+ * Follows the entries into their load balancers, round by round: each round reads the load
+ * balancers it reaches for the first time, the listeners the entries reach, and the target groups
+ * those forward to; `alb` target groups give the next round's entries.
+ */
+export async function followLoadBalancerHops(
+  clients: AwsClients,
+  initial: ReadonlyMap<string, ListenerEntry[]>,
+  alreadyListed: readonly LoadBalancerDescription[],
+): Promise<LoadBalancerHops> {
+  const readings = new Map<string, Reading>();
+  const listedByArn = new Map(alreadyListed.map((lb) => [lb.arn, lb]));
+  const targetGroups: Record<string, Collected<TargetGroupFacts>> = {};
+  const groupOwner = new Map<string, string>();
+  let pending = new Map(initial);
+
+  while (pending.size > 0) {
+    const newArns = [...pending.keys()].filter((arn) => !readings.has(arn));
+    const described = await describeLoadBalancers(
+      clients.elb,
+      newArns.filter((arn) => !listedByArn.has(arn)),
+    );
+    const fresh = await mapBounded(newArns, CONCURRENCY, (arn) => {
+      const listed = listedByArn.get(arn);
+      return readLoadBalancer(
+        clients,
+        listed
+          ? collected(listed)
+          : (described[arn] ?? failed(notFound('elasticloadbalancing:DescribeLoadBalancers', arn))),
+      );
+    });
+    newArns.forEach((arn, index) => {
+      const reading = fresh[index];
+      if (reading) readings.set(arn, reading);
+    });
+
+    const groupArns = await mapBounded([...pending.entries()], CONCURRENCY, async ([arn, entries]) => {
+      const reading = readings.get(arn);
+      if (!reading?.read.ok) return [];
+      const arns = await followListeners(clients, reading.read.value, entries);
+      for (const groupArn of arns) if (!groupOwner.has(groupArn)) groupOwner.set(groupArn, arn);
+      return arns;
+    });
+    const newGroups = unique(groupArns.flat()).filter((arn) => targetGroups[arn] === undefined);
+    const groupReads = await mapBounded(newGroups, CONCURRENCY, (arn) => {
+      const owner = readings.get(groupOwner.get(arn) ?? '');
+      const listed = owner?.groups.ok ? owner.groups.value.find((g) => g.TargetGroupArn === arn) : undefined;
+      return readTargetGroup(clients, arn, listed, owner);
+    });
+    newGroups.forEach((arn, index) => {
+      const read = groupReads[index];
+      if (read) targetGroups[arn] = read;
+    });
+
+    const next = new Map<string, ListenerEntry[]>();
+    for (const group of groupReads) {
+      if (!group?.ok) continue;
+      for (const { loadBalancerArn, entry } of albsBehind(group.value)) {
+        next.set(loadBalancerArn, [...(next.get(loadBalancerArn) ?? []), entry]);
+      }
+    }
+    pending = next;
+  }
+
+  return {
+    loadBalancers: Object.fromEntries([...readings].map(([arn, reading]) => [arn, reading.read])),
+    targetGroups,
+  };
+}
