@@ -1,12 +1,16 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult, IntegrationFacts, Inventory, StageInventory } from '../domain/types';
 import {
+  describeHop,
   describeLoadBalancer,
   followStageToLoadBalancers,
   integrationResource,
   type LoadBalancerPath,
+  loadBalancerResource,
+  targetGroupResource,
+  vanishedMessage,
 } from './load-balancer-path';
-import { couldNotRead, notApplicable } from './results';
+import { couldNotRead, notApplicable, stageKeyOf } from './results';
 
 function evaluateIntegration(
   stage: StageInventory,
@@ -72,12 +76,62 @@ function evaluateIntegration(
   };
 }
 
+/** An NLB's `alb` target group forwards to its ALB on the group's port: the ALB must listen there. */
+function evaluateAlbBehindNlb(
+  path: LoadBalancerPath,
+  via: NonNullable<LoadBalancerPath['via']>,
+): CheckResult {
+  const { loadBalancer, apis } = path;
+  const resource = targetGroupResource(via.targetGroup);
+  const name = describeHop(path);
+  if (!loadBalancer.listeners.ok) {
+    return couldNotRead(resource, apis, `the listeners of ${name}`, loadBalancer.listeners.error);
+  }
+  const ports = path.entries.flatMap((entry) => ('port' in entry ? [entry.port] : []));
+  const missing = ports.filter(
+    (port) => !loadBalancer.listeners.ok || !loadBalancer.listeners.value.some((l) => l.port === port),
+  );
+  const evidence = {
+    targetGroup: via.targetGroup.name,
+    ports,
+    listeners: loadBalancer.listeners.value.map((l) => l.port),
+  };
+  if (missing.length === 0) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `target group ${via.targetGroup.name} forwards to ${name} on port ${ports.join(', ')}, where it listens`,
+      evidence,
+    };
+  }
+  return {
+    ...resource,
+    status: 'FAIL',
+    apis,
+    message: `target group ${via.targetGroup.name} forwards to ${name} on port ${missing.join(', ')}, where it has no listener`,
+    evidence,
+  };
+}
+
 function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
-  const { reached, problems } = followStageToLoadBalancers(stage, inventory);
+  const { reached, problems, vanished } = followStageToLoadBalancers(stage, inventory);
+  const goneArns = new Set(vanished.map((gone) => gone.arn));
   return [
-    ...problems,
+    ...problems.filter((problem) => !goneArns.has(problem.resourceArn)),
+    ...vanished.map(
+      (gone): CheckResult => ({
+        ...loadBalancerResource(gone),
+        status: 'FAIL',
+        apis: [stageKeyOf(stage)],
+        message: vanishedMessage(gone),
+        evidence: { action: gone.error.action, code: gone.error.code },
+      }),
+    ),
     ...reached.flatMap((path) =>
-      path.integrations.map((integration) => evaluateIntegration(stage, path, integration)),
+      path.via
+        ? [evaluateAlbBehindNlb(path, path.via)]
+        : path.integrations.map((integration) => evaluateIntegration(stage, path, integration)),
     ),
   ];
 }

@@ -6,6 +6,15 @@
  * passes for a stage it could not look behind.
  */
 import { vpcLinkArn } from '../domain/arns';
+import {
+  albsBehind,
+  describeEntry,
+  integrationEntry,
+  type ListenerEntry,
+  listenersReached,
+  listenerTargetGroupArns,
+  uniqueEntries,
+} from '../domain/path';
 import type {
   CheckResult,
   CollectionError,
@@ -34,8 +43,12 @@ import {
 
 export interface LoadBalancerPath {
   loadBalancer: LoadBalancerFacts;
-  /** The stage's integrations that lead to this load balancer. */
+  /** The stage's integrations that lead to this load balancer (through `via` when set). */
   integrations: IntegrationFacts[];
+  /** Where the traffic enters the load balancer: the listeners or ports it is sent to. */
+  entries: ListenerEntry[];
+  /** Set for an ALB reached through an NLB's `alb` target group (the NLB forwards on the group's port). */
+  via?: { loadBalancer: LoadBalancerFacts; targetGroup: TargetGroupFacts };
   /** The VPC links those integrations go through. */
   vpcLinks: VpcLinkFacts[];
   /** VPC links of those integrations that could not be read (the load balancer was reached another way). */
@@ -47,6 +60,21 @@ export interface Followed<T> {
   reached: T[];
   problems: CheckResult[];
 }
+
+/** A load balancer the integrations still send to but that no longer exists. */
+export interface VanishedLoadBalancer {
+  arn: string;
+  integrations: IntegrationFacts[];
+  error: CollectionError;
+}
+
+/** Error codes that mean the resource is gone, not that it could not be read. */
+const GONE_CODES = new Set(['NotFound', 'LoadBalancerNotFound', 'ListenerNotFound', 'TargetGroupNotFound']);
+export const isGone = (error: CollectionError): boolean =>
+  GONE_CODES.has(error.code.replace(/Exception$/, ''));
+
+export const vanishedMessage = (vanished: VanishedLoadBalancer): string =>
+  `load balancer ${vanished.arn} no longer exists (${vanished.error.code}), yet ${vanished.integrations.map((i) => `integration ${i.label}`).join(', ')} still sends to it`;
 
 export const loadBalancerResource = (loadBalancer: { arn: string }) => ({
   resourceArn: loadBalancer.arn,
@@ -68,6 +96,7 @@ export const describeLoadBalancer = (loadBalancer: LoadBalancerFacts): string =>
 
 interface Accumulating {
   integrations: IntegrationFacts[];
+  entries: ListenerEntry[];
   vpcLinks: Map<string, VpcLinkFacts>;
   unreadableVpcLinks: CollectionError[];
 }
@@ -75,12 +104,13 @@ interface Accumulating {
 export function followStageToLoadBalancers(
   stage: StageInventory,
   inventory: Inventory,
-): Followed<LoadBalancerPath> {
+): Followed<LoadBalancerPath> & { vanished: VanishedLoadBalancer[] } {
   const apis = [stageKeyOf(stage)];
   if (!stage.integrations.ok) {
-    return { reached: [], problems: [integrationsUnreadable(stage, stage.integrations.error)] };
+    return { reached: [], problems: [integrationsUnreadable(stage, stage.integrations.error)], vanished: [] };
   }
   const problems: CheckResult[] = [];
+  const vanished: VanishedLoadBalancer[] = [];
   const byLoadBalancer = new Map<string, Accumulating>();
   for (const integration of stage.integrations.value) {
     if (integration.pathError) {
@@ -116,10 +146,13 @@ export function followStageToLoadBalancers(
     for (const arn of arns) {
       const entry: Accumulating = byLoadBalancer.get(arn) ?? {
         integrations: [],
+        entries: [],
         vpcLinks: new Map(),
         unreadableVpcLinks: [],
       };
       entry.integrations.push(integration);
+      const listenerEntry = integrationEntry(integration);
+      if (listenerEntry) entry.entries.push(listenerEntry);
       if (vpcLink) entry.vpcLinks.set(vpcLink.id, vpcLink);
       if (unreadableLink) entry.unreadableVpcLinks.push(unreadableLink);
       byLoadBalancer.set(arn, entry);
@@ -130,7 +163,7 @@ export function followStageToLoadBalancers(
     const reason =
       `no integration of ${stageLabel(stage.stage)} goes through a VPC link to a load balancer ` +
       `(${plural(kinds.length, 'integration')}${kinds.length > 0 ? `: ${kinds.join(', ')}` : ''})`;
-    return { reached: [], problems: [notApplicable(stageResource(stage.stage), apis, reason)] };
+    return { reached: [], problems: [notApplicable(stageResource(stage.stage), apis, reason)], vanished };
   }
   const reached: LoadBalancerPath[] = [];
   for (const [arn, entry] of byLoadBalancer) {
@@ -139,17 +172,79 @@ export function followStageToLoadBalancers(
       reached.push({
         loadBalancer: loadBalancer.value,
         integrations: entry.integrations,
+        entries: uniqueEntries(entry.entries),
         vpcLinks: [...entry.vpcLinks.values()],
         unreadableVpcLinks: entry.unreadableVpcLinks,
         apis,
       });
+    } else if (isGone(loadBalancer.error)) {
+      // The diagnosis itself, reported once by integration-listener; the other checks have nothing to judge.
+      const gone = { arn, integrations: entry.integrations, error: loadBalancer.error };
+      vanished.push(gone);
+      problems.push(
+        notApplicable(
+          loadBalancerResource({ arn }),
+          apis,
+          `${vanishedMessage(gone)}: integration-listener reports it`,
+        ),
+      );
     } else {
       problems.push(
         couldNotRead(loadBalancerResource({ arn }), apis, 'the load balancer', loadBalancer.error),
       );
     }
   }
-  return { reached, problems };
+  const behind = reached.flatMap((path) => followAlbTargets(path, inventory));
+  return {
+    reached: [...reached, ...behind.flatMap((b) => b.reached)],
+    problems: [...problems, ...behind.flatMap((b) => b.problems)],
+    vanished,
+  };
+}
+
+/**
+ * The ALBs an NLB's `alb` target groups forward to, as paths of their own entered on the group's
+ * port. An ALB cannot itself have `alb` targets, so this goes one level deep.
+ */
+function followAlbTargets(path: LoadBalancerPath, inventory: Inventory): Followed<LoadBalancerPath>[] {
+  if (path.loadBalancer.type !== 'network') return [];
+  const { reached: targetGroups } = followToTargetGroups(path, inventory);
+  return targetGroups.flatMap((targetGroup) =>
+    albsBehind(targetGroup).map(({ loadBalancerArn, entry }): Followed<LoadBalancerPath> => {
+      const alb = lookup(
+        inventory.loadBalancers,
+        loadBalancerArn,
+        'elasticloadbalancing:DescribeLoadBalancers',
+      );
+      if (!alb.ok) {
+        return {
+          reached: [],
+          problems: [
+            couldNotRead(
+              loadBalancerResource({ arn: loadBalancerArn }),
+              path.apis,
+              'the load balancer',
+              alb.error,
+            ),
+          ],
+        };
+      }
+      return {
+        reached: [
+          {
+            loadBalancer: alb.value,
+            integrations: path.integrations,
+            entries: [entry],
+            via: { loadBalancer: path.loadBalancer, targetGroup },
+            vpcLinks: [],
+            unreadableVpcLinks: [],
+            apis: path.apis,
+          },
+        ],
+        problems: [],
+      };
+    }),
+  );
 }
 
 /** Runs `evaluate` for every load balancer behind every stage; path problems come out as results. */
@@ -185,38 +280,72 @@ export function evaluateLoadBalancersOfType(
   );
 }
 
+/** `NLB orders-nlb`, or `ALB web-alb (behind NLB front-nlb)` for an ALB reached through an NLB. */
+export const describeHop = (path: LoadBalancerPath): string =>
+  path.via
+    ? `${describeLoadBalancer(path.loadBalancer)} (behind ${describeLoadBalancer(path.via.loadBalancer)})`
+    : describeLoadBalancer(path.loadBalancer);
+
+/**
+ * The target groups the traffic reaches: those the reached listeners forward to (default action
+ * and rules). A load balancer's other target groups are not on the path. When no listener answers
+ * the entries, the path ends there (integration-listener reports it): SKIPPED, not a pass.
+ */
 export function followToTargetGroups(
   path: LoadBalancerPath,
   inventory: Inventory,
 ): Followed<TargetGroupFacts> {
   const { loadBalancer, apis } = path;
-  if (!loadBalancer.targetGroupArns.ok) {
+  const resource = loadBalancerResource(loadBalancer);
+  if (!loadBalancer.listeners.ok) {
     return {
       reached: [],
       problems: [
-        couldNotRead(
-          loadBalancerResource(loadBalancer),
+        couldNotRead(resource, apis, `the listeners of ${describeHop(path)}`, loadBalancer.listeners.error),
+      ],
+    };
+  }
+  const { reached: listeners } = listenersReached(loadBalancer.listeners.value, path.entries);
+  if (listeners.length === 0) {
+    const sentTo = path.entries.map(describeEntry).join(', ') || 'no listener or port';
+    return {
+      reached: [],
+      problems: [
+        notApplicable(
+          resource,
           apis,
-          `the target groups of ${describeLoadBalancer(loadBalancer)}`,
-          loadBalancer.targetGroupArns.error,
+          `no listener of ${describeHop(path)} answers what the integrations send to (${sentTo}): the path ends before any target group`,
         ),
       ],
     };
   }
-  const reached: TargetGroupFacts[] = [];
   const problems: CheckResult[] = [];
-  for (const arn of loadBalancer.targetGroupArns.value) {
+  for (const listener of listeners) {
+    if (listener.ruleTargetGroupArns && !listener.ruleTargetGroupArns.ok) {
+      problems.push(
+        couldNotRead(
+          resource,
+          apis,
+          `the rules of listener ${listener.protocol}:${listener.port} of ${describeHop(path)}`,
+          listener.ruleTargetGroupArns.error,
+        ),
+      );
+    }
+  }
+  const reached: TargetGroupFacts[] = [];
+  for (const arn of [...new Set(listeners.flatMap(listenerTargetGroupArns))]) {
     const targetGroup = lookup(inventory.targetGroups, arn, 'elasticloadbalancing:DescribeTargetGroups');
     if (targetGroup.ok) reached.push(targetGroup.value);
     else
       problems.push(couldNotRead(targetGroupResource({ arn }), apis, 'the target group', targetGroup.error));
   }
   if (reached.length === 0 && problems.length === 0) {
+    const described = listeners.map((listener) => `${listener.protocol}:${listener.port}`).join(', ');
     problems.push(
       notApplicable(
-        loadBalancerResource(loadBalancer),
+        resource,
         apis,
-        `${describeLoadBalancer(loadBalancer)} forwards to no target group`,
+        `listener ${described} of ${describeHop(path)} forwards to no target group`,
       ),
     );
   }
@@ -233,9 +362,21 @@ export function evaluateTargetGroups(
   return [...problems, ...reached.flatMap(evaluate)];
 }
 
-/** The target's zone: its own, else its instance's; undefined when neither is known. */
-export function targetZone(target: TargetFacts, inventory: Inventory): string | undefined {
-  if (target.availabilityZone) return target.availabilityZone;
+/**
+ * The zones a target serves: its own, else its instance's; an ALB target (an NLB's `alb` target
+ * group) serves the zones its ALB is enabled in. `all` marks an IP target outside the VPC, or an ALB
+ * that could not be read. Empty when nothing is known.
+ */
+export function targetZones(
+  target: TargetFacts,
+  targetGroup: TargetGroupFacts,
+  inventory: Inventory,
+): string[] {
+  if (targetGroup.targetType === 'alb') {
+    const alb = inventory.loadBalancers[target.id];
+    return alb?.ok ? alb.value.zones.map((zone) => zone.zoneName) : ['all'];
+  }
+  if (target.availabilityZone) return [target.availabilityZone];
   const instance = inventory.instances[target.id];
-  return instance?.ok ? instance.value.availabilityZone : undefined;
+  return instance?.ok ? [instance.value.availabilityZone] : [];
 }

@@ -1,6 +1,6 @@
 /** Groups a target group's targets by the load balancer's enabled zones. */
-import type { Inventory, TargetFacts } from '../domain/types';
-import { targetZone } from './load-balancer-path';
+import type { Inventory, TargetFacts, TargetGroupFacts } from '../domain/types';
+import { targetZones } from './load-balancer-path';
 
 export interface ZoneTargets {
   zone: string;
@@ -11,13 +11,14 @@ export interface ZoneTargets {
 /** Targets in zone `all` (IP targets outside the VPC) serve every zone. */
 export function targetsByZone(
   zones: readonly string[],
+  targetGroup: TargetGroupFacts,
   targets: readonly TargetFacts[],
   inventory: Inventory,
 ): ZoneTargets[] {
   return zones.map((zone) => {
     const registered = targets.filter((target) => {
-      const where = targetZone(target, inventory);
-      return where === zone || where === 'all';
+      const where = targetZones(target, targetGroup, inventory);
+      return where.includes(zone) || where.includes('all');
     });
     return { zone, registered, healthy: registered.filter((target) => target.state === 'healthy') };
   });

@@ -7,7 +7,7 @@ import type {
   TargetGroupFacts,
 } from '../domain/types';
 import {
-  describeLoadBalancer,
+  describeHop,
   evaluateLoadBalancers,
   evaluateTargetGroups,
   type LoadBalancerPath,
@@ -61,8 +61,8 @@ export function judgeZoneCoverage(
     apis,
     zones,
     targets: targetGroup.targets.value,
-    byZone: targetsByZone(zones, targetGroup.targets.value, inventory),
-    where: `target group ${targetGroup.name} (${describeLoadBalancer(loadBalancer)})`,
+    byZone: targetsByZone(zones, targetGroup, targetGroup.targets.value, inventory),
+    where: `target group ${targetGroup.name} (${describeHop(path)})`,
   });
 }
 

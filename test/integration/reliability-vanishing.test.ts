@@ -1,7 +1,7 @@
 /**
  * Resources that disappear while the audit reads them: the fault middleware deletes a load balancer
  * or a VPC link in the emulator right before the call that reads it, after the audit has already
- * reached it from the API. The path reports ERROR (or SKIPPED) with the reason; nothing crashes.
+ * reached it from the API. What is gone is a FAIL naming it; what could not be read, ERROR; nothing crashes.
  */
 import { DeleteVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
 import { DeleteLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -29,7 +29,7 @@ describe('the audit when resources vanish mid-audit', () => {
   }, TEST_TIMEOUT_MS);
 
   it(
-    'reports ERROR naming the failed action for a load balancer deleted after the API that leads to it was read',
+    'reports FAIL, not ERROR, for a load balancer deleted after the API that leads to it was read',
     async () => {
       // Arrange: the HTTP API's integration (a listener ARN) is read, then the ALB and its listener vanish.
       const alb = seeded.loadBalancers['catalog-alb']?.arn ?? '';
@@ -54,16 +54,15 @@ describe('the audit when resources vanish mid-audit', () => {
             finding.checkId,
           ),
       );
-      expect(onCatalogPath.length).toBeGreaterThan(0);
-      for (const finding of onCatalogPath) {
-        expect(finding.status).toBe('ERROR');
-        expect(finding.message).toContain('elasticloadbalancing:DescribeListeners');
+      // The listener's ARN names its load balancer, so the diagnosis is the load balancer itself:
+      // one FAIL saying it no longer exists, and nothing to judge behind it (SKIPPED, never PASS).
+      const listenerFinding = onCatalogPath.find((finding) => finding.checkId === 'integration-listener');
+      expect(listenerFinding).toMatchObject({ status: 'FAIL', resourceArn: alb });
+      expect(listenerFinding?.message).toContain('no longer exists (LoadBalancerNotFound)');
+      for (const finding of onCatalogPath.filter((f) => f.checkId !== 'integration-listener')) {
+        expect(finding.status).toBe('SKIPPED');
+        expect(finding.message).toContain('integration-listener reports it');
       }
-      expect(report.findings.some((finding) => finding.resourceArn === alb)).toBe(false);
-      expect(report.complete).toBe(false);
-      expect(report.incompleteReasons.join('\n')).toContain(
-        'elasticloadbalancing:DescribeListeners could not be read',
-      );
       // The NLB path, untouched, is still audited and still fails where it should.
       const nlbTargetGroup = seeded.targetGroups['orders-tg'] ?? '';
       expect(

@@ -7,6 +7,7 @@ import {
   anInventory,
   aRestIntegration,
   aStageInventory,
+  aTargetGroup,
   NLB_ARN,
   nlbScenario,
   TG_ARN,
@@ -144,16 +145,17 @@ describe('following a stage to its load balancers', () => {
     expect(problems[0]?.message).toContain('elasticloadbalancing:DescribeLoadBalancers failed (NotCollected');
   });
 
-  it('reports ERROR on the load balancer when its target groups could not be listed', () => {
+  it('reports ERROR on the load balancer when its listeners could not be read', () => {
     const inventory = nlbScenario({
-      loadBalancer: { targetGroupArns: failed(accessDenied('elasticloadbalancing:DescribeTargetGroups')) },
+      loadBalancer: { listeners: failed(accessDenied('elasticloadbalancing:DescribeListeners')) },
     }).build();
     const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
     const { problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
     expect(problems[0]).toMatchObject({ status: 'ERROR', resourceArn: NLB_ARN });
+    expect(problems[0]?.message).toContain('elasticloadbalancing:DescribeListeners failed');
   });
 
-  it('reports ERROR on a target group that could not be described and SKIPPED for a load balancer without any', () => {
+  it('reports ERROR on a target group that could not be described and SKIPPED for a listener that forwards nowhere', () => {
     const unreadable = nlbScenario()
       .failing('targetGroups', TG_ARN, 'elasticloadbalancing:DescribeTargetGroups')
       .build();
@@ -162,14 +164,59 @@ describe('following a stage to its load balancers', () => {
       status: 'ERROR',
       resourceArn: TG_ARN,
     });
-    const empty = nlbScenario({ loadBalancer: { targetGroupArns: collected([]) } }).build();
-    const [emptyPath] = followStageToLoadBalancers(empty.stages[0] ?? aStageInventory(), empty).reached;
-    expect(followToTargetGroups(emptyPath as NonNullable<typeof emptyPath>, empty).problems[0]).toMatchObject(
-      {
-        status: 'SKIPPED',
-        message: 'NLB orders-nlb forwards to no target group',
+    const fixedResponse = nlbScenario({
+      loadBalancer: {
+        listeners: collected([{ arn: 'l-1', port: 80, protocol: 'TCP', targetGroupArns: [] }]),
       },
-    );
+    }).build();
+    const [emptyPath] = followStageToLoadBalancers(
+      fixedResponse.stages[0] ?? aStageInventory(),
+      fixedResponse,
+    ).reached;
+    expect(
+      followToTargetGroups(emptyPath as NonNullable<typeof emptyPath>, fixedResponse).problems[0],
+    ).toMatchObject({
+      status: 'SKIPPED',
+      message: 'listener TCP:80 of NLB orders-nlb forwards to no target group',
+    });
+  });
+
+  it('follows only the target groups the reached listener forwards to, its rules included', () => {
+    const OTHER_TG = TG_ARN.replace('orders-tg', 'billing-tg');
+    const RULE_TG = TG_ARN.replace('orders-tg', 'orders-v2-tg');
+    const inventory = nlbScenario({
+      loadBalancer: {
+        listeners: collected([
+          {
+            arn: 'l-80',
+            port: 80,
+            protocol: 'TCP',
+            targetGroupArns: [TG_ARN],
+            ruleTargetGroupArns: collected([RULE_TG]),
+          },
+          { arn: 'l-9000', port: 9000, protocol: 'TCP', targetGroupArns: [OTHER_TG] },
+        ]),
+        targetGroupArns: collected([TG_ARN, OTHER_TG, RULE_TG]),
+      },
+    })
+      .with('targetGroups', RULE_TG, aTargetGroup({ arn: RULE_TG, name: 'orders-v2-tg' }))
+      .with('targetGroups', OTHER_TG, aTargetGroup({ arn: OTHER_TG, name: 'billing-tg' }))
+      .build();
+    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
+    const { reached, problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    expect(problems).toEqual([]);
+    expect(reached.map((group) => group.name).sort()).toEqual(['orders-tg', 'orders-v2-tg']);
+  });
+
+  it('reports SKIPPED, never PASS, when no listener answers the port the integration sends to', () => {
+    const inventory = nlbScenario({
+      stage: { integrations: collected([aRestIntegration({ port: 8443 })]) },
+    }).build();
+    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
+    const { reached, problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    expect(reached).toEqual([]);
+    expect(problems[0]).toMatchObject({ status: 'SKIPPED', resourceArn: NLB_ARN });
+    expect(problems[0]?.message).toContain('port 8443');
   });
 
   it('yields nothing for an inventory without stages', () => {

@@ -9,6 +9,7 @@ import {
   nlbScenario,
   onlyResult,
   resultsOf,
+  TG_ARN,
 } from '../../support/inventory-builders';
 
 const ACL_ARN = (id: string) => `arn:aws:ec2:us-east-1:123456789012:network-acl/${id}`;
@@ -143,9 +144,11 @@ describe('subnet-network-acls', () => {
       targetGroup: { targets: failed(accessDenied('elasticloadbalancing:DescribeTargetHealth')) },
     });
     expect(resultsOf(subnetNetworkAcls, noTargets.build())[0]?.status).toBe('ERROR');
-    const noGroups = nlbScenario({
-      loadBalancer: { targetGroupArns: failed(accessDenied('elasticloadbalancing:DescribeTargetGroups')) },
-    });
+    const noGroups = nlbScenario().failing(
+      'targetGroups',
+      TG_ARN,
+      'elasticloadbalancing:DescribeTargetGroups',
+    );
     expect(resultsOf(subnetNetworkAcls, noGroups.build())[0]?.status).toBe('ERROR');
   });
 });

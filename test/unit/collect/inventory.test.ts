@@ -2,7 +2,9 @@ import { GetResourcesCommand, GetStageCommand, GetVpcLinksCommand } from '@aws-s
 import { GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFlowLogsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
+  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -15,6 +17,8 @@ const STAGE_VARIABLE_LINK = ['$', '{stageVariables.vpcLinkId}'].join('');
 const NLB_ARN =
   'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/orders/50dc6c495c0c9188';
 const TG_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/orders/73e2d6bc24d8a067';
+const LISTENER_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/orders/50dc6c495c0c9188/2f2ba3a4e0e1a3c4';
 
 const restStage: ClassifiedStage = {
   region: 'us-east-1',
@@ -69,6 +73,28 @@ function recordRestPath(stageVariables: Record<string, string>) {
           { ZoneName: 'us-east-1a', SubnetId: 'subnet-a' },
           { ZoneName: 'us-east-1b', SubnetId: 'subnet-b' },
         ],
+      },
+    ],
+  });
+  mocks.elb.on(DescribeListenersCommand).resolves({
+    Listeners: [
+      {
+        ListenerArn: LISTENER_ARN,
+        LoadBalancerArn: NLB_ARN,
+        Port: 8080,
+        Protocol: 'TCP',
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: TG_ARN }],
+      },
+    ],
+  });
+  mocks.elb.on(DescribeRulesCommand).resolves({
+    Rules: [
+      {
+        RuleArn: `${LISTENER_ARN.replace(':listener/', ':listener-rule/')}/default`,
+        Priority: 'default',
+        IsDefault: true,
+        Conditions: [],
+        Actions: [{ Type: 'forward', TargetGroupArn: TG_ARN }],
       },
     ],
   });
