@@ -2,17 +2,22 @@
  * Triage reads: which API stages had requests in the window, and how many of them failed with 5xx,
  * from CloudWatch alone (no per-API stage calls), so a Region with hundreds of APIs costs a few calls.
  */
-import { paginateGetRestApis } from '@aws-sdk/client-api-gateway';
+import { GetStagesCommand, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { paginateListMetrics } from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from '../collect/clients';
 import { toCollectionError } from '../collect/collect-error';
+import { mapBounded } from '../collect/memo';
 import { type MetricRequest, readMetricSeries, zeroFilled } from '../collect/metrics';
+
 import type { ApiType, AuditWindow, CollectionError, StageTraffic } from '../domain/types';
 
 export const IAM_ACTIONS = ['apigateway:GET', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
 
 export const API_GATEWAY_NAMESPACE = 'AWS/ApiGateway';
+
+/** GetStages calls in flight for same-named REST APIs (the API Gateway quota is shared). */
+const NAMESAKE_CONCURRENCY = 5;
 
 interface ApiSummary {
   id: string;
@@ -115,6 +120,29 @@ async function listing<T>(action: string, read: () => Promise<T[]>, errors: Coll
   }
 }
 
+/**
+ * REST metrics are keyed by API name: when several REST APIs share a name, a metric's stage may
+ * exist in only some of them. Reads the stages of those APIs (one GetStages each, only for names
+ * that collide and have traffic) so a stage is listed only where it exists. An API whose stages
+ * could not be read keeps every stage of its name, and the failure is reported.
+ */
+async function stagesOfNamesakes(
+  clients: AwsClients,
+  namesakes: ApiSummary[],
+  errors: CollectionError[],
+): Promise<Map<string, Set<string> | null>> {
+  const read = await mapBounded(namesakes, NAMESAKE_CONCURRENCY, async (api) => {
+    try {
+      const output = await clients.apiGateway.send(new GetStagesCommand({ restApiId: api.id }));
+      return new Set((output.item ?? []).flatMap((stage) => (stage.stageName ? [stage.stageName] : [])));
+    } catch (error) {
+      errors.push(toCollectionError('apigateway:GetStages', error));
+      return null;
+    }
+  });
+  return new Map(namesakes.map((api, index) => [api.id, read[index] ?? null]));
+}
+
 function byStageOrder(a: StageTraffic, b: StageTraffic): number {
   return (
     a.apiType.localeCompare(b.apiType) ||
@@ -146,6 +174,16 @@ export async function readTraffic(
       ? (restByName.get(key.apiKey) ?? [])
       : [httpById.get(key.apiKey)].filter((a) => !!a);
   const relevant = metricKeys.filter((key) => apisFor(key).some(wanted));
+  const namesakes = [
+    ...new Set(
+      relevant.filter((key) => key.apiType === 'REST' && apisFor(key).length > 1).map((key) => key.apiKey),
+    ),
+  ].flatMap((name) => restByName.get(name) ?? []);
+  const namesakeStages = await stagesOfNamesakes(clients, namesakes, errors);
+  const hasStage = (api: ApiSummary, stage: string): boolean => {
+    const stages = namesakeStages.get(api.id);
+    return stages === undefined || stages === null || stages.has(stage);
+  };
 
   const series = await readMetricSeries(clients.cloudWatch, relevant.flatMap(trafficMetricRequests), window);
   const traffic: StageTraffic[] = [];
@@ -157,7 +195,7 @@ export async function readTraffic(
       if (failure && !failure.ok && !errors.includes(failure.error)) errors.push(failure.error);
       continue;
     }
-    const sharing = apisFor(key);
+    const sharing = apisFor(key).filter((api) => hasStage(api, key.stage));
     for (const api of sharing.filter(wanted)) {
       const others = sharing.filter((other) => other.id !== api.id).map((other) => other.id);
       traffic.push({

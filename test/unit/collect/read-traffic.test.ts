@@ -1,4 +1,4 @@
-import { GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -99,6 +99,8 @@ describe('readTraffic', () => {
         { Id: 'm1', Timestamps: [at(55)], Values: [7] },
       ],
     });
+    // GetStages as the API reference shows it: `item`, a list of stages.
+    mocks.apiGateway.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', deploymentId: 'd1' }] });
 
     // Act
     const { traffic } = await readTraffic(clients, WINDOW);
@@ -110,6 +112,78 @@ describe('readTraffic', () => {
     ]);
     expect(traffic[0]?.requests).toEqual([100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50]);
     expect(traffic[0]?.errors5xx).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]);
+  });
+
+  it('lists a stage of same-named REST APIs only under the APIs that have it', async () => {
+    // Arrange: `orders` aaa has prod, `orders` bbb has dev; CloudWatch has orders/prod and orders/dev.
+    const { clients, mocks } = recordedClients();
+    mocks.apiGateway.on(GetRestApisCommand).resolves({
+      items: [
+        { id: 'aaa', name: 'orders' },
+        { id: 'bbb', name: 'orders' },
+      ],
+    });
+    mocks.apiGateway.on(GetStagesCommand, { restApiId: 'aaa' }).resolves({ item: [{ stageName: 'prod' }] });
+    mocks.apiGateway.on(GetStagesCommand, { restApiId: 'bbb' }).resolves({ item: [{ stageName: 'dev' }] });
+    mocks.cloudWatch.on(ListMetricsCommand).resolves({
+      Metrics: ['prod', 'dev'].map((stage) => ({
+        Dimensions: [
+          { Name: 'ApiName', Value: 'orders' },
+          { Name: 'Stage', Value: stage },
+        ],
+      })),
+    });
+    mocks.cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+
+    // Act
+    const { traffic, errors } = await readTraffic(clients, WINDOW);
+
+    // Assert
+    expect(errors).toEqual([]);
+    expect(
+      traffic.map(({ apiId, stage, sharesMetricsWith }) => ({ apiId, stage, sharesMetricsWith })),
+    ).toEqual([
+      { apiId: 'aaa', stage: 'prod', sharesMetricsWith: undefined },
+      { apiId: 'bbb', stage: 'dev', sharesMetricsWith: undefined },
+    ]);
+  });
+
+  it('keeps every stage of a same-named API whose stages could not be read, and says so', async () => {
+    // Arrange
+    const { clients, mocks } = recordedClients();
+    mocks.apiGateway.on(GetRestApisCommand).resolves({
+      items: [
+        { id: 'aaa', name: 'orders' },
+        { id: 'bbb', name: 'orders' },
+      ],
+    });
+    mocks.apiGateway.on(GetStagesCommand, { restApiId: 'aaa' }).resolves({ item: [{ stageName: 'prod' }] });
+    mocks.apiGateway
+      .on(GetStagesCommand, { restApiId: 'bbb' })
+      .rejects(awsError('AccessDeniedException', 'denied'));
+    mocks.cloudWatch.on(ListMetricsCommand).resolves({
+      Metrics: [
+        {
+          Dimensions: [
+            { Name: 'ApiName', Value: 'orders' },
+            { Name: 'Stage', Value: 'prod' },
+          ],
+        },
+      ],
+    });
+    mocks.cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+
+    // Act
+    const { traffic, errors } = await readTraffic(clients, WINDOW);
+
+    // Assert
+    expect(errors).toEqual([
+      expect.objectContaining({ action: 'apigateway:GetStages', code: 'AccessDeniedException' }),
+    ]);
+    expect(traffic.map(({ apiId, sharesMetricsWith }) => ({ apiId, sharesMetricsWith }))).toEqual([
+      { apiId: 'aaa', sharesMetricsWith: ['bbb'] },
+      { apiId: 'bbb', sharesMetricsWith: ['aaa'] },
+    ]);
   });
 
   it('reports a listing it was denied as an error naming the action, and goes on with the rest', async () => {
