@@ -310,9 +310,16 @@ function resetMetricRequests(lbs: LoadBalancerDescription[]): MetricRequest[] {
 const seriesOrNull = (series: PeriodSeries): number[] | null =>
   hasData(series) ? series.map((value) => value ?? 0) : null;
 
-/** A REST stage whose execution logging is off writes no execution log lines: nothing to query. */
+/**
+ * A REST stage whose execution logging is off, stage-wide and in every method setting, writes no
+ * execution log lines: nothing to query.
+ */
 export const executionLoggingOff = (settings: Collected<StageSettings>): boolean =>
-  settings.ok && (settings.value.executionLogging?.loggingLevel ?? 'OFF') === 'OFF';
+  settings.ok &&
+  (settings.value.executionLogging?.loggingLevel ?? 'OFF') === 'OFF' &&
+  Object.values(settings.value.methodLogging ?? {}).every(
+    (method) => (method.loggingLevel ?? 'OFF') === 'OFF',
+  );
 
 function readLogEvidence(
   clients: AwsClients,

@@ -4,6 +4,7 @@ import {
   accessDenied,
   albScenario,
   anInventory,
+  aRestIntegration,
   aStageInventory,
   aStageSettings,
   nlbScenario,
@@ -32,13 +33,74 @@ describe('stage-execution-logging', () => {
     expect(onlyResult(stageExecutionLogging, withLogging(null)).status).toBe('FAIL');
   });
 
-  it('warns when logging is on without full request/response data', () => {
+  it('passes logging at ERROR without full request/response data: data trace is never required', () => {
     const result = onlyResult(
       stageExecutionLogging,
       withLogging({ loggingLevel: 'ERROR', dataTraceEnabled: false }),
     );
-    expect(result.status).toBe('WARN');
-    expect(result.message).toContain('at ERROR without full request/response data');
+    expect(result).toMatchObject({ status: 'PASS', message: 'execution logging on orders/prod is at ERROR' });
+  });
+
+  it('passes a stage logging off stage-wide when every method on the path logs through its method settings', () => {
+    const inventory = anInventory()
+      .withStage(
+        aStageInventory({
+          settings: collected(
+            aStageSettings({
+              executionLogging: { loggingLevel: 'OFF', dataTraceEnabled: false },
+              methodLogging: { '~1orders/GET': { loggingLevel: 'INFO' } },
+            }),
+          ),
+          integrations: collected([aRestIntegration({ method: { path: '/orders', httpMethod: 'GET' } })]),
+        }),
+      )
+      .build();
+    const result = onlyResult(stageExecutionLogging, inventory);
+    expect(result).toMatchObject({ status: 'PASS' });
+    expect(result.message).toContain('method settings included');
+  });
+
+  it('fails, naming the method, when a method setting turns logging off under a stage-wide INFO', () => {
+    const inventory = anInventory()
+      .withStage(
+        aStageInventory({
+          settings: collected(
+            aStageSettings({
+              executionLogging: { loggingLevel: 'INFO', dataTraceEnabled: false },
+              methodLogging: { '~1orders/*': { loggingLevel: 'OFF' } },
+            }),
+          ),
+          integrations: collected([
+            aRestIntegration({ method: { path: '/orders', httpMethod: 'GET' } }),
+            aRestIntegration({
+              id: 'r1/GET',
+              label: 'GET /health',
+              method: { path: '/health', httpMethod: 'GET' },
+            }),
+          ]),
+        }),
+      )
+      .build();
+    const result = onlyResult(stageExecutionLogging, inventory);
+    expect(result).toMatchObject({
+      status: 'FAIL',
+      message: 'execution logging is off for GET /orders on orders/prod (method settings)',
+    });
+  });
+
+  it('reports ERROR when method settings exist but the methods could not be read', () => {
+    const inventory = anInventory()
+      .withStage(
+        aStageInventory({
+          settings: collected(aStageSettings({ methodLogging: { '~1orders/GET': { loggingLevel: 'OFF' } } })),
+          integrations: failed(accessDenied('apigateway:GetResources')),
+        }),
+      )
+      .build();
+    expect(onlyResult(stageExecutionLogging, inventory)).toMatchObject({
+      status: 'ERROR',
+      evidence: { action: 'apigateway:GetResources' },
+    });
   });
 
   it('skips an HTTP API stage: HTTP APIs have no execution logs', () => {
