@@ -1,0 +1,277 @@
+/**
+ * The path each failing stage's requests take, on real-shaped accounts (see real-account.ts): the
+ * cases the emulator cannot express, each with the exact (check, resource, status) set the audit
+ * must report on the path checks, and what it must not.
+ */
+
+import { GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { loadBalancerDnsName } from '../../../lambda/collect/integration-uri';
+import {
+  arns,
+  audit,
+  dns,
+  recordHttpApi,
+  recordNlbInFrontOfAlb,
+  recordOrdersNlb,
+  recordRestApi,
+  recordSharedAlb,
+  recordV1Link,
+  recordV2Link,
+  stage,
+  statusOf,
+} from './real-account';
+import { recordedClients } from './recorded-clients';
+
+const PATH_CHECKS = [
+  'vpc-link-status',
+  'integration-listener',
+  'tg-empty-az',
+  'tg-unhealthy-az',
+  'lb-cross-zone',
+];
+const VPC_LINK_V2 = 'arn:aws:apigateway:us-east-1::/vpclinks/v2link1';
+
+/** `STATUS check resource` for the path checks, sorted. */
+const pathVerdicts = (findings: Awaited<ReturnType<typeof audit>>['findings']) =>
+  findings
+    .filter((finding) => PATH_CHECKS.includes(finding.checkId))
+    .map((finding) => `${finding.status} ${finding.checkId} ${finding.resourceArn}`)
+    .sort();
+
+describe('following the traffic on real-shaped accounts', () => {
+  it('follows a REST integration on a VPC link V2 to its integrationTarget, and finds the link among V2 links', async () => {
+    // Arrange
+    const recorded = recordedClients();
+    recordRestApi(recorded, {
+      connectionType: 'VPC_LINK',
+      connectionId: 'v2link1',
+      integrationTarget: arns.nlb,
+      uri: `http://${dns.nlb}:80/orders`,
+    });
+    recordV2Link(recorded, 'v2link1');
+    recordOrdersNlb(recorded);
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert: the link is AVAILABLE (not "no longer exists"), the NLB and its target group are judged.
+    expect(pathVerdicts(findings)).toEqual(
+      [
+        `PASS vpc-link-status ${VPC_LINK_V2}`,
+        'PASS integration-listener arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/r5s6t7/methods/GET/integration',
+        `PASS tg-empty-az ${arns.ordersTg}`,
+        `PASS tg-unhealthy-az ${arns.ordersTg}`,
+        `FAIL lb-cross-zone ${arns.ordersTg}`,
+      ].sort(),
+    );
+    expect(findings.find((f) => f.checkId === 'vpc-link-status')?.resourceType).toBe(
+      'AWS::ApiGatewayV2::VpcLink',
+    );
+    expect(recorded.mocks.apiGateway.commandCalls(GetVpcLinksCommand)).toHaveLength(0);
+  });
+
+  it('keeps following a REST integration on a VPC link V1 through the link’s targetArns (its twin)', async () => {
+    // Arrange
+    const recorded = recordedClients();
+    recordRestApi(recorded, {
+      connectionType: 'VPC_LINK',
+      connectionId: 'vl1a2b3',
+      uri: `http://${dns.nlb}:80/orders`,
+    });
+    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
+    recordOrdersNlb(recorded);
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert
+    expect(statusOf(findings, 'vpc-link-status', 'arn:aws:apigateway:us-east-1::/vpclinks/vl1a2b3')).toBe(
+      'PASS',
+    );
+    expect(statusOf(findings, 'tg-unhealthy-az', arns.ordersTg)).toBe('PASS');
+  });
+
+  it('charges a shared ALB’s target groups to the API only when its listener and rules forward there', async () => {
+    // Arrange: the HTTP API sends to the 443 listener; billing-tg (8443) has an empty zone.
+    const recorded = recordedClients();
+    recordHttpApi(
+      recorded,
+      [{ id: 'int1', listenerArn: arns.albListener443 }],
+      [{ key: 'ANY /{proxy+}', integrationId: 'int1' }],
+    );
+    recordV2Link(recorded, 'v2link1');
+    recordSharedAlb(recorded);
+
+    // Act
+    const { findings, inventory } = await audit(recorded, [
+      stage({ apiId: 'h1t2p3q4r5', apiType: 'HTTP', stage: '$default' }),
+    ]);
+
+    // Assert: orders-tg and the rule's orders-v2-tg are judged; billing-tg is not on the path.
+    const verdicts = pathVerdicts(findings);
+    expect(verdicts).toContain(`PASS tg-empty-az ${arns.ordersTg}`);
+    expect(verdicts).toContain(`PASS tg-empty-az ${arns.ordersV2Tg}`);
+    expect(verdicts.some((line) => line.includes(arns.billingTg))).toBe(false);
+    expect(Object.keys(inventory.targetGroups).sort()).toEqual([arns.ordersTg, arns.ordersV2Tg].sort());
+  });
+
+  it('fails the integration whose listener was deleted, not four checks with ERROR', async () => {
+    // Arrange: the integration names a listener the ALB no longer has.
+    const recorded = recordedClients();
+    const deleted = `${arns.albListener443.slice(0, arns.albListener443.lastIndexOf('/'))}/0000deadbeef0000`;
+    recordHttpApi(
+      recorded,
+      [{ id: 'int1', listenerArn: deleted }],
+      [{ key: 'GET /orders', integrationId: 'int1' }],
+    );
+    recordV2Link(recorded, 'v2link1');
+    recordSharedAlb(recorded);
+
+    // Act
+    const { findings } = await audit(recorded, [
+      stage({ apiId: 'h1t2p3q4r5', apiType: 'HTTP', stage: '$default' }),
+    ]);
+
+    // Assert
+    const integration = 'arn:aws:apigateway:us-east-1::/apis/h1t2p3q4r5/integrations/int1';
+    expect(pathVerdicts(findings)).toEqual(
+      [
+        `PASS vpc-link-status ${VPC_LINK_V2}`,
+        `FAIL integration-listener ${integration}`,
+        `SKIPPED tg-empty-az ${arns.alb}`,
+        `SKIPPED tg-unhealthy-az ${arns.alb}`,
+        `SKIPPED lb-cross-zone ${arns.alb}`,
+      ].sort(),
+    );
+    expect(
+      findings.some((finding) => finding.status === 'ERROR' && PATH_CHECKS.includes(finding.checkId)),
+    ).toBe(false);
+  });
+
+  it('audits only the integrations a route sends to', async () => {
+    // Arrange: int2 points at the billing listener but no route uses it.
+    const recorded = recordedClients();
+    recordHttpApi(
+      recorded,
+      [
+        { id: 'int1', listenerArn: arns.albListener443 },
+        { id: 'int2', listenerArn: arns.albListener8443 },
+      ],
+      [{ key: 'GET /orders', integrationId: 'int1' }],
+    );
+    recordV2Link(recorded, 'v2link1');
+    recordSharedAlb(recorded);
+
+    // Act
+    const { findings, inventory } = await audit(recorded, [
+      stage({ apiId: 'h1t2p3q4r5', apiType: 'HTTP', stage: '$default' }),
+    ]);
+
+    // Assert
+    const integrations = inventory.stages[0]?.integrations;
+    expect(integrations?.ok && integrations.value.map((i) => [i.id, i.routeKeys])).toEqual([
+      ['int1', ['GET /orders']],
+    ]);
+    expect(pathVerdicts(findings).some((line) => line.includes(arns.billingTg))).toBe(false);
+  });
+
+  it('finds the load balancer behind an integration URI that is a real NLB DNS name, dualstack form included', async () => {
+    // Arrange: an INTERNET integration straight to an internet-facing NLB's dualstack name.
+    const recorded = recordedClients();
+    recordRestApi(recorded, { connectionType: 'INTERNET', uri: `http://dualstack.${dns.nlb}/orders` });
+    recordOrdersNlb(recorded);
+    recorded.mocks.elb
+      .on(DescribeLoadBalancersCommand, {})
+      .callsFake(async (input: { LoadBalancerArns?: string[] }) => {
+        // DescribeLoadBalancers without ARNs lists the Region's load balancers (one page).
+        if (input.LoadBalancerArns) return { LoadBalancers: [] };
+        return {
+          LoadBalancers: [
+            {
+              LoadBalancerArn: arns.nlb,
+              DNSName: dns.nlb,
+              LoadBalancerName: 'orders-nlb',
+              Type: 'network',
+              VpcId: 'vpc-3ac0fb5f',
+              AvailabilityZones: [
+                { ZoneName: 'us-east-1a', SubnetId: 'subnet-8360a9e7' },
+                { ZoneName: 'us-east-1b', SubnetId: 'subnet-b7d581c0' },
+              ],
+            },
+          ],
+        };
+      });
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert
+    expect(statusOf(findings, 'tg-unhealthy-az', arns.ordersTg)).toBe('PASS');
+  });
+
+  it('follows an NLB’s `alb` target group into the ALB behind it, judging zones by the ALB’s', async () => {
+    // Arrange: V1 link -> NLB TCP:80 -> front-to-alb (type alb) -> shared-alb HTTPS:443 -> orders-tg (+ rule).
+    const recorded = recordedClients();
+    recordRestApi(recorded, {
+      connectionType: 'VPC_LINK',
+      connectionId: 'vl1a2b3',
+      uri: `http://${dns.nlb}:80/orders`,
+    });
+    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
+    recordOrdersNlb(recorded);
+    recordSharedAlb(recorded);
+    recordNlbInFrontOfAlb(recorded);
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert: the alb target group passes both zone checks (the ALB serves both zones); the ALB's
+    // own target groups on the 443 path are judged; billing-tg (8443) is not on the path.
+    const verdicts = pathVerdicts(findings);
+    expect(verdicts).toEqual(
+      expect.arrayContaining([
+        `PASS tg-empty-az ${arns.nlbToAlbTg}`,
+        `PASS tg-unhealthy-az ${arns.nlbToAlbTg}`,
+        `PASS integration-listener ${arns.nlbToAlbTg}`,
+        `PASS tg-empty-az ${arns.ordersTg}`,
+        `PASS tg-unhealthy-az ${arns.ordersV2Tg}`,
+      ]),
+    );
+    expect(verdicts.some((line) => line.includes(arns.billingTg))).toBe(false);
+    expect(
+      findings.find((f) => f.resourceArn === arns.ordersTg && f.checkId === 'tg-empty-az')?.message,
+    ).toContain('ALB shared-alb (behind NLB orders-nlb)');
+  });
+
+  it('fails the NLB’s `alb` target group when the ALB has no listener on the group’s port', async () => {
+    // Arrange: the same path, but the target group forwards to port 8080, where the ALB does not listen.
+    const recorded = recordedClients();
+    recordRestApi(recorded, {
+      connectionType: 'VPC_LINK',
+      connectionId: 'vl1a2b3',
+      uri: `http://${dns.nlb}:80/orders`,
+    });
+    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
+    recordOrdersNlb(recorded);
+    recordSharedAlb(recorded);
+    recordNlbInFrontOfAlb(recorded, 8080);
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert
+    expect(statusOf(findings, 'integration-listener', arns.nlbToAlbTg)).toBe('FAIL');
+    expect(statusOf(findings, 'tg-empty-az', arns.ordersTg)).toBeUndefined();
+  });
+
+  it('recognises every form of ELB DNS name, and nothing else', () => {
+    expect(loadBalancerDnsName(dns.nlb)).toBe(dns.nlb);
+    expect(loadBalancerDnsName(`dualstack.${dns.nlb}`)).toBe(dns.nlb);
+    expect(loadBalancerDnsName(dns.alb.toUpperCase())).toBe(dns.alb);
+    expect(loadBalancerDnsName('my-nlb-0123456789abcdef.elb.cn-north-1.amazonaws.com.cn')).not.toBeNull();
+    expect(loadBalancerDnsName('my-alb-1234567890.cn-north-1.elb.amazonaws.com.cn')).not.toBeNull();
+    expect(loadBalancerDnsName('orders.internal.example.com')).toBeNull();
+    expect(loadBalancerDnsName('elb.amazonaws.com.evil.example')).toBeNull();
+  });
+});
