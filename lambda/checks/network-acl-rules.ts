@@ -92,8 +92,8 @@ function ruleBox(entry: NetworkAclEntry, family: IpFamily): Box | undefined {
 
 function describeEntry(entry: NetworkAclEntry): string {
   if (entry.protocol === '-1') return `rule ${entry.ruleNumber} ${entry.action} ${entry.cidr} all traffic`;
-  const protocol =
-    entry.protocol === '6' ? 'tcp' : entry.protocol === '17' ? 'udp' : `protocol ${entry.protocol}`;
+  // Only tcp ('6') and udp ('17') rules get this far.
+  const protocol = entry.protocol === '6' ? 'tcp' : 'udp';
   const from = entry.fromPort ?? 0;
   const to = entry.toPort ?? 65535;
   return `rule ${entry.ruleNumber} ${entry.action} ${entry.cidr} ${protocol}/${from === to ? from : `${from}-${to}`}`;
@@ -224,7 +224,7 @@ export interface ReturnTrafficVerdict {
 /** The largest number of denied ports any single address of the peer range has. */
 function worstDeniedPorts(denied: readonly Box[]): number {
   const starts = [...new Set(denied.flatMap((box) => [box.first, box.last + 1n]))].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
+    a < b ? -1 : 1,
   );
   // Denied boxes are disjoint, so an address's denied ports are the widths of the boxes that hold it.
   return Math.max(

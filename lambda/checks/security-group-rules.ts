@@ -56,6 +56,8 @@ export type SourceVerdict =
   /** No rule admits it, but a prefix list that could not be read might. */
   | { source: TrafficSource; status: 'unknown'; unreadable: UnreadablePrefixList[] };
 
+type AllowedSource = Extract<SourceVerdict, { status: 'allowed' }>;
+
 export interface SecurityGroupVerdict {
   /** `some-blocked` wins over `could-not-tell`: a source no rule can admit is blocked whatever the gaps. */
   status: 'all-allowed' | 'some-blocked' | 'could-not-tell';
@@ -70,13 +72,13 @@ export interface SecurityGroupVerdict {
 }
 
 const PROTOCOL_NUMBERS: Record<SecurityGroupTraffic['protocol'], string> = { tcp: '6', udp: '17' };
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp' };
 
 function permissionPorts(permission: IpPermission): string {
   if (permission.protocol === '-1') return 'all traffic';
   const from = permission.fromPort ?? -1;
   const to = permission.toPort ?? 65535;
-  const protocol =
-    permission.protocol === '6' ? 'tcp' : permission.protocol === '17' ? 'udp' : permission.protocol;
+  const protocol = PROTOCOL_NAMES[permission.protocol] ?? permission.protocol;
   if (from === -1 || (from === 0 && to === 65535)) return `${protocol}/all`;
   return from === to ? `${protocol}/${from}` : `${protocol}/${from}-${to}`;
 }
@@ -183,9 +185,9 @@ function summarise(
     ];
     return `could not tell whether ${unknown.map((verdict) => labelOf(verdict.source)).join('; ')} may connect on ${port}: prefix list ${lists.join(', ')} could not be read`;
   }
-  const allowed = verdicts.flatMap((verdict) =>
-    verdict.status === 'allowed' ? [`${labelOf(verdict.source)} (${verdict.rule.description})`] : [],
-  );
+  const allowed = verdicts
+    .filter((verdict): verdict is AllowedSource => verdict.status === 'allowed')
+    .map((verdict) => `${labelOf(verdict.source)} (${verdict.rule.description})`);
   return `all ${verdicts.length} sources allowed on ${port}: ${allowed.join('; ')}`;
 }
 

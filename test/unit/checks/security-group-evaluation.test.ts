@@ -270,6 +270,7 @@ describe('security group evaluation over every source', () => {
     ['tcp, all ports (-1)', permission({ fromPort: -1, toPort: -1 }), 'tcp/all'],
     ['tcp 0-65535 by number', permission({ protocol: '6', fromPort: 0, toPort: 65535 }), 'tcp/all'],
     ['tcp range', permission({ fromPort: 1, toPort: 1024 }), 'tcp/1-1024'],
+    ['tcp without ports', permission({ fromPort: undefined, toPort: undefined }), 'tcp/all'],
   ])('admits port 80 by a rule of %s', (_name, rule, ports) => {
     // Act
     const verdict = evaluate({ groups: [group('sg-web', { ...rule, cidrs: ['10.0.0.0/16'] })] });
