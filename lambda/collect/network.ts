@@ -14,6 +14,7 @@ import {
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
+  paginateGetManagedPrefixListEntries,
 } from '@aws-sdk/client-ec2';
 import {
   type Collected,
@@ -28,8 +29,8 @@ import {
   type SubnetFacts,
   type VpcFacts,
 } from '../domain/types';
-import { notFound, toCollectionError } from './collect-error';
-import { chunk, unique } from './memo';
+import { attempt, notFound, toCollectionError } from './collect-error';
+import { chunk, mapBounded, unique } from './memo';
 
 export const IAM_ACTIONS = [
   'ec2:DescribeFlowLogs',
@@ -39,7 +40,11 @@ export const IAM_ACTIONS = [
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeSubnets',
   'ec2:DescribeVpcs',
+  'ec2:GetManagedPrefixListEntries',
 ] as const;
+
+/** Calls in flight at once for reads that take one id per call (EC2 throttles per action). */
+const SINGLE_ID_CONCURRENCY = 5;
 
 /** EC2 accepts at most 200 values per filter. */
 const FILTER_VALUES_PER_CALL = 200;
@@ -344,6 +349,30 @@ export async function describeInterfacesByDescription(
           : result,
     ]),
   );
+}
+
+/**
+ * The CIDRs of each managed prefix list (customer-managed or AWS-managed) that a security group
+ * rule names, one paginated call chain per list; a list that cannot be read is that list's error.
+ */
+export async function describeManagedPrefixListEntries(
+  client: EC2Client,
+  prefixListIds: readonly string[],
+): Promise<Record<string, Collected<string[]>>> {
+  const ids = unique(prefixListIds);
+  const results = await mapBounded(ids, SINGLE_ID_CONCURRENCY, (prefixListId) =>
+    attempt('ec2:GetManagedPrefixListEntries', async () => {
+      const cidrs: string[] = [];
+      for await (const page of paginateGetManagedPrefixListEntries(
+        { client },
+        { PrefixListId: prefixListId },
+      )) {
+        cidrs.push(...(page.Entries ?? []).flatMap((entry) => (entry.Cidr ? [entry.Cidr] : [])));
+      }
+      return cidrs;
+    }),
+  );
+  return Object.fromEntries(ids.map((id, index) => [id, results[index] as Collected<string[]>]));
 }
 
 function mapCollected<T, U>(

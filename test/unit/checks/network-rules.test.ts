@@ -70,7 +70,10 @@ describe('network ACL evaluation', () => {
       rule({ ruleNumber: 200 }),
       rule({ ruleNumber: 50, action: 'deny', cidr: '10.0.1.0/24' }),
     ];
-    expect(evaluateAcl(entries, inbound8080)).toEqual({ allowed: false, rule: 'rule 50 deny 10.0.1.0/24' });
+    expect(evaluateAcl(entries, inbound8080)).toEqual({
+      allowed: false,
+      rule: 'rule 50 deny 10.0.1.0/24 tcp/8080',
+    });
   });
 
   it('denies traffic no rule matches', () => {
@@ -80,13 +83,16 @@ describe('network ACL evaluation', () => {
     });
   });
 
-  it('passes over an allow that covers only part of the traffic, and over UDP rules', () => {
+  it('lets an allow decide the part of the traffic it covers and a later rule the rest, passing over UDP rules', () => {
     const entries = [
       rule({ ruleNumber: 10, cidr: '10.0.1.0/25' }),
       rule({ ruleNumber: 20, protocol: '17', action: 'deny' }),
       rule({ ruleNumber: 30, protocol: '-1', fromPort: undefined, toPort: undefined, cidr: '10.0.0.0/16' }),
     ];
-    expect(evaluateAcl(entries, inbound8080)).toEqual({ allowed: true, rule: 'rule 30 allow 10.0.0.0/16' });
+    expect(evaluateAcl(entries, inbound8080)).toEqual({
+      allowed: true,
+      rule: 'rule 10 allow 10.0.1.0/25 tcp/8080, rule 30 allow 10.0.0.0/16 all traffic',
+    });
   });
 
   it('denies a port range when a deny overlaps part of it', () => {

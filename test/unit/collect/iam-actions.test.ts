@@ -8,6 +8,7 @@ describe('AUDIT_IAM_ACTIONS', () => {
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
       'ec2:DescribeFlowLogs',
+      'ec2:GetManagedPrefixListEntries',
       'elasticloadbalancing:DescribeTargetHealth',
       'logs:GetQueryResults',
       'logs:StartQuery',
