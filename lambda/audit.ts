@@ -4,6 +4,7 @@
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
 import packageJson from '../package.json';
+import { auditedPath } from './checks/load-balancer-path';
 import { type AnyPlugin, CallStats, createClients } from './collect/clients';
 import { AuditDeadline } from './collect/deadline';
 import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
@@ -124,6 +125,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
     }
     const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
+    const firstOfRegion = stages.length;
     stages.push(...classified);
 
     const toFollow = stagesNeedingChecks(classified, request.allChecks);
@@ -138,6 +140,10 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     const inventory = await loadCollector().collectInventory(clients, toFollow, window, account);
     progress('evaluate', region, classified.length);
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
+    for (const followed of inventory.stages) {
+      const index = stages.indexOf(followed.stage, firstOfRegion);
+      if (index >= 0) stages[index] = { ...followed.stage, auditedPath: auditedPath(followed, inventory) };
+    }
   }
   if (deadline && deadline.refused > 0) {
     incompleteReasons.push(

@@ -21,6 +21,7 @@ import type {
   IntegrationFacts,
   Inventory,
   LoadBalancerFacts,
+  PathHop,
   StageInventory,
   StageKey,
   TargetFacts,
@@ -379,4 +380,85 @@ export function targetZones(
   if (target.availabilityZone) return [target.availabilityZone];
   const instance = inventory.instances[target.id];
   return instance?.ok ? [instance.value.availabilityZone] : [];
+}
+
+/**
+ * The path the audit followed for one stage, as Reachability Analyzer lists a path's components:
+ * numbered hops, each naming where traffic came from, so a reader can see why a resource was (or
+ * was not) blamed. A hop appears once however many routes cross it.
+ */
+export function auditedPath(stage: StageInventory, inventory: Inventory): PathHop[] {
+  const hops: PathHop[] = [];
+  const add = (kind: PathHop['kind'], id: string, label: string, from: number | undefined): number => {
+    let hop = hops.find((candidate) => candidate.kind === kind && candidate.id === id);
+    if (!hop) {
+      hop = { seq: hops.length + 1, kind, id, label, from: [] };
+      hops.push(hop);
+    }
+    if (from !== undefined && !hop.from.includes(from)) hop.from.push(from);
+    return hop.seq;
+  };
+  const { reached } = followStageToLoadBalancers(stage, inventory);
+  const direct = reached.filter((path) => !path.via);
+  for (const integration of stage.integrations.ok ? stage.integrations.value : []) {
+    const start = add('integration', integration.arn, integration.label, undefined);
+    const link = integration.vpcLinkId ? inventory.vpcLinks[integration.vpcLinkId] : undefined;
+    const linkHop =
+      integration.vpcLinkId !== undefined
+        ? add(
+            'vpc-link',
+            integration.vpcLinkId,
+            `VPC link ${link?.ok ? link.value.name : integration.vpcLinkId} (${integration.vpcLinkVersion ?? 'V1'})`,
+            start,
+          )
+        : start;
+    for (const path of direct.filter((candidate) => candidate.integrations.includes(integration))) {
+      const entry = integrationEntry(integration);
+      addLoadBalancerHops(add, path, entry ? [entry] : [], linkHop, reached, inventory);
+    }
+  }
+  return hops;
+}
+
+type AddHop = (kind: PathHop['kind'], id: string, label: string, from: number | undefined) => number;
+
+function addLoadBalancerHops(
+  add: AddHop,
+  path: LoadBalancerPath,
+  entries: ListenerEntry[],
+  from: number,
+  all: LoadBalancerPath[],
+  inventory: Inventory,
+): void {
+  const { loadBalancer } = path;
+  const lbHop = add('load-balancer', loadBalancer.arn, describeLoadBalancer(loadBalancer), from);
+  if (!loadBalancer.listeners.ok) return;
+  const { reached, missing } = listenersReached(loadBalancer.listeners.value, entries);
+  for (const entry of missing)
+    add(
+      'listener',
+      `${loadBalancer.arn}|${describeEntry(entry)}`,
+      `no listener for ${describeEntry(entry)}`,
+      lbHop,
+    );
+  for (const listener of reached) {
+    const listenerHop = add(
+      'listener',
+      listener.arn,
+      `listener ${listener.protocol}:${listener.port}`,
+      lbHop,
+    );
+    for (const arn of listenerTargetGroupArns(listener)) {
+      const group = inventory.targetGroups[arn];
+      const groupHop = add(
+        'target-group',
+        arn,
+        `target group ${group?.ok ? group.value.name : arn}`,
+        listenerHop,
+      );
+      for (const behind of all.filter((candidate) => candidate.via?.targetGroup.arn === arn)) {
+        addLoadBalancerHops(add, behind, behind.entries, groupHop, all, inventory);
+      }
+    }
+  }
 }

@@ -54,6 +54,17 @@ export interface StageTraffic extends StageIdentity {
   sharesMetricsWith?: string[];
 }
 
+/** One component of the path the audit followed for a stage (see `auditedPath`). */
+export interface PathHop {
+  seq: number;
+  kind: 'integration' | 'vpc-link' | 'load-balancer' | 'listener' | 'target-group';
+  /** ARN or id of the resource; for a missing listener, the load balancer and what was sent to. */
+  id: string;
+  label: string;
+  /** The hops traffic reaches this one from. */
+  from: number[];
+}
+
 export interface ClassifiedStage extends StageIdentity {
   requests: number;
   errors5xx: number;
@@ -62,6 +73,8 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /** The path the audit followed behind this stage; absent when its path was not read. */
+  auditedPath?: PathHop[];
 }
 
 // ---------------------------------------------------------------------------------------------

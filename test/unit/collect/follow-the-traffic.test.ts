@@ -6,6 +6,7 @@
 
 import { GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { auditedPath } from '../../../lambda/checks/load-balancer-path';
 import { loadBalancerDnsName } from '../../../lambda/collect/integration-uri';
 import {
   arns,
@@ -224,7 +225,7 @@ describe('following the traffic on real-shaped accounts', () => {
     recordNlbInFrontOfAlb(recorded);
 
     // Act
-    const { findings } = await audit(recorded, [stage({})]);
+    const { findings, inventory } = await audit(recorded, [stage({})]);
 
     // Assert: the alb target group passes both zone checks (the ALB serves both zones); the ALB's
     // own target groups on the 443 path are judged; billing-tg (8443) is not on the path.
@@ -242,6 +243,20 @@ describe('following the traffic on real-shaped accounts', () => {
     expect(
       findings.find((f) => f.resourceArn === arns.ordersTg && f.checkId === 'tg-empty-az')?.message,
     ).toContain('ALB shared-alb (behind NLB orders-nlb)');
+    // The report's path for the stage says which hops were followed, in order, and from where.
+    const stageInventory = inventory.stages[0];
+    const path = stageInventory ? auditedPath(stageInventory, inventory) : [];
+    expect(path.map((hop) => `${hop.seq} ${hop.label} <- ${hop.from.join(',')}`)).toEqual([
+      '1 GET /orders <- ',
+      '2 VPC link orders-link (V1) <- 1',
+      '3 NLB orders-nlb <- 2',
+      '4 listener TCP:80 <- 3',
+      '5 target group front-to-alb <- 4',
+      '6 ALB shared-alb <- 5',
+      '7 listener HTTPS:443 <- 6',
+      '8 target group orders-tg <- 7',
+      '9 target group orders-v2-tg <- 7',
+    ]);
   });
 
   it('fails the NLB’s `alb` target group when the ALB has no listener on the group’s port', async () => {
