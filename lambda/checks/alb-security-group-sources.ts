@@ -1,13 +1,15 @@
 import type { CheckDefinition } from '../domain/check';
+import { listenersReached } from '../domain/path';
 import type { CheckResult, Inventory, SecurityGroupFacts } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import {
+  describeHop,
   describeLoadBalancer,
   evaluateLoadBalancersOfType,
   type LoadBalancerPath,
   loadBalancerResource,
 } from './load-balancer-path';
-import { couldNotRead, lookup } from './results';
+import { couldNotRead, lookup, notApplicable } from './results';
 import { findAllowingRule } from './security-group-rules';
 
 function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult {
@@ -29,7 +31,16 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
     cidrs: ['0.0.0.0/0', ...(vpc.ok ? vpc.value.cidrs : [])],
     securityGroupIds: path.vpcLinks.flatMap((link) => link.securityGroupIds),
   };
-  const verdicts = loadBalancer.listeners.value.map((listener) => ({
+  // Only the listeners the traffic reaches: another service's listener on a shared ALB is not ours to judge.
+  const { reached } = listenersReached(loadBalancer.listeners.value, path.entries);
+  if (reached.length === 0) {
+    return notApplicable(
+      resource,
+      apis,
+      `no listener of ${describeHop(path)} answers what the integrations send to: integration-listener reports it`,
+    );
+  }
+  const verdicts = reached.map((listener) => ({
     port: listener.port,
     allowing: findAllowingRule(groups, listener.port, sources),
   }));

@@ -15,6 +15,13 @@ import { couldNotRead, notApplicable } from './results';
 function evaluateTargetGroup(path: LoadBalancerPath, targetGroup: TargetGroupFacts): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = targetGroupResource(targetGroup);
+  if (targetGroup.targetType === 'alb') {
+    return notApplicable(
+      resource,
+      apis,
+      `target group ${targetGroup.name} forwards to an ALB, which has nodes in every zone it is enabled in: each NLB node reaches it in its own zone`,
+    );
+  }
   const setting = effectiveCrossZone(loadBalancer, targetGroup);
   if (!setting.ok) {
     return couldNotRead(

@@ -1,9 +1,8 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
-import { effectiveCrossZone } from './cross-zone';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
-import { evaluateZoneCoverage, type ZoneCoverage } from './zone-coverage';
+import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from './zone-coverage';
 
 /** FAIL when an enabled zone has no registered target (WARN when cross-zone load balancing covers it). */
 function judgeEmptyZones({
@@ -32,9 +31,7 @@ function judgeEmptyZones({
     };
   }
   const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
-  const crossZone = effectiveCrossZone(path.loadBalancer, targetGroup);
-  if (crossZone.ok && crossZone.value.enabled) {
-    // With cross-zone on, the empty zone's share goes to other zones' targets: a weakness, not an outage.
+  if (otherZonesServe(path, targetGroup, byZone.length - empty.length)) {
     return {
       ...resource,
       status: 'WARN',

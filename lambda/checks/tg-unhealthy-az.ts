@@ -3,11 +3,12 @@ import type { CheckResult } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
 import { describeTargets } from './targets-by-zone';
-import { evaluateZoneCoverage, type ZoneCoverage } from './zone-coverage';
+import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from './zone-coverage';
 
 /** FAIL when an enabled zone has no healthy target. */
 function judgeUnhealthyZones({
   path,
+  targetGroup,
   resource,
   apis,
   zones,
@@ -35,13 +36,19 @@ function judgeUnhealthyZones({
       ? `${zone.zone} (no target registered)`
       : `${zone.zone} (${plural(zone.registered.length, 'target')} registered: ${describeTargets(zone.registered)})`,
   );
-  return {
-    ...resource,
-    status: 'FAIL',
-    apis,
-    message: `${where} has no healthy target in ${details.join('; ')}`,
-    evidence: { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) },
-  };
+  const message = `${where} has no healthy target in ${details.join('; ')}`;
+  const failed = { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) };
+  if (otherZonesServe(path, targetGroup, byZone.length - unhealthy.length)) {
+    return {
+      ...resource,
+      status: 'WARN',
+      severity: 'low',
+      apis,
+      message: `${message}; cross-zone load balancing is on, so the healthy targets of other zones serve its share`,
+      evidence: failed,
+    };
+  }
+  return { ...resource, status: 'FAIL', apis, message, evidence: failed };
 }
 
 export const tgUnhealthyAz: CheckDefinition = {

@@ -6,6 +6,7 @@ import type {
   TargetFacts,
   TargetGroupFacts,
 } from '../domain/types';
+import { effectiveCrossZone } from './cross-zone';
 import {
   describeHop,
   evaluateLoadBalancers,
@@ -78,4 +79,18 @@ export function evaluateZoneCoverage(
       judgeZoneCoverage(path, targetGroup, inventory, whatIsRead, judge),
     ]),
   );
+}
+
+/**
+ * The one rule both zone checks follow: with cross-zone load balancing on, a zone that lacks
+ * targets (or healthy ones) has its share served by the other zones, so it is a weakness (WARN),
+ * not an outage, as long as at least one zone can serve. With it off, or when no zone can, FAIL.
+ */
+export function otherZonesServe(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  servingZones: number,
+): boolean {
+  const crossZone = effectiveCrossZone(path.loadBalancer, targetGroup);
+  return crossZone.ok && crossZone.value.enabled && servingZones > 0;
 }

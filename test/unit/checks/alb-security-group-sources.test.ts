@@ -1,11 +1,13 @@
 import { albSecurityGroupSources } from '../../../lambda/checks/alb-security-group-sources';
-import { failed, type IpPermission } from '../../../lambda/domain/types';
+import { collected, failed, type IpPermission } from '../../../lambda/domain/types';
 import {
   ALB_ARN,
   accessDenied,
   albScenario,
+  LISTENER_ARN,
   nlbScenario,
   onlyResult,
+  TG_ARN,
 } from '../../support/inventory-builders';
 
 const rule = (overrides: Partial<IpPermission>): IpPermission => ({
@@ -34,6 +36,32 @@ describe('alb-security-group-sources', () => {
     ).toBe('PASS');
     const fromLink = albWithRules([rule({ sourceSecurityGroupIds: ['sg-link'] })]);
     expect(onlyResult(albSecurityGroupSources, fromLink.build()).status).toBe('PASS');
+  });
+
+  it("judges only the listener the API's traffic reaches, not another service's on the same ALB", () => {
+    // Arrange: a second listener on 8443 that the security group does not admit, for another service.
+    const inventory = albScenario({
+      loadBalancer: {
+        listeners: collected([
+          { arn: LISTENER_ARN, port: 443, protocol: 'HTTPS', targetGroupArns: [TG_ARN] },
+          { arn: `${LISTENER_ARN}-billing`, port: 8443, protocol: 'HTTPS', targetGroupArns: [] },
+        ]),
+      },
+    }).build();
+    // Act
+    const result = onlyResult(albSecurityGroupSources, inventory);
+    // Assert
+    expect(result.status).toBe('PASS');
+    expect(result.message).not.toContain('8443');
+  });
+
+  it('skips an ALB none of whose listeners the traffic reaches (integration-listener reports it)', () => {
+    const inventory = albScenario({
+      loadBalancer: {
+        listeners: collected([{ arn: 'other', port: 8443, protocol: 'HTTPS', targetGroupArns: [] }]),
+      },
+    }).build();
+    expect(onlyResult(albSecurityGroupSources, inventory).status).toBe('SKIPPED');
   });
 
   it('fails an ALB that admits the listener port only from elsewhere, naming the port', () => {

@@ -36,6 +36,18 @@ describe('lb-cross-zone', () => {
     expect(result.message).toContain('us-east-1a, us-east-1b');
   });
 
+  it('skips an NLB target group of type alb, off or not: the ALB has nodes in every zone it serves', () => {
+    const result = onlyResult(
+      lbCrossZone,
+      nlbScenario({
+        loadBalancer: { attributes: collected({}) },
+        targetGroup: { targetType: 'alb', targets: collected([]) },
+      }).build(),
+    );
+    expect(result).toMatchObject({ status: 'SKIPPED', resourceArn: TG_ARN });
+    expect(result.message).toContain('forwards to an ALB');
+  });
+
   it('lets the target group attribute win over the load balancer', () => {
     expect(onlyResult(lbCrossZone, nlbScenario(tgAttribute('false')).build()).status).toBe('FAIL');
     const on = nlbScenario({

@@ -57,6 +57,11 @@ describe('tg-empty-az', () => {
     expect(result).toMatchObject({ status: 'WARN', severity: 'low' });
   });
 
+  it('fails a target group with no target at all, cross-zone or not: no zone can serve', () => {
+    const result = onlyResult(tgEmptyAz, withTargets([], 'true').build());
+    expect(result.status).toBe('FAIL');
+  });
+
   it("places instance targets by their instance's zone when the target has none", () => {
     const targets = [
       aTarget({ id: 'i-0a1', availabilityZone: undefined }),
@@ -109,6 +114,36 @@ describe('tg-unhealthy-az', () => {
       'target group orders-tg (NLB orders-nlb) has no healthy target in us-east-1b (2 targets registered: i-0b2 unused (Target.NotInUse), i-0b3 unhealthy)',
     );
     expect(result.evidence).toMatchObject({ healthyByZone: { 'us-east-1a': 1, 'us-east-1b': 0 } });
+  });
+
+  it('only warns about a zone without a healthy target when cross-zone is on and another zone serves', () => {
+    // The same rule as tg-empty-az: other zones' healthy targets take the zone's share.
+    const result = onlyResult(
+      tgUnhealthyAz,
+      withTargets(
+        [
+          aTarget({ id: 'i-0a1' }),
+          aTarget({ id: 'i-0b2', availabilityZone: 'us-east-1b', state: 'unhealthy' }),
+        ],
+        'true',
+      ).build(),
+    );
+    expect(result).toMatchObject({ status: 'WARN', severity: 'low' });
+    expect(result.message).toContain('cross-zone load balancing is on');
+  });
+
+  it('fails every zone when no target anywhere is healthy, even with cross-zone on', () => {
+    const result = onlyResult(
+      tgUnhealthyAz,
+      withTargets(
+        [
+          aTarget({ id: 'i-0a1', state: 'unhealthy' }),
+          aTarget({ id: 'i-0b2', availabilityZone: 'us-east-1b', state: 'unhealthy' }),
+        ],
+        'true',
+      ).build(),
+    );
+    expect(result.status).toBe('FAIL');
   });
 
   it('fails a zone with no target registered at all', () => {
