@@ -9,24 +9,58 @@ export const TIMEOUT_QUOTA_MS: Record<ApiType, number> = { REST: 29_000, HTTP: 3
 /** Observed latency at or above this share of the timeout leaves no headroom: requests will time out. */
 export const LATENCY_HEADROOM_SHARE = 0.9;
 
+/** Which latency figure judges an integration: its own (detailed metrics), or the stage's. */
+interface LatencyFigure {
+  maxMs: number | null;
+  /** The stage-wide maximum of a stage with several integrations: it may belong to another one. */
+  stageWideOnly: boolean;
+}
+
+function latencyOf(
+  stage: StageInventory,
+  integration: IntegrationFacts,
+  stageMaxMs: number | null,
+  shared: boolean,
+): LatencyFigure {
+  const own = stage.integrationLatencyMaxMsByIntegration?.[integration.id];
+  if (own?.ok && own.value !== null) return { maxMs: own.value, stageWideOnly: false };
+  return { maxMs: stageMaxMs, stageWideOnly: shared };
+}
+
 function evaluateIntegration(
   stage: StageInventory,
   integration: IntegrationFacts,
-  latencyMaxMs: number | null,
+  { maxMs: latencyMaxMs, stageWideOnly }: LatencyFigure,
 ): CheckResult {
   const resource = integrationResource(stage, integration);
   const apis = [stageKeyOf(stage)];
   const apiType = stage.stage.apiType;
   const quota = TIMEOUT_QUOTA_MS[apiType];
   const timeout = integration.timeoutMs;
-  const evidence = { timeoutMs: timeout, quotaMs: quota, integrationLatencyMaxMs: latencyMaxMs };
+  const evidence = {
+    timeoutMs: timeout,
+    quotaMs: quota,
+    integrationLatencyMaxMs: latencyMaxMs,
+    latencyScope: stageWideOnly ? 'stage' : 'integration',
+  };
   const label = `integration ${integration.label} of ${stageLabel(stage.stage)}`;
   if (latencyMaxMs !== null && latencyMaxMs >= LATENCY_HEADROOM_SHARE * timeout) {
+    const share = `${Math.round((latencyMaxMs / timeout) * 100)}% of the ${timeout} ms timeout of ${label}`;
+    if (stageWideOnly) {
+      // Several integrations share the stage's figure: it proves that one of them is slow, not which.
+      return {
+        ...resource,
+        status: 'WARN',
+        apis,
+        message: `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}; only the stage-wide figure exists (turn on detailed metrics to see each method's), so it may belong to another integration`,
+        evidence,
+      };
+    }
     return {
       ...resource,
       status: 'FAIL',
       apis,
-      message: `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${Math.round((latencyMaxMs / timeout) * 100)}% of the ${timeout} ms timeout of ${label}: targets do not answer in time`,
+      message: `the maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}: targets do not answer in time`,
       evidence,
     };
   }
@@ -52,7 +86,7 @@ function evaluateIntegration(
   const observed =
     latencyMaxMs === null
       ? 'no IntegrationLatency data in the window'
-      : `stage maximum IntegrationLatency ${latencyMaxMs} ms`;
+      : `${stageWideOnly ? 'stage' : 'its'} maximum IntegrationLatency ${latencyMaxMs} ms`;
   return {
     ...resource,
     status: 'PASS',
@@ -66,6 +100,7 @@ function evaluateStage(stage: StageInventory): CheckResult[] {
   const apis = [stageKeyOf(stage)];
   if (!stage.integrations.ok) return [integrationsUnreadable(stage, stage.integrations.error)];
   const latency = stage.integrationLatencyMaxMs;
+  const timed = stage.integrations.value.filter((integration) => integration.type !== 'MOCK');
   return stage.integrations.value.map((integration) => {
     if (integration.type === 'MOCK') {
       return notApplicable(
@@ -82,7 +117,11 @@ function evaluateStage(stage: StageInventory): CheckResult[] {
         latency.error,
       );
     }
-    return evaluateIntegration(stage, integration, latency.value);
+    return evaluateIntegration(
+      stage,
+      integration,
+      latencyOf(stage, integration, latency.value, timed.length > 1),
+    );
   });
 }
 

@@ -295,6 +295,57 @@ function stageMetricRequests(stages: ClassifiedStage[]): MetricRequest[] {
   );
 }
 
+/**
+ * Per-integration latency, from the series detailed metrics write: REST `ApiName, Method, Resource,
+ * Stage`; HTTP `ApiId, Stage, Route` (an integration may serve several routes).
+ */
+function integrationLatencyDimensions(
+  stage: ClassifiedStage,
+  integration: IntegrationFacts,
+): Record<string, string>[] {
+  if (stage.apiType === 'HTTP') {
+    return (integration.routeKeys ?? []).map((route) => ({
+      ApiId: stage.apiId,
+      Stage: stage.stage,
+      Route: route,
+    }));
+  }
+  const { method } = integration;
+  return method
+    ? [{ ApiName: stage.apiName, Method: method.httpMethod, Resource: method.path, Stage: stage.stage }]
+    : [];
+}
+
+const integrationLatencyKey = (stage: ClassifiedStage, integration: IntegrationFacts, index: number) =>
+  `latency|${stageKey(stage)}|${integration.id}|${index}`;
+
+function integrationLatencyRequests(paths: StagePath[]): MetricRequest[] {
+  return paths.flatMap(({ stage, integrations }) =>
+    (integrations.ok ? integrations.value : []).flatMap((integration) =>
+      integrationLatencyDimensions(stage, integration).map(
+        (dimensions, index): MetricRequest => ({
+          key: integrationLatencyKey(stage, integration, index),
+          namespace: 'AWS/ApiGateway',
+          metricName: 'IntegrationLatency',
+          dimensions,
+          stat: 'Maximum',
+        }),
+      ),
+    ),
+  );
+}
+
+/** The largest value over several series (null when none has data); the first failure wins. */
+function maxOverSeries(series: (Collected<PeriodSeries> | undefined)[]): Collected<number | null> {
+  let max: number | null = null;
+  for (const one of series) {
+    if (!one) continue;
+    if (!one.ok) return one;
+    if (hasData(one.value)) max = Math.max(max ?? 0, ...one.value.map((value) => value ?? 0));
+  }
+  return collected(max);
+}
+
 function resetMetricRequests(lbs: LoadBalancerDescription[]): MetricRequest[] {
   return lbs
     .filter((lb) => lb.type === 'network')
@@ -353,7 +404,7 @@ export async function collectInventory(
 
   const metrics = readMetricSeries(
     clients.cloudWatch,
-    [...stageMetricRequests(stages), ...resetMetricRequests(lbs)],
+    [...stageMetricRequests(stages), ...integrationLatencyRequests(paths), ...resetMetricRequests(lbs)],
     window,
   );
   const interfaces = describeInterfacesByDescription(
@@ -477,11 +528,20 @@ export async function collectInventory(
       : latency.ok
         ? collected(hasData(latency.value) ? Math.max(...latency.value.map((value) => value ?? 0)) : null)
         : latency;
+    const byIntegration = Object.fromEntries(
+      (path.integrations.ok ? path.integrations.value : []).map((integration) => {
+        const mine = integrationLatencyDimensions(path.stage, integration).map((_, index) =>
+          series.get(integrationLatencyKey(path.stage, integration, index)),
+        );
+        return [integration.id, maxOverSeries(mine)];
+      }),
+    );
     return {
       stage: path.stage,
       settings: path.settings,
       integrations: path.integrations,
       integrationLatencyMaxMs: maxLatency,
+      integrationLatencyMaxMsByIntegration: byIntegration,
       networkErrorLogLines: logEvidence[index] ?? collected(null),
     };
   });

@@ -163,6 +163,12 @@ export interface StageInventory {
   /** Maximum IntegrationLatency (ms) in the window; null when the series has no data. */
   integrationLatencyMaxMs: Collected<number | null>;
   /**
+   * Maximum IntegrationLatency (ms) per integration id, from the per-method (REST) or per-route (HTTP)
+   * series that exist only with detailed metrics; null where there is no such series. Absent when
+   * not read.
+   */
+  integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
+  /**
    * Log lines in the window that say "network error communicating with endpoint";
    * null when there is no log group to search, or a REST stage's execution logging is off (no
    * evidence, not an error).

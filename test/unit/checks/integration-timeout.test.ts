@@ -7,6 +7,7 @@ import {
   aRestIntegration,
   nlbScenario,
   onlyResult,
+  resultsOf,
 } from '../../support/inventory-builders';
 
 const rest = (timeoutMs: number, latency: number | null) =>
@@ -21,7 +22,41 @@ describe('integration-timeout', () => {
   it('passes a 29 s REST timeout with latency well below it', () => {
     const result = onlyResult(integrationTimeout, rest(29_000, 1_200));
     expect(result).toMatchObject({ status: 'PASS', resourceType: 'AWS::ApiGateway::Method' });
-    expect(result.message).toContain('stage maximum IntegrationLatency 1200 ms');
+    expect(result.message).toContain('its maximum IntegrationLatency 1200 ms');
+  });
+
+  it('only warns when several integrations share the stage-wide figure and none has its own', () => {
+    // Arrange: two methods; the stage's maximum is high, but detailed metrics are off.
+    const slow = aRestIntegration({ timeoutMs: 10_000 });
+    const other = aRestIntegration({ id: 'r1/GET', label: 'GET /health', timeoutMs: 10_000 });
+    const inventory = nlbScenario({
+      stage: { integrations: collected([slow, other]), integrationLatencyMaxMs: collected(9_500) },
+    }).build();
+    // Act
+    const results = resultsOf(integrationTimeout, inventory);
+    // Assert
+    expect(results.map((result) => result.status)).toEqual(['WARN', 'WARN']);
+    expect(results[0]?.message).toContain('only the stage-wide figure exists');
+  });
+
+  it('fails only the integration whose own latency (detailed metrics) nears its timeout', () => {
+    // Arrange
+    const slow = aRestIntegration({ timeoutMs: 10_000 });
+    const fast = aRestIntegration({ id: 'r1/GET', label: 'GET /health', timeoutMs: 10_000 });
+    const inventory = nlbScenario({
+      stage: {
+        integrations: collected([slow, fast]),
+        integrationLatencyMaxMs: collected(9_500),
+        integrationLatencyMaxMsByIntegration: { [slow.id]: collected(9_500), [fast.id]: collected(40) },
+      },
+    }).build();
+    // Act
+    const results = resultsOf(integrationTimeout, inventory);
+    // Assert
+    expect(results.map((result) => `${result.status} ${result.message.slice(0, 40)}`)).toEqual([
+      'FAIL the maximum IntegrationLatency in the wi',
+      'PASS integration GET /health of orders/prod h',
+    ]);
   });
 
   it('passes without latency data, saying so', () => {
