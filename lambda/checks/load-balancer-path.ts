@@ -124,7 +124,10 @@ export function followStageToLoadBalancers(
         ),
       );
     }
-    const arns = new Set(integration.loadBalancerArns);
+    const arns = new Set([
+      ...integration.loadBalancerArns,
+      ...(integration.integrationTarget ? [integration.integrationTarget] : []),
+    ]);
     let vpcLink: VpcLinkFacts | undefined;
     let unreadableLink: CollectionError | undefined;
     if (integration.vpcLinkId) {

@@ -1,14 +1,18 @@
 import { instanceArn } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
-import type {
-  CheckResult,
-  CollectionError,
-  Inventory,
-  SecurityGroupFacts,
-  TargetGroupFacts,
+import {
+  type CheckResult,
+  type Collected,
+  type CollectionError,
+  collected,
+  type Inventory,
+  type SecurityGroupFacts,
+  type TargetGroupFacts,
 } from '../domain/types';
+import { effectiveCrossZone } from './cross-zone';
 import { ARTICLE } from './docs-links';
 import {
+  describeHop,
   describeLoadBalancer,
   evaluateLoadBalancersOfType,
   evaluateTargetGroups,
@@ -16,35 +20,114 @@ import {
   targetGroupResource,
 } from './load-balancer-path';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
-import { findAllowingRule, type TrafficSources } from './security-group-rules';
+import { evaluateSecurityGroups, type TrafficSource } from './security-group-rules';
 
 interface KnownSources {
-  sources: TrafficSources;
-  /** Facts that could not be read: a source we could not list might be the one a rule allows. */
-  gaps: CollectionError[];
+  sources: TrafficSource[];
+  /**
+   * Set when the nodes' addresses could not be read and their subnets stand in for them: a rule
+   * that admits the subnets admits the nodes, but one that does not proves nothing.
+   */
+  approximatedBecause?: CollectionError;
+  /** How the senders were decided, for the evidence: `NLB nodes` or `VPC link interfaces (client IP preserved)`. */
+  senders: string;
 }
 
-/** Where an NLB's traffic to its targets may come from, as far as the inventory knows. */
-function nlbSources(path: LoadBalancerPath, inventory: Inventory): KnownSources {
+/**
+ * Client IP preservation (`preserve_client_ip.enabled`): on by default for instance targets and
+ * for UDP, off for ip targets with TCP or TLS.
+ */
+export function preservesClientIp(targetGroup: TargetGroupFacts): boolean {
+  const set = targetGroup.attributes.ok
+    ? targetGroup.attributes.value['preserve_client_ip.enabled']
+    : undefined;
+  if (set === 'true' || set === 'false') return set === 'true';
+  return (
+    targetGroup.targetType === 'instance' ||
+    targetGroup.protocol.startsWith('UDP') ||
+    targetGroup.protocol === 'TCP_UDP'
+  );
+}
+
+/**
+ * Who a target of an NLB really receives connections from:
+ * - through a V1 link (PrivateLink), and whenever client IP preservation is off: the NLB's nodes,
+ *   in every zone with cross-zone load balancing on, else in the target's zone only, carrying the
+ *   NLB's security groups;
+ * - through a V2 link with client IP preservation on: the link's interfaces, in its subnets;
+ * - from the internet (an integration straight to a public NLB) with preservation on: any address.
+ */
+function nlbSources(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  zone: string | undefined,
+  inventory: Inventory,
+): Collected<KnownSources> {
   const { loadBalancer } = path;
-  const gaps: CollectionError[] = [];
-  const cidrs = ['0.0.0.0/0'];
-  if (loadBalancer.networkInterfaces.ok) {
-    cidrs.push(...loadBalancer.networkInterfaces.value.map((eni) => eni.privateIp));
-  } else {
-    gaps.push(loadBalancer.networkInterfaces.error);
+  const viaV2 = path.vpcLinks.some((link) => link.version === 'V2');
+  const viaV1 = path.vpcLinks.some((link) => link.version === 'V1');
+  if (preservesClientIp(targetGroup) && !viaV1) {
+    if (!viaV2) {
+      return collected({
+        sources: [{ label: 'any client (client IP preserved)', cidr: '0.0.0.0/0', securityGroupIds: [] }],
+        senders: 'clients (client IP preserved)',
+      });
+    }
+    const sources: TrafficSource[] = [];
+    for (const link of path.vpcLinks.filter((candidate) => candidate.version === 'V2')) {
+      for (const subnetId of link.subnetIds) {
+        const subnet = lookup(inventory.subnets, subnetId, 'ec2:DescribeSubnets');
+        if (!subnet.ok) return subnet;
+        sources.push({
+          label: `VPC link ${link.name} in ${subnet.value.availabilityZone} (${subnet.value.cidr})`,
+          zone: subnet.value.availabilityZone,
+          cidr: subnet.value.cidr,
+          securityGroupIds: [],
+        });
+      }
+    }
+    return collected({ sources, senders: 'VPC link interfaces (client IP preserved)' });
   }
-  const vpc = lookup(inventory.vpcs, loadBalancer.vpcId, 'ec2:DescribeVpcs');
-  if (vpc.ok) cidrs.push(...vpc.value.cidrs);
-  else gaps.push(vpc.error);
-  return { sources: { cidrs, securityGroupIds: loadBalancer.securityGroupIds }, gaps };
+  const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
+  const sameZoneOnly = crossZone.ok && !crossZone.value.enabled && zone !== undefined;
+  const senders = `${describeLoadBalancer(loadBalancer)} nodes${sameZoneOnly ? ` in ${zone} (cross-zone off)` : ''}`;
+  if (!loadBalancer.networkInterfaces.ok) {
+    const sources: TrafficSource[] = [];
+    for (const lbZone of loadBalancer.zones.filter(
+      (candidate) => !sameZoneOnly || candidate.zoneName === zone,
+    )) {
+      const subnet = lookup(inventory.subnets, lbZone.subnetId, 'ec2:DescribeSubnets');
+      if (!subnet.ok) return loadBalancer.networkInterfaces;
+      sources.push({
+        label: `${describeLoadBalancer(loadBalancer)} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
+        zone: lbZone.zoneName,
+        cidr: subnet.value.cidr,
+        securityGroupIds: loadBalancer.securityGroupIds,
+      });
+    }
+    return collected({ sources, senders, approximatedBecause: loadBalancer.networkInterfaces.error });
+  }
+  const zoneOfSubnet = new Map(loadBalancer.zones.map((lbZone) => [lbZone.subnetId, lbZone.zoneName]));
+  const nodes = loadBalancer.networkInterfaces.value.map((eni) => ({
+    eni,
+    zone: zoneOfSubnet.get(eni.subnetId),
+  }));
+  const sending = sameZoneOnly ? nodes.filter((node) => node.zone === zone) : nodes;
+  return collected({
+    sources: sending.map(({ eni, zone: nodeZone }) => ({
+      label: `${describeLoadBalancer(loadBalancer)} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
+      ...(nodeZone ? { zone: nodeZone } : {}),
+      cidr: eni.privateIp,
+      securityGroupIds: loadBalancer.securityGroupIds,
+    })),
+    senders,
+  });
 }
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
   inventory: Inventory,
-  known: KnownSources,
 ): CheckResult[] {
   const { apis, loadBalancer } = path;
   if (targetGroup.targetType !== 'instance') {
@@ -79,38 +162,69 @@ function evaluateTargetGroup(
       if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${target.id}`, group.error);
       groups.push(group.value);
     }
-    const port = target.port || targetGroup.port;
-    const allowing = findAllowingRule(groups, port, known.sources);
-    const evidence = {
-      port,
-      securityGroups: instance.value.securityGroupIds,
-      acceptedSources: known.sources.cidrs,
-      loadBalancerSecurityGroups: known.sources.securityGroupIds,
-    };
-    const subject = `instance ${target.id} (target group ${targetGroup.name} of ${describeLoadBalancer(loadBalancer)})`;
-    if (allowing) {
-      return {
-        ...resource,
-        status: 'PASS',
-        apis,
-        message: `${subject} accepts tcp/${port}: ${allowing}`,
-        evidence,
-      };
-    }
-    const firstGap = known.gaps[0];
-    if (firstGap) {
+    const known = nlbSources(path, targetGroup, instance.value.availabilityZone, inventory);
+    if (!known.ok) {
       return couldNotRead(
         resource,
         apis,
         `the addresses ${describeLoadBalancer(loadBalancer)} connects from`,
-        firstGap,
+        known.error,
+      );
+    }
+    const port = target.port || targetGroup.port;
+    const subject = `instance ${target.id} (target group ${targetGroup.name} of ${describeHop(path)})`;
+    if (known.value.sources.length === 0) {
+      return notApplicable(
+        resource,
+        apis,
+        `no sender reaches ${subject}: ${known.value.senders} are unknown`,
+      );
+    }
+    const verdict = evaluateSecurityGroups({
+      groups,
+      traffic: { protocol: 'tcp', port },
+      prefixLists: inventory.prefixLists ?? {},
+      sources: known.value.sources,
+    });
+    const evidence = {
+      port,
+      securityGroups: instance.value.securityGroupIds,
+      senders: known.value.senders,
+      sources: verdict.sources.map((one) => ({
+        source: one.source.label,
+        status: one.status,
+        ...(one.status === 'allowed' ? { rule: one.rule.description } : {}),
+      })),
+      blockedZones: verdict.blockedZones,
+    };
+    if (verdict.status === 'all-allowed') {
+      return {
+        ...resource,
+        status: 'PASS',
+        apis,
+        message: `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
+        evidence,
+      };
+    }
+    const [gap] = [
+      ...verdict.gaps,
+      ...(known.value.approximatedBecause ? [known.value.approximatedBecause] : []),
+    ];
+    if (gap) {
+      return couldNotRead(
+        resource,
+        apis,
+        known.value.approximatedBecause
+          ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
+          : `a prefix list the security groups of ${target.id} reference`,
+        gap,
       );
     }
     return {
       ...resource,
       status: 'FAIL',
       apis,
-      message: `security groups ${instance.value.securityGroupIds.join(', ') || '(none)'} of ${subject} do not allow tcp/${port} from all sources, the NLB's private IPs, the VPC CIDR or the NLB's security groups`,
+      message: `security groups ${instance.value.securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
       evidence,
     };
   });
@@ -131,10 +245,9 @@ export const nlbTargetSecurityGroups: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
   ],
   evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => {
-      const known = nlbSources(path, inventory);
-      return evaluateTargetGroups(path, inventory, (targetGroup) =>
-        evaluateTargetGroup(path, targetGroup, inventory, known),
-      );
-    }),
+    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) =>
+      evaluateTargetGroups(path, inventory, (targetGroup) =>
+        evaluateTargetGroup(path, targetGroup, inventory),
+      ),
+    ),
 };

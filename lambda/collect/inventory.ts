@@ -54,6 +54,7 @@ import {
   describeFlowLogs,
   describeInstances,
   describeInterfacesByDescription,
+  describeManagedPrefixListEntries,
   describeNetworkAclsBySubnet,
   describeSecurityGroups,
   describeSubnets,
@@ -455,9 +456,12 @@ export async function collectInventory(
     ...instanceFacts.flatMap((instance) => instance.securityGroupIds),
     ...lbs.flatMap((lb) => lb.securityGroupIds),
   ]);
+  // A V2 link's subnets are where its interfaces send from (the sources targets see with client IP preservation).
+  const linkSubnetIds = Object.values(vpcLinks).flatMap((link) => (link.ok ? link.value.subnetIds : []));
   const subnetIds = unique([
     ...lbs.flatMap((lb) => lb.zones.map((zone) => zone.subnetId)),
     ...instanceFacts.map((instance) => instance.subnetId),
+    ...linkSubnetIds,
   ]).filter(Boolean);
   const vpcIds = unique([...lbs.map((lb) => lb.vpcId), ...groupsOnPath.map((group) => group.vpcId)]).filter(
     Boolean,
@@ -486,6 +490,13 @@ export async function collectInventory(
     describeVpcs(ec2, vpcIds),
     describeFlowLogs(ec2, [...vpcOfResource.keys()]),
   ]);
+  const prefixListIds = unique(
+    Object.values(securityGroups).flatMap((group) =>
+      group.ok ? group.value.inbound.flatMap((permission) => permission.prefixListIds) : [],
+    ),
+  );
+  const prefixLists =
+    prefixListIds.length > 0 ? await describeManagedPrefixListEntries(ec2, prefixListIds) : {};
   const flowLogsByVpc: Inventory['flowLogsByVpc'] = {};
   for (const vpcId of vpcIds) {
     const results = [...vpcOfResource.entries()]
@@ -560,5 +571,6 @@ export async function collectInventory(
     networkAclsBySubnet,
     vpcs,
     flowLogsByVpc,
+    prefixLists,
   };
 }

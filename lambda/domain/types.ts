@@ -327,6 +327,8 @@ export interface Inventory {
   vpcs: Record<string, Collected<VpcFacts>>;
   /** Keyed by VPC id: every flow log on the VPC, its subnets or its interfaces. */
   flowLogsByVpc: Record<string, Collected<FlowLogFacts[]>>;
+  /** Managed prefix lists the audited security groups reference: id -> their entries' CIDRs. */
+  prefixLists?: Record<string, Collected<string[]>>;
 }
 
 // ---------------------------------------------------------------------------------------------

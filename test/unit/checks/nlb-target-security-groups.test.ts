@@ -1,9 +1,11 @@
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
-import { collected, failed, type IpPermission } from '../../../lambda/domain/types';
+import { type Collected, collected, failed, type IpPermission } from '../../../lambda/domain/types';
 import {
   accessDenied,
   albScenario,
+  aRestIntegration,
   aTarget,
+  NLB_ARN,
   nlbScenario,
   resultsOf,
   TG_ARN,
@@ -32,7 +34,10 @@ describe('nlb-target-security-groups', () => {
       resourceArn: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0a1',
       resourceType: 'AWS::EC2::Instance',
     });
-    expect(results[0]?.message).toContain('accepts tcp/8080: sg-web allows 10.0.0.0/16');
+    expect(results[0]?.message).toContain('accepts tcp/8080 from NLB orders-nlb nodes');
+    expect(results[0]?.message).toContain(
+      'node in us-east-1b 10.0.2.10 (sg-web allows 10.0.0.0/16 tcp/8080)',
+    );
   });
 
   it.each([
@@ -65,7 +70,7 @@ describe('nlb-target-security-groups', () => {
     // Assert
     expect(results.map((r) => r.status)).toEqual(['FAIL', 'FAIL']);
     expect(results[0]?.message).toBe(
-      "security groups sg-web of instance i-0a1 (target group orders-tg of NLB orders-nlb) do not allow tcp/8080 from all sources, the NLB's private IPs, the VPC CIDR or the NLB's security groups",
+      'security groups sg-web of instance i-0a1 (target group orders-tg of NLB orders-nlb) do not admit tcp/8080 from NLB orders-nlb nodes: 2 of 2 sources blocked on tcp/8080 (zones us-east-1a, us-east-1b): NLB orders-nlb node in us-east-1a 10.0.1.10; NLB orders-nlb node in us-east-1b 10.0.2.10',
     );
   });
 
@@ -121,16 +126,87 @@ describe('nlb-target-security-groups', () => {
     expect(results[0]?.message).toContain(`the addresses NLB orders-nlb connects from`);
   });
 
-  it('still passes on the VPC CIDR when the VPC is known but the interfaces are not', () => {
-    const builder = nlbScenario({
-      loadBalancer: { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) },
-    });
-    expect(statuses(builder)).toEqual(['PASS', 'PASS']);
-    const unknownVpc = withRules([rule({ cidrs: ['172.16.0.0/12'] })]).failing(
-      'vpcs',
-      'vpc-1',
-      'ec2:DescribeVpcs',
+  it("stands in the NLB's subnets for unreadable interfaces: PASS when a rule admits them, ERROR otherwise", () => {
+    const unreadable = { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) };
+    const subnets = (builder: ReturnType<typeof nlbScenario>) =>
+      builder
+        .with('subnets', 'subnet-lb-a', {
+          id: 'subnet-lb-a',
+          vpcId: 'vpc-1',
+          cidr: '10.0.1.0/24',
+          availabilityZone: 'us-east-1a',
+        })
+        .with('subnets', 'subnet-lb-b', {
+          id: 'subnet-lb-b',
+          vpcId: 'vpc-1',
+          cidr: '10.0.2.0/24',
+          availabilityZone: 'us-east-1b',
+        });
+    expect(statuses(subnets(nlbScenario({ loadBalancer: unreadable })))).toEqual(['PASS', 'PASS']);
+    const narrow = subnets(
+      withRules([rule({ cidrs: ['10.0.1.10/32', '10.0.2.10/32'] })], { loadBalancer: unreadable }),
     );
-    expect(statuses(unknownVpc)).toEqual(['ERROR', 'ERROR']);
+    expect(statuses(narrow)).toEqual(['ERROR', 'ERROR']);
+  });
+
+  it('fails, naming the zone, when a rule admits one zone’s NLB node only and cross-zone is on', () => {
+    // Arrange: cross-zone on (the builder's default): both nodes send to every target.
+    const builder = withRules([rule({ cidrs: ['10.0.1.0/24'] })]);
+    // Act
+    const results = resultsOf(nlbTargetSecurityGroups, builder.build());
+    // Assert
+    expect(results.map((result) => result.status)).toEqual(['FAIL', 'FAIL']);
+    expect(results[0]?.message).toContain('1 of 2 sources blocked');
+    expect(results[0]?.evidence).toMatchObject({ blockedZones: ['us-east-1b'] });
+  });
+
+  it('passes the same rule when cross-zone is off: each target hears only its own zone’s node (its twin)', () => {
+    const builder = withRules([rule({ cidrs: ['10.0.1.0/24'] })], {
+      loadBalancer: { attributes: collected({ 'load_balancing.cross_zone.enabled': 'false' }) },
+      targetGroup: { targets: collected([aTarget({ id: 'i-0a1', availabilityZone: 'us-east-1a' })]) },
+    });
+    expect(statuses(builder)).toEqual(['PASS']);
+  });
+
+  it('judges the VPC link’s subnets, not the NLB, through a V2 link with client IP preservation on', () => {
+    // Arrange: an HTTP API's V2 link in 10.0.10.0/24 and 10.0.11.0/24; instance targets preserve client IPs.
+    const v2 = (inbound: IpPermission[]) =>
+      withRules(inbound, {
+        stage: {
+          integrations: collected([aRestIntegration({ vpcLinkVersion: 'V2', integrationTarget: NLB_ARN })]),
+        },
+        vpcLink: { version: 'V2', targetArns: [], subnetIds: ['subnet-link-a', 'subnet-link-b'] },
+      })
+        .with('subnets', 'subnet-link-a', {
+          id: 'subnet-link-a',
+          vpcId: 'vpc-1',
+          cidr: '10.0.10.0/24',
+          availabilityZone: 'us-east-1a',
+        })
+        .with('subnets', 'subnet-link-b', {
+          id: 'subnet-link-b',
+          vpcId: 'vpc-1',
+          cidr: '10.0.11.0/24',
+          availabilityZone: 'us-east-1b',
+        });
+    // Act / Assert: admitting only the NLB's nodes drops every API connection (health checks still pass)
+    const nodesOnly = resultsOf(
+      nlbTargetSecurityGroups,
+      v2([rule({ cidrs: ['10.0.1.10/32', '10.0.2.10/32'] })]).build(),
+    );
+    expect(nodesOnly.map((result) => result.status)).toEqual(['FAIL', 'FAIL']);
+    expect(nodesOnly[0]?.message).toContain('VPC link interfaces (client IP preserved)');
+    expect(statuses(v2([rule({ cidrs: ['10.0.10.0/23'] })]))).toEqual(['PASS', 'PASS']);
+  });
+
+  it('admits sources through a managed prefix list, and cannot tell when the list is unreadable', () => {
+    const withList = (entries: Collected<string[]>) => {
+      const inventory = withRules([rule({ prefixListIds: ['pl-0123'] })]).build();
+      return resultsOf(nlbTargetSecurityGroups, { ...inventory, prefixLists: { 'pl-0123': entries } });
+    };
+    expect(withList(collected(['10.0.0.0/16'])).map((result) => result.status)).toEqual(['PASS', 'PASS']);
+    expect(
+      withList(failed(accessDenied('ec2:GetManagedPrefixListEntries'))).map((result) => result.status),
+    ).toEqual(['ERROR', 'ERROR']);
   });
 });
