@@ -17,10 +17,8 @@ import {
   loadBalancerResource,
   targetGroupResource,
 } from './load-balancer-path';
-import { type AclTraffic, evaluateAcl } from './network-acl-rules';
+import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from './network-acl-rules';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
-
-const EPHEMERAL = { fromPort: 1024, toPort: 65535 };
 
 interface SubnetWithAcl {
   subnet: SubnetFacts;
@@ -142,6 +140,22 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
     byAcl.set(side.acl.id, entry);
   };
 
+  // Replies go back to the load balancer node's ephemeral port: a deny of a few ports in that range
+  // is hardening AWS documents, not an outage (docs/reachability.md).
+  const recordReturn = (side: SubnetWithAcl, traffic: { egress: boolean; peerCidr: string }): void => {
+    const entry = byAcl.get(side.acl.id) ?? { acl: side.acl, subnetIds: new Set(), blocked: [], checked: [] };
+    entry.subnetIds.add(side.subnet.id);
+    const { from, to } = EPHEMERAL_PORTS.elasticLoadBalancing;
+    const verdict = judgeReturnTraffic(side.acl.entries, {
+      ...traffic,
+      ephemeralPorts: EPHEMERAL_PORTS.elasticLoadBalancing,
+    });
+    const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${from}-${to} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (return traffic)`;
+    if (verdict.status === 'blocked') entry.blocked.push(`${described}: ${verdict.summary}`);
+    else entry.checked.push(verdict.status === 'allowed' ? described : `${described} (${verdict.summary})`);
+    byAcl.set(side.acl.id, entry);
+  };
+
   for (const zone of path.loadBalancer.zones) {
     const lbSide = resolved.get(zone.subnetId) as SubnetWithAcl;
     for (const [targetSubnetId, ports] of targetPorts.value) {
@@ -160,8 +174,8 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
           { egress: false, peerCidr: lbSide.subnet.cidr, ...toTarget },
           'load balancer to target',
         );
-        record(targetSide, { egress: true, peerCidr: lbSide.subnet.cidr, ...EPHEMERAL }, 'return traffic');
-        record(lbSide, { egress: false, peerCidr: targetSide.subnet.cidr, ...EPHEMERAL }, 'return traffic');
+        recordReturn(targetSide, { egress: true, peerCidr: lbSide.subnet.cidr });
+        recordReturn(lbSide, { egress: false, peerCidr: targetSide.subnet.cidr });
       }
     }
   }

@@ -67,8 +67,26 @@ describe('subnet-network-acls', () => {
     );
     const failing = results.find((result) => result.resourceArn === ACL_ARN('acl-app-a'));
     expect(failing?.message).toContain(
-      'outbound tcp/1024-65535 to 10.0.1.0/24 in subnet-app-a (return traffic): no matching rule (default deny)',
+      'outbound tcp/1024-65535 to 10.0.1.0/24 in subnet-app-a (return traffic): return traffic blocked: ports 1024-65535 of 1024-65535 denied (100% of the range) by no matching rule (default deny)',
     );
+  });
+
+  it('passes a hardened ACL that denies 3389 from anywhere before allowing everything (its twin)', () => {
+    // AWS's ephemeral-ports page allows denying "malicious ports" inside 1024-65535 before the allow.
+    const hardened = {
+      id: 'acl-app-a',
+      entries: [
+        entry({ ruleNumber: 50, action: 'deny', fromPort: 3389, toPort: 3389 }),
+        entry({ ruleNumber: 51, egress: true, action: 'deny', fromPort: 3389, toPort: 3389 }),
+        ...allowAllAclEntries(),
+      ],
+    };
+    const results = resultsOf(
+      subnetNetworkAcls,
+      nlbScenario().with('networkAclsBySubnet', 'subnet-app-a', hardened).build(),
+    );
+    const acl = results.find((result) => result.resourceArn === ACL_ARN('acl-app-a'));
+    expect(acl?.status).toBe('PASS');
   });
 
   it('does not apply ACLs to traffic that stays within one subnet', () => {
