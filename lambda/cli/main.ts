@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditProgress, AuditRequest } from '../audit';
+import { windowProblem } from '../config/audit-input';
 import type { CheckDefinition } from '../domain/check';
 import { type Report, SEVERITIES } from '../domain/types';
 import type { FindingStateStore } from '../notify/finding-state';
@@ -13,6 +14,7 @@ import type { notifyReport } from '../notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
 import { renderMarkdown } from '../report/render-markdown';
 import { renderText } from '../report/render-text';
+import { renderIamPolicy } from './iam-policy';
 import { renderCheckList } from './list-checks';
 import { MemoryStateStore } from './memory-state-store';
 import { type AuditOptions, type FailOn, type OutputFormat, parseCliArgs, USAGE } from './parse-args';
@@ -38,6 +40,12 @@ export interface CliDeps {
   verifyCredentials(target: AwsEndpoint): Promise<string | undefined>;
   /** The Region of the SDK's shared config (AWS_PROFILE's `region`), when there is one. */
   profileRegion(): Promise<string | undefined>;
+  /** The profiles the shared config and credentials files define, and where those files are. */
+  sharedProfiles(): Promise<{ names: string[]; configFile: string; credentialsFile: string }>;
+  /** Makes every SDK client that is created afterwards use this profile. */
+  useProfile(name: string): void;
+  /** The read-only actions the audit calls (lambda/collect/iam-actions.ts). */
+  iamActions(): Promise<readonly string[]>;
   createSnsClient(target: AwsEndpoint): Promise<SNSClient>;
   createStateStore(target: AwsEndpoint, tableName: string): Promise<FindingStateStore>;
   writeFile(path: string, content: string): Promise<void>;
@@ -61,6 +69,9 @@ export class CliUsageError extends Error {
   }
 }
 
+/** The one line a usage error ends with: the whole help would scroll the error away. */
+export const HELP_HINT = "Run 'api-network-auditor --help' for the options.";
+
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
@@ -72,7 +83,7 @@ export async function runCli(
   } catch (error) {
     if (error instanceof CliUsageError) {
       io.stderr.write(`api-network-auditor: ${error.message}\n`);
-      if (error.showUsage) io.stderr.write(`\n${USAGE}`);
+      if (error.showUsage) io.stderr.write(`${HELP_HINT}\n`);
       return EXIT_CANNOT_RUN;
     }
     io.stderr.write(`api-network-auditor: the audit could not run: ${describeError(error)}\n`);
@@ -91,6 +102,9 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
     case 'version':
       io.stdout.write(`${deps.version()}\n`);
       return EXIT_OK;
+    case 'print-iam-policy':
+      io.stdout.write(renderIamPolicy(await deps.iamActions()));
+      return EXIT_OK;
     case 'list-checks': {
       const checks = await deps.listChecks();
       const color = wantsColor(command.color && !command.outputFile, io);
@@ -103,12 +117,21 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
 }
 
 async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<number> {
-  const regions = options.regions.length > 0 ? options.regions : await defaultRegions(io.env, deps);
+  const now = deps.now();
+  const end = options.endTime ?? now;
+  const impossible = windowProblem(end, options.lookbackMinutes, options.periodSeconds, now);
+  if (impossible) throw new CliUsageError(`--end-time: ${impossible}`, true);
+  const profile = await selectProfile(
+    options.profile ?? io.env.AWS_PROFILE,
+    options.profile !== undefined,
+    deps,
+  );
+  const regions = options.regions.length > 0 ? options.regions : await defaultRegions(io.env, profile, deps);
   const firstRegion = regions[0] as string;
   const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
-  const account = await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, deps);
+  const account = await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, profile, deps);
 
-  const progress = io.isTTY.stderr ? progressLine(io) : undefined;
+  const progress = io.isTTY.stderr && !options.quiet ? progressLine(io) : undefined;
   let report: Report;
   try {
     report = await deps.runAudit({
@@ -118,7 +141,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       allChecks: options.allChecks,
       thresholds: options.thresholds,
       ...(account ? { account } : {}),
-      now: options.endTime ?? deps.now(),
+      now: end,
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
@@ -127,8 +150,22 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
     progress?.finish();
   }
 
+  const unknownApis = apiIdsNotFound(report, options.apiIds);
+  if (unknownApis.length > 0) {
+    throw new CliUsageError(
+      `--api ${unknownApis.join(', ')}: no stage of ${unknownApis.length === 1 ? 'this API' : 'these APIs'} ` +
+        `in ${regions.join(', ')} (${report.apis.length} stage(s) of other APIs found). ` +
+        'Check the id (aws apigateway get-rest-apis, aws apigatewayv2 get-apis) and --region.',
+      false,
+    );
+  }
   const color = wantsColor(options.color && !options.outputFile, io);
-  await emit(renderReport(report, options.format, color), options.outputFile, io, deps);
+  await emit(
+    renderReport(report, options.format, { color, wide: options.wide }),
+    options.outputFile,
+    io,
+    deps,
+  );
   if (!report.complete) {
     io.stderr.write(
       `api-network-auditor: warning: the audit is incomplete (${report.incompleteReasons.length} reason(s), see the report)\n`,
@@ -138,15 +175,25 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   return hasFailureAtOrAbove(report, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export function renderReport(report: Report, format: OutputFormat, color: boolean): string {
+export function renderReport(
+  report: Report,
+  format: OutputFormat,
+  text: { color: boolean; wide: boolean },
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'markdown':
       return renderMarkdown(report);
     case 'text':
-      return renderText(report, { color });
+      return renderText(report, text);
   }
+}
+
+/** Asked-for API ids of which the audit found no stage in any audited Region. */
+export function apiIdsNotFound(report: Report, apiIds: readonly string[]): string[] {
+  const found = new Set(report.apis.map((api) => api.apiId));
+  return apiIds.filter((id) => !found.has(id));
 }
 
 /** True when a FAIL finding's severity is `failOn` or higher (`none` never fails). */
@@ -163,14 +210,54 @@ export function wantsColor(requested: boolean, io: CliIo): boolean {
   return requested && io.isTTY.stdout && !io.env.NO_COLOR;
 }
 
-async function defaultRegions(env: CliIo['env'], deps: CliDeps): Promise<string[]> {
+/**
+ * Makes `name` the profile every SDK client reads, after checking that the shared files define it:
+ * the SDK's own error for a missing profile never names it.
+ */
+async function selectProfile(
+  name: string | undefined,
+  fromFlag: boolean,
+  deps: CliDeps,
+): Promise<SelectedProfile | undefined> {
+  if (name === undefined || name === '') return undefined;
+  const shared = await deps.sharedProfiles();
+  const where = `${shared.configFile} or ${shared.credentialsFile}`;
+  const origin = fromFlag ? '--profile' : 'AWS_PROFILE';
+  if (!shared.names.includes(name)) {
+    const suggestion = shared.names.length > 0 ? ` Profiles there: ${shared.names.join(', ')}.` : '';
+    throw new CliUsageError(
+      `${origin} '${name}': no such profile in ${where}.${suggestion} ` +
+        `Create it with: aws configure --profile ${name}`,
+      false,
+    );
+  }
+  deps.useProfile(name);
+  return { name, origin, where };
+}
+
+interface SelectedProfile {
+  name: string;
+  /** `--profile` or `AWS_PROFILE`: where the user set it. */
+  origin: string;
+  /** The shared files that were read. */
+  where: string;
+}
+
+async function defaultRegions(
+  env: CliIo['env'],
+  profile: SelectedProfile | undefined,
+  deps: CliDeps,
+): Promise<string[]> {
   const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (fromEnv) return [fromEnv];
   const fromProfile = await deps.profileRegion().catch(() => undefined);
   if (fromProfile) return [fromProfile];
+  const looked = profile
+    ? `AWS_REGION, AWS_DEFAULT_REGION and profile '${profile.name}' in ${profile.where} set none`
+    : 'AWS_REGION, AWS_DEFAULT_REGION and the default profile set none';
+  const setIt = `aws configure set region us-east-1${profile ? ` --profile ${profile.name}` : ''}`;
   throw new CliUsageError(
-    'no AWS Region to audit. Pass --region REGION (repeat it for several Regions), set AWS_REGION, ' +
-      'or set a region in your AWS profile (aws configure set region us-east-1).',
+    `no AWS Region to audit (${looked}). Pass --region REGION, set AWS_REGION, or: ${setIt}`,
     true,
   );
 }
@@ -191,10 +278,22 @@ export function isCredentialsError(error: unknown): boolean {
   return error instanceof Error && CREDENTIAL_ERROR_NAMES.has(error.name);
 }
 
-async function verifyCredentialsOrExplain(target: AwsEndpoint, deps: CliDeps): Promise<string | undefined> {
+async function verifyCredentialsOrExplain(
+  target: AwsEndpoint,
+  profile: SelectedProfile | undefined,
+  deps: CliDeps,
+): Promise<string | undefined> {
   try {
     return await deps.verifyCredentials(target);
   } catch (error) {
+    if (isCredentialsError(error) && profile) {
+      throw new CliUsageError(
+        `no usable AWS credentials from profile '${profile.name}' (${profile.origin}, in ${profile.where}): ` +
+          `${describeError(error)}. For an SSO profile: aws sso login --profile ${profile.name}`,
+        false,
+        { cause: error },
+      );
+    }
     if (isCredentialsError(error)) {
       throw new CliUsageError(
         `no usable AWS credentials (${describeError(error)}). Configure them as for the AWS CLI: ` +
@@ -312,6 +411,21 @@ const defaultDeps: CliDeps = {
     return (await sts.send(new (load.sts().GetCallerIdentityCommand)({}))).Account;
   },
   profileRegion: async () => new (load.sts().STSClient)({}).config.region(),
+  sharedProfiles: async () => {
+    const { loadSharedConfigFiles } = require('@smithy/core/config') as typeof import('@smithy/core/config');
+    const files = await loadSharedConfigFiles({ ignoreCache: true });
+    const names = new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)]);
+    return {
+      names: [...names].sort(),
+      configFile: process.env.AWS_CONFIG_FILE ?? '~/.aws/config',
+      credentialsFile: process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials',
+    };
+  },
+  useProfile: (name) => {
+    process.env.AWS_PROFILE = name;
+  },
+  iamActions: async () =>
+    (require('../collect/iam-actions') as typeof import('../collect/iam-actions')).AUDIT_IAM_ACTIONS,
   createSnsClient: async (target) => load.clients().createClients(target).sns,
   createStateStore: async (target, tableName) => {
     const { DynamoDbStateStore } =

@@ -3,7 +3,16 @@
  * file system: argv in, a command (or the message that says what is wrong) out.
  */
 import { parseArgs } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import {
+  apiIdSchema,
+  LOOKBACK_MINUTES,
+  lookbackMinutesSchema,
+  lookbackProblem,
+  periodSecondsSchema,
+  regionSchema,
+} from '../config/audit-input';
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
@@ -34,6 +43,12 @@ export interface AuditOptions {
   outputFile?: string;
   failOn: FailOn;
   color: boolean;
+  /** The report's old layout: one line per finding whatever its width. */
+  wide: boolean;
+  /** No progress on stderr, even on a terminal. */
+  quiet: boolean;
+  /** The AWS profile of --profile (the SDK's AWS_PROFILE otherwise). */
+  profile?: string;
   /** Present when --publish was given. */
   publish?: { topicArn: string; stateTableName?: string };
 }
@@ -41,6 +56,7 @@ export interface AuditOptions {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
+  | { kind: 'print-iam-policy' }
   | { kind: 'list-checks'; format: OutputFormat; outputFile?: string; color: boolean }
   | { kind: 'audit'; options: AuditOptions };
 
@@ -48,103 +64,106 @@ export type ParseOutcome = { ok: true; command: CliCommand } | { ok: false; mess
 
 export const USAGE = `Usage: api-network-auditor [options]
 
-Finds why API Gateway answers 504 "Network error communicating with endpoint" for APIs behind
-VPC links, in the account of the current AWS credentials (SDK default chain: env, profile, SSO...).
+Finds why API Gateway answers 504 "Network error communicating with endpoint"
+for APIs behind VPC links, in the account of the current AWS credentials.
 
-Options:
-  --region REGION          Region to audit; repeat for several (default: AWS_REGION, AWS_DEFAULT_REGION,
-                           or the profile's region)
-  --api API_ID             audit only this API; repeat for several (default: every API)
-  --checks triage|all      triage: run the checks that match each stage's 5xx pattern (default);
-                           all: run every check on every stage
-  --lookback-minutes N     window of CloudWatch metrics to read (default: ${DEFAULT_LOOKBACK_MINUTES})
-  --period-seconds N       metric period, a multiple of 60 (default: ${DEFAULT_PERIOD_SECONDS})
-  --high-error-ratio X     5xx share at or above which a stage is high-frequency
-                           (0 < X <= 1, default: ${DEFAULT_THRESHOLDS.highErrorRatio})
+What to audit:
+  --region REGION       Region to audit; repeat for several (default:
+                        AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
+  --profile NAME        AWS profile to use (default: AWS_PROFILE)
+  --api API_ID          only this API (10 letters or digits); repeatable
+  --checks triage|all   triage: checks that match each stage's 5xx pattern
+                        (default); all: every check on every stage with traffic
+  --lookback-minutes N  metrics window, ${LOOKBACK_MINUTES.min}-${LOOKBACK_MINUTES.max}, whole periods (default: ${DEFAULT_LOOKBACK_MINUTES})
+  --period-seconds N    metric period, 60-3600, multiple of 60 (default: ${DEFAULT_PERIOD_SECONDS})
+  --end-time TIME       window end, ISO 8601, for a past incident (default: now)
+  --high-error-ratio X  5xx share that makes a stage high-frequency (${DEFAULT_THRESHOLDS.highErrorRatio})
   --continuous-period-share X
-                           share of periods with 5xx that makes errors continuous
-                           (0 < X <= 1, default: ${DEFAULT_THRESHOLDS.continuousPeriodShare})
-  --min-requests N         requests below which the ratio alone never means high-frequency
-                           (default: ${DEFAULT_THRESHOLDS.minRequests})
-  --end-time TIME          end of the window, ISO 8601 (e.g. 2026-11-29T12:00:00Z), to audit
-                           a past incident (default: now)
-  --format text|json|markdown
-                           report format (default: text); json writes only the report to stdout
-  --output FILE            write the report to FILE instead of stdout
-  --fail-on SEVERITY       exit 1 when a FAIL finding is at or above SEVERITY:
-                           critical|high|medium|low|info|none (default: ${DEFAULT_FAIL_ON})
-  --publish                publish the findings to SNS (needs --topic-arn)
-  --topic-arn ARN          SNS topic to publish to
-  --state-table NAME       DynamoDB table of what was already sent: publish only new, changed and
-                           resolved findings (default: no state, publish every finding once)
-  --endpoint-url URL       send every AWS call to this endpoint (e.g. a local emulator)
-  --list-checks            list the checks (id, severity, group, classifications, title) and exit
-  --no-color               no colours in text output (also: NO_COLOR set, or stdout not a terminal)
-  -h, --help               show this help
-  -V, --version            show the version
+                        share of periods with 5xx that is continuous (${DEFAULT_THRESHOLDS.continuousPeriodShare})
+  --min-requests N      requests below which a ratio is not high-frequency (${DEFAULT_THRESHOLDS.minRequests})
+  --endpoint-url URL    send every AWS call here (e.g. a local emulator)
 
-Exit status: 0 no FAIL at or above --fail-on, 1 there is one, 2 the audit could not run.
+Output:
+  --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text)
+  --output FILE         write the report to FILE instead of stdout
+  --wide                text: one line per fact, however wide (default: 80 cols)
+  --fail-on SEVERITY    exit 1 when a FAIL is at or above SEVERITY:
+                        critical|high|medium|low|info|none (default: ${DEFAULT_FAIL_ON})
+  -q, --quiet           no progress on stderr (shown only on a terminal)
+  --no-color            no colours (also: NO_COLOR, or stdout not a terminal)
+
+Notify:
+  --publish             publish the findings to SNS (needs --topic-arn)
+  --topic-arn ARN       SNS topic to publish to
+  --state-table NAME    DynamoDB table of what was sent: publish only what is
+                        new, changed or resolved (default: every finding once)
+
+Other:
+  --list-checks         list the checks and exit (takes --format, --output)
+  --print-iam-policy    print the IAM policy (JSON) the audit needs and exit
+  -h, --help            show this help
+  -V, --version         show the version
+
+Exit status: 0 no FAIL at or above --fail-on, 1 there is one, 2 could not run.
 `;
 
-const positiveInteger = (flag: string) =>
-  z.coerce
-    .number({ error: `${flag} must be a whole number` })
-    .int({ error: `${flag} must be a whole number` })
-    .positive({ error: `${flag} must be greater than 0` });
+const positiveInteger = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int({ error: 'must be a whole number' })
+  .positive({ error: 'must be greater than 0' });
 
-const share = (flag: string) =>
-  z.coerce
-    .number({ error: `${flag} must be a number` })
-    .gt(0, { error: `${flag} must be greater than 0 and at most 1` })
-    .max(1, { error: `${flag} must be greater than 0 and at most 1` });
+const share = z.coerce
+  .number({ error: 'must be a number' })
+  .gt(0, { error: 'must be greater than 0 and at most 1' })
+  .max(1, { error: 'must be greater than 0 and at most 1' });
+
+/** A number flag read with the same rules as the Lambda's event (audit-input.ts). */
+const sharedNumber = (schema: z.ZodType<number, number>) =>
+  z.coerce.number({ error: 'must be a number' }).pipe(schema);
 
 const optionValues = z
   .object({
-    region: z.array(
-      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {
-        error: (issue) => `--region '${issue.input}' is not a Region name`,
-      }),
-    ),
-    'endpoint-url': z.url({ error: '--endpoint-url must be a URL such as http://127.0.0.1:5000' }).optional(),
-    'lookback-minutes': positiveInteger('--lookback-minutes')
-      .max(7 * 24 * 60, { error: '--lookback-minutes must be at most 10080 (7 days)' })
-      .default(DEFAULT_LOOKBACK_MINUTES),
-    'period-seconds': positiveInteger('--period-seconds')
-      .refine((value) => value % 60 === 0, { error: '--period-seconds must be a multiple of 60' })
-      .default(DEFAULT_PERIOD_SECONDS),
-    'high-error-ratio': share('--high-error-ratio').default(DEFAULT_THRESHOLDS.highErrorRatio),
-    'continuous-period-share': share('--continuous-period-share').default(
-      DEFAULT_THRESHOLDS.continuousPeriodShare,
-    ),
-    'min-requests': positiveInteger('--min-requests').default(DEFAULT_THRESHOLDS.minRequests),
+    region: z.array(regionSchema),
+    profile: z
+      .string()
+      .regex(/^[\w.@+=,:/-]{1,128}$/, { error: 'must be the name of a profile in ~/.aws/config' })
+      .optional(),
+    'endpoint-url': z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional(),
+    'lookback-minutes': sharedNumber(lookbackMinutesSchema).default(DEFAULT_LOOKBACK_MINUTES),
+    'period-seconds': sharedNumber(periodSecondsSchema).default(DEFAULT_PERIOD_SECONDS),
+    'high-error-ratio': share.default(DEFAULT_THRESHOLDS.highErrorRatio),
+    'continuous-period-share': share.default(DEFAULT_THRESHOLDS.continuousPeriodShare),
+    'min-requests': positiveInteger.default(DEFAULT_THRESHOLDS.minRequests),
     'end-time': z.iso
-      .datetime({ offset: true, error: '--end-time must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
+      .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
       .transform((value) => new Date(value))
       .optional(),
-    api: z.array(z.string().min(1, { error: '--api needs an API id' })),
-    checks: z.enum(['triage', 'all'], { error: '--checks must be triage or all' }).default('triage'),
-    format: z.enum(OUTPUT_FORMATS, { error: '--format must be text, json or markdown' }).default('text'),
-    output: z.string().min(1, { error: '--output needs a file name' }).optional(),
+    api: z.array(apiIdSchema),
+    checks: z.enum(['triage', 'all'], { error: 'must be triage or all' }).default('triage'),
+    format: z.enum(OUTPUT_FORMATS, { error: `must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('text'),
+    output: z.string().min(1, { error: 'needs a file name' }).optional(),
     'fail-on': z
-      .enum(FAIL_ON_LEVELS, { error: `--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}` })
+      .enum(FAIL_ON_LEVELS, { error: `must be one of ${FAIL_ON_LEVELS.join(', ')}` })
       .default(DEFAULT_FAIL_ON),
     'topic-arn': z
       .string()
       .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, {
-        error: '--topic-arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
+        error: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
       })
       .optional(),
     'state-table': z
       .string()
-      .regex(/^[\w.-]{3,255}$/, { error: '--state-table must be a DynamoDB table name' })
+      .regex(/^[\w.-]{3,255}$/, { error: 'must be a DynamoDB table name' })
       .optional(),
   })
-  .refine((values) => values['lookback-minutes'] * 60 >= values['period-seconds'], {
-    error: '--lookback-minutes must cover at least one period (--period-seconds)',
+  .superRefine((values, context) => {
+    const problem = lookbackProblem(values['lookback-minutes'], values['period-seconds'], '--period-seconds');
+    if (problem) context.addIssue({ code: 'custom', path: ['lookback-minutes'], message: problem });
   });
 
 const FLAGS = {
   region: { type: 'string', multiple: true },
+  profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
   'lookback-minutes': { type: 'string' },
   'period-seconds': { type: 'string' },
@@ -161,14 +180,20 @@ const FLAGS = {
   'topic-arn': { type: 'string' },
   'state-table': { type: 'string' },
   'list-checks': { type: 'boolean' },
+  'print-iam-policy': { type: 'boolean' },
+  wide: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
+type FlagName = keyof typeof FLAGS;
+
 /** Flags that only mean something for an audit: --list-checks refuses them rather than ignore them. */
 const AUDIT_ONLY_FLAGS = [
   'region',
+  'profile',
   'endpoint-url',
   'lookback-minutes',
   'period-seconds',
@@ -182,23 +207,82 @@ const AUDIT_ONLY_FLAGS = [
   'publish',
   'topic-arn',
   'state-table',
-] as const;
+  'wide',
+] as const satisfies readonly FlagName[];
 
 const failure = (message: string): ParseOutcome => ({ ok: false, message });
+
+const FLAG_NAMES = Object.keys(FLAGS).map((name) => `--${name}`);
+
+/** `--regoin` -> `--region`: the known flag nearest in spelling, when it is near enough to be a typo. */
+export function suggestFlag(given: string): string | undefined {
+  const name = given.split('=')[0] ?? given;
+  const nearest = closest(name, FLAG_NAMES);
+  return distance(name, nearest) <= Math.max(2, Math.floor(nearest.length / 3)) ? nearest : undefined;
+}
+
+/** Our words for node:util parseArgs' errors, which speak of positionals and `<value>` placeholders. */
+function describeParseError(error: unknown): string {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const suggestion = suggestFlag(option);
+    return `unknown option ${option}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const argument = /'([^']*)'/.exec(message)?.[1] ?? '';
+    return `unexpected argument '${argument}': every value follows its flag (e.g. --api ${argument})`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('argument missing') ? `${option} needs a value` : `${option} takes no value`;
+  }
+  return message;
+}
+
+/** `--lookback-minutes -1` is a value, not a flag: joined as `--lookback-minutes=-1` so the flag's own rule answers. */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] as string;
+    const next = argv[index + 1];
+    const flag = FLAGS[arg.replace(/^--/, '') as FlagName] as { type: string } | undefined;
+    if (arg.startsWith('--') && flag?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+const describeIssue = (issue: z.core.$ZodIssue): string =>
+  issue.path.length > 0 ? `--${String(issue.path[0])} ${issue.message}` : issue.message;
 
 export function parseCliArgs(argv: readonly string[]): ParseOutcome {
   let raw: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>>;
   try {
-    raw = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+    raw = parseArgs({
+      args: joinNegativeNumbers(argv),
+      options: FLAGS,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (error) {
-    return failure((error as Error).message);
+    return failure(describeParseError(error));
   }
   const flags = raw.values;
   if (flags.help) return { ok: true, command: { kind: 'help' } };
   if (flags.version) return { ok: true, command: { kind: 'version' } };
+  if (flags['print-iam-policy']) {
+    const others = Object.keys(flags).filter((flag) => flag !== 'print-iam-policy');
+    if (others.length > 0)
+      return failure(`--print-iam-policy takes no other flag (got --${others.join(', --')})`);
+    return { ok: true, command: { kind: 'print-iam-policy' } };
+  }
 
   const parsed = optionValues.safeParse({ ...flags, region: flags.region ?? [], api: flags.api ?? [] });
-  if (!parsed.success) return failure(parsed.error.issues.map((issue) => issue.message).join('\n'));
+  if (!parsed.success) return failure(parsed.error.issues.map(describeIssue).join('\n'));
   const values = parsed.data;
   const color = !flags['no-color'];
 
@@ -239,6 +323,9 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     format: values.format,
     failOn: values['fail-on'],
     color,
+    wide: flags.wide ?? false,
+    quiet: flags.quiet ?? false,
+    ...optional('profile', values.profile),
     ...optional('endpointUrl', values['endpoint-url']),
     ...optional('outputFile', values.output),
     ...optional('endTime', values['end-time']),

@@ -3,25 +3,20 @@
  * defaults) or a console test event that narrows or widens one run. Validated before any AWS call.
  */
 import { z } from 'zod';
+import { apiIdSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
 
-export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-export const API_ID = /^[a-z0-9]{10}$/;
+export { API_ID, REGION_NAME } from './audit-input';
 
 export const manualEventSchema = z.strictObject({
   apiIds: z
-    .array(z.string().regex(API_ID, { error: 'must be an API Gateway id: 10 lowercase letters or digits' }))
+    .array(apiIdSchema)
     .min(1, { error: 'must list at least one API id (omit it to audit every API)' })
     .optional(),
   regions: z
-    .array(z.string().regex(REGION_NAME, { error: 'must be a Region name such as us-east-1' }))
+    .array(regionSchema)
     .min(1, { error: 'must list at least one Region (omit it for the deployed Regions)' })
     .optional(),
-  lookbackMinutes: z
-    .number({ error: 'must be a number of minutes' })
-    .int({ error: 'must be a whole number of minutes' })
-    .min(5, { error: 'must be at least 5 minutes' })
-    .max(1440, { error: 'must be at most 1440 minutes (one day)' })
-    .optional(),
+  lookbackMinutes: lookbackMinutesSchema.optional(),
   allChecks: z.boolean({ error: 'must be true or false' }).optional(),
   dryRun: z.boolean({ error: 'must be true or false' }).optional(),
 });
@@ -80,13 +75,12 @@ export function parseInvocationEvent(event: unknown, periodSeconds?: number): Ru
     );
   }
   const { apiIds, regions, lookbackMinutes, allChecks, dryRun } = parsed.data;
-  if (lookbackMinutes !== undefined && periodSeconds && (lookbackMinutes * 60) % periodSeconds !== 0) {
-    throw new InvalidEventError([
-      {
-        field: 'lookbackMinutes',
-        message: `must be a multiple of the deployed period (${periodSeconds / 60} minutes)`,
-      },
-    ]);
+  const notWholePeriods =
+    lookbackMinutes !== undefined && periodSeconds
+      ? lookbackProblem(lookbackMinutes, periodSeconds, 'the deployed period')
+      : undefined;
+  if (notWholePeriods) {
+    throw new InvalidEventError([{ field: 'lookbackMinutes', message: notWholePeriods }]);
   }
   return {
     trigger: 'manual',

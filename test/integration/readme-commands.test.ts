@@ -15,11 +15,23 @@ function runnableCommands(markdown: string): string[] {
   );
 }
 
-const commands = runnableCommands(readFileSync(join(root, 'README.md'), 'utf8'));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const commands = runnableCommands(readme);
+
+/** Every command line in the README that asks for JSON on stdout. */
+const jsonCommands = readme
+  .split('\n')
+  .filter((line) => /--format json/.test(line) && !/--output/.test(line) && /\bnpm run\b/.test(line));
 
 describe('the README', () => {
   it('marks commands as runnable', () => {
     expect(commands.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("keeps npm's banner out of every JSON command (npm run -s)", () => {
+    // `npm run x` prints "> api-network-auditor@0.1.0 x" on stdout first: `> report.json` would not be JSON.
+    expect(jsonCommands.length).toBeGreaterThan(0);
+    for (const line of jsonCommands) expect(line).toMatch(/npm run (-s|--silent) /);
   });
 
   it.each(commands)('runs `%s` as written', (command) => {

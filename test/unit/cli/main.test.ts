@@ -4,7 +4,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditRequest } from '../../../lambda/audit';
-import { type CliDeps, type CliIo, runCli } from '../../../lambda/cli/main';
+import { type CliDeps, type CliIo, HELP_HINT, runCli } from '../../../lambda/cli/main';
 import { MemoryStateStore } from '../../../lambda/cli/memory-state-store';
 import type { CheckDefinition } from '../../../lambda/domain/check';
 import type { Report } from '../../../lambda/domain/types';
@@ -58,6 +58,12 @@ function fakeDeps(report: Report = aReport(), overrides: Partial<CliDeps> = {}) 
   return { deps, requests };
 }
 
+/** A report whose one stage belongs to API `apiId`. */
+function withApi(apiId: string): Report {
+  const report = aReport();
+  return { ...report, apis: report.apis.map((api) => ({ ...api, apiId })) };
+}
+
 const failing = (severity: 'critical' | 'high' | 'medium' | 'low' | 'info') =>
   aReport({
     findings: [
@@ -100,7 +106,7 @@ describe('runCli exit codes', () => {
     expect(await runCli(['--fail-on', 'none'], fakeIo(), fakeDeps(failing('critical')).deps)).toBe(0);
   });
 
-  it('exits 2 with the problem and the usage on a bad flag, without auditing', async () => {
+  it('exits 2 with the problem and one line pointing at --help on a bad flag, without auditing', async () => {
     // Arrange
     const io = fakeIo();
     const { deps } = fakeDeps();
@@ -110,17 +116,69 @@ describe('runCli exit codes', () => {
 
     // Assert
     expect(code).toBe(2);
-    expect(io.err()).toContain('api-network-auditor: --format must be text, json or markdown');
-    expect(io.err()).toContain('Usage: api-network-auditor');
+    expect(io.err().split('\n')).toEqual([
+      expect.stringContaining('api-network-auditor: --format must be one of text, json'),
+      HELP_HINT,
+      '',
+    ]);
     expect(io.out()).toBe('');
     expect(deps.runAudit).not.toHaveBeenCalled();
   });
 
-  it('exits 2 with the usage when --publish comes without --topic-arn', async () => {
+  it('suggests the flag meant by a typo in two lines', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--regoin', 'us-east-1'], io, fakeDeps().deps)).toBe(2);
+    expect(io.err()).toBe(
+      `api-network-auditor: unknown option --regoin (did you mean --region?)\n${HELP_HINT}\n`,
+    );
+  });
+
+  it('exits 2 pointing at --help when --publish comes without --topic-arn', async () => {
     const io = fakeIo();
     expect(await runCli(['--publish'], io, fakeDeps().deps)).toBe(2);
     expect(io.err()).toContain('--publish needs --topic-arn ARN');
-    expect(io.err()).toContain('Usage:');
+    expect(io.err()).toContain('--help');
+    expect(io.err()).not.toContain('Usage:');
+  });
+
+  it('exits 2 naming the API ids of which no stage was found, without printing a report', async () => {
+    // Arrange: the report holds stages of a1b2c3d4e5 only
+    const io = fakeIo();
+    const { deps } = fakeDeps(withApi('a1b2c3d4e5'));
+
+    // Act
+    const code = await runCli(['--api', 'a1b2c3d4e5', '--api', 'nosuchapi1'], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain('--api nosuchapi1: no stage of this API in us-east-1');
+    expect(io.out()).toBe('');
+  });
+
+  it('audits an API id that has stages (the healthy twin of the unknown id)', async () => {
+    const io = fakeIo();
+    expect(
+      await runCli(['--api', 'a1b2c3d4e5', '--fail-on', 'none'], io, fakeDeps(withApi('a1b2c3d4e5')).deps),
+    ).toBe(0);
+    expect(io.err()).toBe('');
+  });
+
+  it.each([
+    [['--end-time', '2026-11-29T13:00:00Z'], 'in the future'],
+    [['--end-time', '2026-08-01T00:00:00Z'], 'CloudWatch keeps 5-minute data for 63 days only'],
+    [['--end-time', '2026-11-01T00:00:00Z', '--period-seconds', '60'], 'keeps 1-minute data for 15 days'],
+  ])('exits 2 before any AWS call for a window without data: %j', async (argv, message) => {
+    const io = fakeIo();
+    const { deps } = fakeDeps();
+    expect(await runCli(argv, io, deps)).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(deps.verifyCredentials).not.toHaveBeenCalled();
+  });
+
+  it('accepts a past window CloudWatch still holds, and an end a minute ahead of a skewed clock', async () => {
+    const ok = ['--fail-on', 'none'];
+    expect(await runCli(['--end-time', '2026-10-01T00:00:00Z', ...ok], fakeIo(), fakeDeps().deps)).toBe(0);
+    expect(await runCli(['--end-time', '2026-11-29T12:01:00Z', ...ok], fakeIo(), fakeDeps().deps)).toBe(0);
   });
 
   it('exits 2 saying how to set a Region when none is given, set or configured', async () => {
@@ -133,7 +191,8 @@ describe('runCli exit codes', () => {
 
     // Assert
     expect(code).toBe(2);
-    expect(io.err()).toContain('no AWS Region to audit. Pass --region REGION');
+    expect(io.err()).toContain('no AWS Region to audit (AWS_REGION, AWS_DEFAULT_REGION and the default');
+    expect(io.err()).toContain('Pass --region REGION');
     expect(io.err()).toContain('AWS_REGION');
     expect(deps.runAudit).not.toHaveBeenCalled();
   });
@@ -188,8 +247,8 @@ describe('runCli exit codes', () => {
 describe('runCli audit request', () => {
   it('passes the flags to the audit with the default thresholds', async () => {
     // Arrange
-    const { deps, requests } = fakeDeps();
-    const argv = ['--region', 'eu-west-1', '--region', 'us-east-1', '--api', 'a1', '--checks', 'all'];
+    const { deps, requests } = fakeDeps(withApi('a1b2c3d4e5'));
+    const argv = ['--region', 'eu-west-1', '--region', 'us-east-1', '--api', 'a1b2c3d4e5', '--checks', 'all'];
 
     // Act
     await runCli(
@@ -212,7 +271,7 @@ describe('runCli audit request', () => {
       regions: ['eu-west-1', 'us-east-1'],
       lookbackMinutes: 30,
       periodSeconds: 60,
-      apiIds: ['a1'],
+      apiIds: ['a1b2c3d4e5'],
       allChecks: true,
       thresholds: DEFAULT_THRESHOLDS,
       account: '123456789012', // from the credentials check: no second STS call
@@ -331,6 +390,18 @@ describe('runCli output', () => {
     // Assert
     expect(terminal.err()).toContain('triage us-east-1: 3 API stage(s) seen, 7 AWS call(s)');
     expect(piped.err()).toBe('');
+  });
+
+  it('shows no progress with --quiet, even on a terminal', async () => {
+    const terminal = fakeIo({ stderrTTY: true });
+    const deps = fakeDeps(aReport(), {
+      runAudit: async (request) => {
+        request.onProgress?.({ phase: 'triage', region: 'us-east-1', stagesSeen: 3, awsCalls: 7 });
+        return aReport();
+      },
+    }).deps;
+    await runCli(['--quiet'], terminal, deps);
+    expect(terminal.err()).toBe('');
   });
 
   it('warns on stderr when the report is incomplete', async () => {
@@ -498,5 +569,94 @@ describe('runCli --publish', () => {
     expect(code).toBe(2);
     expect(io.out()).toContain('API Gateway network audit');
     expect(io.err()).toContain(`the report was written but publishing to ${topicArn} failed`);
+  });
+});
+
+describe('runCli --profile', () => {
+  const shared = async () => ({
+    names: ['default', 'audit'],
+    configFile: '/home/op/.aws/config',
+    credentialsFile: '/home/op/.aws/credentials',
+  });
+
+  it('uses a profile the shared files define', async () => {
+    const useProfile = jest.fn();
+    const { deps } = fakeDeps(aReport(), { sharedProfiles: shared, useProfile });
+    expect(await runCli(['--profile', 'audit', '--fail-on', 'none'], fakeIo(), deps)).toBe(0);
+    expect(useProfile).toHaveBeenCalledWith('audit');
+  });
+
+  it('exits 2 naming an unknown profile, the files read and the profiles there', async () => {
+    // Arrange
+    const io = fakeIo();
+    const useProfile = jest.fn();
+    const { deps } = fakeDeps(aReport(), { sharedProfiles: shared, useProfile });
+
+    // Act
+    const code = await runCli(['--profile', 'prod'], io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain(
+      "--profile 'prod': no such profile in /home/op/.aws/config or /home/op/.aws/credentials. " +
+        'Profiles there: default, audit.',
+    );
+    expect(useProfile).not.toHaveBeenCalled();
+    expect(deps.verifyCredentials).not.toHaveBeenCalled();
+  });
+
+  it('names AWS_PROFILE when the unknown profile came from the environment', async () => {
+    const io = fakeIo({ env: { AWS_REGION: 'us-east-1', AWS_PROFILE: 'gone' } });
+    const { deps } = fakeDeps(aReport(), { sharedProfiles: shared, useProfile: jest.fn() });
+    expect(await runCli([], io, deps)).toBe(2);
+    expect(io.err()).toContain("AWS_PROFILE 'gone': no such profile");
+  });
+
+  it('names the profile that sets no Region', async () => {
+    const io = fakeIo({ env: {} });
+    const { deps } = fakeDeps(aReport(), { sharedProfiles: shared, useProfile: jest.fn() });
+    expect(await runCli(['--profile', 'audit'], io, deps)).toBe(2);
+    expect(io.err()).toContain(
+      "profile 'audit' in /home/op/.aws/config or /home/op/.aws/credentials set none",
+    );
+    expect(io.err()).toContain('aws configure set region us-east-1 --profile audit');
+  });
+
+  it('names the profile whose credentials do not work', async () => {
+    const io = fakeIo();
+    const expired = Object.assign(new Error('The SSO session has expired'), {
+      name: 'CredentialsProviderError',
+    });
+    const { deps } = fakeDeps(aReport(), {
+      sharedProfiles: shared,
+      useProfile: jest.fn(),
+      verifyCredentials: async () => Promise.reject(expired),
+    });
+    expect(await runCli(['--profile', 'audit'], io, deps)).toBe(2);
+    expect(io.err()).toContain("no usable AWS credentials from profile 'audit' (--profile");
+    expect(io.err()).toContain('aws sso login --profile audit');
+  });
+});
+
+describe('runCli --print-iam-policy', () => {
+  it('prints an IAM policy document allowing exactly the actions the stack grants', async () => {
+    // Arrange: the real list, as the CDK construct reads it
+    const { AUDIT_IAM_ACTIONS } = await import('../../../lambda/collect/iam-actions');
+    const io = fakeIo();
+
+    // Act
+    const code = await runCli(['--print-iam-policy'], io, {});
+
+    // Assert
+    expect(code).toBe(0);
+    const policy = JSON.parse(io.out());
+    expect(policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ApiNetworkAuditorReadOnly', Effect: 'Allow', Action: [...AUDIT_IAM_ACTIONS], Resource: '*' },
+      ],
+    });
+    for (const action of policy.Statement[0].Action)
+      expect(action).toMatch(/^([a-z0-9-]+:(Describe|Get|List)\w+|apigateway:GET|logs:StartQuery)$/);
   });
 });

@@ -29,6 +29,8 @@ describe('parseCliArgs', () => {
       format: 'text',
       failOn: 'low',
       color: true,
+      wide: false,
+      quiet: false,
     });
   });
 
@@ -48,9 +50,13 @@ describe('parseCliArgs', () => {
       '--period-seconds',
       '60',
       '--api',
-      'a1',
+      'a1b2c3d4e5',
       '--api',
-      'b2',
+      'f6g7h8i9j0',
+      '--profile',
+      'audit',
+      '--wide',
+      '--quiet',
       '--checks',
       'all',
       '--format',
@@ -82,13 +88,16 @@ describe('parseCliArgs', () => {
       endpointUrl: 'http://127.0.0.1:5000',
       lookbackMinutes: 30,
       periodSeconds: 60,
-      apiIds: ['a1', 'b2'],
+      apiIds: ['a1b2c3d4e5', 'f6g7h8i9j0'],
       allChecks: true,
       thresholds: { highErrorRatio: 0.1, continuousPeriodShare: 0.75, minRequests: 500 },
       format: 'markdown',
       outputFile: 'report.md',
       failOn: 'high',
       color: false,
+      wide: true,
+      quiet: true,
+      profile: 'audit',
       publish: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:audit', stateTableName: 'audit-state' },
     });
   });
@@ -128,25 +137,29 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
-    [['--bogus'], "Unknown option '--bogus'"],
-    [['stray'], 'stray'],
-    [['--region'], "Option '--region <value>' argument missing"],
-    [['--region', 'useast1'], "--region 'useast1' is not a Region name"],
-    [['--lookback-minutes', 'abc'], '--lookback-minutes must be a whole number'],
-    [['--lookback-minutes', '1.5'], '--lookback-minutes must be a whole number'],
-    [['--lookback-minutes', '0'], '--lookback-minutes must be greater than 0'],
-    [['--lookback-minutes', '20000'], '--lookback-minutes must be at most 10080'],
+    [['--bogus'], 'unknown option --bogus'],
+    [['stray'], "unexpected argument 'stray'"],
+    [['--region'], '--region needs a value'],
+    [['--region', 'useast1'], '--region must be a Region name such as us-east-1'],
+    [['--api', 'ABC!'], '--api must be an API Gateway id: 10 lowercase letters or digits'],
+    [['--api', 'nosuchapi1x'], '--api must be an API Gateway id'],
+    [['--lookback-minutes', 'abc'], '--lookback-minutes must be a number'],
+    [['--lookback-minutes', '1.5'], '--lookback-minutes must be a whole number of minutes'],
+    [['--lookback-minutes', '0'], '--lookback-minutes must be at least 5 minutes'],
+    [['--lookback-minutes', '-1'], '--lookback-minutes must be at least 5 minutes'],
+    [['--lookback-minutes', '20000'], '--lookback-minutes must be at most 1440 minutes'],
     [['--period-seconds', '90'], '--period-seconds must be a multiple of 60'],
+    [['--period-seconds', '7200'], '--period-seconds must be at most 3600 seconds'],
     [
       ['--lookback-minutes', '5', '--period-seconds', '600'],
-      '--lookback-minutes must cover at least one period',
+      '--lookback-minutes must be a multiple of --period-seconds (10 minutes)',
     ],
     [['--checks', 'some'], '--checks must be triage or all'],
-    [['--format', 'xml'], '--format must be text, json or markdown'],
+    [['--format', 'xml'], '--format must be one of text, json'],
     [['--fail-on', 'severe'], '--fail-on must be one of critical, high, medium, low, info, none'],
     [['--endpoint-url', 'localhost'], '--endpoint-url must be a URL'],
     [['--output', ''], '--output needs a file name'],
-    [['--no-color=false'], "Option '--no-color' does not take an argument"],
+    [['--no-color=false'], '--no-color takes no value'],
   ])('refuses %j with a message that names the problem', (argv, message) => {
     expect(errorOf(argv)).toContain(message);
   });
@@ -188,6 +201,59 @@ describe('parseCliArgs', () => {
   it('refuses audit flags combined with --list-checks', () => {
     expect(errorOf(['--list-checks', '--region', 'us-east-1', '--checks', 'all'])).toBe(
       '--list-checks takes only --format, --output and --no-color (got --region, --checks)',
+    );
+  });
+
+  it.each([
+    ['--regoin', '--region'],
+    ['--lookback-minute', '--lookback-minutes'],
+    ['--formt=json', '--format'],
+    ['--prfile', '--profile'],
+  ])('suggests the flag nearest to %s', (typo, flag) => {
+    expect(errorOf([typo, 'x'])).toBe(`unknown option ${typo.split('=')[0]} (did you mean ${flag}?)`);
+  });
+
+  it('suggests nothing for an option unlike every flag', () => {
+    expect(errorOf(['--zzzzzzzzzz'])).toBe('unknown option --zzzzzzzzzz');
+  });
+
+  it('takes the same lookback range and API id rules as the Lambda event', () => {
+    // Arrange: values the Lambda's schema accepts and refuses
+    const { parseInvocationEvent } =
+      require('../../../lambda/config/manual-event') as typeof import('../../../lambda/config/manual-event');
+    const cases = [
+      { lookbackMinutes: 4, apiId: 'a1b2c3d4e5' },
+      { lookbackMinutes: 1440, apiId: 'a1b2c3d4e5' },
+      { lookbackMinutes: 1445, apiId: 'a1b2c3d4e5' },
+      { lookbackMinutes: 60, apiId: 'A1B2C3D4E5' },
+      { lookbackMinutes: 7, apiId: 'a1b2c3d4e5' },
+    ];
+
+    for (const { lookbackMinutes, apiId } of cases) {
+      // Act
+      const lambdaAccepts = (() => {
+        try {
+          parseInvocationEvent({ lookbackMinutes, apiIds: [apiId] }, 300);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const cliAccepts = parseCliArgs(['--lookback-minutes', String(lookbackMinutes), '--api', apiId]).ok;
+
+      // Assert
+      expect({ lookbackMinutes, apiId, accepted: cliAccepts }).toEqual({
+        lookbackMinutes,
+        apiId,
+        accepted: lambdaAccepts,
+      });
+    }
+  });
+
+  it('prints the IAM policy with --print-iam-policy, and refuses it with other flags', () => {
+    expect(parseCliArgs(['--print-iam-policy'])).toEqual({ ok: true, command: { kind: 'print-iam-policy' } });
+    expect(errorOf(['--print-iam-policy', '--region', 'us-east-1'])).toBe(
+      '--print-iam-policy takes no other flag (got --region)',
     );
   });
 
