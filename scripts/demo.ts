@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       return;
     }
     const report = JSON.parse(json) as Report;
-    const rule = '-'.repeat(100);
+    const rule = '-'.repeat(80);
     process.stdout.write(`${renderText(report, { color: Boolean(process.stdout.isTTY) })}\n`);
     process.stdout.write(
       `(the CLI exited ${exitCode}: ${exitCode === 1 ? 'FAIL findings' : 'no FAIL finding'})\n\n`,

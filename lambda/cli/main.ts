@@ -119,7 +119,10 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
 async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<number> {
   const now = deps.now();
   const end = options.endTime ?? now;
-  const impossible = windowProblem(end, options.lookbackMinutes, options.periodSeconds, now);
+  // An emulator (--endpoint-url) keeps whatever it was given: only AWS's retention bounds the past there.
+  const impossible = windowProblem(end, options.lookbackMinutes, options.periodSeconds, now, {
+    retention: !options.endpointUrl,
+  });
   if (impossible) throw new CliUsageError(`--end-time: ${impossible}`, true);
   const profile = await selectProfile(
     options.profile ?? io.env.AWS_PROFILE,

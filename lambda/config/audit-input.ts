@@ -66,10 +66,12 @@ export function windowProblem(
   lookbackMinutes: number,
   periodSeconds: number,
   now: Date,
+  check: { retention: boolean } = { retention: true },
 ): string | undefined {
   if (end.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     return `the window ends ${end.toISOString()}, in the future (now is ${now.toISOString()}): no metric exists yet`;
   }
+  if (!check.retention) return undefined;
   const retentionDays = metricRetentionDays(periodSeconds);
   const start = end.getTime() - lookbackMinutes * 60_000;
   if (start < now.getTime() - retentionDays * 86_400_000) {

@@ -1,14 +1,23 @@
 /**
  * The report for a terminal: one line per API stage, then the findings that need attention grouped
  * by the stages they affect, then a one-line summary of the rest. Pure: report in, text out.
+ * By default every line fits 80 columns (ARNs and URLs go to a footer of references); `wide`
+ * keeps one line per fact, however long.
  */
 import type { Classification, Finding, Report, Status } from '../domain/types';
-import { buildHumanView, formatPercent, stageLabel, summaryLine } from './human-view';
+import { singleLine, truncate } from '../notify/display-text';
+import { buildHumanView, type FindingGroup, formatPercent, stageLabel, summaryLine } from './human-view';
+import { citeReferences, References, wrap } from './wrap-text';
 
 export interface TextRenderOptions {
   /** ANSI colours; the caller decides (TTY, --no-color, NO_COLOR). */
   color: boolean;
+  /** One line per fact, however wide (the layout before 80 columns). @default false */
+  wide?: boolean;
 }
+
+/** The terminal width the default layout fits. */
+export const TEXT_WIDTH = 80;
 
 const ANSI = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 type Style = keyof typeof ANSI;
@@ -30,9 +39,141 @@ const CLASSIFICATION_STYLE: Record<Classification, Style> = {
 
 const INDENT = '        ';
 
+type Paint = (style: Style, text: string) => string;
+
+const painter =
+  (color: boolean): Paint =>
+  (style, text) =>
+    color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text;
+
 export function renderText(report: Report, options: TextRenderOptions): string {
-  const paint = (style: Style, text: string): string =>
-    options.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text;
+  return options.wide
+    ? renderWideText(report, painter(options.color))
+    : renderNarrowText(report, painter(options.color));
+}
+
+function renderNarrowText(report: Report, paint: Paint): string {
+  const view = buildHumanView(report);
+  const references = new References();
+  const multiRegion = report.regions.length > 1;
+  const lines: string[] = [
+    paint('bold', 'API Gateway network audit'),
+    ...wrap(`Account ${report.account ?? 'unknown'} · ${report.regions.join(', ')}`, TEXT_WIDTH),
+    `Window ${report.window.start} to ${report.window.end}`,
+    `  (${report.window.periodSeconds / 60}-minute periods)`,
+  ];
+  if (!report.complete) {
+    lines.push(paint('magenta', 'Incomplete audit:'));
+    for (const reason of report.incompleteReasons) {
+      lines.push(
+        ...wrap(citeReferences(singleLine(reason, 400), references), TEXT_WIDTH, '    ')
+          .map((line, index) => (index === 0 ? `  - ${line.trimStart()}` : line))
+          .map((line) => paint('magenta', line)),
+      );
+    }
+  }
+
+  lines.push('', paint('bold', `API stages (${view.stages.length})`));
+  if (view.stages.length === 0) lines.push('  No API stages found in the audited Regions.');
+  else lines.push(...stageTable(view.stages, multiRegion, paint));
+
+  if (view.groups.length === 0) lines.push('', 'No findings need attention.');
+  for (const group of view.groups) lines.push('', ...groupLines(group, view.commonDocs, references, paint));
+
+  lines.push('', ...wrap(summaryLine(view.counts), TEXT_WIDTH));
+  if (view.commonDocs.length > 0) {
+    lines.push(
+      `Background for every finding: ${view.commonDocs.map((doc) => references.cite(doc)).join(' ')}`,
+    );
+  }
+  if (references.size > 0) lines.push('', paint('bold', 'References'), ...references.footer());
+  return `${lines.join('\n')}\n`;
+}
+
+const STAGE_COLUMNS = { classification: 14, ratio: 6, counts: 11, periods: 7 } as const;
+
+/** `  high-frequency  orders/prod (a1b2c3d4e5)   2.83%   340/12000    11/12`, 80 columns at most. */
+function stageTable(
+  stages: ReturnType<typeof buildHumanView>['stages'],
+  multiRegion: boolean,
+  paint: Paint,
+): string[] {
+  const fixed = 2 + Object.values(STAGE_COLUMNS).reduce((sum, width) => sum + width + 2, 0);
+  const labelRoom = TEXT_WIDTH - fixed;
+  const label = (stage: (typeof stages)[number]) =>
+    truncate(
+      `${singleLine(stage.apiName ?? stage.apiId, 200)}/${singleLine(stage.stage, 200)} (${singleLine(stage.apiId, 20)}${multiRegion ? `, ${stage.region}` : ''})`,
+      labelRoom,
+    );
+  const header =
+    `  ${'verdict'.padEnd(STAGE_COLUMNS.classification)}  ${'API/stage (id)'.padEnd(labelRoom)}  ` +
+    `${'5xx'.padStart(STAGE_COLUMNS.ratio)}  ` +
+    `${'errors/reqs'.padStart(STAGE_COLUMNS.counts)}  ${'periods'.padStart(STAGE_COLUMNS.periods)}`;
+  const rows = stages.map((stage) => {
+    const classification = paint(
+      CLASSIFICATION_STYLE[stage.classification],
+      stage.classification.padEnd(STAGE_COLUMNS.classification),
+    );
+    const idle = stage.requests === 0;
+    return (
+      `  ${classification}  ${label(stage).padEnd(labelRoom)}  ` +
+      `${(idle ? '-' : formatPercent(stage.errorRatio)).padStart(STAGE_COLUMNS.ratio)}  ` +
+      `${(idle ? 'no requests' : `${stage.errors5xx}/${stage.requests}`).padStart(STAGE_COLUMNS.counts)}  ` +
+      `${`${stage.periodsWithErrors}/${stage.periods}`.padStart(STAGE_COLUMNS.periods)}`
+    ).trimEnd();
+  });
+  const merged = stages
+    .filter((stage) => stage.sharesMetricsWith?.length)
+    .flatMap((stage) =>
+      wrap(
+        `${label(stage)}: metrics merged with REST APIs of the same name: ${(stage.sharesMetricsWith ?? []).map((id) => singleLine(id, 20)).join(', ')}`,
+        TEXT_WIDTH,
+        '  ',
+      ),
+    );
+  return [header.trimEnd(), ...rows, ...merged];
+}
+
+/** The stages, then the verdict and the probable cause in one line, then each finding. */
+function groupLines(
+  group: FindingGroup,
+  commonDocs: readonly string[],
+  references: References,
+  paint: Paint,
+): string[] {
+  const headings = group.stageLabels.length > 0 ? group.stageLabels : ['Not tied to an API stage'];
+  const [top] = group.findings;
+  const lines = headings.flatMap((label) =>
+    wrap(singleLine(label, 200), TEXT_WIDTH).map((line) => paint('bold', line)),
+  );
+  if (top) {
+    const count = group.findings.length === 1 ? '1 finding' : `${group.findings.length} findings`;
+    const verdict = `${top.status}, ${count}; probable cause: ${top.checkId} (${top.severity})`;
+    const [first = '', ...rest] = wrap(verdict, TEXT_WIDTH, '  ');
+    lines.push(first.replace(top.status, paint(STATUS_STYLE[top.status], top.status)), ...rest);
+  }
+  for (const finding of group.findings) {
+    lines.push(
+      `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ${paint('cyan', singleLine(finding.checkId, 40))} on ${references.cite(finding.resourceArn)}`,
+      ...wrap(singleLine(finding.title, 300), TEXT_WIDTH, INDENT),
+      ...wrap(citeReferences(singleLine(finding.message, 2000), references), TEXT_WIDTH, INDENT),
+    );
+    if (finding.remediation)
+      lines.push(
+        ...wrap(
+          `Fix: ${citeReferences(singleLine(finding.remediation, 2000), references)}`,
+          TEXT_WIDTH,
+          INDENT,
+        ),
+      );
+    const docs = finding.docs.filter((doc) => !commonDocs.includes(doc));
+    if (docs.length > 0)
+      lines.push(...wrap(`Docs: ${docs.map((doc) => references.cite(doc)).join(' ')}`, TEXT_WIDTH, INDENT));
+  }
+  return lines;
+}
+
+function renderWideText(report: Report, paint: Paint): string {
   const view = buildHumanView(report);
   const lines: string[] = [];
 
@@ -85,11 +226,7 @@ export function renderText(report: Report, options: TextRenderOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(
-  finding: Finding,
-  commonDocs: readonly string[],
-  paint: (style: Style, text: string) => string,
-): string[] {
+function findingLines(finding: Finding, commonDocs: readonly string[], paint: Paint): string[] {
   const lines = [
     `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ` +
       `${paint('cyan', finding.checkId)}  ${finding.title}`,

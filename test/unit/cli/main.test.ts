@@ -175,6 +175,18 @@ describe('runCli exit codes', () => {
     expect(deps.verifyCredentials).not.toHaveBeenCalled();
   });
 
+  it('lets an emulator (--endpoint-url) hold data older than CloudWatch keeps', async () => {
+    const argv = [
+      '--end-time',
+      '2026-01-01T00:00:00Z',
+      '--endpoint-url',
+      'http://127.0.0.1:5000',
+      '--fail-on',
+      'none',
+    ];
+    expect(await runCli(argv, fakeIo(), fakeDeps().deps)).toBe(0);
+  });
+
   it('accepts a past window CloudWatch still holds, and an end a minute ahead of a skewed clock', async () => {
     const ok = ['--fail-on', 'none'];
     expect(await runCli(['--end-time', '2026-10-01T00:00:00Z', ...ok], fakeIo(), fakeDeps().deps)).toBe(0);
@@ -390,6 +402,22 @@ describe('runCli output', () => {
     // Assert
     expect(terminal.err()).toContain('triage us-east-1: 3 API stage(s) seen, 7 AWS call(s)');
     expect(piped.err()).toBe('');
+  });
+
+  it('prints the 80-column report by default and the one-line-per-fact layout with --wide', async () => {
+    const narrow = fakeIo();
+    const wide = fakeIo();
+    await runCli([], narrow, fakeDeps(failing('high')).deps);
+    await runCli(['--wide'], wide, fakeDeps(failing('high')).deps);
+    expect(narrow.out()).toContain('probable cause: tg-unhealthy-az (high)');
+    expect(
+      narrow
+        .out()
+        .split('\n')
+        .filter((line) => line.length > 80 && !/^ {2}\[\d+\] /.test(line)),
+    ).toEqual([]);
+    expect(wide.out()).toContain('Findings for orders/prod (a1b2c3, us-east-1)');
+    expect(wide.out()).toContain('Resource: arn:aws:elasticloadbalancing');
   });
 
   it('shows no progress with --quiet, even on a terminal', async () => {

@@ -23,7 +23,7 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     const stageLines = text
@@ -48,7 +48,7 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     const order = ['tg-empty-az', 'integration-timeout', 'lb-cross-zone', 'vpc-flow-logs'].map((id) =>
@@ -63,7 +63,7 @@ describe('renderText', () => {
     const finding = aFinding();
 
     // Act
-    const text = renderText(aReport({ findings: [finding] }), { color: false });
+    const text = renderText(aReport({ findings: [finding] }), { color: false, wide: true });
 
     // Assert
     expect(text).toContain(`FAIL  high     tg-unhealthy-az  ${finding.title}`);
@@ -85,7 +85,7 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     expect(text).not.toContain('VPC link is available');
@@ -109,7 +109,7 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     expect(text).toContain('Findings for orders/prod (a1b2c3, us-east-1), payments/prod (z9, us-east-1)');
@@ -125,7 +125,7 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     expect(text).toContain('Incomplete audit:\n  - ec2:DescribeFlowLogs could not be read');
@@ -133,7 +133,7 @@ describe('renderText', () => {
 
   it('says so when there are no stages and nothing needs attention', () => {
     // Act
-    const text = renderText(aReport({ apis: [], findings: [] }), { color: false });
+    const text = renderText(aReport({ apis: [], findings: [] }), { color: false, wide: true });
 
     // Assert
     expect(text).toContain('No API stages found in the audited Regions.');
@@ -145,8 +145,8 @@ describe('renderText', () => {
     const report = aReport();
 
     // Act
-    const coloured = renderText(report, { color: true });
-    const plain = renderText(report, { color: false });
+    const coloured = renderText(report, { color: true, wide: true });
+    const plain = renderText(report, { color: false, wide: true });
 
     // Assert
     expect(coloured).toContain(`${ESC}31mFAIL `);
@@ -174,12 +174,100 @@ describe('renderText', () => {
     });
 
     // Act
-    const text = renderText(report, { color: false });
+    const text = renderText(report, { color: false, wide: true });
 
     // Assert
     expect(text.split(article)).toHaveLength(2);
     expect(text).toContain(`Background for every finding above: ${article}`);
     expect(text).toContain('Docs: https://docs.aws.amazon.com/a');
     expect(text).toContain('Docs: https://docs.aws.amazon.com/b');
+  });
+});
+
+describe('renderText at 80 columns (the default)', () => {
+  const listenerArn =
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/catalog-alb/29e4f59bfd92ef9b/290d8080cb57faad';
+  const wideReport = () =>
+    aReport({
+      apis: [
+        aStage(),
+        aStage({
+          apiId: 'z9y8x7w6v5',
+          apiName: 'a-very-long-api-name-that-nobody-would-type-twice',
+          stage: 'production',
+        }),
+      ],
+      findings: [
+        aFinding({
+          checkId: 'integration-timeout',
+          severity: 'medium',
+          resourceArn: 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/integrations/rtwsifxj',
+          message: `the maximum IntegrationLatency, 4800 ms, is 96% of the 5000 ms timeout of integration rtwsifxj ${listenerArn}: targets do not answer in time`,
+        }),
+        aFinding(),
+        aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' }),
+      ],
+    });
+
+  it('keeps every line within 80 columns except the references footer', () => {
+    // Act
+    const lines = renderText(wideReport(), { color: false }).split('\n');
+
+    // Assert
+    const footerStart = lines.indexOf('References');
+    expect(footerStart).toBeGreaterThan(0);
+    const tooWide = lines.slice(0, footerStart).filter((line) => line.length > 80);
+    expect(tooWide).toEqual([]);
+    for (const line of lines.slice(footerStart + 1).filter(Boolean))
+      expect(line).toMatch(/^ {2}\[\d+\] (arn:|https:)/);
+  });
+
+  it('puts ARNs and URLs in the footer, each once, cited by number where they occur', () => {
+    // Act
+    const text = renderText(wideReport(), { color: false });
+
+    // Assert
+    const [body = '', footer = ''] = text.split('\nReferences\n');
+    expect(body).not.toContain('arn:aws');
+    expect(body).not.toContain('https://');
+    expect(footer.match(new RegExp(listenerArn, 'g'))).toHaveLength(1);
+    const number = /\[(\d+)\] arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/.exec(footer)?.[1];
+    expect(body).toContain(`integration rtwsifxj [${number}]:`);
+  });
+
+  it('leads each stage with its verdict and probable cause in one line, before the findings', () => {
+    // Act
+    const lines = renderText(wideReport(), { color: false }).split('\n');
+
+    // Assert: the highest FAIL of the stage is the probable cause
+    const heading = lines.indexOf('orders/prod (a1b2c3, us-east-1)');
+    expect(lines[heading + 1]).toBe('  FAIL, 3 findings; probable cause: tg-unhealthy-az (high)');
+    expect(lines[heading + 2]).toMatch(/^ {2}FAIL +high +tg-unhealthy-az on \[\d+\]$/);
+  });
+
+  it('gives the verdict WARN to a stage whose worst finding is a warning (healthy twin of the FAIL verdict)', () => {
+    const text = renderText(
+      aReport({ findings: [aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' })] }),
+      {
+        color: false,
+      },
+    );
+    expect(text).toContain('  WARN, 1 finding; probable cause: lb-cross-zone (medium)');
+    expect(text).not.toMatch(/FAIL, \d+ finding/);
+  });
+
+  it('shows the stage table in columns that fit, cutting a long name rather than the line', () => {
+    const lines = renderText(wideReport(), { color: false }).split('\n');
+    expect(lines).toContain(
+      '  high-frequency  orders/prod (a1b2c3)               2.83%    340/12000    11/12',
+    );
+    expect(lines.find((line) => line.includes('a-very-long-api-name'))).toMatch(/\.\.\. +2\.83%/);
+  });
+
+  it('never lets a name read from AWS add a line', () => {
+    const report = aReport({ apis: [aStage({ apiName: 'orders\nFAKE LINE\u001b[31m' })], findings: [] });
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain('\nFAKE LINE');
+    expect(text).not.toContain('\u001b');
   });
 });
