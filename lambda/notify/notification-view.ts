@@ -3,8 +3,9 @@
  * on: the run id, the failing stages, the severity it is about and the counts it states.
  */
 import { createHash } from 'node:crypto';
-import type { ClassifiedStage, Report, Severity, Status } from '../domain/types';
+import type { ClassifiedStage, Finding, Report, Severity, Status } from '../domain/types';
 import { SEVERITIES, STATUSES } from '../domain/types';
+import { ATTENTION_STATUSES, compareFindings } from '../report/human-view';
 import {
   type ChangeKind,
   type FindingChange,
@@ -36,6 +37,53 @@ export function failingStages(report: Report): ReportStage[] {
   return report.apis.filter(
     (stage) => stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
   );
+}
+
+export interface RankedStage {
+  stage: ReportStage;
+  /** The stage's most serious open finding (FAIL before WARN before ERROR, then severity): its probable cause. */
+  cause?: Finding;
+}
+
+const CLASSIFICATION_RANK: Record<ClassifiedStage['classification'], number> = {
+  'high-frequency': 0,
+  'low-frequency': 1,
+  healthy: 2,
+  'no-traffic': 3,
+};
+
+/**
+ * The failing stages and the stages with open findings, each once, worst first: by their probable
+ * cause, then by how often they fail.
+ */
+export function stagesWorstFirst(report: Report): RankedStage[] {
+  const open = report.findings.filter((finding) => isOpenStatus(finding.status)).sort(compareFindings);
+  const causeOf = (stage: ReportStage) =>
+    open.find(
+      (finding) =>
+        finding.region === stage.region &&
+        finding.apis.some((api) => api.apiId === stage.apiId && api.stage === stage.stage),
+    );
+  const ranked = report.apis
+    .map((stage) => ({ stage, cause: causeOf(stage) }))
+    .filter(
+      ({ stage, cause }) =>
+        cause || stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
+    );
+  const gravity = (cause: Finding | undefined): [number, number] =>
+    cause
+      ? [(ATTENTION_STATUSES as readonly Status[]).indexOf(cause.status), SEVERITIES.indexOf(cause.severity)]
+      : [ATTENTION_STATUSES.length, SEVERITIES.length];
+  return ranked.sort((a, b) => {
+    const [statusA, severityA] = gravity(a.cause);
+    const [statusB, severityB] = gravity(b.cause);
+    return (
+      statusA - statusB ||
+      severityA - severityB ||
+      CLASSIFICATION_RANK[a.stage.classification] - CLASSIFICATION_RANK[b.stage.classification] ||
+      b.stage.errorRatio - a.stage.errorRatio
+    );
+  });
 }
 
 export function failingApiCount(report: Report): number {

@@ -6,6 +6,7 @@
  * nextSteps?, keywords? }, metadata?: { threadId?, summary?, eventType?, relatedResources?, additionalContext? } }`.
  * The lengths below are kept well inside what chat platforms show in one message.
  */
+import type { Finding } from '../domain/types';
 import { singleLine, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
@@ -80,23 +81,31 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
 
   const stagesByKey = new Map(report.apis.map((stage) => [stageKey(stage), stage]));
   const lines: string[] = [`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`];
-  const shownStages = new Set<string>();
+  // Each finding under the header of its own stages: findings of the same stages are gathered first.
+  const groups = new Map<string, { keys: string[]; findings: { kind: string; finding: Finding }[] }>();
   for (const change of plan.changes) {
     const finding = change.finding;
     if (change.kind === 'resolved' || !finding) continue;
-    for (const api of finding.apis) {
-      const key = stageKey({ ...api, region: finding.region });
+    const keys = finding.apis.map((api) => stageKey({ ...api, region: finding.region }));
+    const groupKey = keys.join(' + ');
+    const group = groups.get(groupKey) ?? { keys, findings: [] };
+    group.findings.push({ kind: change.kind, finding });
+    groups.set(groupKey, group);
+  }
+  for (const { keys, findings } of groups.values()) {
+    for (const key of keys) {
       const stage = stagesByKey.get(key);
-      if (!stage || shownStages.has(key)) continue;
-      shownStages.add(key);
+      if (!stage) continue;
       lines.push(
         `*${code(stage.apiName, 80)} / ${code(stage.stage, 40)}* (${stage.apiType}, ${stage.region}): ${stage.classification}, ` +
           `${formatPercent(stage.errorRatio)} 5xx (${stage.errors5xx}/${stage.requests})`,
       );
     }
-    lines.push(
-      `• ${change.kind.toUpperCase()} ${finding.status} ${finding.severity} ${code(finding.checkId, 60)}: ${singleLine(finding.message, 300)}`,
-    );
+    for (const { kind, finding } of findings) {
+      lines.push(
+        `• ${kind.toUpperCase()} ${finding.status} ${finding.severity} ${code(finding.checkId, 60)}: ${singleLine(finding.message, 300)}`,
+      );
+    }
   }
   const resolved = plan.changes.filter((change) => change.kind === 'resolved');
   for (const change of resolved)

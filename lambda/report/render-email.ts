@@ -8,13 +8,14 @@ import {
   announcedSeverity,
   changeSummary,
   countChanges,
-  failingApiCount,
   failingStages,
   formatPercent,
   type NotificationView,
+  type RankedStage,
   type ReportStage,
   regionsLabel,
   stageKey,
+  stagesWorstFirst,
   statusCounts,
 } from '../notify/notification-view';
 import { type FindingChange, isOpenStatus, type Resolution } from '../notify/plan-notification';
@@ -48,7 +49,10 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
   'no-longer-reported': 'the check no longer reports this resource',
 };
 
-/** The subject: `[HIGH] orders/prod failing: 2 new, 1 resolved (123456789012 us-east-1)`; printable ASCII, < 100 chars. */
+/**
+ * The subject: the worst stage and its probable cause, how many more, what changed, where:
+ * `[HIGH] orders/prod: tg-unhealthy-az +2 stages, 3 new (123456789012 us-east-1)`; printable ASCII, < 100 chars.
+ */
 export function renderEmailSubject(view: NotificationView, part = 1, parts = 1): string {
   const { report, plan } = view;
   const severity = announcedSeverity(plan.changes);
@@ -57,21 +61,20 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   const suffix = parts > 1 && part > 1 ? ` (part ${part}/${parts})` : '';
   const counts = changeSummary(countChanges(plan.changes));
 
-  const stages = failingStages(report);
-  const apis = failingApiCount(report);
-  const only = stages[0];
-  const namedSubject = (name: string) => `${tag} ${name} failing: ${counts}${where}${suffix}`;
+  const [worst, ...others] = stagesWorstFirst(report);
   let subject: string;
   if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
-  else if (apis === 0) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
-  else if (apis > 1) subject = `${tag} ${apis} APIs failing: ${counts}${where}${suffix}`;
-  else if (only) {
-    const name = printableAscii(
-      stages.length === 1 ? `${only.apiName}/${only.stage}` : `${only.apiName} (${stages.length} stages)`,
-    );
-    const room = Math.max(8, SUBJECT_MAX_LENGTH - namedSubject('').length);
-    subject = namedSubject(truncate(name, room));
-  } else subject = `${tag} ${counts}${where}${suffix}`;
+  else if (!worst) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
+  else {
+    const cause = worst.cause
+      ? printableAscii(worst.cause.checkId)
+      : `${formatPercent(worst.stage.errorRatio)} 5xx`;
+    const more = others.length > 0 ? ` +${others.length} stage${others.length > 1 ? 's' : ''}` : '';
+    const rest = `: ${cause}${more}, ${counts}${where}${suffix}`;
+    const name = printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`);
+    const room = Math.max(8, SUBJECT_MAX_LENGTH - tag.length - 1 - rest.length);
+    subject = `${tag} ${truncate(name, room)}${rest}`;
+  }
   return truncate(subject, SUBJECT_MAX_LENGTH);
 }
 
@@ -220,32 +223,62 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
   return [...head, ...kept, ...note, ...tail].join('\n\n');
 }
 
-/**
- * One stage: its name, traffic and links. Several stages sharing the same findings (one load balancer
- * behind them): one header naming them all, so no stage reads as if it had nothing wrong.
- */
-function stageGroupHeader(group: StageGroup, view: NotificationView): string {
-  const findings = group.changes.map(({ finding }) => finding);
-  const describeStage = ({ stage, region, apiId, name }: StageGroup['stages'][number]) => {
-    const line = stageLine(stage ?? { apiId, stage: name, region });
-    return { line, details: stage ? [trafficLine(stage), ...stageLinks(stage, view, findings)] : [] };
-  };
-  const described = group.stages.map(describeStage);
-  if (described.length === 1) {
-    const [only] = described as [ReturnType<typeof describeStage>];
-    return [`=== ${only.line} ===`, ...only.details].join('\n');
-  }
-  return [
-    `=== ${described.length} API stages share these findings ===`,
-    ...described.flatMap(({ line, details }) => [`--- ${line}`, ...details]),
-  ].join('\n');
+/** The findings' stages by name only: each stage's numbers and links are in the stages section, once. */
+function stageGroupHeader(group: StageGroup): string {
+  const names = group.stages.map(({ stage, region, apiId, name }) =>
+    stageLine(stage ?? { apiId, stage: name, region }),
+  );
+  return names.length === 1
+    ? `=== Findings for ${names[0]} ===`
+    : `=== Findings shared by ${names.join(' and ')} ===`;
 }
+
+/**
+ * Open findings of the report, by status, and how many of them this email announces: the rest are
+ * below the notification severity or were announced before (they are listed under their stage).
+ */
+function openCountsLine(view: NotificationView): string {
+  const counts = statusCounts(view.report);
+  const open = counts.FAIL + counts.WARN + counts.ERROR;
+  const announced = view.plan.changes.filter((change) => change.kind !== 'resolved').length;
+  const others = Math.max(0, open - announced);
+  return (
+    `Open findings: ${open} (${counts.FAIL} FAIL, ${counts.WARN} WARN, ${counts.ERROR} ERROR): ` +
+    `${announced} announced below, ${others} announced before or below the notification severity.`
+  );
+}
+
+/** Each stage once, worst first: its traffic, its probable cause and its links. */
+function stagesSection(ranked: readonly RankedStage[], view: NotificationView): string {
+  const lines = [`=== Stages, worst first (${ranked.length}) ===`];
+  for (const { stage, cause } of ranked.slice(0, STAGES_SHOWN)) {
+    const findings = view.report.findings.filter((finding) =>
+      finding.apis.some((api) => stageKey({ ...api, region: finding.region }) === stageKey(stage)),
+    );
+    lines.push(
+      `${stageLine(stage)}`,
+      `  ${trafficLine(stage)}`,
+      cause
+        ? `  Probable cause: ${singleLine(cause.checkId, 60)} (${cause.status} ${cause.severity}): ${singleLine(cause.title, 160)}`
+        : '  Probable cause: none found by the checks (see the logs)',
+      ...stageLinks(stage, view, findings),
+      '',
+    );
+  }
+  if (ranked.length > STAGES_SHOWN)
+    lines.push(`... and ${ranked.length - STAGES_SHOWN} more stages (see the JSON message).`);
+  return lines.join('\n').trimEnd();
+}
+
+/** Stages detailed in one email: enough for a large incident, bounded for SNS's size limit. */
+const STAGES_SHOWN = 20;
 
 /** The plain-text body (part 1 of a notification; later parts carry `renderContinuationEmail`). */
 export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MAX_BYTES): string {
   const { report, plan } = view;
   const counts = countChanges(plan.changes);
   const failing = failingStages(report);
+  const ranked = stagesWorstFirst(report);
   const account = singleLine(report.account ?? 'unknown account', 40);
   const headline = plan.allClear
     ? `All clear: every finding announced before is resolved in account ${account} (${report.regions.join(', ')}).`
@@ -253,14 +286,16 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const head = [
     [
       headline,
-      `This run: ${changeSummary(counts)}. Open findings after it: ${plan.openAfter}.`,
+      `This run: ${changeSummary(counts)}.`,
+      openCountsLine(view),
       `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds}-second periods); report generated ${report.generatedAt}.`,
     ].join('\n'),
   ];
+  if (ranked.length > 0) head.push(stagesSection(ranked, view));
 
   const blocks: string[] = [];
   for (const group of groupByStages(view)) {
-    const header = group.stages.length ? stageGroupHeader(group, view) : '=== Not tied to an API stage ===';
+    const header = group.stages.length ? stageGroupHeader(group) : '=== Not tied to an API stage ===';
     blocks.push(header);
     for (const { change, finding } of group.changes) blocks.push(findingBlock(change, finding));
     const announced = new Set(group.changes.map(({ finding }) => finding.id));

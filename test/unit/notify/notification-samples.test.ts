@@ -4,6 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHECKS } from '../../../lambda/checks/index';
+import type { Finding } from '../../../lambda/domain/types';
+import { findingId } from '../../../lambda/engine/finding-id';
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
@@ -13,12 +16,32 @@ import { aFinding, aReport, aStage } from '../../support/report-builders';
 const SAMPLES = join(__dirname, '../../../docs/notification-samples.md');
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 
+/**
+ * A finding as the engine builds it for a real check: title, severity, remediation and docs come
+ * from the check's definition (lambda/checks/), never from the sample.
+ */
+function checkFinding(
+  checkId: string,
+  result: Omit<Partial<Finding>, 'checkId' | 'title' | 'severity' | 'remediation' | 'docs'>,
+): Finding {
+  const check = CHECKS.find((candidate) => candidate.id === checkId);
+  if (!check) throw new Error(`no check ${checkId}`);
+  const finding = aFinding({ ...result, checkId });
+  return {
+    ...finding,
+    id: findingId(checkId, finding.resourceArn),
+    title: check.title,
+    severity: check.severity,
+    remediation: check.remediation,
+    docs: [...check.docs],
+  };
+}
+
 function sampleDocument(): string {
   const tgArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-tg/6d0ecf831eec9f09';
   const nlbArn =
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188';
-  const resolvedBefore = aFinding({
-    checkId: 'vpc-link-status',
+  const resolvedBefore = checkFinding('vpc-link-status', {
     resourceArn: 'arn:aws:apigateway:us-east-1::/vpclinks/9xk2lm',
   });
   const report = aReport({
@@ -37,48 +60,36 @@ function sampleDocument(): string {
       }),
     ],
     findings: [
-      aFinding({
+      checkFinding('tg-unhealthy-az', {
         resourceArn: tgArn,
         message:
-          'Zone us-east-1b is enabled on net/orders-nlb but target group orders-tg has no healthy target there (0 of 2: i-0a1b2c3d4e5f60718 unused, i-0f1e2d3c4b5a69788 draining).',
+          'target group orders-tg (NLB orders-nlb) has no healthy target in us-east-1b (2 targets registered: i-0a1b2c3d4e5f60718 unused (Target.InvalidState), i-0f1e2d3c4b5a69788 draining)',
       }),
-      aFinding({
-        checkId: 'lb-cross-zone',
-        status: 'WARN',
-        severity: 'medium',
-        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-        resourceArn: nlbArn,
-        title: 'Cross-zone load balancing is off',
+      checkFinding('lb-cross-zone', {
+        resourceType: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        resourceArn: tgArn,
         message:
-          'net/orders-nlb has load_balancing.cross_zone.enabled = false and target group orders-tg uses the load balancer setting.',
-        remediation:
-          'Turn on cross-zone load balancing on target group orders-tg (load_balancing.cross_zone.enabled = true).',
+          'cross-zone load balancing is off for target group orders-tg of NLB orders-nlb (load balancer attribute): each of us-east-1a, us-east-1b serves only its own targets',
       }),
-      aFinding({
-        checkId: 'stage-access-logging',
-        severity: 'medium',
+      checkFinding('stage-access-logging', {
         resourceType: 'AWS::ApiGatewayV2::Stage',
         resourceArn: 'arn:aws:apigateway:us-east-1::/apis/h7t6r5/stages/$default',
         apis: [{ apiId: 'h7t6r5', stage: '$default' }],
-        title: 'Access logs miss the integration error',
-        message: 'The access log format of payments/$default lacks $context.integrationErrorMessage.',
-        remediation:
-          'Add $context.integrationErrorMessage, $context.integration.latency and $context.integration.status to the access log format.',
+        message: 'the access log format of payments/$default lacks $context.integrationErrorMessage',
         evidence: {
           destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/payments-access',
         },
       }),
-      aFinding({
-        checkId: 'vpc-flow-logs',
+      checkFinding('vpc-flow-logs', {
         status: 'ERROR',
-        severity: 'medium',
+        resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
         resourceArn: nlbArn,
-        title: 'Could not read flow logs',
-        message: 'ec2:DescribeFlowLogs failed: UnauthorizedOperation.',
-        remediation: 'Grant ec2:DescribeFlowLogs to the auditor role.',
+        message:
+          'ec2:DescribeFlowLogs could not be read (UnauthorizedOperation): the check was not evaluated',
+        evidence: { action: 'ec2:DescribeFlowLogs', code: 'UnauthorizedOperation' },
       }),
-      aFinding({ checkId: 'vpc-link-status', status: 'PASS', resourceArn: resolvedBefore.resourceArn }),
-      aFinding({ checkId: 'integration-listener', status: 'PASS', resourceArn: nlbArn }),
+      checkFinding('vpc-link-status', { status: 'PASS', resourceArn: resolvedBefore.resourceArn }),
+      checkFinding('integration-listener', { status: 'PASS', resourceArn: nlbArn }),
     ],
   });
   const previous = new Map([
@@ -88,9 +99,9 @@ function sampleDocument(): string {
         findingId: resolvedBefore.id,
         open: true,
         status: 'FAIL' as const,
-        severity: 'high' as const,
+        severity: resolvedBefore.severity,
         checkId: resolvedBefore.checkId,
-        title: 'The VPC link is not available',
+        title: resolvedBefore.title,
         region: 'us-east-1',
         resourceArn: resolvedBefore.resourceArn,
         apis: resolvedBefore.apis,
@@ -149,5 +160,23 @@ describe('docs/notification-samples.md', () => {
 
     // Assert
     expect(actual).toBe(expected);
+  });
+
+  it('cites only real checks, with their own titles and severities', () => {
+    // Arrange: every finding line of the sample email, `[NEW] FAIL (high) tg-unhealthy-az: <title>`
+    const sample = readFileSync(SAMPLES, 'utf8');
+    const cited = [...sample.matchAll(/^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+): (.+)$/gm)];
+
+    // Assert
+    expect(cited.length).toBeGreaterThanOrEqual(2);
+    for (const [, severity, checkId, title] of cited) {
+      const check = CHECKS.find((candidate) => candidate.id === checkId);
+      expect({ checkId, severity, title }).toEqual({
+        checkId,
+        severity: check?.severity,
+        title: check?.title,
+      });
+    }
+    expect(sample).not.toContain('api-gateway-vpc-link-504-errors');
   });
 });

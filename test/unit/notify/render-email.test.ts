@@ -34,26 +34,54 @@ function reportNamed(apiName: string, stage = 'prod'): ReturnType<typeof aReport
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 describe('renderEmailSubject', () => {
-  it('names the failing API, the change, the highest severity, account and Region', () => {
+  it('names the failing API, its probable cause, the change, the highest severity, account and Region', () => {
     // Act
     const subject = renderEmailSubject(viewOf());
 
     // Assert
-    expect(subject).toBe('[HIGH] orders/prod failing: 1 new (123456789012 us-east-1)');
+    expect(subject).toBe('[HIGH] orders/prod: tg-unhealthy-az, 1 new (123456789012 us-east-1)');
   });
 
-  it('counts the failing APIs when several fail', () => {
-    // Arrange
+  it('names the worst of several failing stages, its top cause, and how many more stages fail', () => {
+    // Arrange: payments fails more often, but orders has the more serious cause
     const report = aReport({
-      apis: [aStage(), aStage({ apiId: 'z9y8x7', apiName: 'payments', apiType: 'HTTP' })],
-      findings: [aFinding({ severity: 'critical' })],
+      apis: [
+        aStage(),
+        aStage({ apiId: 'z9y8x7', apiName: 'payments', apiType: 'HTTP', errorRatio: 0.5 }),
+        aStage({ apiId: 'k1k1k1', apiName: 'search', errorRatio: 0.9 }),
+      ],
+      findings: [
+        aFinding({
+          checkId: 'lb-cross-zone',
+          severity: 'medium',
+          apis: [{ apiId: 'z9y8x7', stage: 'prod' }],
+        }),
+        aFinding({ checkId: 'tg-empty-az', severity: 'critical' }),
+      ],
     });
 
     // Act
     const subject = renderEmailSubject(viewOf(report));
 
     // Assert
-    expect(subject).toBe('[CRITICAL] 2 APIs failing: 1 new (123456789012 us-east-1)');
+    expect(subject).toBe('[CRITICAL] orders/prod: tg-empty-az +2 stages, 2 new (123456789012 us-east-1)');
+  });
+
+  it('names the stage that fails most often when the causes weigh the same', () => {
+    const report = aReport({
+      apis: [aStage(), aStage({ apiId: 'z9y8x7', apiName: 'payments', errorRatio: 0.5 })],
+      findings: [
+        aFinding({
+          apis: [
+            { apiId: 'a1b2c3', stage: 'prod' },
+            { apiId: 'z9y8x7', stage: 'prod' },
+          ],
+        }),
+      ],
+    });
+    expect(renderEmailSubject(viewOf(report))).toMatch(
+      /^\[HIGH\] payments\/prod: tg-unhealthy-az \+1 stage,/,
+    );
   });
 
   it('cuts a long API name so the subject stays under 100 characters and keeps account and Region', () => {
@@ -62,7 +90,7 @@ describe('renderEmailSubject', () => {
 
     // Assert
     expect(subject.length).toBeLessThan(100);
-    expect(subject).toMatch(/^\[HIGH\] x+\.\.\. failing: 1 new \(123456789012 us-east-1\)$/);
+    expect(subject).toMatch(/^\[HIGH\] x+\.\.\.: tg-unhealthy-az, 1 new \(123456789012 us-east-1\)$/);
   });
 
   it('turns accented and non-Latin names into printable ASCII', () => {
@@ -70,7 +98,7 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(reportNamed('Café-注文\n🚀', 'prød')));
 
     // Assert
-    expect(subject).toBe('[HIGH] Cafe-?? ?/prod failing: 1 new (123456789012 us-east-1)');
+    expect(subject).toBe('[HIGH] Cafe-?? ?/prod: tg-unhealthy-az, 1 new (123456789012 us-east-1)');
   });
 
   it('stays one printable ASCII line under 100 characters for any API and stage name', () => {
@@ -99,10 +127,12 @@ describe('renderEmailBody', () => {
     const body = renderEmailBody(viewOf());
 
     // Assert
-    expect(body).toContain('=== orders / prod (REST a1b2c3, us-east-1) ===');
+    expect(body).toContain('=== Stages, worst first (1) ===\norders / prod (REST a1b2c3, us-east-1)\n');
     expect(body).toContain(
-      'High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
+      '  High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
     );
+    expect(body).toContain('  Probable cause: tg-unhealthy-az (FAIL high): A zone has no healthy target');
+    expect(body).toContain('=== Findings for orders / prod (REST a1b2c3, us-east-1) ===');
     expect(body).toContain(
       "5xx graph: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~(metrics~(~(~'AWS*2fApiGateway~'5XXError~'ApiName~'orders~'Stage~'prod)",
     );
@@ -115,8 +145,8 @@ describe('renderEmailBody', () => {
     expect(body).toContain('Passed: 0 checks; 0 skipped as not applicable.');
   });
 
-  it('heads findings shared by several stages with every one of those stages, not with the first alone', () => {
-    // Arrange
+  it('shows each stage once with its numbers and links, even when its findings fall in two groups', () => {
+    // Arrange: one finding shared by orders and payments, one of orders alone
     const shared = aFinding({
       apis: [
         { apiId: 'a1b2c3', stage: 'prod' },
@@ -125,7 +155,31 @@ describe('renderEmailBody', () => {
     });
     const report = aReport({
       apis: [aStage(), aStage({ apiId: 'd4e5f6', apiName: 'payments', stage: 'live', apiType: 'HTTP' })],
-      findings: [shared],
+      findings: [shared, aFinding({ checkId: 'integration-timeout', severity: 'medium' })],
+    });
+
+    // Act
+    const body = renderEmailBody(viewOf(report));
+
+    // Assert
+    expect(body.match(/ApiName~'orders~'Stage~'prod\)/g)).toHaveLength(1);
+    expect(body.match(/ApiId~'d4e5f6~'Stage~'live\)/g)).toHaveLength(1);
+    expect(body).toContain(
+      '=== Findings shared by orders / prod (REST a1b2c3, us-east-1) and payments / live (HTTP d4e5f6, us-east-1) ===',
+    );
+    expect(body).toContain('=== Findings for orders / prod (REST a1b2c3, us-east-1) ===');
+  });
+
+  it('states open counts that add up to the report: announced here plus announced before or below the threshold', () => {
+    // Arrange: 2 FAIL (one low, below the medium threshold), 1 WARN, 1 ERROR, 1 PASS
+    const report = aReport({
+      findings: [
+        aFinding(),
+        aFinding({ checkId: 'vpc-flow-logs', severity: 'low' }),
+        aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' }),
+        aFinding({ checkId: 'nlb-access-logs-tls', status: 'ERROR', severity: 'medium' }),
+        aFinding({ checkId: 'vpc-link-status', status: 'PASS' }),
+      ],
     });
 
     // Act
@@ -133,14 +187,8 @@ describe('renderEmailBody', () => {
 
     // Assert
     expect(body).toContain(
-      [
-        '=== 2 API stages share these findings ===',
-        '--- orders / prod (REST a1b2c3, us-east-1)',
-        'High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
-      ].join('\n'),
+      'Open findings: 4 (2 FAIL, 1 WARN, 1 ERROR): 3 announced below, 1 announced before or below the notification severity.',
     );
-    expect(body).toContain('--- payments / live (HTTP d4e5f6, us-east-1)');
-    expect(body).not.toContain('=== orders / prod');
   });
 
   it('links an HTTP API stage to its 5xx metric by ApiId', () => {
@@ -247,5 +295,51 @@ describe('renderEmailBody', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('renderChatNotification stage headers', () => {
+  it('prints every finding under the header of its own stages, whatever the order of the changes', () => {
+    // Arrange: orders' own finding comes after one shared with payments, then payments' own
+    const report = aReport({
+      apis: [aStage(), aStage({ apiId: 'd4e5f6', apiName: 'payments', stage: 'live', apiType: 'HTTP' })],
+      findings: [
+        aFinding({
+          checkId: 'tg-empty-az',
+          severity: 'critical',
+          apis: [
+            { apiId: 'a1b2c3', stage: 'prod' },
+            { apiId: 'd4e5f6', stage: 'live' },
+          ],
+        }),
+        aFinding({ checkId: 'integration-timeout', severity: 'high' }),
+        aFinding({
+          checkId: 'lb-cross-zone',
+          severity: 'medium',
+          apis: [{ apiId: 'd4e5f6', stage: 'live' }],
+        }),
+      ],
+    });
+
+    // Act
+    const lines = renderChatNotification(viewOf(report)).content.description.split('\n');
+
+    // Assert: the headers right above each finding name exactly that finding's stages
+    const headersAbove = (index: number): string[] => {
+      const headers: string[] = [];
+      let at = index - 1;
+      while (at >= 0 && (lines[at] ?? '').startsWith('•')) at -= 1;
+      while (at >= 0 && (lines[at] ?? '').startsWith('*`')) headers.unshift(lines[at--] ?? '');
+      return headers.map((header) => (/^\*`([^`]+)`/.exec(header) ?? [])[1] ?? '');
+    };
+    const expected: Record<string, string[]> = {
+      'tg-empty-az': ['orders', 'payments'],
+      'integration-timeout': ['orders'],
+      'lb-cross-zone': ['payments'],
+    };
+    for (const [checkId, stages] of Object.entries(expected)) {
+      const index = lines.findIndex((line) => line.includes(`\`${checkId}\``));
+      expect({ checkId, stages: headersAbove(index) }).toEqual({ checkId, stages });
+    }
   });
 });
