@@ -16,7 +16,15 @@ import { readTraffic } from './triage/read-traffic';
 export interface AuditProgress {
   phase: 'triage' | 'collect' | 'evaluate' | 'done';
   region: string;
+  /** 1-based position of `region` among the audited Regions, and how many there are. */
+  regionIndex: number;
+  regionCount: number;
+  /** Stages triaged so far, over every Region. */
   stagesSeen: number;
+  /** Stages whose path is being (or has been) followed in this Region, and how many of them are done. */
+  pathsToFollow: number;
+  pathsFollowed: number;
+  /** AWS calls made so far; a progress event is sent after each call as well as at each phase. */
   awsCalls: number;
 }
 
@@ -39,6 +47,24 @@ export interface AuditRequest {
   deadline?: number;
   plugins?: AnyPlugin[];
   onProgress?: (progress: AuditProgress) => void;
+}
+
+/** Middleware that reports progress after every AWS call, answered or failed. */
+function afterEachCall(report: () => void): AnyPlugin {
+  return {
+    applyToStack: (stack) => {
+      stack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } finally {
+            report();
+          }
+        },
+        { step: 'initialize', name: 'auditProgressMiddleware', override: true },
+      );
+    },
+  };
 }
 
 export const TOOL = { name: packageJson.name, version: packageJson.version } as const;
@@ -91,18 +117,34 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
   const now = request.now ?? new Date();
   const window = auditWindow(now, request.lookbackMinutes, request.periodSeconds);
   const stats = new CallStats();
-  const progress = (phase: AuditProgress['phase'], region: string, stagesSeen: number) =>
-    request.onProgress?.({ phase, region, stagesSeen, awsCalls: stats.total() });
+  let current: Omit<AuditProgress, 'awsCalls'> = {
+    phase: 'triage',
+    region: request.regions[0] ?? '',
+    regionIndex: 1,
+    regionCount: request.regions.length,
+    stagesSeen: 0,
+    pathsToFollow: 0,
+    pathsFollowed: 0,
+  };
+  const report = () => request.onProgress?.({ ...current, awsCalls: stats.total() });
+  const progress = (update: Partial<typeof current>) => {
+    current = { ...current, ...update };
+    report();
+  };
   const deadline = request.deadline === undefined ? undefined : new AuditDeadline(request.deadline);
   const pastDeadline = () => deadline?.passed() ?? false;
-  const plugins = [...(deadline ? [deadline.plugin()] : []), ...(request.plugins ?? [])];
+  const plugins = [
+    ...(deadline ? [deadline.plugin()] : []),
+    ...(request.onProgress ? [afterEachCall(report)] : []),
+    ...(request.plugins ?? []),
+  ];
 
   const stages: ClassifiedStage[] = [];
   const findings: Finding[] = [];
   const incompleteReasons: string[] = [];
   let account: string | null = request.account ?? null;
 
-  for (const region of request.regions) {
+  for (const [index, region] of request.regions.entries()) {
     if (pastDeadline()) {
       incompleteReasons.push(`time budget exhausted before Region ${region} was audited`);
       continue;
@@ -118,7 +160,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     );
     account ??= await loadAccountReader().readAccountId(clients);
 
-    progress('triage', region, 0);
+    progress({ phase: 'triage', region, regionIndex: index + 1, pathsToFollow: 0, pathsFollowed: 0 });
     const filter = request.apiIds?.length ? { apiIds: request.apiIds } : undefined;
     const triage = await readTraffic(clients, window, filter);
     for (const error of triage.errors) {
@@ -127,6 +169,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
     const firstOfRegion = stages.length;
     stages.push(...classified);
+    progress({ stagesSeen: stages.length });
 
     const toFollow = stagesNeedingChecks(classified, request.allChecks);
     if (toFollow.length === 0) continue;
@@ -136,9 +179,9 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       );
       continue;
     }
-    progress('collect', region, classified.length);
+    progress({ phase: 'collect', pathsToFollow: toFollow.length });
     const inventory = await loadCollector().collectInventory(clients, toFollow, window, account);
-    progress('evaluate', region, classified.length);
+    progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
     for (const followed of inventory.stages) {
       const index = stages.indexOf(followed.stage, firstOfRegion);
@@ -152,7 +195,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
   }
 
   incompleteReasons.push(...describeErrors(findings));
-  progress('done', request.regions.at(-1) ?? '', stages.length);
+  progress({ phase: 'done' });
   return buildReport({
     tool: TOOL,
     generatedAt: now.toISOString(),

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { AuditProgress, AuditRequest } from '../audit';
+import type { AuditRequest } from '../audit';
 import { windowProblem } from '../config/audit-input';
 import type { CheckDefinition } from '../domain/check';
 import { type Report, SEVERITIES } from '../domain/types';
@@ -18,6 +18,7 @@ import { renderIamPolicy } from './iam-policy';
 import { renderCheckList } from './list-checks';
 import { MemoryStateStore } from './memory-state-store';
 import { type AuditOptions, type FailOn, type OutputFormat, parseCliArgs, USAGE } from './parse-args';
+import { startProgress } from './progress';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -134,7 +135,8 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
   const account = await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, profile, deps);
 
-  const progress = io.isTTY.stderr && !options.quiet ? progressLine(io) : undefined;
+  const progress =
+    io.isTTY.stderr && !options.quiet ? startProgress((text) => io.stderr.write(text)) : undefined;
   let report: Report;
   try {
     report = await deps.runAudit({
@@ -368,22 +370,6 @@ async function emit(
     });
   }
   io.stderr.write(`api-network-auditor: report written to ${outputFile}\n`);
-}
-
-/** One self-rewriting line on a terminal's stderr: phase, Region, stages seen, AWS calls. */
-function progressLine(io: CliIo): { update: (event: AuditProgress) => void; finish: () => void } {
-  let shown = false;
-  return {
-    update: (event) => {
-      shown = true;
-      io.stderr.write(
-        `\r\u001b[K${event.phase} ${event.region}: ${event.stagesSeen} API stage(s) seen, ${event.awsCalls} AWS call(s)`,
-      );
-    },
-    finish: () => {
-      if (shown) io.stderr.write('\r\u001b[K');
-    },
-  };
 }
 
 function describeError(error: unknown): string {

@@ -4,8 +4,12 @@
  * something failed. The exit-code and rendering details are unit-tested in test/unit/cli.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AuditProgress, runAudit } from '../../lambda/audit';
 import type { Report } from '../../lambda/domain/types';
+import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT, HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { seedAccount } from '../../scripts/seed/seed-account';
 import { useEmulator } from '../support/emulator';
@@ -131,7 +135,138 @@ describe('the CLI against an emulated account', () => {
       // Assert
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('no AWS Region to audit. Pass --region REGION');
+      expect(run.stderr).toContain('no AWS Region to audit (');
+      expect(run.stderr).toContain('Pass --region REGION');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'exits 2 naming an API id of which the account has no stage',
+    async () => {
+      // Arrange
+      await aws.emulator().reset();
+      await seedAccount(aws.clients(), HEALTHY_TWIN, new Date());
+
+      // Act
+      const run = await runCliProcess([
+        '--endpoint-url',
+        aws.emulator().endpoint,
+        '--region',
+        'us-east-1',
+        '--api',
+        'nosuchapi1',
+        '--format',
+        'json',
+      ]);
+
+      // Assert
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('--api nosuchapi1: no stage of this API in us-east-1');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  describe('--profile', () => {
+    let folder: string;
+    beforeAll(() => {
+      folder = mkdtempSync(join(tmpdir(), 'auditor-profile-'));
+      writeFileSync(join(folder, 'config'), '[profile audit]\nregion = us-east-1\n');
+      writeFileSync(
+        join(folder, 'credentials'),
+        '[audit]\naws_access_key_id = testing\naws_secret_access_key = testing\n',
+      );
+    });
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+    /** No credentials or Region in the environment: only the profile's files can give them. */
+    const profileEnv = () => {
+      const env = childEnv();
+      delete env.AWS_ACCESS_KEY_ID;
+      delete env.AWS_SECRET_ACCESS_KEY;
+      return {
+        ...env,
+        AWS_CONFIG_FILE: join(folder, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(folder, 'credentials'),
+      };
+    };
+
+    it(
+      'audits with the Region and credentials of the named profile',
+      async () => {
+        const run = await runCliProcess(
+          [
+            '--profile',
+            'audit',
+            '--endpoint-url',
+            aws.emulator().endpoint,
+            '--format',
+            'json',
+            '--fail-on',
+            'none',
+          ],
+          profileEnv(),
+        );
+        expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(reportOf(run).regions).toEqual(['us-east-1']);
+      },
+      CLI_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'exits 2 naming a profile the files do not define, and the profiles they do',
+      async () => {
+        const run = await runCliProcess(
+          ['--profile', 'prod', '--endpoint-url', aws.emulator().endpoint],
+          profileEnv(),
+        );
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`--profile 'prod': no such profile in ${join(folder, 'config')}`);
+        expect(run.stderr).toContain('Profiles there: audit.');
+      },
+      CLI_TEST_TIMEOUT_MS,
+    );
+  });
+});
+
+describe('audit progress against an emulated account', () => {
+  const aws = useEmulator();
+
+  it(
+    'reports each phase and a rising AWS call count, with the paths to follow of the failing stages',
+    async () => {
+      // Arrange
+      await aws.emulator().reset();
+      await seedAccount(aws.clients(), BROKEN_ACCOUNT, new Date());
+      const events: AuditProgress[] = [];
+
+      // Act
+      const report = await runAudit({
+        regions: ['us-east-1'],
+        lookbackMinutes: 60,
+        periodSeconds: 300,
+        allChecks: false,
+        thresholds: DEFAULT_THRESHOLDS,
+        endpoint: aws.emulator().endpoint,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+        onProgress: (event) => events.push(event),
+      });
+
+      // Assert
+      const phases = events
+        .map((event) => event.phase)
+        .filter((phase, index, all) => phase !== all[index - 1]);
+      expect(phases).toEqual(['triage', 'collect', 'evaluate', 'done']);
+      const calls = events.map((event) => event.awsCalls);
+      expect(calls).toEqual([...calls].sort((a, b) => a - b));
+      expect(events.length).toBeGreaterThan(phases.length + 5); // an event per call, not only per phase
+      const failingStages = report.apis.filter((api) => api.classification.endsWith('-frequency')).length;
+      expect(events.at(-1)).toMatchObject({
+        pathsToFollow: failingStages,
+        pathsFollowed: failingStages,
+        stagesSeen: report.apis.length,
+      });
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -42,6 +42,17 @@ function fakeIo(
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 
+const TRIAGE_EVENT = {
+  phase: 'triage',
+  region: 'us-east-1',
+  regionIndex: 1,
+  regionCount: 1,
+  stagesSeen: 3,
+  pathsToFollow: 0,
+  pathsFollowed: 0,
+  awsCalls: 7,
+} as const;
+
 function fakeDeps(report: Report = aReport(), overrides: Partial<CliDeps> = {}) {
   const requests: AuditRequest[] = [];
   const deps: Partial<CliDeps> = {
@@ -388,7 +399,7 @@ describe('runCli output', () => {
     // Arrange
     const withProgress: Partial<CliDeps> = {
       runAudit: async (request) => {
-        request.onProgress?.({ phase: 'triage', region: 'us-east-1', stagesSeen: 3, awsCalls: 7 });
+        request.onProgress?.(TRIAGE_EVENT);
         return aReport();
       },
     };
@@ -400,7 +411,7 @@ describe('runCli output', () => {
     await runCli([], piped, fakeDeps(aReport(), withProgress).deps);
 
     // Assert
-    expect(terminal.err()).toContain('triage us-east-1: 3 API stage(s) seen, 7 AWS call(s)');
+    expect(terminal.err()).toContain('us-east-1 triage: 3 stages triaged, 7 AWS calls, 0:00');
     expect(piped.err()).toBe('');
   });
 
@@ -424,7 +435,7 @@ describe('runCli output', () => {
     const terminal = fakeIo({ stderrTTY: true });
     const deps = fakeDeps(aReport(), {
       runAudit: async (request) => {
-        request.onProgress?.({ phase: 'triage', region: 'us-east-1', stagesSeen: 3, awsCalls: 7 });
+        request.onProgress?.(TRIAGE_EVENT);
         return aReport();
       },
     }).deps;
