@@ -1,6 +1,6 @@
 /** `--list-checks`: every check's id, severity, group, the classifications it runs for, and title. */
 import type { CheckDefinition } from '../domain/check';
-import type { OutputFormat } from './parse-args';
+import type { LIST_FORMATS } from './parse-args';
 
 export interface CheckListing {
   id: string;
@@ -22,7 +22,7 @@ export function describeChecks(checks: readonly CheckDefinition[]): CheckListing
 
 export function renderCheckList(
   checks: readonly CheckDefinition[],
-  format: OutputFormat,
+  format: (typeof LIST_FORMATS)[number],
   options: { color: boolean },
 ): string {
   const listing = describeChecks(checks);

@@ -12,6 +12,10 @@ import { type Report, SEVERITIES } from '../domain/types';
 import type { FindingStateStore } from '../notify/finding-state';
 import type { notifyReport } from '../notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
+import { AsffUnavailableError, renderAsff } from '../report/formats/asff';
+import { renderCsv } from '../report/formats/csv';
+import { renderJunit } from '../report/formats/junit';
+import { renderOcsf } from '../report/formats/ocsf';
 import { renderMarkdown } from '../report/render-markdown';
 import { renderText } from '../report/render-text';
 import { renderIamPolicy } from './iam-policy';
@@ -166,7 +170,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   }
   const color = wantsColor(options.color && !options.outputFile, io);
   await emit(
-    renderReport(report, options.format, { color, wide: options.wide }),
+    renderOrExplain(report, options.format, { color, wide: options.wide }),
     options.outputFile,
     io,
     deps,
@@ -192,6 +196,24 @@ export function renderReport(
       return renderMarkdown(report);
     case 'text':
       return renderText(report, text);
+    case 'csv':
+      return renderCsv(report);
+    case 'junit':
+      return renderJunit(report);
+    case 'asff':
+      return renderAsff(report);
+    case 'ocsf':
+      return renderOcsf(report);
+  }
+}
+
+function renderOrExplain(...args: Parameters<typeof renderReport>): string {
+  try {
+    return renderReport(...args);
+  } catch (error) {
+    if (error instanceof AsffUnavailableError)
+      throw new CliUsageError(error.message, false, { cause: error });
+    throw error;
   }
 }
 

@@ -16,7 +16,9 @@ import {
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'csv', 'junit', 'asff', 'ocsf'] as const;
+/** What --list-checks can print. */
+export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** `none` never fails the run on findings (report only). */
@@ -57,7 +59,7 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'print-iam-policy' }
-  | { kind: 'list-checks'; format: OutputFormat; outputFile?: string; color: boolean }
+  | { kind: 'list-checks'; format: (typeof LIST_FORMATS)[number]; outputFile?: string; color: boolean }
   | { kind: 'audit'; options: AuditOptions };
 
 export type ParseOutcome = { ok: true; command: CliCommand } | { ok: false; message: string };
@@ -287,6 +289,10 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
   const color = !flags['no-color'];
 
   if (flags['list-checks']) {
+    const listFormat = LIST_FORMATS.find((format) => format === values.format);
+    if (!listFormat) {
+      return failure(`--list-checks prints ${LIST_FORMATS.join(', ')} (got --format ${values.format})`);
+    }
     const extra = AUDIT_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined);
     if (extra.length > 0) {
       return failure(
@@ -297,7 +303,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
       ok: true,
       command: {
         kind: 'list-checks',
-        format: values.format,
+        format: listFormat,
         color,
         ...optional('outputFile', values.output),
       },

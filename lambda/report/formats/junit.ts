@@ -1,0 +1,65 @@
+/**
+ * `--format junit`: the JUnit XML CI systems read. One testsuite per check, one testcase per
+ * resource it judged: FAIL is a <failure>, ERROR an <error>, SKIPPED <skipped>; PASS and WARN pass
+ * (a WARN's message is kept in <system-out>), so a pipeline fails on what the checks call failures.
+ */
+import type { Finding, Report } from '../../domain/types';
+import { multiLine, singleLine } from '../../notify/display-text';
+
+/** XML 1.0 allows no control character but tab and line breaks; multiLine/singleLine removed the others. */
+export function xmlText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const attr = (value: string) => xmlText(singleLine(value, 1000));
+
+function testcase(finding: Finding): string {
+  const open = `    <testcase classname="api-network-auditor.${attr(finding.checkId)}" name="${attr(finding.resourceArn)}" time="0">`;
+  const details = xmlText(
+    multiLine(
+      `${finding.message}\n\nFix: ${finding.remediation}\nStages: ${finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(', ')}`,
+      4000,
+    ),
+  );
+  const summary = attr(`${finding.severity}: ${finding.title}`);
+  switch (finding.status) {
+    case 'FAIL':
+      return `${open}\n      <failure message="${summary}" type="${attr(finding.severity)}">${details}</failure>\n    </testcase>`;
+    case 'ERROR':
+      return `${open}\n      <error message="${attr(finding.message)}" type="ERROR">${details}</error>\n    </testcase>`;
+    case 'SKIPPED':
+      return `${open}\n      <skipped message="${attr(finding.message)}"/>\n    </testcase>`;
+    case 'WARN':
+      return `${open}\n      <system-out>WARN ${summary}\n${details}</system-out>\n    </testcase>`;
+    case 'PASS':
+      return `${open}</testcase>`;
+  }
+}
+
+export function renderJunit(report: Report): string {
+  const byCheck = new Map<string, Finding[]>();
+  for (const finding of report.findings)
+    byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
+  const count = (findings: Finding[], status: Finding['status']) =>
+    findings.filter((finding) => finding.status === status).length;
+  const seconds = (report.stats.durationMs / 1000).toFixed(3);
+  const suites = [...byCheck.entries()].map(
+    ([checkId, findings]) =>
+      `  <testsuite name="${attr(checkId)}" tests="${findings.length}" failures="${count(findings, 'FAIL')}" ` +
+      `errors="${count(findings, 'ERROR')}" skipped="${count(findings, 'SKIPPED')}" timestamp="${attr(report.generatedAt)}">\n` +
+      `${findings.map(testcase).join('\n')}\n  </testsuite>`,
+  );
+  const all = report.findings;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="api-network-auditor" tests="${all.length}" failures="${count(all, 'FAIL')}" errors="${count(all, 'ERROR')}" skipped="${count(all, 'SKIPPED')}" time="${seconds}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

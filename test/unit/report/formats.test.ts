@@ -1,0 +1,197 @@
+/**
+ * The machine formats, each validated against its published schema or shape: ASFF and OCSF against
+ * the JSON Schemas in schema/ (each names its source), CSV by parsing it back (csv-parse), JUnit by
+ * an XML validator and the standard testsuites/testsuite/testcase shape (fast-xml-parser).
+ */
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Finding, Report } from '../../../lambda/domain/types';
+import { AsffUnavailableError, renderAsff } from '../../../lambda/report/formats/asff';
+import { CSV_COLUMNS, renderCsv } from '../../../lambda/report/formats/csv';
+import { renderJunit } from '../../../lambda/report/formats/junit';
+import { renderOcsf } from '../../../lambda/report/formats/ocsf';
+import asffSchema from '../../../schema/asff-finding.schema.json';
+import ocsfSchema from '../../../schema/ocsf-detection-finding.schema.json';
+import { aFinding, aReport } from '../cli/fixtures/report';
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats(ajv);
+const validateAsff = ajv.compile(asffSchema);
+const validateOcsf = ajv.compile(ocsfSchema);
+
+interface AsffFinding {
+  Id: string;
+  Title: string;
+  ProductFields: { status: string };
+  Compliance: { Status: string };
+  Workflow: { Status: string };
+  Resources: { Type: string }[];
+}
+
+interface OcsfFinding {
+  finding_info: { uid: string; title: string };
+}
+
+const schemaErrors = (validate: typeof validateAsff, data: unknown): string[] =>
+  validate(data) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+
+/** One finding of each status, and text from AWS that would break a naive writer of each format. */
+function everyStatus(): Report {
+  const hostile = 'orders, "prod" <b>&amp;</b>\n=cmd|\'/c calc\'!A1 ]]> \u0007';
+  const findings: Finding[] = [
+    aFinding({ id: 'f-fail', message: `target group ${hostile} has no healthy target` }),
+    aFinding({ id: 'f-warn', checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium', title: hostile }),
+    aFinding({ id: 'f-pass', checkId: 'vpc-link-status', status: 'PASS', severity: 'critical' }),
+    aFinding({
+      id: 'f-error',
+      checkId: 'vpc-flow-logs',
+      status: 'ERROR',
+      severity: 'low',
+      resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      message: 'ec2:DescribeFlowLogs could not be read (UnauthorizedOperation)',
+    }),
+    aFinding({
+      id: 'f-skip',
+      checkId: 'stage-execution-logging',
+      status: 'SKIPPED',
+      message: 'HTTP APIs have no execution logs',
+    }),
+  ];
+  return aReport({ findings });
+}
+
+describe('--format asff', () => {
+  it('gives findings valid against the required ASFF attributes, PASS resolving and SKIPPED left out', () => {
+    // Act
+    const findings = JSON.parse(renderAsff(everyStatus())) as AsffFinding[];
+
+    // Assert
+    expect(schemaErrors(validateAsff, findings)).toEqual([]);
+    expect(
+      findings.map((finding) => [
+        finding.ProductFields.status,
+        finding.Compliance.Status,
+        finding.Workflow.Status,
+      ]),
+    ).toEqual([
+      ['FAIL', 'FAILED', 'NEW'],
+      ['WARN', 'WARNING', 'NEW'],
+      ['PASS', 'PASSED', 'RESOLVED'],
+      ['ERROR', 'NOT_AVAILABLE', 'NEW'],
+    ]);
+    expect(findings[0]).toMatchObject({
+      AwsAccountId: '123456789012',
+      ProductArn: 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default',
+      GeneratorId: 'api-network-auditor/tg-unhealthy-az',
+      Severity: { Label: 'HIGH' },
+    });
+    expect(findings[3]?.Resources[0]?.Type).toBe('AwsElbv2LoadBalancer');
+    expect(findings[1]?.Title).not.toContain('\n');
+    expect(findings[1]?.Title).not.toContain('\u0007');
+  });
+
+  it('keeps the same Id for the same finding across runs (so an import updates it)', () => {
+    const first = JSON.parse(renderAsff(everyStatus()))[0].Id;
+    const again = JSON.parse(renderAsff({ ...everyStatus(), generatedAt: '2026-11-30T00:00:00.000Z' }))[0].Id;
+    expect(again).toBe(first);
+  });
+
+  it('refuses when the account is unknown rather than invent one', () => {
+    expect(() => renderAsff({ ...everyStatus(), account: null })).toThrow(AsffUnavailableError);
+  });
+
+  it('is checked by a schema that refuses a finding missing a required attribute (the schema is not vacuous)', () => {
+    const [finding] = JSON.parse(renderAsff(everyStatus())) as Record<string, unknown>[];
+    const { ProductArn: _dropped, ...missing } = finding ?? {};
+    expect(schemaErrors(validateAsff, [missing])).toEqual(["/0 must have required property 'ProductArn'"]);
+  });
+});
+
+describe('--format ocsf', () => {
+  it('gives OCSF Detection Findings valid against the class required attributes, for FAIL and WARN only', () => {
+    // Act
+    const events = JSON.parse(renderOcsf(everyStatus())) as OcsfFinding[];
+
+    // Assert
+    expect(schemaErrors(validateOcsf, events)).toEqual([]);
+    expect(events.map((event) => event.finding_info.uid)).toEqual(['f-fail', 'f-warn']);
+    expect(events[0]).toMatchObject({
+      class_uid: 2004,
+      category_uid: 2,
+      type_uid: 200401,
+      severity_id: 4,
+      time: Date.parse('2026-11-29T12:00:00.000Z'),
+    });
+    expect(events[1]?.finding_info.title).not.toContain('\n');
+    expect(events[1]?.finding_info.title).not.toContain('\u0007');
+  });
+
+  it('is checked by a schema that refuses a wrong class (the schema is not vacuous)', () => {
+    const [event] = JSON.parse(renderOcsf(everyStatus())) as Record<string, unknown>[];
+    expect(schemaErrors(validateOcsf, [{ ...event, class_uid: 2001 }])).toEqual([
+      '/0/class_uid must be equal to constant',
+    ]);
+  });
+});
+
+describe('--format csv', () => {
+  it('parses back to one row per finding under the documented header, whatever the text holds', () => {
+    // Act
+    const rows = parseCsv(renderCsv(everyStatus()), { relax_column_count: false }) as string[][];
+
+    // Assert
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.slice(1).map((row) => row[2])).toEqual(['FAIL', 'WARN', 'PASS', 'ERROR', 'SKIPPED']);
+    expect(rows[1]?.[9]).toBe(
+      'target group orders, "prod" <b>&amp;</b> =cmd|\'/c calc\'!A1 ]]> has no healthy target',
+    );
+    expect(rows[2]?.[8]).toBe('orders, "prod" <b>&amp;</b> =cmd|\'/c calc\'!A1 ]]>');
+  });
+
+  it('prefixes a cell that a spreadsheet would run as a formula', () => {
+    const rows = parseCsv(
+      renderCsv(aReport({ findings: [aFinding({ title: '=HYPERLINK("http://x")', message: '+1' })] })),
+    ) as string[][];
+    expect([rows[1]?.[8], rows[1]?.[9]]).toEqual(['\'=HYPERLINK("http://x")', "'+1"]);
+  });
+});
+
+describe('--format junit', () => {
+  it('is well-formed XML of testsuites, a testsuite per check and a testcase per finding', () => {
+    // Act
+    const xml = renderJunit(everyStatus());
+
+    // Assert
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => ['testsuite', 'testcase'].includes(name),
+    }).parse(xml);
+    const root = parsed.testsuites;
+    expect([root.tests, root.failures, root.errors, root.skipped]).toEqual(['5', '1', '1', '1']);
+    const suites = root.testsuite as { name: string; tests: string; testcase: Record<string, unknown>[] }[];
+    expect(suites.map((suite) => suite.name)).toEqual([
+      'tg-unhealthy-az',
+      'lb-cross-zone',
+      'vpc-link-status',
+      'vpc-flow-logs',
+      'stage-execution-logging',
+    ]);
+    const cases = suites.flatMap((suite) => suite.testcase);
+    expect(
+      cases.map((testcase) =>
+        Object.keys(testcase).filter((key) => !['classname', 'name', 'time'].includes(key)),
+      ),
+    ).toEqual([['failure'], ['system-out'], [], ['error'], ['skipped']]);
+    expect(cases[0]?.classname).toBe('api-network-auditor.tg-unhealthy-az');
+  });
+
+  it('escapes text from AWS so it cannot end an element or add one', () => {
+    const xml = renderJunit(everyStatus());
+    expect(xml).not.toContain('<b>');
+    expect(xml).not.toContain('\u0007');
+  });
+});
