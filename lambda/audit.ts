@@ -9,6 +9,7 @@ import { type AnyPlugin, CallStats, createClients } from './collect/clients';
 import { AuditDeadline } from './collect/deadline';
 import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
 import { evaluateChecks } from './engine/evaluate';
+import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
 import { buildReport } from './report/build-report';
 import { classifyStage } from './triage/classify-stage';
 import { readTraffic } from './triage/read-traffic';
@@ -47,6 +48,8 @@ export interface AuditRequest {
   deadline?: number;
   plugins?: AnyPlugin[];
   onProgress?: (progress: AuditProgress) => void;
+  /** Checks to leave out and findings to mute (lambda/engine/suppressions.ts). */
+  suppressions?: Suppressions;
 }
 
 /** Middleware that reports progress after every AWS call, answered or failed. */
@@ -126,16 +129,16 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     pathsToFollow: 0,
     pathsFollowed: 0,
   };
-  const report = () => request.onProgress?.({ ...current, awsCalls: stats.total() });
+  const reportProgress = () => request.onProgress?.({ ...current, awsCalls: stats.total() });
   const progress = (update: Partial<typeof current>) => {
     current = { ...current, ...update };
-    report();
+    reportProgress();
   };
   const deadline = request.deadline === undefined ? undefined : new AuditDeadline(request.deadline);
   const pastDeadline = () => deadline?.passed() ?? false;
   const plugins = [
     ...(deadline ? [deadline.plugin()] : []),
-    ...(request.onProgress ? [afterEachCall(report)] : []),
+    ...(request.onProgress ? [afterEachCall(reportProgress)] : []),
     ...(request.plugins ?? []),
   ];
 
@@ -194,9 +197,10 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     );
   }
 
-  incompleteReasons.push(...describeErrors(findings));
+  const suppressed = applySuppressions(findings, request.suppressions ?? NO_SUPPRESSIONS, now);
+  incompleteReasons.push(...describeErrors(suppressed.findings));
   progress({ phase: 'done' });
-  return buildReport({
+  const built = buildReport({
     tool: TOOL,
     generatedAt: now.toISOString(),
     account,
@@ -204,8 +208,14 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     window,
     thresholds: request.thresholds,
     stages,
-    findings,
+    findings: suppressed.findings,
     stats: { durationMs: Date.now() - started, awsCalls: { ...stats.calls }, retries: stats.retries },
     incompleteReasons,
   });
+  const excluded = request.suppressions?.excludeChecks ?? [];
+  return {
+    ...built,
+    ...(suppressed.muted.length > 0 ? { muted: suppressed.muted } : {}),
+    ...(excluded.length > 0 ? { excludedChecks: [...excluded] } : {}),
+  };
 }

@@ -175,6 +175,7 @@ export async function handler(
     allChecks: request.allChecks,
     thresholds: environment.thresholds,
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
+    ...(environment.suppressions ? { suppressions: environment.suppressions } : {}),
     ...optionalAccount(accountOfFunction(context.invokedFunctionArn)),
     now,
     deadline: auditDeadline(now.getTime(), context.getRemainingTimeInMillis()),

@@ -3,12 +3,20 @@
  * shell over it. Everything that reaches AWS or the file system comes through `CliDeps`, loaded
  * lazily so that `--help` and the unit tests never load the SDK clients.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { closest } from 'fastest-levenshtein';
 import type { AuditRequest } from '../audit';
 import { windowProblem } from '../config/audit-input';
 import type { CheckDefinition } from '../domain/check';
 import { type Report, SEVERITIES } from '../domain/types';
+import {
+  expiredRules,
+  InvalidSuppressionsError,
+  NO_SUPPRESSIONS,
+  parseSuppressions,
+  type Suppressions,
+} from '../engine/suppressions';
 import type { FindingStateStore } from '../notify/finding-state';
 import type { notifyReport } from '../notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
@@ -54,6 +62,7 @@ export interface CliDeps {
   createSnsClient(target: AwsEndpoint): Promise<SNSClient>;
   createStateStore(target: AwsEndpoint, tableName: string): Promise<FindingStateStore>;
   writeFile(path: string, content: string): Promise<void>;
+  readFile(path: string): Promise<string>;
   version(): string;
   now(): Date;
 }
@@ -129,6 +138,12 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
     retention: !options.endpointUrl,
   });
   if (impossible) throw new CliUsageError(`--end-time: ${impossible}`, true);
+  const suppressions = await loadSuppressions(options, deps);
+  for (const rule of expiredRules(suppressions, now)) {
+    io.stderr.write(
+      `api-network-auditor: warning: a mute rule expired on ${rule.expires} (${rule.findingId ?? rule.checkId}: ${rule.reason}); its findings are reported again\n`,
+    );
+  }
   const profile = await selectProfile(
     options.profile ?? io.env.AWS_PROFILE,
     options.profile !== undefined,
@@ -154,6 +169,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
+      ...(suppressions ? { suppressions } : {}),
     });
   } finally {
     progress?.finish();
@@ -215,6 +231,43 @@ function renderOrExplain(...args: Parameters<typeof renderReport>): string {
       throw new CliUsageError(error.message, false, { cause: error });
     throw error;
   }
+}
+
+/** --mute-file and --exclude-checks, checked against the real check ids; undefined when neither is given. */
+async function loadSuppressions(options: AuditOptions, deps: CliDeps): Promise<Suppressions | undefined> {
+  if (!options.muteFile && options.excludeChecks.length === 0) return undefined;
+  const known = (await deps.listChecks()).map((check) => check.id);
+  const unknown = options.excludeChecks.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    const hints = unknown.map((id) => `${id} (did you mean ${closest(id, known)}?)`);
+    throw new CliUsageError(`--exclude-checks: no such check: ${hints.join(', ')}`, true);
+  }
+  let fromFile = NO_SUPPRESSIONS;
+  if (options.muteFile) {
+    let json: string;
+    try {
+      json = await deps.readFile(options.muteFile);
+    } catch (error) {
+      throw new CliUsageError(
+        `could not read --mute-file ${options.muteFile}: ${describeError(error)}`,
+        false,
+        {
+          cause: error,
+        },
+      );
+    }
+    try {
+      fromFile = parseSuppressions(json, `--mute-file ${options.muteFile}`, known);
+    } catch (error) {
+      if (error instanceof InvalidSuppressionsError)
+        throw new CliUsageError(error.message, false, { cause: error });
+      throw error;
+    }
+  }
+  return {
+    excludeChecks: [...new Set([...fromFile.excludeChecks, ...options.excludeChecks])],
+    mutes: fromFile.mutes,
+  };
 }
 
 /** Asked-for API ids of which the audit found no stage in any audited Region. */
@@ -444,6 +497,7 @@ const defaultDeps: CliDeps = {
     return new DynamoDbStateStore(load.clients().createClients(target).dynamodb, tableName);
   },
   writeFile: (path, content) => writeFile(path, content, 'utf8'),
+  readFile: (path) => readFile(path, 'utf8'),
   version: () => (require('../../package.json') as { version: string }).version,
   now: () => new Date(),
 };

@@ -49,6 +49,10 @@ export interface AuditOptions {
   wide: boolean;
   /** No progress on stderr, even on a terminal. */
   quiet: boolean;
+  /** Check ids not to run (--exclude-checks, comma-separated or repeated). */
+  excludeChecks: string[];
+  /** JSON file of mute rules and excluded checks (lambda/engine/suppressions.ts). */
+  muteFile?: string;
   /** The AWS profile of --profile (the SDK's AWS_PROFILE otherwise). */
   profile?: string;
   /** Present when --publish was given. */
@@ -84,6 +88,9 @@ What to audit:
                         share of periods with 5xx that is continuous (${DEFAULT_THRESHOLDS.continuousPeriodShare})
   --min-requests N      requests below which a ratio is not high-frequency (${DEFAULT_THRESHOLDS.minRequests})
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
+  --exclude-checks IDS  leave these checks out (comma-separated check ids)
+  --mute-file FILE      JSON of findings to mute, each with a reason and an
+                        optional expiry (see the README's "Muting findings")
 
 Output:
   --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text)
@@ -144,6 +151,11 @@ const optionValues = z
     checks: z.enum(['triage', 'all'], { error: 'must be triage or all' }).default('triage'),
     format: z.enum(OUTPUT_FORMATS, { error: `must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('text'),
     output: z.string().min(1, { error: 'needs a file name' }).optional(),
+    'mute-file': z.string().min(1, { error: 'needs a file name' }).optional(),
+    'exclude-checks': z
+      .array(z.string())
+      .transform((values) => values.flatMap((value) => value.split(',')).map((id) => id.trim()))
+      .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, { error: 'must list check ids separated by commas' }))),
     'fail-on': z
       .enum(FAIL_ON_LEVELS, { error: `must be one of ${FAIL_ON_LEVELS.join(', ')}` })
       .default(DEFAULT_FAIL_ON),
@@ -181,6 +193,8 @@ const FLAGS = {
   publish: { type: 'boolean' },
   'topic-arn': { type: 'string' },
   'state-table': { type: 'string' },
+  'exclude-checks': { type: 'string', multiple: true },
+  'mute-file': { type: 'string' },
   'list-checks': { type: 'boolean' },
   'print-iam-policy': { type: 'boolean' },
   wide: { type: 'boolean' },
@@ -210,6 +224,8 @@ const AUDIT_ONLY_FLAGS = [
   'topic-arn',
   'state-table',
   'wide',
+  'exclude-checks',
+  'mute-file',
 ] as const satisfies readonly FlagName[];
 
 const failure = (message: string): ParseOutcome => ({ ok: false, message });
@@ -283,7 +299,12 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     return { ok: true, command: { kind: 'print-iam-policy' } };
   }
 
-  const parsed = optionValues.safeParse({ ...flags, region: flags.region ?? [], api: flags.api ?? [] });
+  const parsed = optionValues.safeParse({
+    ...flags,
+    region: flags.region ?? [],
+    api: flags.api ?? [],
+    'exclude-checks': flags['exclude-checks'] ?? [],
+  });
   if (!parsed.success) return failure(parsed.error.issues.map(describeIssue).join('\n'));
   const values = parsed.data;
   const color = !flags['no-color'];
@@ -331,6 +352,8 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     color,
     wide: flags.wide ?? false,
     quiet: flags.quiet ?? false,
+    excludeChecks: [...new Set(values['exclude-checks'])],
+    ...optional('muteFile', values['mute-file']),
     ...optional('profile', values.profile),
     ...optional('endpointUrl', values['endpoint-url']),
     ...optional('outputFile', values.output),

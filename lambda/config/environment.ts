@@ -3,7 +3,9 @@
  * per invocation (cheap), so a broken deployment fails loudly naming the variable.
  */
 import { z } from 'zod';
+import { CHECKS } from '../checks/index';
 import { SEVERITIES, type Thresholds } from '../domain/types';
+import { InvalidSuppressionsError, parseSuppressions, type Suppressions } from '../engine/suppressions';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../notify/settings';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 import { REGION_NAME } from './manual-event';
@@ -20,6 +22,8 @@ export interface AuditorEnvironment {
   notify: NotifySettings;
   /** A custom endpoint for every AWS call (the local emulator in end-to-end tests); AWS when absent. */
   endpoint?: string;
+  /** SUPPRESSIONS: checks excluded and findings muted, the JSON of the CLI's --mute-file. */
+  suppressions?: Suppressions;
 }
 
 export class InvalidEnvironmentError extends Error {
@@ -77,6 +81,7 @@ const environmentSchema = z.object({
   REMINDER_INTERVAL_HOURS: positiveInt(0, 8760).optional(),
   SEND_ALL_CLEAR: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
   AWS_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
+  SUPPRESSIONS: z.string().optional(),
 });
 
 const blankAsAbsent = (env: Record<string, string | undefined>): Record<string, string> =>
@@ -94,6 +99,19 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
     );
   }
   const value = parsed.data;
+  let suppressions: Suppressions | undefined;
+  try {
+    suppressions = value.SUPPRESSIONS
+      ? parseSuppressions(
+          value.SUPPRESSIONS,
+          'SUPPRESSIONS',
+          CHECKS.map((check) => check.id),
+        )
+      : undefined;
+  } catch (error) {
+    if (error instanceof InvalidSuppressionsError) throw new InvalidEnvironmentError([error.message]);
+    throw error;
+  }
   return {
     region: value.AWS_REGION,
     auditRegions:
@@ -114,5 +132,6 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
           : value.SEND_ALL_CLEAR === 'true',
     },
     ...(value.AWS_ENDPOINT_URL ? { endpoint: value.AWS_ENDPOINT_URL } : {}),
+    ...(suppressions ? { suppressions } : {}),
   };
 }

@@ -376,4 +376,19 @@ export interface Report {
   apis: (ClassifiedStage & { region: string })[];
   findings: Finding[];
   stats: { durationMs: number; awsCalls: Record<string, number>; retries: number };
+  /** Findings a mute rule took out of `findings`, with its reason; absent when none. */
+  muted?: MutedFinding[];
+  /** Checks left out of this audit (--exclude-checks, SUPPRESSIONS); absent when none. */
+  excludedChecks?: string[];
+}
+
+/** A finding a mute rule took out of the report's findings: enough to find it again and to know why. */
+export interface MutedFinding {
+  id: string;
+  checkId: string;
+  status: Status;
+  severity: Severity;
+  resourceArn: string;
+  reason: string;
+  expires?: string;
 }

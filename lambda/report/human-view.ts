@@ -106,3 +106,15 @@ export function summaryLine(counts: Record<Status, number>): string {
   const shown = ATTENTION_STATUSES.map((status) => `${counts[status]} ${status}`).join(', ');
   return `Summary: ${shown}; ${counts.PASS} passed, ${counts.SKIPPED} skipped (not applicable).`;
 }
+
+/** `Muted: 2 findings (reasons in the JSON report); checks left out: client-retries.`, or nothing. */
+export function suppressionLine(report: Report): string | undefined {
+  const muted = report.muted?.length ?? 0;
+  const excluded = report.excludedChecks ?? [];
+  if (muted === 0 && excluded.length === 0) return undefined;
+  const parts = [
+    ...(muted > 0 ? [`Muted: ${muted} finding${muted === 1 ? '' : 's'} (reasons in the JSON report)`] : []),
+    ...(excluded.length > 0 ? [`checks left out: ${excluded.join(', ')}`] : []),
+  ];
+  return `${parts.join('; ')}.`;
+}

@@ -6,7 +6,14 @@
  */
 import type { Classification, Finding, Report, Status } from '../domain/types';
 import { singleLine, truncate } from '../notify/display-text';
-import { buildHumanView, type FindingGroup, formatPercent, stageLabel, summaryLine } from './human-view';
+import {
+  buildHumanView,
+  type FindingGroup,
+  formatPercent,
+  stageLabel,
+  summaryLine,
+  suppressionLine,
+} from './human-view';
 import { citeReferences, References, wrap } from './wrap-text';
 
 export interface TextRenderOptions {
@@ -81,6 +88,8 @@ function renderNarrowText(report: Report, paint: Paint): string {
   for (const group of view.groups) lines.push('', ...groupLines(group, view.commonDocs, references, paint));
 
   lines.push('', ...wrap(summaryLine(view.counts), TEXT_WIDTH));
+  const suppressed = suppressionLine(report);
+  if (suppressed) lines.push(...wrap(suppressed, TEXT_WIDTH));
   if (view.commonDocs.length > 0) {
     lines.push(
       `Background for every finding: ${view.commonDocs.map((doc) => references.cite(doc)).join(' ')}`,
@@ -222,6 +231,8 @@ function renderWideText(report: Report, paint: Paint): string {
   }
 
   lines.push('', summaryLine(view.counts));
+  const suppressed = suppressionLine(report);
+  if (suppressed) lines.push(suppressed);
   for (const doc of view.commonDocs) lines.push(`Background for every finding above: ${doc}`);
   return `${lines.join('\n')}\n`;
 }

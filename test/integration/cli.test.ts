@@ -168,6 +168,57 @@ describe('the CLI against an emulated account', () => {
     CLI_TEST_TIMEOUT_MS,
   );
 
+  it(
+    'leaves out excluded checks and moves muted findings out of the findings, valid against the schema',
+    async () => {
+      // Arrange: mute the lb-cross-zone findings of every load balancer, leave tg-empty-az out
+      await aws.emulator().reset();
+      await seedAccount(aws.clients(), BROKEN_ACCOUNT, new Date());
+      const folder = mkdtempSync(join(tmpdir(), 'auditor-mutes-'));
+      const muteFile = join(folder, 'mutes.json');
+      writeFileSync(
+        muteFile,
+        JSON.stringify({
+          mutes: [
+            {
+              checkId: 'lb-cross-zone',
+              resource: 'arn:aws:elasticloadbalancing:*',
+              reason: 'zonal by design',
+            },
+          ],
+        }),
+      );
+
+      // Act
+      const run = await runCliProcess([
+        '--endpoint-url',
+        aws.emulator().endpoint,
+        '--region',
+        'us-east-1',
+        '--format',
+        'json',
+        '--exclude-checks',
+        'tg-empty-az',
+        '--mute-file',
+        muteFile,
+      ]);
+      rmSync(folder, { recursive: true, force: true });
+
+      // Assert
+      const report = reportOf(run);
+      expectValidReport(report);
+      expect(report.findings.map((finding) => finding.checkId)).not.toContain('tg-empty-az');
+      expect(report.findings.map((finding) => finding.checkId)).not.toContain('lb-cross-zone');
+      expect(report.muted?.map((muted) => [muted.checkId, muted.reason])).toContainEqual([
+        'lb-cross-zone',
+        'zonal by design',
+      ]);
+      expect(report.excludedChecks).toEqual(['tg-empty-az']);
+      expect(failing(report)).toContain('tg-unhealthy-az');
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
   describe('--profile', () => {
     let folder: string;
     beforeAll(() => {

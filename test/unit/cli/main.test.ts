@@ -699,3 +699,83 @@ describe('runCli --print-iam-policy', () => {
       expect(action).toMatch(/^([a-z0-9-]+:(Describe|Get|List)\w+|apigateway:GET|logs:StartQuery)$/);
   });
 });
+
+describe('runCli --exclude-checks and --mute-file', () => {
+  const checks = ['tg-empty-az', 'vpc-flow-logs', 'client-retries'].map((id) => ({ id }) as CheckDefinition);
+
+  it('passes the mute file and the excluded checks to the audit', async () => {
+    // Arrange
+    const file = JSON.stringify({
+      excludeChecks: ['client-retries'],
+      mutes: [{ checkId: 'vpc-flow-logs', resource: 'arn:*', reason: 'no flow logs by policy' }],
+    });
+    const { deps, requests } = fakeDeps(aReport(), {
+      listChecks: async () => checks,
+      readFile: async () => file,
+    });
+
+    // Act
+    await runCli(
+      ['--mute-file', 'mutes.json', '--exclude-checks', 'tg-empty-az,client-retries'],
+      fakeIo(),
+      deps,
+    );
+
+    // Assert
+    expect(requests[0]?.suppressions).toEqual({
+      excludeChecks: ['client-retries', 'tg-empty-az'],
+      mutes: [{ checkId: 'vpc-flow-logs', resource: 'arn:*', reason: 'no flow logs by policy' }],
+    });
+  });
+
+  it('exits 2 before any AWS call on an unknown check id, suggesting the nearest', async () => {
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), { listChecks: async () => checks });
+    expect(await runCli(['--exclude-checks', 'vpc-flowlogs'], io, deps)).toBe(2);
+    expect(io.err()).toContain('--exclude-checks: no such check: vpc-flowlogs (did you mean vpc-flow-logs?)');
+    expect(deps.verifyCredentials).not.toHaveBeenCalled();
+  });
+
+  it('exits 2 naming the mute file and the rule without a reason', async () => {
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), {
+      listChecks: async () => checks,
+      readFile: async () => '{"mutes": [{"checkId": "vpc-flow-logs"}]}',
+    });
+    expect(await runCli(['--mute-file', 'mutes.json'], io, deps)).toBe(2);
+    expect(io.err()).toContain('--mute-file mutes.json: mutes.0.reason');
+    expect(deps.runAudit).not.toHaveBeenCalled();
+  });
+
+  it('warns that an expired mute rule no longer hides its findings', async () => {
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), {
+      listChecks: async () => checks,
+      readFile: async () => '{"mutes": [{"findingId": "f1", "reason": "accepted", "expires": "2026-11-01"}]}',
+    });
+    await runCli(['--mute-file', 'mutes.json', '--fail-on', 'none'], io, deps);
+    expect(io.err()).toContain('warning: a mute rule expired on 2026-11-01 (f1: accepted)');
+  });
+
+  it('counts muted findings and excluded checks under the summary', async () => {
+    const io = fakeIo();
+    const report = {
+      ...aReport(),
+      muted: [
+        {
+          id: 'f1',
+          checkId: 'vpc-flow-logs',
+          status: 'FAIL' as const,
+          severity: 'low' as const,
+          resourceArn: 'arn:x',
+          reason: 'r',
+        },
+      ],
+      excludedChecks: ['client-retries'],
+    };
+    await runCli(['--fail-on', 'none'], io, fakeDeps(report).deps);
+    expect(io.out()).toContain(
+      'Muted: 1 finding (reasons in the JSON report); checks left out: client-retries.',
+    );
+  });
+});

@@ -31,6 +31,7 @@ describe('parseCliArgs', () => {
       color: true,
       wide: false,
       quiet: false,
+      excludeChecks: [],
     });
   });
 
@@ -57,6 +58,12 @@ describe('parseCliArgs', () => {
       'audit',
       '--wide',
       '--quiet',
+      '--exclude-checks',
+      'client-retries,vpc-flow-logs',
+      '--exclude-checks',
+      'client-retries',
+      '--mute-file',
+      'mutes.json',
       '--checks',
       'all',
       '--format',
@@ -97,6 +104,8 @@ describe('parseCliArgs', () => {
       color: false,
       wide: true,
       quiet: true,
+      excludeChecks: ['client-retries', 'vpc-flow-logs'],
+      muteFile: 'mutes.json',
       profile: 'audit',
       publish: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:audit', stateTableName: 'audit-state' },
     });

@@ -84,3 +84,24 @@ describe('parseEnvironment', () => {
     expect(() => parseEnvironment(env)).toThrow('THRESHOLDS.highErrorRatio');
   });
 });
+
+describe('parseEnvironment SUPPRESSIONS', () => {
+  it('reads the same mute rules and excluded checks as the CLI --mute-file', () => {
+    const suppressions = {
+      excludeChecks: ['client-retries'],
+      mutes: [
+        { checkId: 'vpc-flow-logs', resource: 'arn:*:legacy-*', reason: 'retired', expires: '2027-01-31' },
+      ],
+    };
+    expect(parseEnvironment({ ...MINIMAL, SUPPRESSIONS: JSON.stringify(suppressions) }).suppressions).toEqual(
+      suppressions,
+    );
+    expect(parseEnvironment(MINIMAL).suppressions).toBeUndefined();
+  });
+
+  it('fails naming SUPPRESSIONS when a rule has no reason or names no real check', () => {
+    const run = (value: string) => () => parseEnvironment({ ...MINIMAL, SUPPRESSIONS: value });
+    expect(run('{"mutes": [{"checkId": "vpc-flow-logs"}]}')).toThrow(/SUPPRESSIONS: mutes\.0\.reason/);
+    expect(run('{"excludeChecks": ["nope"]}')).toThrow(/SUPPRESSIONS: no such check: nope/);
+  });
+});
