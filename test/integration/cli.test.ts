@@ -78,7 +78,10 @@ describe('the CLI against an emulated account', () => {
   const aws = useEmulator();
 
   /** Seeds `account` into an emptied emulator and runs the CLI on it for a JSON report. */
-  async function auditAccount(account: typeof BROKEN_ACCOUNT): Promise<{ run: CliRun; report: Report }> {
+  async function auditAccount(
+    account: typeof BROKEN_ACCOUNT,
+    extraArgs: string[] = [],
+  ): Promise<{ run: CliRun; report: Report }> {
     await aws.emulator().reset();
     await seedAccount(aws.clients(), account, new Date());
     const run = await runCliProcess([
@@ -88,6 +91,7 @@ describe('the CLI against an emulated account', () => {
       'us-east-1',
       '--format',
       'json',
+      ...extraArgs,
     ]);
     const report = reportOf(run);
     expectValidReport(report);
@@ -172,8 +176,6 @@ describe('the CLI against an emulated account', () => {
     'leaves out excluded checks and moves muted findings out of the findings, valid against the schema',
     async () => {
       // Arrange: mute the lb-cross-zone findings of every load balancer, leave tg-empty-az out
-      await aws.emulator().reset();
-      await seedAccount(aws.clients(), BROKEN_ACCOUNT, new Date());
       const folder = mkdtempSync(join(tmpdir(), 'auditor-mutes-'));
       const muteFile = join(folder, 'mutes.json');
       writeFileSync(
@@ -190,13 +192,7 @@ describe('the CLI against an emulated account', () => {
       );
 
       // Act
-      const run = await runCliProcess([
-        '--endpoint-url',
-        aws.emulator().endpoint,
-        '--region',
-        'us-east-1',
-        '--format',
-        'json',
+      const { report } = await auditAccount(BROKEN_ACCOUNT, [
         '--exclude-checks',
         'tg-empty-az',
         '--mute-file',
@@ -205,8 +201,6 @@ describe('the CLI against an emulated account', () => {
       rmSync(folder, { recursive: true, force: true });
 
       // Assert
-      const report = reportOf(run);
-      expectValidReport(report);
       expect(report.findings.map((finding) => finding.checkId)).not.toContain('tg-empty-az');
       expect(report.findings.map((finding) => finding.checkId)).not.toContain('lb-cross-zone');
       expect(report.muted?.map((muted) => [muted.checkId, muted.reason])).toContainEqual([
