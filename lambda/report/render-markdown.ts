@@ -3,7 +3,7 @@
  * text rendering, as a table of API stages and a list of findings per group of stages.
  */
 import type { Finding, Report } from '../domain/types';
-import { buildHumanView, formatPercent, stageLabel, summaryLine } from './human-view';
+import { buildHumanView, formatPercent, stageLabel, summaryLine, suppressionLine } from './human-view';
 
 /** Makes text safe inside a table cell or a list item: no pipes, no line breaks, no stray markup. */
 export function escapeMarkdown(text: string): string {
@@ -66,6 +66,8 @@ export function renderMarkdown(report: Report): string {
   }
 
   lines.push(summaryLine(view.counts));
+  const suppressed = suppressionLine(report);
+  if (suppressed) lines.push('', escapeMarkdown(suppressed));
   for (const doc of view.commonDocs) lines.push('', `Background for every finding above: <${doc}>`);
   return `${lines.join('\n')}\n`;
 }

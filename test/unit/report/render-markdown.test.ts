@@ -117,3 +117,20 @@ describe('renderMarkdown', () => {
     expect(markdown.trimEnd().endsWith(`Background for every finding above: <${article}>`)).toBe(true);
   });
 });
+
+describe('renderMarkdown suppressions', () => {
+  it('counts muted findings and excluded checks under the summary, and says nothing when there are none', () => {
+    const muted = {
+      id: 'f1',
+      checkId: 'vpc-flow-logs',
+      status: 'FAIL' as const,
+      severity: 'low' as const,
+      resourceArn: 'arn:x',
+      reason: 'r',
+    };
+    expect(renderMarkdown({ ...aReport(), muted: [muted, { ...muted, id: 'f2' }] })).toContain(
+      'Muted: 2 findings (reasons in the JSON report).',
+    );
+    expect(renderMarkdown(aReport())).not.toContain('Muted');
+  });
+});
