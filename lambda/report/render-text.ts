@@ -109,11 +109,12 @@ function stageTable(
 ): string[] {
   const fixed = 2 + Object.values(STAGE_COLUMNS).reduce((sum, width) => sum + width + 2, 0);
   const labelRoom = TEXT_WIDTH - fixed;
-  const label = (stage: (typeof stages)[number]) =>
-    truncate(
-      `${singleLine(stage.apiName ?? stage.apiId, 200)}/${singleLine(stage.stage, 200)} (${singleLine(stage.apiId, 20)}${multiRegion ? `, ${stage.region}` : ''})`,
-      labelRoom,
-    );
+  // A long name is cut, never the id: two namesakes stay apart and the id is what --api takes.
+  const label = (stage: (typeof stages)[number]) => {
+    const id = ` (${singleLine(stage.apiId, 20)}${multiRegion ? `, ${stage.region}` : ''})`;
+    const name = `${singleLine(stage.apiName ?? stage.apiId, 200)}/${singleLine(stage.stage, 200)}`;
+    return `${truncate(name, Math.max(8, labelRoom - id.length))}${id}`;
+  };
   const header =
     `  ${'verdict'.padEnd(STAGE_COLUMNS.classification)}  ${'API/stage (id)'.padEnd(labelRoom)}  ` +
     `${'5xx'.padStart(STAGE_COLUMNS.ratio)}  ` +
@@ -135,7 +136,7 @@ function stageTable(
     .filter((stage) => stage.sharesMetricsWith?.length)
     .flatMap((stage) =>
       wrap(
-        `${label(stage)}: metrics merged with REST APIs of the same name: ${(stage.sharesMetricsWith ?? []).map((id) => singleLine(id, 20)).join(', ')}`,
+        `${singleLine(stage.apiId, 20)}: metrics merged with REST APIs of the same name: ${(stage.sharesMetricsWith ?? []).map((id) => singleLine(id, 20)).join(', ')}`,
         TEXT_WIDTH,
         '  ',
       ),

@@ -64,7 +64,7 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     expect(outcome).toMatchObject({ published: 1, changed: 2, newFindings: 2, resolved: 0, reminders: 0 });
     const [envelope, ...others] = await drainQueue(fixture);
     expect(others).toEqual([]);
-    expect(envelope?.Subject).toBe('[HIGH] orders/prod failing: 2 new (123456789012 us-east-1)');
+    expect(envelope?.Subject).toBe('[HIGH] orders/prod: tg-unhealthy-az, 2 new (123456789012 us-east-1)');
     expect(envelope?.MessageAttributes).toMatchObject({
       highestSeverity: { Type: 'String', Value: 'high' },
       account: { Type: 'String', Value: '123456789012' },
@@ -139,7 +139,9 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     // Assert
     expect(outcome).toMatchObject({ published: 1, changed: 0, resolved: 1, reminders: 0, allClear: false });
     const [envelope] = await drainQueue(fixture);
-    expect(envelope?.Subject).toBe('[RESOLVED] orders/prod failing: 1 resolved (123456789012 us-east-1)');
+    expect(envelope?.Subject).toBe(
+      '[RESOLVED] orders/prod: lb-cross-zone, 1 resolved (123456789012 us-east-1)',
+    );
     const payload = JSON.parse(envelope?.Message ?? '{}') as MachineNotification;
     expect(payload.changes).toEqual([
       expect.objectContaining({
@@ -165,7 +167,9 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     // Assert
     expect(outcome).toMatchObject({ published: 1, changed: 0, resolved: 0, reminders: 1 });
     const [envelope] = await drainQueue(fixture);
-    expect(envelope?.Subject).toBe('[MEDIUM] orders/prod failing: 1 still open (123456789012 us-east-1)');
+    expect(envelope?.Subject).toBe(
+      '[MEDIUM] orders/prod: lb-cross-zone, 1 still open (123456789012 us-east-1)',
+    );
     const payload = JSON.parse(envelope?.Message ?? '{}') as MachineNotification;
     expect(payload.changes.map((change) => [change.kind, change.findingId])).toEqual([
       ['reminder', crossZone.id],
