@@ -173,8 +173,10 @@ describe('evaluateChecks', () => {
     const findings = evaluateChecks(nlbScenario().build(), { allChecks: false });
     const statuses = new Set(findings.map((finding) => finding.status));
     expect([...statuses].sort()).toEqual(['PASS', 'SKIPPED']);
+    // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      'execution-log-network-errors',
       'nlb-access-logs-tls',
     ]);
   });
