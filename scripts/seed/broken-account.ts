@@ -120,7 +120,9 @@ export const BROKEN_ACCOUNT: AccountSpec = {
 export const HEALTHY_TWIN: AccountSpec = {
   ...BROKEN_ACCOUNT,
   securityGroups: [
-    { name: 'orders-targets', ingress: [{ port: 8080, cidr: '10.0.0.0/16' }] },
+    // The REST method reaches the NLB by its DNS name (see restApis below): API Gateway then connects
+    // from its public addresses, kept by client IP preservation, so the targets admit any address.
+    { name: 'orders-targets', ingress: [{ port: 8080, cidr: '0.0.0.0/0' }] },
     ...ALB_PATH.securityGroups,
   ],
   instances: [
