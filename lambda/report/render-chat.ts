@@ -166,6 +166,26 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   };
 }
 
+/** A chat message with the notification's headline and only `description` in it. */
+function headlineOnly(
+  view: NotificationView,
+  part: number,
+  parts: number,
+  description: string,
+  titlePrefix = '',
+): ChatNotification {
+  const base = chatNotification({ ...view, plan: { ...view.plan, changes: [] } }, part, parts);
+  return {
+    ...base,
+    content: {
+      textType: 'client-markdown',
+      title: truncate(`${titlePrefix}${base.content.title}`, CHAT_TITLE_MAX_LENGTH),
+      description,
+    },
+    metadata: { ...base.metadata, summary: description, relatedResources: [] },
+  };
+}
+
 /**
  * The chat message of parts 2..N, which only carry more machine-readable findings: short, and
  * recognisable so a channel can filter it out (message attribute `part`).
@@ -176,14 +196,15 @@ export function renderChatContinuation(
   parts: number,
 ): ChatNotification {
   const summary = `Part ${part} of ${parts} of audit notification ${view.runId}: more machine-readable findings (the summary was in part 1).`;
-  const base = chatNotification({ ...view, plan: { ...view.plan, changes: [] } }, part, parts);
-  return {
-    ...base,
-    content: {
-      textType: 'client-markdown',
-      title: truncate(`Continued: ${base.content.title}`, CHAT_TITLE_MAX_LENGTH),
-      description: summary,
-    },
-    metadata: { ...base.metadata, summary, relatedResources: [] },
-  };
+  return headlineOnly(view, part, parts, summary, 'Continued: ');
+}
+
+/** The chat message that replaces one too large for SNS: the headline, and where the findings are. */
+export function renderChatCut(
+  view: NotificationView,
+  part: number,
+  parts: number,
+  note: string,
+): ChatNotification {
+  return headlineOnly(view, part, parts, note);
 }

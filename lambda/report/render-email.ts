@@ -24,6 +24,8 @@ import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl
 export const SUBJECT_MAX_LENGTH = 99;
 /** Leaves the rest of SNS's 256 KB to the chat and machine-readable bodies of the same message. */
 export const EMAIL_BODY_MAX_BYTES = 64 * 1024;
+/** Stages named under one group of findings; a shared load balancer can put thousands in one group. */
+export const EMAIL_STAGES_SHOWN = 5;
 
 const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
@@ -201,12 +203,27 @@ function passedLine(view: NotificationView): string {
   return `Passed: ${counts.PASS} checks${which ? ` (${singleLine(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
 }
 
+/** A block of at most `maxBytes`: one larger is cut at a line, with a note, so it cannot crowd out the rest. */
+function cutBlock(block: string, maxBytes: number): string {
+  if (Buffer.byteLength(block, 'utf8') <= maxBytes) return block;
+  const note = '  ... cut to keep this email small; the machine-readable message has the rest.';
+  const kept: string[] = [];
+  let used = Buffer.byteLength(note, 'utf8');
+  for (const line of block.split('\n')) {
+    const bytes = Buffer.byteLength(line, 'utf8') + 1;
+    if (used + bytes > maxBytes) break;
+    kept.push(line);
+    used += bytes;
+  }
+  return [...kept, note].join('\n');
+}
+
 /** Adds blocks while they fit in `maxBytes`, then says how many were left out. */
 function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: number): string {
   const bytes = (text: string) => Buffer.byteLength(text, 'utf8') + 2;
   let used = [...head, ...tail].reduce((sum, block) => sum + bytes(block), 0) + 200;
   const kept: string[] = [];
-  for (const block of blocks) {
+  for (const block of blocks.map((text) => cutBlock(text, Math.floor(maxBytes / 4)))) {
     if (used + bytes(block) > maxBytes) break;
     kept.push(block);
     used += bytes(block);
@@ -230,13 +247,17 @@ function stageGroupHeader(group: StageGroup, view: NotificationView): string {
     const line = stageLine(stage ?? { apiId, stage: name, region });
     return { line, details: stage ? [trafficLine(stage), ...stageLinks(stage, view, findings)] : [] };
   };
-  const described = group.stages.map(describeStage);
-  if (described.length === 1) {
-    const [only] = described as [ReturnType<typeof describeStage>];
+  const described = group.stages.slice(0, EMAIL_STAGES_SHOWN).map(describeStage);
+  if (group.stages.length === 1 && described[0]) {
+    const only = described[0];
     return [`=== ${only.line} ===`, ...only.details].join('\n');
   }
+  const shown =
+    described.length < group.stages.length
+      ? ` (${described.length} shown; the machine-readable message and the CLI's report list the others)`
+      : '';
   return [
-    `=== ${described.length} API stages share these findings ===`,
+    `=== ${group.stages.length} API stages share these findings${shown} ===`,
     ...described.flatMap(({ line, details }) => [`--- ${line}`, ...details]),
   ].join('\n');
 }
