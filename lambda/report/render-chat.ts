@@ -101,7 +101,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   const resolved = plan.changes.filter((change) => change.kind === 'resolved');
   for (const change of resolved)
     lines.push(
-      `• RESOLVED ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
+      `• ${change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED'} ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
     );
   if (!report.complete)
     lines.push(`:warning: Incomplete audit: ${code(report.incompleteReasons.join('; '), 300)}`);

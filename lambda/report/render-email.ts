@@ -48,6 +48,8 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
   'stage-recovered':
     'its API stages no longer return 5xx errors (not re-checked; it comes back if errors do)',
   'no-longer-reported': 'the check no longer reports this resource',
+  'no-longer-audited':
+    'no longer audited: no run has seen its API stages for weeks (deleted, without traffic metrics, or outside the audited APIs or Regions); it is no longer followed',
 };
 
 /** The subject: `[HIGH] orders/prod failing: 2 new, 1 resolved (123456789012 us-east-1)`; printable ASCII, < 100 chars. */
@@ -145,7 +147,8 @@ function resolvedBlock(change: FindingChange): string {
   const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
   const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
   const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
-  return `[RESOLVED] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
+  const tag = change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED';
+  return `[${tag}] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
 }
 
 interface StageGroup {

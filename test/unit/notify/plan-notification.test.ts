@@ -27,7 +27,7 @@ function announced(finding = aFinding(), hoursAgo = 1, overrides: Partial<Findin
     firstSeen: at,
     lastSeen: at,
     lastNotified: at,
-    expiresAt: 0,
+    expiresAt: NOW.getTime() / 1000 + 29 * 24 * 3600,
     ...overrides,
   };
 }
@@ -250,6 +250,37 @@ describe('planNotification', () => {
     expect([notListed, otherRegion, incomplete]).toEqual([null, null, null]);
     expect(plan.changes).toEqual([]);
     expect(plan.nextStates).toEqual([]);
+    expect(plan.openAfter).toBe(1);
+  });
+
+  it('announces an open finding whose stage vanished as no longer audited before its state expires', () => {
+    // Arrange: the stage is gone from every report since; the state expires in 47 hours
+    const state = announced(aFinding(), 27 * 24, { expiresAt: NOW.getTime() / 1000 + 47 * 3600 });
+    const report = aReport({ apis: [aStage({ stage: 'other' })], findings: [] });
+
+    // Act
+    const plan = planNotification(report, statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([
+      { kind: 'resolved', findingId: state.findingId, previous: state, resolution: 'no-longer-audited' },
+    ]);
+    expect(plan.nextStates).toEqual([
+      expect.objectContaining({ findingId: state.findingId, open: false, resolvedAt: NOW.toISOString() }),
+    ]);
+    expect(plan.allClear).toBe(false);
+    expect(plan.openAfter).toBe(0);
+  });
+
+  it('keeps following the finding of a vanished stage while its state has more than two days left', () => {
+    // Arrange
+    const state = announced(aFinding(), 24, { expiresAt: NOW.getTime() / 1000 + 49 * 3600 });
+
+    // Act
+    const plan = planNotification(aReport({ apis: [], findings: [] }), statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([]);
     expect(plan.openAfter).toBe(1);
   });
 
