@@ -76,7 +76,8 @@ function reminderDue(state: FindingState, now: Date, settings: NotifySettings): 
   return now.getTime() - Date.parse(state.lastNotified) >= settings.reminderIntervalHours * 3_600_000;
 }
 
-function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
+/** What is remembered of an open finding seen at `now` (its first sighting kept when it continues). */
+export function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
   const continuing = previous?.open === true;
   return {
     findingId: finding.id,

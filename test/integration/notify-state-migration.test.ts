@@ -11,7 +11,7 @@ import type { FindingState } from '../../lambda/notify/finding-state';
 import { notifyReport } from '../../lambda/notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
 import { useEmulator } from '../support/emulator';
-import { ACCOUNT, aFinding, aReport, REGION } from '../support/report-builders';
+import { ACCOUNT, aFinding, aFindingState, aReport, REGION } from '../support/report-builders';
 import { createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -27,21 +27,11 @@ const current = (overrides: Parameters<typeof aFinding>[0] = {}) => {
 
 /** The state the previous version wrote for a finding: under the legacy id. */
 function legacyState(finding: ReturnType<typeof current>): FindingState {
-  return {
+  return aFindingState(finding, WEEK_AGO, {
     findingId: legacyFindingId(finding.checkId, finding.resourceArn),
-    open: true,
-    status: finding.status,
-    severity: finding.severity,
-    checkId: finding.checkId,
-    title: finding.title,
-    region: finding.region,
-    resourceArn: finding.resourceArn,
-    apis: finding.apis,
-    firstSeen: WEEK_AGO,
     lastSeen: HOUR_AGO,
     lastNotified: HOUR_AGO,
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 29 * 24 * 3600,
-  };
+  });
 }
 
 describe('migrating notification state to finding ids with account and Region (emulator)', () => {

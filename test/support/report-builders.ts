@@ -1,6 +1,8 @@
 /** Small builders for Report objects in notification tests: sensible defaults, override what matters. */
 import type { ClassifiedStage, Finding, Report } from '../../lambda/domain/types';
 import { findingId } from '../../lambda/engine/finding-id';
+import type { FindingState } from '../../lambda/notify/finding-state';
+import { stateOf } from '../../lambda/notify/plan-notification';
 import { buildReport } from '../../lambda/report/build-report';
 import { aClassifiedStage } from './inventory-builders';
 
@@ -64,4 +66,13 @@ export function manyFindings(count: number, overrides: Partial<Finding> = {}): F
       ...overrides,
     }),
   );
+}
+
+/** What a run that announced `finding` at `at` remembered of it (open, expiring in 29 days from then). */
+export function aFindingState(
+  finding: Finding,
+  at: string,
+  overrides: Partial<FindingState> = {},
+): FindingState {
+  return { ...stateOf(finding, undefined, at, Date.parse(at) / 1000 + 29 * 24 * 3600), ...overrides };
 }

@@ -1,7 +1,7 @@
 import type { FindingState } from '../../../lambda/notify/finding-state';
 import { absenceResolution, planNotification } from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../../../lambda/notify/settings';
-import { aFinding, aReport, aStage } from '../../support/report-builders';
+import { aFinding, aFindingState, aReport, aStage } from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -14,22 +14,7 @@ const settings: NotifySettings = {
 /** The state a previous run left for a finding it announced `hoursAgo` hours ago. */
 function announced(finding = aFinding(), hoursAgo = 1, overrides: Partial<FindingState> = {}): FindingState {
   const at = new Date(NOW.getTime() - hoursAgo * HOUR).toISOString();
-  return {
-    findingId: finding.id,
-    open: true,
-    status: finding.status,
-    severity: finding.severity,
-    checkId: finding.checkId,
-    title: finding.title,
-    region: finding.region,
-    resourceArn: finding.resourceArn,
-    apis: finding.apis,
-    firstSeen: at,
-    lastSeen: at,
-    lastNotified: at,
-    expiresAt: NOW.getTime() / 1000 + 29 * 24 * 3600,
-    ...overrides,
-  };
+  return aFindingState(finding, at, { expiresAt: NOW.getTime() / 1000 + 29 * 24 * 3600, ...overrides });
 }
 
 const statesOf = (...states: FindingState[]) => new Map(states.map((state) => [state.findingId, state]));
