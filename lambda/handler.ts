@@ -177,6 +177,7 @@ export async function handler(
     ...(request.apiIds ? { apiIds: request.apiIds } : {}),
     allChecks: request.allChecks,
     thresholds: environment.thresholds,
+    ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
     ...optionalAccount(accountOfFunction(context.invokedFunctionArn)),
     now,

@@ -45,6 +45,9 @@ function displayLine(text: string, max: number): string {
   return truncate(cleaned, max);
 }
 
+/** For building a finding's message from names (checks): one clean line; each output still applies its own rules. */
+export const singleLine = (text: string, max = 200): string => displayLine(text, max);
+
 /** Plain-text email body. */
 export const emailText = (text: string, max = 300): string => displayLine(text, max);
 
