@@ -68,7 +68,8 @@ export function ensureEmulatorInstalled(
     );
   }
   log(`Installing the AWS emulator (moto[server]==${MOTO_VERSION}, hash-locked) into .venv, once...`);
-  if (!existsSync(join(venvDir, 'bin', 'python'))) run(pythonCommand, ['-m', 'venv', venvDir]);
+  // A fresh venv each time: packages installed before (without hashes, or from an older lock) cannot stay.
+  run(pythonCommand, ['-m', 'venv', '--clear', venvDir]);
   run(join(venvDir, 'bin', 'pip'), [
     'install',
     '--quiet',
