@@ -46,6 +46,7 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     timeout: Duration.minutes(context.timeoutMinutes),
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
+    accessLogGroupPrefix: context.accessLogGroupPrefix,
   },
 });
 

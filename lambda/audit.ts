@@ -28,6 +28,8 @@ export interface AuditRequest {
   apiIds?: string[];
   /** Run every check on every stage with traffic, not only those the triage selects. */
   allChecks: boolean;
+  /** Access-log groups are searched only when their name starts with this; never when absent. */
+  accessLogGroupPrefix?: string;
   thresholds: Thresholds;
   /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
   account?: string;
@@ -137,7 +139,9 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       continue;
     }
     progress('collect', region, classified.length);
-    const inventory = await loadCollector().collectInventory(clients, toFollow, window, account);
+    const inventory = await loadCollector().collectInventory(clients, toFollow, window, account, {
+      ...(request.accessLogGroupPrefix ? { accessLogGroupPrefix: request.accessLogGroupPrefix } : {}),
+    });
     progress('evaluate', region, classified.length);
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
     for (const followed of inventory.stages) {

@@ -30,6 +30,8 @@ const MAX_LISTED_FINDINGS = 25;
 export interface RunSummary {
   trigger: RunRequest['trigger'];
   dryRun: boolean;
+  /** Why a manual run that did not ask for a dry run is one (it narrows or widens the audit). */
+  dryRunReason?: string;
   complete: boolean;
   incompleteReasons: string[];
   regions: string[];
@@ -106,6 +108,7 @@ export function summarize(
   return {
     trigger: request.trigger,
     dryRun: request.dryRun,
+    ...(request.dryRunReason ? { dryRunReason: request.dryRunReason } : {}),
     complete: report.complete,
     incompleteReasons: report.incompleteReasons,
     regions: report.regions,
@@ -174,6 +177,7 @@ export async function handler(
     ...(request.apiIds ? { apiIds: request.apiIds } : {}),
     allChecks: request.allChecks,
     thresholds: environment.thresholds,
+    ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
     ...optionalAccount(accountOfFunction(context.invokedFunctionArn)),
     now,

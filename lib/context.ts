@@ -3,7 +3,9 @@
  * so that a bad value stops the synth with a message naming the key and what it allows. Values from
  * the command line arrive as strings, values from cdk.json as JSON: both are accepted.
  */
+
 import { z } from 'zod';
+import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
 import { scheduleInterval } from './schedule-interval';
 
@@ -40,6 +42,8 @@ export interface AppContext {
   logRetentionDays: number;
   /** Reserve a concurrency of 1 (runs never overlap); accounts at the minimum quota must say false. */
   reserveConcurrency: boolean;
+  /** Access-log groups are searched (and may be queried) only under this name prefix. */
+  accessLogGroupPrefix?: string;
 }
 
 export class InvalidContextError extends Error {
@@ -111,6 +115,10 @@ export const CONTEXT_KEYS = {
     allowed: 'an integer from 0 (no reminders) to 8760 (hours)',
   },
   sendAllClear: { schema: bool, allowed: 'true or false' },
+  accessLogGroupPrefix: {
+    schema: z.string().refine((prefix) => accessLogGroupPrefixProblem(prefix) === null),
+    allowed: `the start of your access log groups' names: 2 to 255 letters, digits or _ - . / # (no wildcard), not covering ${EXECUTION_LOG_GROUP_PREFIX}`,
+  },
   reserveConcurrency: { schema: bool, allowed: 'true or false' },
   timeoutMinutes: { schema: integer(1, 15), allowed: 'an integer from 1 to 15 (the Lambda maximum)' },
   logRetentionDays: {
@@ -160,6 +168,9 @@ export function parseContext(raw: Record<string, unknown>): AppContext {
       ? { reminderIntervalHours: values.reminderIntervalHours as number }
       : {}),
     ...(values.sendAllClear !== undefined ? { sendAllClear: values.sendAllClear as boolean } : {}),
+    ...(values.accessLogGroupPrefix !== undefined
+      ? { accessLogGroupPrefix: values.accessLogGroupPrefix as string }
+      : {}),
   };
 
   problems.push(...windowProblems(context, values));

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,6 +20,11 @@ import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
 /** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
 const API_GATEWAY_READ_PATHS = ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'];
 
+import {
+  accessLogGroupPrefixProblem,
+  LOG_GROUP_SCOPED_ACTIONS,
+  queryableLogGroupArns,
+} from '../lambda/collect/log-groups';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
@@ -99,6 +104,12 @@ export interface NetworkAuditorProps {
    */
   readonly reserveConcurrency?: boolean;
   /**
+   * Access-log groups whose name starts with this are searched for network errors, and only those:
+   * the role may query every API Gateway execution log group and these, no other log group.
+   * @default - access-log groups are not searched
+   */
+  readonly accessLogGroupPrefix?: string;
+  /**
    * CloudWatch namespace of the function's own EMF metrics.
    * @default 'ApiNetworkAuditor'
    */
@@ -138,6 +149,11 @@ export class NetworkAuditor extends Construct {
     const timeout = props.timeout ?? Duration.minutes(5);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
+    const prefixProblem =
+      props.accessLogGroupPrefix !== undefined
+        ? accessLogGroupPrefixProblem(props.accessLogGroupPrefix)
+        : null;
+    if (prefixProblem) throw new Error(`NetworkAuditor: accessLogGroupPrefix ${prefixProblem}`);
 
     const { topic, key } = this.createTopic(props.existingTopicArn, removalPolicy);
     this.topic = topic;
@@ -173,7 +189,7 @@ export class NetworkAuditor extends Construct {
       description: 'API network auditor: read-only audit actions, publish to its topic, its state table',
     });
     this.logGroup.grantWrite(role);
-    this.grantAuditReads(role);
+    this.grantAuditReads(role, props.regions, props.accessLogGroupPrefix);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', 'lambda', 'handler.ts'),
@@ -200,6 +216,7 @@ export class NetworkAuditor extends Construct {
         thresholds: { ...DEFAULT_THRESHOLDS, ...props.thresholds },
         notify: { ...DEFAULT_NOTIFY_SETTINGS, ...props.notify },
         namespace,
+        accessLogGroupPrefix: props.accessLogGroupPrefix,
       }),
       bundling: {
         forceDockerBundling: false,
@@ -289,14 +306,24 @@ export class NetworkAuditor extends Construct {
    * the REST APIs, HTTP APIs and VPC links; the other reads (List/Describe/GetMetricData...) support
    * no resource narrower than `*`.
    */
-  private grantAuditReads(role: iam.Role): void {
-    const partition = Stack.of(this).partition;
+  private grantAuditReads(
+    role: iam.Role,
+    regions: readonly string[] | undefined,
+    accessLogGroupPrefix: string | undefined,
+  ): void {
+    const { partition, account, region } = Stack.of(this);
     const apiGatewayReads = API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`);
+    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+    const logQueries = queryableLogGroupArns(partition, account, regions ?? [region], accessLogGroupPrefix);
     const policy = new iam.Policy(this, 'AuditReadPolicy', {
       statements: [
         new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
+        // Logs Insights queries: only the execution log groups and the access-log prefix.
+        new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logQueries }),
         new iam.PolicyStatement({
-          actions: AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET'),
+          actions: AUDIT_IAM_ACTIONS.filter(
+            (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
+          ),
           resources: ['*'],
         }),
       ],
@@ -307,6 +334,21 @@ export class NetworkAuditor extends Construct {
       reason:
         'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
     });
+    // cdk-nag names each resource with the template's placeholders for the partition, account and Region.
+    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const placeholders = queryableLogGroupArns(
+      '<AWS::Partition>',
+      named(account, '<AWS::AccountId>'),
+      regions ?? [named(region, '<AWS::Region>')],
+      accessLogGroupPrefix,
+    );
+    for (const resource of placeholders) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          'Logs Insights queries limited to API Gateway execution log groups and the configured access-log prefix.',
+      });
+    }
     for (const path of API_GATEWAY_READ_PATHS) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
@@ -373,6 +415,7 @@ function assertScheduleCoversLookback(expression: string, lookbackMinutes: numbe
 }
 
 interface EnvironmentInput {
+  accessLogGroupPrefix: string | undefined;
   topicArn: string;
   tableName: string;
   lookbackMinutes: number;
@@ -398,5 +441,6 @@ export function functionEnvironment(input: EnvironmentInput): Record<string, str
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: input.namespace,
     NODE_OPTIONS: '--enable-source-maps',
+    ...(input.accessLogGroupPrefix ? { ACCESS_LOG_GROUP_PREFIX: input.accessLogGroupPrefix } : {}),
   };
 }

@@ -23,6 +23,11 @@ function evaluateStage(stage: StageInventory): CheckResult {
         : `${label} has no ${logKind} log group to search: no evidence either way`,
     );
   }
+  if ('notSearched' in lines.value)
+    return {
+      ...notApplicable(resource, apis, `${label}: ${lines.value.notSearched}`),
+      evidence: { logGroup: lines.value.logGroup },
+    };
   const { count, logGroup } = lines.value;
   const evidence = { count, logGroup, errors5xx: stage.stage.errors5xx };
   if (count > 0) {

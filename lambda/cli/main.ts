@@ -121,6 +121,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       now: options.endTime ?? deps.now(),
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+      ...(options.accessLogGroupPrefix ? { accessLogGroupPrefix: options.accessLogGroupPrefix } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
     });
   } finally {

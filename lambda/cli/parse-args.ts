@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { accessLogGroupPrefixProblem } from '../collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
@@ -36,6 +37,8 @@ export interface AuditOptions {
   color: boolean;
   /** Present when --publish was given. */
   publish?: { topicArn: string; stateTableName?: string };
+  /** Access-log groups are searched only under this name prefix (--access-log-group-prefix). */
+  accessLogGroupPrefix?: string;
 }
 
 export type CliCommand =
@@ -66,6 +69,9 @@ Options:
                            (0 < X <= 1, default: ${DEFAULT_THRESHOLDS.continuousPeriodShare})
   --min-requests N         requests below which the ratio alone never means high-frequency
                            (default: ${DEFAULT_THRESHOLDS.minRequests})
+  --access-log-group-prefix PREFIX
+                           search HTTP access-log groups whose name starts with PREFIX for network
+                           errors (default: none; execution log groups are always searched)
   --end-time TIME          end of the window, ISO 8601 (e.g. 2026-11-29T12:00:00Z), to audit
                            a past incident (default: now)
   --format text|json|markdown
@@ -121,6 +127,13 @@ const optionValues = z
       .datetime({ offset: true, error: '--end-time must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
       .transform((value) => new Date(value))
       .optional(),
+    'access-log-group-prefix': z
+      .string()
+      .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
+        error: (issue) =>
+          `--access-log-group-prefix ${accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid'}`,
+      })
+      .optional(),
     api: z.array(z.string().min(1, { error: '--api needs an API id' })),
     checks: z.enum(['triage', 'all'], { error: '--checks must be triage or all' }).default('triage'),
     format: z.enum(OUTPUT_FORMATS, { error: '--format must be text, json or markdown' }).default('text'),
@@ -152,6 +165,7 @@ const FLAGS = {
   'high-error-ratio': { type: 'string' },
   'continuous-period-share': { type: 'string' },
   'min-requests': { type: 'string' },
+  'access-log-group-prefix': { type: 'string' },
   api: { type: 'string', multiple: true },
   checks: { type: 'string' },
   format: { type: 'string' },
@@ -176,6 +190,7 @@ const AUDIT_ONLY_FLAGS = [
   'high-error-ratio',
   'continuous-period-share',
   'min-requests',
+  'access-log-group-prefix',
   'api',
   'checks',
   'fail-on',
@@ -242,6 +257,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     ...optional('endpointUrl', values['endpoint-url']),
     ...optional('outputFile', values.output),
     ...optional('endTime', values['end-time']),
+    ...optional('accessLogGroupPrefix', values['access-log-group-prefix']),
   };
   if (flags.publish && values['topic-arn']) {
     options.publish = {

@@ -1,6 +1,7 @@
 /**
  * Log evidence for `execution-log-network-errors`: how many lines in the window say "network error
  * communicating with endpoint" (REST execution logs, HTTP access logs), via one Logs Insights query.
+ * Which log groups may be queried: log-groups.ts.
  */
 import {
   type CloudWatchLogsClient,
@@ -9,16 +10,15 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { type AuditWindow, type Collected, collected, failed } from '../domain/types';
 import { hasErrorCode, toCollectionError } from './collect-error';
+import type { LogEvidence } from './log-groups';
+
+export type { LogEvidence } from './log-groups';
+export { executionLogGroup, logGroupName } from './log-groups';
 
 export const IAM_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery'] as const;
 
 export const NETWORK_ERROR_QUERY =
   'filter @message like /(?i)network error communicating with endpoint/ | stats count(*) as lines';
-
-export interface LogEvidence {
-  count: number;
-  logGroup: string;
-}
 
 export interface PollOptions {
   /** @default 500 */
@@ -26,16 +26,6 @@ export interface PollOptions {
   /** Gives up (ERROR, not a guess) when the query has not finished by then. @default 10_000 */
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** REST execution logs live in a group API Gateway names after the API and stage. */
-export const executionLogGroup = (apiId: string, stage: string): string =>
-  `API-Gateway-Execution-Logs_${apiId}/${stage}`;
-
-/** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]` -> `<name>`; null if not a log group ARN. */
-export function logGroupName(destinationArn: string): string | null {
-  const match = /^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(destinationArn);
-  return match?.[1] ?? null;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

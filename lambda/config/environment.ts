@@ -3,6 +3,7 @@
  * per invocation (cheap), so a broken deployment fails loudly naming the variable.
  */
 import { z } from 'zod';
+import { accessLogGroupPrefixProblem } from '../collect/log-groups';
 import { SEVERITIES, type Thresholds } from '../domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../notify/settings';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
@@ -18,6 +19,8 @@ export interface AuditorEnvironment {
   topicArn: string;
   stateTableName: string;
   notify: NotifySettings;
+  /** Access-log groups are searched only under this name prefix; never when absent. */
+  accessLogGroupPrefix?: string;
   /** A custom endpoint for every AWS call (the local emulator in end-to-end tests); AWS when absent. */
   endpoint?: string;
 }
@@ -77,6 +80,12 @@ const environmentSchema = z.object({
   REMINDER_INTERVAL_HOURS: positiveInt(0, 8760).optional(),
   SEND_ALL_CLEAR: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
   AWS_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
+  ACCESS_LOG_GROUP_PREFIX: z
+    .string()
+    .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
+      error: (issue) => accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid',
+    })
+    .optional(),
 });
 
 const blankAsAbsent = (env: Record<string, string | undefined>): Record<string, string> =>
@@ -114,5 +123,6 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
           : value.SEND_ALL_CLEAR === 'true',
     },
     ...(value.AWS_ENDPOINT_URL ? { endpoint: value.AWS_ENDPOINT_URL } : {}),
+    ...(value.ACCESS_LOG_GROUP_PREFIX ? { accessLogGroupPrefix: value.ACCESS_LOG_GROUP_PREFIX } : {}),
   };
 }

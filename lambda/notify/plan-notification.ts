@@ -9,7 +9,9 @@
  *   the 504s stopped, which is what the alert was about; if they come back, so does the finding (as new);
  * - if a stage still fails but the check no longer reports the resource, it resolves as `no-longer-reported`.
  * Otherwise (stage not audited this run, Region not covered, report cut short) the state is kept as it was:
- * an unknown is never taken for a resolution.
+ * an unknown is never taken for a resolution. A state kept that way is not refreshed, so it would expire
+ * (TTL) in silence: within `NO_LONGER_AUDITED_NOTICE_HOURS` of its expiry it is announced as
+ * `no-longer-audited` (its stage was deleted, lost its metrics, or left the audited APIs or Regions) and closed.
  */
 import type { Finding, Report, Severity, Status } from '../domain/types';
 import { SEVERITIES } from '../domain/types';
@@ -18,7 +20,12 @@ import type { NotifySettings } from './settings';
 
 export type ChangeKind = 'new' | 'changed' | 'reminder' | 'resolved';
 
-export type Resolution = 'passed' | 'not-applicable' | 'stage-recovered' | 'no-longer-reported';
+export type Resolution =
+  | 'passed'
+  | 'not-applicable'
+  | 'stage-recovered'
+  | 'no-longer-reported'
+  | 'no-longer-audited';
 
 export interface FindingChange {
   kind: ChangeKind;
@@ -44,6 +51,11 @@ export interface NotificationPlan {
 
 /** Finding states older than this (not seen, not announced) are dropped by the table's TTL. */
 export const STATE_RETENTION_DAYS = 30;
+/**
+ * An open finding that no run has seen is announced as no longer audited this long before its state
+ * expires: two days, so a daily schedule still gets a run in between.
+ */
+export const NO_LONGER_AUDITED_NOTICE_HOURS = 48;
 
 const OPEN_STATUSES: readonly Status[] = ['FAIL', 'WARN', 'ERROR'];
 const KIND_ORDER: readonly ChangeKind[] = ['new', 'changed', 'reminder', 'resolved'];
@@ -64,7 +76,8 @@ function reminderDue(state: FindingState, now: Date, settings: NotifySettings): 
   return now.getTime() - Date.parse(state.lastNotified) >= settings.reminderIntervalHours * 3_600_000;
 }
 
-function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
+/** What is remembered of an open finding seen at `now` (its first sighting kept when it continues). */
+export function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
   const continuing = previous?.open === true;
   return {
     findingId: finding.id,
@@ -96,6 +109,9 @@ export function absenceResolution(state: FindingState, report: Report): Resoluti
   const stillFailing = stages.some((stage) => stage && FAILING_CLASSIFICATIONS.has(stage.classification));
   return stillFailing ? 'no-longer-reported' : 'stage-recovered';
 }
+
+const expiresSoon = (state: FindingState, now: Date): boolean =>
+  state.expiresAt * 1000 - now.getTime() <= NO_LONGER_AUDITED_NOTICE_HOURS * 3_600_000;
 
 function compareChanges(a: FindingChange, b: FindingChange): number {
   const severity = (change: FindingChange) =>
@@ -174,7 +190,8 @@ export function planNotification(
 
   for (const state of previous.values()) {
     if (!state.open || reported.has(state.findingId)) continue;
-    const resolution = absenceResolution(state, report);
+    const resolution =
+      absenceResolution(state, report) ?? (expiresSoon(state, now) ? 'no-longer-audited' : null);
     if (!resolution) continue;
     changes.push({ kind: 'resolved', findingId: state.findingId, previous: state, resolution });
     nextStates.push({
@@ -191,7 +208,10 @@ export function planNotification(
   for (const state of written.values()) if (state.open) openAfter += 1;
   for (const state of previous.values()) if (state.open && !written.has(state.findingId)) openAfter += 1;
 
-  const resolvedNow = changes.some((change) => change.kind === 'resolved');
+  // A finding that left the audit is not a sign that all is clear.
+  const resolvedNow = changes.some(
+    (change) => change.kind === 'resolved' && change.resolution !== 'no-longer-audited',
+  );
   return {
     changes: changes.sort(compareChanges),
     nextStates,

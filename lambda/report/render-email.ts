@@ -3,7 +3,7 @@
  * and a plain-text body grouped by API stage that says why and what to do, with console links.
  */
 import type { Finding, Severity } from '../domain/types';
-import { multiLine, printableAscii, singleLine, truncate } from '../notify/display-text';
+import { emailText, printableAscii, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -24,6 +24,8 @@ import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl
 export const SUBJECT_MAX_LENGTH = 99;
 /** Leaves the rest of SNS's 256 KB to the chat and machine-readable bodies of the same message. */
 export const EMAIL_BODY_MAX_BYTES = 64 * 1024;
+/** Stages named under one group of findings; a shared load balancer can put thousands in one group. */
+export const EMAIL_STAGES_SHOWN = 5;
 
 const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
@@ -46,6 +48,8 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
   'stage-recovered':
     'its API stages no longer return 5xx errors (not re-checked; it comes back if errors do)',
   'no-longer-reported': 'the check no longer reports this resource',
+  'no-longer-audited':
+    'no longer audited: no run has seen its API stages for weeks (deleted, without traffic metrics, or outside the audited APIs or Regions); it is no longer followed',
 };
 
 /** The subject: `[HIGH] orders/prod failing: 2 new, 1 resolved (123456789012 us-east-1)`; printable ASCII, < 100 chars. */
@@ -82,7 +86,7 @@ const stageLine = (stage: {
   region: string;
   apiType?: string;
 }) =>
-  `${singleLine(stage.apiName ?? stage.apiId, 120)} / ${singleLine(stage.stage, 80)} (${stage.apiType ?? 'API'} ${singleLine(stage.apiId, 40)}, ${stage.region})`;
+  `${emailText(stage.apiName ?? stage.apiId, 120)} / ${emailText(stage.stage, 80)} (${stage.apiType ?? 'API'} ${emailText(stage.apiId, 40)}, ${stage.region})`;
 
 function trafficLine(stage: ReportStage): string {
   const kind = {
@@ -92,7 +96,7 @@ function trafficLine(stage: ReportStage): string {
     'high-frequency': 'High-frequency 5xx',
   }[stage.classification];
   const shared = stage.sharesMetricsWith?.length
-    ? ` Counts include REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => singleLine(id, 40)).join(', ')}.`
+    ? ` Counts include REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => emailText(id, 40)).join(', ')}.`
     : '';
   return `${kind}: ${stage.errors5xx} errors in ${stage.requests} requests (${formatPercent(stage.errorRatio)}), errors in ${stage.periodsWithErrors} of ${stage.periods} periods.${shared}`;
 }
@@ -128,17 +132,14 @@ function findingBlock(change: FindingChange, finding: Finding): string {
       ? ` (was ${change.previous.status} ${change.previous.severity})`
       : '';
   const lines = [
-    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 200)}`,
-    `  Resource: ${singleLine(finding.resourceArn, 300)}`,
-    `  Found:    ${indent(multiLine(finding.message, 2000))}`,
-    `  Do:       ${indent(multiLine(finding.remediation, 2000))}`,
+    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 200)}`,
+    `  Resource: ${emailText(finding.resourceArn, 300)}`,
+    `  Found:    ${emailText(finding.message, 2000)}`,
+    `  Do:       ${emailText(finding.remediation, 2000)}`,
   ];
-  if (finding.docs.length)
-    lines.push(`  Docs:     ${finding.docs.map((doc) => singleLine(doc, 300)).join(' ')}`);
+  if (finding.docs.length) lines.push(`  Docs:     ${finding.docs.join(' ')}`);
   return lines.join('\n');
 }
-
-const indent = (text: string): string => text.split('\n').join('\n            ');
 
 function resolvedBlock(change: FindingChange): string {
   const checkId = change.finding?.checkId ?? change.previous?.checkId ?? 'unknown-check';
@@ -146,7 +147,8 @@ function resolvedBlock(change: FindingChange): string {
   const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
   const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
   const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
-  return `[RESOLVED] ${singleLine(checkId, 60)}${was}: ${singleLine(title, 200)}\n  Resource: ${singleLine(arn, 300)}\n  Why:      ${why}.`;
+  const tag = change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED';
+  return `[${tag}] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
 }
 
 interface StageGroup {
@@ -178,10 +180,10 @@ function incompleteSection(view: NotificationView): string[] {
   if (report.complete && errors.length === 0) return [];
   const lines = ['=== What could not be checked ==='];
   if (!report.complete) lines.push('The audit did not finish: these results are partial.');
-  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${singleLine(reason, 300)}`);
+  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${emailText(reason, 300)}`);
   for (const finding of errors.slice(0, 20))
     lines.push(
-      `- ${singleLine(finding.checkId, 60)} on ${singleLine(finding.resourceArn, 200)}: ${singleLine(finding.message, 300)}`,
+      `- ${emailText(finding.checkId, 60)} on ${emailText(finding.resourceArn, 200)}: ${emailText(finding.message, 300)}`,
     );
   const hidden = Math.max(0, report.incompleteReasons.length - 20) + Math.max(0, errors.length - 20);
   if (hidden) lines.push(`- and ${hidden} more (see the machine-readable message or run the CLI).`);
@@ -198,7 +200,22 @@ function passedLine(view: NotificationView): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([checkId, count]) => (count > 1 ? `${checkId} x${count}` : checkId))
     .join(', ');
-  return `Passed: ${counts.PASS} checks${which ? ` (${singleLine(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
+  return `Passed: ${counts.PASS} checks${which ? ` (${emailText(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
+}
+
+/** A block of at most `maxBytes`: one larger is cut at a line, with a note, so it cannot crowd out the rest. */
+function cutBlock(block: string, maxBytes: number): string {
+  if (Buffer.byteLength(block, 'utf8') <= maxBytes) return block;
+  const note = '  ... cut to keep this email small; the machine-readable message has the rest.';
+  const kept: string[] = [];
+  let used = Buffer.byteLength(note, 'utf8');
+  for (const line of block.split('\n')) {
+    const bytes = Buffer.byteLength(line, 'utf8') + 1;
+    if (used + bytes > maxBytes) break;
+    kept.push(line);
+    used += bytes;
+  }
+  return [...kept, note].join('\n');
 }
 
 /** Adds blocks while they fit in `maxBytes`, then says how many were left out. */
@@ -206,7 +223,7 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
   const bytes = (text: string) => Buffer.byteLength(text, 'utf8') + 2;
   let used = [...head, ...tail].reduce((sum, block) => sum + bytes(block), 0) + 200;
   const kept: string[] = [];
-  for (const block of blocks) {
+  for (const block of blocks.map((text) => cutBlock(text, Math.floor(maxBytes / 4)))) {
     if (used + bytes(block) > maxBytes) break;
     kept.push(block);
     used += bytes(block);
@@ -230,13 +247,17 @@ function stageGroupHeader(group: StageGroup, view: NotificationView): string {
     const line = stageLine(stage ?? { apiId, stage: name, region });
     return { line, details: stage ? [trafficLine(stage), ...stageLinks(stage, view, findings)] : [] };
   };
-  const described = group.stages.map(describeStage);
-  if (described.length === 1) {
-    const [only] = described as [ReturnType<typeof describeStage>];
+  const described = group.stages.slice(0, EMAIL_STAGES_SHOWN).map(describeStage);
+  if (group.stages.length === 1 && described[0]) {
+    const only = described[0];
     return [`=== ${only.line} ===`, ...only.details].join('\n');
   }
+  const shown =
+    described.length < group.stages.length
+      ? ` (${described.length} shown; the machine-readable message and the CLI's report list the others)`
+      : '';
   return [
-    `=== ${described.length} API stages share these findings ===`,
+    `=== ${group.stages.length} API stages share these findings${shown} ===`,
     ...described.flatMap(({ line, details }) => [`--- ${line}`, ...details]),
   ].join('\n');
 }
@@ -246,7 +267,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const { report, plan } = view;
   const counts = countChanges(plan.changes);
   const failing = failingStages(report);
-  const account = singleLine(report.account ?? 'unknown account', 40);
+  const account = emailText(report.account ?? 'unknown account', 40);
   const headline = plan.allClear
     ? `All clear: every finding announced before is resolved in account ${account} (${report.regions.join(', ')}).`
     : `${failing.length} API stage(s) failing with 5xx errors in account ${account} (${report.regions.join(', ')}).`;
@@ -279,7 +300,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
             .slice(0, 20)
             .map(
               (finding) =>
-                `  - ${finding.status} (${finding.severity}) ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 160)}`,
+                `  - ${finding.status} (${finding.severity}) ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 160)}`,
             ),
           ...(alsoOpen.length > 20 ? [`  - and ${alsoOpen.length - 20} more`] : []),
         ].join('\n'),

@@ -3,6 +3,7 @@
  * by the stages they affect, then a one-line summary of the rest. Pure: report in, text out.
  */
 import type { Classification, Finding, Report, Status } from '../domain/types';
+import { terminalText } from '../notify/display-text';
 import { buildHumanView, formatPercent, stageLabel, summaryLine } from './human-view';
 
 export interface TextRenderOptions {
@@ -39,18 +40,19 @@ export function renderText(report: Report, options: TextRenderOptions): string {
   lines.push(
     paint(
       'bold',
-      `API Gateway network audit · account ${report.account ?? 'unknown'} · ${report.regions.join(', ')}`,
+      `API Gateway network audit · account ${terminalText(report.account ?? 'unknown')} · ${terminalText(report.regions.join(', '))}`,
     ),
     `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
   );
   if (!report.complete) {
     lines.push(paint('magenta', 'Incomplete audit:'));
-    for (const reason of report.incompleteReasons) lines.push(paint('magenta', `  - ${reason}`));
+    for (const reason of report.incompleteReasons)
+      lines.push(paint('magenta', `  - ${terminalText(reason)}`));
   }
 
   lines.push('', paint('bold', `API stages (${view.stages.length})`));
   if (view.stages.length === 0) lines.push('  No API stages found in the audited Regions.');
-  const labels = view.stages.map((stage) => stageLabel(stage));
+  const labels = view.stages.map((stage) => terminalText(stageLabel(stage)));
   const labelWidth = Math.max(0, ...labels.map((label) => label.length));
   const classWidth = Math.max(0, ...view.stages.map((stage) => stage.classification.length));
   view.stages.forEach((stage, index) => {
@@ -64,7 +66,7 @@ export function renderText(report: Report, options: TextRenderOptions): string {
         : `5xx ${formatPercent(stage.errorRatio)} (${stage.errors5xx} of ${stage.requests} requests), ` +
           `errors in ${stage.periodsWithErrors}/${stage.periods} periods`;
     const shared = stage.sharesMetricsWith?.length
-      ? ` [metrics merged with REST APIs of the same name: ${stage.sharesMetricsWith.join(', ')}]`
+      ? ` [metrics merged with REST APIs of the same name: ${terminalText(stage.sharesMetricsWith.join(', '))}]`
       : '';
     lines.push(
       `  ${classification}  ${(labels[index] ?? '').padEnd(labelWidth)}  ${stage.apiType.padEnd(4)}  ${traffic}${shared}`,
@@ -75,7 +77,8 @@ export function renderText(report: Report, options: TextRenderOptions): string {
     lines.push('', 'No findings need attention.');
   }
   for (const group of view.groups) {
-    const heading = group.stageLabels.length > 0 ? group.stageLabels.join(', ') : 'Not tied to an API stage';
+    const heading =
+      group.stageLabels.length > 0 ? terminalText(group.stageLabels.join(', ')) : 'Not tied to an API stage';
     lines.push('', paint('bold', `Findings for ${heading}`));
     for (const finding of group.findings) lines.push(...findingLines(finding, view.commonDocs, paint));
   }
@@ -92,11 +95,11 @@ function findingLines(
 ): string[] {
   const lines = [
     `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ` +
-      `${paint('cyan', finding.checkId)}  ${finding.title}`,
-    `${INDENT}${finding.message}`,
-    `${INDENT}Resource: ${finding.resourceArn}`,
+      `${paint('cyan', terminalText(finding.checkId))}  ${terminalText(finding.title)}`,
+    `${INDENT}${terminalText(finding.message)}`,
+    `${INDENT}Resource: ${terminalText(finding.resourceArn)}`,
   ];
-  if (finding.remediation) lines.push(`${INDENT}Fix: ${finding.remediation}`);
+  if (finding.remediation) lines.push(`${INDENT}Fix: ${terminalText(finding.remediation)}`);
   for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`${INDENT}Docs: ${doc}`);
   return lines;
 }

@@ -5,6 +5,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { LOG_GROUP_SCOPED_ACTIONS } from '../../lambda/collect/log-groups';
 import { NetworkAuditor } from '../../lib/network-auditor';
 import { auditorApp, synthAuditor } from './auditor-app';
 
@@ -234,7 +235,12 @@ describe('NetworkAuditor, as deployed by default', () => {
     const { onStar } = roleActions(template);
 
     // Assert
-    expect(onStar).toEqual(AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET').sort());
+    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+    expect(onStar).toEqual(
+      AUDIT_IAM_ACTIONS.filter(
+        (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
+      ).sort(),
+    );
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -265,13 +271,47 @@ describe('NetworkAuditor, as deployed by default', () => {
         'kms:Decrypt',
         'kms:GenerateDataKey*',
         'logs:CreateLogStream',
+        'logs:GetQueryResults',
         'logs:PutLogEvents',
+        'logs:StartQuery',
         'sns:Publish',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
       ].sort(),
     );
+  });
+
+  it('lets Logs Insights query only the API Gateway execution log groups of its Region, by default', () => {
+    // Arrange / Act
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const queries = statements.filter((statement) =>
+      ([] as string[]).concat(statement.Action as string[]).includes('logs:StartQuery'),
+    );
+
+    // Assert
+    expect(queries).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:API-Gateway-Execution-Logs_*',
+            ],
+          ],
+        },
+      },
+    ]);
   });
 
   it('grants every DynamoDB action the state store calls', () => {
@@ -417,5 +457,56 @@ describe('cdk-nag at synth', () => {
     expect(message).toContain('AwsSolutions-SQS2');
     expect(message).toContain('Auditor/Careless/Resource');
     expect(message).not.toContain('Auditor/Auditor/');
+  });
+});
+
+describe('NetworkAuditor with an access-log prefix', () => {
+  it('adds the prefix to the queryable log groups, in each audited Region', () => {
+    // Act
+    const template = synthAuditor({
+      regions: ['eu-west-1', 'us-east-1'],
+      accessLogGroupPrefix: '/apigw/access/',
+    });
+
+    // Assert
+    const arn = (region: string, prefix: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:logs:${region}:`,
+          { Ref: 'AWS::AccountId' },
+          `:log-group:${prefix}*`,
+        ],
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+            Resource: [
+              arn('eu-west-1', 'API-Gateway-Execution-Logs_'),
+              arn('eu-west-1', '/apigw/access/'),
+              arn('us-east-1', 'API-Gateway-Execution-Logs_'),
+              arn('us-east-1', '/apigw/access/'),
+            ],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ACCESS_LOG_GROUP_PREFIX: '/apigw/access/' }) },
+    });
+  });
+
+  it('refuses a prefix that is a wildcard or covers the execution log groups', () => {
+    expect(() => synthAuditor({ accessLogGroupPrefix: '/apigw/*' })).toThrow(
+      /accessLogGroupPrefix may hold only/,
+    );
+    expect(() => synthAuditor({ accessLogGroupPrefix: 'API-Gateway' })).toThrow(
+      /must not cover API Gateway's execution log groups/,
+    );
   });
 });

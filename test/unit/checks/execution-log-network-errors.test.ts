@@ -82,4 +82,21 @@ describe('execution-log-network-errors', () => {
       code: 'AccessDenied',
     });
   });
+
+  it('skips an access-log group outside the configured prefix, saying it was not searched on purpose', () => {
+    const stage = {
+      logGroup: '/aws/lambda/payroll',
+      notSearched:
+        'its access log group /aws/lambda/payroll does not start with the configured prefix /apigw/: not searched',
+    };
+    const result = onlyResult(
+      executionLogNetworkErrors,
+      nlbScenario({ stage: { networkErrorLogLines: collected(stage) } }).build(),
+    );
+    expect(result).toMatchObject({
+      status: 'SKIPPED',
+      message: `orders/prod: ${stage.notSearched}`,
+      evidence: { logGroup: '/aws/lambda/payroll' },
+    });
+  });
 });

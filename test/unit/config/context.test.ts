@@ -165,4 +165,12 @@ describe('parseContext', () => {
     // Assert
     expect(context.schedule).toBe('rate(60 minutes)');
   });
+
+  it('names the access-log prefix key and what it allows when the prefix is a wildcard', () => {
+    expect(problemsOf({ accessLogGroupPrefix: '*' })).toEqual([
+      expect.stringMatching(
+        /^context key 'accessLogGroupPrefix' = '\*' is invalid: expected the start of your access log groups' names/,
+      ),
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FindingState } from '../../../lambda/notify/finding-state';
 import { absenceResolution, planNotification } from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../../../lambda/notify/settings';
-import { aFinding, aReport, aStage } from '../../support/report-builders';
+import { aFinding, aFindingState, aReport, aStage } from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -14,22 +14,7 @@ const settings: NotifySettings = {
 /** The state a previous run left for a finding it announced `hoursAgo` hours ago. */
 function announced(finding = aFinding(), hoursAgo = 1, overrides: Partial<FindingState> = {}): FindingState {
   const at = new Date(NOW.getTime() - hoursAgo * HOUR).toISOString();
-  return {
-    findingId: finding.id,
-    open: true,
-    status: finding.status,
-    severity: finding.severity,
-    checkId: finding.checkId,
-    title: finding.title,
-    region: finding.region,
-    resourceArn: finding.resourceArn,
-    apis: finding.apis,
-    firstSeen: at,
-    lastSeen: at,
-    lastNotified: at,
-    expiresAt: 0,
-    ...overrides,
-  };
+  return aFindingState(finding, at, { expiresAt: NOW.getTime() / 1000 + 29 * 24 * 3600, ...overrides });
 }
 
 const statesOf = (...states: FindingState[]) => new Map(states.map((state) => [state.findingId, state]));
@@ -250,6 +235,37 @@ describe('planNotification', () => {
     expect([notListed, otherRegion, incomplete]).toEqual([null, null, null]);
     expect(plan.changes).toEqual([]);
     expect(plan.nextStates).toEqual([]);
+    expect(plan.openAfter).toBe(1);
+  });
+
+  it('announces an open finding whose stage vanished as no longer audited before its state expires', () => {
+    // Arrange: the stage is gone from every report since; the state expires in 47 hours
+    const state = announced(aFinding(), 27 * 24, { expiresAt: NOW.getTime() / 1000 + 47 * 3600 });
+    const report = aReport({ apis: [aStage({ stage: 'other' })], findings: [] });
+
+    // Act
+    const plan = planNotification(report, statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([
+      { kind: 'resolved', findingId: state.findingId, previous: state, resolution: 'no-longer-audited' },
+    ]);
+    expect(plan.nextStates).toEqual([
+      expect.objectContaining({ findingId: state.findingId, open: false, resolvedAt: NOW.toISOString() }),
+    ]);
+    expect(plan.allClear).toBe(false);
+    expect(plan.openAfter).toBe(0);
+  });
+
+  it('keeps following the finding of a vanished stage while its state has more than two days left', () => {
+    // Arrange
+    const state = announced(aFinding(), 24, { expiresAt: NOW.getTime() / 1000 + 49 * 3600 });
+
+    // Act
+    const plan = planNotification(aReport({ apis: [], findings: [] }), statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([]);
     expect(plan.openAfter).toBe(1);
   });
 
