@@ -11,7 +11,7 @@ import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from '
 import { evaluateChecks } from './engine/evaluate';
 import { buildReport } from './report/build-report';
 import { classifyStage } from './triage/classify-stage';
-import { readTraffic } from './triage/read-traffic';
+import { readTraffic, type StageMetricKey } from './triage/read-traffic';
 
 export interface AuditProgress {
   phase: 'triage' | 'collect' | 'evaluate' | 'done';
@@ -26,6 +26,8 @@ export interface AuditRequest {
   periodSeconds: number;
   /** Only these API ids (all when absent or empty). */
   apiIds?: string[];
+  /** Only these stages, as CloudWatch names them (an alarm contributor); all when absent. */
+  stages?: StageMetricKey[];
   /** Run every check on every stage with traffic, not only those the triage selects. */
   allChecks: boolean;
   /** Access-log groups are searched only when their name starts with this; never when absent. */
@@ -121,7 +123,10 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     account ??= await loadAccountReader().readAccountId(clients);
 
     progress('triage', region, 0);
-    const filter = request.apiIds?.length ? { apiIds: request.apiIds } : undefined;
+    const filter = {
+      ...(request.apiIds?.length ? { apiIds: request.apiIds } : {}),
+      ...(request.stages ? { stages: request.stages } : {}),
+    };
     const triage = await readTraffic(clients, window, filter);
     for (const error of triage.errors) {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);

@@ -268,6 +268,7 @@ function attributes(
     runId: text(view.runId),
     part: number(part),
     parts: number(parts),
+    ...(view.trigger ? { trigger: text(view.trigger) } : {}),
   };
 }
 

@@ -17,7 +17,11 @@ export interface NotificationView {
   plan: NotificationPlan;
   /** Same in every part of one notification. */
   runId: string;
+  /** What started the run; alarm-triggered notifications say so in their subject and attributes. */
+  trigger?: RunTrigger;
 }
+
+export type RunTrigger = 'schedule' | 'manual' | 'alarm';
 
 export type ReportStage = ClassifiedStage & { region: string };
 

@@ -9,7 +9,7 @@ import type { Report } from '../domain/types';
 import { findingId, legacyFindingId } from '../engine/finding-id';
 import type { FindingState, FindingStateStore } from './finding-state';
 import { buildNotificationMessages } from './notification-messages';
-import { runIdOf } from './notification-view';
+import { type RunTrigger, runIdOf } from './notification-view';
 import { type NotificationPlan, planNotification } from './plan-notification';
 import type { NotifySettings } from './settings';
 
@@ -21,6 +21,8 @@ export interface NotifyDeps {
   now: Date;
   /** Compute what would be sent: send nothing, write nothing. */
   dryRun?: boolean;
+  /** What started the run, marked in the subject (alarm) and the `trigger` attribute. */
+  trigger?: RunTrigger;
 }
 
 export interface NotifyOutcome {
@@ -110,7 +112,7 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
   }
 
   const plan = planNotification(report, previous.states, deps.settings, deps.now);
-  const view = { report, plan, runId: runIdOf(report) };
+  const view = { report, plan, runId: runIdOf(report), ...(deps.trigger ? { trigger: deps.trigger } : {}) };
   const count = (kind: string) => plan.changes.filter((change) => change.kind === kind).length;
   const outcome: NotifyOutcome = {
     published: 0,

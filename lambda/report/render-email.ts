@@ -56,7 +56,8 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
 export function renderEmailSubject(view: NotificationView, part = 1, parts = 1): string {
   const { report, plan } = view;
   const severity = announcedSeverity(plan.changes);
-  const tag = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
+  const level = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
+  const tag = view.trigger === 'alarm' ? `${level} [alarm-triggered]` : level;
   const where = ` (${printableAscii(report.account ?? 'unknown account')} ${printableAscii(regionsLabel(report.regions))})`;
   const suffix = parts > 1 && part > 1 ? ` (part ${part}/${parts})` : '';
   const counts = changeSummary(countChanges(plan.changes));
