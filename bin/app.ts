@@ -47,6 +47,7 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
     accessLogGroupPrefix: context.accessLogGroupPrefix,
+    stageAlarms: context.stageAlarms && context.alarmThresholds,
   },
 });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
 import { scheduleInterval } from './schedule-interval';
+import { MAX_ALARM_DATAPOINTS } from './stage-error-alarms';
 
 export const DEFAULT_SCHEDULE = 'rate(60 minutes)';
 export const DEFAULT_LOOKBACK_MINUTES = 60;
@@ -44,6 +45,10 @@ export interface AppContext {
   reserveConcurrency: boolean;
   /** Access-log groups are searched (and may be queried) only under this name prefix. */
   accessLogGroupPrefix?: string;
+  /** Alarm-triggered audits of failing stages; false keeps the auditor schedule-only. */
+  stageAlarms: boolean;
+  /** The stage alarms' thresholds given; the rest keep the construct's defaults. */
+  alarmThresholds: { errorsPerMinute?: number; datapointsToAlarm?: number };
 }
 
 export class InvalidContextError extends Error {
@@ -120,6 +125,15 @@ export const CONTEXT_KEYS = {
     allowed: `the start of your access log groups' names: 2 to 255 letters, digits or _ - . / # (no wildcard), not covering ${EXECUTION_LOG_GROUP_PREFIX}`,
   },
   reserveConcurrency: { schema: bool, allowed: 'true or false' },
+  stageAlarms: { schema: bool, allowed: 'true or false (false: schedule-only, no stage 5xx alarms)' },
+  alarmErrorsPerMinute: {
+    schema: decimal(0, 1_000_000, true),
+    allowed: 'a number of 5xx per minute greater than 0',
+  },
+  alarmDatapoints: {
+    schema: integer(1, MAX_ALARM_DATAPOINTS),
+    allowed: `a whole number of minutes from 1 to ${MAX_ALARM_DATAPOINTS}`,
+  },
   timeoutMinutes: { schema: integer(1, 15), allowed: 'an integer from 1 to 15 (the Lambda maximum)' },
   logRetentionDays: {
     schema: integer(1, 3653).refine((value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value)),
@@ -160,6 +174,15 @@ export function parseContext(raw: Record<string, unknown>): AppContext {
     timeoutMinutes: (values.timeoutMinutes as number | undefined) ?? DEFAULT_TIMEOUT_MINUTES,
     logRetentionDays: (values.logRetentionDays as number | undefined) ?? DEFAULT_LOG_RETENTION_DAYS,
     reserveConcurrency: (values.reserveConcurrency as boolean | undefined) ?? true,
+    stageAlarms: (values.stageAlarms as boolean | undefined) ?? true,
+    alarmThresholds: {
+      ...(values.alarmErrorsPerMinute !== undefined
+        ? { errorsPerMinute: values.alarmErrorsPerMinute as number }
+        : {}),
+      ...(values.alarmDatapoints !== undefined
+        ? { datapointsToAlarm: values.alarmDatapoints as number }
+        : {}),
+    },
     ...(values.alertEmail !== undefined ? { alertEmail: values.alertEmail as string } : {}),
     ...(values.existingTopicArn !== undefined ? { existingTopicArn: values.existingTopicArn as string } : {}),
     ...(values.regions !== undefined ? { regions: values.regions as string[] } : {}),

@@ -29,6 +29,7 @@ import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/t
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
 import { scheduleInterval } from './schedule-interval';
+import { StageErrorAlarms, type StageErrorAlarmThresholds } from './stage-error-alarms';
 
 export const DEFAULT_METRICS_NAMESPACE = 'ApiNetworkAuditor';
 export const SERVICE_NAME = 'api-network-auditor';
@@ -115,6 +116,12 @@ export interface NetworkAuditorProps {
    */
   readonly metricsNamespace?: string;
   /**
+   * Alarm-triggered audits: Metrics Insights alarms on every stage's 5xx send a stage that enters
+   * ALARM to the auditor within minutes. `false` keeps the auditor schedule-only.
+   * @default - on, with DEFAULT_ALARM_ERRORS_PER_MINUTE and DEFAULT_ALARM_DATAPOINTS (lib/stage-error-alarms.ts)
+   */
+  readonly stageAlarms?: StageErrorAlarmThresholds | false;
+  /**
    * What happens to the state table, key, queue and log group when the stack is deleted.
    * @default RemovalPolicy.DESTROY (the state is only de-duplication memory)
    */
@@ -139,6 +146,8 @@ export class NetworkAuditor extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly logGroup: logs.LogGroup;
   readonly dashboard: cloudwatch.Dashboard;
+  /** The stage 5xx alarms and their rule; undefined when `stageAlarms` is false. */
+  readonly stageAlarms?: StageErrorAlarms;
 
   constructor(scope: Construct, id: string, props: NetworkAuditorProps = {}) {
     super(scope, id);
@@ -269,6 +278,14 @@ export class NetworkAuditor extends Construct {
     });
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
+    if (props.stageAlarms !== false) {
+      const { deadLetterQueue } = this;
+      this.stageAlarms = new StageErrorAlarms(this, 'StageAlarms', {
+        ...props.stageAlarms,
+        auditor: this.function,
+        deadLetterQueue,
+      });
+    }
     this.dashboard = this.createDashboard(namespace);
   }
 

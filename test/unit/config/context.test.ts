@@ -24,6 +24,8 @@ describe('parseContext', () => {
       timeoutMinutes: 5,
       logRetentionDays: 30,
       reserveConcurrency: true,
+      stageAlarms: true,
+      alarmThresholds: {},
     });
   });
 
@@ -44,6 +46,9 @@ describe('parseContext', () => {
       timeoutMinutes: '10',
       logRetentionDays: '90',
       reserveConcurrency: 'false',
+      stageAlarms: 'false',
+      alarmErrorsPerMinute: '2.5',
+      alarmDatapoints: '5',
     };
 
     // Act
@@ -63,7 +68,21 @@ describe('parseContext', () => {
       timeoutMinutes: 10,
       logRetentionDays: 90,
       reserveConcurrency: false,
+      stageAlarms: false,
+      alarmThresholds: { errorsPerMinute: 2.5, datapointsToAlarm: 5 },
     });
+  });
+
+  it('names the stage alarm keys and their bounds when their values do not fit', () => {
+    // Arrange / Act
+    const problems = problemsOf({ alarmErrorsPerMinute: '0', alarmDatapoints: '181', stageAlarms: 'maybe' });
+
+    // Assert
+    expect(problems).toEqual([
+      "context key 'stageAlarms' = 'maybe' is invalid: expected true or false (false: schedule-only, no stage 5xx alarms)",
+      "context key 'alarmErrorsPerMinute' = '0' is invalid: expected a number of 5xx per minute greater than 0",
+      "context key 'alarmDatapoints' = '181' is invalid: expected a whole number of minutes from 1 to 180",
+    ]);
   });
 
   it('accepts JSON values from cdk.json', () => {
