@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { StageMetricKey } from '../triage/read-traffic';
-import { API_ID, type EventProblem, InvalidEventError, REGION_NAME } from './manual-event';
+import { type EventProblem, InvalidEventError, REGION_NAME } from './manual-event';
 
 export const CLOUDWATCH_SOURCE = 'aws.cloudwatch';
 export const CONTRIBUTOR_STATE_CHANGE = 'CloudWatch Alarm Contributor State Change';
@@ -24,6 +24,12 @@ export const ALARM_PERIOD_SECONDS = 60;
 
 /** What CloudWatch allows in a contributor attribute value (API reference, `AlarmContributor`). */
 const ATTRIBUTE_VALUE = z.string().min(1).max(1024);
+/**
+ * An `ApiId` dimension value: checked for its alphabet (nothing that could add a line or a link to
+ * a message), not for AWS's 10 characters: it is only ever looked up among the ids GetApis returns,
+ * so a wrong one audits nothing. (The emulator's ids have 8 letters.)
+ */
+const METRIC_API_ID = /^[a-z0-9]{1,64}$/;
 /** Stage names: letters, digits, `-`, `_` (REST and HTTP), and HTTP's `$default`. */
 const STAGE_NAME = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 
@@ -111,8 +117,8 @@ export function stageOfContributor(attributes: Record<string, string>): StageMet
   }
   if (!STAGE_NAME.test(stage ?? '')) reject(`${field}.Stage`, 'must be an API Gateway stage name');
   if (http) {
-    if (!API_ID.test(apiId ?? ''))
-      reject(`${field}.ApiId`, 'must be an API Gateway id: 10 lowercase letters or digits');
+    if (!METRIC_API_ID.test(apiId ?? ''))
+      reject(`${field}.ApiId`, 'must be an API Gateway id: lowercase letters and digits');
     return { apiType: 'HTTP', apiKey: apiId ?? '', stage: stage ?? '' };
   }
   return { apiType: 'REST', apiKey: apiName ?? '', stage: stage ?? '' };
