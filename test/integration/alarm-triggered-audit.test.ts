@@ -128,6 +128,11 @@ describe('an alarm contributor event against the broken account', () => {
       for (const finding of report.findings) {
         expect(attention).toContain(`${finding.checkId} ${finding.resourceArn}`);
       }
+      // Only the named stage's kind of API is listed, and no metric listing: the event names the series.
+      expect(Object.keys(report.stats.awsCalls)).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/ListMetrics|GetRestApis/)]),
+      );
+      expect(report.stats.awsCalls['CloudWatch.GetMetricData']).toBeGreaterThan(0);
       process.stderr.write(
         `alarm-triggered audit of one stage: event-to-notification ${eventToNotificationMs} ms, ` +
           `audit ${report.stats.durationMs} ms, AWS calls ${JSON.stringify(report.stats.awsCalls)}\n`,
