@@ -125,6 +125,16 @@ function compareChanges(a: FindingChange, b: FindingChange): number {
   );
 }
 
+export interface PlanOptions {
+  /**
+   * Resolve announced findings this report does not list (see `absenceResolution`). Off for an
+   * alarm-triggered run: its 15-minute window can classify a stage differently from the schedule's,
+   * so a check it did not run says nothing about a finding the schedule opened.
+   * @default true
+   */
+  resolveAbsent?: boolean;
+}
+
 /**
  * @param previous the remembered states of the report's findings and of every open finding
  *                 (`FindingStateStore.get` of the report's ids merged with `listOpen`).
@@ -134,6 +144,7 @@ export function planNotification(
   previous: ReadonlyMap<string, FindingState>,
   settings: NotifySettings,
   now: Date,
+  options: PlanOptions = {},
 ): NotificationPlan {
   const nowIso = now.toISOString();
   const expires = expiresAt(now, settings);
@@ -189,7 +200,7 @@ export function planNotification(
   }
 
   for (const state of previous.values()) {
-    if (!state.open || reported.has(state.findingId)) continue;
+    if (!state.open || reported.has(state.findingId) || options.resolveAbsent === false) continue;
     const resolution =
       absenceResolution(state, report) ?? (expiresSoon(state, now) ? 'no-longer-audited' : null);
     if (!resolution) continue;

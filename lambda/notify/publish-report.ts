@@ -111,7 +111,9 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
     });
   }
 
-  const plan = planNotification(report, previous.states, deps.settings, deps.now);
+  const plan = planNotification(report, previous.states, deps.settings, deps.now, {
+    resolveAbsent: deps.trigger !== 'alarm',
+  });
   const view = { report, plan, runId: runIdOf(report), ...(deps.trigger ? { trigger: deps.trigger } : {}) };
   const count = (kind: string) => plan.changes.filter((change) => change.kind === kind).length;
   const outcome: NotifyOutcome = {

@@ -277,6 +277,24 @@ describe('planNotification', () => {
     expect(resolution).toBe('no-longer-reported');
   });
 
+  it('keeps an absent finding open when absence may not resolve (an alarm-triggered run), yet resolves one that passes', () => {
+    // Arrange: the schedule opened both; the alarm run's short window ran other checks on the stage.
+    const absent = aFinding({ checkId: 'client-retries', severity: 'low', status: 'WARN' });
+    const fixed = aFinding();
+    const report = aReport({ findings: [{ ...fixed, status: 'PASS' }] });
+    const states = statesOf(announced(absent), announced(fixed));
+
+    // Act
+    const plan = planNotification(report, states, settings, NOW, { resolveAbsent: false });
+
+    // Assert
+    expect(absenceResolution(announced(absent), report)).toBe('no-longer-reported');
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ kind: 'resolved', resolution: 'passed', findingId: fixed.id }),
+    ]);
+    expect(plan.openAfter).toBe(1);
+  });
+
   it('announces a finding again as new when it reopens after being resolved', () => {
     // Arrange
     const finding = aFinding();
