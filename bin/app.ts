@@ -14,7 +14,7 @@ const app = new App();
 function readContext() {
   const raw = Object.fromEntries(Object.keys(CONTEXT_KEYS).map((key) => [key, app.node.tryGetContext(key)]));
   try {
-    return parseContext(raw);
+    return parseContext(raw, { region: process.env.CDK_DEFAULT_REGION });
   } catch (error) {
     if (error instanceof InvalidContextError) {
       console.error(error.message);
@@ -47,6 +47,8 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
     accessLogGroupPrefix: context.accessLogGroupPrefix,
+    incompleteRunsToAlarm: context.incompleteRunsToAlarm,
+    subscriptionProtocols: context.subscriptionProtocols,
   },
 });
 

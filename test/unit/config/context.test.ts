@@ -1,8 +1,8 @@
-import { InvalidContextError, parseContext } from '../../../lib/context';
+import { type DeployTarget, InvalidContextError, parseContext } from '../../../lib/context';
 
-function problemsOf(raw: Record<string, unknown>): string[] {
+function problemsOf(raw: Record<string, unknown>, target: DeployTarget = {}): string[] {
   try {
-    parseContext(raw);
+    parseContext(raw, target);
   } catch (error) {
     if (error instanceof InvalidContextError) return error.problems;
     throw error;
@@ -23,7 +23,9 @@ describe('parseContext', () => {
       thresholds: {},
       timeoutMinutes: 5,
       logRetentionDays: 30,
-      reserveConcurrency: true,
+      reserveConcurrency: false,
+      incompleteRunsToAlarm: 2,
+      subscriptionProtocols: ['email', 'sqs', 'lambda', 'https'],
     });
   });
 
@@ -43,7 +45,9 @@ describe('parseContext', () => {
       sendAllClear: 'false',
       timeoutMinutes: '10',
       logRetentionDays: '90',
-      reserveConcurrency: 'false',
+      reserveConcurrency: 'true',
+      incompleteRunsToAlarm: '3',
+      subscriptionProtocols: 'email, sqs',
     };
 
     // Act
@@ -62,7 +66,9 @@ describe('parseContext', () => {
       sendAllClear: false,
       timeoutMinutes: 10,
       logRetentionDays: 90,
-      reserveConcurrency: false,
+      reserveConcurrency: true,
+      incompleteRunsToAlarm: 3,
+      subscriptionProtocols: ['email', 'sqs'],
     });
   });
 
@@ -74,6 +80,66 @@ describe('parseContext', () => {
     expect(context.regions).toEqual(['ap-southeast-2']);
     expect(context.thresholds).toEqual({ highErrorRatio: 1 });
     expect(context.sendAllClear).toBe(true);
+  });
+
+  it('refuses an existing topic in another Region than the stack, naming the key', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops' };
+
+    // Act
+    const problems = problemsOf(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(problems).toEqual([
+      "context key 'existingTopicArn' = 'arn:aws:sns:us-east-1:123456789012:ops' is in us-east-1, not in the " +
+        "stack's Region eu-west-1: CloudWatch alarms notify only a topic of their own Region",
+    ]);
+  });
+
+  it('accepts an existing standard topic in the stack’s Region', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' };
+
+    // Act
+    const context = parseContext(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(context.existingTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
+  });
+
+  it('refuses an existing FIFO topic, naming the key', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops.fifo' };
+
+    // Act
+    const problems = problemsOf(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^context key 'existingTopicArn' = '.*ops\.fifo' is a FIFO topic: /);
+  });
+
+  it('refuses a subscription protocol SNS does not offer, and an empty list', () => {
+    // Arrange / Act
+    const unknown = problemsOf({ subscriptionProtocols: 'email,smtp' });
+    const none = problemsOf({ subscriptionProtocols: [] });
+
+    // Assert
+    expect(unknown).toEqual([
+      "context key 'subscriptionProtocols' = 'email,smtp' is invalid: expected SNS protocols separated by " +
+        'commas, from http, https, email, email-json, sms, sqs, application, lambda, firehose',
+    ]);
+    expect(none).toHaveLength(1);
+  });
+
+  it('refuses an incomplete-run count below 1', () => {
+    // Arrange / Act
+    const problems = problemsOf({ incompleteRunsToAlarm: '0' });
+
+    // Assert
+    expect(problems[0]).toMatch(
+      /^context key 'incompleteRunsToAlarm' = '0' is invalid: expected an integer from 1/,
+    );
   });
 
   it('names the key and what it allows when the email is invalid', () => {
