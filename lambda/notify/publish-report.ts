@@ -122,7 +122,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
     runId: view.runId,
   };
 
-  const messages = plan.changes.length ? buildNotificationMessages(view, deps.topicArn) : [];
+  const messages =
+    plan.changes.length || plan.incompleteRun ? buildNotificationMessages(view, deps.topicArn) : [];
   if (deps.dryRun) {
     return {
       ...outcome,
@@ -162,5 +163,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
 
   return messages.length
     ? { ...outcome, published }
-    : { ...outcome, skippedReason: 'nothing new, changed, resolved or due a reminder' };
+    : {
+        ...outcome,
+        skippedReason: 'nothing new, changed, resolved or due a reminder, and no new reason to be incomplete',
+      };
 }
