@@ -180,7 +180,6 @@ describe('NetworkAuditor, as deployed by default', () => {
     expect(Object.keys(variables).sort()).toEqual([
       'LOOKBACK_MINUTES',
       'MIN_SEVERITY',
-      'NODE_OPTIONS',
       'PERIOD_SECONDS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
