@@ -172,6 +172,11 @@ export class NetworkAuditor extends Construct {
   readonly deadLetterAlarm: cloudwatch.Alarm;
   /** Fires after `incompleteRunsToAlarm` consecutive runs whose report is incomplete. */
   readonly incompleteRunsAlarm: cloudwatch.Alarm;
+  /**
+   * What the topic's policy must allow for the alarms to notify it: in the stack's own topic policy;
+   * with `existingTopicArn`, for that topic's owner to add (the stack outputs it).
+   */
+  readonly alarmsPublishStatement: iam.PolicyStatement;
   readonly deadLetterQueue: sqs.Queue;
   readonly logGroup: logs.LogGroup;
   readonly dashboard: cloudwatch.Dashboard;
@@ -343,7 +348,11 @@ export class NetworkAuditor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.incompleteRunsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    this.allowAlarmsToPublish([this.alarm, this.deadLetterAlarm, this.incompleteRunsAlarm]);
+    this.alarmsPublishStatement = this.allowAlarmsToPublish([
+      this.alarm,
+      this.deadLetterAlarm,
+      this.incompleteRunsAlarm,
+    ]);
 
     this.dashboard = this.createDashboard(namespace);
   }
@@ -438,19 +447,19 @@ export class NetworkAuditor extends Construct {
    * A topic policy replaces SNS's default one, which let the account's alarms publish: say it again,
    * for these alarms only. An existing topic's owner must allow the same (see `existingTopicArn`).
    */
-  private allowAlarmsToPublish(alarms: cloudwatch.Alarm[]): void {
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowTheAuditorAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-        },
-      }),
-    );
+  private allowAlarmsToPublish(alarms: cloudwatch.Alarm[]): iam.PolicyStatement {
+    const statement = new iam.PolicyStatement({
+      sid: 'AllowTheAuditorAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    });
+    this.topic.addToResourcePolicy(statement);
+    return statement;
   }
 
   /**

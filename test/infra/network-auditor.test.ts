@@ -572,6 +572,23 @@ describe('NetworkAuditor, configured', () => {
     expect(elsewhere).toThrow(/existingTopicArn '.*' is in us-east-1, not in the stack's Region eu-west-1/);
   });
 
+  it('outputs the statement the existing topic’s owner must add for the alarms to notify it', async () => {
+    // Arrange / Act
+    const template = synthAuditor({ existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
+
+    // Assert
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const value = JSON.stringify(outputs.ExistingTopicPolicyStatement?.Value);
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    expect(value).toContain('\\"Service\\":\\"cloudwatch.amazonaws.com\\"');
+    expect(value).toContain('\\"Action\\":\\"sns:Publish\\"');
+    expect(value).toContain('\\"Resource\\":\\"arn:aws:sns:eu-west-1:123456789012:ops\\"');
+    for (const alarm of alarms) expect(value).toContain(`"Fn::GetAtt":["${alarm}","Arn"]`);
+    expect(value).toContain('aws:SourceAccount');
+    expect(await cfnLint(template)).toEqual([]);
+  }, 120_000);
+
   it('makes CloudFormation check the existing topic’s Region when the stack’s is known only at deploy', () => {
     // Arrange / Act
     const template = synthAuditor({ existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
