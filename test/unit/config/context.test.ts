@@ -1,4 +1,6 @@
-import { type DeployTarget, InvalidContextError, parseContext } from '../../../lib/context';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTEXT_KEYS, type DeployTarget, InvalidContextError, parseContext } from '../../../lib/context';
 
 function problemsOf(raw: Record<string, unknown>, target: DeployTarget = {}): string[] {
   try {
@@ -238,5 +240,19 @@ describe('parseContext', () => {
         /^context key 'accessLogGroupPrefix' = '\*' is invalid: expected the start of your access log groups' names/,
       ),
     ]);
+  });
+
+  it('has every key it reads documented in the README’s configuration table, with its default', () => {
+    // Arrange
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Notifications'));
+    const rows = section.split('\n').filter((line) => /^\| `\w+`\s+\|/.test(line));
+
+    // Act
+    const documented = rows.map((line) => /^\| `(\w+)`/.exec(line)?.[1]);
+
+    // Assert
+    expect(documented.sort()).toEqual(Object.keys(CONTEXT_KEYS).sort());
+    expect(rows.find((line) => line.startsWith('| `reserveConcurrency`'))).toMatch(/\| `false` /);
   });
 });
