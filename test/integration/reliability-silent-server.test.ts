@@ -98,7 +98,7 @@ describe('against a server that never answers', () => {
     expect(summary.complete).toBe(false);
     // What the incomplete-run alarm watches:
     expect(emf.map((line) => JSON.parse(line))).toContainEqual(
-      expect.objectContaining({ AuditIncomplete: 1 }),
+      expect.objectContaining({ AuditIncomplete: 1, service: 'api-network-auditor' }),
     );
     expect(summary.incompleteReasons.join('\n')).toMatch(/aborted in flight/);
     expect(summary.incompleteReasons.join('\n')).toMatch(
