@@ -117,6 +117,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
         ...(request.endpoint ? { endpoint: request.endpoint } : {}),
         ...(request.credentials ? { credentials: request.credentials } : {}),
         ...(plugins.length > 0 ? { plugins } : {}),
+        ...(deadline ? { abortSignal: deadline.signal } : {}),
       },
       stats,
     );
@@ -154,9 +155,11 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       if (index >= 0) stages[index] = { ...followed.stage, auditedPath: auditedPath(followed, inventory) };
     }
   }
-  if (deadline && deadline.refused > 0) {
+  deadline?.dispose();
+  if (deadline && deadline.refused + deadline.aborted > 0) {
     incompleteReasons.push(
-      `time budget ran out: ${deadline.refused} AWS call(s) were not made; the checks that needed them report ERROR`,
+      `time budget ran out: ${deadline.refused} AWS call(s) were not made and ${deadline.aborted} were ` +
+        'aborted in flight; the checks that needed them report ERROR',
     );
   }
 

@@ -12,6 +12,8 @@ export const MOTO_VERSION = '5.2.5';
 const projectRoot = join(__dirname, '..');
 const venv = join(projectRoot, '.venv');
 const motoServer = join(venv, 'bin', 'moto_server');
+/** The cfn-lint command of the project's `.venv`: moto[server] depends on it, so the lock pins it. */
+export const cfnLintCommand = join(venv, 'bin', 'cfn-lint');
 
 export class EmulatorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -7,6 +7,7 @@ import {
   type CloudWatchLogsClient,
   GetQueryResultsCommand,
   StartQueryCommand,
+  StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { type AuditWindow, type Collected, collected, failed } from '../domain/types';
 import { hasErrorCode, toCollectionError } from './collect-error';
@@ -15,7 +16,7 @@ import type { LogEvidence } from './log-groups';
 export type { LogEvidence } from './log-groups';
 export { executionLogGroup, logGroupName } from './log-groups';
 
-export const IAM_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery'] as const;
+export const IAM_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery', 'logs:StopQuery'] as const;
 
 export const NETWORK_ERROR_QUERY =
   'filter @message like /(?i)network error communicating with endpoint/ | stats count(*) as lines';
@@ -37,7 +38,18 @@ export function countFromResults(results: { field?: string; value?: string }[][]
   return Number.isFinite(count) ? count : 0;
 }
 
-/** Counts the window's network-error lines in one log group; a group that does not exist is no evidence (null). */
+/**
+ * Stops a query this run no longer waits for: a running query keeps counting against the account's
+ * concurrent Logs Insights queries until it ends. Best effort: the read has already failed either way.
+ */
+async function stopAbandonedQuery(client: CloudWatchLogsClient, queryId: string): Promise<void> {
+  await client.send(new StopQueryCommand({ queryId })).catch(() => undefined);
+}
+
+/**
+ * Counts the window's network-error lines in one log group; a group that does not exist is no
+ * evidence (null). A query given up on (timeout, failed poll, deadline) is stopped.
+ */
 export async function countNetworkErrorLines(
   client: CloudWatchLogsClient,
   logGroup: string,
@@ -80,6 +92,7 @@ export async function countNetworkErrorLines(
         });
       }
       if (waited >= timeoutMs) {
+        await stopAbandonedQuery(client, queryId);
         return failed({
           action: 'logs:GetQueryResults',
           code: 'Timeout',
@@ -89,6 +102,7 @@ export async function countNetworkErrorLines(
       await sleep(intervalMs);
     }
   } catch (error) {
+    await stopAbandonedQuery(client, queryId);
     return failed(toCollectionError('logs:GetQueryResults', error));
   }
 }

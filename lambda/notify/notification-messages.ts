@@ -29,7 +29,9 @@ import {
   countChanges,
   failingApiCount,
   failingStages,
+  type NotificationType,
   type NotificationView,
+  notificationType,
   openFindingCount,
   type ReportStage,
   stageKey,
@@ -68,7 +70,7 @@ export interface MachineChange {
 export interface MachineNotification {
   notification: {
     schemaVersion: 1;
-    type: 'findings' | 'all-clear';
+    type: NotificationType;
     runId: string;
     part: number;
     parts: number;
@@ -173,7 +175,7 @@ function skeleton(view: NotificationView, part: number, parts: number): MachineN
   return {
     notification: {
       schemaVersion: 1,
-      type: plan.allClear ? 'all-clear' : 'findings',
+      type: notificationType(plan),
       runId,
       part,
       parts,
@@ -264,7 +266,7 @@ function attributes(
     region: text(report.regions.join(',')),
     failCount: number(statusCounts(report).FAIL),
     findingCount: number(openFindingCount(report)),
-    notificationType: text(view.plan.allClear ? 'all-clear' : 'findings'),
+    notificationType: text(notificationType(view.plan)),
     runId: text(view.runId),
     part: number(part),
     parts: number(parts),

@@ -25,6 +25,14 @@ export type RunTrigger = 'schedule' | 'manual' | 'alarm';
 
 export type ReportStage = ClassifiedStage & { region: string };
 
+export type NotificationType = 'findings' | 'all-clear' | 'incomplete';
+
+/** `incomplete` when the run's incompleteness is all there is to say. */
+export function notificationType(plan: NotificationPlan): NotificationType {
+  if (plan.allClear) return 'all-clear';
+  return plan.changes.length === 0 && plan.incompleteRun ? 'incomplete' : 'findings';
+}
+
 export type ChangeCounts = Record<ChangeKind, number>;
 
 /** Stable for one report: the same report notified twice carries the same id. */

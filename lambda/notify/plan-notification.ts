@@ -12,6 +12,11 @@
  * an unknown is never taken for a resolution. A state kept that way is not refreshed, so it would expire
  * (TTL) in silence: within `NO_LONGER_AUDITED_NOTICE_HOURS` of its expiry it is announced as
  * `no-longer-audited` (its stage was deleted, lost its metrics, or left the audited APIs or Regions) and closed.
+ *
+ * An incomplete report (`complete: false`) is news by itself, even when no finding changed: the first
+ * incomplete run, a run that could not read something else, and then a reminder, are announced (with
+ * what could not be read); the same reasons run after run are not. It is remembered as one more state
+ * (`INCOMPLETE_RUN_STATE_ID`), closed silently by the next complete run.
  */
 import type { Finding, Report, Severity, Status } from '../domain/types';
 import { SEVERITIES } from '../domain/types';
@@ -47,7 +52,12 @@ export interface NotificationPlan {
   allClear: boolean;
   /** Announced findings still open after this run. */
   openAfter: number;
+  /** Whether the report's incompleteness is announced: first seen, other reasons, or a reminder. */
+  incompleteRun: Exclude<ChangeKind, 'resolved'> | null;
 }
+
+/** The state that remembers the announced incompleteness (its `title`: the reasons, without their numbers). */
+export const INCOMPLETE_RUN_STATE_ID = 'audit:incomplete-run';
 
 /** Finding states older than this (not seen, not announced) are dropped by the table's TTL. */
 export const STATE_RETENTION_DAYS = 30;
@@ -112,6 +122,53 @@ export function absenceResolution(state: FindingState, report: Report): Resoluti
 
 const expiresSoon = (state: FindingState, now: Date): boolean =>
   state.expiresAt * 1000 - now.getTime() <= NO_LONGER_AUDITED_NOTICE_HOURS * 3_600_000;
+
+/** The reasons as one text that stays the same while the same reads fail (times and counts vary). */
+export function incompleteSignature(reasons: readonly string[]): string {
+  return [...new Set(reasons.map((reason) => reason.replace(/\d[\d:.TZ-]*/g, '#')))].sort().join('\n');
+}
+
+function planIncompleteRun(
+  report: Report,
+  previous: FindingState | undefined,
+  settings: NotifySettings,
+  now: Date,
+): { kind: NotificationPlan['incompleteRun']; state?: FindingState } {
+  const tracked = previous?.open === true ? previous : undefined;
+  const nowIso = now.toISOString();
+  const expires = expiresAt(now, settings);
+  if (report.complete) {
+    if (!tracked) return { kind: null };
+    return {
+      kind: null,
+      state: { ...tracked, open: false, lastSeen: nowIso, resolvedAt: nowIso, expiresAt: expires },
+    };
+  }
+  const signature = incompleteSignature(report.incompleteReasons);
+  const kind = !tracked
+    ? 'new'
+    : tracked.title !== signature
+      ? 'changed'
+      : reminderDue(tracked, now, settings)
+        ? 'reminder'
+        : null;
+  const state: FindingState = {
+    findingId: INCOMPLETE_RUN_STATE_ID,
+    open: true,
+    status: 'ERROR',
+    severity: 'high',
+    checkId: 'audit-incomplete',
+    title: signature,
+    region: '',
+    resourceArn: '',
+    apis: [],
+    firstSeen: tracked?.firstSeen ?? nowIso,
+    lastSeen: nowIso,
+    lastNotified: kind || !tracked ? nowIso : tracked.lastNotified,
+    expiresAt: expires,
+  };
+  return { kind, state };
+}
 
 function compareChanges(a: FindingChange, b: FindingChange): number {
   const severity = (change: FindingChange) =>
@@ -200,7 +257,13 @@ export function planNotification(
   }
 
   for (const state of previous.values()) {
-    if (!state.open || reported.has(state.findingId) || options.resolveAbsent === false) continue;
+    if (
+      !state.open ||
+      reported.has(state.findingId) ||
+      options.resolveAbsent === false ||
+      state.findingId === INCOMPLETE_RUN_STATE_ID
+    )
+      continue;
     const resolution =
       absenceResolution(state, report) ?? (expiresSoon(state, now) ? 'no-longer-audited' : null);
     if (!resolution) continue;
@@ -218,6 +281,9 @@ export function planNotification(
   let openAfter = 0;
   for (const state of written.values()) if (state.open) openAfter += 1;
   for (const state of previous.values()) if (state.open && !written.has(state.findingId)) openAfter += 1;
+  const incomplete = planIncompleteRun(report, previous.get(INCOMPLETE_RUN_STATE_ID), settings, now);
+  if (previous.get(INCOMPLETE_RUN_STATE_ID)?.open) openAfter -= 1;
+  if (incomplete.state) nextStates.push(incomplete.state);
 
   // A finding that left the audit is not a sign that all is clear.
   const resolvedNow = changes.some(
@@ -228,5 +294,6 @@ export function planNotification(
     nextStates,
     allClear: settings.sendAllClear && resolvedNow && openAfter === 0,
     openAfter,
+    incompleteRun: incomplete.kind,
   };
 }

@@ -126,7 +126,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
     runId: view.runId,
   };
 
-  const messages = plan.changes.length ? buildNotificationMessages(view, deps.topicArn) : [];
+  const messages =
+    plan.changes.length || plan.incompleteRun ? buildNotificationMessages(view, deps.topicArn) : [];
   if (deps.dryRun) {
     return {
       ...outcome,
@@ -166,5 +167,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
 
   return messages.length
     ? { ...outcome, published }
-    : { ...outcome, skippedReason: 'nothing new, changed, resolved or due a reminder' };
+    : {
+        ...outcome,
+        skippedReason: 'nothing new, changed, resolved or due a reminder, and no new reason to be incomplete',
+      };
 }

@@ -12,6 +12,7 @@ import {
   failingStages,
   formatPercent,
   type NotificationView,
+  notificationType,
   type ReportStage,
   regionsLabel,
   stageKey,
@@ -67,7 +68,9 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   const only = stages[0];
   const namedSubject = (name: string) => `${tag} ${name} failing: ${counts}${where}${suffix}`;
   let subject: string;
-  if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
+  if (notificationType(plan) === 'incomplete')
+    subject = `[INCOMPLETE] the audit could not read everything, ${counts}${where}${suffix}`;
+  else if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
   else if (apis === 0) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
   else if (apis > 1) subject = `${tag} ${apis} APIs failing: ${counts}${where}${suffix}`;
   else if (only) {

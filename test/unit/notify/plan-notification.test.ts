@@ -1,5 +1,10 @@
 import type { FindingState } from '../../../lambda/notify/finding-state';
-import { absenceResolution, planNotification } from '../../../lambda/notify/plan-notification';
+import {
+  absenceResolution,
+  INCOMPLETE_RUN_STATE_ID,
+  incompleteSignature,
+  planNotification,
+} from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../../../lambda/notify/settings';
 import { aFinding, aFindingState, aReport, aStage } from '../../support/report-builders';
 
@@ -175,6 +180,57 @@ describe('planNotification', () => {
     expect(plan.nextStates[0]).toMatchObject({ open: false, status: 'PASS', resolvedAt: NOW.toISOString() });
     expect(plan.allClear).toBe(true);
     expect(plan.openAfter).toBe(0);
+  });
+
+  it('says all clear on a complete run though an incomplete run was remembered, and closes that', () => {
+    // Arrange
+    const before = aFinding();
+    const incomplete = announced(before, 1, {
+      findingId: INCOMPLETE_RUN_STATE_ID,
+      checkId: 'audit-incomplete',
+      region: '',
+      title: incompleteSignature(['ec2:DescribeFlowLogs could not be read']),
+    });
+
+    // Act
+    const plan = planNotification(
+      aReport({ findings: [aFinding({ status: 'PASS' })] }),
+      statesOf(announced(before), incomplete),
+      settings,
+      NOW,
+    );
+
+    // Assert
+    expect(plan.allClear).toBe(true);
+    expect(plan.incompleteRun).toBeNull();
+    expect(plan.nextStates).toContainEqual(
+      expect.objectContaining({ findingId: INCOMPLETE_RUN_STATE_ID, open: false }),
+    );
+  });
+
+  it('reminds of an incompleteness that lasts past the reminder interval', () => {
+    // Arrange
+    const reasons = ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'];
+    const incomplete = announced(aFinding(), 25, {
+      findingId: INCOMPLETE_RUN_STATE_ID,
+      region: '',
+      title: incompleteSignature(reasons),
+    });
+    const report = aReport({ findings: [], complete: false, incompleteReasons: reasons });
+
+    // Act
+    const due = planNotification(report, statesOf(incomplete), settings, NOW);
+    const notDue = planNotification(
+      report,
+      statesOf({ ...incomplete, lastNotified: NOW.toISOString() }),
+      settings,
+      NOW,
+    );
+
+    // Assert
+    expect(due.incompleteRun).toBe('reminder');
+    expect(notDue.incompleteRun).toBeNull();
+    expect(notDue.changes).toEqual([]);
   });
 
   it('does not say all clear when the settings turn it off or another finding stays open', () => {
