@@ -24,6 +24,8 @@ module.exports = {
       ...common,
       displayName: 'infra',
       testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      // cfn-lint lints the synthesized template: it lives in the emulator's venv.
+      globalSetup: '<rootDir>/test/support/install-emulator.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
   ],

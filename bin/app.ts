@@ -14,7 +14,7 @@ const app = new App();
 function readContext() {
   const raw = Object.fromEntries(Object.keys(CONTEXT_KEYS).map((key) => [key, app.node.tryGetContext(key)]));
   try {
-    return parseContext(raw);
+    return parseContext(raw, { region: process.env.CDK_DEFAULT_REGION });
   } catch (error) {
     if (error instanceof InvalidContextError) {
       console.error(error.message);
@@ -46,6 +46,10 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     timeout: Duration.minutes(context.timeoutMinutes),
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
+    accessLogGroupPrefix: context.accessLogGroupPrefix,
+    stageAlarms: context.stageAlarms && context.alarmThresholds,
+    incompleteRunsToAlarm: context.incompleteRunsToAlarm,
+    subscriptionProtocols: context.subscriptionProtocols,
   },
 });
 

@@ -12,7 +12,7 @@ import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
 import { buildReport } from './report/build-report';
 import { classifyStage } from './triage/classify-stage';
-import { readTraffic } from './triage/read-traffic';
+import { readTraffic, type StageMetricKey } from './triage/read-traffic';
 
 export interface AuditProgress {
   phase: 'triage' | 'collect' | 'evaluate' | 'done';
@@ -35,8 +35,12 @@ export interface AuditRequest {
   periodSeconds: number;
   /** Only these API ids (all when absent or empty). */
   apiIds?: string[];
+  /** Only these stages, as CloudWatch names them (an alarm contributor); all when absent. */
+  stages?: StageMetricKey[];
   /** Run every check on every stage with traffic, not only those the triage selects. */
   allChecks: boolean;
+  /** Access-log groups are searched only when their name starts with this; never when absent. */
+  accessLogGroupPrefix?: string;
   thresholds: Thresholds;
   /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
   account?: string;
@@ -158,13 +162,17 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
         ...(request.endpoint ? { endpoint: request.endpoint } : {}),
         ...(request.credentials ? { credentials: request.credentials } : {}),
         ...(plugins.length > 0 ? { plugins } : {}),
+        ...(deadline ? { abortSignal: deadline.signal } : {}),
       },
       stats,
     );
     account ??= await loadAccountReader().readAccountId(clients);
 
     progress({ phase: 'triage', region, regionIndex: index + 1, pathsToFollow: 0, pathsFollowed: 0 });
-    const filter = request.apiIds?.length ? { apiIds: request.apiIds } : undefined;
+    const filter = {
+      ...(request.apiIds?.length ? { apiIds: request.apiIds } : {}),
+      ...(request.stages ? { stages: request.stages } : {}),
+    };
     const triage = await readTraffic(clients, window, filter);
     for (const error of triage.errors) {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
@@ -183,7 +191,9 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       continue;
     }
     progress({ phase: 'collect', pathsToFollow: toFollow.length });
-    const inventory = await loadCollector().collectInventory(clients, toFollow, window, account);
+    const inventory = await loadCollector().collectInventory(clients, toFollow, window, account, {
+      ...(request.accessLogGroupPrefix ? { accessLogGroupPrefix: request.accessLogGroupPrefix } : {}),
+    });
     progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
     for (const followed of inventory.stages) {
@@ -191,9 +201,11 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       if (index >= 0) stages[index] = { ...followed.stage, auditedPath: auditedPath(followed, inventory) };
     }
   }
-  if (deadline && deadline.refused > 0) {
+  deadline?.dispose();
+  if (deadline && deadline.refused + deadline.aborted > 0) {
     incompleteReasons.push(
-      `time budget ran out: ${deadline.refused} AWS call(s) were not made; the checks that needed them report ERROR`,
+      `time budget ran out: ${deadline.refused} AWS call(s) were not made and ${deadline.aborted} were ` +
+        'aborted in flight; the checks that needed them report ERROR',
     );
   }
 

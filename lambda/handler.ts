@@ -7,6 +7,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { runAudit } from './audit';
 import { type AwsClients, createClients } from './collect/clients';
+import {
+  type AlarmRunRequest,
+  alarmAuditScope,
+  isCloudWatchEvent,
+  parseAlarmEvent,
+} from './config/alarm-event';
 import { type AuditorEnvironment, parseEnvironment } from './config/environment';
 import { InvalidEventError, parseInvocationEvent, type RunRequest } from './config/manual-event';
 import {
@@ -28,8 +34,10 @@ const ACTIONABLE: readonly Status[] = ['FAIL', 'WARN', 'ERROR'];
 const MAX_LISTED_FINDINGS = 25;
 
 export interface RunSummary {
-  trigger: RunRequest['trigger'];
+  trigger: RunRequest['trigger'] | AlarmRunRequest['trigger'];
   dryRun: boolean;
+  /** Why a manual run that did not ask for a dry run is one (it narrows or widens the audit). */
+  dryRunReason?: string;
   complete: boolean;
   incompleteReasons: string[];
   regions: string[];
@@ -89,7 +97,7 @@ const sumOf = (record: Record<string, number>): number => Object.values(record).
 
 export function summarize(
   report: Report,
-  request: RunRequest,
+  request: Pick<RunRequest, 'dryRun' | 'dryRunReason'> & { trigger: RunSummary['trigger'] },
   notification: NotifyOutcome | null,
 ): RunSummary {
   const attention = report.findings
@@ -106,6 +114,7 @@ export function summarize(
   return {
     trigger: request.trigger,
     dryRun: request.dryRun,
+    ...(request.dryRunReason ? { dryRunReason: request.dryRunReason } : {}),
     complete: report.complete,
     incompleteReasons: report.incompleteReasons,
     regions: report.regions,
@@ -157,9 +166,11 @@ export async function handler(
 ): Promise<RunSummary> {
   logger.appendKeys({ requestId: context.awsRequestId });
   const environment = parseEnvironment(process.env);
-  let request: RunRequest;
+  let request: RunRequest | AlarmRunRequest;
   try {
-    request = parseInvocationEvent(event, environment.periodSeconds);
+    request = isCloudWatchEvent(event)
+      ? parseAlarmEvent(event)
+      : parseInvocationEvent(event, environment.periodSeconds);
   } catch (error) {
     if (error instanceof InvalidEventError) logger.error('Invalid event', { problems: error.problems });
     throw error;
@@ -168,12 +179,17 @@ export async function handler(
 
   const now = new Date();
   const report = await runAudit({
-    regions: request.regions ?? environment.auditRegions,
-    lookbackMinutes: request.lookbackMinutes ?? environment.lookbackMinutes,
-    periodSeconds: environment.periodSeconds,
-    ...(request.apiIds ? { apiIds: request.apiIds } : {}),
+    ...(request.trigger === 'alarm'
+      ? alarmAuditScope(request)
+      : {
+          regions: request.regions ?? environment.auditRegions,
+          lookbackMinutes: request.lookbackMinutes ?? environment.lookbackMinutes,
+          periodSeconds: environment.periodSeconds,
+          ...(request.apiIds ? { apiIds: request.apiIds } : {}),
+        }),
     allChecks: request.allChecks,
     thresholds: environment.thresholds,
+    ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
     ...(environment.suppressions ? { suppressions: environment.suppressions } : {}),
     ...optionalAccount(accountOfFunction(context.invokedFunctionArn)),
@@ -192,6 +208,7 @@ export async function handler(
       store: new DynamoDbStateStore(clients.dynamodb, environment.stateTableName),
       settings: environment.notify,
       now,
+      trigger: request.trigger,
     });
     metrics.addMetric('NotificationsPublished', MetricUnit.Count, notification.published);
     metrics.publishStoredMetrics();

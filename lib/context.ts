@@ -3,9 +3,19 @@
  * so that a bad value stops the synth with a message naming the key and what it allows. Values from
  * the command line arrive as strings, values from cdk.json as JSON: both are accepted.
  */
+
 import { z } from 'zod';
+import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
+import {
+  DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
+  DEFAULT_SUBSCRIPTION_PROTOCOLS,
+  existingTopicProblem,
+  SNS_PROTOCOLS,
+  type SubscriptionProtocol,
+} from './network-auditor';
 import { scheduleInterval } from './schedule-interval';
+import { MAX_ALARM_DATAPOINTS } from './stage-error-alarms';
 
 export const DEFAULT_SCHEDULE = 'rate(60 minutes)';
 export const DEFAULT_LOOKBACK_MINUTES = 60;
@@ -38,8 +48,22 @@ export interface AppContext {
   sendAllClear?: boolean;
   timeoutMinutes: number;
   logRetentionDays: number;
-  /** Reserve a concurrency of 1 (runs never overlap); accounts at the minimum quota must say false. */
+  /** Reserve a concurrency of 1 (runs never overlap); needs 101 unreserved executions in the account. */
   reserveConcurrency: boolean;
+  /** Access-log groups are searched (and may be queried) only under this name prefix. */
+  accessLogGroupPrefix?: string;
+  /** Alarm-triggered audits of failing stages; false keeps the auditor schedule-only. */
+  stageAlarms: boolean;
+  /** The stage alarms' thresholds given; the rest keep the construct's defaults. */
+  alarmThresholds: { errorsPerMinute?: number; datapointsToAlarm?: number };
+  incompleteRunsToAlarm: number;
+  subscriptionProtocols: SubscriptionProtocol[];
+}
+
+/** What the app knows of where it deploys, for the checks that depend on it. */
+export interface DeployTarget {
+  /** The stack's Region (CDK_DEFAULT_REGION); unknown when absent. */
+  region?: string;
 }
 
 export class InvalidContextError extends Error {
@@ -72,6 +96,13 @@ const decimal = (min: number, max: number, minExclusive: boolean) =>
         .transform(Number),
     ])
     .pipe(minExclusive ? z.number().gt(min).max(max) : z.number().min(min).max(max));
+
+const protocolList = z
+  .union([
+    z.string().transform((value) => value.split(',').map((protocol) => protocol.trim())),
+    z.array(z.string()),
+  ])
+  .pipe(z.array(z.enum(SNS_PROTOCOLS)).min(1));
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
@@ -111,7 +142,28 @@ export const CONTEXT_KEYS = {
     allowed: 'an integer from 0 (no reminders) to 8760 (hours)',
   },
   sendAllClear: { schema: bool, allowed: 'true or false' },
+  accessLogGroupPrefix: {
+    schema: z.string().refine((prefix) => accessLogGroupPrefixProblem(prefix) === null),
+    allowed: `the start of your access log groups' names: 2 to 255 letters, digits or _ - . / # (no wildcard), not covering ${EXECUTION_LOG_GROUP_PREFIX}`,
+  },
   reserveConcurrency: { schema: bool, allowed: 'true or false' },
+  stageAlarms: { schema: bool, allowed: 'true or false (false: schedule-only, no stage 5xx alarms)' },
+  alarmErrorsPerMinute: {
+    schema: decimal(0, 1_000_000, true),
+    allowed: 'a number of 5xx per minute greater than 0',
+  },
+  alarmDatapoints: {
+    schema: integer(1, MAX_ALARM_DATAPOINTS),
+    allowed: `a whole number of minutes from 1 to ${MAX_ALARM_DATAPOINTS}`,
+  },
+  incompleteRunsToAlarm: {
+    schema: integer(1, 288),
+    allowed: 'an integer from 1 to 288 (consecutive incomplete runs before the alarm notifies)',
+  },
+  subscriptionProtocols: {
+    schema: protocolList,
+    allowed: `SNS protocols separated by commas, from ${SNS_PROTOCOLS.join(', ')}`,
+  },
   timeoutMinutes: { schema: integer(1, 15), allowed: 'an integer from 1 to 15 (the Lambda maximum)' },
   logRetentionDays: {
     schema: integer(1, 3653).refine((value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value)),
@@ -124,7 +176,7 @@ export type ContextKeyName = keyof typeof CONTEXT_KEYS;
 const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
 /** Validates the raw context values; throws InvalidContextError listing every problem. */
-export function parseContext(raw: Record<string, unknown>): AppContext {
+export function parseContext(raw: Record<string, unknown>, target: DeployTarget = {}): AppContext {
   const problems: string[] = [];
   const values: Partial<Record<ContextKeyName, unknown>> = {};
   for (const [key, { schema, allowed }] of Object.entries(CONTEXT_KEYS) as [ContextKeyName, ContextKey][]) {
@@ -151,7 +203,21 @@ export function parseContext(raw: Record<string, unknown>): AppContext {
     },
     timeoutMinutes: (values.timeoutMinutes as number | undefined) ?? DEFAULT_TIMEOUT_MINUTES,
     logRetentionDays: (values.logRetentionDays as number | undefined) ?? DEFAULT_LOG_RETENTION_DAYS,
-    reserveConcurrency: (values.reserveConcurrency as boolean | undefined) ?? true,
+    stageAlarms: (values.stageAlarms as boolean | undefined) ?? true,
+    alarmThresholds: {
+      ...(values.alarmErrorsPerMinute !== undefined
+        ? { errorsPerMinute: values.alarmErrorsPerMinute as number }
+        : {}),
+      ...(values.alarmDatapoints !== undefined
+        ? { datapointsToAlarm: values.alarmDatapoints as number }
+        : {}),
+    },
+    reserveConcurrency: (values.reserveConcurrency as boolean | undefined) ?? false,
+    incompleteRunsToAlarm:
+      (values.incompleteRunsToAlarm as number | undefined) ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
+    subscriptionProtocols: (values.subscriptionProtocols as SubscriptionProtocol[] | undefined) ?? [
+      ...DEFAULT_SUBSCRIPTION_PROTOCOLS,
+    ],
     ...(values.alertEmail !== undefined ? { alertEmail: values.alertEmail as string } : {}),
     ...(values.existingTopicArn !== undefined ? { existingTopicArn: values.existingTopicArn as string } : {}),
     ...(values.regions !== undefined ? { regions: values.regions as string[] } : {}),
@@ -160,9 +226,16 @@ export function parseContext(raw: Record<string, unknown>): AppContext {
       ? { reminderIntervalHours: values.reminderIntervalHours as number }
       : {}),
     ...(values.sendAllClear !== undefined ? { sendAllClear: values.sendAllClear as boolean } : {}),
+    ...(values.accessLogGroupPrefix !== undefined
+      ? { accessLogGroupPrefix: values.accessLogGroupPrefix as string }
+      : {}),
   };
 
   problems.push(...windowProblems(context, values));
+  if (context.existingTopicArn) {
+    const problem = existingTopicProblem(context.existingTopicArn, target.region ?? '');
+    if (problem) problems.push(`context key 'existingTopicArn' = '${context.existingTopicArn}' ${problem}`);
+  }
   if (problems.length > 0) throw new InvalidContextError(problems);
   return context;
 }

@@ -28,6 +28,13 @@ export class NetworkAuditorStack extends Stack {
       value: this.auditor.topic.topicArn,
       description: 'Findings are published here: subscribe more endpoints to it',
     });
+    if (props.auditor?.existingTopicArn) {
+      new CfnOutput(this, 'ExistingTopicPolicyStatement', {
+        value: this.toJsonString(this.auditor.alarmsPublishStatement.toStatementJson()),
+        description:
+          "Add this statement to the existing topic's policy, or the auditor's alarms cannot notify it",
+      });
+    }
     new CfnOutput(this, 'LogGroupName', { value: this.auditor.logGroup.logGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.auditor.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'StateTableName', { value: this.auditor.stateTable.tableName });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,12 +20,35 @@ import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
 /** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
 const API_GATEWAY_READ_PATHS = ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'];
 
+import {
+  accessLogGroupPrefixProblem,
+  LOG_GROUP_SCOPED_ACTIONS,
+  queryableLogGroupArns,
+} from '../lambda/collect/log-groups';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
 import { scheduleInterval } from './schedule-interval';
+import { StageErrorAlarms, type StageErrorAlarmThresholds } from './stage-error-alarms';
 
 export const DEFAULT_METRICS_NAMESPACE = 'ApiNetworkAuditor';
+/** Consecutive incomplete runs after which the incomplete-run alarm fires. */
+export const DEFAULT_INCOMPLETE_RUNS_TO_ALARM = 2;
+/** The protocols that may subscribe to the stack's topic (a topic policy denies the others). */
+export const DEFAULT_SUBSCRIPTION_PROTOCOLS = ['email', 'sqs', 'lambda', 'https'] as const;
+/** Every protocol SNS offers (what `subscriptionProtocols` may list). */
+export const SNS_PROTOCOLS = [
+  'http',
+  'https',
+  'email',
+  'email-json',
+  'sms',
+  'sqs',
+  'application',
+  'lambda',
+  'firehose',
+] as const;
+export type SubscriptionProtocol = (typeof SNS_PROTOCOLS)[number];
 export const SERVICE_NAME = 'api-network-auditor';
 
 /** What `lambda/notify/dynamodb-state-store.ts` calls on the state table (a test keeps the two in step). */
@@ -42,8 +65,11 @@ export interface NetworkAuditorProps {
    */
   readonly alertEmail?: string;
   /**
-   * Publish findings and alarms to this existing topic instead of creating one. When that topic is
-   * KMS-encrypted, its key policy must let the auditor's role and CloudWatch use the key.
+   * Publish findings and alarms to this existing topic instead of creating one. It must be a standard
+   * (not FIFO) topic in the stack's Region. Its owner must allow, in the topic policy, `sns:Publish`
+   * by `cloudwatch.amazonaws.com` (conditioned on `aws:SourceAccount` and the alarms' ARNs) and, when
+   * it is KMS-encrypted, `kms:Decrypt` and `kms:GenerateDataKey*` on its key by that principal and by
+   * the auditor's role.
    * @default - a new topic encrypted with a customer managed KMS key
    */
   readonly existingTopicArn?: string;
@@ -93,16 +119,42 @@ export interface NetworkAuditorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Reserve a concurrency of 1 so that runs never overlap. Accounts whose concurrency quota is the
-   * minimum (10) cannot reserve any: set false there.
-   * @default true
+   * Reserve a concurrency of 1 so that runs never overlap. Lambda refuses a reservation that leaves
+   * fewer than 100 unreserved executions, so this deploys only where the account's concurrency quota,
+   * minus every other reservation, is at least 101. Off by default: scheduled runs are further apart
+   * than the function's timeout, and an overlapping manual run can at worst repeat a notification.
+   * @default false
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Access-log groups whose name starts with this are searched for network errors, and only those:
+   * the role may query every API Gateway execution log group and these, no other log group.
+   * @default - access-log groups are not searched
+   */
+  readonly accessLogGroupPrefix?: string;
+  /**
+   * Consecutive incomplete runs (a report with `complete: false`: reads refused, Regions unreachable,
+   * time budget spent) after which the incomplete-run alarm notifies the topic.
+   * @default 2
+   */
+  readonly incompleteRunsToAlarm?: number;
+  /**
+   * The protocols allowed to subscribe to the stack's own topic; its policy denies `sns:Subscribe`
+   * for any other. Ignored with `existingTopicArn`.
+   * @default ['email', 'sqs', 'lambda', 'https']
+   */
+  readonly subscriptionProtocols?: readonly SubscriptionProtocol[];
   /**
    * CloudWatch namespace of the function's own EMF metrics.
    * @default 'ApiNetworkAuditor'
    */
   readonly metricsNamespace?: string;
+  /**
+   * Alarm-triggered audits: Metrics Insights alarms on every stage's 5xx send a stage that enters
+   * ALARM to the auditor within minutes. `false` keeps the auditor schedule-only.
+   * @default - on, with DEFAULT_ALARM_ERRORS_PER_MINUTE and DEFAULT_ALARM_DATAPOINTS (lib/stage-error-alarms.ts)
+   */
+  readonly stageAlarms?: StageErrorAlarmThresholds | false;
   /**
    * What happens to the state table, key, queue and log group when the stack is deleted.
    * @default RemovalPolicy.DESTROY (the state is only de-duplication memory)
@@ -117,17 +169,26 @@ export interface NetworkAuditorProps {
  */
 export class NetworkAuditor extends Construct {
   readonly topic: sns.ITopic;
-  /** The customer managed key of the topic; undefined when an existing topic is used. */
-  readonly topicKey?: kms.IKey;
+  /** The customer managed key of the state table, dead-letter queue, log group and the stack's own topic. */
+  readonly key: kms.Key;
   readonly function: nodejs.NodejsFunction;
   readonly rule: events.Rule;
   readonly stateTable: dynamodb.Table;
   readonly alarm: cloudwatch.Alarm;
   /** Fires when a run's event lands in the dead-letter queue (it failed after its retries). */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Fires after `incompleteRunsToAlarm` consecutive runs whose report is incomplete. */
+  readonly incompleteRunsAlarm: cloudwatch.Alarm;
+  /**
+   * What the topic's policy must allow for the alarms to notify it: in the stack's own topic policy;
+   * with `existingTopicArn`, for that topic's owner to add (the stack outputs it).
+   */
+  readonly alarmsPublishStatement: iam.PolicyStatement;
   readonly deadLetterQueue: sqs.Queue;
   readonly logGroup: logs.LogGroup;
   readonly dashboard: cloudwatch.Dashboard;
+  /** The stage 5xx alarms and their rule; undefined when `stageAlarms` is false. */
+  readonly stageAlarms?: StageErrorAlarms;
 
   constructor(scope: Construct, id: string, props: NetworkAuditorProps = {}) {
     super(scope, id);
@@ -137,23 +198,35 @@ export class NetworkAuditor extends Construct {
     const period = props.period ?? Duration.minutes(5);
     const timeout = props.timeout ?? Duration.minutes(5);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
-    assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
+    const runInterval = assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
+    const incompleteRunsToAlarm = props.incompleteRunsToAlarm ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM;
+    assertIncompleteRunsToAlarm(incompleteRunsToAlarm, runInterval);
+    const prefixProblem =
+      props.accessLogGroupPrefix !== undefined
+        ? accessLogGroupPrefixProblem(props.accessLogGroupPrefix)
+        : null;
+    if (prefixProblem) throw new Error(`NetworkAuditor: accessLogGroupPrefix ${prefixProblem}`);
 
-    const { topic, key } = this.createTopic(props.existingTopicArn, removalPolicy);
+    this.key = this.createKey(removalPolicy);
+    const topic = props.existingTopicArn
+      ? this.importTopic(props.existingTopicArn)
+      : this.createTopic(props.subscriptionProtocols ?? DEFAULT_SUBSCRIPTION_PROTOCOLS);
     this.topic = topic;
-    this.topicKey = key;
     if (props.alertEmail) topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
 
     this.stateTable = new dynamodb.Table(this, 'StateTable', {
       partitionKey: { name: 'findingId', type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy,
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy,
@@ -165,6 +238,7 @@ export class NetworkAuditor extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: this.key,
       removalPolicy,
     });
 
@@ -173,7 +247,7 @@ export class NetworkAuditor extends Construct {
       description: 'API network auditor: read-only audit actions, publish to its topic, its state table',
     });
     this.logGroup.grantWrite(role);
-    this.grantAuditReads(role);
+    this.grantAuditReads(role, props.regions, props.accessLogGroupPrefix);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', 'lambda', 'handler.ts'),
@@ -187,7 +261,7 @@ export class NetworkAuditor extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      reservedConcurrentExecutions: props.reserveConcurrency === false ? undefined : 1,
+      reservedConcurrentExecutions: props.reserveConcurrency === true ? 1 : undefined,
       retryAttempts: 1,
       onFailure: new lambdaDestinations.SqsDestination(this.deadLetterQueue),
       description: 'Finds why API Gateway returns 504 Network error communicating with endpoint',
@@ -200,21 +274,32 @@ export class NetworkAuditor extends Construct {
         thresholds: { ...DEFAULT_THRESHOLDS, ...props.thresholds },
         notify: { ...DEFAULT_NOTIFY_SETTINGS, ...props.notify },
         namespace,
+        accessLogGroupPrefix: props.accessLogGroupPrefix,
       }),
       bundling: {
         forceDockerBundling: false,
         // The runtime's SDK lags the versions this code is tested with: ship the pinned ones.
         bundleAwsSDK: true,
         minify: true,
-        sourceMap: true,
+        // No source map: `--enable-source-maps` with the 9.6 MB map costs ~25 MB of the function's
+        // 256 MB at every cold start (README, Deploy). Function names survive minifying instead.
+        keepNames: true,
+        sourceMap: false,
       },
     });
     topic.grantPublish(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'The data-key actions AWS documents for publishing to an SSE topic, on the topic key only.',
+      reason: 'The data-key actions AWS documents for publishing to an SSE topic, on the stack key only.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      reason: "CDK's send grant on a KMS-encrypted queue (the dead-letter queue), on the stack key only.",
     });
     this.stateTable.grant(role, ...STATE_TABLE_ACTIONS);
+    // What DynamoDB asks of the caller for a table under a customer managed key (the queue's and the
+    // topic's grants above already cover their own use of the key).
+    this.key.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*');
 
     this.rule = new events.Rule(this, 'Schedule', {
       schedule,
@@ -252,20 +337,53 @@ export class NetworkAuditor extends Construct {
     });
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
+    if (props.stageAlarms !== false) {
+      const { deadLetterQueue } = this;
+      this.stageAlarms = new StageErrorAlarms(this, 'StageAlarms', {
+        ...props.stageAlarms,
+        auditor: this.function,
+        deadLetterQueue,
+      });
+    }
+    this.incompleteRunsAlarm = new cloudwatch.Alarm(this, 'IncompleteRunsAlarm', {
+      alarmDescription:
+        `${incompleteRunsToAlarm} audit run(s) in a row could not read everything (complete: false): ` +
+        'read incompleteReasons in the last notification or in the function logs',
+      // One data point per run (0 complete, 1 incomplete), one run per period: the minimum is 1 only
+      // when every run of the period was incomplete. A period without a run does not count.
+      metric: new cloudwatch.Metric({
+        namespace,
+        metricName: 'AuditIncomplete',
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.MINIMUM,
+        period: Duration.minutes(runInterval),
+      }),
+      threshold: 1,
+      evaluationPeriods: incompleteRunsToAlarm,
+      datapointsToAlarm: incompleteRunsToAlarm,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.incompleteRunsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    this.alarmsPublishStatement = this.allowAlarmsToPublish([
+      this.alarm,
+      this.deadLetterAlarm,
+      this.incompleteRunsAlarm,
+    ]);
+
     this.dashboard = this.createDashboard(namespace);
   }
 
-  private createTopic(
-    existingTopicArn: string | undefined,
-    removalPolicy: RemovalPolicy,
-  ): { topic: sns.ITopic; key?: kms.IKey } {
-    if (existingTopicArn) return { topic: sns.Topic.fromTopicArn(this, 'Topic', existingTopicArn) };
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the API network auditor findings topic',
+  /** One customer managed key for everything the stack stores: topic, state table, queue, logs. */
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the API network auditor topic, state table, dead-letter queue and logs',
       enableKeyRotation: true,
       removalPolicy,
       pendingWindow: Duration.days(7),
     });
+    const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
     // Alarms publish to an encrypted topic only when CloudWatch may use its key.
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -273,15 +391,92 @@ export class NetworkAuditor extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: sameAccount,
       }),
     );
+    // The schedule's failed deliveries land in the encrypted dead-letter queue.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToSendToTheDeadLetterQueue',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: sameAccount,
+      }),
+    );
+    // CloudWatch Logs encrypts a log group only with a key whose policy lets the Regional service use
+    // it for log groups of this account and Region (the encryption context names the log group).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsToEncryptTheLogGroup',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    return key;
+  }
+
+  /** A standard topic of the stack's Region: alarms cannot notify another Region, nor publish to FIFO. */
+  private importTopic(topicArn: string): sns.ITopic {
+    const problem = existingTopicProblem(topicArn, Stack.of(this).region);
+    if (problem) throw new Error(`NetworkAuditor: existingTopicArn '${topicArn}' ${problem}`);
+    const topicRegion = topicArn.split(':')[3] ?? '';
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      // The Region is known only at deploy time: CloudFormation checks it before creating anything.
+      new CfnRule(this, 'ExistingTopicInStackRegion', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals(Aws.REGION, topicRegion),
+            assertDescription: `existingTopicArn is in ${topicRegion}: deploy the stack to ${topicRegion}, where its alarms can notify it`,
+          },
+        ],
+      });
+    }
+    return sns.Topic.fromTopicArn(this, 'Topic', topicArn);
+  }
+
+  private createTopic(protocols: readonly SubscriptionProtocol[]): sns.Topic {
     const topic = new sns.Topic(this, 'Topic', {
       displayName: 'API network auditor',
-      masterKey: key,
+      masterKey: this.key,
       enforceSSL: true,
     });
-    return { topic, key };
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowOnlyListedSubscriptionProtocols',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Subscribe'],
+        resources: [topic.topicArn],
+        conditions: { StringNotEquals: { 'sns:Protocol': [...protocols] } },
+      }),
+    );
+    return topic;
+  }
+
+  /**
+   * A topic policy replaces SNS's default one, which let the account's alarms publish: say it again,
+   * for these alarms only. An existing topic's owner must allow the same (see `existingTopicArn`).
+   */
+  private allowAlarmsToPublish(alarms: cloudwatch.Alarm[]): iam.PolicyStatement {
+    const statement = new iam.PolicyStatement({
+      sid: 'AllowTheAuditorAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    });
+    this.topic.addToResourcePolicy(statement);
+    return statement;
   }
 
   /**
@@ -289,14 +484,24 @@ export class NetworkAuditor extends Construct {
    * the REST APIs, HTTP APIs and VPC links; the other reads (List/Describe/GetMetricData...) support
    * no resource narrower than `*`.
    */
-  private grantAuditReads(role: iam.Role): void {
-    const partition = Stack.of(this).partition;
+  private grantAuditReads(
+    role: iam.Role,
+    regions: readonly string[] | undefined,
+    accessLogGroupPrefix: string | undefined,
+  ): void {
+    const { partition, account, region } = Stack.of(this);
     const apiGatewayReads = API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`);
+    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+    const logQueries = queryableLogGroupArns(partition, account, regions ?? [region], accessLogGroupPrefix);
     const policy = new iam.Policy(this, 'AuditReadPolicy', {
       statements: [
         new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
+        // Logs Insights queries: only the execution log groups and the access-log prefix.
+        new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logQueries }),
         new iam.PolicyStatement({
-          actions: AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET'),
+          actions: AUDIT_IAM_ACTIONS.filter(
+            (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
+          ),
           resources: ['*'],
         }),
       ],
@@ -307,6 +512,21 @@ export class NetworkAuditor extends Construct {
       reason:
         'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
     });
+    // cdk-nag names each resource with the template's placeholders for the partition, account and Region.
+    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const placeholders = queryableLogGroupArns(
+      '<AWS::Partition>',
+      named(account, '<AWS::AccountId>'),
+      regions ?? [named(region, '<AWS::Region>')],
+      accessLogGroupPrefix,
+    );
+    for (const resource of placeholders) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          'Logs Insights queries limited to API Gateway execution log groups and the configured access-log prefix.',
+      });
+    }
     for (const path of API_GATEWAY_READ_PATHS) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
@@ -352,15 +572,41 @@ export class NetworkAuditor extends Construct {
         leftAnnotations: [{ value: this.function.timeout?.toMilliseconds() ?? 0, label: 'function timeout' }],
       }),
       new cloudwatch.AlarmStatusWidget({
-        title: 'Auditor errors and failed runs',
-        alarms: [this.alarm, this.deadLetterAlarm],
+        title: 'Auditor errors, failed and incomplete runs',
+        alarms: [this.alarm, this.deadLetterAlarm, this.incompleteRunsAlarm],
       }),
     );
     return dashboard;
   }
 }
 
-function assertScheduleCoversLookback(expression: string, lookbackMinutes: number): void {
+/** Why a topic ARN cannot be the auditor's topic in `stackRegion` (unresolved: not checked here), or null. */
+export function existingTopicProblem(topicArn: string, stackRegion: string): string | null {
+  const [, , service, region, , name] = topicArn.split(':');
+  if (service !== 'sns' || !region || !name) return 'is not an SNS topic ARN';
+  if (name.endsWith('.fifo')) {
+    return 'is a FIFO topic: CloudWatch alarms cannot notify it and the auditor publishes without a message group id; use a standard topic';
+  }
+  if (stackRegion && !Token.isUnresolved(stackRegion) && region !== stackRegion) {
+    return `is in ${region}, not in the stack's Region ${stackRegion}: CloudWatch alarms notify only a topic of their own Region`;
+  }
+  return null;
+}
+
+/** CloudWatch evaluates at most a day of periods shorter than an hour, seven days of longer ones. */
+function assertIncompleteRunsToAlarm(runs: number, runIntervalMinutes: number): void {
+  const maxRangeMinutes = runIntervalMinutes >= 60 ? 7 * 1440 : 1440;
+  if (!Number.isInteger(runs) || runs < 1 || runs * runIntervalMinutes > maxRangeMinutes) {
+    throw new Error(
+      `NetworkAuditor: incompleteRunsToAlarm (${runs}) must be a whole number from 1 to ` +
+        `${Math.floor(maxRangeMinutes / runIntervalMinutes)}: CloudWatch evaluates at most ` +
+        `${maxRangeMinutes / 1440} day(s) of ${runIntervalMinutes}-minute periods`,
+    );
+  }
+}
+
+/** Checks the lookback against the schedule; returns the longest gap between runs, in minutes. */
+function assertScheduleCoversLookback(expression: string, lookbackMinutes: number): number {
   const interval = scheduleInterval(expression);
   if (!interval.ok)
     throw new Error(`NetworkAuditor: schedule '${expression}' is not usable: ${interval.reason}`);
@@ -370,9 +616,11 @@ function assertScheduleCoversLookback(expression: string, lookbackMinutes: numbe
         `'${expression}' (${interval.maxGapMinutes} min): the minutes in between would never be audited`,
     );
   }
+  return interval.maxGapMinutes;
 }
 
 interface EnvironmentInput {
+  accessLogGroupPrefix: string | undefined;
   topicArn: string;
   tableName: string;
   lookbackMinutes: number;
@@ -397,6 +645,6 @@ export function functionEnvironment(input: EnvironmentInput): Record<string, str
     SEND_ALL_CLEAR: String(input.notify.sendAllClear),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: input.namespace,
-    NODE_OPTIONS: '--enable-source-maps',
+    ...(input.accessLogGroupPrefix ? { ACCESS_LOG_GROUP_PREFIX: input.accessLogGroupPrefix } : {}),
   };
 }

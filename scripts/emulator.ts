@@ -3,7 +3,8 @@
  * on a free loopback port, reset between test files, stopped when its owner is done.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -11,6 +12,8 @@ export const MOTO_VERSION = '5.2.5';
 const projectRoot = join(__dirname, '..');
 const venv = join(projectRoot, '.venv');
 const motoServer = join(venv, 'bin', 'moto_server');
+/** The cfn-lint command of the project's `.venv`: moto[server] depends on it, so the lock pins it. */
+export const cfnLintCommand = join(venv, 'bin', 'cfn-lint');
 
 export class EmulatorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -28,11 +31,19 @@ function run(command: string, args: string[]): void {
   }
 }
 
-function installedMotoVersion(venvDir: string): string | null {
-  const python = join(venvDir, 'bin', 'python');
-  if (!existsSync(python) || !existsSync(join(venvDir, 'bin', 'moto_server'))) return null;
-  const result = spawnSync(python, ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : null;
+/** moto[server] and every package it pulls in, pinned with hashes (pip installs nothing else). */
+export const REQUIREMENTS_FILE = join(projectRoot, 'scripts', 'emulator-requirements.txt');
+/** Written into the venv after an install: the hash of the requirements it was installed from. */
+const INSTALLED_MARKER = '.emulator-requirements.sha256';
+
+const requirementsHash = (): string =>
+  createHash('sha256').update(readFileSync(REQUIREMENTS_FILE)).digest('hex');
+
+/** True when the venv holds moto_server installed from the current requirements file. */
+function installedFromRequirements(venvDir: string): boolean {
+  const marker = join(venvDir, INSTALLED_MARKER);
+  if (!existsSync(join(venvDir, 'bin', 'moto_server')) || !existsSync(marker)) return false;
+  return readFileSync(marker, 'utf8').trim() === requirementsHash();
 }
 
 /** Where to install and which Python to build it with (tests point them elsewhere). */
@@ -41,12 +52,16 @@ export interface InstallPlace {
   python: string;
 }
 
-/** Installs moto[server] into `.venv` unless the pinned version is already there. */
+/**
+ * Installs moto[server] into `.venv` from the hash-locked requirements, unless that exact set is
+ * already there: `--require-hashes` refuses any file whose hash is not in the lock, `--no-deps`
+ * anything not listed in it.
+ */
 export function ensureEmulatorInstalled(
   log: (line: string) => void = () => {},
   { venvDir, python: pythonCommand }: InstallPlace = { venvDir: venv, python: 'python3' },
 ): void {
-  if (installedMotoVersion(venvDir) === MOTO_VERSION) return;
+  if (installedFromRequirements(venvDir)) return;
   const python = spawnSync(pythonCommand, ['--version'], { encoding: 'utf8' });
   if (python.error || python.status !== 0) {
     throw new EmulatorError(
@@ -54,14 +69,19 @@ export function ensureEmulatorInstalled(
         '(Debian/Ubuntu: apt-get install python3 python3-venv), then run the command again.',
     );
   }
-  log(`Installing the AWS emulator (moto[server]==${MOTO_VERSION}) into .venv, once...`);
-  if (!existsSync(join(venvDir, 'bin', 'python'))) run(pythonCommand, ['-m', 'venv', venvDir]);
+  log(`Installing the AWS emulator (moto[server]==${MOTO_VERSION}, hash-locked) into .venv, once...`);
+  // A fresh venv each time: packages installed before (without hashes, or from an older lock) cannot stay.
+  run(pythonCommand, ['-m', 'venv', '--clear', venvDir]);
   run(join(venvDir, 'bin', 'pip'), [
     'install',
     '--quiet',
     '--disable-pip-version-check',
-    `moto[server]==${MOTO_VERSION}`,
+    '--require-hashes',
+    '--no-deps',
+    '--requirement',
+    REQUIREMENTS_FILE,
   ]);
+  writeFileSync(join(venvDir, INSTALLED_MARKER), `${requirementsHash()}\n`);
 }
 
 function freeLoopbackPort(): Promise<number> {

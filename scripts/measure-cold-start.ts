@@ -66,6 +66,7 @@ export async function bundleHandler(variant: BundleVariant, directory = outDir):
     target: 'node20',
     format: 'cjs',
     minify: true,
+    keepNames: true, // as lib/network-auditor.ts bundles it (no source map)
     external: variant.external,
     logLevel: 'error',
   });

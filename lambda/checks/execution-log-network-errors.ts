@@ -23,6 +23,11 @@ function evaluateStage(stage: StageInventory): CheckResult {
         : `${label} has no ${logKind} log group to search: no evidence either way`,
     );
   }
+  if ('notSearched' in lines.value)
+    return {
+      ...notApplicable(resource, apis, `${label}: ${lines.value.notSearched}`),
+      evidence: { logGroup: lines.value.logGroup },
+    };
   const { count, logGroup } = lines.value;
   const evidence = { count, logGroup, errors5xx: stage.stage.errors5xx };
   if (count > 0) {
@@ -34,13 +39,22 @@ function evaluateStage(stage: StageInventory): CheckResult {
       evidence,
     };
   }
-  return {
-    ...resource,
-    status: 'PASS',
+  // No matching line is no evidence, not proof of another cause: VPC-link faults often log
+  // "Execution failed due to configuration error", and access logs hold the error text only when
+  // their format has an error variable.
+  const formatHint =
+    stage.stage.apiType === 'HTTP' &&
+    stage.settings.ok &&
+    !/\$context\.(integrationErrorMessage|integration\.error|error\.message)/.test(
+      stage.settings.value.accessLog?.format ?? '',
+    )
+      ? ' (its access-log format has no error variable, so such lines cannot appear)'
+      : '';
+  return notApplicable(
+    resource,
     apis,
-    message: `no ${logKind} log line of ${label} in ${logGroup} says "network error communicating with endpoint": its 5xx have another cause`,
-    evidence,
-  };
+    `no ${logKind} log line of ${label} in ${logGroup} says "network error communicating with endpoint"${formatHint}: no evidence either way`,
+  );
 }
 
 export const executionLogNetworkErrors: CheckDefinition = {

@@ -168,6 +168,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       now: end,
       ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+      ...(options.accessLogGroupPrefix ? { accessLogGroupPrefix: options.accessLogGroupPrefix } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
       ...(suppressions ? { suppressions } : {}),
     });

@@ -23,4 +23,8 @@ export class MemoryStateStore implements FindingStateStore {
   async put(states: readonly FindingState[]): Promise<void> {
     for (const state of states) this.states.set(state.findingId, state);
   }
+
+  async remove(findingIds: readonly string[]): Promise<void> {
+    for (const id of findingIds) this.states.delete(id);
+  }
 }

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { accessLogGroupPrefixProblem } from '../collect/log-groups';
 import {
   apiIdSchema,
   LOOKBACK_MINUTES,
@@ -57,6 +58,8 @@ export interface AuditOptions {
   profile?: string;
   /** Present when --publish was given. */
   publish?: { topicArn: string; stateTableName?: string };
+  /** Access-log groups are searched only under this name prefix (--access-log-group-prefix). */
+  accessLogGroupPrefix?: string;
 }
 
 export type CliCommand =
@@ -91,6 +94,9 @@ What to audit:
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
                         optional expiry (see the README's "Muting findings")
+  --access-log-group-prefix PREFIX
+                        also search HTTP access-log groups named PREFIX...
+                        for network errors (default: none)
 
 Output:
   --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text)
@@ -156,6 +162,12 @@ const optionValues = z
       .array(z.string())
       .transform((values) => values.flatMap((value) => value.split(',')).map((id) => id.trim()))
       .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, { error: 'must list check ids separated by commas' }))),
+    'access-log-group-prefix': z
+      .string()
+      .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
+        error: (issue) => accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid',
+      })
+      .optional(),
     'fail-on': z
       .enum(FAIL_ON_LEVELS, { error: `must be one of ${FAIL_ON_LEVELS.join(', ')}` })
       .default(DEFAULT_FAIL_ON),
@@ -185,6 +197,7 @@ const FLAGS = {
   'high-error-ratio': { type: 'string' },
   'continuous-period-share': { type: 'string' },
   'min-requests': { type: 'string' },
+  'access-log-group-prefix': { type: 'string' },
   api: { type: 'string', multiple: true },
   checks: { type: 'string' },
   format: { type: 'string' },
@@ -217,6 +230,7 @@ const AUDIT_ONLY_FLAGS = [
   'high-error-ratio',
   'continuous-period-share',
   'min-requests',
+  'access-log-group-prefix',
   'api',
   'checks',
   'fail-on',
@@ -358,6 +372,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     ...optional('endpointUrl', values['endpoint-url']),
     ...optional('outputFile', values.output),
     ...optional('endTime', values['end-time']),
+    ...optional('accessLogGroupPrefix', values['access-log-group-prefix']),
   };
   if (flags.publish && values['topic-arn']) {
     options.publish = {

@@ -1,7 +1,9 @@
 /**
  * The one place that builds AWS SDK clients: from a Region, an optional endpoint (the local
  * emulator, or AWS_ENDPOINT_URL) and optional credentials (else the SDK's default chain).
- * Every client shares one CallStats, which counts calls by operation and retries.
+ * Every client shares one CallStats, which counts calls by operation and retries, and the same
+ * connection and request timeouts (CLIENT_TIMEOUTS); an abort signal, when given, cuts every call
+ * in flight (the audit's deadline), except the cleanup calls that must still go out.
  *
  * Each client is built, and its SDK package loaded, on first use: a scheduled run that finds no
  * failing stage never loads EC2 (a third of the bundle's load time), ELB, Logs or DynamoDB.
@@ -15,8 +17,34 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  HttpHandlerOptions,
+  HttpResponse,
+  Pluggable,
+} from '@smithy/types';
 import { AWS_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit';
+
+export interface ClientTimeouts {
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** The network limits of every client (the SDK sets none: a silent server would hold a call forever). */
+export const CLIENT_TIMEOUTS: Readonly<ClientTimeouts> = {
+  /** To open the connection (TCP and TLS). */
+  connectionTimeoutMs: 3_000,
+  /** From sending a request to its response's headers, and then the longest silence while reading the body. */
+  requestTimeoutMs: 20_000,
+};
+
+/**
+ * Calls that release what an abandoned read holds (a running Logs Insights query): they go out even
+ * once the abort signal has fired, or the audit's deadline passed.
+ */
+export const CLEANUP_COMMANDS: ReadonlySet<string> = new Set(['StopQueryCommand']);
 
 /** A plugin that works on every client, whatever its input and output types. */
 // biome-ignore lint/suspicious/noExplicitAny: middleware here is agnostic of each service's command types
@@ -36,6 +64,10 @@ export interface AwsTarget {
    * `false` turns limiting off. @default AWS_RATE_LIMITS (AWS's documented rates)
    */
   rateLimits?: RateLimits | false;
+  /** Aborts every call in flight, and any later one, when it fires (not the cleanup commands). */
+  abortSignal?: AbortSignal;
+  /** @default CLIENT_TIMEOUTS */
+  timeouts?: ClientTimeouts;
 }
 
 /** Counts AWS calls by `Service.Operation` and the retries the SDK made for them. */
@@ -81,6 +113,65 @@ export class CallStats {
   }
 }
 
+/**
+ * The SDK's HTTP handler with CLIENT_TIMEOUTS, whose requests also end when `signal` fires. The
+ * handler sees only the request, so a middleware (last before it) names the cleanup requests.
+ */
+class AbortableRequestHandler {
+  private readonly inner: NodeHttpHandler;
+  readonly cleanupRequests = new WeakSet<object>();
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    timeouts: ClientTimeouts,
+  ) {
+    this.inner = new NodeHttpHandler({
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.requestTimeoutMs,
+    });
+  }
+
+  handle(
+    request: Parameters<NodeHttpHandler['handle']>[0],
+    options: HttpHandlerOptions = {},
+  ): Promise<{ response: HttpResponse }> {
+    if (!this.signal || this.cleanupRequests.has(request)) return this.inner.handle(request, options);
+    const own = options.abortSignal as AbortSignal | undefined;
+    const abortSignal = own ? AbortSignal.any([own, this.signal]) : this.signal;
+    return this.inner.handle(request, { ...options, abortSignal });
+  }
+
+  updateHttpClientConfig(key: never, value: never): void {
+    this.inner.updateHttpClientConfig(key, value);
+  }
+
+  httpHandlerConfigs() {
+    return this.inner.httpHandlerConfigs();
+  }
+
+  destroy(): void {
+    this.inner.destroy();
+  }
+
+  /** Marks the requests of CLEANUP_COMMANDS, as the handler will receive them (signed). */
+  cleanupMarker(): AnyPlugin {
+    return {
+      applyToStack: (stack) => {
+        stack.add(
+          (next, context) => async (args) => {
+            if (CLEANUP_COMMANDS.has(context.commandName ?? ''))
+              this.cleanupRequests.add(args.request as object);
+            return next(args);
+          },
+          { step: 'deserialize', priority: 'low', name: 'cleanupRequestMarker', override: true },
+        );
+      },
+    };
+  }
+}
+
 export interface AwsClients {
   region: string;
   stats: CallStats;
@@ -100,6 +191,7 @@ type ClientName = Exclude<keyof AwsClients, 'region' | 'stats'>;
 interface ClientConfig {
   region: string;
   maxAttempts: number;
+  requestHandler?: AbortableRequestHandler;
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
@@ -161,8 +253,13 @@ export function createClients(target: AwsTarget, stats: CallStats = new CallStat
       enumerable: true,
       get: () => {
         if (!client) {
-          client = CLIENT_FACTORIES[name](config);
-          for (const plugin of plugins) client.middlewareStack.use(plugin);
+          const requestHandler = new AbortableRequestHandler(
+            target.abortSignal,
+            target.timeouts ?? CLIENT_TIMEOUTS,
+          );
+          client = CLIENT_FACTORIES[name]({ ...config, requestHandler });
+          for (const plugin of [...plugins, requestHandler.cleanupMarker()])
+            client.middlewareStack.use(plugin);
         }
         return client;
       },

@@ -11,15 +11,21 @@ import { IAM_ACTIONS as LOG_ACTIONS } from './log-evidence';
 import { IAM_ACTIONS as METRIC_ACTIONS } from './metrics';
 import { IAM_ACTIONS as NETWORK_ACTIONS } from './network';
 
-export const AUDIT_IAM_ACTIONS: readonly string[] = [
-  ...new Set<string>([
-    ...ACCOUNT_ACTIONS,
-    ...TRIAGE_ACTIONS,
-    ...REST_API_ACTIONS,
-    ...HTTP_API_ACTIONS,
-    ...LOAD_BALANCER_ACTIONS,
-    ...NETWORK_ACTIONS,
-    ...METRIC_ACTIONS,
-    ...LOG_ACTIONS,
-  ]),
-].sort();
+const sortedUnique = (actions: readonly string[]): readonly string[] => [...new Set(actions)].sort();
+
+/**
+ * The function's audit actions. No `sts:GetCallerIdentity`: the function knows its account from
+ * its own ARN (lambda/handler.ts), so the audit never asks STS there.
+ */
+export const AUDIT_IAM_ACTIONS: readonly string[] = sortedUnique([
+  ...TRIAGE_ACTIONS,
+  ...REST_API_ACTIONS,
+  ...HTTP_API_ACTIONS,
+  ...LOAD_BALANCER_ACTIONS,
+  ...NETWORK_ACTIONS,
+  ...METRIC_ACTIONS,
+  ...LOG_ACTIONS,
+]);
+
+/** What the CLI's identity needs: the audit's actions, and STS to check the credentials and read the account. */
+export const CLI_IAM_ACTIONS: readonly string[] = sortedUnique([...AUDIT_IAM_ACTIONS, ...ACCOUNT_ACTIONS]);

@@ -47,7 +47,8 @@ import {
   listLoadBalancers,
   loadBalancerMetricDimension,
 } from './load-balancers';
-import { countNetworkErrorLines, executionLogGroup, type LogEvidence, logGroupName } from './log-evidence';
+import { countNetworkErrorLines } from './log-evidence';
+import { accessLogGroupToSearch, executionLogGroup, type LogEvidence } from './log-groups';
 import { Memo, unique } from './memo';
 import { hasData, type MetricRequest, type PeriodSeries, readMetricSeries } from './metrics';
 import {
@@ -88,6 +89,7 @@ async function readStagePaths(
   clients: AwsClients,
   stages: ClassifiedStage[],
   window: AuditWindow,
+  options: CollectOptions,
 ): Promise<StageReads> {
   const restIntegrations = new Memo<string, Awaited<ReturnType<typeof readRestMethodIntegrations>>>();
   const httpIntegrations = new Memo<string, Collected<RoutedHttpIntegration[]>>();
@@ -101,7 +103,9 @@ async function readStagePaths(
     evidenceOf.set(
       stage,
       settingsRead
-        .then((settings) => queryLogs(() => readLogEvidence(clients, stage, settings, window)))
+        .then((settings) =>
+          queryLogs(() => readLogEvidence(clients, stage, settings, window, options.accessLogGroupPrefix)),
+        )
         .catch((error: unknown) => failed(toCollectionError('logs:StartQuery', error))),
     );
     const [settings, facts] = await Promise.all([
@@ -378,6 +382,7 @@ function readLogEvidence(
   stage: ClassifiedStage,
   settings: Collected<StageSettings>,
   window: AuditWindow,
+  accessLogGroupPrefix: string | undefined,
 ): Promise<Collected<LogEvidence | null>> {
   if (stage.apiType === 'REST') {
     // Settings that could not be read do not prove logging is off: the group is still searched.
@@ -385,9 +390,15 @@ function readLogEvidence(
     return countNetworkErrorLines(clients.logs, executionLogGroup(stage.apiId, stage.stage), window);
   }
   if (!settings.ok) return Promise.resolve(failed(settings.error));
-  const destination = settings.value.accessLog?.destinationArn;
-  const group = destination ? logGroupName(destination) : null;
-  return group ? countNetworkErrorLines(clients.logs, group, window) : Promise.resolve(collected(null));
+  const target = accessLogGroupToSearch(settings.value.accessLog?.destinationArn, accessLogGroupPrefix);
+  return 'search' in target
+    ? countNetworkErrorLines(clients.logs, target.search, window)
+    : Promise.resolve(collected(target.skip));
+}
+
+export interface CollectOptions {
+  /** Access-log groups are searched only when their name starts with this (`accessLogGroupPrefix`). */
+  accessLogGroupPrefix?: string;
 }
 
 export async function collectInventory(
@@ -395,9 +406,10 @@ export async function collectInventory(
   stages: ClassifiedStage[],
   window: AuditWindow,
   account: string | null,
+  options: CollectOptions = {},
 ): Promise<Inventory> {
   const { ec2 } = clients;
-  const { paths: stagePaths, evidence } = await readStagePaths(clients, stages, window);
+  const { paths: stagePaths, evidence } = await readStagePaths(clients, stages, window, options);
   const vpcLinks = await readVpcLinks(clients, allIntegrations(stagePaths));
   const { paths, listed } = await linkLoadBalancers(clients, stagePaths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);

@@ -1,24 +1,25 @@
 /**
  * Log evidence for `execution-log-network-errors`: how many lines in the window say "network error
  * communicating with endpoint" (REST execution logs, HTTP access logs), via one Logs Insights query.
+ * Which log groups may be queried: log-groups.ts.
  */
 import {
   type CloudWatchLogsClient,
   GetQueryResultsCommand,
   StartQueryCommand,
+  StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { type AuditWindow, type Collected, collected, failed } from '../domain/types';
 import { hasErrorCode, toCollectionError } from './collect-error';
+import type { LogEvidence } from './log-groups';
 
-export const IAM_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery'] as const;
+export type { LogEvidence } from './log-groups';
+export { executionLogGroup, logGroupName } from './log-groups';
+
+export const IAM_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery', 'logs:StopQuery'] as const;
 
 export const NETWORK_ERROR_QUERY =
   'filter @message like /(?i)network error communicating with endpoint/ | stats count(*) as lines';
-
-export interface LogEvidence {
-  count: number;
-  logGroup: string;
-}
 
 export interface PollOptions {
   /** @default 500 */
@@ -26,16 +27,6 @@ export interface PollOptions {
   /** Gives up (ERROR, not a guess) when the query has not finished by then. @default 10_000 */
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** REST execution logs live in a group API Gateway names after the API and stage. */
-export const executionLogGroup = (apiId: string, stage: string): string =>
-  `API-Gateway-Execution-Logs_${apiId}/${stage}`;
-
-/** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]` -> `<name>`; null if not a log group ARN. */
-export function logGroupName(destinationArn: string): string | null {
-  const match = /^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(destinationArn);
-  return match?.[1] ?? null;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,7 +38,18 @@ export function countFromResults(results: { field?: string; value?: string }[][]
   return Number.isFinite(count) ? count : 0;
 }
 
-/** Counts the window's network-error lines in one log group; a group that does not exist is no evidence (null). */
+/**
+ * Stops a query this run no longer waits for: a running query keeps counting against the account's
+ * concurrent Logs Insights queries until it ends. Best effort: the read has already failed either way.
+ */
+async function stopAbandonedQuery(client: CloudWatchLogsClient, queryId: string): Promise<void> {
+  await client.send(new StopQueryCommand({ queryId })).catch(() => undefined);
+}
+
+/**
+ * Counts the window's network-error lines in one log group; a group that does not exist is no
+ * evidence (null). A query given up on (timeout, failed poll, deadline) is stopped.
+ */
 export async function countNetworkErrorLines(
   client: CloudWatchLogsClient,
   logGroup: string,
@@ -90,6 +92,7 @@ export async function countNetworkErrorLines(
         });
       }
       if (waited >= timeoutMs) {
+        await stopAbandonedQuery(client, queryId);
         return failed({
           action: 'logs:GetQueryResults',
           code: 'Timeout',
@@ -99,6 +102,7 @@ export async function countNetworkErrorLines(
       await sleep(intervalMs);
     }
   } catch (error) {
+    await stopAbandonedQuery(client, queryId);
     return failed(toCollectionError('logs:GetQueryResults', error));
   }
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CHECKS } from '../checks/index';
+import { accessLogGroupPrefixProblem } from '../collect/log-groups';
 import { SEVERITIES, type Thresholds } from '../domain/types';
 import { InvalidSuppressionsError, parseSuppressions, type Suppressions } from '../engine/suppressions';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../notify/settings';
@@ -20,6 +21,8 @@ export interface AuditorEnvironment {
   topicArn: string;
   stateTableName: string;
   notify: NotifySettings;
+  /** Access-log groups are searched only under this name prefix; never when absent. */
+  accessLogGroupPrefix?: string;
   /** A custom endpoint for every AWS call (the local emulator in end-to-end tests); AWS when absent. */
   endpoint?: string;
   /** SUPPRESSIONS: checks excluded and findings muted, the JSON of the CLI's --mute-file. */
@@ -82,6 +85,12 @@ const environmentSchema = z.object({
   SEND_ALL_CLEAR: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
   AWS_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
   SUPPRESSIONS: z.string().optional(),
+  ACCESS_LOG_GROUP_PREFIX: z
+    .string()
+    .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
+      error: (issue) => accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid',
+    })
+    .optional(),
 });
 
 const blankAsAbsent = (env: Record<string, string | undefined>): Record<string, string> =>
@@ -133,5 +142,6 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
     },
     ...(value.AWS_ENDPOINT_URL ? { endpoint: value.AWS_ENDPOINT_URL } : {}),
     ...(suppressions ? { suppressions } : {}),
+    ...(value.ACCESS_LOG_GROUP_PREFIX ? { accessLogGroupPrefix: value.ACCESS_LOG_GROUP_PREFIX } : {}),
   };
 }

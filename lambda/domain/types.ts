@@ -173,7 +173,10 @@ export interface StageInventory {
    * null when there is no log group to search, or a REST stage's execution logging is off (no
    * evidence, not an error).
    */
-  networkErrorLogLines: Collected<{ count: number; logGroup: string } | null>;
+  /** Lines found, a log group deliberately not searched (outside the access-log prefix), or no log group. */
+  networkErrorLogLines: Collected<
+    { count: number; logGroup: string } | { notSearched: string; logGroup: string } | null
+  >;
 }
 
 export type VpcLinkVersion = 'V1' | 'V2';

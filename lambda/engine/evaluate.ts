@@ -80,9 +80,13 @@ function mergeApis(...lists: { apiId: string; stage: string }[][]): { apiId: str
   );
 }
 
-function toFinding(check: CheckDefinition, region: string, result: CheckResult): Finding {
+function toFinding(
+  check: CheckDefinition,
+  { region, account }: Pick<Inventory, 'region' | 'account'>,
+  result: CheckResult,
+): Finding {
   return {
-    id: findingId(check.id, result.resourceArn),
+    id: findingId(check.id, result.resourceArn, account, region),
     checkId: check.id,
     status: result.status,
     severity: result.severity ?? check.severity,
@@ -119,7 +123,7 @@ export function evaluateChecks(inventory: Inventory, options: EvaluateOptions): 
     const stages = selectStages(check, inventory.stages, options.allChecks);
     if (stages.length === 0) continue;
     for (const result of runCheckGuarded(check, inventory, stages)) {
-      const finding = toFinding(check, inventory.region, result);
+      const finding = toFinding(check, inventory, result);
       const kept = merged.get(finding.id);
       merged.set(finding.id, kept ? mergeFindings(kept, finding) : finding);
     }

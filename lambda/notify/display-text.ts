@@ -1,11 +1,26 @@
 /**
- * Text from AWS (API names, messages) goes into email subjects, bodies and chat messages: it may
- * hold any unicode, line breaks or control characters, and be of any length.
+ * The one place where untrusted text (names and messages that carry names read from AWS: API, stage,
+ * VPC link and load balancer names are free text) becomes displayable text, with one function per
+ * output. Every function returns one line of valid Unicode, capped in length, without:
+ * - control characters (C0, C1, DEL: line breaks, the terminal's escape sequences) and line or
+ *   paragraph separators: they become spaces, so a name cannot add a line;
+ * - format characters (zero-width, bidirectional marks, embeddings, overrides and isolates, tag
+ *   characters, the soft hyphen), private-use and unassigned code points: removed, so a name cannot
+ *   hide or reorder text;
+ * - a URL scheme separator or a `www.` host: `https://x` becomes `https[:]//x` and `www.x` `www[.]x`,
+ *   so a name cannot add a link that a mail client, a terminal or a chat client would make clickable.
+ * Markdown outputs escape the characters that start Markdown syntax, or put the text in a code span.
  */
 
-// C0/C1 controls, DEL, line/paragraph separators and bidi overrides (which can disguise text).
-const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const TO_SPACE = /[\p{Cc}\p{Zl}\p{Zp}\p{Zs}]/gu;
+const REMOVED = /[\p{Cf}\p{Co}\p{Cn}]/gu;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SCHEME_SEPARATOR = /:(?=\/\/)/g;
+const WWW_HOST = /(www)\./gi;
+/** What starts Markdown (and GitHub's autolinks, entities) anywhere in a line: escaped with a backslash. */
+const MARKDOWN_SYNTAX = /[\\`*_[\]<>#|~@&]/g;
+/** What starts a list item at the beginning of a line (or of a list item's text). */
+const LIST_MARKER = /^([-+]|\d+[.)])/;
 
 /** Cuts to at most `max` code points (never inside a surrogate pair), marking the cut with `...`. */
 export function truncate(text: string, max: number): string {
@@ -15,20 +30,41 @@ export function truncate(text: string, max: number): string {
   return `${points.slice(0, max - 3).join('')}...`;
 }
 
-/** One line of valid unicode: control characters and line breaks become spaces, runs of spaces collapse. */
-export function singleLine(text: string, max = 200): string {
-  const cleaned = text.replace(LONE_SURROGATE, '\ufffd').replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+/** The text with each lone surrogate (which encodeURIComponent and some clients refuse) replaced by U+FFFD. */
+export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
+
+/** The rules every output shares: one clean line, no link, at most `max` code points. */
+function displayLine(text: string, max: number): string {
+  const cleaned = wellFormed(text)
+    .replace(REMOVED, '')
+    .replace(TO_SPACE, ' ')
+    .replace(SCHEME_SEPARATOR, '[:]')
+    .replace(WWW_HOST, '$1[.]')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   return truncate(cleaned, max);
 }
 
-/** Multi-line text (messages, remediations) with its line breaks kept and every other control removed. */
-export function multiLine(text: string, max = 2000): string {
-  const lines = text
-    .replace(LONE_SURROGATE, '\ufffd')
-    .split(/\r\n|\r|\n|\u2028|\u2029/)
-    .map((line) => line.replace(CONTROL, ' ').trimEnd());
-  return truncate(lines.join('\n').trim(), max);
+/** For building a finding's message from names (checks): one clean line; each output still applies its own rules. */
+export const singleLine = (text: string, max = 200): string => displayLine(text, max);
+
+/** Plain-text email body. */
+export const emailText = (text: string, max = 300): string => displayLine(text, max);
+
+/** A terminal or a CI log (the CLI's text output). */
+export const terminalText = (text: string, max = 2000): string => displayLine(text, max);
+
+/** Markdown prose (the Markdown report, a table cell or list item): syntax characters escaped. */
+export function markdownText(text: string, max = 2000): string {
+  // Cut first, so the cut never falls between a backslash and what it escapes.
+  return displayLine(text, max)
+    .replace(MARKDOWN_SYNTAX, '\\$&')
+    .replace(LIST_MARKER, (marker) => `${marker.slice(0, -1)}\\${marker.slice(-1)}`);
 }
+
+/** A Markdown code span (names in chat and Markdown): nothing inside is markup, no backtick can end it early. */
+export const markdownCode = (text: string, max = 120): string =>
+  `\`${displayLine(text, max).replace(/`/g, "'") || ' '}\``;
 
 /** Latin letters that have no decomposition into a base letter and an accent. */
 const LATIN_FOLDS: Record<string, string> = {
@@ -49,12 +85,30 @@ const LATIN_FOLDS: Record<string, string> = {
 };
 
 /**
- * Printable ASCII only (SNS rewrites subjects that hold anything else): accents are dropped
- * (`Café` -> `Cafe`), other characters become `?`.
+ * An email subject: printable ASCII only (SNS rewrites subjects that hold anything else): accents are
+ * dropped (`Café` -> `Cafe`), other characters become `?`.
  */
 export function printableAscii(text: string): string {
-  return Array.from(singleLine(text, Number.MAX_SAFE_INTEGER).normalize('NFKD'))
+  return Array.from(displayLine(text, Number.MAX_SAFE_INTEGER).normalize('NFKD'))
     .filter((char) => !/\p{M}/u.test(char))
     .map((char) => (/^[\x20-\x7e]$/.test(char) ? char : (LATIN_FOLDS[char] ?? '?')))
     .join('');
+}
+
+/**
+ * A field of a machine-read record (ASFF and OCSF JSON, JUnit XML attributes): one clean line, no
+ * link; the format's own encoding (JSON, XML escaping) still applies after it.
+ */
+export const recordText = (text: string, max = 4000): string => displayLine(text, max);
+
+/** What makes a spreadsheet run a cell as a formula. */
+const FORMULA_START = /^[=+\-@]/;
+
+/**
+ * A CSV cell's text (before RFC 4180 quoting): one clean line, no link, and a cell a spreadsheet would
+ * run as a formula (`=`, `+`, `-`, `@`) prefixed with `'`.
+ */
+export function csvText(text: string, max = 4000): string {
+  const line = displayLine(text, max);
+  return FORMULA_START.test(line) ? `'${line}` : line;
 }

@@ -50,6 +50,10 @@ export interface DynamoDbStateStoreOptions {
   retryBaseDelayMs?: number;
 }
 
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const result: T[][] = [];
   for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size));
@@ -124,10 +128,17 @@ export class DynamoDbStateStore implements FindingStateStore {
   }
 
   async put(states: readonly FindingState[]): Promise<void> {
-    for (const batch of chunks(states, BATCH_WRITE_MAX_ITEMS)) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = batch.map((state) => ({
-        PutRequest: { Item: { ...state } },
-      }));
+    await this.batchWrite(states.map((state) => ({ PutRequest: { Item: { ...state } } })));
+  }
+
+  async remove(findingIds: readonly string[]): Promise<void> {
+    await this.batchWrite(findingIds.map((findingId) => ({ DeleteRequest: { Key: { findingId } } })));
+  }
+
+  /** BatchWriteItem in batches of 25, retrying what DynamoDB leaves unprocessed. */
+  private async batchWrite(all: readonly WriteRequest[]): Promise<void> {
+    for (const batch of chunks(all, BATCH_WRITE_MAX_ITEMS)) {
+      let requests: WriteRequest[] = batch;
       for (let round = 0; requests.length > 0; round += 1) {
         if (round > this.maxRetries)
           throw new StateStoreError(
@@ -137,9 +148,7 @@ export class DynamoDbStateStore implements FindingStateStore {
         const response = await this.documents.send(
           new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
         );
-        requests = (response.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
-        );
+        requests = (response.UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
       }
     }
   }

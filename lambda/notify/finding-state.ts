@@ -33,4 +33,6 @@ export interface FindingStateStore {
   /** Every state with `open: true`: the findings that can resolve by no longer being reported. */
   listOpen(): Promise<FindingState[]>;
   put(states: readonly FindingState[]): Promise<void>;
+  /** Deletes these states (those migrated to a new id). */
+  remove(findingIds: readonly string[]): Promise<void>;
 }

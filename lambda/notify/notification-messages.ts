@@ -14,11 +14,14 @@
  * `findings` = this part's reported findings and `apis` = the stages they affect }`.
  * When it does not fit in one message, the changes are split over numbered parts (same runId) that
  * together hold every one of them; a finding too large for a message on its own loses its evidence
- * (marked as omitted), never its place.
+ * (marked as omitted), never its place. A finding lists its first `MAX_STAGES_PER_FINDING` stages
+ * (`stagesOmitted` counts the rest: a shared load balancer that fails can affect thousands). Building
+ * never throws: a message still over SNS's limit is cut, with a note pointing at the machine JSON, so
+ * one large finding can never stop every other one from being delivered.
  */
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Finding, Report, Severity, Status } from '../domain/types';
-import { renderChatContinuation, renderChatNotification } from '../report/render-chat';
+import { renderChatContinuation, renderChatCut, renderChatNotification } from '../report/render-chat';
 import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from '../report/render-email';
 import {
   announcedSeverity,
@@ -26,7 +29,9 @@ import {
   countChanges,
   failingApiCount,
   failingStages,
+  type NotificationType,
   type NotificationView,
+  notificationType,
   openFindingCount,
   type ReportStage,
   stageKey,
@@ -42,9 +47,14 @@ const SUBJECT_AND_ATTRIBUTES_BYTES = 1_024;
 const CONTINUATION_BODIES_BYTES = 4_096;
 const STRUCTURE_OVERHEAD_BYTES = 64;
 
+/** Stages listed per finding in the machine JSON; the rest are counted in `stagesOmitted`. */
+export const MAX_STAGES_PER_FINDING = 25;
+
 export interface MachineChange {
   kind: ChangeKind;
   findingId: string;
+  /** Stages of the finding beyond the first `MAX_STAGES_PER_FINDING`, left out of this message. */
+  stagesOmitted?: number;
   resolution?: Resolution;
   previous?: { status: Status; severity: Severity; firstSeen: string; lastNotified: string };
   /** For a finding resolved by no longer being reported: what was last known of it. */
@@ -60,7 +70,7 @@ export interface MachineChange {
 export interface MachineNotification {
   notification: {
     schemaVersion: 1;
-    type: 'findings' | 'all-clear';
+    type: NotificationType;
     runId: string;
     part: number;
     parts: number;
@@ -90,6 +100,7 @@ function machineChange(change: FindingChange): MachineChange {
     kind: change.kind,
     findingId: change.findingId,
     ...(change.resolution ? { resolution: change.resolution } : {}),
+    ...stagesOmitted(change.finding?.apis ?? previous?.apis ?? []),
     ...(previous
       ? {
           previous: {
@@ -107,12 +118,21 @@ function machineChange(change: FindingChange): MachineChange {
             title: previous.title,
             region: previous.region,
             resourceArn: previous.resourceArn,
-            apis: previous.apis,
+            apis: previous.apis.slice(0, MAX_STAGES_PER_FINDING),
           },
         }
       : {}),
   };
 }
+
+const stagesOmitted = (apis: readonly unknown[]) =>
+  apis.length > MAX_STAGES_PER_FINDING ? { stagesOmitted: apis.length - MAX_STAGES_PER_FINDING } : {};
+
+/** The finding with its first `MAX_STAGES_PER_FINDING` stages. */
+const withListedStages = (finding: Finding): Finding =>
+  finding.apis.length > MAX_STAGES_PER_FINDING
+    ? { ...finding, apis: finding.apis.slice(0, MAX_STAGES_PER_FINDING) }
+    : finding;
 
 interface PackItem {
   change: MachineChange;
@@ -128,17 +148,24 @@ function itemBytes(item: PackItem, stagesInPart: ReadonlySet<string>): number {
   return bytes;
 }
 
-/** Keeps a finding that alone exceeds a message: its evidence goes, its long texts are cut. */
+/**
+ * Keeps a finding that alone exceeds a message: its evidence goes, its long texts are cut, and if that
+ * is not enough, its stages' details (names, numbers) are left to the full report.
+ */
 function shrunk(item: PackItem, budget: number): PackItem {
   if (!item.finding || itemBytes(item, new Set()) <= budget) return item;
   const evidenceBytes = Buffer.byteLength(JSON.stringify(item.finding.evidence), 'utf8');
   const finding: Finding = {
     ...item.finding,
+    title: item.finding.title.slice(0, 1_000),
     message: item.finding.message.slice(0, 8_000),
     remediation: item.finding.remediation.slice(0, 8_000),
     evidence: { omitted: `evidence of ${evidenceBytes} bytes left out: too large for one SNS message` },
   };
-  return { ...item, finding };
+  const withoutEvidence = { ...item, finding };
+  return itemBytes(withoutEvidence, new Set()) <= budget
+    ? withoutEvidence
+    : { ...withoutEvidence, stages: [] };
 }
 
 function skeleton(view: NotificationView, part: number, parts: number): MachineNotification {
@@ -148,7 +175,7 @@ function skeleton(view: NotificationView, part: number, parts: number): MachineN
   return {
     notification: {
       schemaVersion: 1,
-      type: plan.allClear ? 'all-clear' : 'findings',
+      type: notificationType(plan),
       runId,
       part,
       parts,
@@ -178,11 +205,12 @@ function pack(view: NotificationView, firstBudget: number, laterBudget: number):
   let used = base;
   const budget = () => (parts.length === 0 ? firstBudget : laterBudget);
   for (const change of view.plan.changes) {
-    const stages = (change.finding?.apis ?? [])
-      .map((api) => stagesByKey.get(stageKey({ ...api, region: change.finding?.region ?? '' })))
+    const finding = change.finding ? withListedStages(change.finding) : undefined;
+    const stages = (finding?.apis ?? [])
+      .map((api) => stagesByKey.get(stageKey({ ...api, region: finding?.region ?? '' })))
       .filter((stage): stage is ReportStage => stage !== undefined);
     const item = shrunk(
-      { change: machineChange(change), ...(change.finding ? { finding: change.finding } : {}), stages },
+      { change: machineChange(change), ...(finding ? { finding } : {}), stages },
       laterBudget - base,
     );
     let bytes = itemBytes(item, stagesInPart);
@@ -238,10 +266,11 @@ function attributes(
     region: text(report.regions.join(',')),
     failCount: number(statusCounts(report).FAIL),
     findingCount: number(openFindingCount(report)),
-    notificationType: text(view.plan.allClear ? 'all-clear' : 'findings'),
+    notificationType: text(notificationType(view.plan)),
     runId: text(view.runId),
     part: number(part),
     parts: number(parts),
+    ...(view.trigger ? { trigger: text(view.trigger) } : {}),
   };
 }
 
@@ -254,43 +283,69 @@ export function publishSizeBytes(input: PublishCommandInput): number {
   return total;
 }
 
-export class NotificationSizeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotificationSizeError';
-  }
+/** What replaces a body that made its message too large. */
+export const CUT_NOTE =
+  "This message was cut to fit SNS's 256 KB limit: the machine-readable JSON message (subscribe a queue or function) lists every finding.";
+
+/** The Publish request of one part, cut step by step until it fits: never an error, always a message. */
+function fittedPublish(
+  view: NotificationView,
+  topicArn: string,
+  bodies: { default: string; email: string; https: string },
+  part: number,
+  parts: number,
+): PublishCommandInput {
+  const input = (message: { default: string; email: string; https: string }): PublishCommandInput => ({
+    TopicArn: topicArn,
+    MessageStructure: 'json',
+    Subject: renderEmailSubject(view, part, parts),
+    Message: JSON.stringify(message),
+    MessageAttributes: attributes(view, part, parts),
+  });
+  const fits = (candidate: PublishCommandInput) => publishSizeBytes(candidate) <= SNS_MESSAGE_MAX_BYTES;
+  const full = input(bodies);
+  if (fits(full)) return full;
+  const cutHuman = {
+    ...bodies,
+    email: CUT_NOTE,
+    https: JSON.stringify(renderChatCut(view, part, parts, CUT_NOTE)),
+  };
+  const humanCut = input(cutHuman);
+  if (fits(humanCut)) return humanCut;
+  const machine = JSON.parse(bodies.default) as MachineNotification;
+  const changesOnly: MachineNotification & { note: string } = {
+    ...machine,
+    note: CUT_NOTE,
+    report: { ...machine.report, apis: [], findings: [] },
+  };
+  const machineCut = input({ ...cutHuman, default: JSON.stringify(changesOnly) });
+  if (fits(machineCut)) return machineCut;
+  return input({ ...cutHuman, default: JSON.stringify({ ...changesOnly, changes: [] }) });
 }
 
-/** The Publish requests of one notification, in order (part 1 first). */
+/** The Publish requests of one notification, in order (part 1 first). Never throws on size. */
 export function buildNotificationMessages(view: NotificationView, topicArn: string): PublishCommandInput[] {
   const email = renderEmailBody(view);
   const chat = JSON.stringify(renderChatNotification(view));
   const fixed =
     SNS_MESSAGE_MAX_BYTES - SAFETY_MARGIN_BYTES - SUBJECT_AND_ATTRIBUTES_BYTES - STRUCTURE_OVERHEAD_BYTES;
-  const firstBudget = fixed - embeddedBytes(email) - embeddedBytes(chat);
+  const firstBudget = Math.max(0, fixed - embeddedBytes(email) - embeddedBytes(chat));
   const laterBudget = fixed - CONTINUATION_BODIES_BYTES;
   const parts = pack(view, firstBudget, laterBudget);
 
   return parts.map((items, index) => {
     const part = index + 1;
     const machine = JSON.stringify(machinePayload(view, items, part, parts.length));
-    const message = JSON.stringify({
-      default: machine,
-      email: part === 1 ? email : renderContinuationEmail(view, part, parts.length),
-      https: part === 1 ? chat : JSON.stringify(renderChatContinuation(view, part, parts.length)),
-    });
-    const input: PublishCommandInput = {
-      TopicArn: topicArn,
-      MessageStructure: 'json',
-      Subject: renderEmailSubject(view, part, parts.length),
-      Message: message,
-      MessageAttributes: attributes(view, part, parts.length),
-    };
-    const size = publishSizeBytes(input);
-    if (size > SNS_MESSAGE_MAX_BYTES)
-      throw new NotificationSizeError(
-        `part ${part} of ${parts.length} is ${size} bytes, over SNS's ${SNS_MESSAGE_MAX_BYTES}`,
-      );
-    return input;
+    return fittedPublish(
+      view,
+      topicArn,
+      {
+        default: machine,
+        email: part === 1 ? email : renderContinuationEmail(view, part, parts.length),
+        https: part === 1 ? chat : JSON.stringify(renderChatContinuation(view, part, parts.length)),
+      },
+      part,
+      parts.length,
+    );
   });
 }

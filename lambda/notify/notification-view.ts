@@ -18,9 +18,21 @@ export interface NotificationView {
   plan: NotificationPlan;
   /** Same in every part of one notification. */
   runId: string;
+  /** What started the run; alarm-triggered notifications say so in their subject and attributes. */
+  trigger?: RunTrigger;
 }
 
+export type RunTrigger = 'schedule' | 'manual' | 'alarm';
+
 export type ReportStage = ClassifiedStage & { region: string };
+
+export type NotificationType = 'findings' | 'all-clear' | 'incomplete';
+
+/** `incomplete` when the run's incompleteness is all there is to say. */
+export function notificationType(plan: NotificationPlan): NotificationType {
+  if (plan.allClear) return 'all-clear';
+  return plan.changes.length === 0 && plan.incompleteRun ? 'incomplete' : 'findings';
+}
 
 export type ChangeCounts = Record<ChangeKind, number>;
 

@@ -9,7 +9,14 @@
  *   the 504s stopped, which is what the alert was about; if they come back, so does the finding (as new);
  * - if a stage still fails but the check no longer reports the resource, it resolves as `no-longer-reported`.
  * Otherwise (stage not audited this run, Region not covered, report cut short) the state is kept as it was:
- * an unknown is never taken for a resolution.
+ * an unknown is never taken for a resolution. A state kept that way is not refreshed, so it would expire
+ * (TTL) in silence: within `NO_LONGER_AUDITED_NOTICE_HOURS` of its expiry it is announced as
+ * `no-longer-audited` (its stage was deleted, lost its metrics, or left the audited APIs or Regions) and closed.
+ *
+ * An incomplete report (`complete: false`) is news by itself, even when no finding changed: the first
+ * incomplete run, a run that could not read something else, and then a reminder, are announced (with
+ * what could not be read); the same reasons run after run are not. It is remembered as one more state
+ * (`INCOMPLETE_RUN_STATE_ID`), closed silently by the next complete run.
  */
 import type { Finding, Report, Severity, Status } from '../domain/types';
 import { SEVERITIES } from '../domain/types';
@@ -18,7 +25,12 @@ import type { NotifySettings } from './settings';
 
 export type ChangeKind = 'new' | 'changed' | 'reminder' | 'resolved';
 
-export type Resolution = 'passed' | 'not-applicable' | 'stage-recovered' | 'no-longer-reported';
+export type Resolution =
+  | 'passed'
+  | 'not-applicable'
+  | 'stage-recovered'
+  | 'no-longer-reported'
+  | 'no-longer-audited';
 
 export interface FindingChange {
   kind: ChangeKind;
@@ -40,10 +52,20 @@ export interface NotificationPlan {
   allClear: boolean;
   /** Announced findings still open after this run. */
   openAfter: number;
+  /** Whether the report's incompleteness is announced: first seen, other reasons, or a reminder. */
+  incompleteRun: Exclude<ChangeKind, 'resolved'> | null;
 }
+
+/** The state that remembers the announced incompleteness (its `title`: the reasons, without their numbers). */
+export const INCOMPLETE_RUN_STATE_ID = 'audit:incomplete-run';
 
 /** Finding states older than this (not seen, not announced) are dropped by the table's TTL. */
 export const STATE_RETENTION_DAYS = 30;
+/**
+ * An open finding that no run has seen is announced as no longer audited this long before its state
+ * expires: two days, so a daily schedule still gets a run in between.
+ */
+export const NO_LONGER_AUDITED_NOTICE_HOURS = 48;
 
 const OPEN_STATUSES: readonly Status[] = ['FAIL', 'WARN', 'ERROR'];
 const KIND_ORDER: readonly ChangeKind[] = ['new', 'changed', 'reminder', 'resolved'];
@@ -64,7 +86,8 @@ function reminderDue(state: FindingState, now: Date, settings: NotifySettings): 
   return now.getTime() - Date.parse(state.lastNotified) >= settings.reminderIntervalHours * 3_600_000;
 }
 
-function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
+/** What is remembered of an open finding seen at `now` (its first sighting kept when it continues). */
+export function stateOf(finding: Finding, previous: FindingState | undefined, now: string, expires: number) {
   const continuing = previous?.open === true;
   return {
     findingId: finding.id,
@@ -97,6 +120,56 @@ export function absenceResolution(state: FindingState, report: Report): Resoluti
   return stillFailing ? 'no-longer-reported' : 'stage-recovered';
 }
 
+const expiresSoon = (state: FindingState, now: Date): boolean =>
+  state.expiresAt * 1000 - now.getTime() <= NO_LONGER_AUDITED_NOTICE_HOURS * 3_600_000;
+
+/** The reasons as one text that stays the same while the same reads fail (times and counts vary). */
+export function incompleteSignature(reasons: readonly string[]): string {
+  return [...new Set(reasons.map((reason) => reason.replace(/\d[\d:.TZ-]*/g, '#')))].sort().join('\n');
+}
+
+function planIncompleteRun(
+  report: Report,
+  previous: FindingState | undefined,
+  settings: NotifySettings,
+  now: Date,
+): { kind: NotificationPlan['incompleteRun']; state?: FindingState } {
+  const tracked = previous?.open === true ? previous : undefined;
+  const nowIso = now.toISOString();
+  const expires = expiresAt(now, settings);
+  if (report.complete) {
+    if (!tracked) return { kind: null };
+    return {
+      kind: null,
+      state: { ...tracked, open: false, lastSeen: nowIso, resolvedAt: nowIso, expiresAt: expires },
+    };
+  }
+  const signature = incompleteSignature(report.incompleteReasons);
+  const kind = !tracked
+    ? 'new'
+    : tracked.title !== signature
+      ? 'changed'
+      : reminderDue(tracked, now, settings)
+        ? 'reminder'
+        : null;
+  const state: FindingState = {
+    findingId: INCOMPLETE_RUN_STATE_ID,
+    open: true,
+    status: 'ERROR',
+    severity: 'high',
+    checkId: 'audit-incomplete',
+    title: signature,
+    region: '',
+    resourceArn: '',
+    apis: [],
+    firstSeen: tracked?.firstSeen ?? nowIso,
+    lastSeen: nowIso,
+    lastNotified: kind || !tracked ? nowIso : tracked.lastNotified,
+    expiresAt: expires,
+  };
+  return { kind, state };
+}
+
 function compareChanges(a: FindingChange, b: FindingChange): number {
   const severity = (change: FindingChange) =>
     SEVERITIES.indexOf(change.finding?.severity ?? change.previous?.severity ?? 'info');
@@ -109,6 +182,16 @@ function compareChanges(a: FindingChange, b: FindingChange): number {
   );
 }
 
+export interface PlanOptions {
+  /**
+   * Resolve announced findings this report does not list (see `absenceResolution`). Off for an
+   * alarm-triggered run: its 15-minute window can classify a stage differently from the schedule's,
+   * so a check it did not run says nothing about a finding the schedule opened.
+   * @default true
+   */
+  resolveAbsent?: boolean;
+}
+
 /**
  * @param previous the remembered states of the report's findings and of every open finding
  *                 (`FindingStateStore.get` of the report's ids merged with `listOpen`).
@@ -118,6 +201,7 @@ export function planNotification(
   previous: ReadonlyMap<string, FindingState>,
   settings: NotifySettings,
   now: Date,
+  options: PlanOptions = {},
 ): NotificationPlan {
   const nowIso = now.toISOString();
   const expires = expiresAt(now, settings);
@@ -173,8 +257,15 @@ export function planNotification(
   }
 
   for (const state of previous.values()) {
-    if (!state.open || reported.has(state.findingId)) continue;
-    const resolution = absenceResolution(state, report);
+    if (
+      !state.open ||
+      reported.has(state.findingId) ||
+      options.resolveAbsent === false ||
+      state.findingId === INCOMPLETE_RUN_STATE_ID
+    )
+      continue;
+    const resolution =
+      absenceResolution(state, report) ?? (expiresSoon(state, now) ? 'no-longer-audited' : null);
     if (!resolution) continue;
     changes.push({ kind: 'resolved', findingId: state.findingId, previous: state, resolution });
     nextStates.push({
@@ -190,12 +281,19 @@ export function planNotification(
   let openAfter = 0;
   for (const state of written.values()) if (state.open) openAfter += 1;
   for (const state of previous.values()) if (state.open && !written.has(state.findingId)) openAfter += 1;
+  const incomplete = planIncompleteRun(report, previous.get(INCOMPLETE_RUN_STATE_ID), settings, now);
+  if (previous.get(INCOMPLETE_RUN_STATE_ID)?.open) openAfter -= 1;
+  if (incomplete.state) nextStates.push(incomplete.state);
 
-  const resolvedNow = changes.some((change) => change.kind === 'resolved');
+  // A finding that left the audit is not a sign that all is clear.
+  const resolvedNow = changes.some(
+    (change) => change.kind === 'resolved' && change.resolution !== 'no-longer-audited',
+  );
   return {
     changes: changes.sort(compareChanges),
     nextStates,
     allClear: settings.sendAllClear && resolvedNow && openAfter === 0,
     openAfter,
+    incompleteRun: incomplete.kind,
   };
 }

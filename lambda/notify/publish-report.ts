@@ -6,10 +6,11 @@
  */
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../domain/types';
+import { findingId, legacyFindingId } from '../engine/finding-id';
 import type { FindingState, FindingStateStore } from './finding-state';
 import { buildNotificationMessages } from './notification-messages';
-import { runIdOf } from './notification-view';
-import { planNotification } from './plan-notification';
+import { type RunTrigger, runIdOf } from './notification-view';
+import { type NotificationPlan, planNotification } from './plan-notification';
 import type { NotifySettings } from './settings';
 
 export interface NotifyDeps {
@@ -20,6 +21,8 @@ export interface NotifyDeps {
   now: Date;
   /** Compute what would be sent: send nothing, write nothing. */
   dryRun?: boolean;
+  /** What started the run, marked in the subject (alarm) and the `trigger` attribute. */
+  trigger?: RunTrigger;
 }
 
 export interface NotifyOutcome {
@@ -57,15 +60,49 @@ export class NotifyError extends Error {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-async function previousStates(report: Report, store: FindingStateStore): Promise<Map<string, FindingState>> {
+/**
+ * Open states written before finding ids held the account and Region, under their new id: the
+ * finding keeps its history (first seen, last notified) instead of being announced again as new.
+ */
+export function migrateLegacyStates(
+  open: readonly FindingState[],
+  account: string | null,
+): { state: FindingState; legacyId: string }[] {
+  return open
+    .filter((state) => state.findingId === legacyFindingId(state.checkId, state.resourceArn))
+    .map((state) => ({
+      legacyId: state.findingId,
+      state: { ...state, findingId: findingId(state.checkId, state.resourceArn, account, state.region) },
+    }));
+}
+
+interface PreviousStates {
+  states: Map<string, FindingState>;
+  migrated: { state: FindingState; legacyId: string }[];
+}
+
+async function previousStates(report: Report, store: FindingStateStore): Promise<PreviousStates> {
   const ids = [...new Set(report.findings.map((finding) => finding.id))];
   const [known, open] = await Promise.all([store.get(ids), store.listOpen()]);
-  for (const state of open) if (!known.has(state.findingId)) known.set(state.findingId, state);
-  return known;
+  const migrated = migrateLegacyStates(open, report.account);
+  const legacyIds = new Set(migrated.map(({ legacyId }) => legacyId));
+  for (const state of open)
+    if (!legacyIds.has(state.findingId) && !known.has(state.findingId)) known.set(state.findingId, state);
+  for (const { state } of migrated) if (!known.has(state.findingId)) known.set(state.findingId, state);
+  return { states: known, migrated };
+}
+
+/** What to write: the plan's states, and each migrated state the plan did not write under its new id. */
+function statesToWrite(plan: NotificationPlan, migrated: PreviousStates['migrated']): FindingState[] {
+  const written = new Set(plan.nextStates.map((state) => state.findingId));
+  return [
+    ...plan.nextStates,
+    ...migrated.map(({ state }) => state).filter((state) => !written.has(state.findingId)),
+  ];
 }
 
 export async function notifyReport(report: Report, deps: NotifyDeps): Promise<NotifyOutcome> {
-  let previous: Map<string, FindingState>;
+  let previous: PreviousStates;
   try {
     previous = await previousStates(report, deps.store);
   } catch (error) {
@@ -74,8 +111,10 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
     });
   }
 
-  const plan = planNotification(report, previous, deps.settings, deps.now);
-  const view = { report, plan, runId: runIdOf(report) };
+  const plan = planNotification(report, previous.states, deps.settings, deps.now, {
+    resolveAbsent: deps.trigger !== 'alarm',
+  });
+  const view = { report, plan, runId: runIdOf(report), ...(deps.trigger ? { trigger: deps.trigger } : {}) };
   const count = (kind: string) => plan.changes.filter((change) => change.kind === kind).length;
   const outcome: NotifyOutcome = {
     published: 0,
@@ -87,7 +126,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
     runId: view.runId,
   };
 
-  const messages = plan.changes.length ? buildNotificationMessages(view, deps.topicArn) : [];
+  const messages =
+    plan.changes.length || plan.incompleteRun ? buildNotificationMessages(view, deps.topicArn) : [];
   if (deps.dryRun) {
     return {
       ...outcome,
@@ -113,7 +153,9 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
   }
 
   try {
-    await deps.store.put(plan.nextStates);
+    // New ids first: if deleting the legacy ones fails, the next run migrates them again, to the same ids.
+    await deps.store.put(statesToWrite(plan, previous.migrated));
+    await deps.store.remove(previous.migrated.map(({ legacyId }) => legacyId));
   } catch (error) {
     throw new NotifyError(
       `published ${published} message(s) but could not record them: ${describe(error)}; the next run may announce them again`,
@@ -125,5 +167,8 @@ export async function notifyReport(report: Report, deps: NotifyDeps): Promise<No
 
   return messages.length
     ? { ...outcome, published }
-    : { ...outcome, skippedReason: 'nothing new, changed, resolved or due a reminder' };
+    : {
+        ...outcome,
+        skippedReason: 'nothing new, changed, resolved or due a reminder, and no new reason to be incomplete',
+      };
 }

@@ -3,6 +3,7 @@
  * graph state in the URL fragment, encoded in the "jsurl" notation the console uses.
  */
 import type { ApiType, AuditWindow } from '../domain/types';
+import { wellFormed } from '../notify/display-text';
 
 /** jsurl's string escaping: word characters, `-` and `.` stay; `$` is `!`; others `*hh` / `**hhhh`. */
 function jsurlText(text: string): string {
@@ -68,7 +69,8 @@ export const restExecutionLogGroup = (apiId: string, stage: string): string =>
 
 /** The CloudWatch Logs console page of a log group (the console escapes `%` as `$25` in its fragment). */
 export function logGroupUrl(region: string, logGroup: string): string {
-  const escaped = encodeURIComponent(logGroup).replace(/%/g, '$25');
+  // A name read from AWS may hold a lone surrogate, which encodeURIComponent refuses (URIError).
+  const escaped = encodeURIComponent(wellFormed(logGroup)).replace(/%/g, '$25');
   return `${consoleBase(region, 'cloudwatch')}#logsV2:log-groups/log-group/${escaped}`;
 }
 

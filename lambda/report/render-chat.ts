@@ -7,7 +7,7 @@
  * The lengths below are kept well inside what chat platforms show in one message.
  */
 import type { Finding } from '../domain/types';
-import { singleLine, truncate } from '../notify/display-text';
+import { markdownCode, markdownText, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -43,8 +43,8 @@ export interface ChatNotification {
   };
 }
 
-/** Inline code: nothing inside is taken for markdown; backticks themselves are swapped out. */
-const code = (text: string, max = 120): string => `\`${singleLine(text, max).replace(/`/g, "'") || ' '}\``;
+/** Untrusted text in the chat's Markdown goes in code spans: chat clients make links of bare URLs elsewhere. */
+const code = markdownCode;
 
 const SEVERITY_ICON = {
   critical: ':rotating_light:',
@@ -63,7 +63,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   const severity = announcedSeverity(plan.changes);
   const failing = failingStages(report);
   const counts = changeSummary(countChanges(plan.changes));
-  const where = `${singleLine(report.account ?? 'unknown account', 40)} ${regionsLabel(report.regions)}`;
+  const where = `${markdownText(report.account ?? 'unknown account', 40)} ${markdownText(regionsLabel(report.regions), 80)}`;
   const icon = plan.allClear
     ? ':white_check_mark:'
     : severity
@@ -72,7 +72,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   const headline = plan.allClear
     ? 'All clear: every announced finding is resolved'
     : failing.length === 1 && failing[0]
-      ? `${singleLine(failing[0].apiName, 80)}/${singleLine(failing[0].stage, 40)} is failing`
+      ? `${markdownText(failing[0].apiName, 80)}/${markdownText(failing[0].stage, 40)} is failing`
       : `${failing.length} API stages failing`;
   const title = truncate(
     `${icon} ${severity ? `[${severity.toUpperCase()}] ` : ''}${headline} (${where})`,
@@ -103,17 +103,17 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     }
     for (const { kind, finding } of findings) {
       lines.push(
-        `• ${kind.toUpperCase()} ${finding.status} ${finding.severity} ${code(finding.checkId, 60)}: ${singleLine(finding.message, 300)}`,
+        `• ${kind.toUpperCase()} ${finding.status} ${finding.severity} ${code(finding.checkId, 60)}: ${code(finding.message, 300)}`,
       );
     }
   }
   const resolved = plan.changes.filter((change) => change.kind === 'resolved');
   for (const change of resolved)
     lines.push(
-      `• RESOLVED ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
+      `• ${change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED'} ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
     );
   if (!report.complete)
-    lines.push(`:warning: Incomplete audit: ${singleLine(report.incompleteReasons.join('; '), 300)}`);
+    lines.push(`:warning: Incomplete audit: ${code(report.incompleteReasons.join('; '), 300)}`);
 
   let description = '';
   for (const [index, line] of lines.entries()) {
@@ -129,7 +129,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     ...new Set(
       plan.changes
         .filter((change) => change.kind !== 'resolved' && change.finding)
-        .map((change) => singleLine(change.finding?.remediation ?? '', 300)),
+        .map((change) => markdownText(change.finding?.remediation ?? '', 300)),
     ),
   ]
     .filter(Boolean)
@@ -139,7 +139,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     ...new Set(plan.changes.map((change) => change.finding?.checkId ?? change.previous?.checkId ?? '')),
   ]
     .filter(Boolean)
-    .map((keyword) => singleLine(keyword, 60))
+    .map((keyword) => markdownText(keyword, 60))
     .slice(0, CHAT_KEYWORDS_MAX);
   const relatedResources = [
     ...new Set(
@@ -175,6 +175,26 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   };
 }
 
+/** A chat message with the notification's headline and only `description` in it. */
+function headlineOnly(
+  view: NotificationView,
+  part: number,
+  parts: number,
+  description: string,
+  titlePrefix = '',
+): ChatNotification {
+  const base = chatNotification({ ...view, plan: { ...view.plan, changes: [] } }, part, parts);
+  return {
+    ...base,
+    content: {
+      textType: 'client-markdown',
+      title: truncate(`${titlePrefix}${base.content.title}`, CHAT_TITLE_MAX_LENGTH),
+      description,
+    },
+    metadata: { ...base.metadata, summary: description, relatedResources: [] },
+  };
+}
+
 /**
  * The chat message of parts 2..N, which only carry more machine-readable findings: short, and
  * recognisable so a channel can filter it out (message attribute `part`).
@@ -185,14 +205,15 @@ export function renderChatContinuation(
   parts: number,
 ): ChatNotification {
   const summary = `Part ${part} of ${parts} of audit notification ${view.runId}: more machine-readable findings (the summary was in part 1).`;
-  const base = chatNotification({ ...view, plan: { ...view.plan, changes: [] } }, part, parts);
-  return {
-    ...base,
-    content: {
-      textType: 'client-markdown',
-      title: truncate(`Continued: ${base.content.title}`, CHAT_TITLE_MAX_LENGTH),
-      description: summary,
-    },
-    metadata: { ...base.metadata, summary, relatedResources: [] },
-  };
+  return headlineOnly(view, part, parts, summary, 'Continued: ');
+}
+
+/** The chat message that replaces one too large for SNS: the headline, and where the findings are. */
+export function renderChatCut(
+  view: NotificationView,
+  part: number,
+  parts: number,
+  note: string,
+): ChatNotification {
+  return headlineOnly(view, part, parts, note);
 }

@@ -3,7 +3,7 @@
  * and a plain-text body grouped by API stage that says why and what to do, with console links.
  */
 import type { Finding, Severity } from '../domain/types';
-import { multiLine, printableAscii, singleLine, truncate } from '../notify/display-text';
+import { emailText, printableAscii, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -11,6 +11,7 @@ import {
   failingStages,
   formatPercent,
   type NotificationView,
+  notificationType,
   type RankedStage,
   type ReportStage,
   regionsLabel,
@@ -25,6 +26,8 @@ import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl
 export const SUBJECT_MAX_LENGTH = 99;
 /** Leaves the rest of SNS's 256 KB to the chat and machine-readable bodies of the same message. */
 export const EMAIL_BODY_MAX_BYTES = 64 * 1024;
+/** Stages named under one group of findings; a shared load balancer can put thousands in one group. */
+export const EMAIL_STAGES_SHOWN = 5;
 
 const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
@@ -47,6 +50,8 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
   'stage-recovered':
     'its API stages no longer return 5xx errors (not re-checked; it comes back if errors do)',
   'no-longer-reported': 'the check no longer reports this resource',
+  'no-longer-audited':
+    'no longer audited: no run has seen its API stages for weeks (deleted, without traffic metrics, or outside the audited APIs or Regions); it is no longer followed',
 };
 
 /**
@@ -56,24 +61,33 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
 export function renderEmailSubject(view: NotificationView, part = 1, parts = 1): string {
   const { report, plan } = view;
   const severity = announcedSeverity(plan.changes);
-  const tag = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
+  const level = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
+  const tag = view.trigger === 'alarm' ? `${level} [alarm-triggered]` : level;
   const where = ` (${printableAscii(report.account ?? 'unknown account')} ${printableAscii(regionsLabel(report.regions))})`;
   const suffix = parts > 1 && part > 1 ? ` (part ${part}/${parts})` : '';
   const counts = changeSummary(countChanges(plan.changes));
 
   const [worst, ...others] = stagesWorstFirst(report);
   let subject: string;
-  if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
+  if (notificationType(plan) === 'incomplete')
+    subject = `[INCOMPLETE] the audit could not read everything, ${counts}${where}${suffix}`;
+  else if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
   else if (!worst) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
   else {
     const cause = worst.cause
       ? printableAscii(worst.cause.checkId)
       : `${formatPercent(worst.stage.errorRatio)} 5xx`;
     const more = others.length > 0 ? ` +${others.length} stage${others.length > 1 ? 's' : ''}` : '';
-    const rest = `: ${cause}${more}, ${counts}${where}${suffix}`;
+    const tail = `${counts}${where}${suffix}`;
     const name = printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`);
-    const room = Math.max(8, SUBJECT_MAX_LENGTH - tag.length - 1 - rest.length);
-    subject = `${tag} ${truncate(name, room)}${rest}`;
+    const roomFor = (rest: string) => SUBJECT_MAX_LENGTH - tag.length - 1 - rest.length;
+    // A name that fits whole only without the cause (a long tag, e.g. alarm-triggered) keeps it whole;
+    // a name too long either way is cut and the cause kept.
+    const withCause = `: ${cause}${more}, ${tail}`;
+    const withoutCause = more ? `:${more}, ${tail}` : `: ${tail}`;
+    const rest =
+      name.length > roomFor(withCause) && name.length <= roomFor(withoutCause) ? withoutCause : withCause;
+    subject = `${tag} ${truncate(name, Math.max(8, roomFor(rest)))}${rest}`;
   }
   return truncate(subject, SUBJECT_MAX_LENGTH);
 }
@@ -85,7 +99,7 @@ const stageLine = (stage: {
   region: string;
   apiType?: string;
 }) =>
-  `${singleLine(stage.apiName ?? stage.apiId, 120)} / ${singleLine(stage.stage, 80)} (${stage.apiType ?? 'API'} ${singleLine(stage.apiId, 40)}, ${stage.region})`;
+  `${emailText(stage.apiName ?? stage.apiId, 120)} / ${emailText(stage.stage, 80)} (${stage.apiType ?? 'API'} ${emailText(stage.apiId, 40)}, ${stage.region})`;
 
 function trafficLine(stage: ReportStage): string {
   const kind = {
@@ -95,7 +109,7 @@ function trafficLine(stage: ReportStage): string {
     'high-frequency': 'High-frequency 5xx',
   }[stage.classification];
   const shared = stage.sharesMetricsWith?.length
-    ? ` Counts include REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => singleLine(id, 40)).join(', ')}.`
+    ? ` Counts include REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => emailText(id, 40)).join(', ')}.`
     : '';
   return `${kind}: ${stage.errors5xx} errors in ${stage.requests} requests (${formatPercent(stage.errorRatio)}), errors in ${stage.periodsWithErrors} of ${stage.periods} periods.${shared}`;
 }
@@ -131,17 +145,14 @@ function findingBlock(change: FindingChange, finding: Finding): string {
       ? ` (was ${change.previous.status} ${change.previous.severity})`
       : '';
   const lines = [
-    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 200)}`,
-    `  Resource: ${singleLine(finding.resourceArn, 300)}`,
-    `  Found:    ${indent(multiLine(finding.message, 2000))}`,
-    `  Do:       ${indent(multiLine(finding.remediation, 2000))}`,
+    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 200)}`,
+    `  Resource: ${emailText(finding.resourceArn, 300)}`,
+    `  Found:    ${emailText(finding.message, 2000)}`,
+    `  Do:       ${emailText(finding.remediation, 2000)}`,
   ];
-  if (finding.docs.length)
-    lines.push(`  Docs:     ${finding.docs.map((doc) => singleLine(doc, 300)).join(' ')}`);
+  if (finding.docs.length) lines.push(`  Docs:     ${finding.docs.join(' ')}`);
   return lines.join('\n');
 }
-
-const indent = (text: string): string => text.split('\n').join('\n            ');
 
 function resolvedBlock(change: FindingChange): string {
   const checkId = change.finding?.checkId ?? change.previous?.checkId ?? 'unknown-check';
@@ -149,7 +160,8 @@ function resolvedBlock(change: FindingChange): string {
   const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
   const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
   const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
-  return `[RESOLVED] ${singleLine(checkId, 60)}${was}: ${singleLine(title, 200)}\n  Resource: ${singleLine(arn, 300)}\n  Why:      ${why}.`;
+  const tag = change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED';
+  return `[${tag}] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
 }
 
 interface StageGroup {
@@ -181,10 +193,10 @@ function incompleteSection(view: NotificationView): string[] {
   if (report.complete && errors.length === 0) return [];
   const lines = ['=== What could not be checked ==='];
   if (!report.complete) lines.push('The audit did not finish: these results are partial.');
-  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${singleLine(reason, 300)}`);
+  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${emailText(reason, 300)}`);
   for (const finding of errors.slice(0, 20))
     lines.push(
-      `- ${singleLine(finding.checkId, 60)} on ${singleLine(finding.resourceArn, 200)}: ${singleLine(finding.message, 300)}`,
+      `- ${emailText(finding.checkId, 60)} on ${emailText(finding.resourceArn, 200)}: ${emailText(finding.message, 300)}`,
     );
   const hidden = Math.max(0, report.incompleteReasons.length - 20) + Math.max(0, errors.length - 20);
   if (hidden) lines.push(`- and ${hidden} more (see the machine-readable message or run the CLI).`);
@@ -201,7 +213,22 @@ function passedLine(view: NotificationView): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([checkId, count]) => (count > 1 ? `${checkId} x${count}` : checkId))
     .join(', ');
-  return `Passed: ${counts.PASS} checks${which ? ` (${singleLine(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
+  return `Passed: ${counts.PASS} checks${which ? ` (${emailText(which, 600)})` : ''}; ${counts.SKIPPED} skipped as not applicable.`;
+}
+
+/** A block of at most `maxBytes`: one larger is cut at a line, with a note, so it cannot crowd out the rest. */
+function cutBlock(block: string, maxBytes: number): string {
+  if (Buffer.byteLength(block, 'utf8') <= maxBytes) return block;
+  const note = '  ... cut to keep this email small; the machine-readable message has the rest.';
+  const kept: string[] = [];
+  let used = Buffer.byteLength(note, 'utf8');
+  for (const line of block.split('\n')) {
+    const bytes = Buffer.byteLength(line, 'utf8') + 1;
+    if (used + bytes > maxBytes) break;
+    kept.push(line);
+    used += bytes;
+  }
+  return [...kept, note].join('\n');
 }
 
 /** Adds blocks while they fit in `maxBytes`, then says how many were left out. */
@@ -209,7 +236,7 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
   const bytes = (text: string) => Buffer.byteLength(text, 'utf8') + 2;
   let used = [...head, ...tail].reduce((sum, block) => sum + bytes(block), 0) + 200;
   const kept: string[] = [];
-  for (const block of blocks) {
+  for (const block of blocks.map((text) => cutBlock(text, Math.floor(maxBytes / 4)))) {
     if (used + bytes(block) > maxBytes) break;
     kept.push(block);
     used += bytes(block);
@@ -223,14 +250,21 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
   return [...head, ...kept, ...note, ...tail].join('\n\n');
 }
 
-/** The findings' stages by name only: each stage's numbers and links are in the stages section, once. */
+/**
+ * The findings' stages by name only: each stage's numbers and links are in the stages section, once.
+ * A shared load balancer can put thousands of stages behind one group: the header names the first
+ * `EMAIL_STAGES_SHOWN` and says how many there are, so no stage reads as if it had nothing wrong.
+ */
 function stageGroupHeader(group: StageGroup): string {
-  const names = group.stages.map(({ stage, region, apiId, name }) =>
-    stageLine(stage ?? { apiId, stage: name, region }),
-  );
-  return names.length === 1
-    ? `=== Findings for ${names[0]} ===`
-    : `=== Findings shared by ${names.join(' and ')} ===`;
+  const names = group.stages
+    .slice(0, EMAIL_STAGES_SHOWN)
+    .map(({ stage, region, apiId, name }) => stageLine(stage ?? { apiId, stage: name, region }));
+  if (group.stages.length === 1) return `=== Findings for ${names[0]} ===`;
+  if (names.length === group.stages.length) return `=== Findings shared by ${names.join(' and ')} ===`;
+  return [
+    `=== ${group.stages.length} API stages share these findings (${names.length} shown; the machine-readable message and the CLI's report list the others) ===`,
+    ...names.map((name) => `--- ${name}`),
+  ].join('\n');
 }
 
 /**
@@ -248,25 +282,35 @@ function openCountsLine(view: NotificationView): string {
   );
 }
 
-/** Each stage once, worst first: its traffic, its probable cause and its links. */
-function stagesSection(ranked: readonly RankedStage[], view: NotificationView): string {
+/**
+ * Each stage once, worst first: its traffic, its probable cause and its links. At most
+ * `STAGES_SHOWN` stages and `maxBytes` (long names make long links): the findings must still fit.
+ */
+function stagesSection(ranked: readonly RankedStage[], view: NotificationView, maxBytes: number): string {
   const lines = [`=== Stages, worst first (${ranked.length}) ===`];
+  let used = Buffer.byteLength(lines[0] ?? '', 'utf8') + 100;
+  let shown = 0;
   for (const { stage, cause } of ranked.slice(0, STAGES_SHOWN)) {
     const findings = view.report.findings.filter((finding) =>
       finding.apis.some((api) => stageKey({ ...api, region: finding.region }) === stageKey(stage)),
     );
-    lines.push(
+    const block = [
       `${stageLine(stage)}`,
       `  ${trafficLine(stage)}`,
       cause
-        ? `  Probable cause: ${singleLine(cause.checkId, 60)} (${cause.status} ${cause.severity}): ${singleLine(cause.title, 160)}`
+        ? `  Probable cause: ${emailText(cause.checkId, 60)} (${cause.status} ${cause.severity}): ${emailText(cause.title, 160)}`
         : '  Probable cause: none found by the checks (see the logs)',
       ...stageLinks(stage, view, findings),
       '',
-    );
+    ];
+    const bytes = Buffer.byteLength(block.join('\n'), 'utf8') + 1;
+    if (shown > 0 && used + bytes > maxBytes) break;
+    lines.push(...block);
+    used += bytes;
+    shown += 1;
   }
-  if (ranked.length > STAGES_SHOWN)
-    lines.push(`... and ${ranked.length - STAGES_SHOWN} more stages (see the JSON message).`);
+  if (ranked.length > shown)
+    lines.push(`... and ${ranked.length - shown} more stages (see the JSON message).`);
   return lines.join('\n').trimEnd();
 }
 
@@ -279,7 +323,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const counts = countChanges(plan.changes);
   const failing = failingStages(report);
   const ranked = stagesWorstFirst(report);
-  const account = singleLine(report.account ?? 'unknown account', 40);
+  const account = emailText(report.account ?? 'unknown account', 40);
   const headline = plan.allClear
     ? `All clear: every finding announced before is resolved in account ${account} (${report.regions.join(', ')}).`
     : `${failing.length} API stage(s) failing with 5xx errors in account ${account} (${report.regions.join(', ')}).`;
@@ -291,7 +335,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
       `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds}-second periods); report generated ${report.generatedAt}.`,
     ].join('\n'),
   ];
-  if (ranked.length > 0) head.push(stagesSection(ranked, view));
+  if (ranked.length > 0) head.push(stagesSection(ranked, view, Math.floor(maxBytes / 4)));
 
   const blocks: string[] = [];
   for (const group of groupByStages(view)) {
@@ -314,7 +358,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
             .slice(0, 20)
             .map(
               (finding) =>
-                `  - ${finding.status} (${finding.severity}) ${singleLine(finding.checkId, 60)}: ${singleLine(finding.title, 160)}`,
+                `  - ${finding.status} (${finding.severity}) ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 160)}`,
             ),
           ...(alsoOpen.length > 20 ? [`  - and ${alsoOpen.length - 20} more`] : []),
         ].join('\n'),

@@ -3,17 +3,13 @@
  * text rendering, as a table of API stages and a list of findings per group of stages.
  */
 import type { Finding, Report } from '../domain/types';
+import { markdownCode, markdownText } from '../notify/display-text';
 import { buildHumanView, formatPercent, stageLabel, summaryLine, suppressionLine } from './human-view';
 
-/** Makes text safe inside a table cell or a list item: no pipes, no line breaks, no stray markup. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/([|*_`[\]<>#])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
+/** Makes untrusted text safe inside a table cell or a list item: one line, no markup, no link. */
+export const escapeMarkdown = (text: string): string => markdownText(text);
 
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+const code = (text: string): string => markdownCode(text, 300);
 
 export function renderMarkdown(report: Report): string {
   const view = buildHumanView(report);

@@ -2,10 +2,11 @@
  * The report for a terminal: one line per API stage, then the findings that need attention grouped
  * by the stages they affect, then a one-line summary of the rest. Pure: report in, text out.
  * By default every line fits 80 columns (ARNs and URLs go to a footer of references); `wide`
- * keeps one line per fact, however long.
+ * keeps one line per fact, however long. Every untrusted string goes through terminalText
+ * (display-text.ts) before it is wrapped or cited, so the References footer holds only cleaned text.
  */
 import type { Classification, Finding, Report, Status } from '../domain/types';
-import { singleLine, truncate } from '../notify/display-text';
+import { terminalText, truncate } from '../notify/display-text';
 import {
   buildHumanView,
   type FindingGroup,
@@ -65,7 +66,10 @@ function renderNarrowText(report: Report, paint: Paint): string {
   const multiRegion = report.regions.length > 1;
   const lines: string[] = [
     paint('bold', 'API Gateway network audit'),
-    ...wrap(`Account ${report.account ?? 'unknown'} · ${report.regions.join(', ')}`, TEXT_WIDTH),
+    ...wrap(
+      `Account ${terminalText(report.account ?? 'unknown')} · ${terminalText(report.regions.join(', '))}`,
+      TEXT_WIDTH,
+    ),
     `Window ${report.window.start} to ${report.window.end}`,
     `  (${report.window.periodSeconds / 60}-minute periods)`,
   ];
@@ -73,7 +77,7 @@ function renderNarrowText(report: Report, paint: Paint): string {
     lines.push(paint('magenta', 'Incomplete audit:'));
     for (const reason of report.incompleteReasons) {
       lines.push(
-        ...wrap(citeReferences(singleLine(reason, 400), references), TEXT_WIDTH, '    ')
+        ...wrap(citeReferences(terminalText(reason, 400), references), TEXT_WIDTH, '    ')
           .map((line, index) => (index === 0 ? `  - ${line.trimStart()}` : line))
           .map((line) => paint('magenta', line)),
       );
@@ -111,8 +115,8 @@ function stageTable(
   const labelRoom = TEXT_WIDTH - fixed;
   // A long name is cut, never the id: two namesakes stay apart and the id is what --api takes.
   const label = (stage: (typeof stages)[number]) => {
-    const id = ` (${singleLine(stage.apiId, 20)}${multiRegion ? `, ${stage.region}` : ''})`;
-    const name = `${singleLine(stage.apiName ?? stage.apiId, 200)}/${singleLine(stage.stage, 200)}`;
+    const id = ` (${terminalText(stage.apiId, 20)}${multiRegion ? `, ${stage.region}` : ''})`;
+    const name = `${terminalText(stage.apiName ?? stage.apiId, 200)}/${terminalText(stage.stage, 200)}`;
     return `${truncate(name, Math.max(8, labelRoom - id.length))}${id}`;
   };
   const header =
@@ -136,7 +140,7 @@ function stageTable(
     .filter((stage) => stage.sharesMetricsWith?.length)
     .flatMap((stage) =>
       wrap(
-        `${singleLine(stage.apiId, 20)}: metrics merged with REST APIs of the same name: ${(stage.sharesMetricsWith ?? []).map((id) => singleLine(id, 20)).join(', ')}`,
+        `${terminalText(stage.apiId, 20)}: metrics merged with REST APIs of the same name: ${(stage.sharesMetricsWith ?? []).map((id) => terminalText(id, 20)).join(', ')}`,
         TEXT_WIDTH,
         '  ',
       ),
@@ -154,24 +158,24 @@ function groupLines(
   const headings = group.stageLabels.length > 0 ? group.stageLabels : ['Not tied to an API stage'];
   const [top] = group.findings;
   const lines = headings.flatMap((label) =>
-    wrap(singleLine(label, 200), TEXT_WIDTH).map((line) => paint('bold', line)),
+    wrap(terminalText(label, 200), TEXT_WIDTH).map((line) => paint('bold', line)),
   );
   if (top) {
     const count = group.findings.length === 1 ? '1 finding' : `${group.findings.length} findings`;
-    const verdict = `${top.status}, ${count}; probable cause: ${top.checkId} (${top.severity})`;
+    const verdict = `${top.status}, ${count}; probable cause: ${terminalText(top.checkId, 40)} (${top.severity})`;
     const [first = '', ...rest] = wrap(verdict, TEXT_WIDTH, '  ');
     lines.push(first.replace(top.status, paint(STATUS_STYLE[top.status], top.status)), ...rest);
   }
   for (const finding of group.findings) {
     lines.push(
-      `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ${paint('cyan', singleLine(finding.checkId, 40))} on ${references.cite(finding.resourceArn)}`,
-      ...wrap(singleLine(finding.title, 300), TEXT_WIDTH, INDENT),
-      ...wrap(citeReferences(singleLine(finding.message, 2000), references), TEXT_WIDTH, INDENT),
+      `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ${paint('cyan', terminalText(finding.checkId, 40))} on ${references.cite(terminalText(finding.resourceArn))}`,
+      ...wrap(terminalText(finding.title, 300), TEXT_WIDTH, INDENT),
+      ...wrap(citeReferences(terminalText(finding.message, 2000), references), TEXT_WIDTH, INDENT),
     );
     if (finding.remediation)
       lines.push(
         ...wrap(
-          `Fix: ${citeReferences(singleLine(finding.remediation, 2000), references)}`,
+          `Fix: ${citeReferences(terminalText(finding.remediation, 2000), references)}`,
           TEXT_WIDTH,
           INDENT,
         ),
@@ -190,18 +194,19 @@ function renderWideText(report: Report, paint: Paint): string {
   lines.push(
     paint(
       'bold',
-      `API Gateway network audit · account ${report.account ?? 'unknown'} · ${report.regions.join(', ')}`,
+      `API Gateway network audit · account ${terminalText(report.account ?? 'unknown')} · ${terminalText(report.regions.join(', '))}`,
     ),
     `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
   );
   if (!report.complete) {
     lines.push(paint('magenta', 'Incomplete audit:'));
-    for (const reason of report.incompleteReasons) lines.push(paint('magenta', `  - ${reason}`));
+    for (const reason of report.incompleteReasons)
+      lines.push(paint('magenta', `  - ${terminalText(reason)}`));
   }
 
   lines.push('', paint('bold', `API stages (${view.stages.length})`));
   if (view.stages.length === 0) lines.push('  No API stages found in the audited Regions.');
-  const labels = view.stages.map((stage) => stageLabel(stage));
+  const labels = view.stages.map((stage) => terminalText(stageLabel(stage)));
   const labelWidth = Math.max(0, ...labels.map((label) => label.length));
   const classWidth = Math.max(0, ...view.stages.map((stage) => stage.classification.length));
   view.stages.forEach((stage, index) => {
@@ -215,7 +220,7 @@ function renderWideText(report: Report, paint: Paint): string {
         : `5xx ${formatPercent(stage.errorRatio)} (${stage.errors5xx} of ${stage.requests} requests), ` +
           `errors in ${stage.periodsWithErrors}/${stage.periods} periods`;
     const shared = stage.sharesMetricsWith?.length
-      ? ` [metrics merged with REST APIs of the same name: ${stage.sharesMetricsWith.join(', ')}]`
+      ? ` [metrics merged with REST APIs of the same name: ${terminalText(stage.sharesMetricsWith.join(', '))}]`
       : '';
     lines.push(
       `  ${classification}  ${(labels[index] ?? '').padEnd(labelWidth)}  ${stage.apiType.padEnd(4)}  ${traffic}${shared}`,
@@ -226,7 +231,8 @@ function renderWideText(report: Report, paint: Paint): string {
     lines.push('', 'No findings need attention.');
   }
   for (const group of view.groups) {
-    const heading = group.stageLabels.length > 0 ? group.stageLabels.join(', ') : 'Not tied to an API stage';
+    const heading =
+      group.stageLabels.length > 0 ? terminalText(group.stageLabels.join(', ')) : 'Not tied to an API stage';
     lines.push('', paint('bold', `Findings for ${heading}`));
     for (const finding of group.findings) lines.push(...findingLines(finding, view.commonDocs, paint));
   }
@@ -241,11 +247,11 @@ function renderWideText(report: Report, paint: Paint): string {
 function findingLines(finding: Finding, commonDocs: readonly string[], paint: Paint): string[] {
   const lines = [
     `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ` +
-      `${paint('cyan', finding.checkId)}  ${finding.title}`,
-    `${INDENT}${finding.message}`,
-    `${INDENT}Resource: ${finding.resourceArn}`,
+      `${paint('cyan', terminalText(finding.checkId))}  ${terminalText(finding.title)}`,
+    `${INDENT}${terminalText(finding.message)}`,
+    `${INDENT}Resource: ${terminalText(finding.resourceArn)}`,
   ];
-  if (finding.remediation) lines.push(`${INDENT}Fix: ${finding.remediation}`);
+  if (finding.remediation) lines.push(`${INDENT}Fix: ${terminalText(finding.remediation)}`);
   for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`${INDENT}Docs: ${doc}`);
   return lines;
 }

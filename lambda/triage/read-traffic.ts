@@ -35,7 +35,14 @@ export interface StageMetricKey {
 
 export interface TrafficFilter {
   apiIds?: string[];
+  /**
+   * Only these stages, as CloudWatch names them (an alarm contributor's attributes). No ListMetrics
+   * call then, and only the API listing (REST or HTTP) these stages need.
+   */
+  stages?: StageMetricKey[];
 }
+
+const metricKeyId = (key: StageMetricKey): string => `${key.apiType}|${key.apiKey}|${key.stage}`;
 
 async function listRestApis(clients: AwsClients): Promise<ApiSummary[]> {
   const apis: ApiSummary[] = [];
@@ -96,8 +103,7 @@ function stageDimensions(key: StageMetricKey): Record<string, string> {
     : { ApiId: key.apiKey, Stage: key.stage };
 }
 
-const seriesKey = (key: StageMetricKey, metric: string) =>
-  `${key.apiType}|${key.apiKey}|${key.stage}|${metric}`;
+const seriesKey = (key: StageMetricKey, metric: string) => `${metricKeyId(key)}|${metric}`;
 
 /** The triage's metric requests for one stage: requests (Count) and 5xx (5XXError for REST, 5xx for HTTP). */
 export function trafficMetricRequests(key: StageMetricKey): MetricRequest[] {
@@ -158,10 +164,14 @@ export async function readTraffic(
   filter: TrafficFilter = {},
 ): Promise<{ traffic: StageTraffic[]; errors: CollectionError[] }> {
   const errors: CollectionError[] = [];
+  const named = filter.stages;
+  const needs = (type: ApiType) => !named || named.some((key) => key.apiType === type);
   const [restApis, httpApis, metricKeys] = await Promise.all([
-    listing('apigateway:GetRestApis', () => listRestApis(clients), errors),
-    listing('apigateway:GetApis', () => listHttpApis(clients), errors),
-    listing('cloudwatch:ListMetrics', () => listStageMetricKeys(clients), errors),
+    needs('REST') ? listing('apigateway:GetRestApis', () => listRestApis(clients), errors) : [],
+    needs('HTTP') ? listing('apigateway:GetApis', () => listHttpApis(clients), errors) : [],
+    named
+      ? [...new Map(named.map((key) => [metricKeyId(key), key])).values()]
+      : listing('cloudwatch:ListMetrics', () => listStageMetricKeys(clients), errors),
   ]);
   const wanted = (api: ApiSummary) => !filter.apiIds?.length || filter.apiIds.includes(api.id);
 

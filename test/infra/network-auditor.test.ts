@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { LOG_GROUP_SCOPED_ACTIONS } from '../../lambda/collect/log-groups';
 import { NetworkAuditor } from '../../lib/network-auditor';
+import { cfnLintCommand } from '../../scripts/emulator';
 import { auditorApp, synthAuditor } from './auditor-app';
 
 /** lib-dynamodb command name -> the IAM action it needs. */
@@ -43,6 +48,45 @@ function roleActions(template: Template): { onStar: string[]; scoped: string[] }
   return { onStar: [...onStar].sort(), scoped: [...scoped].sort() };
 }
 
+interface CfnLintFinding {
+  Rule: { Id: string };
+  Level: string;
+  Message: string;
+  Location: { Path: (string | number)[] };
+}
+
+/**
+ * cfn-lint's findings on a synthesized template. W3005 is ignored: CDK writes a DependsOn on the
+ * function's role next to the GetAtt that already orders them, which CloudFormation accepts.
+ */
+async function cfnLint(template: Template): Promise<CfnLintFinding[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'auditor-cfn-lint-'));
+  try {
+    const file = join(dir, 'template.json');
+    writeFileSync(file, JSON.stringify(template.toJSON()));
+    const args = ['--format', 'json', '--ignore-checks', 'W3005', '--', file];
+    // cfn-lint exits non-zero when it finds anything: the findings are on stdout either way.
+    const stdout = await promisify(execFile)(cfnLintCommand, args).then(
+      (result) => result.stdout,
+      (error: { stdout?: string; stderr?: string }) => {
+        if (!error.stdout) throw new Error(`cfn-lint did not run: ${error.stderr ?? String(error)}`);
+        return error.stdout;
+      },
+    );
+    return JSON.parse(stdout) as CfnLintFinding[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Statement = Record<string, unknown>;
+
+/** The statements of the stack's only topic policy. */
+function topicPolicyStatements(template: Template): Statement[] {
+  const { properties } = sole(template, 'AWS::SNS::TopicPolicy');
+  return (properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
 const sole = (template: Template, type: string) => {
   const [entry] = Object.entries(template.findResources(type) as Resources);
   if (!entry) throw new Error(`no ${type} in the template`);
@@ -58,22 +102,71 @@ describe('NetworkAuditor, as deployed by default', () => {
     template = synthAuditor({ alertEmail: 'ops@example.com' }, { bundle: true });
   });
 
-  it('runs the bundled handler on Node.js 24, arm64, 256 MB, 5 minutes, one at a time', () => {
-    // Arrange / Act / Assert
+  it('passes cfn-lint without an error or a warning', async () => {
+    // Arrange / Act
+    const findings = await cfnLint(template);
+
+    // Assert
+    expect(
+      findings.map(({ Rule, Level, Message, Location }) => ({ Rule, Level, Message, Location })),
+    ).toEqual([]);
+  }, 120_000);
+
+  it('runs the bundled handler on Node.js 24, arm64, 256 MB, 5 minutes, without reserving concurrency', () => {
+    // Arrange / Act / Assert: Lambda refuses a reservation leaving fewer than 100 unreserved executions
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 256,
       Timeout: 300,
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: Match.anyValue() }),
     });
   });
 
-  it('writes to its own log group with a retention', () => {
+  it('writes to its own log group with a retention, encrypted with the stack key', () => {
+    // Arrange
+    const key = sole(template, 'AWS::KMS::Key').logicalId;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+    });
+  });
+
+  it('lets CloudWatch Logs of the stack’s Region use the key for this account’s log groups only', () => {
     // Arrange / Act / Assert
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            Action: Match.arrayWith(['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*']),
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':logs:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':log-group:*',
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('configures the function through the variables the handler parses', () => {
@@ -87,7 +180,6 @@ describe('NetworkAuditor, as deployed by default', () => {
     expect(Object.keys(variables).sort()).toEqual([
       'LOOKBACK_MINUTES',
       'MIN_SEVERITY',
-      'NODE_OPTIONS',
       'PERIOD_SECONDS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
@@ -125,9 +217,23 @@ describe('NetworkAuditor, as deployed by default', () => {
     });
   });
 
-  it('keeps failed events in an encrypted queue that refuses non-TLS access', () => {
-    // Arrange / Act / Assert
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  it('keeps failed events in a queue encrypted with the stack key that refuses non-TLS access', () => {
+    // Arrange
+    const key = sole(template, 'AWS::KMS::Key').logicalId;
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -170,17 +276,81 @@ describe('NetworkAuditor, as deployed by default', () => {
   });
 
   it('denies publishing to the topic without TLS', () => {
-    // Arrange / Act / Assert
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'sns:Publish',
-            Effect: 'Deny',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
+    // Arrange / Act
+    const statements = topicPolicyStatements(template);
+
+    // Assert
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'sns:Publish',
+        Effect: 'Deny',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('lets the stack’s own alarms publish to the topic, in the same policy as the TLS deny', () => {
+    // Arrange: a topic policy replaces SNS's default one, so without this Allow no alarm notifies
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
+
+    // Act
+    const statements = topicPolicyStatements(template);
+    const allow = statements.find(
+      (statement) =>
+        statement.Effect === 'Allow' &&
+        JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+    );
+
+    // Assert
+    expect(alarms).toHaveLength(3);
+    expect(allow).toEqual({
+      Sid: 'AllowTheAuditorAlarmsToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topic },
+      Condition: {
+        ArnLike: {
+          'aws:SourceArn': expect.arrayContaining(alarms.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+        },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
       },
+    });
+  });
+
+  it('lets only email, SQS, Lambda and HTTPS endpoints subscribe to the topic', () => {
+    // Arrange / Act
+    const statements = topicPolicyStatements(template);
+
+    // Assert
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sns:Subscribe',
+        Condition: { StringNotEquals: { 'sns:Protocol': ['email', 'sqs', 'lambda', 'https'] } },
+      }),
+    );
+  });
+
+  it('alarms to the topic after two consecutive incomplete runs, one run per period', () => {
+    // Arrange
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+
+    // Act / Assert: the handler emits AuditIncomplete (0 or 1) once per run
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ApiNetworkAuditor',
+      MetricName: 'AuditIncomplete',
+      Dimensions: [{ Name: 'service', Value: 'api-network-auditor' }],
+      Statistic: 'Minimum',
+      Period: 3600,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
     });
   });
 
@@ -218,9 +388,13 @@ describe('NetworkAuditor, as deployed by default', () => {
     });
   });
 
-  it('keeps notification state in an on-demand table with TTL and point-in-time recovery', () => {
-    // Arrange / Act / Assert
+  it('keeps notification state in an on-demand table with TTL, point-in-time recovery and the stack key', () => {
+    // Arrange
+    const key = sole(template, 'AWS::KMS::Key').logicalId;
+
+    // Act / Assert
     template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
       KeySchema: [{ AttributeName: 'findingId', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'findingId', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -234,7 +408,12 @@ describe('NetworkAuditor, as deployed by default', () => {
     const { onStar } = roleActions(template);
 
     // Assert
-    expect(onStar).toEqual(AUDIT_IAM_ACTIONS.filter((action) => action !== 'apigateway:GET').sort());
+    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+    expect(onStar).toEqual(
+      AUDIT_IAM_ACTIONS.filter(
+        (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
+      ).sort(),
+    );
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -263,15 +442,52 @@ describe('NetworkAuditor, as deployed by default', () => {
         'dynamodb:BatchWriteItem',
         'dynamodb:Scan',
         'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:Encrypt',
         'kms:GenerateDataKey*',
+        'kms:ReEncrypt*',
         'logs:CreateLogStream',
+        'logs:GetQueryResults',
         'logs:PutLogEvents',
+        'logs:StartQuery',
         'sns:Publish',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
       ].sort(),
     );
+  });
+
+  it('lets Logs Insights query only the API Gateway execution log groups of its Region, by default', () => {
+    // Arrange / Act
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const queries = statements.filter((statement) =>
+      ([] as string[]).concat(statement.Action as string[]).includes('logs:StartQuery'),
+    );
+
+    // Assert
+    expect(queries).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:API-Gateway-Execution-Logs_*',
+            ],
+          ],
+        },
+      },
+    ]);
   });
 
   it('grants every DynamoDB action the state store calls', () => {
@@ -326,7 +542,7 @@ describe('NetworkAuditor, configured', () => {
 
     // Assert
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
     template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: topicArn, Protocol: 'email' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicArn] });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -334,6 +550,97 @@ describe('NetworkAuditor, configured', () => {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: topicArn })]),
       },
     });
+  });
+
+  it('refuses an existing FIFO topic, and one in another Region than the stack', () => {
+    // Arrange
+    const stackIn = (region: string) =>
+      new Stack(auditorApp({ nag: false }), 'Auditor', { env: { account: '123456789012', region } });
+
+    // Act
+    const fifo = () =>
+      new NetworkAuditor(stackIn('eu-west-1'), 'Auditor', {
+        existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops.fifo',
+      });
+    const elsewhere = () =>
+      new NetworkAuditor(stackIn('eu-west-1'), 'Auditor', {
+        existingTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops',
+      });
+
+    // Assert
+    expect(fifo).toThrow(/existingTopicArn '.*ops\.fifo' is a FIFO topic/);
+    expect(elsewhere).toThrow(/existingTopicArn '.*' is in us-east-1, not in the stack's Region eu-west-1/);
+  });
+
+  it('outputs the statement the existing topic’s owner must add for the alarms to notify it', async () => {
+    // Arrange / Act
+    const template = synthAuditor({ existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
+
+    // Assert
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const value = JSON.stringify(outputs.ExistingTopicPolicyStatement?.Value);
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    expect(value).toContain('\\"Service\\":\\"cloudwatch.amazonaws.com\\"');
+    expect(value).toContain('\\"Action\\":\\"sns:Publish\\"');
+    expect(value).toContain('\\"Resource\\":\\"arn:aws:sns:eu-west-1:123456789012:ops\\"');
+    for (const alarm of alarms) expect(value).toContain(`"Fn::GetAtt":["${alarm}","Arn"]`);
+    expect(value).toContain('aws:SourceAccount');
+    expect(await cfnLint(template)).toEqual([]);
+  }, 120_000);
+
+  it('makes CloudFormation check the existing topic’s Region when the stack’s is known only at deploy', () => {
+    // Arrange / Act
+    const template = synthAuditor({ existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' });
+
+    // Assert
+    const rules = (template.toJSON() as { Rules?: Record<string, { Assertions: unknown[] }> }).Rules ?? {};
+    expect(Object.values(rules).flatMap((rule) => rule.Assertions)).toContainEqual({
+      Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] },
+      AssertDescription: expect.stringContaining('deploy the stack to eu-west-1'),
+    });
+  });
+
+  it('reserves a concurrency of 1 only when asked, and lets other protocols subscribe when listed', () => {
+    // Arrange / Act
+    const template = synthAuditor({ reserveConcurrency: true, subscriptionProtocols: ['email', 'firehose'] });
+
+    // Assert
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
+    expect(topicPolicyStatements(template)).toContainEqual(
+      expect.objectContaining({
+        Action: 'sns:Subscribe',
+        Condition: { StringNotEquals: { 'sns:Protocol': ['email', 'firehose'] } },
+      }),
+    );
+  });
+
+  it('alarms after the configured number of incomplete runs, one schedule interval per period', () => {
+    // Arrange / Act
+    const template = synthAuditor({
+      incompleteRunsToAlarm: 4,
+      schedule: events.Schedule.expression('rate(15 minutes)'),
+      lookback: Duration.minutes(15),
+    });
+
+    // Assert
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuditIncomplete',
+      Period: 900,
+      EvaluationPeriods: 4,
+      DatapointsToAlarm: 4,
+    });
+  });
+
+  it('refuses more incomplete runs than CloudWatch can evaluate', () => {
+    // Arrange
+    const stack = new Stack(auditorApp({ nag: false }), 'Auditor');
+
+    // Act
+    const build = () => new NetworkAuditor(stack, 'Auditor', { incompleteRunsToAlarm: 200 });
+
+    // Assert: 200 hourly periods are more than the seven days CloudWatch evaluates
+    expect(build).toThrow(/incompleteRunsToAlarm \(200\) must be a whole number from 1 to 168/);
   });
 
   it('creates no email subscription without an alert email', () => {
@@ -417,5 +724,56 @@ describe('cdk-nag at synth', () => {
     expect(message).toContain('AwsSolutions-SQS2');
     expect(message).toContain('Auditor/Careless/Resource');
     expect(message).not.toContain('Auditor/Auditor/');
+  });
+});
+
+describe('NetworkAuditor with an access-log prefix', () => {
+  it('adds the prefix to the queryable log groups, in each audited Region', () => {
+    // Act
+    const template = synthAuditor({
+      regions: ['eu-west-1', 'us-east-1'],
+      accessLogGroupPrefix: '/apigw/access/',
+    });
+
+    // Assert
+    const arn = (region: string, prefix: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:logs:${region}:`,
+          { Ref: 'AWS::AccountId' },
+          `:log-group:${prefix}*`,
+        ],
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+            Resource: [
+              arn('eu-west-1', 'API-Gateway-Execution-Logs_'),
+              arn('eu-west-1', '/apigw/access/'),
+              arn('us-east-1', 'API-Gateway-Execution-Logs_'),
+              arn('us-east-1', '/apigw/access/'),
+            ],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ACCESS_LOG_GROUP_PREFIX: '/apigw/access/' }) },
+    });
+  });
+
+  it('refuses a prefix that is a wildcard or covers the execution log groups', () => {
+    expect(() => synthAuditor({ accessLogGroupPrefix: '/apigw/*' })).toThrow(
+      /accessLogGroupPrefix may hold only/,
+    );
+    expect(() => synthAuditor({ accessLogGroupPrefix: 'API-Gateway' })).toThrow(
+      /must not cover API Gateway's execution log groups/,
+    );
   });
 });

@@ -216,4 +216,36 @@ describe('reading the broken account', () => {
     expect(byService.apiGateway).toBeLessThanOrEqual(12);
     expect(byService.ec2).toBe(7);
   });
+
+  it('queries no access-log group outside the configured prefix, and only that prefix with one', async () => {
+    // Arrange: the failing HTTP stages log to orders-http-access and catalog-http-access
+    const http = classified.filter(
+      (stage) => stage.apiType === 'HTTP' && stage.classification.endsWith('-frequency'),
+    );
+    const withPrefix = aws.clients();
+
+    // Act
+    const narrowed = await collectInventory(withPrefix, http, seeded.window, '123456789012', {
+      accessLogGroupPrefix: 'orders-',
+    });
+
+    // Assert: without a prefix (the collect above) no access-log group was searched
+    const unsearched = inventory.stages
+      .filter((stage) => stage.stage.apiType === 'HTTP')
+      .map((stage) => stage.networkErrorLogLines);
+    expect(unsearched).toEqual([
+      { ok: true, value: expect.objectContaining({ notSearched: expect.stringContaining('none is set') }) },
+      { ok: true, value: expect.objectContaining({ notSearched: expect.stringContaining('none is set') }) },
+    ]);
+    expect(withPrefix.stats.calls['CloudWatchLogs.StartQuery']).toBe(1);
+    const byGroup = Object.fromEntries(
+      narrowed.stages.map((stage) => [stage.stage.apiName, stage.networkErrorLogLines]),
+    );
+    expect(byGroup['catalog-http']).toEqual({
+      ok: true,
+      value: expect.objectContaining({ logGroup: 'catalog-http-access', notSearched: expect.any(String) }),
+    });
+    expect(byGroup['orders-http']).toBeDefined();
+    expect(byGroup['orders-http']).not.toMatchObject({ value: { notSearched: expect.any(String) } });
+  });
 });

@@ -220,3 +220,97 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     expect(await storedStates()).toEqual(before);
   });
 });
+
+describe('notifying incomplete runs through SNS with state in DynamoDB (emulator)', () => {
+  const aws = useEmulator();
+  let fixture: NotifyFixture;
+  const captured = capturePublishes();
+
+  const deps = (now: Date) => {
+    const clients = createClients(aws.target({ plugins: [captured.plugin] }), new CallStats());
+    return {
+      sns: clients.sns,
+      topicArn: fixture.topicArn,
+      store: new DynamoDbStateStore(clients.dynamodb, fixture.tableName),
+      settings,
+      now,
+    };
+  };
+
+  /** A run whose first reads were refused: no stage, no finding, only the reasons. */
+  const refused = (at: Date, action = 'apigateway:GetRestApis') =>
+    aReport({
+      generatedAt: at.toISOString(),
+      apis: [],
+      findings: [],
+      complete: false,
+      incompleteReasons: [
+        `${action} failed in us-east-1 (AccessDeniedException): denied by a service control policy at ${at.toISOString()}`,
+      ],
+    });
+  const healthy = (at: Date) =>
+    aReport({
+      generatedAt: at.toISOString(),
+      apis: [aStage({ classification: 'healthy', errors5xx: 0, errorRatio: 0, periodsWithErrors: 0 })],
+      findings: [],
+    });
+
+  beforeAll(async () => {
+    fixture = await createNotifyFixture(aws.clients(), aws.target(), 'incomplete');
+  });
+
+  it('announces a run that could read nothing, saying what could not be read, though no finding changed', async () => {
+    // Arrange
+    const report = refused(T0);
+
+    // Act
+    const outcome = await notifyReport(report, deps(T0));
+
+    // Assert
+    expect(outcome).toMatchObject({ published: 1, changed: 0, resolved: 0 });
+    const [envelope, ...others] = await drainQueue(fixture);
+    expect(others).toEqual([]);
+    expect(envelope?.Subject).toBe(
+      '[INCOMPLETE] the audit could not read everything, no changes (123456789012 us-east-1)',
+    );
+    expect(envelope?.MessageAttributes?.notificationType?.Value).toBe('incomplete');
+    const sent = JSON.parse(captured.inputs.at(-1)?.Message ?? '{}') as { email: string };
+    expect(sent.email).toContain('The audit did not finish: these results are partial.');
+    expect(sent.email).toContain('apigateway:GetRestApis failed in us-east-1 (AccessDeniedException)');
+    expect(envelope?.Message).toContain('denied by a service control policy');
+  });
+
+  it('says nothing when the next run fails on the same reads (only times and counts differ)', async () => {
+    // Arrange / Act
+    const outcome = await notifyReport(refused(hoursLater(1)), deps(hoursLater(1)));
+
+    // Assert
+    expect(outcome.published).toBe(0);
+    expect(await drainQueue(fixture)).toEqual([]);
+  });
+
+  it('announces again when a run fails on other reads', async () => {
+    // Arrange / Act
+    const outcome = await notifyReport(refused(hoursLater(2), 'cloudwatch:ListMetrics'), deps(hoursLater(2)));
+
+    // Assert
+    expect(outcome.published).toBe(1);
+    const [envelope] = await drainQueue(fixture);
+    expect(envelope?.Message).toContain('cloudwatch:ListMetrics failed');
+  });
+
+  it('closes the incompleteness silently on a complete run, and announces the next incomplete run as new', async () => {
+    // Arrange / Act
+    const complete = await notifyReport(healthy(hoursLater(3)), deps(hoursLater(3)));
+    const afterComplete = await drainQueue(fixture);
+    const again = await notifyReport(refused(hoursLater(4)), deps(hoursLater(4)));
+
+    // Assert
+    expect(complete.published).toBe(0);
+    expect(afterComplete).toEqual([]);
+    expect(again.published).toBe(1);
+    expect((await drainQueue(fixture)).map((envelope) => envelope.Subject)).toEqual([
+      '[INCOMPLETE] the audit could not read everything, no changes (123456789012 us-east-1)',
+    ]);
+  });
+});

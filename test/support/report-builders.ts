@@ -1,6 +1,8 @@
 /** Small builders for Report objects in notification tests: sensible defaults, override what matters. */
-import { createHash } from 'node:crypto';
 import type { ClassifiedStage, Finding, Report } from '../../lambda/domain/types';
+import { findingId } from '../../lambda/engine/finding-id';
+import type { FindingState } from '../../lambda/notify/finding-state';
+import { stateOf } from '../../lambda/notify/plan-notification';
 import { buildReport } from '../../lambda/report/build-report';
 import { aClassifiedStage } from './inventory-builders';
 
@@ -14,16 +16,13 @@ export function aStage(overrides: Partial<ReportStage> = {}): ReportStage {
   return aClassifiedStage({ errors5xx: 340, errorRatio: 340 / 12_000, periodsWithErrors: 11, ...overrides });
 }
 
-export const findingId = (checkId: string, resourceArn: string): string =>
-  createHash('sha256').update(`${checkId}|${resourceArn}`).digest('hex').slice(0, 16);
-
 export function aFinding(overrides: Partial<Finding> = {}): Finding {
   const checkId = overrides.checkId ?? 'tg-unhealthy-az';
   const resourceArn =
     overrides.resourceArn ??
     `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/orders-tg/0123456789abcdef`;
   return {
-    id: findingId(checkId, resourceArn),
+    id: findingId(checkId, resourceArn, ACCOUNT, overrides.region ?? REGION),
     checkId,
     status: 'FAIL',
     severity: 'high',
@@ -67,4 +66,13 @@ export function manyFindings(count: number, overrides: Partial<Finding> = {}): F
       ...overrides,
     }),
   );
+}
+
+/** What a run that announced `finding` at `at` remembered of it (open, expiring in 29 days from then). */
+export function aFindingState(
+  finding: Finding,
+  at: string,
+  overrides: Partial<FindingState> = {},
+): FindingState {
+  return { ...stateOf(finding, undefined, at, Date.parse(at) / 1000 + 29 * 24 * 3600), ...overrides };
 }

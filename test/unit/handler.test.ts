@@ -214,6 +214,26 @@ describe('handler', () => {
     expect(summary.notification).toBeNull();
   });
 
+  it('audits without notifying when a manual run widens the checks without "commit"', async () => {
+    // Act
+    const summary = await handlerModule.handler({ allChecks: true }, lambdaContext());
+
+    // Assert
+    expect(runAuditMock).toHaveBeenCalledWith(expect.objectContaining({ allChecks: true }));
+    expect(notifyReportMock).not.toHaveBeenCalled();
+    expect(summary).toMatchObject({ dryRun: true, notification: null });
+    expect(summary.dryRunReason).toContain('"commit": true');
+  });
+
+  it('notifies a widened manual run that says "commit": true', async () => {
+    // Act
+    const summary = await handlerModule.handler({ allChecks: true, commit: true }, lambdaContext());
+
+    // Assert
+    expect(notifyReportMock).toHaveBeenCalledTimes(1);
+    expect(summary.dryRun).toBe(false);
+  });
+
   it('fails the invocation when notifying fails, so the dead-letter queue and the alarm see it', async () => {
     // Arrange
     notifyReportMock.mockRejectedValue(new Error('AuthorizationError: not allowed to publish'));

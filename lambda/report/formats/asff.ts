@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html
  */
 import type { Finding, Report, Severity, Status } from '../../domain/types';
-import { singleLine, truncate } from '../../notify/display-text';
+import { recordText, truncate } from '../../notify/display-text';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -50,7 +50,7 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
   const partition = partitionOf(finding.resourceArn);
   const status = finding.status as Exclude<Status, 'SKIPPED'>;
   const recommendation = {
-    Text: truncate(singleLine(finding.remediation, 2000), 512),
+    Text: truncate(recordText(finding.remediation, 2000), 512),
     ...(finding.docs[0] ? { Url: finding.docs[0] } : {}),
   };
   return {
@@ -64,13 +64,13 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
     CreatedAt: report.generatedAt,
     UpdatedAt: report.generatedAt,
     Severity: { Label: status === 'PASS' ? 'INFORMATIONAL' : SEVERITY_LABEL[finding.severity] },
-    Title: truncate(singleLine(finding.title, 1000), 256),
-    Description: truncate(singleLine(finding.message, 4000), 1024) || finding.title,
+    Title: truncate(recordText(finding.title, 1000), 256),
+    Description: truncate(recordText(finding.message, 4000), 1024) || recordText(finding.title, 256),
     Remediation: { Recommendation: recommendation },
     Resources: [
       {
         Type: RESOURCE_TYPES[finding.resourceType] ?? 'Other',
-        Id: finding.resourceArn,
+        Id: recordText(finding.resourceArn, 2048),
         Partition: partition,
         Region: finding.region,
       },
@@ -81,7 +81,7 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
     ProductFields: {
       checkId: finding.checkId,
       status: finding.status,
-      apiStages: finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(' '),
+      apiStages: recordText(finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(' '), 2000),
     },
   };
 }

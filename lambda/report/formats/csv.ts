@@ -1,10 +1,10 @@
 /**
  * `--format csv`: one row per finding (PASS and SKIPPED included, like the JSON report) for a
- * spreadsheet. RFC 4180 quoting; text from AWS is made single-line, and a cell that a spreadsheet
+ * spreadsheet. RFC 4180 quoting; every cell goes through csvText (display-text.ts): one line, no link, and a cell that a spreadsheet
  * would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
  */
 import type { Finding, Report } from '../../domain/types';
-import { singleLine } from '../../notify/display-text';
+import { csvText } from '../../notify/display-text';
 
 export const CSV_COLUMNS = [
   'id',
@@ -21,35 +21,32 @@ export const CSV_COLUMNS = [
   'docs',
 ] as const;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** RFC 4180: a cell holding a quote, a comma, a line break or edge spaces is quoted. */
+const quoted = (text: string): string =>
+  /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 
-export function csvCell(value: string): string {
-  const text = singleLine(value, 4000);
-  const safe = FORMULA_START.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+/** A cell of text that may come from AWS: cleaned by csvText (display-text.ts), then quoted. */
+export const csvCell = (value: string): string => quoted(csvText(value));
 
 function row(finding: Finding): string[] {
   return [
-    finding.id,
-    finding.checkId,
-    finding.status,
-    finding.severity,
-    finding.region,
-    finding.resourceType,
-    finding.resourceArn,
-    finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(' '),
-    finding.title,
-    finding.message,
-    finding.remediation,
-    finding.docs.join(' '),
+    csvCell(finding.id),
+    csvCell(finding.checkId),
+    csvCell(finding.status),
+    csvCell(finding.severity),
+    csvCell(finding.region),
+    csvCell(finding.resourceType),
+    csvCell(finding.resourceArn),
+    csvCell(finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(' ')),
+    csvCell(finding.title),
+    csvCell(finding.message),
+    csvCell(finding.remediation),
+    // The checks' own documentation links (lambda/checks/), not text from AWS: kept clickable.
+    quoted(finding.docs.join(' ')),
   ];
 }
 
 export function renderCsv(report: Report): string {
-  const lines = [
-    CSV_COLUMNS.join(','),
-    ...report.findings.map((finding) => row(finding).map(csvCell).join(',')),
-  ];
+  const lines = [CSV_COLUMNS.join(','), ...report.findings.map((finding) => row(finding).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -4,9 +4,9 @@
  * (a WARN's message is kept in <system-out>), so a pipeline fails on what the checks call failures.
  */
 import type { Finding, Report } from '../../domain/types';
-import { multiLine, singleLine } from '../../notify/display-text';
+import { recordText } from '../../notify/display-text';
 
-/** XML 1.0 allows no control character but tab and line breaks; multiLine/singleLine removed the others. */
+/** XML 1.0 allows no control character but tab and line breaks; recordText removed the others. */
 export function xmlText(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -16,15 +16,18 @@ export function xmlText(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-const attr = (value: string) => xmlText(singleLine(value, 1000));
+const attr = (value: string) => xmlText(recordText(value, 1000));
 
 function testcase(finding: Finding): string {
   const open = `    <testcase classname="api-network-auditor.${attr(finding.checkId)}" name="${attr(finding.resourceArn)}" time="0">`;
+  // Our lines, each holding one cleaned line of untrusted text: a name cannot add a line of its own.
   const details = xmlText(
-    multiLine(
-      `${finding.message}\n\nFix: ${finding.remediation}\nStages: ${finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(', ')}`,
-      4000,
-    ),
+    [
+      recordText(finding.message, 2000),
+      '',
+      `Fix: ${recordText(finding.remediation, 1000)}`,
+      `Stages: ${recordText(finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(', '), 1000)}`,
+    ].join('\n'),
   );
   const summary = attr(`${finding.severity}: ${finding.title}`);
   switch (finding.status) {

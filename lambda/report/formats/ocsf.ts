@@ -4,7 +4,7 @@
  * https://schema.ocsf.io/1.3.0/classes/detection_finding
  */
 import type { Finding, Report, Severity } from '../../domain/types';
-import { singleLine } from '../../notify/display-text';
+import { recordText } from '../../notify/display-text';
 
 export const OCSF_VERSION = '1.3.0';
 
@@ -33,11 +33,11 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
     severity: severity.name,
     status_id: 1,
     status: 'New',
-    message: singleLine(finding.message, 4000),
+    message: recordText(finding.message, 4000),
     finding_info: {
       uid: finding.id,
-      title: singleLine(finding.title, 500),
-      desc: singleLine(finding.message, 4000),
+      title: recordText(finding.title, 500),
+      desc: recordText(finding.message, 4000),
       types: [finding.checkId],
       analytic: { uid: finding.checkId, name: finding.checkId, type_id: 1, type: 'Rule' },
     },
@@ -50,11 +50,13 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
       region: finding.region,
       ...(report.account ? { account: { uid: report.account, type_id: 10, type: 'AWS Account' } } : {}),
     },
-    resources: [{ uid: finding.resourceArn, type: finding.resourceType, region: finding.region }],
-    remediation: { desc: singleLine(finding.remediation, 4000), references: [...finding.docs] },
+    resources: [
+      { uid: recordText(finding.resourceArn, 2048), type: finding.resourceType, region: finding.region },
+    ],
+    remediation: { desc: recordText(finding.remediation, 4000), references: [...finding.docs] },
     unmapped: {
       auditStatus: finding.status,
-      apiStages: finding.apis.map((api) => `${api.apiId}/${api.stage}`),
+      apiStages: finding.apis.map((api) => recordText(`${api.apiId}/${api.stage}`, 300)),
     },
   };
 }

@@ -24,10 +24,30 @@ describe('execution-log-network-errors', () => {
     expect(result.evidence).toMatchObject({ count: 87 });
   });
 
-  it('passes when no line says so: the 5xx have another cause', () => {
-    expect(onlyResult(executionLogNetworkErrors, nlbScenario().build()).status).toBe('PASS');
-    expect(onlyResult(executionLogNetworkErrors, albScenario().build()).message).toContain(
-      'no access log line',
+  it('never passes when no line says so: no evidence is not proof of another cause', () => {
+    const rest = onlyResult(executionLogNetworkErrors, nlbScenario().build());
+    expect(rest.status).toBe('SKIPPED');
+    expect(rest.message).toContain('no evidence either way');
+    const http = onlyResult(executionLogNetworkErrors, albScenario().build());
+    expect(http.message).toContain('no access log line');
+    expect(http.message).not.toContain('has no error variable');
+  });
+
+  it('says when an HTTP access-log format cannot hold the error text', () => {
+    const noErrorVariable = albScenario({
+      stage: {
+        settings: collected(
+          aStageSettings({
+            accessLog: {
+              destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:x',
+              format: '$context.requestId $context.status',
+            },
+          }),
+        ),
+      },
+    }).build();
+    expect(onlyResult(executionLogNetworkErrors, noErrorVariable).message).toContain(
+      'its access-log format has no error variable',
     );
   });
 
@@ -60,6 +80,23 @@ describe('execution-log-network-errors', () => {
     expect(onlyResult(executionLogNetworkErrors, builder.build()).evidence).toEqual({
       action: 'logs:StartQuery',
       code: 'AccessDenied',
+    });
+  });
+
+  it('skips an access-log group outside the configured prefix, saying it was not searched on purpose', () => {
+    const stage = {
+      logGroup: '/aws/lambda/payroll',
+      notSearched:
+        'its access log group /aws/lambda/payroll does not start with the configured prefix /apigw/: not searched',
+    };
+    const result = onlyResult(
+      executionLogNetworkErrors,
+      nlbScenario({ stage: { networkErrorLogLines: collected(stage) } }).build(),
+    );
+    expect(result).toMatchObject({
+      status: 'SKIPPED',
+      message: `orders/prod: ${stage.notSearched}`,
+      evidence: { logGroup: '/aws/lambda/payroll' },
     });
   });
 });

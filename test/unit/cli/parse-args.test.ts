@@ -269,4 +269,11 @@ describe('parseCliArgs', () => {
   it('reports every invalid value at once', () => {
     expect(errorOf(['--format', 'xml', '--checks', 'some']).split('\n')).toHaveLength(2);
   });
+
+  it('reads --access-log-group-prefix and refuses one that is not usable', () => {
+    expect(auditOptions(['--access-log-group-prefix', '/apigw/']).accessLogGroupPrefix).toBe('/apigw/');
+    expect(errorOf(['--access-log-group-prefix', 'API-Gateway-Execution'])).toMatch(
+      /^--access-log-group-prefix must not cover API Gateway's execution log groups/,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { AUDIT_IAM_ACTIONS } from '../../../lambda/collect/iam-actions';
+import { AUDIT_IAM_ACTIONS, CLI_IAM_ACTIONS } from '../../../lambda/collect/iam-actions';
 
 describe('AUDIT_IAM_ACTIONS', () => {
   it('lists every read the audit makes once, sorted, and nothing that writes', () => {
@@ -12,15 +12,26 @@ describe('AUDIT_IAM_ACTIONS', () => {
       'elasticloadbalancing:DescribeTargetHealth',
       'logs:GetQueryResults',
       'logs:StartQuery',
-      'sts:GetCallerIdentity',
+      'logs:StopQuery',
     ];
 
     // Act
     const actions = [...AUDIT_IAM_ACTIONS];
 
-    // Assert
+    // Assert: StartQuery/StopQuery run and end the audit's own Logs Insights queries, nothing else
     expect(actions).toEqual(expect.arrayContaining(required));
     expect(actions).toEqual([...new Set(actions)].sort());
-    expect(actions.filter((action) => !/:(Describe|Get|List|StartQuery$|GET$)/.test(action))).toEqual([]);
+    expect(
+      actions.filter((action) => !/:(Describe|Get|List|StartQuery$|StopQuery$|GET$)/.test(action)),
+    ).toEqual([]);
+  });
+
+  it('leaves STS to the CLI: the function reads its account from its own ARN', () => {
+    // Arrange / Act
+    const cliOnly = CLI_IAM_ACTIONS.filter((action) => !AUDIT_IAM_ACTIONS.includes(action));
+
+    // Assert
+    expect(AUDIT_IAM_ACTIONS).not.toContain('sts:GetCallerIdentity');
+    expect(cliOnly).toEqual(['sts:GetCallerIdentity']);
   });
 });

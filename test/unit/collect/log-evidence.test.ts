@@ -1,4 +1,4 @@
-import { GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { countNetworkErrorLines, logGroupName } from '../../../lambda/collect/log-evidence';
 import { awsError, recordedClients, WINDOW } from './recorded-clients';
 
@@ -89,6 +89,57 @@ describe('countNetworkErrorLines (the emulator ignores Logs Insights filter and 
     // Assert
     expect(evidence).toMatchObject({ ok: false, error: { action: 'logs:GetQueryResults', code: 'Timeout' } });
     expect(mocks.logs.commandCalls(GetQueryResultsCommand)).toHaveLength(5);
+  });
+
+  it('stops the query it gave up on, so it no longer holds one of the account’s concurrent queries', async () => {
+    // Arrange
+    const { clients, mocks } = recordedClients();
+    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-slow' });
+    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
+    mocks.logs.on(StopQueryCommand).resolves({ success: true });
+
+    // Act
+    await countNetworkErrorLines(clients.logs, 'slow', WINDOW, noWait);
+
+    // Assert
+    expect(mocks.logs.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).toEqual([
+      { queryId: 'q-slow' },
+    ]);
+  });
+
+  it('stops the query when polling it fails, and still reports the poll’s error', async () => {
+    // Arrange: the poll is refused (it could be the audit's deadline aborting it); stopping fails too
+    const { clients, mocks } = recordedClients();
+    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-2' });
+    mocks.logs.on(GetQueryResultsCommand).rejects(awsError('ThrottlingException', 'slow down'));
+    mocks.logs.on(StopQueryCommand).rejects(awsError('InvalidParameterException', 'already ended'));
+
+    // Act
+    const evidence = await countNetworkErrorLines(clients.logs, 'group', WINDOW, noWait);
+
+    // Assert
+    expect(evidence).toEqual({
+      ok: false,
+      error: { action: 'logs:GetQueryResults', code: 'ThrottlingException', message: 'slow down' },
+    });
+    expect(mocks.logs.commandCalls(StopQueryCommand)).toHaveLength(1);
+  });
+
+  it('stops nothing when the query completes or ends by itself', async () => {
+    // Arrange
+    const { clients, mocks } = recordedClients();
+    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-3' });
+    mocks.logs
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ status: 'Complete', results: [] })
+      .resolves({ status: 'Failed' });
+
+    // Act
+    await countNetworkErrorLines(clients.logs, 'a', WINDOW, noWait);
+    await countNetworkErrorLines(clients.logs, 'b', WINDOW, noWait);
+
+    // Assert
+    expect(mocks.logs.commandCalls(StopQueryCommand)).toHaveLength(0);
   });
 });
 

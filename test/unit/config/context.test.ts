@@ -1,8 +1,10 @@
-import { InvalidContextError, parseContext } from '../../../lib/context';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTEXT_KEYS, type DeployTarget, InvalidContextError, parseContext } from '../../../lib/context';
 
-function problemsOf(raw: Record<string, unknown>): string[] {
+function problemsOf(raw: Record<string, unknown>, target: DeployTarget = {}): string[] {
   try {
-    parseContext(raw);
+    parseContext(raw, target);
   } catch (error) {
     if (error instanceof InvalidContextError) return error.problems;
     throw error;
@@ -23,7 +25,11 @@ describe('parseContext', () => {
       thresholds: {},
       timeoutMinutes: 5,
       logRetentionDays: 30,
-      reserveConcurrency: true,
+      reserveConcurrency: false,
+      stageAlarms: true,
+      alarmThresholds: {},
+      incompleteRunsToAlarm: 2,
+      subscriptionProtocols: ['email', 'sqs', 'lambda', 'https'],
     });
   });
 
@@ -43,7 +49,12 @@ describe('parseContext', () => {
       sendAllClear: 'false',
       timeoutMinutes: '10',
       logRetentionDays: '90',
-      reserveConcurrency: 'false',
+      reserveConcurrency: 'true',
+      stageAlarms: 'false',
+      alarmErrorsPerMinute: '2.5',
+      alarmDatapoints: '5',
+      incompleteRunsToAlarm: '3',
+      subscriptionProtocols: 'email, sqs',
     };
 
     // Act
@@ -62,8 +73,24 @@ describe('parseContext', () => {
       sendAllClear: false,
       timeoutMinutes: 10,
       logRetentionDays: 90,
-      reserveConcurrency: false,
+      reserveConcurrency: true,
+      stageAlarms: false,
+      alarmThresholds: { errorsPerMinute: 2.5, datapointsToAlarm: 5 },
+      incompleteRunsToAlarm: 3,
+      subscriptionProtocols: ['email', 'sqs'],
     });
+  });
+
+  it('names the stage alarm keys and their bounds when their values do not fit', () => {
+    // Arrange / Act
+    const problems = problemsOf({ alarmErrorsPerMinute: '0', alarmDatapoints: '181', stageAlarms: 'maybe' });
+
+    // Assert
+    expect(problems).toEqual([
+      "context key 'stageAlarms' = 'maybe' is invalid: expected true or false (false: schedule-only, no stage 5xx alarms)",
+      "context key 'alarmErrorsPerMinute' = '0' is invalid: expected a number of 5xx per minute greater than 0",
+      "context key 'alarmDatapoints' = '181' is invalid: expected a whole number of minutes from 1 to 180",
+    ]);
   });
 
   it('accepts JSON values from cdk.json', () => {
@@ -74,6 +101,66 @@ describe('parseContext', () => {
     expect(context.regions).toEqual(['ap-southeast-2']);
     expect(context.thresholds).toEqual({ highErrorRatio: 1 });
     expect(context.sendAllClear).toBe(true);
+  });
+
+  it('refuses an existing topic in another Region than the stack, naming the key', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops' };
+
+    // Act
+    const problems = problemsOf(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(problems).toEqual([
+      "context key 'existingTopicArn' = 'arn:aws:sns:us-east-1:123456789012:ops' is in us-east-1, not in the " +
+        "stack's Region eu-west-1: CloudWatch alarms notify only a topic of their own Region",
+    ]);
+  });
+
+  it('accepts an existing standard topic in the stack’s Region', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' };
+
+    // Act
+    const context = parseContext(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(context.existingTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
+  });
+
+  it('refuses an existing FIFO topic, naming the key', () => {
+    // Arrange
+    const raw = { existingTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops.fifo' };
+
+    // Act
+    const problems = problemsOf(raw, { region: 'eu-west-1' });
+
+    // Assert
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^context key 'existingTopicArn' = '.*ops\.fifo' is a FIFO topic: /);
+  });
+
+  it('refuses a subscription protocol SNS does not offer, and an empty list', () => {
+    // Arrange / Act
+    const unknown = problemsOf({ subscriptionProtocols: 'email,smtp' });
+    const none = problemsOf({ subscriptionProtocols: [] });
+
+    // Assert
+    expect(unknown).toEqual([
+      "context key 'subscriptionProtocols' = 'email,smtp' is invalid: expected SNS protocols separated by " +
+        'commas, from http, https, email, email-json, sms, sqs, application, lambda, firehose',
+    ]);
+    expect(none).toHaveLength(1);
+  });
+
+  it('refuses an incomplete-run count below 1', () => {
+    // Arrange / Act
+    const problems = problemsOf({ incompleteRunsToAlarm: '0' });
+
+    // Assert
+    expect(problems[0]).toMatch(
+      /^context key 'incompleteRunsToAlarm' = '0' is invalid: expected an integer from 1/,
+    );
   });
 
   it('names the key and what it allows when the email is invalid', () => {
@@ -164,5 +251,27 @@ describe('parseContext', () => {
 
     // Assert
     expect(context.schedule).toBe('rate(60 minutes)');
+  });
+
+  it('names the access-log prefix key and what it allows when the prefix is a wildcard', () => {
+    expect(problemsOf({ accessLogGroupPrefix: '*' })).toEqual([
+      expect.stringMatching(
+        /^context key 'accessLogGroupPrefix' = '\*' is invalid: expected the start of your access log groups' names/,
+      ),
+    ]);
+  });
+
+  it('has every key it reads documented in the README’s configuration table, with its default', () => {
+    // Arrange
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Notifications'));
+    const rows = section.split('\n').filter((line) => /^\| `\w+`\s+\|/.test(line));
+
+    // Act
+    const documented = rows.map((line) => /^\| `(\w+)`/.exec(line)?.[1]);
+
+    // Assert
+    expect(documented.sort()).toEqual(Object.keys(CONTEXT_KEYS).sort());
+    expect(rows.find((line) => line.startsWith('| `reserveConcurrency`'))).toMatch(/\| `false` /);
   });
 });

@@ -83,6 +83,15 @@ describe('parseEnvironment', () => {
     // Act / Assert
     expect(() => parseEnvironment(env)).toThrow('THRESHOLDS.highErrorRatio');
   });
+
+  it('reads the access-log prefix and names the variable when it is not usable', () => {
+    expect(parseEnvironment({ ...MINIMAL, ACCESS_LOG_GROUP_PREFIX: '/apigw/' }).accessLogGroupPrefix).toBe(
+      '/apigw/',
+    );
+    expect(() => parseEnvironment({ ...MINIMAL, ACCESS_LOG_GROUP_PREFIX: '/apigw/*' })).toThrow(
+      /ACCESS_LOG_GROUP_PREFIX may hold only the characters of a log group name/,
+    );
+  });
 });
 
 describe('parseEnvironment SUPPRESSIONS', () => {

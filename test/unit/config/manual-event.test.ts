@@ -97,7 +97,8 @@ describe('parseInvocationEvent', () => {
     expect(problems).toEqual([
       {
         field: 'apiId',
-        message: 'is not a field this function accepts (apiIds, regions, lookbackMinutes, allChecks, dryRun)',
+        message:
+          'is not a field this function accepts (apiIds, regions, lookbackMinutes, allChecks, dryRun, commit)',
       },
     ]);
   });
@@ -136,5 +137,66 @@ describe('parseInvocationEvent', () => {
 
     // Assert
     expect(run).toThrow('Invalid event: lookbackMinutes: must be a whole number of minutes');
+  });
+
+  it.each([
+    [{ lookbackMinutes: 5 }, 'lookbackMinutes'],
+    [{ allChecks: true }, 'allChecks'],
+    [{ apiIds: ['a1b2c3d4e5'] }, 'apiIds'],
+    [{ regions: ['eu-west-1'] }, 'regions'],
+  ])('makes %j a dry run, since it is not the deployed audit', (event, field) => {
+    // Arrange / Act
+    const request = parseInvocationEvent(event, 300);
+
+    // Assert
+    expect(request.dryRun).toBe(true);
+    expect(request.dryRunReason).toBe(
+      `a manual run that changes ${field} is a dry run unless "commit": true`,
+    );
+  });
+
+  it('publishes a narrowed or widened run when it says "commit": true', () => {
+    // Arrange / Act
+    const request = parseInvocationEvent({ allChecks: true, lookbackMinutes: 60, commit: true }, 300);
+
+    // Assert
+    expect(request).toEqual({ trigger: 'manual', allChecks: true, lookbackMinutes: 60, dryRun: false });
+  });
+
+  it('keeps the deployed audit run by hand ({}) a real run, as the schedule is', () => {
+    expect(parseInvocationEvent({ commit: true })).toEqual({
+      trigger: 'manual',
+      allChecks: false,
+      dryRun: false,
+    });
+  });
+
+  it('rejects "dryRun": false on a narrowed run without "commit", and commit with dryRun', () => {
+    expect(problemsOf({ apiIds: ['a1b2c3d4e5'], dryRun: false })).toEqual([
+      { field: 'dryRun', message: expect.stringContaining('add "commit": true') },
+    ]);
+    expect(problemsOf({ dryRun: true, commit: true })).toEqual([
+      { field: 'commit', message: 'cannot be true with "dryRun": true: choose one' },
+    ]);
+  });
+
+  it('rejects source next to manual fields instead of ignoring dryRun', () => {
+    // Arrange / Act
+    const problems = problemsOf({ source: 'aws.events', dryRun: true, apiIds: ['a1b2c3d4e5'] });
+
+    // Assert
+    expect(problems).toEqual([
+      { field: 'dryRun', message: expect.stringContaining('cannot be combined with source') },
+      { field: 'apiIds', message: expect.stringContaining('cannot be combined with source') },
+    ]);
+  });
+
+  it('rejects a source other than the schedule and fields no EventBridge event has', () => {
+    expect(problemsOf({ source: 'custom' })).toEqual([
+      { field: 'source', message: 'must be aws.events (the schedule), or left out for a manual run' },
+    ]);
+    expect(problemsOf({ ...SCHEDULED_EVENT, extra: 1 })).toEqual([
+      { field: 'extra', message: 'is not a field of an EventBridge scheduled event' },
+    ]);
   });
 });

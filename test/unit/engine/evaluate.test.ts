@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../../../lambda/domain/check';
 import type { CheckResult, Classification } from '../../../lambda/domain/types';
 import { compareFindings, evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
-import { findingId } from '../../../lambda/engine/finding-id';
+import { findingId, legacyFindingId } from '../../../lambda/engine/finding-id';
 import { anInventory, aStageInventory, NLB_ARN, nlbScenario } from '../../support/inventory-builders';
 
 const aCheck = (overrides: Partial<CheckDefinition>): CheckDefinition => ({
@@ -128,12 +128,17 @@ describe('evaluateChecks', () => {
     });
   });
 
-  it('gives a finding a stable id: sha256 of checkId|resourceArn, 16 hex characters', () => {
-    const id = findingId('tg-unhealthy-az', 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1');
+  it('gives a finding a stable id: sha256 of account, Region, checkId and resourceArn, 16 hex characters', () => {
+    const arn = 'arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod';
+    const id = findingId('stage-access-logging', arn, '123456789012', 'us-east-1');
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(id).toBe(findingId('tg-unhealthy-az', 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1'));
-    expect(id).not.toBe(findingId('tg-empty-az', 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1'));
-    expect(findingId('a', 'b')).toBe('0eab8a0a3380abf4'); // printf 'a|b' | sha256sum
+    expect(id).toBe(findingId('stage-access-logging', arn, '123456789012', 'us-east-1'));
+    expect(id).not.toBe(findingId('stage-execution-logging', arn, '123456789012', 'us-east-1'));
+    // API Gateway ARNs carry no account: two accounts sharing a state table must not share an id.
+    expect(id).not.toBe(findingId('stage-access-logging', arn, '210987654321', 'us-east-1'));
+    expect(id).not.toBe(findingId('stage-access-logging', arn, '123456789012', 'eu-west-1'));
+    expect(findingId('a', 'b', '123456789012', 'us-east-1')).toBe('0ddbf05b264ddf57'); // printf 'v2|123456789012|us-east-1|a|b' | sha256sum
+    expect(legacyFindingId('a', 'b')).toBe('0eab8a0a3380abf4'); // printf 'a|b' | sha256sum
     const findings = evaluateChecks(nlbScenario().build(), { allChecks: false });
     expect(evaluateChecks(nlbScenario().build(), { allChecks: false }).map((f) => f.id)).toEqual(
       findings.map((f) => f.id),
@@ -173,8 +178,10 @@ describe('evaluateChecks', () => {
     const findings = evaluateChecks(nlbScenario().build(), { allChecks: false });
     const statuses = new Set(findings.map((finding) => finding.status));
     expect([...statuses].sort()).toEqual(['PASS', 'SKIPPED']);
+    // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      'execution-log-network-errors',
       'nlb-access-logs-tls',
     ]);
   });

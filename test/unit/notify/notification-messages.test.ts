@@ -67,6 +67,22 @@ describe('buildNotificationMessages', () => {
     expectValidReport({ ...payload.report });
   });
 
+  it('marks an alarm-triggered notification in its subject and a trigger attribute, and only that one', () => {
+    // Arrange
+    const report = aReport({ findings: [aFinding()] });
+
+    // Act
+    const [alarmed] = buildNotificationMessages({ ...viewOf(report), trigger: 'alarm' }, TOPIC);
+    const [scheduled] = buildNotificationMessages({ ...viewOf(report), trigger: 'schedule' }, TOPIC);
+
+    // Assert
+    expect(alarmed?.Subject).toMatch(/^\[HIGH\] \[alarm-triggered\] /);
+    expect(alarmed?.Subject?.length).toBeLessThan(100);
+    expect(alarmed?.MessageAttributes?.trigger).toEqual({ DataType: 'String', StringValue: 'alarm' });
+    expect(scheduled?.Subject).not.toContain('alarm-triggered');
+    expect(scheduled?.MessageAttributes?.trigger).toEqual({ DataType: 'String', StringValue: 'schedule' });
+  });
+
   it('splits 5,000 findings into numbered parts under 256 KB that together hold every one', () => {
     // Arrange
     const report = aReport({ findings: manyFindings(5000) });

@@ -11,7 +11,7 @@ import { buildNotificationMessages } from '../../../lambda/notify/notification-m
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
-import { aFinding, aReport, aStage } from '../../support/report-builders';
+import { ACCOUNT, aFinding, aReport, aStage } from '../../support/report-builders';
 
 const SAMPLES = join(__dirname, '../../../docs/notification-samples.md');
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -29,7 +29,7 @@ function checkFinding(
   const finding = aFinding({ ...result, checkId });
   return {
     ...finding,
-    id: findingId(checkId, finding.resourceArn),
+    id: findingId(checkId, finding.resourceArn, ACCOUNT, finding.region),
     title: check.title,
     severity: check.severity,
     remediation: check.remediation,

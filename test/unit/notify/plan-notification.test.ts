@@ -1,7 +1,12 @@
 import type { FindingState } from '../../../lambda/notify/finding-state';
-import { absenceResolution, planNotification } from '../../../lambda/notify/plan-notification';
+import {
+  absenceResolution,
+  INCOMPLETE_RUN_STATE_ID,
+  incompleteSignature,
+  planNotification,
+} from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../../../lambda/notify/settings';
-import { aFinding, aReport, aStage } from '../../support/report-builders';
+import { aFinding, aFindingState, aReport, aStage } from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -14,22 +19,7 @@ const settings: NotifySettings = {
 /** The state a previous run left for a finding it announced `hoursAgo` hours ago. */
 function announced(finding = aFinding(), hoursAgo = 1, overrides: Partial<FindingState> = {}): FindingState {
   const at = new Date(NOW.getTime() - hoursAgo * HOUR).toISOString();
-  return {
-    findingId: finding.id,
-    open: true,
-    status: finding.status,
-    severity: finding.severity,
-    checkId: finding.checkId,
-    title: finding.title,
-    region: finding.region,
-    resourceArn: finding.resourceArn,
-    apis: finding.apis,
-    firstSeen: at,
-    lastSeen: at,
-    lastNotified: at,
-    expiresAt: 0,
-    ...overrides,
-  };
+  return aFindingState(finding, at, { expiresAt: NOW.getTime() / 1000 + 29 * 24 * 3600, ...overrides });
 }
 
 const statesOf = (...states: FindingState[]) => new Map(states.map((state) => [state.findingId, state]));
@@ -192,6 +182,57 @@ describe('planNotification', () => {
     expect(plan.openAfter).toBe(0);
   });
 
+  it('says all clear on a complete run though an incomplete run was remembered, and closes that', () => {
+    // Arrange
+    const before = aFinding();
+    const incomplete = announced(before, 1, {
+      findingId: INCOMPLETE_RUN_STATE_ID,
+      checkId: 'audit-incomplete',
+      region: '',
+      title: incompleteSignature(['ec2:DescribeFlowLogs could not be read']),
+    });
+
+    // Act
+    const plan = planNotification(
+      aReport({ findings: [aFinding({ status: 'PASS' })] }),
+      statesOf(announced(before), incomplete),
+      settings,
+      NOW,
+    );
+
+    // Assert
+    expect(plan.allClear).toBe(true);
+    expect(plan.incompleteRun).toBeNull();
+    expect(plan.nextStates).toContainEqual(
+      expect.objectContaining({ findingId: INCOMPLETE_RUN_STATE_ID, open: false }),
+    );
+  });
+
+  it('reminds of an incompleteness that lasts past the reminder interval', () => {
+    // Arrange
+    const reasons = ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'];
+    const incomplete = announced(aFinding(), 25, {
+      findingId: INCOMPLETE_RUN_STATE_ID,
+      region: '',
+      title: incompleteSignature(reasons),
+    });
+    const report = aReport({ findings: [], complete: false, incompleteReasons: reasons });
+
+    // Act
+    const due = planNotification(report, statesOf(incomplete), settings, NOW);
+    const notDue = planNotification(
+      report,
+      statesOf({ ...incomplete, lastNotified: NOW.toISOString() }),
+      settings,
+      NOW,
+    );
+
+    // Assert
+    expect(due.incompleteRun).toBe('reminder');
+    expect(notDue.incompleteRun).toBeNull();
+    expect(notDue.changes).toEqual([]);
+  });
+
   it('does not say all clear when the settings turn it off or another finding stays open', () => {
     // Arrange
     const resolved = aFinding();
@@ -253,12 +294,61 @@ describe('planNotification', () => {
     expect(plan.openAfter).toBe(1);
   });
 
+  it('announces an open finding whose stage vanished as no longer audited before its state expires', () => {
+    // Arrange: the stage is gone from every report since; the state expires in 47 hours
+    const state = announced(aFinding(), 27 * 24, { expiresAt: NOW.getTime() / 1000 + 47 * 3600 });
+    const report = aReport({ apis: [aStage({ stage: 'other' })], findings: [] });
+
+    // Act
+    const plan = planNotification(report, statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([
+      { kind: 'resolved', findingId: state.findingId, previous: state, resolution: 'no-longer-audited' },
+    ]);
+    expect(plan.nextStates).toEqual([
+      expect.objectContaining({ findingId: state.findingId, open: false, resolvedAt: NOW.toISOString() }),
+    ]);
+    expect(plan.allClear).toBe(false);
+    expect(plan.openAfter).toBe(0);
+  });
+
+  it('keeps following the finding of a vanished stage while its state has more than two days left', () => {
+    // Arrange
+    const state = announced(aFinding(), 24, { expiresAt: NOW.getTime() / 1000 + 49 * 3600 });
+
+    // Act
+    const plan = planNotification(aReport({ apis: [], findings: [] }), statesOf(state), settings, NOW);
+
+    // Assert
+    expect(plan.changes).toEqual([]);
+    expect(plan.openAfter).toBe(1);
+  });
+
   it('resolves an absent finding as no-longer-reported when its stage still fails', () => {
     // Act
     const resolution = absenceResolution(announced(aFinding()), aReport({ findings: [] }));
 
     // Assert
     expect(resolution).toBe('no-longer-reported');
+  });
+
+  it('keeps an absent finding open when absence may not resolve (an alarm-triggered run), yet resolves one that passes', () => {
+    // Arrange: the schedule opened both; the alarm run's short window ran other checks on the stage.
+    const absent = aFinding({ checkId: 'client-retries', severity: 'low', status: 'WARN' });
+    const fixed = aFinding();
+    const report = aReport({ findings: [{ ...fixed, status: 'PASS' }] });
+    const states = statesOf(announced(absent), announced(fixed));
+
+    // Act
+    const plan = planNotification(report, states, settings, NOW, { resolveAbsent: false });
+
+    // Assert
+    expect(absenceResolution(announced(absent), report)).toBe('no-longer-reported');
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ kind: 'resolved', resolution: 'passed', findingId: fixed.id }),
+    ]);
+    expect(plan.openAfter).toBe(1);
   });
 
   it('announces a finding again as new when it reopens after being resolved', () => {

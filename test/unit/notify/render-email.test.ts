@@ -5,7 +5,7 @@ import { planNotification } from '../../../lambda/notify/plan-notification';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { renderChatNotification } from '../../../lambda/report/render-chat';
 import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/report/render-email';
-import { aFinding, aReport, aStage, manyFindings } from '../../support/report-builders';
+import { aFinding, aFindingState, aReport, aStage, manyFindings } from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 
@@ -295,6 +295,28 @@ describe('renderEmailBody', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('announces a finding whose stage vanished as no longer audited, not as resolved, and not as all clear', () => {
+    // Arrange: the finding's stage is gone from every report; its state expires within two days
+    const finding = aFinding();
+    const state = aFindingState(finding, '2026-11-02T12:00:00.000Z', {
+      expiresAt: NOW.getTime() / 1000 + 24 * 3600,
+    });
+    const report = aReport({ apis: [aStage({ stage: 'other' })], findings: [] });
+    const plan = planNotification(report, new Map([[state.findingId, state]]), DEFAULT_NOTIFY_SETTINGS, NOW);
+
+    // Act
+    const view = { report, plan, runId: runIdOf(report) };
+    const body = renderEmailBody(view);
+    const chat = renderChatNotification(view);
+
+    // Assert
+    expect(body).toContain('[NO LONGER AUDITED] tg-unhealthy-az (was FAIL high)');
+    expect(body).toContain('no longer audited: no run has seen its API stages for weeks');
+    expect(body).not.toContain('All clear');
+    expect(chat.content.description).toContain('• NO LONGER AUDITED `tg-unhealthy-az`');
+    expect(renderEmailSubject(view)).not.toContain('[ALL CLEAR]');
   });
 });
 

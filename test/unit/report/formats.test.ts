@@ -154,7 +154,7 @@ describe('--format csv', () => {
     const rows = parseCsv(
       renderCsv(aReport({ findings: [aFinding({ title: '=HYPERLINK("http://x")', message: '+1' })] })),
     ) as string[][];
-    expect([rows[1]?.[8], rows[1]?.[9]]).toEqual(['\'=HYPERLINK("http://x")', "'+1"]);
+    expect([rows[1]?.[8], rows[1]?.[9]]).toEqual(['\'=HYPERLINK("http[:]//x")', "'+1"]);
   });
 });
 

@@ -1,0 +1,236 @@
+/**
+ * Names read from AWS are free text: whatever they hold, no output may gain a line, a link, an escape
+ * sequence or invisible characters from them. Property tests over arbitrary Unicode, mixed with the
+ * pieces an attacker would use.
+ */
+import fc from 'fast-check';
+import {
+  csvText,
+  emailText,
+  markdownCode,
+  markdownText,
+  printableAscii,
+  recordText,
+  terminalText,
+} from '../../../lambda/notify/display-text';
+import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
+import { runIdOf } from '../../../lambda/notify/notification-view';
+import { planNotification } from '../../../lambda/notify/plan-notification';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
+import { renderAsff } from '../../../lambda/report/formats/asff';
+import { renderCsv } from '../../../lambda/report/formats/csv';
+import { renderJunit } from '../../../lambda/report/formats/junit';
+import { renderOcsf } from '../../../lambda/report/formats/ocsf';
+import { renderChatNotification } from '../../../lambda/report/render-chat';
+import { renderEmailBody, renderEmailSubject } from '../../../lambda/report/render-email';
+import { renderMarkdown } from '../../../lambda/report/render-markdown';
+import { renderText } from '../../../lambda/report/render-text';
+import { aFinding, aReport, aStage } from '../../support/report-builders';
+
+const FORGED_LINE = '[NEW] FAIL (critical) forged';
+const ATTACK_PIECES = [
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\v',
+  '\f',
+  '\u001b[31m',
+  '\u001b]8;;https://evil.example/\u0007click\u001b]8;;\u0007',
+  '\u009b2J',
+  '\u200b',
+  '\u200d',
+  '\u202e',
+  '\u2066',
+  '\u061c',
+  '\ufeff',
+  '\u00ad',
+  '\u{e0041}',
+  '\ud800',
+  'https://evil.example/login',
+  'HTTP://evil',
+  'www.evil.example',
+  'WWW.evil',
+  'mailto://x',
+  '[re-authenticate](https://evil.example)',
+  '<https://evil.example>',
+  '<a href="x">',
+  'ops@evil.example',
+  '`',
+  '|',
+  '*',
+  '_',
+  '#',
+  '- ',
+  '1. ',
+  '> ',
+  '&#10;',
+  FORGED_LINE,
+];
+
+/** Arbitrary Unicode (lone surrogates included) with attack pieces mixed in. */
+const hostile = fc
+  .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(...ATTACK_PIECES)), {
+    maxLength: 12,
+  })
+  .map((parts) => parts.join(''));
+
+const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+const LINK = /:\/\/|www\./i;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What is left of Markdown text once escaped characters are taken out: no syntax may remain. */
+const unescaped = (markdown: string) => markdown.replace(/\\[\s\S]/g, '');
+
+describe('display text: the one place untrusted text becomes displayable', () => {
+  const outputs = {
+    email: (text: string) => emailText(text, 300),
+    terminal: (text: string) => terminalText(text, 300),
+    markdown: (text: string) => markdownText(text, 300),
+    'markdown code': (text: string) => markdownCode(text, 300),
+    subject: printableAscii,
+    record: (text: string) => recordText(text, 300),
+    csv: (text: string) => csvText(text, 300),
+  };
+
+  it.each(Object.entries(outputs))('%s: one line, no control or format character, no link', (_, render) => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const shown = render(text);
+        expect(shown).not.toMatch(LINE_BREAK);
+        expect(shown).not.toMatch(INVISIBLE_OR_CONTROL);
+        expect(shown).not.toMatch(LINK);
+        expect(shown).not.toMatch(LONE_SURROGATE);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('caps the length in code points', () => {
+    fc.assert(
+      fc.property(hostile, fc.integer({ min: 4, max: 200 }), (text, max) => {
+        expect(Array.from(emailText(text, max)).length).toBeLessThanOrEqual(max);
+        expect(Array.from(terminalText(text, max)).length).toBeLessThanOrEqual(max);
+      }),
+    );
+  });
+
+  it('markdown: no unescaped character can start markup, a link, an entity or a list item', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const shown = markdownText(text);
+        expect(unescaped(shown)).not.toMatch(/[`*_[\]<>#|~@&\\]/);
+        expect(shown).not.toMatch(/^([-+]|\d+[.)])/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('markdown code: one code span that no backtick inside can end', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const span = markdownCode(text);
+        expect(span).toMatch(/^`[^`]+`$/);
+      }),
+    );
+  });
+
+  it('keeps ordinary names readable: accents, CJK and emoji pass, only what is dangerous changes', () => {
+    expect(emailText('Café 注文 🚀 orders-prod_v2 (us-east-1)')).toBe(
+      'Café 注文 🚀 orders-prod_v2 (us-east-1)',
+    );
+    expect(emailText('a\nb\u202ec\u200bd https://x')).toBe('a bcd https[:]//x');
+    expect(markdownText('use *all* [x](y)')).toBe('use \\*all\\* \\[x\\](y)');
+    expect(markdownText('- item')).toBe('\\- item');
+    expect(csvText('=HYPERLINK("x")')).toBe(`'=HYPERLINK("x")`);
+    expect(csvText(' \t@SUM(A1)')).toBe(`'@SUM(A1)`);
+    expect(csvText('orders-prod')).toBe('orders-prod');
+  });
+});
+
+describe('every rendering of a report with hostile names', () => {
+  function hostileReport(name: string, message: string) {
+    const stage = aStage({ apiName: name, stage: name });
+    return aReport({
+      apis: [stage],
+      findings: [
+        aFinding({
+          title: name,
+          message,
+          remediation: message,
+          resourceArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/${name}/1`,
+          apis: [{ apiId: stage.apiId, stage: stage.stage }],
+        }),
+      ],
+      incompleteReasons: [message],
+      complete: false,
+    });
+  }
+
+  function renderings(name: string, message: string): Record<string, string> {
+    const report = hostileReport(name, message);
+    const view = {
+      report,
+      plan: planNotification(report, new Map(), DEFAULT_NOTIFY_SETTINGS, new Date('2026-11-29T12:00:00Z')),
+      runId: runIdOf(report),
+    };
+    const chat = renderChatNotification(view);
+    return {
+      text: renderText(report, { color: false }),
+      'text (wide)': renderText(report, { color: false, wide: true }),
+      csv: renderCsv(report),
+      junit: renderJunit(report),
+      asff: renderAsff(report),
+      ocsf: renderOcsf(report),
+      markdown: renderMarkdown(report),
+      email: renderEmailBody(view),
+      subject: renderEmailSubject(view),
+      chat: [chat.content.title, chat.content.description, ...(chat.content.nextSteps ?? [])].join('\n'),
+      published: buildNotificationMessages(view, 'arn:aws:sns:us-east-1:123456789012:t')
+        .map((message) => message.Subject ?? '')
+        .join('\n'),
+    };
+  }
+
+  const lineCount = (text: string) => text.split(/\r?\n/).length;
+  /** Console links carry names URL-encoded (a `www.` inside one adds no link): count scheme separators. */
+  const links = (text: string) => text.match(/:\/\//g)?.length ?? 0;
+
+  it('gains no line (a forged `[NEW] FAIL` one included), no link, no escape sequence and no invisible character', () => {
+    const benign = renderings('orders', 'plain message');
+    fc.assert(
+      fc.property(hostile, hostile, (name, message) => {
+        const hostileOutputs = renderings(name, message);
+        for (const [output, text] of Object.entries(hostileOutputs)) {
+          const baseline = benign[output] ?? '';
+          if (output === 'text') {
+            // The 80-column layout wraps long text by design, so a long name takes more lines there;
+            // its line count is held by the wide layout ('text (wide)'). Every wrapped line still
+            // fits 80 columns (only the References footer may be wider) and holds no forged finding line.
+            const lines = text.split('\n');
+            const footer = lines.indexOf('References');
+            const body = footer >= 0 ? lines.slice(0, footer) : lines;
+            for (const line of body)
+              expect({ output, line, wide: Array.from(line).length > 80 }).toEqual({
+                output,
+                line,
+                wide: false,
+              });
+            const references = footer >= 0 ? lines.slice(footer + 1).filter(Boolean) : [];
+            for (const line of references) expect(line).toMatch(/^ {2}\[\d+\] /);
+          } else
+            expect({ output, gained: lineCount(text) > lineCount(baseline) }).toEqual({
+              output,
+              gained: false,
+            });
+          expect({ output, links: links(text) }).toEqual({ output, links: links(baseline) });
+          expect(text.replace(/\r?\n/g, '')).not.toMatch(INVISIBLE_OR_CONTROL);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
