@@ -40,6 +40,21 @@ const pathVerdicts = (findings: Awaited<ReturnType<typeof audit>>['findings']) =
     .map((finding) => `${finding.status} ${finding.checkId} ${finding.resourceArn}`)
     .sort();
 
+/** A REST method on a V1 link -> NLB TCP:80 -> `alb` target group -> shared-alb on `albPort`. */
+function recordV1PathThroughNlbToAlb(albPort: number) {
+  const recorded = recordedClients();
+  recordRestApi(recorded, {
+    connectionType: 'VPC_LINK',
+    connectionId: 'vl1a2b3',
+    uri: `http://${dns.nlb}:80/orders`,
+  });
+  recordV1Link(recorded, 'vl1a2b3', arns.nlb);
+  recordOrdersNlb(recorded);
+  recordSharedAlb(recorded);
+  recordNlbInFrontOfAlb(recorded, albPort);
+  return recorded;
+}
+
 describe('following the traffic on real-shaped accounts', () => {
   it('follows a REST integration on a VPC link V2 to its integrationTarget, and finds the link among V2 links', async () => {
     // Arrange
@@ -213,16 +228,7 @@ describe('following the traffic on real-shaped accounts', () => {
 
   it('follows an NLB’s `alb` target group into the ALB behind it, judging zones by the ALB’s', async () => {
     // Arrange: V1 link -> NLB TCP:80 -> front-to-alb (type alb) -> shared-alb HTTPS:443 -> orders-tg (+ rule).
-    const recorded = recordedClients();
-    recordRestApi(recorded, {
-      connectionType: 'VPC_LINK',
-      connectionId: 'vl1a2b3',
-      uri: `http://${dns.nlb}:80/orders`,
-    });
-    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
-    recordOrdersNlb(recorded);
-    recordSharedAlb(recorded);
-    recordNlbInFrontOfAlb(recorded);
+    const recorded = recordV1PathThroughNlbToAlb(443);
 
     // Act
     const { findings, inventory } = await audit(recorded, [stage({})]);
@@ -261,16 +267,7 @@ describe('following the traffic on real-shaped accounts', () => {
 
   it('fails the NLB’s `alb` target group when the ALB has no listener on the group’s port', async () => {
     // Arrange: the same path, but the target group forwards to port 8080, where the ALB does not listen.
-    const recorded = recordedClients();
-    recordRestApi(recorded, {
-      connectionType: 'VPC_LINK',
-      connectionId: 'vl1a2b3',
-      uri: `http://${dns.nlb}:80/orders`,
-    });
-    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
-    recordOrdersNlb(recorded);
-    recordSharedAlb(recorded);
-    recordNlbInFrontOfAlb(recorded, 8080);
+    const recorded = recordV1PathThroughNlbToAlb(8080);
 
     // Act
     const { findings } = await audit(recorded, [stage({})]);
