@@ -10,6 +10,7 @@ import { nlbAccessLogsTls } from './nlb-access-logs-tls';
 import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
 import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
 import { stageAccessLogging } from './stage-access-logging';
+import { stageDeploymentDrift } from './stage-deployment-drift';
 import { stageExecutionLogging } from './stage-execution-logging';
 import { subnetNetworkAcls } from './subnet-network-acls';
 import { tgEmptyAz } from './tg-empty-az';
@@ -34,4 +35,5 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   integrationListener,
   subnetNetworkAcls,
   executionLogNetworkErrors,
+  stageDeploymentDrift,
 ]);

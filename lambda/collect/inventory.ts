@@ -12,6 +12,7 @@ import {
   type Collected,
   type CollectionError,
   collected,
+  type DeployedIntegration,
   failed,
   type IntegrationFacts,
   type Inventory,
@@ -33,6 +34,7 @@ import {
 } from './api-gateway-http';
 import {
   listRestVpcLinks,
+  readDeployedIntegrations,
   readRestMethodIntegrations,
   readRestStageSettings,
   restIntegrationFacts,
@@ -72,6 +74,8 @@ interface StagePath {
   stage: ClassifiedStage;
   settings: Collected<StageSettings>;
   integrations: Collected<IntegrationFacts[]>;
+  /** REST only: what the stage's deployment serves. */
+  deployed?: Collected<Record<string, DeployedIntegration> | null>;
 }
 
 interface StageReads {
@@ -108,11 +112,12 @@ async function readStagePaths(
         )
         .catch((error: unknown) => failed(toCollectionError('logs:StartQuery', error))),
     );
-    const [settings, facts] = await Promise.all([
+    const [settings, facts, deployed] = await Promise.all([
       settingsRead,
       rest
         ? restIntegrations.get(stage.apiId, (id) => readRestMethodIntegrations(clients.apiGateway, id))
         : httpIntegrations.get(stage.apiId, (id) => readRoutedHttpIntegrations(clients, id)),
+      rest ? readDeployedIntegrations(clients.apiGateway, stage.apiId, stage.stage) : undefined,
     ]);
     const variables = settings.ok ? settings.value.stageVariables : {};
     const toFacts = (configured: unknown): IntegrationFacts => {
@@ -123,7 +128,7 @@ async function readStagePaths(
     const integrations: Collected<IntegrationFacts[]> = facts.ok
       ? collected((facts.value as unknown[]).map(toFacts).map((f) => blameUnreadStage(f, settings)))
       : facts;
-    return { stage, settings, integrations };
+    return { stage, settings, integrations, ...(deployed ? { deployed } : {}) };
   });
   const evidence = Promise.all(
     stages.map((stage) => evidenceOf.get(stage) ?? Promise.resolve(collected(null))),
@@ -565,6 +570,7 @@ export async function collectInventory(
       integrations: path.integrations,
       integrationLatencyMaxMs: maxLatency,
       integrationLatencyMaxMsByIntegration: byIntegration,
+      ...(path.deployed ? { deployedIntegrations: path.deployed } : {}),
       networkErrorLogLines: logEvidence[index] ?? collected(null),
     };
   });

@@ -156,6 +156,15 @@ export interface IntegrationFacts {
   pathError?: CollectionError;
 }
 
+/** An integration as a stage's deployment serves it (the stage export's integration extension). */
+export interface DeployedIntegration {
+  type?: string;
+  uri?: string;
+  connectionType?: string;
+  connectionId?: string;
+  integrationTarget?: string;
+}
+
 export interface StageInventory {
   stage: ClassifiedStage;
   settings: Collected<StageSettings>;
@@ -168,6 +177,11 @@ export interface StageInventory {
    * not read.
    */
   integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
+  /**
+   * REST: what the stage's deployment serves, keyed `METHOD /path`; null when the export carries no
+   * integrations. Absent for HTTP stages and when not read.
+   */
+  deployedIntegrations?: Collected<Record<string, DeployedIntegration> | null>;
   /**
    * Log lines in the window that say "network error communicating with endpoint";
    * null when there is no log group to search, or a REST stage's execution logging is off (no

@@ -4,7 +4,7 @@
  * must report on the path checks, and what it must not.
  */
 
-import { GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
+import { GetExportCommand, GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { auditedPath } from '../../../lambda/checks/load-balancer-path';
 import { loadBalancerDnsName } from '../../../lambda/collect/integration-uri';
@@ -275,6 +275,51 @@ describe('following the traffic on real-shaped accounts', () => {
     // Assert
     expect(statusOf(findings, 'integration-listener', arns.nlbToAlbTg)).toBe('FAIL');
     expect(statusOf(findings, 'tg-empty-az', arns.ordersTg)).toBeUndefined();
+  });
+
+  it('fails a stage whose deployment still serves the old VPC link after the integration was changed', async () => {
+    // Arrange: the method now uses the V2 link (healthy path), but the stage's deployment still
+    // sends through the deleted V1 link: GetExport (oas30, extensions=integrations) says so.
+    const recorded = recordedClients();
+    recordRestApi(recorded, {
+      connectionType: 'VPC_LINK',
+      connectionId: 'v2link1',
+      integrationTarget: arns.nlb,
+      uri: `http://${dns.nlb}:80/orders`,
+    });
+    recordV2Link(recorded, 'v2link1');
+    recordOrdersNlb(recorded);
+    const exported = {
+      openapi: '3.0.1',
+      paths: {
+        '/orders': {
+          get: {
+            'x-amazon-apigateway-integration': {
+              type: 'http_proxy',
+              uri: `http://${dns.nlb}:80/orders`,
+              connectionType: 'VPC_LINK',
+              connectionId: 'vl1a2b3',
+            },
+          },
+        },
+      },
+    };
+    recorded.mocks.apiGateway
+      .on(GetExportCommand)
+      .resolves({
+        contentType: 'application/json',
+        body: new TextEncoder().encode(JSON.stringify(exported)) as never,
+      });
+
+    // Act
+    const { findings } = await audit(recorded, [stage({})]);
+
+    // Assert
+    const drift = findings.find((finding) => finding.checkId === 'stage-deployment-drift');
+    expect(drift?.status).toBe('FAIL');
+    expect(drift?.message).toContain(
+      'GET /orders (connectionId: deployed vl1a2b3, current v2link1; integrationTarget: deployed (none)',
+    );
   });
 
   it('recognises every form of ELB DNS name, and nothing else', () => {

@@ -181,6 +181,7 @@ describe('evaluateChecks', () => {
     // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      'stage-deployment-drift',
       'execution-log-network-errors',
       'nlb-access-logs-tls',
     ]);
