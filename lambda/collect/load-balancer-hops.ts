@@ -11,7 +11,6 @@ import {
   collected,
   failed,
   type ListenerFacts,
-  type TargetFacts,
   type TargetGroupFacts,
 } from '../domain/types';
 import type { AwsClients } from './clients';
@@ -124,7 +123,7 @@ async function readTargetGroup(
     readTargetGroupAttributes(clients.elb, arn),
     readTargetHealth(clients.elb, arn),
   ]);
-  return collected({ ...targetGroupFacts(listed), attributes, targets: targets as Collected<TargetFacts[]> });
+  return collected({ ...targetGroupFacts(listed), attributes, targets });
 }
 
 /**
