@@ -304,12 +304,10 @@ describe('following the traffic on real-shaped accounts', () => {
         },
       },
     };
-    recorded.mocks.apiGateway
-      .on(GetExportCommand)
-      .resolves({
-        contentType: 'application/json',
-        body: new TextEncoder().encode(JSON.stringify(exported)) as never,
-      });
+    recorded.mocks.apiGateway.on(GetExportCommand).resolves({
+      contentType: 'application/json',
+      body: new TextEncoder().encode(JSON.stringify(exported)) as never,
+    });
 
     // Act
     const { findings } = await audit(recorded, [stage({})]);
