@@ -55,18 +55,24 @@ function recordV1PathThroughNlbToAlb(albPort: number) {
   return recorded;
 }
 
+/** A REST method on a VPC link V2 whose integrationTarget is the orders NLB. */
+function recordV2RestPathToNlb() {
+  const recorded = recordedClients();
+  recordRestApi(recorded, {
+    connectionType: 'VPC_LINK',
+    connectionId: 'v2link1',
+    integrationTarget: arns.nlb,
+    uri: `http://${dns.nlb}:80/orders`,
+  });
+  recordV2Link(recorded, 'v2link1');
+  recordOrdersNlb(recorded);
+  return recorded;
+}
+
 describe('following the traffic on real-shaped accounts', () => {
   it('follows a REST integration on a VPC link V2 to its integrationTarget, and finds the link among V2 links', async () => {
     // Arrange
-    const recorded = recordedClients();
-    recordRestApi(recorded, {
-      connectionType: 'VPC_LINK',
-      connectionId: 'v2link1',
-      integrationTarget: arns.nlb,
-      uri: `http://${dns.nlb}:80/orders`,
-    });
-    recordV2Link(recorded, 'v2link1');
-    recordOrdersNlb(recorded);
+    const recorded = recordV2RestPathToNlb();
 
     // Act
     const { findings } = await audit(recorded, [stage({})]);
@@ -280,15 +286,7 @@ describe('following the traffic on real-shaped accounts', () => {
   it('fails a stage whose deployment still serves the old VPC link after the integration was changed', async () => {
     // Arrange: the method now uses the V2 link (healthy path), but the stage's deployment still
     // sends through the deleted V1 link: GetExport (oas30, extensions=integrations) says so.
-    const recorded = recordedClients();
-    recordRestApi(recorded, {
-      connectionType: 'VPC_LINK',
-      connectionId: 'v2link1',
-      integrationTarget: arns.nlb,
-      uri: `http://${dns.nlb}:80/orders`,
-    });
-    recordV2Link(recorded, 'v2link1');
-    recordOrdersNlb(recorded);
+    const recorded = recordV2RestPathToNlb();
     const exported = {
       openapi: '3.0.1',
       paths: {
