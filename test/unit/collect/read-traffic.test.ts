@@ -6,6 +6,16 @@ import { readAccountId } from '../../../lambda/triage/read-account';
 import { readTraffic } from '../../../lambda/triage/read-traffic';
 import { awsError, listedApi, recordedClients, WINDOW } from './recorded-clients';
 
+/** GetRestApis listing two REST APIs, aaa and bbb, both named `orders`. */
+function listTwoRestApisNamedOrders(mocks: ReturnType<typeof recordedClients>['mocks']): void {
+  mocks.apiGateway.on(GetRestApisCommand).resolves({
+    items: [
+      { id: 'aaa', name: 'orders' },
+      { id: 'bbb', name: 'orders' },
+    ],
+  });
+}
+
 const at = (minutes: number) => new Date(Date.parse(WINDOW.start) + minutes * 60_000);
 
 describe('readTraffic', () => {
@@ -77,12 +87,7 @@ describe('readTraffic', () => {
   it('gives REST APIs that share a name the merged series and names the others (metrics are keyed by name)', async () => {
     // Arrange
     const { clients, mocks } = recordedClients();
-    mocks.apiGateway.on(GetRestApisCommand).resolves({
-      items: [
-        { id: 'aaa', name: 'orders' },
-        { id: 'bbb', name: 'orders' },
-      ],
-    });
+    listTwoRestApisNamedOrders(mocks);
     mocks.cloudWatch.on(ListMetricsCommand).resolves({
       Metrics: [
         {
@@ -117,12 +122,7 @@ describe('readTraffic', () => {
   it('lists a stage of same-named REST APIs only under the APIs that have it', async () => {
     // Arrange: `orders` aaa has prod, `orders` bbb has dev; CloudWatch has orders/prod and orders/dev.
     const { clients, mocks } = recordedClients();
-    mocks.apiGateway.on(GetRestApisCommand).resolves({
-      items: [
-        { id: 'aaa', name: 'orders' },
-        { id: 'bbb', name: 'orders' },
-      ],
-    });
+    listTwoRestApisNamedOrders(mocks);
     mocks.apiGateway.on(GetStagesCommand, { restApiId: 'aaa' }).resolves({ item: [{ stageName: 'prod' }] });
     mocks.apiGateway.on(GetStagesCommand, { restApiId: 'bbb' }).resolves({ item: [{ stageName: 'dev' }] });
     mocks.cloudWatch.on(ListMetricsCommand).resolves({
@@ -151,12 +151,7 @@ describe('readTraffic', () => {
   it('keeps every stage of a same-named API whose stages could not be read, and says so', async () => {
     // Arrange
     const { clients, mocks } = recordedClients();
-    mocks.apiGateway.on(GetRestApisCommand).resolves({
-      items: [
-        { id: 'aaa', name: 'orders' },
-        { id: 'bbb', name: 'orders' },
-      ],
-    });
+    listTwoRestApisNamedOrders(mocks);
     mocks.apiGateway.on(GetStagesCommand, { restApiId: 'aaa' }).resolves({ item: [{ stageName: 'prod' }] });
     mocks.apiGateway
       .on(GetStagesCommand, { restApiId: 'bbb' })
