@@ -10,6 +10,7 @@
  * - `merge-reports.ts`: every `TargetOutcome` -> one `Report` naming the account of each stage and
  *   finding, with one `accounts` entry per account (an ERROR line for those that could not be read).
  */
+import type { AuditRequest } from '../audit';
 import type { Report } from '../domain/types';
 
 /** One account and Region: the unit each item of the fan-out audits. */
@@ -39,3 +40,16 @@ export interface TargetError {
 export type TargetOutcome =
   | { target: AuditTarget; report: Report; error?: undefined }
   | { target: AuditTarget; report?: undefined; error: TargetError };
+
+/**
+ * Audits one account and Region with the member role's credentials (`audit-target.ts`).
+ * `base` is the rest of the audit request (window, thresholds, checks, deadline, endpoint...).
+ */
+export type AuditTargetFn = (
+  target: AuditTarget,
+  access: MemberAccess,
+  base: Omit<AuditRequest, 'regions' | 'account' | 'credentials'>,
+) => Promise<TargetOutcome>;
+
+/** Merges the outcomes of every item into one report (`merge-reports.ts`). */
+export type MergeReportsFn = (outcomes: readonly TargetOutcome[], options: { generatedAt: Date }) => Report;
