@@ -102,19 +102,15 @@ export function entryResult({ path, known, verdict, notes, evidence }: EntryJudg
     blockedZones: verdict.blockedZones,
     ...evidence,
   };
-  const ports = verdict.byPort.map(({ port }) => `tcp/${port}`).join(', ');
-  if (verdict.status === 'all-allowed' && path.unreadableVpcLinks.length === 0) {
-    const summaries = verdict.byPort.map(({ verdict: one }) => one.summary).join('. ');
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${name} admits ${ports} from ${known.senders}: ${summaries}${sentence(notes)}`,
-      evidence: fullEvidence,
-    };
-  }
-  const [unreadableLink] = path.unreadableVpcLinks;
-  if (verdict.status === 'some-blocked' && !known.approximatedBecause) {
+  if (verdict.status === 'some-blocked') {
+    if (known.approximatedBecause) {
+      return couldNotRead(
+        resource,
+        apis,
+        `the addresses ${known.senders} connect from`,
+        known.approximatedBecause,
+      );
+    }
     const blocked = verdict.byPort.filter(({ verdict: one }) => one.status === 'some-blocked');
     return {
       ...resource,
@@ -124,15 +120,18 @@ export function entryResult({ path, known, verdict, notes, evidence }: EntryJudg
       evidence: fullEvidence,
     };
   }
-  if (known.approximatedBecause) {
-    return couldNotRead(
-      resource,
-      apis,
-      `the addresses ${known.senders} connect from`,
-      known.approximatedBecause,
-    );
-  }
   const [gap] = verdict.gaps;
   if (gap) return couldNotRead(resource, apis, `a prefix list the security groups of ${name} reference`, gap);
-  return couldNotRead(resource, apis, `a VPC link in front of ${name}`, unreadableLink as CollectionError);
+  // Every known sender is let in, but a link that could not be read may send from elsewhere.
+  const [unreadableLink] = path.unreadableVpcLinks;
+  if (unreadableLink) return couldNotRead(resource, apis, `a VPC link in front of ${name}`, unreadableLink);
+  const ports = verdict.byPort.map(({ port }) => `tcp/${port}`).join(', ');
+  const summaries = verdict.byPort.map(({ verdict: one }) => one.summary).join('. ');
+  return {
+    ...resource,
+    status: 'PASS',
+    apis,
+    message: `${name} admits ${ports} from ${known.senders}: ${summaries}${sentence(notes)}`,
+    evidence: fullEvidence,
+  };
 }

@@ -1,5 +1,5 @@
 import { albSecurityGroupSources } from '../../../lambda/checks/alb-security-group-sources';
-import { collected, failed, type IpPermission } from '../../../lambda/domain/types';
+import { type Collected, collected, failed, type IpPermission } from '../../../lambda/domain/types';
 import {
   ALB_ARN,
   accessDenied,
@@ -208,6 +208,18 @@ describe('alb-security-group-sources', () => {
     );
     const linkSubnets = onAlb(albBehindNlb([rule({ cidrs: ['10.0.20.0/22'] })], v2));
     expect(linkSubnets[0]?.status).toBe('PASS');
+  });
+
+  it('admits the link through a managed prefix list, and cannot tell when the list is unreadable', () => {
+    const withList = (entries: Collected<string[]>) => {
+      const inventory = albWithRules([rule({ prefixListIds: ['pl-0123'] })]).build();
+      return onlyResult(albSecurityGroupSources, { ...inventory, prefixLists: { 'pl-0123': entries } });
+    };
+    expect(withList(collected(['10.0.20.0/22'])).status).toBe('PASS');
+    expect(withList(failed(accessDenied('ec2:GetManagedPrefixListEntries')))).toMatchObject({
+      status: 'ERROR',
+      evidence: { action: 'ec2:GetManagedPrefixListEntries' },
+    });
   });
 
   it('skips an NLB', () => {
