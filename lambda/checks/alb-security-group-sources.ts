@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../domain/check';
-import { listenersReached } from '../domain/path';
-import type { CheckResult, Inventory, SecurityGroupFacts } from '../domain/types';
+import { type CheckResult, type Collected, collected, failed, type Inventory } from '../domain/types';
 import { ARTICLE } from './docs-links';
+import { entryResult, judgeEntry, reachedListenerPorts, readSecurityGroups } from './load-balancer-entry';
 import {
   describeHop,
   describeLoadBalancer,
@@ -9,74 +9,73 @@ import {
   type LoadBalancerPath,
   loadBalancerResource,
 } from './load-balancer-path';
-import { couldNotRead, lookup, notApplicable } from './results';
-import { findAllowingRule } from './security-group-rules';
+import { couldNotRead, notApplicable } from './results';
+import { type KnownSources, linkInterfaceSources, nlbSources } from './senders';
+
+/**
+ * Who connects to the ALB: behind an NLB's `alb` target group, what that NLB forwards (its nodes
+ * for a V1 link, else the senders, whose addresses reach the ALB); through a V2 link, the link's
+ * interfaces with the link's security groups; reached by its DNS name, any client.
+ */
+function albSenders(path: LoadBalancerPath, inventory: Inventory): Collected<KnownSources> {
+  if (path.via) {
+    const known = nlbSources(path.via, path.via.targetGroup, undefined, inventory);
+    if (!known.ok) return known;
+    const front = describeLoadBalancer(path.via.loadBalancer);
+    const { senders } = known.value;
+    return collected({
+      ...known.value,
+      senders: senders.startsWith(front) ? senders : `${senders} through ${front}`,
+    });
+  }
+  const links = path.vpcLinks.filter((link) => link.version === 'V2');
+  if (links.length === 0) {
+    const [unreadableLink] = path.unreadableVpcLinks;
+    if (unreadableLink) return failed(unreadableLink);
+    return collected({
+      sources: [{ label: 'any client (reached by its DNS name)', cidr: '0.0.0.0/0', securityGroupIds: [] }],
+      senders: 'clients (reached by its DNS name)',
+    });
+  }
+  const known = linkInterfaceSources(
+    links,
+    path.loadBalancer.vpcId,
+    inventory,
+    (link) => link.securityGroupIds,
+  );
+  if (!known.ok) return known;
+  return collected({ ...known.value, senders: 'VPC link interfaces' });
+}
 
 function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = loadBalancerResource(loadBalancer);
-  const name = describeLoadBalancer(loadBalancer);
+  const name = describeHop(path);
   if (!loadBalancer.listeners.ok) {
     return couldNotRead(resource, apis, `the listeners of ${name}`, loadBalancer.listeners.error);
   }
-  const groups: SecurityGroupFacts[] = [];
-  for (const id of loadBalancer.securityGroupIds) {
-    const group = lookup(inventory.securityGroups, id, 'ec2:DescribeSecurityGroups');
-    if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error);
-    groups.push(group.value);
-  }
-  const vpc = lookup(inventory.vpcs, loadBalancer.vpcId, 'ec2:DescribeVpcs');
-  // The VPC link's interfaces live in the VPC: its CIDR or the link's security groups are where traffic comes from.
-  const sources = {
-    cidrs: ['0.0.0.0/0', ...(vpc.ok ? vpc.value.cidrs : [])],
-    securityGroupIds: path.vpcLinks.flatMap((link) => link.securityGroupIds),
-  };
   // Only the listeners the traffic reaches: another service's listener on a shared ALB is not ours to judge.
-  const { reached } = listenersReached(loadBalancer.listeners.value, path.entries);
-  if (reached.length === 0) {
+  const ports = reachedListenerPorts(path);
+  if (ports.length === 0) {
     return notApplicable(
       resource,
       apis,
-      `no listener of ${describeHop(path)} answers what the integrations send to: integration-listener reports it`,
+      `no listener of ${name} answers what the integrations send to: integration-listener reports it`,
     );
   }
-  const verdicts = reached.map((listener) => ({
-    port: listener.port,
-    allowing: findAllowingRule(groups, listener.port, sources),
-  }));
-  const blocked = verdicts.filter((verdict) => !verdict.allowing).map((verdict) => verdict.port);
-  const evidence = {
-    securityGroups: loadBalancer.securityGroupIds,
-    acceptedSources: sources,
-    blockedPorts: blocked,
-  };
-  if (blocked.length === 0) {
-    const allowed = verdicts.map((verdict) => `${verdict.port} (${verdict.allowing})`);
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${name} admits its listener ports from where the VPC link connects: ${allowed.join(', ') || 'no listener'}`,
-      evidence,
-    };
+  const groups = readSecurityGroups(loadBalancer.securityGroupIds, inventory);
+  if (!groups.ok) {
+    return couldNotRead(resource, apis, `security group ${groups.groupId} of ${name}`, groups.error);
   }
-  if (!vpc.ok) return couldNotRead(resource, apis, `the VPC of ${name}`, vpc.error);
-  const [unreadableLink] = path.unreadableVpcLinks;
-  if (unreadableLink) {
-    return couldNotRead(
-      resource,
-      apis,
-      `the VPC link (its security groups) in front of ${name}`,
-      unreadableLink,
-    );
+  const known = albSenders(path, inventory);
+  if (!known.ok) {
+    return couldNotRead(resource, apis, `who connects to ${name} (the VPC link, its subnets)`, known.error);
   }
-  return {
-    ...resource,
-    status: 'FAIL',
-    apis,
-    message: `security groups ${loadBalancer.securityGroupIds.join(', ') || '(none)'} of ${name} do not allow listener port ${blocked.join(', ')} from all sources, the VPC CIDR or the VPC link's security groups`,
-    evidence,
-  };
+  if (known.value.sources.length === 0) {
+    return notApplicable(resource, apis, `no sender reaches ${name}: ${known.value.senders} are unknown`);
+  }
+  const verdict = judgeEntry(groups.value, ports, known.value.sources, inventory);
+  return entryResult({ path, known: known.value, verdict, notes: [], evidence: {} });
 }
 
 export const albSecurityGroupSources: CheckDefinition = {
@@ -87,7 +86,7 @@ export const albSecurityGroupSources: CheckDefinition = {
   runsFor: ['high-frequency'],
   risk: "When the ALB's security group does not admit the listener port from where the VPC link connects, API Gateway cannot open a connection and answers 504.",
   remediation:
-    "Allow the listener port in the ALB's security group from all sources, or at least from the VPC CIDR or the VPC link's security group.",
+    "Allow the listener port the API uses in the ALB's security group from where the traffic really comes: the VPC link's security group or its subnets (V2 link), or, behind an NLB, what that NLB forwards (its private IPs for a V1 link, else the senders' addresses).",
   docs: [
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',

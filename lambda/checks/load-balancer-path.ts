@@ -48,8 +48,11 @@ export interface LoadBalancerPath {
   integrations: IntegrationFacts[];
   /** Where the traffic enters the load balancer: the listeners or ports it is sent to. */
   entries: ListenerEntry[];
-  /** Set for an ALB reached through an NLB's `alb` target group (the NLB forwards on the group's port). */
-  via?: { loadBalancer: LoadBalancerFacts; targetGroup: TargetGroupFacts };
+  /**
+   * Set for an ALB reached through an NLB's `alb` target group (the NLB forwards on the group's port),
+   * with the VPC links that send to that NLB.
+   */
+  via?: { loadBalancer: LoadBalancerFacts; targetGroup: TargetGroupFacts; vpcLinks: VpcLinkFacts[] };
   /** The VPC links those integrations go through. */
   vpcLinks: VpcLinkFacts[];
   /** VPC links of those integrations that could not be read (the load balancer was reached another way). */
@@ -239,9 +242,9 @@ function followAlbTargets(path: LoadBalancerPath, inventory: Inventory): Followe
             loadBalancer: alb.value,
             integrations: path.integrations,
             entries: [entry],
-            via: { loadBalancer: path.loadBalancer, targetGroup },
+            via: { loadBalancer: path.loadBalancer, targetGroup, vpcLinks: path.vpcLinks },
             vpcLinks: [],
-            unreadableVpcLinks: [],
+            unreadableVpcLinks: path.unreadableVpcLinks,
             apis: path.apis,
           },
         ],

@@ -1,15 +1,6 @@
 import { instanceArn } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
-import {
-  type CheckResult,
-  type Collected,
-  type CollectionError,
-  collected,
-  type Inventory,
-  type SecurityGroupFacts,
-  type TargetGroupFacts,
-} from '../domain/types';
-import { effectiveCrossZone } from './cross-zone';
+import type { CheckResult, Inventory, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import {
   describeHop,
@@ -19,110 +10,10 @@ import {
   type LoadBalancerPath,
   targetGroupResource,
 } from './load-balancer-path';
+import { evaluateNlbOwnSecurityGroups } from './nlb-own-security-groups';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
-import { evaluateSecurityGroups, type TrafficSource } from './security-group-rules';
-
-interface KnownSources {
-  sources: TrafficSource[];
-  /**
-   * Set when the nodes' addresses could not be read and their subnets stand in for them: a rule
-   * that admits the subnets admits the nodes, but one that does not proves nothing.
-   */
-  approximatedBecause?: CollectionError;
-  /** How the senders were decided, for the evidence: `NLB nodes` or `VPC link interfaces (client IP preserved)`. */
-  senders: string;
-}
-
-/**
- * Client IP preservation (`preserve_client_ip.enabled`): on by default for instance targets and
- * for UDP, off for ip targets with TCP or TLS.
- */
-export function preservesClientIp(targetGroup: TargetGroupFacts): boolean {
-  const set = targetGroup.attributes.ok
-    ? targetGroup.attributes.value['preserve_client_ip.enabled']
-    : undefined;
-  if (set === 'true' || set === 'false') return set === 'true';
-  return (
-    targetGroup.targetType === 'instance' ||
-    targetGroup.protocol.startsWith('UDP') ||
-    targetGroup.protocol === 'TCP_UDP'
-  );
-}
-
-/**
- * Who a target of an NLB really receives connections from:
- * - through a V1 link (PrivateLink), and whenever client IP preservation is off: the NLB's nodes,
- *   in every zone with cross-zone load balancing on, else in the target's zone only, carrying the
- *   NLB's security groups;
- * - through a V2 link with client IP preservation on: the link's interfaces, in its subnets;
- * - from the internet (an integration straight to a public NLB) with preservation on: any address.
- */
-function nlbSources(
-  path: LoadBalancerPath,
-  targetGroup: TargetGroupFacts,
-  zone: string | undefined,
-  inventory: Inventory,
-): Collected<KnownSources> {
-  const { loadBalancer } = path;
-  const viaV2 = path.vpcLinks.some((link) => link.version === 'V2');
-  const viaV1 = path.vpcLinks.some((link) => link.version === 'V1');
-  if (preservesClientIp(targetGroup) && !viaV1) {
-    if (!viaV2) {
-      return collected({
-        sources: [{ label: 'any client (client IP preserved)', cidr: '0.0.0.0/0', securityGroupIds: [] }],
-        senders: 'clients (client IP preserved)',
-      });
-    }
-    const sources: TrafficSource[] = [];
-    for (const link of path.vpcLinks.filter((candidate) => candidate.version === 'V2')) {
-      for (const subnetId of link.subnetIds) {
-        const subnet = lookup(inventory.subnets, subnetId, 'ec2:DescribeSubnets');
-        if (!subnet.ok) return subnet;
-        sources.push({
-          label: `VPC link ${link.name} in ${subnet.value.availabilityZone} (${subnet.value.cidr})`,
-          zone: subnet.value.availabilityZone,
-          cidr: subnet.value.cidr,
-          securityGroupIds: [],
-        });
-      }
-    }
-    return collected({ sources, senders: 'VPC link interfaces (client IP preserved)' });
-  }
-  const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
-  const sameZoneOnly = crossZone.ok && !crossZone.value.enabled && zone !== undefined;
-  const senders = `${describeLoadBalancer(loadBalancer)} nodes${sameZoneOnly ? ` in ${zone} (cross-zone off)` : ''}`;
-  if (!loadBalancer.networkInterfaces.ok) {
-    const sources: TrafficSource[] = [];
-    for (const lbZone of loadBalancer.zones.filter(
-      (candidate) => !sameZoneOnly || candidate.zoneName === zone,
-    )) {
-      const subnet = lookup(inventory.subnets, lbZone.subnetId, 'ec2:DescribeSubnets');
-      if (!subnet.ok) return loadBalancer.networkInterfaces;
-      sources.push({
-        label: `${describeLoadBalancer(loadBalancer)} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
-        zone: lbZone.zoneName,
-        cidr: subnet.value.cidr,
-        securityGroupIds: loadBalancer.securityGroupIds,
-      });
-    }
-    return collected({ sources, senders, approximatedBecause: loadBalancer.networkInterfaces.error });
-  }
-  const zoneOfSubnet = new Map(loadBalancer.zones.map((lbZone) => [lbZone.subnetId, lbZone.zoneName]));
-  const nodes = loadBalancer.networkInterfaces.value.map((eni) => ({
-    eni,
-    zone: zoneOfSubnet.get(eni.subnetId),
-  }));
-  const sending = sameZoneOnly ? nodes.filter((node) => node.zone === zone) : nodes;
-  return collected({
-    sources: sending.map(({ eni, zone: nodeZone }) => ({
-      label: `${describeLoadBalancer(loadBalancer)} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
-      ...(nodeZone ? { zone: nodeZone } : {}),
-      cidr: eni.privateIp,
-      securityGroupIds: loadBalancer.securityGroupIds,
-    })),
-    senders,
-  });
-}
+import { evaluateSecurityGroups } from './security-group-rules';
+import { nlbSources } from './senders';
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
@@ -236,18 +127,19 @@ export const nlbTargetSecurityGroups: CheckDefinition = {
   group: 'high-frequency',
   severity: 'high',
   runsFor: ['high-frequency'],
-  risk: "When the targets' security groups do not admit the NLB's traffic on the target port, every connection the NLB forwards is dropped and API Gateway reports a network error.",
+  risk: "When the targets' security groups do not admit the NLB's traffic on the target port, or the NLB's own security groups do not admit the VPC link on the listener port, every connection is dropped and API Gateway reports a network error.",
   remediation:
-    "Allow the target port in the targets' security groups from the NLB's private IP addresses (or the VPC CIDR, or the NLB's security group when it has one); with client IP preservation on, from the clients' addresses too.",
+    "Allow the target port in the targets' security groups from the NLB's private IP addresses (or the VPC CIDR, or the NLB's security group when it has one); with client IP preservation on, from the clients' addresses too. When the NLB has security groups, they must admit the listener port from the VPC link: a V2 link's security group or subnets; for a V1 link, turn off \"enforce inbound rules on PrivateLink traffic\" (or admit 0.0.0.0/0).",
   docs: [
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
   ],
   evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) =>
-      evaluateTargetGroups(path, inventory, (targetGroup) =>
+    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [
+      ...evaluateNlbOwnSecurityGroups(path, inventory),
+      ...evaluateTargetGroups(path, inventory, (targetGroup) =>
         evaluateTargetGroup(path, targetGroup, inventory),
       ),
-    ),
+    ]),
 };

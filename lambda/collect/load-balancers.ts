@@ -40,7 +40,7 @@ const ARNS_PER_CALL = 20;
 /** What DescribeLoadBalancers says of a load balancer: the facts before attributes, listeners and the rest. */
 export type LoadBalancerDescription = Pick<
   LoadBalancerFacts,
-  'arn' | 'name' | 'type' | 'dnsName' | 'vpcId' | 'zones' | 'securityGroupIds'
+  'arn' | 'name' | 'type' | 'dnsName' | 'vpcId' | 'zones' | 'securityGroupIds' | 'privateLinkInboundRules'
 >;
 
 function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
@@ -55,7 +55,14 @@ function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
       subnetId: zone.SubnetId ?? '',
     })),
     securityGroupIds: lb.SecurityGroups ?? [],
+    ...privateLinkInboundRules(lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic),
   };
+}
+
+function privateLinkInboundRules(
+  value: string | undefined,
+): Pick<LoadBalancerFacts, 'privateLinkInboundRules'> {
+  return value === 'on' || value === 'off' ? { privateLinkInboundRules: value } : {};
 }
 
 /**

@@ -236,6 +236,12 @@ export interface LoadBalancerFacts {
   vpcId: string;
   zones: { zoneName: string; subnetId: string }[];
   securityGroupIds: string[];
+  /**
+   * NLBs with security groups: `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` as
+   * DescribeLoadBalancers returns it. `on` (AWS's default) filters PrivateLink traffic, a V1 VPC
+   * link's included, through the inbound rules. Absent when the response does not carry it.
+   */
+  privateLinkInboundRules?: 'on' | 'off';
   attributes: Collected<Record<string, string>>;
   listeners: Collected<ListenerFacts[]>;
   targetGroupArns: Collected<string[]>;

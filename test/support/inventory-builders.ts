@@ -16,6 +16,7 @@ import {
   type InstanceFacts,
   type IntegrationFacts,
   type Inventory,
+  type IpPermission,
   type LoadBalancerFacts,
   type NetworkAclEntry,
   type NetworkAclFacts,
@@ -460,3 +461,26 @@ export function onlyResult(
   expect(results).toHaveLength(1);
   return results[0] as import('../../lambda/domain/types').CheckResult;
 }
+
+/** An inbound security-group rule: tcp/80 from no source until the overrides name one. */
+export function anIpPermission(overrides: Partial<IpPermission> = {}): IpPermission {
+  return {
+    protocol: 'tcp',
+    fromPort: 80,
+    toPort: 80,
+    cidrs: [],
+    ipv6Cidrs: [],
+    sourceSecurityGroupIds: [],
+    prefixListIds: [],
+    ...overrides,
+  };
+}
+
+/** Subnets of a V2 VPC link, one per zone: it has a network interface in each. */
+export const V2_LINK_SUBNETS: SubnetFacts[] = [
+  { id: 'subnet-link-a', vpcId: VPC_ID, cidr: '10.0.21.0/24', availabilityZone: 'us-east-1a' },
+  { id: 'subnet-link-b', vpcId: VPC_ID, cidr: '10.0.22.0/24', availabilityZone: 'us-east-1b' },
+];
+
+export const withV2LinkSubnets = (builder: InventoryBuilder): InventoryBuilder =>
+  V2_LINK_SUBNETS.reduce((all, subnet) => all.with('subnets', subnet.id, subnet), builder);

@@ -4,6 +4,7 @@ import {
   accessDenied,
   albScenario,
   aRestIntegration,
+  aSecurityGroup,
   aTarget,
   NLB_ARN,
   nlbScenario,
@@ -53,10 +54,11 @@ describe('nlb-target-security-groups', () => {
   });
 
   it("passes a rule that references the NLB's own security group", () => {
+    // The NLB's own groups do not filter the V1 link's PrivateLink traffic here (enforcement off).
     const builder = withRules([rule({ sourceSecurityGroupIds: ['sg-nlb'] })], {
-      loadBalancer: { securityGroupIds: ['sg-nlb'] },
-    });
-    expect(statuses(builder)).toEqual(['PASS', 'PASS']);
+      loadBalancer: { securityGroupIds: ['sg-nlb'], privateLinkInboundRules: 'off' },
+    }).with('securityGroups', 'sg-nlb', aSecurityGroup({ id: 'sg-nlb', inbound: [] }));
+    expect(statuses(builder)).toEqual(['PASS', 'PASS', 'PASS']);
   });
 
   it('fails targets whose security groups allow another port or a narrow source only', () => {

@@ -5,17 +5,9 @@ import {
   type TrafficSource,
 } from '../../../lambda/checks/security-group-rules';
 import type { Collected, IpPermission, SecurityGroupFacts } from '../../../lambda/domain/types';
+import { anIpPermission } from '../../support/inventory-builders';
 
-const permission = (overrides: Partial<IpPermission>): IpPermission => ({
-  protocol: 'tcp',
-  fromPort: 80,
-  toPort: 80,
-  cidrs: [],
-  ipv6Cidrs: [],
-  sourceSecurityGroupIds: [],
-  prefixListIds: [],
-  ...overrides,
-});
+const permission = (overrides: Partial<IpPermission>): IpPermission => anIpPermission(overrides);
 
 const group = (id: string, ...inbound: IpPermission[]): SecurityGroupFacts => ({
   id,

@@ -17,7 +17,7 @@ import {
   recordOrdersNlb,
   recordRestApi,
   recordSharedAlb,
-  recordV1Link,
+  recordV1RestPathToNlb,
   recordV2Link,
   stage,
   statusOf,
@@ -43,13 +43,7 @@ const pathVerdicts = (findings: Awaited<ReturnType<typeof audit>>['findings']) =
 /** A REST method on a V1 link -> NLB TCP:80 -> `alb` target group -> shared-alb on `albPort`. */
 function recordV1PathThroughNlbToAlb(albPort: number) {
   const recorded = recordedClients();
-  recordRestApi(recorded, {
-    connectionType: 'VPC_LINK',
-    connectionId: 'vl1a2b3',
-    uri: `http://${dns.nlb}:80/orders`,
-  });
-  recordV1Link(recorded, 'vl1a2b3', arns.nlb);
-  recordOrdersNlb(recorded);
+  recordV1RestPathToNlb(recorded);
   recordSharedAlb(recorded);
   recordNlbInFrontOfAlb(recorded, albPort);
   return recorded;
@@ -96,13 +90,7 @@ describe('following the traffic on real-shaped accounts', () => {
   it('keeps following a REST integration on a VPC link V1 through the link’s targetArns (its twin)', async () => {
     // Arrange
     const recorded = recordedClients();
-    recordRestApi(recorded, {
-      connectionType: 'VPC_LINK',
-      connectionId: 'vl1a2b3',
-      uri: `http://${dns.nlb}:80/orders`,
-    });
-    recordV1Link(recorded, 'vl1a2b3', arns.nlb);
-    recordOrdersNlb(recorded);
+    recordV1RestPathToNlb(recorded);
 
     // Act
     const { findings } = await audit(recorded, [stage({})]);

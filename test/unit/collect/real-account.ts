@@ -27,6 +27,7 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   type Listener,
+  type LoadBalancer,
   type Rule,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -139,8 +140,15 @@ const instance = (InstanceId: string, zone: string, subnet: string, ip: string) 
   SecurityGroups: [{ GroupId: 'sg-0a1b2c3d', GroupName: 'orders' }],
 });
 
-/** The internal NLB `orders-nlb` in two zones, TCP:80 -> orders-tg with one healthy instance per zone. */
-export function recordOrdersNlb({ mocks }: Recorded, dnsName = dns.nlb): void {
+/**
+ * The internal NLB `orders-nlb` in two zones, TCP:80 -> orders-tg with one healthy instance per zone.
+ * `extra` adds fields of DescribeLoadBalancers' LoadBalancer (e.g. `SecurityGroups`).
+ */
+export function recordOrdersNlb(
+  { mocks }: Recorded,
+  dnsName = dns.nlb,
+  extra: Partial<LoadBalancer> = {},
+): void {
   mocks.elb.on(DescribeLoadBalancersCommand, { LoadBalancerArns: [arns.nlb] }).resolves({
     LoadBalancers: [
       {
@@ -156,6 +164,7 @@ export function recordOrdersNlb({ mocks }: Recorded, dnsName = dns.nlb): void {
           { ZoneName: 'us-east-1b', SubnetId: 'subnet-b7d581c0' },
         ],
         IpAddressType: 'ipv4',
+        ...extra,
       },
     ],
   });
@@ -333,6 +342,17 @@ export function recordV1Link({ mocks }: Recorded, id: string, targetArn: string)
       },
     ],
   });
+}
+
+/** A REST method (GET /orders) on VPC link V1 `vl1a2b3` to the orders NLB TCP:80; `nlb` as in recordOrdersNlb. */
+export function recordV1RestPathToNlb(recorded: Recorded, nlb: Partial<LoadBalancer> = {}): void {
+  recordRestApi(recorded, {
+    connectionType: 'VPC_LINK',
+    connectionId: 'vl1a2b3',
+    uri: `http://${dns.nlb}:80/orders`,
+  });
+  recordV1Link(recorded, 'vl1a2b3', arns.nlb);
+  recordOrdersNlb(recorded, dns.nlb, nlb);
 }
 
 /** GetVpcLinks of apigatewayv2 (API reference, VpcLink): a V2 link with its subnets and security groups. */
