@@ -16,6 +16,8 @@ import {
   failed,
   type IntegrationFacts,
   type Inventory,
+  type IpTargetInterfaceFacts,
+  ipTargetKey,
   type LoadBalancerFacts,
   type StageInventory,
   type StageSettings,
@@ -57,6 +59,7 @@ import {
   describeFlowLogs,
   describeInstances,
   describeInterfacesByDescription,
+  describeInterfacesByPrivateIp,
   describeManagedPrefixListEntries,
   describeNetworkAclsBySubnet,
   describeSecurityGroups,
@@ -279,6 +282,31 @@ function entriesByLoadBalancer(integrations: IntegrationFacts[]): Map<string, Li
   return entries;
 }
 
+/** VPC id -> the addresses of the `ip` targets on the path in it (an address is unique within its VPC only). */
+function ipTargetAddressesByVpc(groups: TargetGroupFacts[]): Map<string, string[]> {
+  const byVpc = new Map<string, string[]>();
+  for (const group of groups) {
+    if (group.targetType !== 'ip' || !group.targets.ok || group.targets.value.length === 0) continue;
+    const addresses = group.targets.value.map((target) => target.id);
+    byVpc.set(group.vpcId, unique([...(byVpc.get(group.vpcId) ?? []), ...addresses]));
+  }
+  return byVpc;
+}
+
+/** The interfaces of the `ip` targets, one batched call per VPC, filed by `ipTargetKey`. */
+async function describeIpTargetInterfaces(
+  ec2: AwsClients['ec2'],
+  addressesByVpc: Map<string, string[]>,
+): Promise<Record<string, Collected<IpTargetInterfaceFacts | null>>> {
+  const perVpc = await Promise.all(
+    [...addressesByVpc].map(async ([vpcId, addresses]) => {
+      const found = await describeInterfacesByPrivateIp(ec2, vpcId, addresses);
+      return Object.entries(found).map(([address, eni]) => [ipTargetKey(vpcId, address), eni] as const);
+    }),
+  );
+  return Object.fromEntries(perVpc.flat());
+}
+
 /** Whether an IPv4 address lies in a CIDR block. */
 export function ipInCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
@@ -436,32 +464,32 @@ export async function collectInventory(
       .filter((group) => group.targetType === 'instance')
       .flatMap((group) => (group.targets.ok ? group.targets.value.map((target) => target.id) : [])),
   );
-  const ipTargetVpcs = unique(
-    groupsOnPath
-      .filter((group) => group.targetType === 'ip' && group.targets.ok && group.targets.value.length > 0)
-      .map((group) => group.vpcId),
-  );
-  const [instances, vpcSubnets] = await Promise.all([
+  const ipTargetsByVpc = ipTargetAddressesByVpc(groupsOnPath);
+  const ipTargetVpcs = [...ipTargetsByVpc.keys()];
+  const [instances, vpcSubnets, ipTargetInterfaces] = await Promise.all([
     describeInstances(ec2, instanceIds),
     ipTargetVpcs.length > 0
       ? describeSubnetsOfVpcs(ec2, ipTargetVpcs)
       : ({} as Record<string, Collected<SubnetFacts[]>>),
+    describeIpTargetInterfaces(ec2, ipTargetsByVpc),
   ]);
   const knownSubnets: SubnetFacts[] = Object.values(vpcSubnets).flatMap((r) => (r.ok ? r.value : []));
-  const zoneOf = (target: TargetFacts, targetType: string): string | undefined => {
+  const zoneOf = (target: TargetFacts, group: TargetGroupFacts): string | undefined => {
     if (target.availabilityZone) return target.availabilityZone;
-    if (targetType === 'instance') {
+    if (group.targetType === 'instance') {
       const instance = instances[target.id];
       return instance?.ok ? instance.value.availabilityZone : undefined;
     }
-    if (targetType !== 'ip') return undefined;
+    if (group.targetType !== 'ip') return undefined;
+    const eni = ipTargetInterfaces[ipTargetKey(group.vpcId, target.id)];
+    if (eni?.ok && eni.value) return eni.value.availabilityZone;
     return knownSubnets.find((subnet) => ipInCidr(target.id, subnet.cidr))?.availabilityZone;
   };
   const targetGroups: Record<string, Collected<TargetGroupFacts>> = Object.fromEntries(
     Object.entries(hops.targetGroups).map(([arn, group]) => {
       if (!group.ok || !group.value.targets.ok) return [arn, group];
       const targets = group.value.targets.value.map((target) => {
-        const zone = zoneOf(target, group.value.targetType);
+        const zone = zoneOf(target, group.value);
         return zone ? { ...target, availabilityZone: zone } : target;
       });
       return [arn, collected({ ...group.value, targets: collected(targets) })];
@@ -469,8 +497,10 @@ export async function collectInventory(
   );
 
   const instanceFacts = Object.values(instances).flatMap((r) => (r.ok ? [r.value] : []));
+  const ipTargetFacts = Object.values(ipTargetInterfaces).flatMap((r) => (r.ok && r.value ? [r.value] : []));
   const securityGroupIds = unique([
     ...instanceFacts.flatMap((instance) => instance.securityGroupIds),
+    ...ipTargetFacts.flatMap((eni) => eni.securityGroupIds),
     ...lbs.flatMap((lb) => lb.securityGroupIds),
   ]);
   // A V2 link's subnets are where its interfaces send from (the sources targets see with client IP preservation).
@@ -478,6 +508,7 @@ export async function collectInventory(
   const subnetIds = unique([
     ...lbs.flatMap((lb) => lb.zones.map((zone) => zone.subnetId)),
     ...instanceFacts.map((instance) => instance.subnetId),
+    ...ipTargetFacts.map((eni) => eni.subnetId),
     ...linkSubnetIds,
   ]).filter(Boolean);
   const vpcIds = unique([...lbs.map((lb) => lb.vpcId), ...groupsOnPath.map((group) => group.vpcId)]).filter(
@@ -497,6 +528,9 @@ export async function collectInventory(
     for (const target of group.targets.ok ? group.targets.value : []) {
       const instance = instances[target.id];
       if (instance?.ok) vpcOfResource.set(instance.value.subnetId, group.vpcId);
+      const eni =
+        group.targetType === 'ip' ? ipTargetInterfaces[ipTargetKey(group.vpcId, target.id)] : undefined;
+      if (eni?.ok && eni.value) vpcOfResource.set(eni.value.subnetId, group.vpcId);
     }
   }
 
@@ -584,6 +618,7 @@ export async function collectInventory(
     loadBalancers,
     targetGroups,
     instances,
+    ipTargetInterfaces,
     securityGroups,
     subnets,
     networkAclsBySubnet,

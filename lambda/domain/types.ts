@@ -228,6 +228,18 @@ export interface NetworkInterfaceFacts {
   subnetId: string;
 }
 
+/** The network interface that holds an `ip` target's address in the target group's VPC. */
+export interface IpTargetInterfaceFacts {
+  id: string;
+  privateIp: string;
+  subnetId: string;
+  availabilityZone: string;
+  securityGroupIds: string[];
+}
+
+/** Where an `ip` target's interface is filed: its address is only unique within its VPC. */
+export const ipTargetKey = (vpcId: string, address: string): string => `${vpcId}|${address}`;
+
 export interface LoadBalancerFacts {
   arn: string;
   name: string;
@@ -337,6 +349,11 @@ export interface Inventory {
   loadBalancers: Record<string, Collected<LoadBalancerFacts>>;
   targetGroups: Record<string, Collected<TargetGroupFacts>>;
   instances: Record<string, Collected<InstanceFacts>>;
+  /**
+   * `ip` targets by `ipTargetKey(vpcId, address)`: the interface that holds the address in the target
+   * group's VPC, or null when none there does (a peered VPC, on premises).
+   */
+  ipTargetInterfaces: Record<string, Collected<IpTargetInterfaceFacts | null>>;
   securityGroups: Record<string, Collected<SecurityGroupFacts>>;
   subnets: Record<string, Collected<SubnetFacts>>;
   /** Keyed by subnet id: the ACL associated with that subnet. */

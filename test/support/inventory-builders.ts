@@ -16,6 +16,7 @@ import {
   type InstanceFacts,
   type IntegrationFacts,
   type Inventory,
+  type IpTargetInterfaceFacts,
   type LoadBalancerFacts,
   type NetworkAclEntry,
   type NetworkAclFacts,
@@ -214,6 +215,18 @@ export function anInstance(overrides: Partial<InstanceFacts> = {}): InstanceFact
   };
 }
 
+/** A Fargate task's interface holding an `ip` target's address, in subnet-app-b. */
+export function anIpTargetInterface(overrides: Partial<IpTargetInterfaceFacts> = {}): IpTargetInterfaceFacts {
+  return {
+    id: 'eni-task-b',
+    privateIp: '10.0.12.40',
+    subnetId: 'subnet-app-b',
+    availabilityZone: 'us-east-1b',
+    securityGroupIds: ['sg-web'],
+    ...overrides,
+  };
+}
+
 export function aSecurityGroup(overrides: Partial<SecurityGroupFacts> = {}): SecurityGroupFacts {
   return {
     id: 'sg-web',
@@ -270,6 +283,7 @@ export class InventoryBuilder {
     loadBalancers: {},
     targetGroups: {},
     instances: {},
+    ipTargetInterfaces: {},
     securityGroups: {},
     subnets: {},
     networkAclsBySubnet: {},
