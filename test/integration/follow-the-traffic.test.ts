@@ -25,14 +25,9 @@ import type { AwsClients } from '../../lambda/collect/clients';
 import type { Report } from '../../lambda/domain/types';
 import { HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
-import { useEmulator } from '../support/emulator';
+import { must, useEmulator } from '../support/emulator';
 
 const TIMEOUT_MS = 90_000;
-
-const must = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`test setup: ${what} is missing`);
-  return value;
-};
 
 async function targetGroup(
   clients: AwsClients,

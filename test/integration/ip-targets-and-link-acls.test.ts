@@ -39,14 +39,9 @@ import { runAudit } from '../../lambda/audit';
 import type { AwsClients } from '../../lambda/collect/clients';
 import { loadBalancerMetricDimension } from '../../lambda/collect/load-balancers';
 import type { Finding, Report } from '../../lambda/domain/types';
-import { useEmulator } from '../support/emulator';
+import { must, useEmulator } from '../support/emulator';
 
 const TIMEOUT_MS = 90_000;
-
-const must = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`test setup: ${what} is missing`);
-  return value;
-};
 
 const SUBNETS = {
   'lb-a': { cidr: '10.0.1.0/24', zone: 'us-east-1a' },
