@@ -7,6 +7,7 @@
 import type { Integration as HttpIntegration } from '@aws-sdk/client-apigatewayv2';
 import { integrationEntry, type ListenerEntry, loadBalancerArnOfListener } from '../domain/path';
 import {
+  type AccessLogSettings,
   type AuditWindow,
   type ClassifiedStage,
   type Collected,
@@ -19,6 +20,7 @@ import {
   type IpTargetInterfaceFacts,
   ipTargetKey,
   type LoadBalancerFacts,
+  type LogEvidence,
   type StageInventory,
   type StageSettings,
   type SubnetFacts,
@@ -27,6 +29,7 @@ import {
   type VpcLinkFacts,
   type VpcLinkVersion,
 } from '../domain/types';
+import { accessLogFormat, ERROR_TEXT_VARIABLES, errorTextVariablesIn } from './access-log-format';
 import {
   httpIntegrationFacts,
   listHttpVpcLinks,
@@ -51,8 +54,8 @@ import {
   listLoadBalancers,
   loadBalancerMetricDimension,
 } from './load-balancers';
-import { countNetworkErrorLines } from './log-evidence';
-import { accessLogGroupToSearch, executionLogGroup, type LogEvidence } from './log-groups';
+import { countErrorLines } from './log-evidence';
+import { accessLogGroupToSearch, executionLogGroup } from './log-groups';
 import { Memo, unique } from './memo';
 import { hasData, type MetricRequest, type PeriodSeries, readMetricSeries } from './metrics';
 import {
@@ -113,7 +116,7 @@ async function readStagePaths(
         .then((settings) =>
           queryLogs(() => readLogEvidence(clients, stage, settings, window, options.accessLogGroupPrefix)),
         )
-        .catch((error: unknown) => failed(toCollectionError('logs:StartQuery', error))),
+        .catch((error: unknown) => failed(toCollectionError('logs:FilterLogEvents', error))),
     );
     const [settings, facts, deployed] = await Promise.all([
       settingsRead,
@@ -410,6 +413,12 @@ export const executionLoggingOff = (settings: Collected<StageSettings>): boolean
     (method) => (method.loggingLevel ?? 'OFF') === 'OFF',
   );
 
+/**
+ * A stage's evidence, from the one log group that is its own: a REST stage's execution log group
+ * (named after the API and stage); an HTTP stage's access-log group, only when the format holds
+ * error text and the group lies under the configured prefix, counting only the lines that name
+ * this API and stage where the format holds `$context.apiId` / `$context.stage`.
+ */
 function readLogEvidence(
   clients: AwsClients,
   stage: ClassifiedStage,
@@ -420,13 +429,37 @@ function readLogEvidence(
   if (stage.apiType === 'REST') {
     // Settings that could not be read do not prove logging is off: the group is still searched.
     if (executionLoggingOff(settings)) return Promise.resolve(collected(null));
-    return countNetworkErrorLines(clients.logs, executionLogGroup(stage.apiId, stage.stage), window);
+    const group = executionLogGroup(stage.apiId, stage.stage);
+    return countErrorLines(clients.logs, group, window, { kind: 'whole-group' });
   }
   if (!settings.ok) return Promise.resolve(failed(settings.error));
-  const target = accessLogGroupToSearch(settings.value.accessLog?.destinationArn, accessLogGroupPrefix);
-  return 'search' in target
-    ? countNetworkErrorLines(clients.logs, target.search, window)
-    : Promise.resolve(collected(target.skip));
+  const accessLog = settings.value.accessLog;
+  const target = accessLogGroupToSearch(accessLog?.destinationArn, accessLogGroupPrefix);
+  if (!accessLog || !('search' in target)) {
+    return Promise.resolve(
+      collected(accessLog && 'skip' in target ? withoutErrorText(accessLog, target.skip) : null),
+    );
+  }
+  const format = accessLogFormat(accessLog.format);
+  if (format.errorVariables.length === 0) return Promise.resolve(collected(noErrorText(target.search)));
+  return countErrorLines(clients.logs, target.search, window, {
+    kind: 'by-format',
+    attributedBy: format.attributedBy,
+    attribute: format.attribute,
+    stage: { apiId: stage.apiId, stage: stage.stage },
+  });
+}
+
+/** An access log whose format holds no error text cannot hold the evidence, wherever it goes. */
+const noErrorText = (logGroup: string): LogEvidence => ({
+  logGroup,
+  notSearched: `the access log format holds no error text (none of ${ERROR_TEXT_VARIABLES.join(', ')}): add $context.integrationErrorMessage to the format so its lines say why an integration failed`,
+});
+
+/** Why an access-log group outside the prefix is not searched; the format's own gap comes first. */
+function withoutErrorText(accessLog: AccessLogSettings, skip: LogEvidence | null): LogEvidence | null {
+  if (!skip) return null;
+  return errorTextVariablesIn(accessLog.format).length === 0 ? noErrorText(skip.logGroup) : skip;
 }
 
 export interface CollectOptions {

@@ -18,6 +18,7 @@ import {
   type Inventory,
   type IpTargetInterfaceFacts,
   type LoadBalancerFacts,
+  type LogLineCount,
   type NetworkAclEntry,
   type NetworkAclFacts,
   type SecurityGroupFacts,
@@ -122,8 +123,22 @@ export function aStageInventory(
     settings: collected(aStageSettings()),
     integrations: collected([aRestIntegration()]),
     integrationLatencyMaxMs: collected(1_200),
-    networkErrorLogLines: collected({ count: 0, logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod' }),
+    networkErrorLogLines: collected(aLogLineCount({ logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod' })),
     ...rest,
+  };
+}
+
+/** No matching line in the stage's own log group (a REST execution log group: every line is the stage's). */
+export function aLogLineCount(overrides: Partial<LogLineCount> = {}): LogLineCount {
+  return {
+    logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod',
+    count: 0,
+    byMessage: {},
+    otherStages: 0,
+    unattributed: 0,
+    attributedBy: ['apiId', 'stage'],
+    truncated: false,
+    ...overrides,
   };
 }
 
@@ -407,7 +422,9 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
       }),
     ),
     integrations: collected([anHttpIntegration()]),
-    networkErrorLogLines: collected({ count: 0, logGroup: 'http-access' }),
+    networkErrorLogLines: collected(
+      aLogLineCount({ logGroup: 'http-access', attributedBy: ['apiId', 'stage'] }),
+    ),
     ...overrides.stage,
     stage: {
       apiId: 'h1t2p3',
