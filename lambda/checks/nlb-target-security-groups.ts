@@ -136,13 +136,19 @@ interface ReceivingTarget {
   zone: string | undefined;
 }
 
+type Resolution =
+  | { ok: true; value: ReceivingTarget }
+  | { ok: false; result: CheckResult }
+  /** An ip target no interface of the VPC holds (a peered VPC, on premises). */
+  | { ok: false; outside: true };
+
 /** An instance target's instance, or an `ip` target's interface; a result when it cannot be judged. */
 function resolveTarget(
   target: TargetFacts,
   targetGroup: TargetGroupFacts,
   inventory: Inventory,
   apis: StageKey[],
-): { ok: true; value: ReceivingTarget } | { ok: false; result: CheckResult } {
+): Resolution {
   if (targetGroup.targetType === 'instance') {
     const resource = {
       resourceArn: instanceArn(inventory.region, inventory.account, target.id),
@@ -160,20 +166,11 @@ function resolveTarget(
     ipTargetKey(targetGroup.vpcId, target.id),
     'ec2:DescribeNetworkInterfaces',
   );
-  if (!eni.ok || eni.value === null) {
-    const resource = targetGroupResource(targetGroup);
-    if (!eni.ok) {
-      const subject = `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
-      return { ok: false, result: couldNotRead(resource, apis, subject, eni.error) };
-    }
-    const reason =
-      `ip target ${target.id} of target group ${targetGroup.name} lies outside ${targetGroup.vpcId} ` +
-      '(no network interface there holds the address: a peered VPC or on premises): its security groups cannot be read from here';
-    return {
-      ok: false,
-      result: { ...notApplicable(resource, apis, reason), evidence: { target: target.id } },
-    };
+  if (!eni.ok) {
+    const subject = `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
+    return { ok: false, result: couldNotRead(targetGroupResource(targetGroup), apis, subject, eni.error) };
   }
+  if (eni.value === null) return { ok: false, outside: true };
   return {
     ok: true,
     value: {
@@ -213,10 +210,25 @@ function evaluateTargetGroup(
       ),
     ];
   }
-  return targetGroup.targets.value.map((target) => {
+  const results: CheckResult[] = [];
+  const outside: string[] = [];
+  for (const target of targetGroup.targets.value) {
     const resolved = resolveTarget(target, targetGroup, inventory, apis);
-    return resolved.ok ? judgeTarget(path, targetGroup, target, resolved.value, inventory) : resolved.result;
-  });
+    if (resolved.ok) results.push(judgeTarget(path, targetGroup, target, resolved.value, inventory));
+    else if ('result' in resolved) results.push(resolved.result);
+    else outside.push(target.id);
+  }
+  if (outside.length > 0) {
+    const reason =
+      `ip ${outside.length === 1 ? 'target' : 'targets'} ${outside.join(', ')} of target group ${targetGroup.name} ` +
+      `${outside.length === 1 ? 'lies' : 'lie'} outside ${targetGroup.vpcId} (no network interface there holds the address: ` +
+      `a peered VPC or on premises): ${outside.length === 1 ? 'its' : 'their'} security groups cannot be read from here`;
+    results.push({
+      ...notApplicable(targetGroupResource(targetGroup), apis, reason),
+      evidence: { targets: outside },
+    });
+  }
+  return results;
 }
 
 function judgeTarget(

@@ -183,7 +183,7 @@ describe('nlb-target-security-groups', () => {
         expect.objectContaining({
           status: 'SKIPPED',
           resourceArn: TG_ARN,
-          evidence: { target: '10.0.12.40' },
+          evidence: { targets: ['10.0.12.40'] },
         }),
       ]);
       expect(results[0]?.message).toContain(
