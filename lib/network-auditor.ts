@@ -496,7 +496,7 @@ export class NetworkAuditor extends Construct {
     const policy = new iam.Policy(this, 'AuditReadPolicy', {
       statements: [
         new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
-        // Logs Insights queries: only the execution log groups and the access-log prefix.
+        // Log searches: only the execution log groups and the access-log prefix.
         new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logQueries }),
         new iam.PolicyStatement({
           actions: AUDIT_IAM_ACTIONS.filter(
@@ -524,7 +524,7 @@ export class NetworkAuditor extends Construct {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource}]`,
         reason:
-          'Logs Insights queries limited to API Gateway execution log groups and the configured access-log prefix.',
+          'Log searches limited to API Gateway execution log groups and the configured access-log prefix.',
       });
     }
     for (const path of API_GATEWAY_READ_PATHS) {

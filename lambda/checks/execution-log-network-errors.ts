@@ -1,9 +1,41 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, StageInventory } from '../domain/types';
+import type { CheckResult, Inventory, LogLineCount, StageInventory } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 
-function evaluateStage(stage: StageInventory): CheckResult {
+/** The AWS pages that quote the error messages the collector searches for (lambda/collect/log-evidence.ts). */
+const VPC_LINK_500_ERRORS = 'https://repost.aws/knowledge-center/api-gateway-500-error-vpc';
+
+const accessLogGroupArn = (stage: StageInventory): string | undefined =>
+  stage.settings.ok ? stage.settings.value.accessLog?.destinationArn.replace(/:\*$/, '') : undefined;
+
+/**
+ * Other audited stages whose access logs go to the same group and that the format cannot tell
+ * apart from this one: with `$context.apiId` another API's lines are told apart, with
+ * `$context.stage` another stage's.
+ */
+function indistinguishablePeers(stage: StageInventory, lines: LogLineCount, inventory: Inventory): string[] {
+  if (stage.stage.apiType === 'REST') return [];
+  const group = accessLogGroupArn(stage);
+  if (!group) return [];
+  return inventory.stages
+    .filter(
+      (other) => other !== stage && other.stage.apiType === 'HTTP' && accessLogGroupArn(other) === group,
+    )
+    .filter(
+      (other) =>
+        (!lines.attributedBy.includes('apiId') || other.stage.apiId === stage.stage.apiId) &&
+        (!lines.attributedBy.includes('stage') || other.stage.stage === stage.stage.stage),
+    )
+    .map((other) => stageLabel(other.stage));
+}
+
+const describeMessages = (byMessage: Record<string, number>): string =>
+  Object.entries(byMessage)
+    .map(([message, count]) => `"${message}" (${count})`)
+    .join(', ');
+
+function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult {
   const resource = stageResource(stage.stage);
   const apis = [stageKeyOf(stage)];
   const label = stageLabel(stage.stage);
@@ -28,48 +60,79 @@ function evaluateStage(stage: StageInventory): CheckResult {
       ...notApplicable(resource, apis, `${label}: ${lines.value.notSearched}`),
       evidence: { logGroup: lines.value.logGroup },
     };
-  const { count, logGroup } = lines.value;
-  const evidence = { count, logGroup, errors5xx: stage.stage.errors5xx };
+  const counted = lines.value;
+  const { count, logGroup } = counted;
+  const evidence = {
+    count,
+    byMessage: counted.byMessage,
+    logGroup,
+    otherStages: counted.otherStages,
+    unattributed: counted.unattributed,
+    truncated: counted.truncated,
+    errors5xx: stage.stage.errors5xx,
+  };
+  const atLeast = counted.truncated ? 'at least ' : '';
+  const notCharged = [
+    ...(counted.otherStages > 0
+      ? [`${counted.otherStages} matching lines of other APIs or stages not counted`]
+      : []),
+    ...(counted.unattributed > 0
+      ? [`${counted.unattributed} matching lines that do not follow the stage's format not counted`]
+      : []),
+  ];
+  const notes = notCharged.length > 0 ? `; ${notCharged.join('; ')}` : '';
+  const peers = count > 0 ? indistinguishablePeers(stage, counted, inventory) : [];
+  if (peers.length > 0) {
+    const missing = (['apiId', 'stage'] as const)
+      .filter((field) => !counted.attributedBy.includes(field))
+      .map((field) => `$context.${field}`);
+    return {
+      ...notApplicable(
+        resource,
+        apis,
+        `${atLeast}${count} ${logKind} log lines in ${logGroup} carry a documented network or VPC-link error, but ${peers.join(', ')} log to the same group and the format holds no ${missing.join(' or ')}: the lines cannot be attributed to ${label} (add ${missing.join(' and ')} to the format)`,
+      ),
+      evidence: { ...evidence, sharedWith: peers },
+    };
+  }
   if (count > 0) {
     return {
       ...resource,
       status: 'FAIL',
       apis,
-      message: `${count} ${logKind} log lines of ${label} in ${logGroup} say "network error communicating with endpoint" (of ${stage.stage.errors5xx} 5xx in the window)`,
+      message: `${atLeast}${count} ${logKind} log lines of ${label} in ${logGroup} carry a documented network or VPC-link error: ${describeMessages(counted.byMessage)} (of ${stage.stage.errors5xx} 5xx in the window)${notes}`,
       evidence,
     };
   }
-  // No matching line is no evidence, not proof of another cause: VPC-link faults often log
-  // "Execution failed due to configuration error", and access logs hold the error text only when
-  // their format has an error variable.
-  const formatHint =
-    stage.stage.apiType === 'HTTP' &&
-    stage.settings.ok &&
-    !/\$context\.(integrationErrorMessage|integration\.error|error\.message)/.test(
-      stage.settings.value.accessLog?.format ?? '',
-    )
-      ? ' (its access-log format has no error variable, so such lines cannot appear)'
-      : '';
-  return notApplicable(
-    resource,
-    apis,
-    `no ${logKind} log line of ${label} in ${logGroup} says "network error communicating with endpoint"${formatHint}: no evidence either way`,
-  );
+  // No matching line is no evidence, not proof of another cause.
+  const searched = counted.truncated
+    ? ' in the part of the window read (the search stopped at its bound)'
+    : '';
+  return {
+    ...notApplicable(
+      resource,
+      apis,
+      `no ${logKind} log line of ${label} in ${logGroup} carries a documented network or VPC-link error${searched}${notes}: no evidence either way`,
+    ),
+    evidence,
+  };
 }
 
 export const executionLogNetworkErrors: CheckDefinition = {
   id: 'execution-log-network-errors',
-  title: 'Logs confirm "network error communicating with endpoint"',
+  title: 'Logs confirm network or VPC-link errors to the endpoint',
   group: 'beyond-the-article',
   severity: 'medium',
   runsFor: ['high-frequency'],
-  risk: 'The 5xx metric counts every server error; only the log lines prove that this stage fails with network errors to its endpoint rather than timeouts or backend errors.',
+  risk: 'The 5xx metric counts every server error; only the log lines ("Network error communicating with endpoint", "Execution failed due to configuration error", the VPC-link errors AWS documents) prove that this stage fails to reach its endpoint rather than timing out or getting backend errors.',
   remediation:
-    'When lines are found, follow the failing load balancer checks of this report; when none are, look for other 5xx causes (integration timeouts, backend errors).',
+    'When lines are found, follow the failing load balancer checks of this report; when none are, look for other 5xx causes (integration timeouts, backend errors). For HTTP APIs put $context.integrationErrorMessage in the access-log format, and $context.apiId and $context.stage when several stages share the log group.',
   docs: [
     ARTICLE,
+    VPC_LINK_500_ERRORS,
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/view-cloudwatch-log-events-in-cloudwatch-console.html',
-    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html',
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html',
+    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html',
   ],
-  evaluate: ({ stages }) => stages.map(evaluateStage),
+  evaluate: ({ stages, inventory }) => stages.map((stage) => evaluateStage(stage, inventory)),
 };

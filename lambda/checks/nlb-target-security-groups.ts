@@ -1,6 +1,14 @@
-import { instanceArn } from '../domain/arns';
+import { instanceArn, networkInterfaceArn } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
+import {
+  type CheckResult,
+  type Inventory,
+  ipTargetKey,
+  type SecurityGroupFacts,
+  type StageKey,
+  type TargetFacts,
+  type TargetGroupFacts,
+} from '../domain/types';
 import { ARTICLE } from './docs-links';
 import {
   describeHop,
@@ -11,22 +19,80 @@ import {
   targetGroupResource,
 } from './load-balancer-path';
 import { evaluateNlbOwnSecurityGroups } from './nlb-own-security-groups';
-import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
+import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES, type Resource } from './results';
 import { evaluateSecurityGroups } from './security-group-rules';
 import { nlbSources } from './senders';
+
+/** A target resolved to what receives its traffic: its resource, groups and zone. */
+interface ReceivingTarget {
+  resource: Resource;
+  /** `instance i-0a1` or `ip target 10.0.12.40 (eni-...)`. */
+  name: string;
+  securityGroupIds: string[];
+  zone: string | undefined;
+}
+
+type Resolution =
+  | { ok: true; value: ReceivingTarget }
+  | { ok: false; result: CheckResult }
+  /** An ip target no interface of the VPC holds (a peered VPC, on premises). */
+  | { ok: false; outside: true };
+
+/** An instance target's instance, or an `ip` target's interface; a result when it cannot be judged. */
+function resolveTarget(
+  target: TargetFacts,
+  targetGroup: TargetGroupFacts,
+  inventory: Inventory,
+  apis: StageKey[],
+): Resolution {
+  if (targetGroup.targetType === 'instance') {
+    const resource = {
+      resourceArn: instanceArn(inventory.region, inventory.account, target.id),
+      resourceType: RESOURCE_TYPES.instance,
+    };
+    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
+    if (!instance.ok)
+      return { ok: false, result: couldNotRead(resource, apis, `instance ${target.id}`, instance.error) };
+    const { securityGroupIds, availabilityZone } = instance.value;
+    const value = { resource, name: `instance ${target.id}`, securityGroupIds, zone: availabilityZone };
+    return { ok: true, value };
+  }
+  const eni = lookup(
+    inventory.ipTargetInterfaces,
+    ipTargetKey(targetGroup.vpcId, target.id),
+    'ec2:DescribeNetworkInterfaces',
+  );
+  if (!eni.ok) {
+    const subject = `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
+    return { ok: false, result: couldNotRead(targetGroupResource(targetGroup), apis, subject, eni.error) };
+  }
+  if (eni.value === null) return { ok: false, outside: true };
+  return {
+    ok: true,
+    value: {
+      resource: {
+        resourceArn: networkInterfaceArn(inventory.region, inventory.account, eni.value.id),
+        resourceType: RESOURCE_TYPES.networkInterface,
+      },
+      name: `ip target ${target.id} (${eni.value.id})`,
+      securityGroupIds: eni.value.securityGroupIds,
+      zone: eni.value.availabilityZone || undefined,
+    },
+  };
+}
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
   inventory: Inventory,
 ): CheckResult[] {
-  const { apis, loadBalancer } = path;
-  if (targetGroup.targetType !== 'instance') {
+  const { apis } = path;
+  if (targetGroup.targetType !== 'instance' && targetGroup.targetType !== 'ip') {
     return [
       notApplicable(
         targetGroupResource(targetGroup),
         apis,
-        `target group ${targetGroup.name} has ${targetGroup.targetType} targets: their security groups are not resolved, only instance targets are checked`,
+        `target group ${targetGroup.name} has ${targetGroup.targetType} targets: security groups apply to instance and ip targets only`,
       ),
     ];
   }
@@ -40,85 +106,104 @@ function evaluateTargetGroup(
       ),
     ];
   }
-  return targetGroup.targets.value.map((target) => {
-    const resource = {
-      resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-      resourceType: RESOURCE_TYPES.instance,
-    };
-    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
-    if (!instance.ok) return couldNotRead(resource, apis, `instance ${target.id}`, instance.error);
-    const groups: SecurityGroupFacts[] = [];
-    for (const id of instance.value.securityGroupIds) {
-      const group = lookup(inventory.securityGroups, id, 'ec2:DescribeSecurityGroups');
-      if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${target.id}`, group.error);
-      groups.push(group.value);
-    }
-    const known = nlbSources(path, targetGroup, instance.value.availabilityZone, inventory);
-    if (!known.ok) {
-      return couldNotRead(
-        resource,
-        apis,
-        `the addresses ${describeLoadBalancer(loadBalancer)} connects from`,
-        known.error,
-      );
-    }
-    const port = target.port || targetGroup.port;
-    const subject = `instance ${target.id} (target group ${targetGroup.name} of ${describeHop(path)})`;
-    if (known.value.sources.length === 0) {
-      return notApplicable(
-        resource,
-        apis,
-        `no sender reaches ${subject}: ${known.value.senders} are unknown`,
-      );
-    }
-    const verdict = evaluateSecurityGroups({
-      groups,
-      traffic: { protocol: 'tcp', port },
-      prefixLists: inventory.prefixLists ?? {},
-      sources: known.value.sources,
+  const results: CheckResult[] = [];
+  const outside: string[] = [];
+  for (const target of targetGroup.targets.value) {
+    const resolved = resolveTarget(target, targetGroup, inventory, apis);
+    if (resolved.ok) results.push(judgeTarget(path, targetGroup, target, resolved.value, inventory));
+    else if ('result' in resolved) results.push(resolved.result);
+    else outside.push(target.id);
+  }
+  if (outside.length > 0) {
+    const reason =
+      `ip ${outside.length === 1 ? 'target' : 'targets'} ${outside.join(', ')} of target group ${targetGroup.name} ` +
+      `${outside.length === 1 ? 'lies' : 'lie'} outside ${targetGroup.vpcId} (no network interface there holds the address: ` +
+      `a peered VPC or on premises): ${outside.length === 1 ? 'its' : 'their'} security groups cannot be read from here`;
+    results.push({
+      ...notApplicable(targetGroupResource(targetGroup), apis, reason),
+      evidence: { targets: outside },
     });
-    const evidence = {
-      port,
-      securityGroups: instance.value.securityGroupIds,
-      senders: known.value.senders,
-      sources: verdict.sources.map((one) => ({
-        source: one.source.label,
-        status: one.status,
-        ...(one.status === 'allowed' ? { rule: one.rule.description } : {}),
-      })),
-      blockedZones: verdict.blockedZones,
-    };
-    if (verdict.status === 'all-allowed') {
-      return {
-        ...resource,
-        status: 'PASS',
-        apis,
-        message: `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
-        evidence,
-      };
-    }
-    const [gap] = [
-      ...verdict.gaps,
-      ...(known.value.approximatedBecause ? [known.value.approximatedBecause] : []),
-    ];
-    if (gap) {
-      return couldNotRead(
-        resource,
-        apis,
-        known.value.approximatedBecause
-          ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
-          : `a prefix list the security groups of ${target.id} reference`,
-        gap,
-      );
-    }
+  }
+  return results;
+}
+
+function judgeTarget(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  target: TargetFacts,
+  receiving: ReceivingTarget,
+  inventory: Inventory,
+): CheckResult {
+  const { apis, loadBalancer } = path;
+  const { resource, name, securityGroupIds } = receiving;
+  const groups: SecurityGroupFacts[] = [];
+  for (const id of securityGroupIds) {
+    const group = lookup(inventory.securityGroups, id, 'ec2:DescribeSecurityGroups');
+    if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error);
+    groups.push(group.value);
+  }
+  const known = nlbSources(path, targetGroup, receiving.zone, inventory);
+  if (!known.ok) {
+    return couldNotRead(
+      resource,
+      apis,
+      `the addresses ${describeLoadBalancer(loadBalancer)} connects from`,
+      known.error,
+    );
+  }
+  const port = target.port || targetGroup.port;
+  const subject = `${name} (target group ${targetGroup.name} of ${describeHop(path)})`;
+  if (known.value.sources.length === 0) {
+    return notApplicable(resource, apis, `no sender reaches ${subject}: ${known.value.senders} are unknown`);
+  }
+  const verdict = evaluateSecurityGroups({
+    groups,
+    traffic: { protocol: 'tcp', port },
+    prefixLists: inventory.prefixLists ?? {},
+    sources: known.value.sources,
+  });
+  const evidence = {
+    port,
+    ...(receiving.zone ? { zone: receiving.zone } : {}),
+    securityGroups: securityGroupIds,
+    senders: known.value.senders,
+    sources: verdict.sources.map((one) => ({
+      source: one.source.label,
+      status: one.status,
+      ...(one.status === 'allowed' ? { rule: one.rule.description } : {}),
+    })),
+    blockedZones: verdict.blockedZones,
+  };
+  if (verdict.status === 'all-allowed') {
     return {
       ...resource,
-      status: 'FAIL',
+      status: 'PASS',
       apis,
-      message: `security groups ${instance.value.securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
+      message: `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
       evidence,
     };
-  });
+  }
+  const [gap] = [
+    ...verdict.gaps,
+    ...(known.value.approximatedBecause ? [known.value.approximatedBecause] : []),
+  ];
+  if (gap) {
+    return couldNotRead(
+      resource,
+      apis,
+      known.value.approximatedBecause
+        ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
+        : `a prefix list the security groups of ${name} reference`,
+      gap,
+    );
+  }
+  return {
+    ...resource,
+    status: 'FAIL',
+    apis,
+    message: `security groups ${securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
+    evidence,
+  };
 }
 
 export const nlbTargetSecurityGroups: CheckDefinition = {

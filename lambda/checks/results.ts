@@ -21,6 +21,7 @@ export const RESOURCE_TYPES = {
   loadBalancer: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
   targetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
   instance: 'AWS::EC2::Instance',
+  networkInterface: 'AWS::EC2::NetworkInterface',
   subnet: 'AWS::EC2::Subnet',
   networkAcl: 'AWS::EC2::NetworkAcl',
   vpc: 'AWS::EC2::VPC',

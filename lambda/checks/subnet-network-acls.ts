@@ -1,14 +1,18 @@
 import { instanceArn, networkAclArn, subnetArn } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
-import type {
-  CheckResult,
-  Collected,
-  Inventory,
-  NetworkAclFacts,
-  SubnetFacts,
-  TargetFacts,
+import { listenersReached } from '../domain/path';
+import {
+  type CheckResult,
+  type Collected,
+  collected,
+  type Inventory,
+  ipTargetKey,
+  type NetworkAclFacts,
+  type SubnetFacts,
+  type TargetFacts,
+  type TargetGroupFacts,
+  type VpcLinkFacts,
 } from '../domain/types';
-import { rangeContains } from './ipv4-ranges';
 import {
   describeLoadBalancer,
   evaluateLoadBalancers,
@@ -34,19 +38,27 @@ interface AclFindings {
 
 type Resolved<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
-/** The subnet a target lives in: its instance's, or (IP targets) the VPC subnet whose CIDR holds it. */
+/**
+ * The subnet a target lives in: its instance's, or an `ip` target's interface's. `outside`: an ip
+ * target no interface of the VPC holds (a peered VPC, on premises), whose side no ACL here filters.
+ */
 function targetSubnetId(
   target: TargetFacts,
-  vpcId: string,
+  targetGroup: TargetGroupFacts,
   inventory: Inventory,
-): Collected<string | undefined> {
-  const instance = inventory.instances[target.id];
-  if (instance) return instance.ok ? { ok: true, value: instance.value.subnetId } : instance;
-  const subnet = Object.values(inventory.subnets).find(
-    (candidate) =>
-      candidate.ok && candidate.value.vpcId === vpcId && rangeContains(candidate.value.cidr, target.id),
+): Collected<string | 'outside' | undefined> {
+  if (targetGroup.targetType === 'instance') {
+    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
+    return instance.ok ? collected(instance.value.subnetId) : instance;
+  }
+  if (targetGroup.targetType !== 'ip') return collected(undefined);
+  const eni = lookup(
+    inventory.ipTargetInterfaces,
+    ipTargetKey(targetGroup.vpcId, target.id),
+    'ec2:DescribeNetworkInterfaces',
   );
-  return { ok: true, value: subnet?.ok ? subnet.value.id : undefined };
+  if (!eni.ok) return eni;
+  return collected(eni.value ? eni.value.subnetId : 'outside');
 }
 
 function resolveSubnet(
@@ -71,15 +83,19 @@ function resolveSubnet(
   return { ok: true, value: { subnet: subnet.value, acl: acl.value } };
 }
 
-/** Target subnet id -> the target ports used in it. */
-function targetPortsBySubnet(
-  path: LoadBalancerPath,
-  inventory: Inventory,
-): Resolved<Map<string, Set<number>>> {
+interface TargetSubnets {
+  /** Target subnet id -> the target ports used in it. */
+  ports: Map<string, Set<number>>;
+  /** SKIPPED results for target groups with ip targets outside the VPC. */
+  outside: CheckResult[];
+}
+
+function targetPortsBySubnet(path: LoadBalancerPath, inventory: Inventory): Resolved<TargetSubnets> {
   const { reached, problems } = followToTargetGroups(path, inventory);
   const firstProblem = problems[0];
   if (firstProblem) return { ok: false, result: firstProblem };
   const ports = new Map<string, Set<number>>();
+  const outside: CheckResult[] = [];
   for (const targetGroup of reached) {
     if (!targetGroup.targets.ok) {
       const result = couldNotRead(
@@ -90,33 +106,123 @@ function targetPortsBySubnet(
       );
       return { ok: false, result };
     }
+    const outsideTargets: string[] = [];
     for (const target of targetGroup.targets.value) {
-      const subnetId = targetSubnetId(target, targetGroup.vpcId, inventory);
+      const subnetId = targetSubnetId(target, targetGroup, inventory);
       if (!subnetId.ok) {
-        const resource = {
-          resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-          resourceType: RESOURCE_TYPES.instance,
-        };
-        return {
-          ok: false,
-          result: couldNotRead(resource, path.apis, `instance ${target.id}`, subnetId.error),
-        };
+        const instance = targetGroup.targetType === 'instance';
+        const resource = instance
+          ? {
+              resourceArn: instanceArn(inventory.region, inventory.account, target.id),
+              resourceType: RESOURCE_TYPES.instance,
+            }
+          : targetGroupResource(targetGroup);
+        const subject = instance
+          ? `instance ${target.id}`
+          : `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
+        return { ok: false, result: couldNotRead(resource, path.apis, subject, subnetId.error) };
       }
       if (subnetId.value === undefined) continue;
+      if (subnetId.value === 'outside') {
+        outsideTargets.push(target.id);
+        continue;
+      }
       const set = ports.get(subnetId.value) ?? new Set<number>();
       set.add(target.port || targetGroup.port);
       ports.set(subnetId.value, set);
     }
+    if (outsideTargets.length > 0) {
+      outside.push({
+        ...notApplicable(
+          targetGroupResource(targetGroup),
+          path.apis,
+          `ip targets ${outsideTargets.join(', ')} of target group ${targetGroup.name} lie outside ${targetGroup.vpcId} (no network interface there holds them: a peered VPC or on premises): the ACLs on their side are not judged`,
+        ),
+        evidence: { targets: outsideTargets },
+      });
+    }
   }
-  return { ok: true, value: ports };
+  return { ok: true, value: { ports, outside } };
+}
+
+/** A V2 link's subnets send to the load balancer on the listener ports the integrations reach. */
+interface LinkLeg {
+  link: VpcLinkFacts;
+  listenerPorts: number[];
+}
+
+function linkLegs(path: LoadBalancerPath): LinkLeg[] {
+  if (path.via || !path.loadBalancer.listeners.ok) return [];
+  const { reached } = listenersReached(path.loadBalancer.listeners.value, path.entries);
+  const listenerPorts = [...new Set(reached.map((listener) => listener.port))];
+  if (listenerPorts.length === 0) return [];
+  return path.vpcLinks
+    .filter((link) => link.version === 'V2' && link.subnetIds.length > 0)
+    .map((link) => ({ link, listenerPorts }));
+}
+
+/** Judges each ACL's part of the path's legs, collected per ACL so each finding names every subnet it covers. */
+class AclLedger {
+  readonly byAcl = new Map<string, AclFindings>();
+
+  private entry(side: SubnetWithAcl): AclFindings {
+    const entry = this.byAcl.get(side.acl.id) ?? {
+      acl: side.acl,
+      subnetIds: new Set<string>(),
+      blocked: [],
+      checked: [],
+    };
+    entry.subnetIds.add(side.subnet.id);
+    this.byAcl.set(side.acl.id, entry);
+    return entry;
+  }
+
+  /** The connection's own packets: every part of the port must pass. */
+  connection(side: SubnetWithAcl, traffic: AclTraffic, leg: string): void {
+    const entry = this.entry(side);
+    const verdict = evaluateAcl(side.acl.entries, traffic);
+    const ports =
+      traffic.fromPort === traffic.toPort ? `${traffic.fromPort}` : `${traffic.fromPort}-${traffic.toPort}`;
+    const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${ports} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (${leg})`;
+    if (verdict.allowed) entry.checked.push(described);
+    else entry.blocked.push(`${described}: ${verdict.rule}`);
+  }
+
+  /**
+   * Replies to the sender's ephemeral ports: a deny of a few ports in that range is hardening AWS
+   * documents, not an outage (docs/reachability.md). Load balancer nodes and a VPC link's
+   * interfaces are AWS-managed senders: 1024-65535.
+   */
+  returnTraffic(side: SubnetWithAcl, traffic: { egress: boolean; peerCidr: string }, leg: string): void {
+    const entry = this.entry(side);
+    const ephemeralPorts = EPHEMERAL_PORTS.elasticLoadBalancing;
+    const verdict = judgeReturnTraffic(side.acl.entries, { ...traffic, ephemeralPorts });
+    const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${ephemeralPorts.from}-${ephemeralPorts.to} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (return traffic, ${leg})`;
+    if (verdict.status === 'blocked') entry.blocked.push(`${described}: ${verdict.summary}`);
+    else entry.checked.push(verdict.status === 'allowed' ? described : `${described} (${verdict.summary})`);
+  }
+
+  /** A sender's subnet to a receiver's subnet on `port`, and the replies; nothing when they are one subnet. */
+  leg(sender: SubnetWithAcl, receiver: SubnetWithAcl, port: number, leg: string): void {
+    // Network ACLs filter traffic entering or leaving a subnet, not traffic within it.
+    if (sender.subnet.id === receiver.subnet.id) return;
+    const ports = { fromPort: port, toPort: port };
+    this.connection(sender, { egress: true, peerCidr: receiver.subnet.cidr, ...ports }, leg);
+    this.connection(receiver, { egress: false, peerCidr: sender.subnet.cidr, ...ports }, leg);
+    this.returnTraffic(receiver, { egress: true, peerCidr: sender.subnet.cidr }, leg);
+    this.returnTraffic(sender, { egress: false, peerCidr: receiver.subnet.cidr }, leg);
+  }
 }
 
 function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult[] {
-  const targetPorts = targetPortsBySubnet(path, inventory);
-  if (!targetPorts.ok) return [targetPorts.result];
+  const targets = targetPortsBySubnet(path, inventory);
+  if (!targets.ok) return [targets.result];
+  const { ports: targetPorts, outside } = targets.value;
+  const legs = linkLegs(path);
   const subnetIds = new Set([
     ...path.loadBalancer.zones.map((zone) => zone.subnetId),
-    ...targetPorts.value.keys(),
+    ...targetPorts.keys(),
+    ...legs.flatMap(({ link }) => link.subnetIds),
   ]);
   const resolved = new Map<string, SubnetWithAcl>();
   const errors: CheckResult[] = [];
@@ -126,94 +232,62 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
     else errors.push(subnet.result);
   }
   if (errors.length > 0) return errors;
+  const side = (subnetId: string) => resolved.get(subnetId) as SubnetWithAcl;
 
-  const byAcl = new Map<string, AclFindings>();
-  const record = (side: SubnetWithAcl, traffic: AclTraffic, leg: string): void => {
-    const entry = byAcl.get(side.acl.id) ?? { acl: side.acl, subnetIds: new Set(), blocked: [], checked: [] };
-    entry.subnetIds.add(side.subnet.id);
-    const verdict = evaluateAcl(side.acl.entries, traffic);
-    const ports =
-      traffic.fromPort === traffic.toPort ? `${traffic.fromPort}` : `${traffic.fromPort}-${traffic.toPort}`;
-    const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${ports} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (${leg})`;
-    if (verdict.allowed) entry.checked.push(described);
-    else entry.blocked.push(`${described}: ${verdict.rule}`);
-    byAcl.set(side.acl.id, entry);
-  };
-
-  // Replies go back to the load balancer node's ephemeral port: a deny of a few ports in that range
-  // is hardening AWS documents, not an outage (docs/reachability.md).
-  const recordReturn = (side: SubnetWithAcl, traffic: { egress: boolean; peerCidr: string }): void => {
-    const entry = byAcl.get(side.acl.id) ?? { acl: side.acl, subnetIds: new Set(), blocked: [], checked: [] };
-    entry.subnetIds.add(side.subnet.id);
-    const { from, to } = EPHEMERAL_PORTS.elasticLoadBalancing;
-    const verdict = judgeReturnTraffic(side.acl.entries, {
-      ...traffic,
-      ephemeralPorts: EPHEMERAL_PORTS.elasticLoadBalancing,
-    });
-    const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${from}-${to} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (return traffic)`;
-    if (verdict.status === 'blocked') entry.blocked.push(`${described}: ${verdict.summary}`);
-    else entry.checked.push(verdict.status === 'allowed' ? described : `${described} (${verdict.summary})`);
-    byAcl.set(side.acl.id, entry);
-  };
-
+  const ledger = new AclLedger();
+  const name = describeLoadBalancer(path.loadBalancer);
   for (const zone of path.loadBalancer.zones) {
-    const lbSide = resolved.get(zone.subnetId) as SubnetWithAcl;
-    for (const [targetSubnetId, ports] of targetPorts.value) {
-      // Network ACLs filter traffic entering or leaving a subnet, not traffic within it.
-      if (targetSubnetId === zone.subnetId) continue;
-      const targetSide = resolved.get(targetSubnetId) as SubnetWithAcl;
+    for (const { link, listenerPorts } of legs) {
+      for (const linkSubnetId of link.subnetIds) {
+        for (const port of listenerPorts) {
+          ledger.leg(side(linkSubnetId), side(zone.subnetId), port, `VPC link ${link.name} to ${name}`);
+        }
+      }
+    }
+    for (const [targetSubnetId, ports] of targetPorts) {
       for (const port of ports) {
-        const toTarget = { fromPort: port, toPort: port };
-        record(
-          lbSide,
-          { egress: true, peerCidr: targetSide.subnet.cidr, ...toTarget },
-          'load balancer to target',
-        );
-        record(
-          targetSide,
-          { egress: false, peerCidr: lbSide.subnet.cidr, ...toTarget },
-          'load balancer to target',
-        );
-        recordReturn(targetSide, { egress: true, peerCidr: lbSide.subnet.cidr });
-        recordReturn(lbSide, { egress: false, peerCidr: targetSide.subnet.cidr });
+        ledger.leg(side(zone.subnetId), side(targetSubnetId), port, 'load balancer to target');
       }
     }
   }
 
-  const name = describeLoadBalancer(path.loadBalancer);
-  if (byAcl.size === 0) {
+  if (ledger.byAcl.size === 0) {
     return [
+      ...outside,
       notApplicable(
         loadBalancerResource(path.loadBalancer),
         path.apis,
-        `no traffic of ${name} crosses a subnet boundary (its targets share its subnets or lie outside the known subnets): no network ACL filters it`,
+        `no traffic of ${name} crosses a subnet boundary (its targets and VPC link share its subnets or lie outside the known subnets): no network ACL filters it`,
       ),
     ];
   }
-  return [...byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, checked }) => {
-    const resource = {
-      resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),
-      resourceType: RESOURCE_TYPES.networkAcl,
-    };
-    const subnets = [...aclSubnets].sort();
-    const evidence = { subnets, loadBalancer: path.loadBalancer.name, blocked, allowed: checked };
-    if (blocked.length > 0) {
+  return [
+    ...outside,
+    ...[...ledger.byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, checked }) => {
+      const resource = {
+        resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),
+        resourceType: RESOURCE_TYPES.networkAcl,
+      };
+      const subnets = [...aclSubnets].sort();
+      const evidence = { subnets, loadBalancer: path.loadBalancer.name, blocked, allowed: checked };
+      if (blocked.length > 0) {
+        return {
+          ...resource,
+          status: 'FAIL' as const,
+          apis: path.apis,
+          message: `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
+          evidence,
+        };
+      }
       return {
         ...resource,
-        status: 'FAIL' as const,
+        status: 'PASS' as const,
         apis: path.apis,
-        message: `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
+        message: `network ACL ${acl.id} (${subnets.join(', ')}) allows the listener and target ports and the return traffic of ${name}`,
         evidence,
       };
-    }
-    return {
-      ...resource,
-      status: 'PASS' as const,
-      apis: path.apis,
-      message: `network ACL ${acl.id} (${subnets.join(', ')}) allows the target ports and return traffic of ${name}`,
-      evidence,
-    };
-  });
+    }),
+  ];
 }
 
 export const subnetNetworkAcls: CheckDefinition = {
@@ -222,9 +296,9 @@ export const subnetNetworkAcls: CheckDefinition = {
   group: 'beyond-the-article',
   severity: 'high',
   runsFor: ['high-frequency'],
-  risk: "A network ACL that denies the target port, or the ephemeral ports of the return traffic, between the load balancer's and the targets' subnets drops connections silently.",
+  risk: "A network ACL that denies the listener port between a VPC link's subnets and the load balancer's, the target port between the load balancer's and the targets' subnets (instance or ip targets), or the ephemeral ports of the return traffic, drops connections silently.",
   remediation:
-    "In the ACLs of the load balancer's and targets' subnets allow the target port between them and TCP 1024-65535 for the return traffic, in rules numbered before any deny that matches.",
+    "In the ACLs of the VPC link's, the load balancer's and the targets' subnets allow the listener port (link to load balancer) and the target port (load balancer to targets) between them, and TCP 1024-65535 for the return traffic, in rules numbered before any deny that matches.",
   docs: [
     'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls',

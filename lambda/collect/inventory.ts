@@ -7,6 +7,7 @@
 import type { Integration as HttpIntegration } from '@aws-sdk/client-apigatewayv2';
 import { integrationEntry, type ListenerEntry, loadBalancerArnOfListener } from '../domain/path';
 import {
+  type AccessLogSettings,
   type AuditWindow,
   type ClassifiedStage,
   type Collected,
@@ -16,7 +17,10 @@ import {
   failed,
   type IntegrationFacts,
   type Inventory,
+  type IpTargetInterfaceFacts,
+  ipTargetKey,
   type LoadBalancerFacts,
+  type LogEvidence,
   type StageInventory,
   type StageSettings,
   type SubnetFacts,
@@ -25,6 +29,7 @@ import {
   type VpcLinkFacts,
   type VpcLinkVersion,
 } from '../domain/types';
+import { accessLogFormat, ERROR_TEXT_VARIABLES, errorTextVariablesIn } from './access-log-format';
 import {
   httpIntegrationFacts,
   listHttpVpcLinks,
@@ -49,14 +54,15 @@ import {
   listLoadBalancers,
   loadBalancerMetricDimension,
 } from './load-balancers';
-import { countNetworkErrorLines } from './log-evidence';
-import { accessLogGroupToSearch, executionLogGroup, type LogEvidence } from './log-groups';
+import { countErrorLines } from './log-evidence';
+import { accessLogGroupToSearch, executionLogGroup } from './log-groups';
 import { Memo, unique } from './memo';
 import { hasData, type MetricRequest, type PeriodSeries, readMetricSeries } from './metrics';
 import {
   describeFlowLogs,
   describeInstances,
   describeInterfacesByDescription,
+  describeInterfacesByPrivateIp,
   describeManagedPrefixListEntries,
   describeNetworkAclsBySubnet,
   describeSecurityGroups,
@@ -110,7 +116,7 @@ async function readStagePaths(
         .then((settings) =>
           queryLogs(() => readLogEvidence(clients, stage, settings, window, options.accessLogGroupPrefix)),
         )
-        .catch((error: unknown) => failed(toCollectionError('logs:StartQuery', error))),
+        .catch((error: unknown) => failed(toCollectionError('logs:FilterLogEvents', error))),
     );
     const [settings, facts, deployed] = await Promise.all([
       settingsRead,
@@ -279,6 +285,31 @@ function entriesByLoadBalancer(integrations: IntegrationFacts[]): Map<string, Li
   return entries;
 }
 
+/** VPC id -> the addresses of the `ip` targets on the path in it (an address is unique within its VPC only). */
+function ipTargetAddressesByVpc(groups: TargetGroupFacts[]): Map<string, string[]> {
+  const byVpc = new Map<string, string[]>();
+  for (const group of groups) {
+    if (group.targetType !== 'ip' || !group.targets.ok || group.targets.value.length === 0) continue;
+    const addresses = group.targets.value.map((target) => target.id);
+    byVpc.set(group.vpcId, unique([...(byVpc.get(group.vpcId) ?? []), ...addresses]));
+  }
+  return byVpc;
+}
+
+/** The interfaces of the `ip` targets, one batched call per VPC, filed by `ipTargetKey`. */
+async function describeIpTargetInterfaces(
+  ec2: AwsClients['ec2'],
+  addressesByVpc: Map<string, string[]>,
+): Promise<Record<string, Collected<IpTargetInterfaceFacts | null>>> {
+  const perVpc = await Promise.all(
+    [...addressesByVpc].map(async ([vpcId, addresses]) => {
+      const found = await describeInterfacesByPrivateIp(ec2, vpcId, addresses);
+      return Object.entries(found).map(([address, eni]) => [ipTargetKey(vpcId, address), eni] as const);
+    }),
+  );
+  return Object.fromEntries(perVpc.flat());
+}
+
 /** Whether an IPv4 address lies in a CIDR block. */
 export function ipInCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
@@ -382,6 +413,12 @@ export const executionLoggingOff = (settings: Collected<StageSettings>): boolean
     (method) => (method.loggingLevel ?? 'OFF') === 'OFF',
   );
 
+/**
+ * A stage's evidence, from the one log group that is its own: a REST stage's execution log group
+ * (named after the API and stage); an HTTP stage's access-log group, only when the format holds
+ * error text and the group lies under the configured prefix, counting only the lines that name
+ * this API and stage where the format holds `$context.apiId` / `$context.stage`.
+ */
 function readLogEvidence(
   clients: AwsClients,
   stage: ClassifiedStage,
@@ -392,13 +429,37 @@ function readLogEvidence(
   if (stage.apiType === 'REST') {
     // Settings that could not be read do not prove logging is off: the group is still searched.
     if (executionLoggingOff(settings)) return Promise.resolve(collected(null));
-    return countNetworkErrorLines(clients.logs, executionLogGroup(stage.apiId, stage.stage), window);
+    const group = executionLogGroup(stage.apiId, stage.stage);
+    return countErrorLines(clients.logs, group, window, { kind: 'whole-group' });
   }
   if (!settings.ok) return Promise.resolve(failed(settings.error));
-  const target = accessLogGroupToSearch(settings.value.accessLog?.destinationArn, accessLogGroupPrefix);
-  return 'search' in target
-    ? countNetworkErrorLines(clients.logs, target.search, window)
-    : Promise.resolve(collected(target.skip));
+  const accessLog = settings.value.accessLog;
+  const target = accessLogGroupToSearch(accessLog?.destinationArn, accessLogGroupPrefix);
+  if (!accessLog || !('search' in target)) {
+    return Promise.resolve(
+      collected(accessLog && 'skip' in target ? withoutErrorText(accessLog, target.skip) : null),
+    );
+  }
+  const format = accessLogFormat(accessLog.format);
+  if (format.errorVariables.length === 0) return Promise.resolve(collected(noErrorText(target.search)));
+  return countErrorLines(clients.logs, target.search, window, {
+    kind: 'by-format',
+    attributedBy: format.attributedBy,
+    attribute: format.attribute,
+    stage: { apiId: stage.apiId, stage: stage.stage },
+  });
+}
+
+/** An access log whose format holds no error text cannot hold the evidence, wherever it goes. */
+const noErrorText = (logGroup: string): LogEvidence => ({
+  logGroup,
+  notSearched: `the access log format holds no error text (none of ${ERROR_TEXT_VARIABLES.join(', ')}): add $context.integrationErrorMessage to the format so its lines say why an integration failed`,
+});
+
+/** Why an access-log group outside the prefix is not searched; the format's own gap comes first. */
+function withoutErrorText(accessLog: AccessLogSettings, skip: LogEvidence | null): LogEvidence | null {
+  if (!skip) return null;
+  return errorTextVariablesIn(accessLog.format).length === 0 ? noErrorText(skip.logGroup) : skip;
 }
 
 export interface CollectOptions {
@@ -436,32 +497,32 @@ export async function collectInventory(
       .filter((group) => group.targetType === 'instance')
       .flatMap((group) => (group.targets.ok ? group.targets.value.map((target) => target.id) : [])),
   );
-  const ipTargetVpcs = unique(
-    groupsOnPath
-      .filter((group) => group.targetType === 'ip' && group.targets.ok && group.targets.value.length > 0)
-      .map((group) => group.vpcId),
-  );
-  const [instances, vpcSubnets] = await Promise.all([
+  const ipTargetsByVpc = ipTargetAddressesByVpc(groupsOnPath);
+  const ipTargetVpcs = [...ipTargetsByVpc.keys()];
+  const [instances, vpcSubnets, ipTargetInterfaces] = await Promise.all([
     describeInstances(ec2, instanceIds),
     ipTargetVpcs.length > 0
       ? describeSubnetsOfVpcs(ec2, ipTargetVpcs)
       : ({} as Record<string, Collected<SubnetFacts[]>>),
+    describeIpTargetInterfaces(ec2, ipTargetsByVpc),
   ]);
   const knownSubnets: SubnetFacts[] = Object.values(vpcSubnets).flatMap((r) => (r.ok ? r.value : []));
-  const zoneOf = (target: TargetFacts, targetType: string): string | undefined => {
+  const zoneOf = (target: TargetFacts, group: TargetGroupFacts): string | undefined => {
     if (target.availabilityZone) return target.availabilityZone;
-    if (targetType === 'instance') {
+    if (group.targetType === 'instance') {
       const instance = instances[target.id];
       return instance?.ok ? instance.value.availabilityZone : undefined;
     }
-    if (targetType !== 'ip') return undefined;
+    if (group.targetType !== 'ip') return undefined;
+    const eni = ipTargetInterfaces[ipTargetKey(group.vpcId, target.id)];
+    if (eni?.ok && eni.value) return eni.value.availabilityZone;
     return knownSubnets.find((subnet) => ipInCidr(target.id, subnet.cidr))?.availabilityZone;
   };
   const targetGroups: Record<string, Collected<TargetGroupFacts>> = Object.fromEntries(
     Object.entries(hops.targetGroups).map(([arn, group]) => {
       if (!group.ok || !group.value.targets.ok) return [arn, group];
       const targets = group.value.targets.value.map((target) => {
-        const zone = zoneOf(target, group.value.targetType);
+        const zone = zoneOf(target, group.value);
         return zone ? { ...target, availabilityZone: zone } : target;
       });
       return [arn, collected({ ...group.value, targets: collected(targets) })];
@@ -469,8 +530,10 @@ export async function collectInventory(
   );
 
   const instanceFacts = Object.values(instances).flatMap((r) => (r.ok ? [r.value] : []));
+  const ipTargetFacts = Object.values(ipTargetInterfaces).flatMap((r) => (r.ok && r.value ? [r.value] : []));
   const securityGroupIds = unique([
     ...instanceFacts.flatMap((instance) => instance.securityGroupIds),
+    ...ipTargetFacts.flatMap((eni) => eni.securityGroupIds),
     ...lbs.flatMap((lb) => lb.securityGroupIds),
   ]);
   // A V2 link's subnets are where its interfaces send from (the sources targets see with client IP preservation).
@@ -478,6 +541,7 @@ export async function collectInventory(
   const subnetIds = unique([
     ...lbs.flatMap((lb) => lb.zones.map((zone) => zone.subnetId)),
     ...instanceFacts.map((instance) => instance.subnetId),
+    ...ipTargetFacts.map((eni) => eni.subnetId),
     ...linkSubnetIds,
   ]).filter(Boolean);
   const vpcIds = unique([...lbs.map((lb) => lb.vpcId), ...groupsOnPath.map((group) => group.vpcId)]).filter(
@@ -497,6 +561,9 @@ export async function collectInventory(
     for (const target of group.targets.ok ? group.targets.value : []) {
       const instance = instances[target.id];
       if (instance?.ok) vpcOfResource.set(instance.value.subnetId, group.vpcId);
+      const eni =
+        group.targetType === 'ip' ? ipTargetInterfaces[ipTargetKey(group.vpcId, target.id)] : undefined;
+      if (eni?.ok && eni.value) vpcOfResource.set(eni.value.subnetId, group.vpcId);
     }
   }
 
@@ -584,6 +651,7 @@ export async function collectInventory(
     loadBalancers,
     targetGroups,
     instances,
+    ipTargetInterfaces,
     securityGroups,
     subnets,
     networkAclsBySubnet,

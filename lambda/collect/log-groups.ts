@@ -1,19 +1,19 @@
 /**
- * The log groups the auditor may query for network-error evidence, decided without the SDK (the
+ * The log groups the auditor may search for network-error evidence, decided without the SDK (the
  * Lambda's configuration and the CDK construct read it too).
  *
  * Only log groups that belong to the audited stages are queried: a REST stage's execution log group
  * (named by API Gateway after the API and stage), and an access-log destination only when its name
  * starts with the configured prefix: an API owner can point an access log at any log group of the
  * account, and the auditor must not read one it was not meant to. The Lambda's IAM policy allows the
- * query actions on these groups only (`queryableLogGroupArns`).
+ * search action on these groups only (`queryableLogGroupArns`).
  */
 
 /**
- * Query actions the IAM policy limits to the queryable log groups: the Service Authorization
- * Reference lists the `log-group` resource type (required) for both. StopQuery lists none (`*` only).
+ * Read actions the IAM policy limits to the queryable log groups: the Service Authorization
+ * Reference lists the `log-group` resource type (required) for FilterLogEvents.
  */
-export const LOG_GROUP_SCOPED_ACTIONS = ['logs:GetQueryResults', 'logs:StartQuery'] as const;
+export const LOG_GROUP_SCOPED_ACTIONS = ['logs:FilterLogEvents'] as const;
 
 /** API Gateway names every REST execution log group `API-Gateway-Execution-Logs_<apiId>/<stage>`. */
 export const EXECUTION_LOG_GROUP_PREFIX = 'API-Gateway-Execution-Logs_';
@@ -32,10 +32,9 @@ export function accessLogGroupPrefixProblem(prefix: string): string | null {
   return null;
 }
 
-export type LogEvidence =
-  | { count: number; logGroup: string }
-  /** An access-log group outside the configured prefix: not searched, on purpose. */
-  | { notSearched: string; logGroup: string };
+import type { LogEvidence } from '../domain/types';
+
+export type { LogEvidence, LogLineCount } from '../domain/types';
 
 /** The access-log group to search for a stage, or why there is none to search (null: no access log). */
 export function accessLogGroupToSearch(

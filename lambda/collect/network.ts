@@ -23,6 +23,7 @@ import {
   failed,
   type InstanceFacts,
   type IpPermission,
+  type IpTargetInterfaceFacts,
   type NetworkAclFacts,
   type NetworkInterfaceFacts,
   type SecurityGroupFacts,
@@ -348,6 +349,58 @@ export async function describeInterfacesByDescription(
           ? collected([])
           : result,
     ]),
+  );
+}
+
+/**
+ * The interfaces that hold `ip` targets' addresses in one VPC, one filtered call per 200 addresses
+ * (`addresses.private-ip-address`, secondary addresses included). An address no interface of the
+ * VPC holds is null: the target lies outside it (a peered VPC, on premises).
+ */
+export async function describeInterfacesByPrivateIp(
+  client: EC2Client,
+  vpcId: string,
+  addresses: readonly string[],
+): Promise<Record<string, Collected<IpTargetInterfaceFacts | null>>> {
+  const results = await describeByFilter(
+    'ec2:DescribeNetworkInterfaces',
+    addresses,
+    async function* (filter) {
+      const filters = [filter, { Name: 'vpc-id', Values: [vpcId] }];
+      for await (const page of paginateDescribeNetworkInterfaces({ client }, { Filters: filters })) {
+        yield page.NetworkInterfaces ?? [];
+      }
+    },
+    'addresses.private-ip-address',
+    (eni) =>
+      unique([
+        ...(eni.PrivateIpAddress ? [eni.PrivateIpAddress] : []),
+        ...(eni.PrivateIpAddresses ?? []).flatMap((address) =>
+          address.PrivateIpAddress ? [address.PrivateIpAddress] : [],
+        ),
+      ]),
+  );
+  return Object.fromEntries(
+    Object.entries(results).map(([address, result]): [string, Collected<IpTargetInterfaceFacts | null>] => {
+      if (!result.ok) return [address, result.error.code === 'NotFound' ? collected(null) : result];
+      const [eni] = result.value;
+      return [
+        address,
+        collected(
+          eni
+            ? {
+                id: eni.NetworkInterfaceId ?? '',
+                privateIp: address,
+                subnetId: eni.SubnetId ?? '',
+                availabilityZone: eni.AvailabilityZone ?? '',
+                securityGroupIds: (eni.Groups ?? []).flatMap((group) =>
+                  group.GroupId ? [group.GroupId] : [],
+                ),
+              }
+            : null,
+        ),
+      ];
+    }),
   );
 }
 

@@ -76,7 +76,7 @@ export const AWS_RATE_LIMITS: RateLimits = [
   },
   {
     services: ['CloudWatchLogs'],
-    operations: ['StartQuery', 'GetQueryResults', 'StopQuery'],
+    operations: ['FilterLogEvents'],
     scope: 'per-operation',
     perSecond: 5,
     burst: 5,

@@ -40,3 +40,5 @@ export const instanceArn = (region: string, account: string | null, id: string):
   ec2Arn(region, account, 'instance', id);
 export const networkAclArn = (region: string, account: string | null, id: string): string =>
   ec2Arn(region, account, 'network-acl', id);
+export const networkInterfaceArn = (region: string, account: string | null, id: string): string =>
+  ec2Arn(region, account, 'network-interface', id);

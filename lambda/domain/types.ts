@@ -165,6 +165,31 @@ export interface DeployedIntegration {
   integrationTarget?: string;
 }
 
+/** The lines of one log group that carry a documented network or VPC-link error. */
+export interface LogLineCount {
+  logGroup: string;
+  /**
+   * Matching lines that name this stage in every field the format holds (`attributedBy`); all of
+   * them in a REST execution log group, which is the stage's own.
+   */
+  count: number;
+  /** `count` by the documented message each line carries. */
+  byMessage: Record<string, number>;
+  /** Matching lines that name another API or stage (a shared group): never charged to this stage. */
+  otherStages: number;
+  /** Matching lines that do not follow the format, so name no API or stage: not counted. */
+  unattributed: number;
+  /** What a line names: `apiId`, `stage` (both for an execution log group, by its name; none for a format without them). */
+  attributedBy: ('apiId' | 'stage')[];
+  /** The search stopped at its bound: the counts are lower bounds. */
+  truncated: boolean;
+}
+
+export type LogEvidence =
+  | LogLineCount
+  /** A log group not searched on purpose (outside the access-log prefix, a format without error text). */
+  | { notSearched: string; logGroup: string };
+
 export interface StageInventory {
   stage: ClassifiedStage;
   settings: Collected<StageSettings>;
@@ -183,14 +208,11 @@ export interface StageInventory {
    */
   deployedIntegrations?: Collected<Record<string, DeployedIntegration> | null>;
   /**
-   * Log lines in the window that say "network error communicating with endpoint";
-   * null when there is no log group to search, or a REST stage's execution logging is off (no
-   * evidence, not an error).
+   * Log lines in the window that carry a documented network or VPC-link error, in the stage's own
+   * log group; a group deliberately not searched (with why); null when there is no log group to
+   * search, or a REST stage's execution logging is off (no evidence, not an error).
    */
-  /** Lines found, a log group deliberately not searched (outside the access-log prefix), or no log group. */
-  networkErrorLogLines: Collected<
-    { count: number; logGroup: string } | { notSearched: string; logGroup: string } | null
-  >;
+  networkErrorLogLines: Collected<LogEvidence | null>;
 }
 
 export type VpcLinkVersion = 'V1' | 'V2';
@@ -227,6 +249,18 @@ export interface NetworkInterfaceFacts {
   privateIp: string;
   subnetId: string;
 }
+
+/** The network interface that holds an `ip` target's address in the target group's VPC. */
+export interface IpTargetInterfaceFacts {
+  id: string;
+  privateIp: string;
+  subnetId: string;
+  availabilityZone: string;
+  securityGroupIds: string[];
+}
+
+/** Where an `ip` target's interface is filed: its address is only unique within its VPC. */
+export const ipTargetKey = (vpcId: string, address: string): string => `${vpcId}|${address}`;
 
 export interface LoadBalancerFacts {
   arn: string;
@@ -343,6 +377,11 @@ export interface Inventory {
   loadBalancers: Record<string, Collected<LoadBalancerFacts>>;
   targetGroups: Record<string, Collected<TargetGroupFacts>>;
   instances: Record<string, Collected<InstanceFacts>>;
+  /**
+   * `ip` targets by `ipTargetKey(vpcId, address)`: the interface that holds the address in the target
+   * group's VPC, or null when none there does (a peered VPC, on premises).
+   */
+  ipTargetInterfaces: Record<string, Collected<IpTargetInterfaceFacts | null>>;
   securityGroups: Record<string, Collected<SecurityGroupFacts>>;
   subnets: Record<string, Collected<SubnetFacts>>;
   /** Keyed by subnet id: the ACL associated with that subnet. */

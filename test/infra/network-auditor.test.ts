@@ -456,9 +456,8 @@ describe('NetworkAuditor, as deployed by default', () => {
         'kms:GenerateDataKey*',
         'kms:ReEncrypt*',
         'logs:CreateLogStream',
-        'logs:GetQueryResults',
+        'logs:FilterLogEvents',
         'logs:PutLogEvents',
-        'logs:StartQuery',
         'sns:Publish',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
@@ -467,20 +466,20 @@ describe('NetworkAuditor, as deployed by default', () => {
     );
   });
 
-  it('lets Logs Insights query only the API Gateway execution log groups of its Region, by default', () => {
+  it('lets the audit search only the API Gateway execution log groups of its Region, by default', () => {
     // Arrange / Act
     const statements = Object.values(template.findResources('AWS::IAM::Policy') as Resources).flatMap(
       (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
     );
     const queries = statements.filter((statement) =>
-      ([] as string[]).concat(statement.Action as string[]).includes('logs:StartQuery'),
+      ([] as string[]).concat(statement.Action as string[]).includes('logs:FilterLogEvents'),
     );
 
     // Assert
     expect(queries).toEqual([
       {
         Effect: 'Allow',
-        Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+        Action: 'logs:FilterLogEvents',
         Resource: {
           'Fn::Join': [
             '',
@@ -761,7 +760,7 @@ describe('NetworkAuditor with an access-log prefix', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['logs:GetQueryResults', 'logs:StartQuery'],
+            Action: 'logs:FilterLogEvents',
             Resource: [
               arn('eu-west-1', 'API-Gateway-Execution-Logs_'),
               arn('eu-west-1', '/apigw/access/'),

@@ -237,7 +237,7 @@ describe('reading the broken account', () => {
       { ok: true, value: expect.objectContaining({ notSearched: expect.stringContaining('none is set') }) },
       { ok: true, value: expect.objectContaining({ notSearched: expect.stringContaining('none is set') }) },
     ]);
-    expect(withPrefix.stats.calls['CloudWatchLogs.StartQuery']).toBe(1);
+    expect(withPrefix.stats.calls['CloudWatchLogs.FilterLogEvents']).toBe(1);
     const byGroup = Object.fromEntries(
       narrowed.stages.map((stage) => [stage.stage.apiName, stage.networkErrorLogLines]),
     );

@@ -4,13 +4,6 @@
  * uses; an NLB forwarding to an ALB (`alb` target group); and two REST APIs with the same name.
  * The healthy twin of the broken shop is the base, so any FAIL here comes from what a test adds.
  */
-import {
-  CreateDeploymentCommand,
-  CreateRestApiCommand,
-  GetResourcesCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
-} from '@aws-sdk/client-api-gateway';
 import { CreateIntegrationCommand, CreateRouteCommand } from '@aws-sdk/client-apigatewayv2';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
@@ -25,14 +18,10 @@ import type { AwsClients } from '../../lambda/collect/clients';
 import type { Report } from '../../lambda/domain/types';
 import { HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
-import { useEmulator } from '../support/emulator';
+import { must, useEmulator } from '../support/emulator';
+import { deployMockRestApi } from '../support/emulator-apis';
 
 const TIMEOUT_MS = 90_000;
-
-const must = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`test setup: ${what} is missing`);
-  return value;
-};
 
 async function targetGroup(
   clients: AwsClients,
@@ -171,19 +160,7 @@ describe('following the traffic on the emulator', () => {
 
     // Two REST APIs named `twin`: one with stage prod, one with stage dev, both with traffic.
     for (const stageName of ['prod', 'dev']) {
-      const api = await clients.apiGateway.send(new CreateRestApiCommand({ name: 'twin' }));
-      const restApiId = must(api.id, 'twin api');
-      arns[`twin-${stageName}`] = restApiId;
-      // A deployment needs a method: GET / answered by a MOCK integration.
-      const root = await clients.apiGateway.send(new GetResourcesCommand({ restApiId }));
-      const resourceId = must(root.items?.[0]?.id, 'root resource');
-      await clients.apiGateway.send(
-        new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }),
-      );
-      await clients.apiGateway.send(
-        new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'MOCK' }),
-      );
-      await clients.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));
+      arns[`twin-${stageName}`] = await deployMockRestApi(clients, 'twin', stageName);
       await clients.cloudWatch.send(
         new PutMetricDataCommand({
           Namespace: 'AWS/ApiGateway',

@@ -9,6 +9,12 @@ import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { type Emulator, startEmulator } from '../../scripts/emulator';
 
 export const TEST_REGION = 'us-east-1';
+
+/** Test setup: the emulator answered without something the test needs. */
+export const must = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new Error(`test setup: ${what} is missing`);
+  return value;
+};
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 export interface EmulatorHandle {

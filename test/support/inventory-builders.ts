@@ -17,7 +17,9 @@ import {
   type IntegrationFacts,
   type Inventory,
   type IpPermission,
+  type IpTargetInterfaceFacts,
   type LoadBalancerFacts,
+  type LogLineCount,
   type NetworkAclEntry,
   type NetworkAclFacts,
   type SecurityGroupFacts,
@@ -122,8 +124,22 @@ export function aStageInventory(
     settings: collected(aStageSettings()),
     integrations: collected([aRestIntegration()]),
     integrationLatencyMaxMs: collected(1_200),
-    networkErrorLogLines: collected({ count: 0, logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod' }),
+    networkErrorLogLines: collected(aLogLineCount({ logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod' })),
     ...rest,
+  };
+}
+
+/** No matching line in the stage's own log group (a REST execution log group: every line is the stage's). */
+export function aLogLineCount(overrides: Partial<LogLineCount> = {}): LogLineCount {
+  return {
+    logGroup: 'API-Gateway-Execution-Logs_a1b2c3/prod',
+    count: 0,
+    byMessage: {},
+    otherStages: 0,
+    unattributed: 0,
+    attributedBy: ['apiId', 'stage'],
+    truncated: false,
+    ...overrides,
   };
 }
 
@@ -215,6 +231,18 @@ export function anInstance(overrides: Partial<InstanceFacts> = {}): InstanceFact
   };
 }
 
+/** A Fargate task's interface holding an `ip` target's address, in subnet-app-b. */
+export function anIpTargetInterface(overrides: Partial<IpTargetInterfaceFacts> = {}): IpTargetInterfaceFacts {
+  return {
+    id: 'eni-task-b',
+    privateIp: '10.0.12.40',
+    subnetId: 'subnet-app-b',
+    availabilityZone: 'us-east-1b',
+    securityGroupIds: ['sg-web'],
+    ...overrides,
+  };
+}
+
 export function aSecurityGroup(overrides: Partial<SecurityGroupFacts> = {}): SecurityGroupFacts {
   return {
     id: 'sg-web',
@@ -271,6 +299,7 @@ export class InventoryBuilder {
     loadBalancers: {},
     targetGroups: {},
     instances: {},
+    ipTargetInterfaces: {},
     securityGroups: {},
     subnets: {},
     networkAclsBySubnet: {},
@@ -394,7 +423,9 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
       }),
     ),
     integrations: collected([anHttpIntegration()]),
-    networkErrorLogLines: collected({ count: 0, logGroup: 'http-access' }),
+    networkErrorLogLines: collected(
+      aLogLineCount({ logGroup: 'http-access', attributedBy: ['apiId', 'stage'] }),
+    ),
     ...overrides.stage,
     stage: {
       apiId: 'h1t2p3',

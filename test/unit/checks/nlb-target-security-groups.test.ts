@@ -1,8 +1,15 @@
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
-import { type Collected, collected, failed, type IpPermission } from '../../../lambda/domain/types';
+import {
+  type Collected,
+  collected,
+  failed,
+  type IpPermission,
+  ipTargetKey,
+} from '../../../lambda/domain/types';
 import {
   accessDenied,
   albScenario,
+  anIpTargetInterface,
   aRestIntegration,
   aSecurityGroup,
   aTarget,
@@ -10,6 +17,7 @@ import {
   nlbScenario,
   resultsOf,
   TG_ARN,
+  VPC_ID,
 } from '../../support/inventory-builders';
 
 const rule = (overrides: Partial<IpPermission>): IpPermission => ({
@@ -87,15 +95,117 @@ describe('nlb-target-security-groups', () => {
     expect(statuses(withRules([rule({ protocol: 'udp', cidrs: ['0.0.0.0/0'] })]))).toEqual(['FAIL', 'FAIL']);
   });
 
-  it('skips an ALB and IP target groups', () => {
+  it('skips an ALB', () => {
     expect(resultsOf(nlbTargetSecurityGroups, albScenario().build()).map((r) => r.status)).toEqual([
       'SKIPPED',
     ]);
-    const ipTargets = resultsOf(
-      nlbTargetSecurityGroups,
-      nlbScenario({ targetGroup: { targetType: 'ip' } }).build(),
-    );
-    expect(ipTargets).toEqual([expect.objectContaining({ status: 'SKIPPED', resourceArn: TG_ARN })]);
+  });
+
+  describe('ip targets (Fargate tasks, other interfaces): the security groups of the interface that holds the address', () => {
+    const TASK_ARN = 'arn:aws:ec2:us-east-1:123456789012:network-interface/eni-task-b';
+    /** An ip target group (TCP: client IP preservation off by default) with one task in us-east-1b. */
+    const fargate = (inbound: IpPermission[], extra: Parameters<typeof nlbScenario>[0] = {}) =>
+      withRules(inbound, {
+        targetGroup: {
+          targetType: 'ip',
+          targets: collected([aTarget({ id: '10.0.12.40', availabilityZone: undefined })]),
+        },
+        ...extra,
+      }).with('ipTargetInterfaces', ipTargetKey(VPC_ID, '10.0.12.40'), anIpTargetInterface());
+
+    it('fails a task whose group admits only an unrelated CIDR, naming the blocked sources and zones', () => {
+      // Arrange: the task's group admits 8080 from an office range only
+      const builder = fargate([rule({ cidrs: ['192.168.50.0/24'] })]);
+      // Act
+      const results = resultsOf(nlbTargetSecurityGroups, builder.build());
+      // Assert: both NLB nodes (cross-zone on) are blocked, each named with its zone
+      expect(results).toEqual([
+        expect.objectContaining({
+          status: 'FAIL',
+          resourceArn: TASK_ARN,
+          resourceType: 'AWS::EC2::NetworkInterface',
+        }),
+      ]);
+      expect(results[0]?.message).toContain(
+        'ip target 10.0.12.40 (eni-task-b) (target group orders-tg of NLB orders-nlb)',
+      );
+      expect(results[0]?.message).toContain('NLB orders-nlb node in us-east-1a 10.0.1.10');
+      expect(results[0]?.evidence).toMatchObject({
+        zone: 'us-east-1b',
+        blockedZones: ['us-east-1a', 'us-east-1b'],
+      });
+    });
+
+    it('passes a task whose group admits the NLB subnets (its twin)', () => {
+      const results = resultsOf(
+        nlbTargetSecurityGroups,
+        fargate([rule({ cidrs: ['10.0.1.0/24', '10.0.2.0/24'] })]).build(),
+      );
+      expect(results).toEqual([expect.objectContaining({ status: 'PASS', resourceArn: TASK_ARN })]);
+    });
+
+    it('judges the task against its own zone’s node only with cross-zone off', () => {
+      const builder = fargate([rule({ cidrs: ['10.0.2.0/24'] })], {
+        loadBalancer: { attributes: collected({ 'load_balancing.cross_zone.enabled': 'false' }) },
+      });
+      expect(statuses(builder)).toEqual(['PASS']);
+    });
+
+    it('judges the clients when the target group preserves client IPs (the attribute wins over the ip default)', () => {
+      // Arrange: an integration straight to the NLB's DNS name, no VPC link: with preservation on, any client
+      const builder = fargate([rule({ cidrs: ['10.0.0.0/16'] })], {
+        stage: {
+          integrations: collected([
+            aRestIntegration({
+              connectionType: 'INTERNET',
+              vpcLinkId: undefined,
+              loadBalancerArns: [NLB_ARN],
+            }),
+          ]),
+        },
+        targetGroup: {
+          targetType: 'ip',
+          targets: collected([aTarget({ id: '10.0.12.40', availabilityZone: undefined })]),
+          attributes: collected({ 'preserve_client_ip.enabled': 'true' }),
+        },
+      });
+      const results = resultsOf(nlbTargetSecurityGroups, builder.build());
+      expect(results.map((result) => result.status)).toEqual(['FAIL']);
+      expect(results[0]?.message).toContain('clients (client IP preserved)');
+    });
+
+    it('skips an ip target outside the VPC at that target, with the reason', () => {
+      const builder = fargate([rule({ cidrs: ['0.0.0.0/0'] })]).with(
+        'ipTargetInterfaces',
+        ipTargetKey(VPC_ID, '10.0.12.40'),
+        collected(null),
+      );
+      const results = resultsOf(nlbTargetSecurityGroups, builder.build());
+      expect(results).toEqual([
+        expect.objectContaining({
+          status: 'SKIPPED',
+          resourceArn: TG_ARN,
+          evidence: { targets: ['10.0.12.40'] },
+        }),
+      ]);
+      expect(results[0]?.message).toContain(
+        'ip target 10.0.12.40 of target group orders-tg lies outside vpc-1',
+      );
+    });
+
+    it('reports ERROR when the interfaces could not be read', () => {
+      const builder = fargate([rule({ cidrs: ['0.0.0.0/0'] })]).failing(
+        'ipTargetInterfaces',
+        ipTargetKey(VPC_ID, '10.0.12.40'),
+        'ec2:DescribeNetworkInterfaces',
+      );
+      expect(resultsOf(nlbTargetSecurityGroups, builder.build())).toEqual([
+        expect.objectContaining({
+          status: 'ERROR',
+          evidence: { action: 'ec2:DescribeNetworkInterfaces', code: 'AccessDenied' },
+        }),
+      ]);
+    });
   });
 
   it('reports ERROR naming the action when an instance or its security group could not be read', () => {

@@ -1,8 +1,17 @@
 import { subnetNetworkAcls } from '../../../lambda/checks/subnet-network-acls';
-import { collected, failed, type NetworkAclEntry } from '../../../lambda/domain/types';
+import {
+  collected,
+  failed,
+  type IpTargetInterfaceFacts,
+  ipTargetKey,
+  type NetworkAclEntry,
+} from '../../../lambda/domain/types';
 import {
   accessDenied,
+  albScenario,
   allowAllAclEntries,
+  aNetworkAcl,
+  anIpTargetInterface,
   aRestIntegration,
   aTarget,
   NLB_ARN,
@@ -10,6 +19,7 @@ import {
   onlyResult,
   resultsOf,
   TG_ARN,
+  VPC_ID,
 } from '../../support/inventory-builders';
 
 const ACL_ARN = (id: string) => `arn:aws:ec2:us-east-1:123456789012:network-acl/${id}`;
@@ -67,7 +77,7 @@ describe('subnet-network-acls', () => {
     );
     const failing = results.find((result) => result.resourceArn === ACL_ARN('acl-app-a'));
     expect(failing?.message).toContain(
-      'outbound tcp/1024-65535 to 10.0.1.0/24 in subnet-app-a (return traffic): return traffic blocked: ports 1024-65535 of 1024-65535 denied (100% of the range) by no matching rule (default deny)',
+      'outbound tcp/1024-65535 to 10.0.1.0/24 in subnet-app-a (return traffic, load balancer to target): return traffic blocked: ports 1024-65535 of 1024-65535 denied (100% of the range) by no matching rule (default deny)',
     );
   });
 
@@ -104,27 +114,160 @@ describe('subnet-network-acls', () => {
     expect(results[0]?.message).toContain('crosses a subnet boundary');
   });
 
-  it('finds the subnet of an IP target by its address', () => {
-    const builder = nlbScenario({
-      targetGroup: {
-        targetType: 'ip',
-        targets: collected([aTarget({ id: '10.0.12.40', availabilityZone: 'us-east-1b' })]),
-      },
-    }).with('networkAclsBySubnet', 'subnet-app-b', { id: 'acl-empty', entries: [] });
-    const results = resultsOf(subnetNetworkAcls, builder.build());
-    expect(results.find((result) => result.resourceArn === ACL_ARN('acl-empty'))?.status).toBe('FAIL');
+  describe('ip targets (Fargate tasks, other interfaces): the subnet of the interface that holds the address', () => {
+    const fargate = (interfaces: Record<string, IpTargetInterfaceFacts | null>) => {
+      const builder = nlbScenario({
+        targetGroup: {
+          targetType: 'ip',
+          targets: collected(
+            Object.keys(interfaces).map((id) => aTarget({ id, availabilityZone: undefined })),
+          ),
+        },
+      });
+      for (const [address, eni] of Object.entries(interfaces)) {
+        builder.with('ipTargetInterfaces', ipTargetKey(VPC_ID, address), collected(eni));
+      }
+      return builder;
+    };
+
+    it('fails a deny-all ACL on the Fargate subnet, naming the subnet and the blocked direction', () => {
+      // Arrange: the task's interface sits in subnet-app-b, whose ACL has no rule (everything denied)
+      const builder = fargate({ '10.0.12.40': anIpTargetInterface() }).with(
+        'networkAclsBySubnet',
+        'subnet-app-b',
+        { id: 'acl-fargate', entries: [] },
+      );
+      // Act
+      const results = resultsOf(subnetNetworkAcls, builder.build());
+      // Assert
+      const acl = results.find((result) => result.resourceArn === ACL_ARN('acl-fargate'));
+      expect(acl?.status).toBe('FAIL');
+      expect(acl?.message).toContain(
+        'inbound tcp/8080 from 10.0.1.0/24 in subnet-app-b (load balancer to target): no matching rule (default deny)',
+      );
+    });
+
+    it('passes the default ACL on the Fargate subnet (its twin)', () => {
+      const results = resultsOf(subnetNetworkAcls, fargate({ '10.0.12.40': anIpTargetInterface() }).build());
+      expect(results).toEqual([expect.objectContaining({ status: 'PASS', resourceArn: ACL_ARN('acl-1') })]);
+      expect(results[0]?.evidence).toMatchObject({ subnets: ['subnet-app-b', 'subnet-lb-a', 'subnet-lb-b'] });
+    });
+
+    it('skips an ip target outside the VPC at its target group, judging no ACL for it', () => {
+      const results = resultsOf(
+        subnetNetworkAcls,
+        fargate({ '192.168.5.5': null })
+          .with('networkAclsBySubnet', 'subnet-lb-a', { id: 'acl-empty', entries: [] })
+          .build(),
+      );
+      expect(results).toEqual([
+        expect.objectContaining({ status: 'SKIPPED', resourceArn: TG_ARN }),
+        expect.objectContaining({ status: 'SKIPPED', resourceArn: NLB_ARN }),
+      ]);
+      expect(results[0]?.message).toContain(
+        'ip targets 192.168.5.5 of target group orders-tg lie outside vpc-1',
+      );
+    });
+
+    it('reports ERROR when the interfaces could not be read', () => {
+      const builder = fargate({ '10.0.12.40': anIpTargetInterface() }).failing(
+        'ipTargetInterfaces',
+        ipTargetKey(VPC_ID, '10.0.12.40'),
+        'ec2:DescribeNetworkInterfaces',
+      );
+      expect(resultsOf(subnetNetworkAcls, builder.build())).toEqual([
+        expect.objectContaining({
+          status: 'ERROR',
+          resourceArn: TG_ARN,
+          evidence: { action: 'ec2:DescribeNetworkInterfaces', code: 'AccessDenied' },
+        }),
+      ]);
+    });
   });
 
-  it('ignores an IP target outside every known subnet', () => {
-    const builder = nlbScenario({
-      targetGroup: {
-        targetType: 'ip',
-        targets: collected([aTarget({ id: '192.168.5.5', availabilityZone: 'all' })]),
-      },
+  describe('the leg from a V2 VPC link to the load balancer', () => {
+    const LINK_SUBNET = {
+      id: 'subnet-link-a',
+      vpcId: VPC_ID,
+      cidr: '10.0.21.0/24',
+      availabilityZone: 'us-east-1a',
+    };
+    const linked = () =>
+      albScenario({ vpcLink: { subnetIds: [LINK_SUBNET.id] } })
+        .with('subnets', LINK_SUBNET.id, LINK_SUBNET)
+        .with('networkAclsBySubnet', LINK_SUBNET.id, aNetworkAcl({ id: 'acl-link' }));
+    const denyingOutbound443 = {
+      id: 'acl-link',
+      entries: [
+        entry({ ruleNumber: 90, egress: true, action: 'deny', fromPort: 443, toPort: 443 }),
+        ...allowAllAclEntries(),
+      ],
+    };
+
+    it('fails a link subnet ACL that denies outbound to the listener port, naming subnet, ACL, direction and peer', () => {
+      // Arrange: the link's subnet denies tcp/443 out, before allowing everything
+      const builder = linked().with('networkAclsBySubnet', LINK_SUBNET.id, denyingOutbound443);
+      // Act
+      const results = resultsOf(subnetNetworkAcls, builder.build());
+      // Assert: both load balancer subnets are named as blocked peers
+      const acl = results.find((result) => result.resourceArn === ACL_ARN('acl-link'));
+      expect(acl?.status).toBe('FAIL');
+      expect(acl?.message).toContain('network ACL acl-link (subnet-link-a) blocks traffic of ALB orders-alb');
+      for (const peer of ['10.0.1.0/24', '10.0.2.0/24']) {
+        expect(acl?.message).toContain(
+          `outbound tcp/443 to ${peer} in subnet-link-a (VPC link http-link to ALB orders-alb): rule 90 deny 0.0.0.0/0 tcp/443`,
+        );
+      }
     });
-    expect(resultsOf(subnetNetworkAcls, builder.build())).toEqual([
-      expect.objectContaining({ status: 'SKIPPED', resourceArn: NLB_ARN }),
-    ]);
+
+    it('passes the link subnet with an ACL that allows the listener port and the return (its twin)', () => {
+      const builder = linked().with('networkAclsBySubnet', LINK_SUBNET.id, aNetworkAcl({ id: 'acl-link' }));
+      const acl = resultsOf(subnetNetworkAcls, builder.build()).find(
+        (result) => result.resourceArn === ACL_ARN('acl-link'),
+      );
+      expect(acl?.status).toBe('PASS');
+      expect(acl?.evidence).toMatchObject({
+        allowed: expect.arrayContaining([
+          'outbound tcp/443 to 10.0.1.0/24 in subnet-link-a (VPC link http-link to ALB orders-alb)',
+          'inbound tcp/1024-65535 from 10.0.1.0/24 in subnet-link-a (return traffic, VPC link http-link to ALB orders-alb)',
+        ]),
+      });
+    });
+
+    it('fails a load balancer subnet ACL that admits the listener port from the VPC only minus the link subnet', () => {
+      // Arrange: the ALB's subnet in us-east-1a allows 443 in from 10.0.0.0/20 only: not the link's 10.0.21.0/24
+      const lbAcl = {
+        id: 'acl-lb-a',
+        entries: [
+          entry({ ruleNumber: 100, cidr: '10.0.0.0/20', fromPort: 443, toPort: 443 }),
+          entry({ ruleNumber: 110, fromPort: 8080, toPort: 8080 }),
+          entry({ ruleNumber: 120, fromPort: 1024, toPort: 65535 }),
+          { ruleNumber: 100, egress: true, protocol: '-1', action: 'allow' as const, cidr: '0.0.0.0/0' },
+        ],
+      };
+      const builder = linked().with('networkAclsBySubnet', 'subnet-lb-a', lbAcl);
+      const acl = resultsOf(subnetNetworkAcls, builder.build()).find(
+        (result) => result.resourceArn === ACL_ARN('acl-lb-a'),
+      );
+      expect(acl?.status).toBe('FAIL');
+      expect(acl?.evidence).toMatchObject({
+        blocked: [
+          'inbound tcp/443 from 10.0.21.0/24 in subnet-lb-a (VPC link http-link to ALB orders-alb): no matching rule (default deny)',
+        ],
+      });
+    });
+
+    it("judges nothing for a link whose subnets are the load balancer's own", () => {
+      // Arrange: a one-zone ALB whose subnet holds the link's interfaces too; its ACL denies 443 out
+      const builder = albScenario({
+        vpcLink: { subnetIds: ['subnet-lb-a'] },
+        loadBalancer: { zones: [{ zoneName: 'us-east-1a', subnetId: 'subnet-lb-a' }] },
+      }).with('networkAclsBySubnet', 'subnet-lb-a', denyingOutbound443);
+      const acl = resultsOf(subnetNetworkAcls, builder.build()).find(
+        (result) => result.resourceArn === ACL_ARN('acl-link'),
+      );
+      expect(acl?.evidence).toMatchObject({ blocked: [] });
+    });
   });
 
   it('skips a stage without a load balancer', () => {

@@ -1,5 +1,5 @@
 import { GetResourcesCommand, GetStageCommand, GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
-import { GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFlowLogsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
@@ -266,17 +266,15 @@ describe('collectInventory', () => {
 
     // Assert
     expect(inventory.stages[0]?.networkErrorLogLines).toEqual({ ok: true, value: null });
-    expect(mocks.logs.commandCalls(StartQueryCommand)).toHaveLength(0);
+    expect(mocks.logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
   });
 
   it('searches the execution log group when the stage settings could not be read', async () => {
     // Arrange
     const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
     mocks.apiGateway.on(GetStageCommand).rejects(awsError('AccessDeniedException', 'denied'));
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-1' });
-    mocks.logs.on(GetQueryResultsCommand).resolves({
-      status: 'Complete',
-      results: [[{ field: 'lines', value: '3' }]],
+    mocks.logs.on(FilterLogEventsCommand).resolves({
+      events: [1, 2, 3].map((n) => ({ message: `(${n}) Execution failed due to configuration error: x` })),
     });
 
     // Act
@@ -285,7 +283,7 @@ describe('collectInventory', () => {
     // Assert
     expect(inventory.stages[0]?.networkErrorLogLines).toEqual({
       ok: true,
-      value: { count: 3, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' },
+      value: expect.objectContaining({ count: 3, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' }),
     });
   });
 
@@ -303,20 +301,19 @@ describe('collectInventory', () => {
       events.push('GetResources answered');
       return { items: [] };
     });
-    mocks.logs.on(StartQueryCommand).callsFake(async () => {
-      events.push('StartQuery sent');
-      return { queryId: 'q-1' };
+    mocks.logs.on(FilterLogEventsCommand).callsFake(async () => {
+      events.push('FilterLogEvents sent');
+      return { events: [] };
     });
-    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Complete', results: [] });
 
     // Act
     const inventory = await collectInventory(clients, [restStage], WINDOW, null);
 
     // Assert
-    expect(events).toEqual(['StartQuery sent', 'GetResources answered']);
+    expect(events).toEqual(['FilterLogEvents sent', 'GetResources answered']);
     expect(inventory.stages[0]?.networkErrorLogLines).toEqual({
       ok: true,
-      value: { count: 0, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' },
+      value: expect.objectContaining({ count: 0, logGroup: 'API-Gateway-Execution-Logs_rest1/prod' }),
     });
   });
 });

@@ -1,145 +1,180 @@
-import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { countNetworkErrorLines, logGroupName } from '../../../lambda/collect/log-evidence';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { accessLogFormat, errorTextVariablesIn } from '../../../lambda/collect/access-log-format';
+import {
+  countErrorLines,
+  documentedMessageIn,
+  ERROR_FILTER_PATTERN,
+  logGroupName,
+  MAX_PAGES,
+} from '../../../lambda/collect/log-evidence';
 import { awsError, recordedClients, WINDOW } from './recorded-clients';
 
-const noWait = { sleep: async () => {}, intervalMs: 500, timeoutMs: 2_000 };
+const event = (message: string) => ({ message, timestamp: Date.parse(WINDOW.start) + 60_000 });
+const WHOLE_GROUP = { kind: 'whole-group' } as const;
 
-describe('countNetworkErrorLines (the emulator ignores Logs Insights filter and stats)', () => {
-  it('counts the matching lines once the query completes', async () => {
+// The emulator reads no `?"a" ?"b"` pattern (it returns every line): paging and errors are tested
+// with recorded FilterLogEvents answers here, what the lines say on the emulator (test/integration).
+describe('countErrorLines (FilterLogEvents, recorded answers)', () => {
+  it('asks once for every documented message and counts each line under the message it carries', async () => {
     // Arrange
     const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-1' });
-    mocks.logs
-      .on(GetQueryResultsCommand)
-      .resolvesOnce({ status: 'Running' })
-      .resolves({ status: 'Complete', results: [[{ field: 'lines', value: '17' }]] });
+    mocks.logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        event(
+          '(a1) Execution failed due to configuration error: There was an internal error while executing your request',
+        ),
+        event('(a2) Execution failed due to a network error communicating with endpoint'),
+        event('(a3) Method completed with status: 200'),
+      ],
+    });
 
     // Act
-    const evidence = await countNetworkErrorLines(
+    const evidence = await countErrorLines(
       clients.logs,
       'API-Gateway-Execution-Logs_abc/prod',
       WINDOW,
-      noWait,
+      WHOLE_GROUP,
     );
 
-    // Assert
+    // Assert: the line the server should not have sent is not counted
     expect(evidence).toEqual({
       ok: true,
-      value: { count: 17, logGroup: 'API-Gateway-Execution-Logs_abc/prod' },
+      value: {
+        logGroup: 'API-Gateway-Execution-Logs_abc/prod',
+        count: 2,
+        byMessage: {
+          'Execution failed due to configuration error': 1,
+          'Network error communicating with endpoint': 1,
+        },
+        otherStages: 0,
+        unattributed: 0,
+        attributedBy: ['apiId', 'stage'],
+        truncated: false,
+      },
     });
-    const started = mocks.logs.commandCalls(StartQueryCommand)[0]?.args[0].input;
-    expect(started).toMatchObject({
-      startTime: Date.parse(WINDOW.start) / 1000,
-      endTime: Date.parse(WINDOW.end) / 1000,
+    const calls = mocks.logs.commandCalls(FilterLogEventsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({
+      logGroupName: 'API-Gateway-Execution-Logs_abc/prod',
+      startTime: Date.parse(WINDOW.start),
+      endTime: Date.parse(WINDOW.end),
+      filterPattern: ERROR_FILTER_PATTERN,
     });
-    expect(started?.queryString).toContain('network error communicating with endpoint');
   });
 
-  it('reads zero lines when the query completes without a row', async () => {
-    // Arrange
+  it('follows the next token up to its bound, and then says the count is a lower bound', async () => {
+    // Arrange: every page answers one line and a token, as a long scan does
     const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-1' });
-    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Complete', results: [] });
+    mocks.logs
+      .on(FilterLogEventsCommand)
+      .resolves({ events: [event('Network error communicating with endpoint')], nextToken: 'more' });
 
     // Act
-    const evidence = await countNetworkErrorLines(clients.logs, 'access', WINDOW, noWait);
+    const evidence = await countErrorLines(clients.logs, 'group', WINDOW, WHOLE_GROUP);
 
     // Assert
-    expect(evidence).toEqual({ ok: true, value: { count: 0, logGroup: 'access' } });
+    expect(mocks.logs.commandCalls(FilterLogEventsCommand)).toHaveLength(MAX_PAGES);
+    expect(evidence).toMatchObject({ ok: true, value: { count: MAX_PAGES, truncated: true } });
+    expect(mocks.logs.commandCalls(FilterLogEventsCommand)[1]?.args[0].input.nextToken).toBe('more');
   });
 
   it('has no evidence (null, not an error) when the log group does not exist', async () => {
-    // Arrange
     const { clients, mocks } = recordedClients();
     mocks.logs
-      .on(StartQueryCommand)
-      .rejects(awsError('ResourceNotFoundException', 'Log group does not exist'));
-
-    // Act
-    const evidence = await countNetworkErrorLines(clients.logs, 'missing', WINDOW, noWait);
-
-    // Assert
-    expect(evidence).toEqual({ ok: true, value: null });
-  });
-
-  it('reports a denied query as an error naming logs:StartQuery', async () => {
-    // Arrange
-    const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).rejects(awsError('AccessDeniedException', 'denied'));
-
-    // Act
-    const evidence = await countNetworkErrorLines(clients.logs, 'group', WINDOW, noWait);
-
-    // Assert
-    expect(evidence).toEqual({
-      ok: false,
-      error: { action: 'logs:StartQuery', code: 'AccessDeniedException', message: 'denied' },
+      .on(FilterLogEventsCommand)
+      .rejects(awsError('ResourceNotFoundException', 'The specified log group does not exist.'));
+    expect(await countErrorLines(clients.logs, 'missing', WINDOW, WHOLE_GROUP)).toEqual({
+      ok: true,
+      value: null,
     });
   });
 
-  it('gives up with a Timeout error when the query is still running at the deadline', async () => {
-    // Arrange
+  it('reports a denied search as an error naming logs:FilterLogEvents', async () => {
     const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-1' });
-    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
-
-    // Act
-    const evidence = await countNetworkErrorLines(clients.logs, 'slow', WINDOW, noWait);
-
-    // Assert
-    expect(evidence).toMatchObject({ ok: false, error: { action: 'logs:GetQueryResults', code: 'Timeout' } });
-    expect(mocks.logs.commandCalls(GetQueryResultsCommand)).toHaveLength(5);
-  });
-
-  it('stops the query it gave up on, so it no longer holds one of the account’s concurrent queries', async () => {
-    // Arrange
-    const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-slow' });
-    mocks.logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
-    mocks.logs.on(StopQueryCommand).resolves({ success: true });
-
-    // Act
-    await countNetworkErrorLines(clients.logs, 'slow', WINDOW, noWait);
-
-    // Assert
-    expect(mocks.logs.commandCalls(StopQueryCommand).map((call) => call.args[0].input)).toEqual([
-      { queryId: 'q-slow' },
-    ]);
-  });
-
-  it('stops the query when polling it fails, and still reports the poll’s error', async () => {
-    // Arrange: the poll is refused (it could be the audit's deadline aborting it); stopping fails too
-    const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-2' });
-    mocks.logs.on(GetQueryResultsCommand).rejects(awsError('ThrottlingException', 'slow down'));
-    mocks.logs.on(StopQueryCommand).rejects(awsError('InvalidParameterException', 'already ended'));
-
-    // Act
-    const evidence = await countNetworkErrorLines(clients.logs, 'group', WINDOW, noWait);
-
-    // Assert
-    expect(evidence).toEqual({
+    mocks.logs.on(FilterLogEventsCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    expect(await countErrorLines(clients.logs, 'group', WINDOW, WHOLE_GROUP)).toEqual({
       ok: false,
-      error: { action: 'logs:GetQueryResults', code: 'ThrottlingException', message: 'slow down' },
+      error: { action: 'logs:FilterLogEvents', code: 'AccessDeniedException', message: 'denied' },
     });
-    expect(mocks.logs.commandCalls(StopQueryCommand)).toHaveLength(1);
   });
 
-  it('stops nothing when the query completes or ends by itself', async () => {
-    // Arrange
+  it('counts only the lines that name the stage in a shared access-log group', async () => {
+    // Arrange: a JSON format with the API id and stage; lines of this API, another API and a foreign line
     const { clients, mocks } = recordedClients();
-    mocks.logs.on(StartQueryCommand).resolves({ queryId: 'q-3' });
-    mocks.logs
-      .on(GetQueryResultsCommand)
-      .resolvesOnce({ status: 'Complete', results: [] })
-      .resolves({ status: 'Failed' });
+    const format = accessLogFormat(
+      '{"requestId":"$context.requestId","apiId":"$context.apiId","stage":"$context.stage","error":"$context.integrationErrorMessage"}',
+    );
+    const line = (apiId: string, stage: string) =>
+      JSON.stringify({ requestId: 'r', apiId, stage, error: 'Network error communicating with endpoint' });
+    mocks.logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        event(line('mine1', 'prod')),
+        event(line('other2', 'prod')),
+        event(line('mine1', 'dev')),
+        event('Network error communicating with endpoint (no JSON)'),
+      ],
+    });
 
     // Act
-    await countNetworkErrorLines(clients.logs, 'a', WINDOW, noWait);
-    await countNetworkErrorLines(clients.logs, 'b', WINDOW, noWait);
+    const evidence = await countErrorLines(clients.logs, '/apigw/shared', WINDOW, {
+      kind: 'by-format',
+      attributedBy: format.attributedBy,
+      attribute: format.attribute,
+      stage: { apiId: 'mine1', stage: 'prod' },
+    });
 
     // Assert
-    expect(mocks.logs.commandCalls(StopQueryCommand)).toHaveLength(0);
+    expect(evidence).toMatchObject({
+      ok: true,
+      value: { count: 1, otherStages: 2, unattributed: 1, attributedBy: ['apiId', 'stage'] },
+    });
+  });
+});
+
+describe('documentedMessageIn', () => {
+  it.each([
+    [
+      'Execution failed due to configuration error: Invalid endpoint address',
+      'Execution failed due to configuration error',
+    ],
+    [
+      'execution failed due to a network error communicating with endpoint',
+      'Network error communicating with endpoint',
+    ],
+    [
+      "Host name 'a.example' does not match the certificate subject provided by the peer (CN=b)",
+      'does not match the certificate subject provided by the peer',
+    ],
+    ['Method completed with status: 502', null],
+  ])('%s -> %s', (line, message) => {
+    expect(documentedMessageIn(line)).toBe(message);
+  });
+});
+
+describe('accessLogFormat', () => {
+  it('reads the API id and stage from a CLF-like line by the format itself', () => {
+    const format = accessLogFormat(
+      '$context.identity.sourceIp [$context.requestTime] $context.apiId $context.stage "$context.integrationErrorMessage"',
+    );
+    expect(format.attributedBy).toEqual(['apiId', 'stage']);
+    expect(format.errorVariables).toEqual(['$context.integrationErrorMessage']);
+    expect(
+      format.attribute(
+        '10.1.2.3 [04/Dec/2026:10:00:00 +0000] a1b2c3 $default "Network error communicating with endpoint"',
+      ),
+    ).toEqual({ apiId: 'a1b2c3', stage: '$default' });
+    expect(format.attribute('something else entirely')).toBeNull();
+  });
+
+  it('finds the fields wherever the JSON format nests them', () => {
+    const format = accessLogFormat('{"api":{"id":"$context.apiId"},"err":"$context.error.message"}');
+    expect(format.attributedBy).toEqual(['apiId']);
+    expect(format.attribute('{"api":{"id":"x9"},"err":"Internal Server Error"}')).toEqual({ apiId: 'x9' });
+  });
+
+  it('knows a format without error text, and one that names neither API nor stage', () => {
+    expect(errorTextVariablesIn('$context.requestId $context.status $context.integrationStatus')).toEqual([]);
+    expect(accessLogFormat('$context.requestId $context.integration.error').attributedBy).toEqual([]);
   });
 });
 

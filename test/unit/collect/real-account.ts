@@ -16,7 +16,11 @@ import {
   GetRoutesCommand,
   GetVpcLinksCommand as GetV2VpcLinksCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  type DescribeNetworkInterfacesCommandInput,
+} from '@aws-sdk/client-ec2';
 import {
   type Action,
   DescribeListenersCommand,
@@ -265,7 +269,32 @@ export function recordSharedAlb({ mocks }: Recorded): void {
   mocks.elb.on(DescribeTargetHealthCommand, { TargetGroupArn: arns.billingTg }).resolves({
     TargetHealthDescriptions: [healthy('10.0.1.30', 9000, 'us-east-1a')],
   });
+  // The tasks behind the ip targets: found by address (the load balancers' own interfaces by description: none recorded).
+  const tasks = [
+    taskInterface('eni-0a1b2c3d4e5f60001', '10.0.1.20', 'us-east-1a', 'subnet-8360a9e7'),
+    taskInterface('eni-0a1b2c3d4e5f60002', '10.0.2.20', 'us-east-1b', 'subnet-b7d581c0'),
+    taskInterface('eni-0a1b2c3d4e5f60003', '10.0.1.30', 'us-east-1a', 'subnet-8360a9e7'),
+  ];
+  mocks.ec2.on(DescribeNetworkInterfacesCommand).callsFake((input: DescribeNetworkInterfacesCommandInput) => {
+    const byAddress = input.Filters?.find((filter) => filter.Name === 'addresses.private-ip-address');
+    return {
+      NetworkInterfaces: byAddress
+        ? tasks.filter((eni) => byAddress.Values?.includes(eni.PrivateIpAddress))
+        : [],
+    };
+  });
 }
+
+/** An awsvpc task's interface as DescribeNetworkInterfaces returns it (EC2 API reference, NetworkInterface). */
+const taskInterface = (NetworkInterfaceId: string, ip: string, zone: string, subnet: string) => ({
+  NetworkInterfaceId,
+  AvailabilityZone: zone,
+  Groups: [{ GroupId: 'sg-0e1f2a3b', GroupName: 'orders-tasks' }],
+  PrivateIpAddress: ip,
+  PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip }],
+  SubnetId: subnet,
+  VpcId: 'vpc-3ac0fb5f',
+});
 
 /**
  * The usual way to put an ALB behind a V1 link: the NLB's TCP:80 listener forwards to a target group
