@@ -112,7 +112,11 @@ export const auditTarget: AuditTargetFn = async (target, access, base) => {
   } finally {
     deadline?.dispose();
   }
-  if (!assumed.ok) return { target, error: assumed.error };
+  if (!assumed.ok)
+    return {
+      target,
+      error: { ...assumed.error, stats: { awsCalls: { ...stats.calls }, retries: stats.retries } },
+    };
   const report = await runAudit({
     ...base,
     regions: [target.region],

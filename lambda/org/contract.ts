@@ -37,6 +37,8 @@ export interface TargetError {
   action: string;
   code: string;
   message: string;
+  /** The calls the item made before it failed (the AssumeRole attempts), for the merged report's stats. */
+  stats?: { awsCalls: Record<string, number>; retries: number };
 }
 
 /** What one item of the fan-out returns: its part of the report, or why there is none. */

@@ -58,7 +58,16 @@ function summaryOf(tally: AccountTally): AccountSummary {
     ...(tally.name !== undefined ? { name: tally.name } : {}),
     regions: [...tally.regions],
     status: statusOf(tally),
-    ...(first ? { error: { ...first.error, regions: tally.failures.map((failure) => failure.region) } } : {}),
+    ...(first
+      ? {
+          error: {
+            action: first.error.action,
+            code: first.error.code,
+            message: first.error.message,
+            regions: tally.failures.map((failure) => failure.region),
+          },
+        }
+      : {}),
   };
 }
 
@@ -75,6 +84,10 @@ function failureReasons(tally: AccountTally): string[] {
     ({ error, regions }) =>
       `account ${tally.id} could not be audited in ${regions.join(', ')}: ${error.action} failed (${error.code}): ${error.message}`,
   );
+}
+
+function addCalls(total: Record<string, number>, calls: Record<string, number>): void {
+  for (const [key, count] of Object.entries(calls)) total[key] = (total[key] ?? 0) + count;
 }
 
 const inAccount = <T extends object>(item: T, account: string): T & { account: string } => ({
@@ -104,6 +117,8 @@ export const mergeReports: MergeReportsFn = (outcomes, options) => {
     addUnique(regions, region);
     if (outcome.error) {
       tally.failures.push({ region, error: outcome.error });
+      addCalls(awsCalls, outcome.error.stats?.awsCalls ?? {});
+      retries += outcome.error.stats?.retries ?? 0;
       continue;
     }
     const report = outcome.report;
@@ -114,8 +129,7 @@ export const mergeReports: MergeReportsFn = (outcomes, options) => {
     findings.push(...report.findings.map((finding) => inAccount(finding, account)));
     muted.push(...(report.muted ?? []).map((finding) => inAccount(finding, account)));
     for (const check of report.excludedChecks ?? []) addUnique(excludedChecks, check);
-    for (const [key, count] of Object.entries(report.stats.awsCalls))
-      awsCalls[key] = (awsCalls[key] ?? 0) + count;
+    addCalls(awsCalls, report.stats.awsCalls);
     durationMs += report.stats.durationMs;
     retries += report.stats.retries;
   }

@@ -136,6 +136,7 @@ describe('auditing one account and Region through its member role', () => {
     expect(outcome.error?.message).toContain('deploy the member-account template');
     expect(outcome.error?.message).toContain('trust policy');
     expect(outcome.error?.message).toContain('external id');
+    expect(outcome.error?.stats).toEqual({ awsCalls: { 'STS.AssumeRole': 1 }, retries: 0 });
   });
 
   it('returns a Throttling error, not a throw, when STS throttles AssumeRole past the retries', async () => {
@@ -153,5 +154,9 @@ describe('auditing one account and Region through its member role', () => {
     expect(log.count('respond')).toBeGreaterThan(1);
     expect(outcome.error).toMatchObject({ action: 'STS.AssumeRole', code: 'Throttling' });
     expect(outcome.error?.message).toContain('concurrency');
+    expect(outcome.error?.stats).toEqual({
+      awsCalls: { 'STS.AssumeRole': 1 },
+      retries: log.count('respond') - 1,
+    });
   }, 60_000);
 });

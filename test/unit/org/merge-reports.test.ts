@@ -17,9 +17,9 @@ const ok = (account: string, region: string, report = partOf(account, region)): 
   target: { account, region, accountName: `team-${account.slice(0, 1)}` },
   report,
 });
-const failed = (account: string, region: string, error = DENIED): TargetOutcome => ({
+const failed = (account: string, region: string, error: TargetError = DENIED): TargetOutcome => ({
   target: { account, region },
-  error,
+  error: { ...error, stats: { awsCalls: { 'STS.AssumeRole': 1 }, retries: 0 } },
 });
 
 describe('mergeReports', () => {
@@ -64,7 +64,8 @@ describe('mergeReports', () => {
     ]);
     expect(merged.stats).toEqual({
       durationMs: 3000,
-      awsCalls: { 'STS.AssumeRole': 3, 'CloudWatch.GetMetricData': 6 },
+      // The two denied AssumeRole calls of the third account count too.
+      awsCalls: { 'STS.AssumeRole': 5, 'CloudWatch.GetMetricData': 6 },
       retries: 3,
     });
   });
