@@ -14,6 +14,8 @@ import type { Report } from '../domain/types';
 import type { AuditTarget, AuditTargetFn, MemberAccess, TargetError } from './contract';
 
 export const ASSUME_ROLE_ACTION = 'STS.AssumeRole';
+/** The action of a TargetError raised by the audit itself, after the role was assumed. */
+export const AUDIT_ACTION = 'runAudit';
 
 /** What CloudTrail in the member account shows for the auditor's sessions (and which Region each is for). */
 export const roleSessionName = (region: string): string => `api-network-auditor-${region}`.slice(0, 64);
@@ -112,21 +114,32 @@ export const auditTarget: AuditTargetFn = async (target, access, base) => {
   } finally {
     deadline?.dispose();
   }
-  if (!assumed.ok)
+  const callStats = () => ({ awsCalls: { ...stats.calls }, retries: stats.retries });
+  if (!assumed.ok) return { target, error: { ...assumed.error, stats: callStats() } };
+  try {
+    const report = await runAudit({
+      ...base,
+      regions: [target.region],
+      account: target.account,
+      ...(assumed.credentials ? { credentials: assumed.credentials } : {}),
+    });
     return {
       target,
-      error: { ...assumed.error, stats: { awsCalls: { ...stats.calls }, retries: stats.retries } },
+      report: withAssumeRoleStats(report, stats, Date.now() - started - report.stats.durationMs),
     };
-  const report = await runAudit({
-    ...base,
-    regions: [target.region],
-    account: target.account,
-    ...(assumed.credentials ? { credentials: assumed.credentials } : {}),
-  });
-  return {
-    target,
-    report: withAssumeRoleStats(report, stats, Date.now() - started - report.stats.durationMs),
-  };
+  } catch (error) {
+    // runAudit turns every failed AWS read into an ERROR finding; what still escapes is a defect, and
+    // it stays this item's: the other accounts and Regions must complete.
+    return {
+      target,
+      error: {
+        action: AUDIT_ACTION,
+        code: (error as { name?: string } | undefined)?.name ?? 'Error',
+        message: `the audit of this account and Region stopped: ${error instanceof Error ? error.message : String(error)}. Audit this account and Region alone to reproduce it, and report the error.`,
+        stats: callStats(),
+      },
+    };
+  }
 };
 
 async function assumeMemberRole(

@@ -139,6 +139,21 @@ describe('auditing one account and Region through its member role', () => {
     expect(outcome.error?.stats).toEqual({ awsCalls: { 'STS.AssumeRole': 1 }, retries: 0 });
   });
 
+  it('returns an error, not a throw, when the audit itself stops (a defect stays this item’s)', async () => {
+    // Act
+    const outcome = await auditTarget(TARGET, ACCESS, {
+      ...base,
+      onProgress: () => {
+        throw new TypeError('progress sink broke');
+      },
+    });
+
+    // Assert
+    expect(outcome.error).toMatchObject({ action: 'runAudit', code: 'TypeError' });
+    expect(outcome.error?.message).toContain('progress sink broke');
+    expect(outcome.error?.stats?.awsCalls['STS.AssumeRole']).toBe(1);
+  });
+
   it('returns a Throttling error, not a throw, when STS throttles AssumeRole past the retries', async () => {
     // Arrange
     const log = new FaultLog();
