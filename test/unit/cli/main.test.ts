@@ -923,6 +923,24 @@ describe('runCli --accounts', () => {
     },
   );
 
+  it('says on a terminal as each account and Region is done, and nothing when --quiet', async () => {
+    // Arrange
+    const terminal = fakeIo({ stderrTTY: true });
+    const quiet = fakeIo({ stderrTTY: true });
+
+    // Act
+    await runCli(argv, terminal, fanOutDeps().deps);
+    await runCli([...argv, '--quiet'], quiet, fanOutDeps().deps);
+
+    // Assert
+    expect(terminal.err()).toContain(
+      'api-network-auditor: 333333333333 eu-west-1 could not be audited (AccessDenied)',
+    );
+    expect(terminal.err()).toMatch(/111111111111 us-east-1 audited \(\d\/6\)/);
+    expect(terminal.err()).toContain('(6/6)');
+    expect(quiet.err()).not.toContain('(6/6)');
+  });
+
   it('exits 2 with a clear message on bad account flags', async () => {
     // Arrange
     const io = fakeIo();
