@@ -84,7 +84,10 @@ interface PreviousStates {
 async function previousStates(report: Report, store: FindingStateStore): Promise<PreviousStates> {
   const ids = [...new Set(report.findings.map((finding) => finding.id))];
   const [known, open] = await Promise.all([store.get(ids), store.listOpen()]);
-  const migrated = migrateLegacyStates(open, report.account);
+  // States from before ids held the account were written by a single-account auditor: a merged
+  // report of several accounts (account null) cannot tell which account they belong to.
+  const merged = report.account === null && report.accounts !== undefined;
+  const migrated = merged ? [] : migrateLegacyStates(open, report.account);
   const legacyIds = new Set(migrated.map(({ legacyId }) => legacyId));
   for (const state of open)
     if (!legacyIds.has(state.findingId) && !known.has(state.findingId)) known.set(state.findingId, state);
