@@ -15,19 +15,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
-
-/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
-const API_GATEWAY_READ_PATHS = ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'];
-
-import {
-  accessLogGroupPrefixProblem,
-  LOG_GROUP_SCOPED_ACTIONS,
-  queryableLogGroupArns,
-} from '../lambda/collect/log-groups';
+import { accessLogGroupPrefixProblem } from '../lambda/collect/log-groups';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
+import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
 import { scheduleInterval } from './schedule-interval';
 import { StageErrorAlarms, type StageErrorAlarmThresholds } from './stage-error-alarms';
 
@@ -479,61 +471,17 @@ export class NetworkAuditor extends Construct {
     return statement;
   }
 
-  /**
-   * The audit's read-only actions, from the collectors' own list. API Gateway reads are limited to
-   * the REST APIs, HTTP APIs and VPC links; the other reads (List/Describe/GetMetricData...) support
-   * no resource narrower than `*`.
-   */
+  /** The audit's read-only actions (lib/audit-read-policy.ts), for the audited Regions of this account. */
   private grantAuditReads(
     role: iam.Role,
     regions: readonly string[] | undefined,
     accessLogGroupPrefix: string | undefined,
   ): void {
     const { partition, account, region } = Stack.of(this);
-    const apiGatewayReads = API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`);
-    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
-    const logQueries = queryableLogGroupArns(partition, account, regions ?? [region], accessLogGroupPrefix);
-    const policy = new iam.Policy(this, 'AuditReadPolicy', {
-      statements: [
-        new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
-        // Logs Insights queries: only the execution log groups and the access-log prefix.
-        new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logQueries }),
-        new iam.PolicyStatement({
-          actions: AUDIT_IAM_ACTIONS.filter(
-            (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
-          ),
-          resources: ['*'],
-        }),
-      ],
-    });
+    const scope = { partition, account, regions: regions ?? [region], accessLogGroupPrefix };
+    const policy = new iam.Policy(this, 'AuditReadPolicy', { statements: auditReadStatements(scope) });
     policy.attachToRole(role);
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
-    });
-    // cdk-nag names each resource with the template's placeholders for the partition, account and Region.
-    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
-    const placeholders = queryableLogGroupArns(
-      '<AWS::Partition>',
-      named(account, '<AWS::AccountId>'),
-      regions ?? [named(region, '<AWS::Region>')],
-      accessLogGroupPrefix,
-    );
-    for (const resource of placeholders) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason:
-          'Logs Insights queries limited to API Gateway execution log groups and the configured access-log prefix.',
-      });
-    }
-    for (const path of API_GATEWAY_READ_PATHS) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
-        reason:
-          'API Gateway reads limited to APIs and VPC links, in every Region the audit covers (Region *).',
-      });
-    }
+    acknowledgeAuditReads(policy, scope);
   }
 
   private createDashboard(namespace: string): cloudwatch.Dashboard {
