@@ -368,6 +368,8 @@ export interface Finding {
   checkId: string;
   status: Status;
   severity: Severity;
+  /** The account the resource is in; absent only where the audited account could not be read. */
+  account?: string;
   region: string;
   resourceType: string;
   resourceArn: string;
@@ -386,17 +388,49 @@ export interface Report {
   complete: boolean;
   /** Why the report is incomplete (failed AWS actions, time budget). Empty when complete. */
   incompleteReasons: string[];
+  /**
+   * The audited account. In a merged report (several accounts, `accounts` present): the one account
+   * when every target was in it, null when there were several.
+   */
   account: string | null;
+  /** Every audited account, one entry each: present in a merged (organization) report only. */
+  accounts?: AccountSummary[];
   regions: string[];
   window: AuditWindow;
   thresholds: Thresholds;
-  apis: (ClassifiedStage & { region: string })[];
+  apis: ReportStage[];
   findings: Finding[];
+  /**
+   * AWS calls by action and the SDK's retries; in a merged report, the sums over every account and
+   * Region, and `durationMs` the sum of their audit times (the work done, not the wall-clock time).
+   */
   stats: { durationMs: number; awsCalls: Record<string, number>; retries: number };
   /** Findings a mute rule took out of `findings`, with its reason; absent when none. */
   muted?: MutedFinding[];
   /** Checks left out of this audit (--exclude-checks, SUPPRESSIONS); absent when none. */
   excludedChecks?: string[];
+}
+
+/** One API stage in the report: the account it is in is absent only where that could not be read. */
+export type ReportStage = ClassifiedStage & { region: string; account?: string };
+
+export const ACCOUNT_STATUSES = ['audited', 'incomplete', 'error'] as const;
+/**
+ * audited: every Region read completely; incomplete: a Region's audit was cut short (time budget,
+ * failed reads) or some Regions could not be reached; error: no Region of it could be audited.
+ */
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** One account of a merged report. */
+export interface AccountSummary {
+  id: string;
+  /** The account's name in AWS Organizations (or its alias); untrusted text. */
+  name?: string;
+  /** The Regions it was to be audited in. */
+  regions: string[];
+  status: AccountStatus;
+  /** Why it (or some of its Regions) could not be audited: the first failure, and every Region it hit. */
+  error?: { action: string; code: string; message: string; regions: string[] };
 }
 
 /** A finding a mute rule took out of the report's findings: enough to find it again and to know why. */
@@ -405,6 +439,8 @@ export interface MutedFinding {
   checkId: string;
   status: Status;
   severity: Severity;
+  /** The account of the muted finding (merged reports). */
+  account?: string;
   resourceArn: string;
   reason: string;
   expires?: string;

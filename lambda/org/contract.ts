@@ -10,8 +10,9 @@
  * - `merge-reports.ts`: every `TargetOutcome` -> one `Report` naming the account of each stage and
  *   finding, with one `accounts` entry per account (an ERROR line for those that could not be read).
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AuditRequest } from '../audit';
-import type { Report } from '../domain/types';
+import type { AuditWindow, Report, Thresholds } from '../domain/types';
 
 /** One account and Region: the unit each item of the fan-out audits. */
 export interface AuditTarget {
@@ -26,6 +27,8 @@ export interface MemberAccess {
   roleName: string;
   /** Sent as `ExternalId` when the member role's trust policy asks for one. */
   externalId?: string;
+  /** The auditor's own credentials, for the AssumeRole call; the SDK's default chain when absent. */
+  callerCredentials?: AwsCredentialIdentity;
 }
 
 /** Why one account and Region could not be audited (the role is missing, AssumeRole was denied, ...). */
@@ -51,5 +54,12 @@ export type AuditTargetFn = (
   base: Omit<AuditRequest, 'regions' | 'account' | 'credentials'>,
 ) => Promise<TargetOutcome>;
 
-/** Merges the outcomes of every item into one report (`merge-reports.ts`). */
-export type MergeReportsFn = (outcomes: readonly TargetOutcome[], options: { generatedAt: Date }) => Report;
+/**
+ * Merges the outcomes of every item into one report (`merge-reports.ts`). `window` and `thresholds`
+ * are what the audit was asked for: the report shows them when no item returned a report of its
+ * own (every account failed); the items' own win otherwise.
+ */
+export type MergeReportsFn = (
+  outcomes: readonly TargetOutcome[],
+  options: { generatedAt: Date; window?: AuditWindow; thresholds?: Thresholds },
+) => Report;

@@ -1,5 +1,5 @@
 /** Assembles the one report object every output (JSON, text, Markdown, SNS, state) is made from. */
-import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from '../domain/types';
+import type { AuditWindow, Finding, Report, ReportStage, Thresholds } from '../domain/types';
 
 export interface ReportInput {
   tool: { name: string; version: string };
@@ -8,18 +8,28 @@ export interface ReportInput {
   regions: string[];
   window: AuditWindow;
   thresholds: Thresholds;
-  stages: ClassifiedStage[];
+  stages: ReportStage[];
   findings: Finding[];
   stats: Report['stats'];
   /** Why the audit is incomplete; empty when it is complete. */
   incompleteReasons: string[];
 }
 
-const compareStages = (a: ClassifiedStage, b: ClassifiedStage): number =>
+const compareStages = (a: ReportStage, b: ReportStage): number =>
+  (a.account ?? '').localeCompare(b.account ?? '') ||
   a.region.localeCompare(b.region) ||
   a.apiName.localeCompare(b.apiName) ||
   a.apiId.localeCompare(b.apiId) ||
   a.stage.localeCompare(b.stage);
+
+/**
+ * Every stage and finding names its account, as in a merged report (merge-reports.ts): a consumer
+ * (jq, a renderer, a SIEM) reads `.findings[].account` the same way whether one account was audited
+ * or fifty. Left out where the account could not be read, rather than written as null.
+ */
+function inAccount<T extends object>(item: T & { account?: string }, account: string | null): T {
+  return account === null || item.account !== undefined ? item : { ...item, account };
+}
 
 export function buildReport(input: ReportInput): Report {
   return {
@@ -32,8 +42,8 @@ export function buildReport(input: ReportInput): Report {
     regions: [...input.regions],
     window: { ...input.window },
     thresholds: { ...input.thresholds },
-    apis: [...input.stages].sort(compareStages),
-    findings: [...input.findings],
+    apis: [...input.stages].sort(compareStages).map((stage) => inAccount(stage, input.account)),
+    findings: input.findings.map((finding) => inAccount(finding, input.account)),
     stats: { ...input.stats, awsCalls: { ...input.stats.awsCalls } },
   };
 }

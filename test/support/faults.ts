@@ -279,3 +279,21 @@ export function onceBefore(only: (a: AttemptInfo) => boolean, change: () => Prom
     };
   };
 }
+
+/**
+ * Refuses AssumeRole into the role of `account` with the AccessDenied STS sends when the role does
+ * not exist or its trust policy does not trust the caller (AWS does not tell the two apart). The
+ * emulator cannot: moto's AssumeRole hands out credentials for any role ARN, existing or not.
+ */
+export function denyAssumeRole(account: string): FaultRule {
+  return (attempt) => {
+    const roleArn = String(attempt.input.RoleArn ?? '');
+    if (attempt.action !== 'sts:AssumeRole' || !roleArn.includes(`:iam::${account}:`)) return undefined;
+    return awsErrorResponse(
+      'STS',
+      403,
+      'AccessDenied',
+      `User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
+  };
+}
