@@ -40,10 +40,14 @@ const orgEnvironmentSchema = z.object({
 });
 
 export function parseOrgEnvironment(env: Record<string, string | undefined>): OrgEnvironment {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = orgEnvironmentSchema.safeParse(present);
   if (!parsed.success) {
-    throw new InvalidEnvironmentError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+    throw new InvalidEnvironmentError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
+    );
   }
   const value = parsed.data;
   return {

@@ -20,7 +20,8 @@ export const partKey = (runId: string, target: AuditTarget): string =>
   `${RUNS_PREFIX}${runId}/parts/${target.account}-${target.region}.json`;
 
 export function assertRunId(runId: string): string {
-  if (!RUN_ID.test(runId)) throw new Error(`run id '${runId.slice(0, 100)}' is not a Step Functions execution name`);
+  if (!RUN_ID.test(runId))
+    throw new Error(`run id '${runId.slice(0, 100)}' is not a Step Functions execution name`);
   return runId;
 }
 
