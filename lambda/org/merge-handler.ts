@@ -20,12 +20,17 @@ import type { MergeReportsFn, TargetError, TargetOutcome } from './contract';
 import type { TargetList } from './list-targets-handler';
 import { mergeReports } from './merge-reports';
 import { parseOrgEnvironment } from './org-environment';
-import { type PartStore, parsePart, S3PartStore, type TargetItem, targetItemSchema } from './run-parts';
+import {
+  ITEM_ACTION,
+  type PartStore,
+  parsePart,
+  S3PartStore,
+  type TargetItem,
+  targetItemSchema,
+} from './run-parts';
 
 /** Parts read at once: S3 serves thousands of GETs a second per prefix; memory is the bound here. */
 const PARTS_IN_FLIGHT = 16;
-/** The action an ERROR line names when the item itself failed (the state machine's Catch wrote it). */
-export const ITEM_ACTION = 'AuditTarget';
 
 export interface MergeSummary extends RunSummary {
   runId: string;

@@ -30,11 +30,13 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** An organizational unit (`ou-`) or a root (`r-`), as AWS Organizations names them. */
 export const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** What STS accepts as an ExternalId. */
+export const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const orgEnvironmentSchema = z.object({
   PARTS_BUCKET: z.string().min(3, { error: 'must be an S3 bucket name' }),
   MEMBER_ROLE_NAME: z.string().regex(ROLE_NAME, { error: 'must be an IAM role name' }),
-  MEMBER_EXTERNAL_ID: z.string().min(2).optional(),
+  MEMBER_EXTERNAL_ID: z.string().regex(EXTERNAL_ID, { error: 'must be an STS external id' }).optional(),
   ORG_ACCOUNTS: list(ACCOUNT_ID, 'must list 12-digit account ids separated by commas').optional(),
   ORG_UNIT_IDS: list(PARENT_ID, 'must list organizational unit ids (ou-...) or roots (r-...)').optional(),
 });

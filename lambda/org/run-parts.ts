@@ -10,6 +10,9 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { z } from 'zod';
 import type { AuditTarget, TargetOutcome } from './contract';
 
+/** The action an ERROR line names when the item itself failed (the state machine's Catch wrote it). */
+export const ITEM_ACTION = 'AuditTarget';
+
 /** Where every run's objects start: the bucket's lifecycle rule expires this prefix. */
 export const RUNS_PREFIX = 'runs/';
 /** Step Functions execution names: 1-80 letters, digits, `-` and `_` (EventBridge starts UUIDs). */
