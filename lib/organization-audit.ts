@@ -6,7 +6,7 @@
  *   -> AuditEachTarget (Distributed Map over that file, at most `maxConcurrency` at once)
  *        AuditTarget (Lambda: one account and Region -> its part in S3)
  *          Catch -> DescribeFailure -> WriteFailurePart (the item's ERROR part, by the state machine)
- *   -> MergeAndNotify (Lambda: the parts -> one report -> the topic and the state table)
+ *   -> MergeAndNotify (Lambda: the parts -> one report (report.json) -> the topic and the state table)
  *
  * One item per account and Region: API Gateway's (and EC2's, CloudWatch's) quotas are per account and
  * Region, so two items running at once never share one. Step Functions passes at most 256 KB between
@@ -179,7 +179,8 @@ export class OrganizationAudit extends Construct {
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [runObjects] }),
     );
     props.key.grant(mergeRole, 'kms:Decrypt');
-    this.acknowledgeRunObjects(mergeRole);
+    // The merged report, next to the parts.
+    this.grantPut(mergeRole, runObjects, props.key);
     this.mergeFunction = auditorFunction(this, 'MergeFunction', {
       entry: 'org/merge-handler.ts',
       role: mergeRole,

@@ -5,14 +5,13 @@
  * of this function is caught by the state machine, which writes the error part instead.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { parseEnvironment } from '../config/environment';
 import { auditDeadline } from '../handler';
 import { auditTarget } from './audit-target';
 import type { AuditTargetFn } from './contract';
 import { parseOrgEnvironment } from './org-environment';
-import { type PartStore, S3PartStore, targetItemSchema } from './run-parts';
+import { type PartStore, s3PartStore, targetItemSchema } from './run-parts';
 
 /** The item's result in the state machine: a pointer, never the report (256 KB limit). */
 export interface ItemResult {
@@ -61,11 +60,7 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
 const logger = new Logger();
 const auditTargetHandler = createAuditTargetHandler({
   auditTarget,
-  parts: (bucket) =>
-    new S3PartStore(
-      new S3Client(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}),
-      bucket,
-    ),
+  parts: (bucket) => s3PartStore(bucket),
   env: process.env,
   clock: () => Date.now(),
 });

@@ -5,7 +5,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
 import { parseEnvironment } from '../config/environment';
 import { parseInvocationEvent, type RunRequest } from '../config/manual-event';
 import { listTargets } from './list-targets';
@@ -15,7 +14,7 @@ import {
   type PartStore,
   partKey,
   type RunScope,
-  S3PartStore,
+  s3PartStore,
   type TargetItem,
   targetsKey,
 } from './run-parts';
@@ -80,10 +79,10 @@ export function createListTargetsHandler(deps: ListTargetsDeps) {
 }
 
 const logger = new Logger();
-const endpoint = () => (process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
 const listTargetsHandler = createListTargetsHandler({
-  organizations: () => new OrganizationsClient({ ...endpoint() }),
-  parts: (bucket) => new S3PartStore(new S3Client({ ...endpoint() }), bucket),
+  // Organizations is global: the SDK resolves its one endpoint (and honours AWS_ENDPOINT_URL).
+  organizations: () => new OrganizationsClient({}),
+  parts: (bucket) => s3PartStore(bucket),
   env: process.env,
   clock: () => new Date(),
 });

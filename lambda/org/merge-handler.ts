@@ -6,7 +6,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { auditWindow } from '../audit';
 import { createClients } from '../collect/clients';
@@ -24,7 +23,8 @@ import {
   ITEM_ACTION,
   type PartStore,
   parsePart,
-  S3PartStore,
+  reportKey,
+  s3PartStore,
   type TargetItem,
   targetItemSchema,
 } from './run-parts';
@@ -34,6 +34,8 @@ const PARTS_IN_FLIGHT = 16;
 
 export interface MergeSummary extends RunSummary {
   runId: string;
+  /** Where the whole merged report is, in the parts bucket (notifications carry a summary). */
+  reportKey: string;
   targets: number;
   /** Accounts with at least one Region that could not be audited. */
   accountsWithErrors: string[];
@@ -132,11 +134,13 @@ export function createMergeHandler(deps: MergeDeps) {
       dryRun: event.dryRun,
       ...(event.dryRunReason ? { dryRunReason: event.dryRunReason } : {}),
     };
+    await parts.put(reportKey(event.runId), JSON.stringify(report));
     deps.publishMetrics(summarize(report, request, null), report);
     const notification = event.dryRun ? null : await deps.notify(report, environment, event.trigger, runNow);
     return {
       ...summarize(report, request, notification),
       runId: event.runId,
+      reportKey: reportKey(event.runId),
       targets: items.length,
       accountsWithErrors: [
         ...new Set(outcomes.filter((outcome) => outcome.error).map((outcome) => outcome.target.account)),
@@ -147,13 +151,15 @@ export function createMergeHandler(deps: MergeDeps) {
 
 const logger = new Logger();
 const metrics = new Metrics();
-const endpoint = () => (process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {});
 
 const mergeHandler = createMergeHandler({
   mergeReports,
-  parts: (bucket) => new S3PartStore(new S3Client({ ...endpoint() }), bucket),
+  parts: (bucket) => s3PartStore(bucket),
   notify: async (report, environment, trigger, now) => {
-    const clients = createClients({ region: environment.region, ...endpoint() });
+    const clients = createClients({
+      region: environment.region,
+      ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
+    });
     const outcome = await notifyReport(report, {
       sns: clients.sns,
       topicArn: environment.topicArn,

@@ -6,7 +6,7 @@
  * runs/<runId>/targets.json               the Distributed Map's items (ListTargets writes it)
  * runs/<runId>/parts/<account>-<region>.json  one TargetOutcome per item (the item, or its Catch)
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { AuditTarget, TargetOutcome } from './contract';
 
@@ -19,6 +19,8 @@ export const RUNS_PREFIX = 'runs/';
 const RUN_ID = /^[\w-]{1,80}$/;
 
 export const targetsKey = (runId: string): string => `${RUNS_PREFIX}${runId}/targets.json`;
+/** The merged report of the run, as the merge step built it (notifications carry a summary of it). */
+export const reportKey = (runId: string): string => `${RUNS_PREFIX}${runId}/report.json`;
 export const partKey = (runId: string, target: AuditTarget): string =>
   `${RUNS_PREFIX}${runId}/parts/${target.account}-${target.region}.json`;
 
@@ -111,3 +113,10 @@ export class S3PartStore implements PartStore {
     }
   }
 }
+
+/**
+ * The store of the function's parts bucket. `endpoint` (AWS_ENDPOINT_URL: the emulator in tests) asks
+ * for path-style addressing, which a local endpoint needs; AWS gets virtual-hosted style.
+ */
+export const s3PartStore = (bucket: string, endpoint = process.env.AWS_ENDPOINT_URL): PartStore =>
+  new S3PartStore(new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {}), bucket);

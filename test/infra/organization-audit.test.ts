@@ -250,10 +250,12 @@ describe('NetworkAuditor in central mode (organization)', () => {
       'kms:Decrypt',
       'kms:DescribeKey',
       'kms:Encrypt',
+      'kms:GenerateDataKey',
       'kms:GenerateDataKey*',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
+      's3:PutObject',
       'sns:Publish',
     ]);
   });

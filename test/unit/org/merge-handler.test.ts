@@ -48,7 +48,7 @@ function setUp(parts: Record<string, unknown>) {
     env: ORG_ENV,
     clock: () => new Date('2026-12-04T10:12:00.000Z'),
   });
-  return { handler, notify, publishMetrics };
+  return { handler, notify, publishMetrics, store };
 }
 
 describe('the Merge step', () => {
@@ -59,7 +59,7 @@ describe('the Merge step', () => {
       account: first.target.account,
       findings: [aFinding({ account: first.target.account })],
     });
-    const { handler, notify, publishMetrics } = setUp({
+    const { handler, notify, publishMetrics, store } = setUp({
       [first.partKey]: { target: first.target, report },
       [second.partKey]: TIMED_OUT_PART,
     });
@@ -86,6 +86,8 @@ describe('the Merge step', () => {
     ]);
     expect(merged.accounts[1]?.error?.message).toBe('Sandbox.Timedout: Task timed out after 300.00 seconds');
     expect(publishMetrics).toHaveBeenCalledTimes(1);
+    expect(summary.reportKey).toBe('runs/run-1/report.json');
+    expect(JSON.parse(store.objects.get(summary.reportKey) ?? '{}')).toEqual(merged);
   });
 
   it('is complete and names no account with an error when every part is a report (the healthy twin)', async () => {
