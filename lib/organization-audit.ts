@@ -12,7 +12,7 @@
  * Region, so two items running at once never share one. Step Functions passes at most 256 KB between
  * states: reports travel through the parts bucket, the states pass keys.
  */
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -236,9 +236,12 @@ export class OrganizationAudit extends Construct {
         "The Distributed Map's item reader: GetObject of the run's targets file in the parts bucket only.",
     });
     const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(this.stateMachine)}"}]}]}`;
+    // cdk-nag writes the Region and account as the template has them: placeholders, or literals.
+    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const executions = `arn:<AWS::Partition>:states:${named(stack.region, '<AWS::Region>')}:${named(stack.account, '<AWS::AccountId>')}:execution:${name}`;
     for (const suffix of [':*', '/AuditEachTarget:*']) {
       Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}${suffix}]`,
+        id: `AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
         reason: "The Distributed Map's child executions of this state machine only (start, describe, stop).",
       });
     }

@@ -4,9 +4,10 @@
  */
 
 import { Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
 import { NetworkAuditor, STATE_TABLE_ACTIONS } from '../../lib/network-auditor';
+import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
 import { auditorApp, synthAuditor } from './auditor-app';
 import { cfnLint } from './cfn-lint';
 
@@ -320,6 +321,17 @@ describe('NetworkAuditor in central mode with a list of accounts', () => {
       },
     ]);
     expect(list.filter((action) => action.startsWith('organizations:'))).toEqual([]);
+  });
+
+  it('passes cdk-nag in a stack with a concrete account and Region (the acknowledgements name them)', () => {
+    // Arrange
+    const stack = new NetworkAuditorStack(auditorApp(), 'Pinned', {
+      env: { account: '999999999999', region: 'eu-west-1' },
+      auditor: { organization: { memberRoleName: 'Auditor' } },
+    });
+
+    // Act / Assert: an unacknowledged finding throws at synth
+    expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   it('refuses accounts and organizational units together, and a malformed account id', () => {
