@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { closest } from 'fastest-levenshtein';
 import type { AuditRequest } from '../audit';
+import { limitConcurrency } from '../collect/concurrency';
 import { windowProblem } from '../config/audit-input';
 import type { CheckDefinition } from '../domain/check';
 import { type Report, SEVERITIES } from '../domain/types';
@@ -20,13 +21,14 @@ import {
 import type { FindingStateStore } from '../notify/finding-state';
 import type { notifyReport } from '../notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
+import type { AuditTargetFn, MergeReportsFn, TargetOutcome } from '../org/contract';
 import { AsffUnavailableError, renderAsff } from '../report/formats/asff';
 import { renderCsv } from '../report/formats/csv';
 import { renderJunit } from '../report/formats/junit';
 import { renderOcsf } from '../report/formats/ocsf';
 import { renderMarkdown } from '../report/render-markdown';
 import { renderText } from '../report/render-text';
-import { renderIamPolicy } from './iam-policy';
+import { assumeMemberRolePolicy, iamPolicyDocument, renderIamPolicy } from './iam-policy';
 import { renderCheckList } from './list-checks';
 import { MemoryStateStore } from './memory-state-store';
 import { type AuditOptions, type FailOn, type OutputFormat, parseCliArgs, USAGE } from './parse-args';
@@ -46,6 +48,9 @@ export interface AwsEndpoint {
 
 export interface CliDeps {
   runAudit(request: AuditRequest): Promise<Report>;
+  /** One account and Region through its member role (--accounts): lambda/org/audit-target.ts. */
+  auditTarget: AuditTargetFn;
+  mergeReports: MergeReportsFn;
   notifyReport: typeof notifyReport;
   listChecks(): Promise<readonly CheckDefinition[]>;
   /** Proves the default credential chain yields working credentials (STS GetCallerIdentity); throws otherwise. */
@@ -117,7 +122,13 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
       io.stdout.write(`${deps.version()}\n`);
       return EXIT_OK;
     case 'print-iam-policy':
-      io.stdout.write(renderIamPolicy(await deps.iamActions()));
+      io.stdout.write(
+        renderIamPolicy(
+          command.memberRole
+            ? assumeMemberRolePolicy(command.memberRole.roleName, command.memberRole.accounts)
+            : iamPolicyDocument(await deps.iamActions()),
+        ),
+      );
       return EXIT_OK;
     case 'list-checks': {
       const checks = await deps.listChecks();
@@ -154,26 +165,33 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
   const account = await verifyCredentialsOrExplain({ region: firstRegion, ...endpoint }, profile, deps);
 
-  const progress =
-    io.isTTY.stderr && !options.quiet ? startProgress((text) => io.stderr.write(text)) : undefined;
+  const request = {
+    lookbackMinutes: options.lookbackMinutes,
+    periodSeconds: options.periodSeconds,
+    allChecks: options.allChecks,
+    thresholds: options.thresholds,
+    now: end,
+    ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(options.accessLogGroupPrefix ? { accessLogGroupPrefix: options.accessLogGroupPrefix } : {}),
+    ...(suppressions ? { suppressions } : {}),
+  };
+  const showProgress = io.isTTY.stderr && !options.quiet;
   let report: Report;
-  try {
-    report = await deps.runAudit({
-      regions,
-      lookbackMinutes: options.lookbackMinutes,
-      periodSeconds: options.periodSeconds,
-      allChecks: options.allChecks,
-      thresholds: options.thresholds,
-      ...(account ? { account } : {}),
-      now: end,
-      ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
-      ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-      ...(options.accessLogGroupPrefix ? { accessLogGroupPrefix: options.accessLogGroupPrefix } : {}),
-      ...(progress ? { onProgress: progress.update } : {}),
-      ...(suppressions ? { suppressions } : {}),
-    });
-  } finally {
-    progress?.finish();
+  if (options.accounts) {
+    report = await auditAccounts(options.accounts, regions, request, showProgress ? io : undefined, deps);
+  } else {
+    const progress = showProgress ? startProgress((text) => io.stderr.write(text)) : undefined;
+    try {
+      report = await deps.runAudit({
+        ...request,
+        regions,
+        ...(account ? { account } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+      });
+    } finally {
+      progress?.finish();
+    }
   }
 
   const unknownApis = apiIdsNotFound(report, options.apiIds);
@@ -197,8 +215,61 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
       `api-network-auditor: warning: the audit is incomplete (${report.incompleteReasons.length} reason(s), see the report)\n`,
     );
   }
+  const unreachable = (report.accounts ?? []).filter((entry) => entry.status === 'error');
+  for (const entry of unreachable) {
+    io.stderr.write(
+      `api-network-auditor: warning: account ${entry.id} could not be audited (${entry.error?.action} ${entry.error?.code}): ${entry.error?.message}\n`,
+    );
+  }
   if (options.publish) await publish(report, options.publish, options.endpointUrl, io, deps);
+  // The report (with each account's ERROR line) is out; an audit that reached no account did not run.
+  if (report.accounts && report.accounts.length > 0 && unreachable.length === report.accounts.length)
+    return EXIT_CANNOT_RUN;
   return hasFailureAtOrAbove(report, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Items of an organization audit in flight at once. Each item is one account and Region, and API
+ * Gateway's quotas are per account and Region, so no two items ever share a quota; the bound keeps
+ * a workstation's connections and the caller's STS AssumeRole rate small.
+ */
+export const CLI_FAN_OUT_CONCURRENCY = 4;
+
+/** --accounts: every account times every Region, a few at a time, merged into one report. */
+async function auditAccounts(
+  accounts: NonNullable<AuditOptions['accounts']>,
+  regions: readonly string[],
+  base: Parameters<AuditTargetFn>[2],
+  progressTo: CliIo | undefined,
+  deps: CliDeps,
+): Promise<Report> {
+  const targets = accounts.ids.flatMap((account) => regions.map((region) => ({ account, region })));
+  const access = {
+    roleName: accounts.roleName,
+    ...(accounts.externalId ? { externalId: accounts.externalId } : {}),
+  };
+  const limit = limitConcurrency(CLI_FAN_OUT_CONCURRENCY);
+  let done = 0;
+  const outcomes: TargetOutcome[] = await Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        const outcome = await deps.auditTarget(target, access, base);
+        done += 1;
+        const result = outcome.error ? `could not be audited (${outcome.error.code})` : 'audited';
+        progressTo?.stderr.write(
+          `api-network-auditor: ${target.account} ${target.region} ${result} (${done}/${targets.length})\n`,
+        );
+        return outcome;
+      }),
+    ),
+  );
+  const now = base.now ?? deps.now();
+  return deps.mergeReports(outcomes, {
+    // As runAudit's: the audit's clock (the end of the window asked for).
+    generatedAt: now,
+    window: load.audit().auditWindow(now, base.lookbackMinutes, base.periodSeconds),
+    thresholds: base.thresholds,
+  });
 }
 
 export function renderReport(
@@ -465,6 +536,10 @@ const load = {
 
 const defaultDeps: CliDeps = {
   runAudit: async (request) => load.audit().runAudit(request),
+  auditTarget: async (...args) =>
+    (require('../org/audit-target') as typeof import('../org/audit-target')).auditTarget(...args),
+  mergeReports: (...args) =>
+    (require('../org/merge-reports') as typeof import('../org/merge-reports')).mergeReports(...args),
   notifyReport: async (report, notifyDeps) =>
     (require('../notify/publish-report') as typeof import('../notify/publish-report')).notifyReport(
       report,

@@ -60,12 +60,21 @@ export interface AuditOptions {
   publish?: { topicArn: string; stateTableName?: string };
   /** Access-log groups are searched only under this name prefix (--access-log-group-prefix). */
   accessLogGroupPrefix?: string;
+  /** Present with --accounts: audit these accounts through their member role, not the caller's own. */
+  accounts?: AccountsOption;
+}
+
+/** `--accounts` with `--role-name` (and `--external-id`): the accounts and how to reach them. */
+export interface AccountsOption {
+  ids: string[];
+  roleName: string;
+  externalId?: string;
 }
 
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'print-iam-policy' }
+  | { kind: 'print-iam-policy'; memberRole?: { roleName: string; accounts: string[] } }
   | { kind: 'list-checks'; format: (typeof LIST_FORMATS)[number]; outputFile?: string; color: boolean }
   | { kind: 'audit'; options: AuditOptions };
 
@@ -79,6 +88,11 @@ for APIs behind VPC links, in the account of the current AWS credentials.
 What to audit:
   --region REGION       Region to audit; repeat for several (default:
                         AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
+  --accounts IDS        audit these accounts (12-digit ids, comma-separated)
+                        instead of the credentials' own, each by assuming
+                        --role-name in it; one merged report
+  --role-name NAME      the member role to assume (needed with --accounts)
+  --external-id ID      sent with AssumeRole when the role's trust asks for it
   --profile NAME        AWS profile to use (default: AWS_PROFILE)
   --api API_ID          only this API (10 letters or digits); repeatable
   --checks triage|all   triage: checks that match each stage's 5xx pattern
@@ -115,11 +129,15 @@ Notify:
 
 Other:
   --list-checks         list the checks and exit (takes --format, --output)
-  --print-iam-policy    print the IAM policy (JSON) the audit needs and exit
+  --print-iam-policy    print the IAM policy (JSON) the audit needs and exit;
+                        with --role-name (and --accounts): the caller's policy,
+                        sts:AssumeRole on the member roles
   -h, --help            show this help
   -V, --version         show the version
 
 Exit status: 0 no FAIL at or above --fail-on, 1 there is one, 2 could not run.
+With --accounts, an account whose role cannot be assumed is an ERROR line in
+the report and a warning, not a failed run; 2 when no account could be audited.
 `;
 
 const positiveInteger = z.coerce
@@ -181,6 +199,32 @@ const optionValues = z
       .string()
       .regex(/^[\w.-]{3,255}$/, { error: 'must be a DynamoDB table name' })
       .optional(),
+    accounts: z
+      .array(z.string())
+      .transform((values) =>
+        values
+          .flatMap((value) => value.split(','))
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^\d{12}$/, {
+            error: (issue) =>
+              `must list 12-digit account ids separated by commas (got '${String(issue.input).slice(0, 40)}')`,
+          }),
+        ),
+      ),
+    'role-name': z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (1-64 letters, digits and +=,.@_-)' })
+      .optional(),
+    'external-id': z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, {
+        error: 'must be 2-1224 letters, digits and +=,.@:/_- (as the role trust policy names it)',
+      })
+      .optional(),
   })
   .superRefine((values, context) => {
     const problem = lookbackProblem(values['lookback-minutes'], values['period-seconds'], '--period-seconds');
@@ -206,6 +250,9 @@ const FLAGS = {
   publish: { type: 'boolean' },
   'topic-arn': { type: 'string' },
   'state-table': { type: 'string' },
+  accounts: { type: 'string', multiple: true },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
   'exclude-checks': { type: 'string', multiple: true },
   'mute-file': { type: 'string' },
   'list-checks': { type: 'boolean' },
@@ -240,6 +287,9 @@ const AUDIT_ONLY_FLAGS = [
   'wide',
   'exclude-checks',
   'mute-file',
+  'accounts',
+  'role-name',
+  'external-id',
 ] as const satisfies readonly FlagName[];
 
 const failure = (message: string): ParseOutcome => ({ ok: false, message });
@@ -306,19 +356,14 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
   const flags = raw.values;
   if (flags.help) return { ok: true, command: { kind: 'help' } };
   if (flags.version) return { ok: true, command: { kind: 'version' } };
-  if (flags['print-iam-policy']) {
-    const others = Object.keys(flags).filter((flag) => flag !== 'print-iam-policy');
-    if (others.length > 0)
-      return failure(`--print-iam-policy takes no other flag (got --${others.join(', --')})`);
-    return { ok: true, command: { kind: 'print-iam-policy' } };
-  }
-
   const parsed = optionValues.safeParse({
     ...flags,
     region: flags.region ?? [],
     api: flags.api ?? [],
     'exclude-checks': flags['exclude-checks'] ?? [],
+    accounts: flags.accounts ?? [],
   });
+  if (flags['print-iam-policy']) return printIamPolicyCommand(flags, parsed);
   if (!parsed.success) return failure(parsed.error.issues.map(describeIssue).join('\n'));
   const values = parsed.data;
   const color = !flags['no-color'];
@@ -345,6 +390,8 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     };
   }
 
+  const accounts = accountsOption(flags, values);
+  if (typeof accounts === 'string') return failure(accounts);
   if (flags.publish && !values['topic-arn']) return failure('--publish needs --topic-arn ARN');
   if (!flags.publish && (values['topic-arn'] || values['state-table'])) {
     return failure('--topic-arn and --state-table are only used with --publish');
@@ -373,6 +420,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     ...optional('outputFile', values.output),
     ...optional('endTime', values['end-time']),
     ...optional('accessLogGroupPrefix', values['access-log-group-prefix']),
+    ...optional('accounts', accounts),
   };
   if (flags.publish && values['topic-arn']) {
     options.publish = {
@@ -381,6 +429,56 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
     };
   }
   return { ok: true, command: { kind: 'audit', options } };
+}
+
+type ParsedFlags = ReturnType<
+  typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>
+>['values'];
+type ParsedValues = z.infer<typeof optionValues>;
+
+/** --accounts with its --role-name, or the message that says which of the three is wrong. */
+function accountsOption(flags: ParsedFlags, values: ParsedValues): AccountsOption | undefined | string {
+  if (flags.accounts === undefined) {
+    const stray = (['role-name', 'external-id'] as const).filter((flag) => flags[flag] !== undefined);
+    if (stray.length === 0) return undefined;
+    return `--${stray.join(' and --')} only ${stray.length === 1 ? 'works' : 'work'} with --accounts`;
+  }
+  if (values.accounts.length === 0) return '--accounts needs at least one 12-digit account id';
+  if (!values['role-name'])
+    return '--accounts needs --role-name NAME: the role the member-account template creates in each account';
+  return {
+    ids: [...new Set(values.accounts)],
+    roleName: values['role-name'],
+    ...optional('externalId', values['external-id']),
+  };
+}
+
+/** --print-iam-policy alone, or with --role-name (and --accounts): the caller's policy for an organization audit. */
+function printIamPolicyCommand(
+  flags: ParsedFlags,
+  parsed: ReturnType<typeof optionValues.safeParse>,
+): ParseOutcome {
+  const allowed = ['print-iam-policy', 'role-name', 'accounts'];
+  const others = Object.keys(flags).filter((flag) => !allowed.includes(flag));
+  if (others.length > 0)
+    return failure(
+      `--print-iam-policy takes no other flag than --role-name and --accounts (got --${others.join(', --')})`,
+    );
+  if (flags['role-name'] === undefined && flags.accounts === undefined)
+    return { ok: true, command: { kind: 'print-iam-policy' } };
+  if (!parsed.success) {
+    const relevant = parsed.error.issues.filter((issue) => allowed.includes(String(issue.path[0])));
+    if (relevant.length > 0) return failure(relevant.map(describeIssue).join('\n'));
+  }
+  const roleName = parsed.data?.['role-name'];
+  if (!roleName) return failure('--print-iam-policy --accounts needs --role-name NAME');
+  return {
+    ok: true,
+    command: {
+      kind: 'print-iam-policy',
+      memberRole: { roleName, accounts: [...new Set(parsed.data?.accounts ?? [])] },
+    },
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

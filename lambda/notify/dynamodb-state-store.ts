@@ -26,6 +26,7 @@ const findingStateSchema = z.object({
   severity: z.enum(SEVERITIES),
   checkId: z.string(),
   title: z.string(),
+  account: z.string().optional(),
   region: z.string(),
   resourceArn: z.string(),
   apis: z.array(z.object({ apiId: z.string(), stage: z.string() })),

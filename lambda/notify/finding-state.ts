@@ -14,6 +14,8 @@ export interface FindingState {
   /** Enough of the finding to announce its resolution when a later report no longer lists it. */
   checkId: string;
   title: string;
+  /** The account the finding is in (absent in states written before reports named it). */
+  account?: string;
   region: string;
   resourceArn: string;
   apis: { apiId: string; stage: string }[];

@@ -29,11 +29,13 @@ import {
   countChanges,
   failingApiCount,
   failingStages,
+  findingStageKeys,
   type NotificationType,
   type NotificationView,
   notificationType,
   openFindingCount,
   type ReportStage,
+  reportStageKey,
   stageKey,
   statusCounts,
 } from './notification-view';
@@ -61,6 +63,8 @@ export interface MachineChange {
   lastKnown?: {
     checkId: string;
     title: string;
+    /** Absent for states written before findings named their account. */
+    account?: string;
     region: string;
     resourceArn: string;
     apis: { apiId: string; stage: string }[];
@@ -116,6 +120,7 @@ function machineChange(change: FindingChange): MachineChange {
           lastKnown: {
             checkId: previous.checkId,
             title: previous.title,
+            ...(previous.account ? { account: previous.account } : {}),
             region: previous.region,
             resourceArn: previous.resourceArn,
             apis: previous.apis.slice(0, MAX_STAGES_PER_FINDING),
@@ -197,7 +202,7 @@ function skeleton(view: NotificationView, part: number, parts: number): MachineN
 
 /** Splits the changes into parts whose machine JSON stays within each part's byte budget. */
 function pack(view: NotificationView, firstBudget: number, laterBudget: number): PackItem[][] {
-  const stagesByKey = new Map(view.report.apis.map((stage) => [stageKey(stage), stage]));
+  const stagesByKey = new Map(view.report.apis.map((stage) => [reportStageKey(stage, view.report), stage]));
   const base = embeddedBytes(JSON.stringify(skeleton(view, 99_999, 99_999)));
   const parts: PackItem[][] = [];
   let current: PackItem[] = [];
@@ -206,8 +211,8 @@ function pack(view: NotificationView, firstBudget: number, laterBudget: number):
   const budget = () => (parts.length === 0 ? firstBudget : laterBudget);
   for (const change of view.plan.changes) {
     const finding = change.finding ? withListedStages(change.finding) : undefined;
-    const stages = (finding?.apis ?? [])
-      .map((api) => stagesByKey.get(stageKey({ ...api, region: finding?.region ?? '' })))
+    const stages = (finding ? findingStageKeys(finding, view.report) : [])
+      .map((key) => stagesByKey.get(key))
       .filter((stage): stage is ReportStage => stage !== undefined);
     const item = shrunk(
       { change: machineChange(change), ...(finding ? { finding } : {}), stages },
@@ -262,7 +267,14 @@ function attributes(
   });
   return {
     highestSeverity: text(announcedSeverity(view.plan.changes) ?? 'none'),
-    account: text(report.account ?? 'unknown'),
+    // A merged report of several accounts: every account, so a filter policy on one still matches.
+    account:
+      report.account === null && report.accounts?.length
+        ? {
+            DataType: 'String.Array',
+            StringValue: JSON.stringify(report.accounts.map((account) => account.id)),
+          }
+        : text(report.account ?? 'unknown'),
     region: text(report.regions.join(',')),
     failCount: number(statusCounts(report).FAIL),
     findingCount: number(openFindingCount(report)),

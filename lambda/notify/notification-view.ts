@@ -3,9 +3,9 @@
  * on: the run id, the failing stages, the severity it is about and the counts it states.
  */
 import { createHash } from 'node:crypto';
-import type { ClassifiedStage, Finding, Report, Severity, Status } from '../domain/types';
+import type { ClassifiedStage, Finding, Report, ReportStage, Severity, Status } from '../domain/types';
 import { SEVERITIES, STATUSES } from '../domain/types';
-import { ATTENTION_STATUSES, compareFindings } from '../report/human-view';
+import { ATTENTION_STATUSES, accountOf, compareFindings } from '../report/human-view';
 import {
   type ChangeKind,
   type FindingChange,
@@ -24,7 +24,7 @@ export interface NotificationView {
 
 export type RunTrigger = 'schedule' | 'manual' | 'alarm';
 
-export type ReportStage = ClassifiedStage & { region: string };
+export type { ReportStage };
 
 export type NotificationType = 'findings' | 'all-clear' | 'incomplete';
 
@@ -42,8 +42,19 @@ export function runIdOf(report: Report): string {
   return createHash('sha256').update(basis).digest('hex').slice(0, 16);
 }
 
-export const stageKey = (stage: { region: string; apiId: string; stage: string }): string =>
-  `${stage.region}|${stage.apiId}|${stage.stage}`;
+/** One stage in one account and Region (API ids are unique in an account and Region only). */
+export const stageKey = (stage: { account?: string; region: string; apiId: string; stage: string }): string =>
+  `${stage.account ?? ''}|${stage.region}|${stage.apiId}|${stage.stage}`;
+
+/** The key of a stage of `report`, in its account. */
+export const reportStageKey = (stage: ReportStage, report: Pick<Report, 'account'>): string =>
+  stageKey({ ...stage, account: accountOf(stage, report) });
+
+/** The keys of the stages a finding affects, in the finding's account. */
+export const findingStageKeys = (finding: Finding, report: Pick<Report, 'account'>): string[] =>
+  finding.apis.map((api) =>
+    stageKey({ ...api, region: finding.region, account: accountOf(finding, report) }),
+  );
 
 export function failingStages(report: Report): ReportStage[] {
   return report.apis.filter(
@@ -70,12 +81,10 @@ const CLASSIFICATION_RANK: Record<ClassifiedStage['classification'], number> = {
  */
 export function stagesWorstFirst(report: Report): RankedStage[] {
   const open = report.findings.filter((finding) => isOpenStatus(finding.status)).sort(compareFindings);
-  const causeOf = (stage: ReportStage) =>
-    open.find(
-      (finding) =>
-        finding.region === stage.region &&
-        finding.apis.some((api) => api.apiId === stage.apiId && api.stage === stage.stage),
-    );
+  const causeOf = (stage: ReportStage) => {
+    const key = reportStageKey(stage, report);
+    return open.find((finding) => findingStageKeys(finding, report).includes(key));
+  };
   const ranked = report.apis
     .map((stage) => ({ stage, cause: causeOf(stage) }))
     .filter(
@@ -99,7 +108,9 @@ export function stagesWorstFirst(report: Report): RankedStage[] {
 }
 
 export function failingApiCount(report: Report): number {
-  return new Set(failingStages(report).map((stage) => `${stage.region}|${stage.apiId}`)).size;
+  return new Set(
+    failingStages(report).map((stage) => `${accountOf(stage, report)}|${stage.region}|${stage.apiId}`),
+  ).size;
 }
 
 export function countChanges(changes: readonly FindingChange[]): ChangeCounts {

@@ -96,6 +96,7 @@ export function stateOf(finding: Finding, previous: FindingState | undefined, no
     severity: finding.severity,
     checkId: finding.checkId,
     title: finding.title,
+    ...(finding.account ? { account: finding.account } : {}),
     region: finding.region,
     resourceArn: finding.resourceArn,
     apis: finding.apis.map(({ apiId, stage }) => ({ apiId, stage })),
@@ -109,9 +110,20 @@ export function stateOf(finding: Finding, previous: FindingState | undefined, no
 /** Why an announced finding that this report does not list is resolved, or null when this run cannot tell. */
 export function absenceResolution(state: FindingState, report: Report): Resolution | null {
   if (!report.complete || !report.regions.includes(state.region)) return null;
+  // A merged report audits several accounts: the finding's own must be one of them, and its stages
+  // are looked up there only (API ids are unique in an account and Region, not across accounts).
+  const inAccount = (account: string | undefined) =>
+    state.account === undefined || (account ?? report.account) === state.account;
+  const ownAccount = report.accounts?.find((account) => account.id === state.account);
+  if (report.accounts && state.account !== undefined && !ownAccount?.regions.includes(state.region))
+    return null;
   const stages = state.apis.map((api) =>
     report.apis.find(
-      (stage) => stage.region === state.region && stage.apiId === api.apiId && stage.stage === api.stage,
+      (stage) =>
+        inAccount(stage.account) &&
+        stage.region === state.region &&
+        stage.apiId === api.apiId &&
+        stage.stage === api.stage,
     ),
   );
   if (stages.some((stage) => stage === undefined)) return null;

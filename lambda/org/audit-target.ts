@@ -44,26 +44,27 @@ function assumeRoleError(error: unknown, roleArn: string, access: MemberAccess, 
   const code = (error as { name?: string } | undefined)?.name ?? 'Error';
   const detail = error instanceof Error ? error.message : String(error);
   const base = { action: ASSUME_ROLE_ACTION, code };
+  // What to do first, AWS's own words last: a rendering that cuts a long line keeps the advice.
   if (code === 'AccessDenied' || code === 'AccessDeniedException') {
     const externalId = access.externalId ? ' and the external id given' : '';
     return {
       ...base,
       message:
-        `could not assume ${roleArn} (${detail}). Deploy the member-account template in this account ` +
-        `(it creates the role ${access.roleName}), or fix the role's trust policy so that it trusts the ` +
-        `auditor's account${externalId}.`,
+        `could not assume ${roleArn}: deploy the member-account template in this account (it creates the ` +
+        `role ${access.roleName}), or fix the role's trust policy so that it trusts the auditor's ` +
+        `account${externalId}. AWS: ${detail}`,
     };
   }
   if (code === 'RegionDisabledException') {
     return {
       ...base,
-      message: `STS is not active in ${region} for the auditor's account (${detail}). Activate it in IAM > Account settings, or leave ${region} out.`,
+      message: `STS is not active in ${region} for the auditor's account: activate it in IAM > Account settings, or leave ${region} out. AWS: ${detail}`,
     };
   }
   if (THROTTLING_CODES.has(code)) {
     return {
       ...base,
-      message: `STS throttled AssumeRole for ${roleArn} past the retries (${detail}). Lower the fan-out's concurrency or run again later.`,
+      message: `STS throttled AssumeRole for ${roleArn} past the retries: lower the fan-out's concurrency or run again later. AWS: ${detail}`,
     };
   }
   return { ...base, message: `could not assume ${roleArn}: ${detail}` };

@@ -3,19 +3,30 @@
  * findings that need attention grouped by the stages they affect (FAIL, then WARN, then ERROR,
  * highest severity first), and the passes and skips only counted.
  */
-import { type ClassifiedStage, type Finding, type Report, SEVERITIES, type Status } from '../domain/types';
+import {
+  type AccountSummary,
+  type Finding,
+  type Report,
+  type ReportStage,
+  SEVERITIES,
+  type Status,
+} from '../domain/types';
 
 /** Statuses shown in detail, in the order they are shown. */
 export const ATTENTION_STATUSES = ['FAIL', 'WARN', 'ERROR'] as const satisfies readonly Status[];
 
 export interface FindingGroup {
+  /** The account of the findings ('' when the report does not know it). */
+  account: string;
   /** `orders/prod (a1b2c3, us-east-1)`, one per stage the findings affect; empty for findings tied to no stage. */
   stageLabels: string[];
   findings: Finding[];
 }
 
 export interface HumanView {
-  stages: (ClassifiedStage & { region: string })[];
+  /** Several accounts (a merged report): renderings head each account's stages and findings with it. */
+  multiAccount: boolean;
+  stages: ReportStage[];
   groups: FindingGroup[];
   counts: Record<Status, number>;
   /** Docs every shown finding cites (the Knowledge Center article): printed once, not under each finding. */
@@ -34,6 +45,41 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.checkId.localeCompare(b.checkId) ||
     a.resourceArn.localeCompare(b.resourceArn)
   );
+}
+
+/** The account a stage or finding is in: its own, else the report's ('' when unknown). */
+export const accountOf = (item: { account?: string }, report: Pick<Report, 'account'>): string =>
+  item.account ?? report.account ?? '';
+
+/** A report of several accounts (merged): each stage and finding is shown under its account. */
+export const isMultiAccount = (report: Pick<Report, 'accounts'>): boolean =>
+  (report.accounts?.length ?? 0) > 1;
+
+/** `111111111111 (payments-prod)`: raw, the name is untrusted text that each rendering cleans. */
+export function accountLabel(report: Pick<Report, 'accounts'>, id: string): string {
+  const name = report.accounts?.find((account) => account.id === id)?.name;
+  return name ? `${id} (${name})` : id || 'unknown account';
+}
+
+/** `3 accounts: 2 audited, 1 could not be audited`. */
+export function accountsLine(accounts: readonly AccountSummary[]): string {
+  const count = (status: AccountSummary['status']) =>
+    accounts.filter((account) => account.status === status).length;
+  const parts = [
+    `${count('audited')} audited`,
+    ...(count('incomplete') > 0 ? [`${count('incomplete')} incomplete`] : []),
+    ...(count('error') > 0 ? [`${count('error')} could not be audited`] : []),
+  ];
+  return `${accounts.length} account${accounts.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** One account's line of the accounts table: status, id, name, Regions, and why it failed. */
+export function accountStatusLine(account: AccountSummary): string {
+  const name = account.name ? ` (${account.name})` : '';
+  const why = account.error
+    ? `: ${account.error.action} ${account.error.code} in ${account.error.regions.join(', ')}`
+    : '';
+  return `${account.status.toUpperCase()} ${account.id}${name} · ${account.regions.join(', ')}${why}`;
 }
 
 export function stageLabel(stage: {
@@ -58,7 +104,7 @@ export function buildHumanView(report: Report): HumanView {
   const stageOrder = new Map<string, number>();
   const stageNames = new Map<string, string>();
   report.apis.forEach((api, index) => {
-    const key = `${api.region}|${api.apiId}|${api.stage}`;
+    const key = `${accountOf(api, report)}|${api.region}|${api.apiId}|${api.stage}`;
     stageOrder.set(key, index);
     stageNames.set(key, stageLabel(api));
   });
@@ -69,13 +115,14 @@ export function buildHumanView(report: Report): HumanView {
   );
   const orderOf = (key: string): number => stageOrder.get(key) ?? Number.MAX_SAFE_INTEGER - 1;
   for (const finding of [...attention].sort(compareFindings)) {
+    const account = accountOf(finding, report);
     const affected = finding.apis
       .map((api) => {
-        const key = `${finding.region}|${api.apiId}|${api.stage}`;
+        const key = `${account}|${finding.region}|${api.apiId}|${api.stage}`;
         return { key, label: stageNames.get(key) ?? stageLabel({ ...api, region: finding.region }) };
       })
       .sort((a, b) => orderOf(a.key) - orderOf(b.key));
-    const groupKey = affected.map(({ key }) => key).join(' + ');
+    const groupKey = `${account}:${affected.map(({ key }) => key).join(' + ')}`;
     const existing = groups.get(groupKey);
     if (existing) {
       existing.group.findings.push(finding);
@@ -85,7 +132,7 @@ export function buildHumanView(report: Report): HumanView {
     const order = affected[0] ? orderOf(affected[0].key) : Number.MAX_SAFE_INTEGER;
     groups.set(groupKey, {
       order,
-      group: { stageLabels: affected.map(({ label }) => label), findings: [finding] },
+      group: { account, stageLabels: affected.map(({ label }) => label), findings: [finding] },
     });
   }
 
@@ -95,8 +142,12 @@ export function buildHumanView(report: Report): HumanView {
       ? first.docs.filter((doc) => rest.every((finding) => finding.docs.includes(doc)))
       : [];
   return {
+    multiAccount: isMultiAccount(report),
     stages: report.apis,
-    groups: [...groups.values()].sort((a, b) => a.order - b.order).map(({ group }) => group),
+    // By account first (stages are listed by account), so each account's findings come together.
+    groups: [...groups.values()]
+      .sort((a, b) => a.group.account.localeCompare(b.group.account) || a.order - b.order)
+      .map(({ group }) => group),
     counts,
     commonDocs,
   };

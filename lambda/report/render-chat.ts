@@ -13,11 +13,13 @@ import {
   changeSummary,
   countChanges,
   failingStages,
+  findingStageKeys,
   formatPercent,
   type NotificationView,
   regionsLabel,
-  stageKey,
+  reportStageKey,
 } from '../notify/notification-view';
+import { accountOf, isMultiAccount } from './human-view';
 
 export const CHAT_TITLE_MAX_LENGTH = 250;
 export const CHAT_DESCRIPTION_MAX_LENGTH = 3000;
@@ -63,7 +65,11 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   const severity = announcedSeverity(plan.changes);
   const failing = failingStages(report);
   const counts = changeSummary(countChanges(plan.changes));
-  const where = `${markdownText(report.account ?? 'unknown account', 40)} ${markdownText(regionsLabel(report.regions), 80)}`;
+  const multiAccount = isMultiAccount(report);
+  const accounts = multiAccount
+    ? `${report.accounts?.length} accounts`
+    : (report.account ?? 'unknown account');
+  const where = `${markdownText(accounts, 40)} ${markdownText(regionsLabel(report.regions), 80)}`;
   const icon = plan.allClear
     ? ':white_check_mark:'
     : severity
@@ -79,15 +85,15 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     CHAT_TITLE_MAX_LENGTH,
   );
 
-  const stagesByKey = new Map(report.apis.map((stage) => [stageKey(stage), stage]));
+  const stagesByKey = new Map(report.apis.map((stage) => [reportStageKey(stage, report), stage]));
   const lines: string[] = [`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`];
   // Each finding under the header of its own stages: findings of the same stages are gathered first.
   const groups = new Map<string, { keys: string[]; findings: { kind: string; finding: Finding }[] }>();
   for (const change of plan.changes) {
     const finding = change.finding;
     if (change.kind === 'resolved' || !finding) continue;
-    const keys = finding.apis.map((api) => stageKey({ ...api, region: finding.region }));
-    const groupKey = keys.join(' + ');
+    const keys = findingStageKeys(finding, report);
+    const groupKey = `${accountOf(finding, report)}:${keys.join(' + ')}`;
     const group = groups.get(groupKey) ?? { keys, findings: [] };
     group.findings.push({ kind: change.kind, finding });
     groups.set(groupKey, group);
@@ -97,7 +103,7 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
       const stage = stagesByKey.get(key);
       if (!stage) continue;
       lines.push(
-        `*${code(stage.apiName, 80)} / ${code(stage.stage, 40)}* (${stage.apiType}, ${stage.region}): ${stage.classification}, ` +
+        `*${code(stage.apiName, 80)} / ${code(stage.stage, 40)}* (${stage.apiType}, ${multiAccount ? `${code(accountOf(stage, report), 20)} ` : ''}${stage.region}): ${stage.classification}, ` +
           `${formatPercent(stage.errorRatio)} 5xx (${stage.errors5xx}/${stage.requests})`,
       );
     }
@@ -166,7 +172,8 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
       relatedResources,
       additionalContext: {
         runId: view.runId,
-        account: report.account ?? 'unknown',
+        account: report.account ?? (multiAccount ? 'several' : 'unknown'),
+        ...(report.accounts ? { accounts: report.accounts.map((account) => account.id).join(',') } : {}),
         regions: report.regions.join(','),
         part: String(part),
         parts: String(parts),

@@ -2,25 +2,27 @@
  * The email of a notification: a subject that says in one line which API fails, where and how badly,
  * and a plain-text body grouped by API stage that says why and what to do, with console links.
  */
-import type { Finding, Severity } from '../domain/types';
+import type { Finding, Report, Severity } from '../domain/types';
 import { emailText, printableAscii, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
   changeSummary,
   countChanges,
   failingStages,
+  findingStageKeys,
   formatPercent,
   type NotificationView,
   notificationType,
   type RankedStage,
   type ReportStage,
   regionsLabel,
-  stageKey,
+  reportStageKey,
   stagesWorstFirst,
   statusCounts,
 } from '../notify/notification-view';
 import { type FindingChange, isOpenStatus, type Resolution } from '../notify/plan-notification';
 import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl } from './console-links';
+import { accountLabel, accountOf, accountStatusLine, accountsLine, isMultiAccount } from './human-view';
 
 /** SNS: a subject is under 100 characters. */
 export const SUBJECT_MAX_LENGTH = 99;
@@ -63,7 +65,10 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   const severity = announcedSeverity(plan.changes);
   const level = plan.allClear ? '[ALL CLEAR]' : severity ? `[${SEVERITY_LABEL[severity]}]` : '[RESOLVED]';
   const tag = view.trigger === 'alarm' ? `${level} [alarm-triggered]` : level;
-  const where = ` (${printableAscii(report.account ?? 'unknown account')} ${printableAscii(regionsLabel(report.regions))})`;
+  const accounts = isMultiAccount(report)
+    ? `${report.accounts?.length} accounts`
+    : (report.account ?? 'unknown account');
+  const where = ` (${printableAscii(accounts)} ${printableAscii(regionsLabel(report.regions))})`;
   const suffix = parts > 1 && part > 1 ? ` (part ${part}/${parts})` : '';
   const counts = changeSummary(countChanges(plan.changes));
 
@@ -92,14 +97,16 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   return truncate(subject, SUBJECT_MAX_LENGTH);
 }
 
-const stageLine = (stage: {
-  apiName?: string;
-  apiId: string;
-  stage: string;
-  region: string;
-  apiType?: string;
-}) =>
-  `${emailText(stage.apiName ?? stage.apiId, 120)} / ${emailText(stage.stage, 80)} (${stage.apiType ?? 'API'} ${emailText(stage.apiId, 40)}, ${stage.region})`;
+/** `orders / prod (HTTP a1b2c3, us-east-1)`; in a report of several accounts, `..., 111111111111 us-east-1)`. */
+const stageLine = (
+  stage: { apiName?: string; apiId: string; stage: string; region: string; apiType?: string },
+  account?: string,
+) =>
+  `${emailText(stage.apiName ?? stage.apiId, 120)} / ${emailText(stage.stage, 80)} (${stage.apiType ?? 'API'} ${emailText(stage.apiId, 40)}, ${account ? `${emailText(account, 20)} ` : ''}${stage.region})`;
+
+/** The account to name beside a stage: only in a report of several accounts. */
+const shownAccount = (report: Report, item: { account?: string }): string | undefined =>
+  isMultiAccount(report) ? accountOf(item, report) : undefined;
 
 function trafficLine(stage: ReportStage): string {
   const kind = {
@@ -154,37 +161,45 @@ function findingBlock(change: FindingChange, finding: Finding): string {
   return lines.join('\n');
 }
 
-function resolvedBlock(change: FindingChange): string {
+function resolvedBlock(change: FindingChange, multiAccount: boolean): string {
   const checkId = change.finding?.checkId ?? change.previous?.checkId ?? 'unknown-check';
   const title = change.previous?.title ?? change.finding?.title ?? '';
   const arn = change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId;
   const was = change.previous ? ` (was ${change.previous.status} ${change.previous.severity})` : '';
   const why = change.resolution ? RESOLUTION_TEXT[change.resolution] : 'resolved';
   const tag = change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED';
-  return `[${tag}] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
+  const account = change.finding?.account ?? change.previous?.account;
+  const inAccount = multiAccount && account ? `\n  Account:  ${emailText(account, 20)}` : '';
+  return `[${tag}] ${emailText(checkId, 60)}${was}: ${emailText(title, 200)}${inAccount}\n  Resource: ${emailText(arn, 300)}\n  Why:      ${why}.`;
 }
 
 interface StageGroup {
+  /** The account of the findings ('' when the report does not know it). */
+  account: string;
   stages: { key: string; stage: ReportStage | undefined; region: string; apiId: string; name: string }[];
   changes: { change: FindingChange; finding: Finding }[];
 }
 
+/** The announced findings by the stages they affect; by account first, so each account's come together. */
 function groupByStages(view: NotificationView): StageGroup[] {
-  const stagesByKey = new Map(view.report.apis.map((stage) => [stageKey(stage), stage]));
+  const { report } = view;
+  const stagesByKey = new Map(report.apis.map((stage) => [reportStageKey(stage, report), stage]));
   const groups = new Map<string, StageGroup>();
   for (const change of view.plan.changes) {
     const finding = change.finding;
     if (change.kind === 'resolved' || !finding) continue;
-    const stages = finding.apis.map((api) => {
-      const key = stageKey({ ...api, region: finding.region });
+    const keys = findingStageKeys(finding, report);
+    const stages = finding.apis.map((api, index) => {
+      const key = keys[index] ?? '';
       return { key, stage: stagesByKey.get(key), region: finding.region, apiId: api.apiId, name: api.stage };
     });
-    const groupKey = stages.map((stage) => stage.key).join(' + ');
-    const group = groups.get(groupKey) ?? { stages, changes: [] };
+    const account = accountOf(finding, report);
+    const groupKey = `${account}:${keys.join(' + ')}`;
+    const group = groups.get(groupKey) ?? { account, stages, changes: [] };
     group.changes.push({ change, finding });
     groups.set(groupKey, group);
   }
-  return [...groups.values()];
+  return [...groups.values()].sort((a, b) => a.account.localeCompare(b.account));
 }
 
 function incompleteSection(view: NotificationView): string[] {
@@ -255,10 +270,10 @@ function fitBlocks(head: string[], blocks: string[], tail: string[], maxBytes: n
  * A shared load balancer can put thousands of stages behind one group: the header names the first
  * `EMAIL_STAGES_SHOWN` and says how many there are, so no stage reads as if it had nothing wrong.
  */
-function stageGroupHeader(group: StageGroup): string {
+function stageGroupHeader(group: StageGroup, account: string | undefined): string {
   const names = group.stages
     .slice(0, EMAIL_STAGES_SHOWN)
-    .map(({ stage, region, apiId, name }) => stageLine(stage ?? { apiId, stage: name, region }));
+    .map(({ stage, region, apiId, name }) => stageLine(stage ?? { apiId, stage: name, region }, account));
   if (group.stages.length === 1) return `=== Findings for ${names[0]} ===`;
   if (names.length === group.stages.length) return `=== Findings shared by ${names.join(' and ')} ===`;
   return [
@@ -290,12 +305,12 @@ function stagesSection(ranked: readonly RankedStage[], view: NotificationView, m
   const lines = [`=== Stages, worst first (${ranked.length}) ===`];
   let used = Buffer.byteLength(lines[0] ?? '', 'utf8') + 100;
   let shown = 0;
+  const { report } = view;
   for (const { stage, cause } of ranked.slice(0, STAGES_SHOWN)) {
-    const findings = view.report.findings.filter((finding) =>
-      finding.apis.some((api) => stageKey({ ...api, region: finding.region }) === stageKey(stage)),
-    );
+    const key = reportStageKey(stage, report);
+    const findings = report.findings.filter((finding) => findingStageKeys(finding, report).includes(key));
     const block = [
-      `${stageLine(stage)}`,
+      `${stageLine(stage, shownAccount(report, stage))}`,
       `  ${trafficLine(stage)}`,
       cause
         ? `  Probable cause: ${emailText(cause.checkId, 60)} (${cause.status} ${cause.severity}): ${emailText(cause.title, 160)}`
@@ -314,6 +329,26 @@ function stagesSection(ranked: readonly RankedStage[], view: NotificationView, m
   return lines.join('\n').trimEnd();
 }
 
+/** Each account of a merged report: whether it was audited and, if not, why; the failures first. */
+function accountsSection(accounts: NonNullable<Report['accounts']>, maxBytes: number): string {
+  const order = { error: 0, incomplete: 1, audited: 2 } as const;
+  const lines = [`=== Accounts: ${emailText(accountsLine(accounts), 200)} ===`];
+  let used = Buffer.byteLength(lines[0] ?? '', 'utf8');
+  const sorted = [...accounts].sort((a, b) => order[a.status] - order[b.status]);
+  for (const [index, account] of sorted.entries()) {
+    const line = `- ${emailText(accountStatusLine(account), 400)}`;
+    const why = account.error ? `\n  ${emailText(account.error.message, 600)}` : '';
+    const bytes = Buffer.byteLength(line + why, 'utf8') + 1;
+    if (index > 0 && used + bytes > maxBytes) {
+      lines.push(`- and ${sorted.length - index} more accounts (see the machine-readable message).`);
+      break;
+    }
+    lines.push(line + why);
+    used += bytes;
+  }
+  return lines.join('\n');
+}
+
 /** Stages detailed in one email: enough for a large incident, bounded for SNS's size limit. */
 const STAGES_SHOWN = 20;
 
@@ -323,10 +358,13 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const counts = countChanges(plan.changes);
   const failing = failingStages(report);
   const ranked = stagesWorstFirst(report);
-  const account = emailText(report.account ?? 'unknown account', 40);
+  const multiAccount = isMultiAccount(report);
+  const where = multiAccount
+    ? `${report.accounts?.length} accounts`
+    : `account ${emailText(report.account ?? 'unknown account', 40)}`;
   const headline = plan.allClear
-    ? `All clear: every finding announced before is resolved in account ${account} (${report.regions.join(', ')}).`
-    : `${failing.length} API stage(s) failing with 5xx errors in account ${account} (${report.regions.join(', ')}).`;
+    ? `All clear: every finding announced before is resolved in ${where} (${report.regions.join(', ')}).`
+    : `${failing.length} API stage(s) failing with 5xx errors in ${where} (${report.regions.join(', ')}).`;
   const head = [
     [
       headline,
@@ -335,11 +373,18 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
       `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds}-second periods); report generated ${report.generatedAt}.`,
     ].join('\n'),
   ];
+  if (report.accounts) head.push(accountsSection(report.accounts, Math.floor(maxBytes / 8)));
   if (ranked.length > 0) head.push(stagesSection(ranked, view, Math.floor(maxBytes / 4)));
 
   const blocks: string[] = [];
-  for (const group of groupByStages(view)) {
-    const header = group.stages.length ? stageGroupHeader(group) : '=== Not tied to an API stage ===';
+  const groups = groupByStages(view);
+  groups.forEach((group, index) => {
+    const account = multiAccount ? group.account : undefined;
+    if (account !== undefined && group.account !== groups[index - 1]?.account)
+      blocks.push(`##### Account ${emailText(accountLabel(report, group.account), 200)} #####`);
+    const header = group.stages.length
+      ? stageGroupHeader(group, account)
+      : '=== Not tied to an API stage ===';
     blocks.push(header);
     for (const { change, finding } of group.changes) blocks.push(findingBlock(change, finding));
     const announced = new Set(group.changes.map(({ finding }) => finding.id));
@@ -348,7 +393,8 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
       (finding) =>
         isOpenStatus(finding.status) &&
         !announced.has(finding.id) &&
-        finding.apis.map((api) => stageKey({ ...api, region: finding.region })).join(' + ') === groupKeys,
+        accountOf(finding, report) === group.account &&
+        findingStageKeys(finding, report).join(' + ') === groupKeys,
     );
     if (alsoOpen.length)
       blocks.push(
@@ -363,11 +409,11 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
           ...(alsoOpen.length > 20 ? [`  - and ${alsoOpen.length - 20} more`] : []),
         ].join('\n'),
       );
-  }
+  });
   const resolved = plan.changes.filter((change) => change.kind === 'resolved');
   if (resolved.length) {
     blocks.push(`=== Resolved (${resolved.length}) ===`);
-    for (const change of resolved) blocks.push(resolvedBlock(change));
+    for (const change of resolved) blocks.push(resolvedBlock(change, multiAccount));
   }
 
   const tail = [

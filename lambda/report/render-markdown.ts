@@ -4,7 +4,16 @@
  */
 import type { Finding, Report } from '../domain/types';
 import { markdownCode, markdownText } from '../notify/display-text';
-import { buildHumanView, formatPercent, stageLabel, summaryLine, suppressionLine } from './human-view';
+import {
+  accountLabel,
+  accountOf,
+  accountsLine,
+  buildHumanView,
+  formatPercent,
+  stageLabel,
+  summaryLine,
+  suppressionLine,
+} from './human-view';
 
 /** Makes untrusted text safe inside a table cell or a list item: one line, no markup, no link. */
 export const escapeMarkdown = (text: string): string => markdownText(text);
@@ -16,7 +25,9 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [
     '# API Gateway network audit',
     '',
-    `- Account: ${report.account ? code(report.account) : 'unknown'}`,
+    view.multiAccount && report.accounts
+      ? `- Accounts: ${escapeMarkdown(accountsLine(report.accounts))}`
+      : `- Account: ${report.account ? code(report.account) : 'unknown'}`,
     `- Regions: ${report.regions.map(code).join(', ')}`,
     `- Window: ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
     `- Generated: ${report.generatedAt} by ${report.tool.name} ${report.tool.version}`,
@@ -29,20 +40,42 @@ export function renderMarkdown(report: Report): string {
     );
   }
 
+  if (report.accounts) {
+    lines.push(
+      '',
+      `## Accounts (${report.accounts.length})`,
+      '',
+      '| Status | Account | Name | Regions | Error |',
+      '|---|---|---|---|---|',
+    );
+    for (const account of report.accounts) {
+      const error = account.error
+        ? `${code(account.error.action)} ${code(account.error.code)} in ${account.error.regions.join(', ')}: ${escapeMarkdown(account.error.message)}`
+        : '';
+      lines.push(
+        `| ${account.status.toUpperCase()} | ${code(account.id)} | ${escapeMarkdown(account.name ?? '')} | ${account.regions.join(', ')} | ${error} |`,
+      );
+    }
+  }
+
   lines.push('', `## API stages (${view.stages.length})`, '');
   if (view.stages.length === 0) {
     lines.push('No API stages found in the audited Regions.');
   } else {
+    const accountColumn = view.multiAccount ? ' Account |' : '';
     lines.push(
-      '| Classification | Stage | Type | Requests | 5xx | 5xx ratio | Periods with errors |',
-      '|---|---|---|---:|---:|---:|---:|',
+      `|${accountColumn} Classification | Stage | Type | Requests | 5xx | 5xx ratio | Periods with errors |`,
+      `|${view.multiAccount ? '---|' : ''}---|---|---|---:|---:|---:|---:|`,
     );
     for (const stage of view.stages) {
       const shared = stage.sharesMetricsWith?.length
         ? ` (metrics merged with ${stage.sharesMetricsWith.map(code).join(', ')})`
         : '';
+      const account = view.multiAccount
+        ? ` ${escapeMarkdown(accountLabel(report, accountOf(stage, report)))} |`
+        : '';
       lines.push(
-        `| ${stage.classification} | ${escapeMarkdown(stageLabel(stage))}${shared} | ${stage.apiType} | ` +
+        `|${account} ${stage.classification} | ${escapeMarkdown(stageLabel(stage))}${shared} | ${stage.apiType} | ` +
           `${stage.requests} | ${stage.errors5xx} | ${formatPercent(stage.errorRatio)} | ` +
           `${stage.periodsWithErrors}/${stage.periods} |`,
       );
@@ -51,15 +84,17 @@ export function renderMarkdown(report: Report): string {
 
   lines.push('', '## Findings', '');
   if (view.groups.length === 0) lines.push('No findings need attention.', '');
-  for (const group of view.groups) {
+  view.groups.forEach((group, index) => {
+    if (view.multiAccount && group.account !== view.groups[index - 1]?.account)
+      lines.push(`### Account ${escapeMarkdown(accountLabel(report, group.account))}`, '');
     const heading =
       group.stageLabels.length > 0
         ? group.stageLabels.map(escapeMarkdown).join(', ')
         : 'Not tied to an API stage';
-    lines.push(`### ${heading}`, '');
+    lines.push(`${view.multiAccount ? '####' : '###'} ${heading}`, '');
     for (const finding of group.findings) lines.push(...findingItem(finding, view.commonDocs));
     lines.push('');
-  }
+  });
 
   lines.push(summaryLine(view.counts));
   const suppressed = suppressionLine(report);

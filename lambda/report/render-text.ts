@@ -8,9 +8,14 @@
 import type { Classification, Finding, Report, Status } from '../domain/types';
 import { terminalText, truncate } from '../notify/display-text';
 import {
+  accountLabel,
+  accountOf,
+  accountStatusLine,
+  accountsLine,
   buildHumanView,
   type FindingGroup,
   formatPercent,
+  type HumanView,
   stageLabel,
   summaryLine,
   suppressionLine,
@@ -66,10 +71,7 @@ function renderNarrowText(report: Report, paint: Paint): string {
   const multiRegion = report.regions.length > 1;
   const lines: string[] = [
     paint('bold', 'API Gateway network audit'),
-    ...wrap(
-      `Account ${terminalText(report.account ?? 'unknown')} · ${terminalText(report.regions.join(', '))}`,
-      TEXT_WIDTH,
-    ),
+    ...wrap(`${whereLine(report, view)} · ${terminalText(report.regions.join(', '))}`, TEXT_WIDTH),
     `Window ${report.window.start} to ${report.window.end}`,
     `  (${report.window.periodSeconds / 60}-minute periods)`,
   ];
@@ -84,12 +86,32 @@ function renderNarrowText(report: Report, paint: Paint): string {
     }
   }
 
+  if (report.accounts) {
+    lines.push('', paint('bold', `Accounts (${report.accounts.length})`));
+    for (const account of report.accounts) {
+      const line = terminalText(accountStatusLine(account), 400);
+      const style = account.status === 'audited' ? 'green' : 'magenta';
+      lines.push(
+        ...wrap(line, TEXT_WIDTH, '    ').map((text, index) =>
+          paint(style, index === 0 ? `  ${text.trimStart()}` : text),
+        ),
+      );
+    }
+  }
+
   lines.push('', paint('bold', `API stages (${view.stages.length})`));
   if (view.stages.length === 0) lines.push('  No API stages found in the audited Regions.');
-  else lines.push(...stageTable(view.stages, multiRegion, paint));
+  else if (!view.multiAccount) lines.push(...stageTable(view.stages, multiRegion, paint));
+  else
+    for (const [account, stages] of byAccount(view.stages, report))
+      lines.push(paint('bold', accountHeading(report, account)), ...stageTable(stages, multiRegion, paint));
 
   if (view.groups.length === 0) lines.push('', 'No findings need attention.');
-  for (const group of view.groups) lines.push('', ...groupLines(group, view.commonDocs, references, paint));
+  view.groups.forEach((group, index) => {
+    if (view.multiAccount && group.account !== view.groups[index - 1]?.account)
+      lines.push('', paint('bold', `== ${accountHeading(report, group.account)} ==`));
+    lines.push('', ...groupLines(group, view.commonDocs, references, paint));
+  });
 
   lines.push('', ...wrap(summaryLine(view.counts), TEXT_WIDTH));
   const suppressed = suppressionLine(report);
@@ -101,6 +123,25 @@ function renderNarrowText(report: Report, paint: Paint): string {
   }
   if (references.size > 0) lines.push('', paint('bold', 'References'), ...references.footer());
   return `${lines.join('\n')}\n`;
+}
+
+/** `Account 123456789012`, or `3 accounts: 2 audited, 1 could not be audited` for a merged report. */
+function whereLine(report: Report, view: HumanView): string {
+  if (view.multiAccount && report.accounts) return accountsLine(report.accounts);
+  return `Account ${terminalText(report.account ?? 'unknown')}`;
+}
+
+const accountHeading = (report: Report, account: string): string =>
+  `Account ${terminalText(accountLabel(report, account), 200)}`;
+
+/** Stages by account, in the report's order (accounts first). */
+function byAccount<T extends { account?: string }>(items: readonly T[], report: Report): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const account = accountOf(item, report);
+    groups.set(account, [...(groups.get(account) ?? []), item]);
+  }
+  return groups;
 }
 
 const STAGE_COLUMNS = { classification: 14, ratio: 6, counts: 11, periods: 7 } as const;
@@ -194,7 +235,7 @@ function renderWideText(report: Report, paint: Paint): string {
   lines.push(
     paint(
       'bold',
-      `API Gateway network audit · account ${terminalText(report.account ?? 'unknown')} · ${terminalText(report.regions.join(', '))}`,
+      `API Gateway network audit · ${whereLine(report, view).replace(/^Account/, 'account')} · ${terminalText(report.regions.join(', '))}`,
     ),
     `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
   );
@@ -204,9 +245,20 @@ function renderWideText(report: Report, paint: Paint): string {
       lines.push(paint('magenta', `  - ${terminalText(reason)}`));
   }
 
+  if (report.accounts) {
+    lines.push('', paint('bold', `Accounts (${report.accounts.length})`));
+    for (const account of report.accounts) lines.push(`  ${terminalText(accountStatusLine(account), 400)}`);
+  }
+
   lines.push('', paint('bold', `API stages (${view.stages.length})`));
   if (view.stages.length === 0) lines.push('  No API stages found in the audited Regions.');
-  const labels = view.stages.map((stage) => terminalText(stageLabel(stage)));
+  const labels = view.stages.map((stage) =>
+    terminalText(
+      view.multiAccount
+        ? `${stageLabel(stage)} in ${accountLabel(report, accountOf(stage, report))}`
+        : stageLabel(stage),
+    ),
+  );
   const labelWidth = Math.max(0, ...labels.map((label) => label.length));
   const classWidth = Math.max(0, ...view.stages.map((stage) => stage.classification.length));
   view.stages.forEach((stage, index) => {
@@ -233,7 +285,8 @@ function renderWideText(report: Report, paint: Paint): string {
   for (const group of view.groups) {
     const heading =
       group.stageLabels.length > 0 ? terminalText(group.stageLabels.join(', ')) : 'Not tied to an API stage';
-    lines.push('', paint('bold', `Findings for ${heading}`));
+    const where = view.multiAccount ? ` in ${accountHeading(report, group.account)}` : '';
+    lines.push('', paint('bold', `Findings for ${heading}${where}`));
     for (const finding of group.findings) lines.push(...findingLines(finding, view.commonDocs, paint));
   }
 

@@ -133,7 +133,7 @@ describe('auditing one account and Region through its member role', () => {
     expect(outcome.report).toBeUndefined();
     expect(outcome.error).toMatchObject({ action: 'STS.AssumeRole', code: 'AccessDenied' });
     expect(outcome.error?.message).toContain(`arn:aws:iam::${MEMBER}:role/${MEMBER_ROLE}`);
-    expect(outcome.error?.message).toContain('Deploy the member-account template');
+    expect(outcome.error?.message).toContain('deploy the member-account template');
     expect(outcome.error?.message).toContain('trust policy');
     expect(outcome.error?.message).toContain('external id');
   });

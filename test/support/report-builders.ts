@@ -76,3 +76,28 @@ export function aFindingState(
 ): FindingState {
   return { ...stateOf(finding, undefined, at, Date.parse(at) / 1000 + 29 * 24 * 3600), ...overrides };
 }
+
+/** A resource ARN the account-isolation tests put in every account (names carry no account). */
+export const SHARED_TARGET_GROUP_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/orders-tg/0123456789abcdef';
+
+/**
+ * One account and Region's part of an organization audit, as auditTarget returns it: the same stage
+ * and the same target-group finding in every account, each keyed (id) and stamped with its account.
+ */
+export function anAccountPart(account: string, region = REGION, overrides: Partial<Report> = {}): Report {
+  const finding = aFinding({
+    region,
+    resourceArn: SHARED_TARGET_GROUP_ARN,
+    id: findingId('tg-unhealthy-az', SHARED_TARGET_GROUP_ARN, account, region),
+    account,
+  });
+  return aReport({
+    account,
+    regions: [region],
+    apis: [{ ...aStage({ region }), account }],
+    findings: [finding],
+    stats: { durationMs: 1000, awsCalls: { 'STS.AssumeRole': 1, 'CloudWatch.GetMetricData': 2 }, retries: 1 },
+    ...overrides,
+  });
+}

@@ -87,15 +87,19 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
 }
 
 /** Every finding but SKIPPED (not applicable: nothing to import); PASS resolves what an earlier import opened. */
+/**
+ * Each finding in its own account's default product, as BatchImportFindings wants for it: a merged
+ * report's findings are imported account by account (the caller's account must be AwsAccountId).
+ */
 export function renderAsff(report: Report): string {
-  if (!report.account) {
+  const shown = report.findings.filter((finding) => finding.status !== 'SKIPPED');
+  if (shown.some((finding) => !(finding.account ?? report.account))) {
     throw new AsffUnavailableError(
       '--format asff needs the account id, and this audit could not read it (sts:GetCallerIdentity)',
     );
   }
-  const account = report.account;
-  const findings = report.findings
-    .filter((finding) => finding.status !== 'SKIPPED')
-    .map((finding) => asffFinding(finding, report, account));
+  const findings = shown.map((finding) =>
+    asffFinding(finding, report, finding.account ?? report.account ?? ''),
+  );
   return `${JSON.stringify(findings, null, 2)}\n`;
 }

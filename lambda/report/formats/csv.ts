@@ -19,6 +19,8 @@ export const CSV_COLUMNS = [
   'message',
   'remediation',
   'docs',
+  // Last, so that spreadsheets and scripts that read the columns by position before it keep working.
+  'account',
 ] as const;
 
 /** RFC 4180: a cell holding a quote, a comma, a line break or edge spaces is quoted. */
@@ -28,7 +30,7 @@ const quoted = (text: string): string =>
 /** A cell of text that may come from AWS: cleaned by csvText (display-text.ts), then quoted. */
 export const csvCell = (value: string): string => quoted(csvText(value));
 
-function row(finding: Finding): string[] {
+function row(finding: Finding, report: Report): string[] {
   return [
     csvCell(finding.id),
     csvCell(finding.checkId),
@@ -43,10 +45,11 @@ function row(finding: Finding): string[] {
     csvCell(finding.remediation),
     // The checks' own documentation links (lambda/checks/), not text from AWS: kept clickable.
     quoted(finding.docs.join(' ')),
+    csvCell(finding.account ?? report.account ?? ''),
   ];
 }
 
 export function renderCsv(report: Report): string {
-  const lines = [CSV_COLUMNS.join(','), ...report.findings.map((finding) => row(finding).join(','))];
+  const lines = [CSV_COLUMNS.join(','), ...report.findings.map((finding) => row(finding, report).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding, Report } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
+import { accountOf, isMultiAccount } from '../human-view';
 
 /** XML 1.0 allows no control character but tab and line breaks; recordText removed the others. */
 export function xmlText(text: string): string {
@@ -18,8 +19,10 @@ export function xmlText(text: string): string {
 
 const attr = (value: string) => xmlText(recordText(value, 1000));
 
-function testcase(finding: Finding): string {
-  const open = `    <testcase classname="api-network-auditor.${attr(finding.checkId)}" name="${attr(finding.resourceArn)}" time="0">`;
+/** One resource ARN can be in several accounts of a merged report: its test case names the account too. */
+function testcase(finding: Finding, account: string | undefined): string {
+  const name = account ? `${account} ${finding.resourceArn}` : finding.resourceArn;
+  const open = `    <testcase classname="api-network-auditor.${attr(finding.checkId)}" name="${attr(name)}" time="0">`;
   // Our lines, each holding one cleaned line of untrusted text: a name cannot add a line of its own.
   const details = xmlText(
     [
@@ -55,7 +58,7 @@ export function renderJunit(report: Report): string {
     ([checkId, findings]) =>
       `  <testsuite name="${attr(checkId)}" tests="${findings.length}" failures="${count(findings, 'FAIL')}" ` +
       `errors="${count(findings, 'ERROR')}" skipped="${count(findings, 'SKIPPED')}" timestamp="${attr(report.generatedAt)}">\n` +
-      `${findings.map(testcase).join('\n')}\n  </testsuite>`,
+      `${findings.map((finding) => testcase(finding, isMultiAccount(report) ? accountOf(finding, report) : undefined)).join('\n')}\n  </testsuite>`,
   );
   const all = report.findings;
   return [

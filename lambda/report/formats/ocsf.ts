@@ -48,7 +48,9 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
     cloud: {
       provider: 'AWS',
       region: finding.region,
-      ...(report.account ? { account: { uid: report.account, type_id: 10, type: 'AWS Account' } } : {}),
+      ...((finding.account ?? report.account)
+        ? { account: { uid: finding.account ?? report.account, type_id: 10, type: 'AWS Account' } }
+        : {}),
     },
     resources: [
       { uid: recordText(finding.resourceArn, 2048), type: finding.resourceType, region: finding.region },

@@ -781,3 +781,183 @@ describe('runCli --exclude-checks and --mute-file', () => {
     );
   });
 });
+
+describe('runCli --accounts', () => {
+  const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
+  const argv = [
+    '--accounts',
+    ACCOUNTS.join(','),
+    '--role-name',
+    'Auditor',
+    '--region',
+    'us-east-1',
+    '--region',
+    'eu-west-1',
+  ];
+
+  /** Each account and Region audited by a stub: the third account's role is denied. */
+  function fanOutDeps(denied: readonly string[] = ['333333333333']) {
+    const calls: {
+      target: { account: string; region: string };
+      access: unknown;
+      base: Record<string, unknown>;
+    }[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const running = new Set<string>();
+    let sameItemTwice = false;
+    const auditTarget: CliDeps['auditTarget'] = async (target, access, base) => {
+      calls.push({ target, access, base: base as Record<string, unknown> });
+      const key = `${target.account}|${target.region}`;
+      sameItemTwice ||= running.has(key);
+      running.add(key);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      running.delete(key);
+      if (denied.includes(target.account))
+        return {
+          target,
+          error: {
+            action: 'STS.AssumeRole',
+            code: 'AccessDenied',
+            message: 'deploy the member-account template',
+          },
+        };
+      const part = aReport({
+        account: target.account,
+        regions: [target.region],
+        findings: [
+          aFinding({ status: 'FAIL', severity: 'high', region: target.region, account: target.account }),
+        ],
+      });
+      return {
+        target,
+        report: { ...part, apis: part.apis.map((api) => ({ ...api, region: target.region })) },
+      };
+    };
+    const { deps } = fakeDeps(aReport(), { auditTarget });
+    return { deps, calls, stats: () => ({ maxInFlight, sameItemTwice }) };
+  }
+
+  it('audits every account in every Region through the role, a few at a time, into one merged report', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps, calls, stats } = fanOutDeps();
+
+    // Act
+    const code = await runCli([...argv, '--format', 'json'], io, deps);
+
+    // Assert
+    expect(calls.map(({ target }) => `${target.account} ${target.region}`).sort()).toEqual(
+      ACCOUNTS.flatMap((account) => [`${account} eu-west-1`, `${account} us-east-1`]),
+    );
+    expect(calls[0]?.access).toEqual({ roleName: 'Auditor' });
+    expect(calls[0]?.base).not.toHaveProperty('regions');
+    expect(calls[0]?.base).not.toHaveProperty('account');
+    expect(stats().maxInFlight).toBeLessThanOrEqual(4);
+    expect(stats().maxInFlight).toBeGreaterThan(1);
+    expect(stats().sameItemTwice).toBe(false);
+    const report = JSON.parse(io.out()) as Report;
+    expect(report.account).toBeNull();
+    expect(report.accounts?.map((account) => [account.id, account.status])).toEqual([
+      ['111111111111', 'audited'],
+      ['222222222222', 'audited'],
+      ['333333333333', 'error'],
+    ]);
+    expect(report.findings.map((finding) => finding.account).sort()).toEqual([
+      '111111111111',
+      '111111111111',
+      '222222222222',
+      '222222222222',
+    ]);
+    // Some accounts could not be audited: the report says so and stderr warns; findings decide the exit status.
+    expect(io.err()).toContain(
+      'warning: account 333333333333 could not be audited (STS.AssumeRole AccessDenied): deploy the member-account template',
+    );
+    expect(code).toBe(1);
+    expect(deps.runAudit).not.toHaveBeenCalled();
+  });
+
+  it('sends the external id, and exits 0 when the accounts it reached have no FAIL', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps, calls } = fanOutDeps();
+
+    // Act
+    const code = await runCli([...argv, '--external-id', 'org-7', '--fail-on', 'critical'], io, deps);
+
+    // Assert
+    expect(calls[0]?.access).toEqual({ roleName: 'Auditor', externalId: 'org-7' });
+    expect(code).toBe(0);
+  });
+
+  it('exits 2, after writing the report, when no account could be audited', async () => {
+    // Arrange
+    const io = fakeIo();
+    const { deps } = fanOutDeps(ACCOUNTS);
+
+    // Act
+    const code = await runCli(argv, io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.out()).toContain('3 accounts: 0 audited, 3 could not be audited');
+  });
+
+  it.each(['text', 'json', 'markdown', 'csv', 'junit', 'asff', 'ocsf'])(
+    'renders the merged report as %s',
+    async (format) => {
+      // Arrange
+      const io = fakeIo();
+      const { deps } = fanOutDeps();
+
+      // Act
+      const code = await runCli([...argv, '--format', format], io, deps);
+
+      // Assert
+      expect(code).toBe(1);
+      expect(io.out()).toContain('111111111111');
+      expect(io.out()).toContain('222222222222');
+    },
+  );
+
+  it('exits 2 with a clear message on bad account flags', async () => {
+    // Arrange
+    const io = fakeIo();
+
+    // Act
+    const code = await runCli(['--accounts', '12345'], io, fanOutDeps().deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(io.err()).toContain("--accounts must list 12-digit account ids separated by commas (got '12345')");
+  });
+
+  it('prints the caller policy for the member roles with --print-iam-policy --role-name', async () => {
+    // Arrange
+    const io = fakeIo();
+
+    // Act
+    const code = await runCli(
+      ['--print-iam-policy', '--role-name', 'Auditor', '--accounts', '111111111111'],
+      io,
+      {},
+    );
+
+    // Assert
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ApiNetworkAuditorAssumeMemberRoles',
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: ['arn:aws:iam::111111111111:role/Auditor'],
+        },
+      ],
+    });
+  });
+});

@@ -262,8 +262,89 @@ describe('parseCliArgs', () => {
   it('prints the IAM policy with --print-iam-policy, and refuses it with other flags', () => {
     expect(parseCliArgs(['--print-iam-policy'])).toEqual({ ok: true, command: { kind: 'print-iam-policy' } });
     expect(errorOf(['--print-iam-policy', '--region', 'us-east-1'])).toBe(
-      '--print-iam-policy takes no other flag (got --region)',
+      '--print-iam-policy takes no other flag than --role-name and --accounts (got --region)',
     );
+  });
+
+  it('prints the caller policy of an organization audit with --print-iam-policy --role-name', () => {
+    expect(
+      parseCliArgs([
+        '--print-iam-policy',
+        '--role-name',
+        'Auditor',
+        '--accounts',
+        '111111111111,222222222222',
+      ]),
+    ).toEqual({
+      ok: true,
+      command: {
+        kind: 'print-iam-policy',
+        memberRole: { roleName: 'Auditor', accounts: ['111111111111', '222222222222'] },
+      },
+    });
+    expect(parseCliArgs(['--print-iam-policy', '--role-name', 'Auditor'])).toEqual({
+      ok: true,
+      command: { kind: 'print-iam-policy', memberRole: { roleName: 'Auditor', accounts: [] } },
+    });
+    expect(errorOf(['--print-iam-policy', '--accounts', '111111111111'])).toBe(
+      '--print-iam-policy --accounts needs --role-name NAME',
+    );
+    expect(errorOf(['--print-iam-policy', '--role-name', 'a role'])).toMatch(
+      /^--role-name must be an IAM role name/,
+    );
+  });
+
+  describe('--accounts', () => {
+    it('reads the accounts (commas or repeated, duplicates once), the role name and the external id', () => {
+      const options = auditOptions([
+        '--accounts',
+        '111111111111, 222222222222',
+        '--accounts',
+        '111111111111',
+        '--role-name',
+        'ApiNetworkAuditorMember',
+        '--external-id',
+        'org-audit-7',
+      ]);
+
+      expect(options.accounts).toEqual({
+        ids: ['111111111111', '222222222222'],
+        roleName: 'ApiNetworkAuditorMember',
+        externalId: 'org-audit-7',
+      });
+    });
+
+    it('leaves the accounts out when the flag is not given (the caller’s own account)', () => {
+      expect(auditOptions(['--region', 'us-east-1'])).not.toHaveProperty('accounts');
+    });
+
+    it.each([
+      [
+        ['--accounts', '1111', '--role-name', 'R'],
+        "--accounts must list 12-digit account ids separated by commas (got '1111')",
+      ],
+      [
+        ['--accounts', 'prod', '--role-name', 'R'],
+        "--accounts must list 12-digit account ids separated by commas (got 'prod')",
+      ],
+      [['--accounts', ',', '--role-name', 'R'], '--accounts needs at least one 12-digit account id'],
+      [
+        ['--accounts', '111111111111'],
+        '--accounts needs --role-name NAME: the role the member-account template creates in each account',
+      ],
+      [['--role-name', 'R'], '--role-name only works with --accounts'],
+      [['--external-id', 'xyz'], '--external-id only works with --accounts'],
+      [
+        ['--accounts', '111111111111', '--role-name', 'R', '--external-id', 'x'],
+        '--external-id must be 2-1224 letters, digits and +=,.@:/_- (as the role trust policy names it)',
+      ],
+      [
+        ['--list-checks', '--accounts', '111111111111'],
+        '--list-checks takes only --format, --output and --no-color (got --accounts)',
+      ],
+    ])('refuses %j', (argv, message) => {
+      expect(errorOf(argv)).toBe(message);
+    });
   });
 
   it('reports every invalid value at once', () => {

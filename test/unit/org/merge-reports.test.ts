@@ -1,31 +1,11 @@
-import type { Report } from '../../../lambda/domain/types';
-import { findingId } from '../../../lambda/engine/finding-id';
 import type { TargetError, TargetOutcome } from '../../../lambda/org/contract';
 import { mergeReports } from '../../../lambda/org/merge-reports';
-import { aFinding, aReport, aStage } from '../../support/report-builders';
+import { anAccountPart, SHARED_TARGET_GROUP_ARN } from '../../support/report-builders';
 import { expectValidReport } from '../../support/report-schema';
 
 const GENERATED_AT = new Date('2026-11-29T12:05:00.000Z');
-const SHARED_ARN =
-  'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/orders-tg/0123456789abcdef';
-
-/** One account and Region's part, as auditTarget returns it (runAudit stamps the account). */
-function partOf(account: string, region: string, overrides: Partial<Report> = {}): Report {
-  const finding = aFinding({
-    region,
-    resourceArn: SHARED_ARN,
-    id: findingId('tg-unhealthy-az', SHARED_ARN, account, region),
-    account,
-  });
-  return aReport({
-    account,
-    regions: [region],
-    apis: [{ ...aStage({ region }), account }],
-    findings: [finding],
-    stats: { durationMs: 1000, awsCalls: { 'STS.AssumeRole': 1, 'CloudWatch.GetMetricData': 2 }, retries: 1 },
-    ...overrides,
-  });
-}
+const SHARED_ARN = SHARED_TARGET_GROUP_ARN;
+const partOf = anAccountPart;
 
 const DENIED: TargetError = {
   action: 'STS.AssumeRole',

@@ -56,6 +56,19 @@ describe('buildReport', () => {
     expect(report.findings.some((finding) => finding.status === 'ERROR')).toBe(true);
   });
 
+  it('names the account of every stage and finding when the account is known, and of none when it is not', () => {
+    const known = buildReport(input());
+    const unknown = buildReport(input({ account: null }));
+
+    expectValidReport(known);
+    expectValidReport(unknown);
+    expect(new Set([...known.apis, ...known.findings].map((item) => item.account))).toEqual(
+      new Set(['123456789012']),
+    );
+    expect([...unknown.apis, ...unknown.findings].some((item) => 'account' in item)).toBe(false);
+    expect(known).not.toHaveProperty('accounts');
+  });
+
   it('is incomplete when there are reasons, and keeps them', () => {
     const reasons = [
       `${accessDenied('ec2:DescribeFlowLogs').action} could not be read: vpc-flow-logs not evaluated`,
@@ -109,6 +122,16 @@ describe('buildReport', () => {
       { ...report, findings: [{ ...first, id: 'not-a-hash' }] },
       { ...report, apis: [{ ...report.apis[0], classification: 'sometimes' }] },
       { ...report, generatedAt: 'yesterday' },
+      { ...report, findings: [{ ...first, account: 'prod' }] },
+      { ...report, apis: [{ ...report.apis[0], account: '1234' }] },
+      { ...report, accounts: [{ id: '111111111111', regions: ['us-east-1'], status: 'skipped' }] },
+      { ...report, accounts: [{ id: '111111111111', regions: ['us-east-1'] }] },
+      {
+        ...report,
+        accounts: [
+          { id: '111111111111', regions: ['us-east-1'], status: 'error', error: { code: 'AccessDenied' } },
+        ],
+      },
     ];
     for (const candidate of broken) {
       expect(reportSchemaErrors(candidate as unknown as Report).length).toBeGreaterThan(0);
