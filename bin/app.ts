@@ -50,6 +50,7 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     stageAlarms: context.stageAlarms && context.alarmThresholds,
     incompleteRunsToAlarm: context.incompleteRunsToAlarm,
     subscriptionProtocols: context.subscriptionProtocols,
+    organization: context.organization,
   },
 });
 

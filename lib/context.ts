@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
+import { ACCOUNT_ID, EXTERNAL_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
+import { DEFAULT_MEMBER_ROLE_NAME } from './member-audit-role-stack';
 import {
   DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
   DEFAULT_SUBSCRIPTION_PROTOCOLS,
@@ -14,6 +16,7 @@ import {
   SNS_PROTOCOLS,
   type SubscriptionProtocol,
 } from './network-auditor';
+import { DEFAULT_MAX_CONCURRENCY, type OrganizationAuditProps } from './organization-audit';
 import { scheduleInterval } from './schedule-interval';
 import { MAX_ALARM_DATAPOINTS } from './stage-error-alarms';
 
@@ -58,6 +61,8 @@ export interface AppContext {
   alarmThresholds: { errorsPerMinute?: number; datapointsToAlarm?: number };
   incompleteRunsToAlarm: number;
   subscriptionProtocols: SubscriptionProtocol[];
+  /** Central mode (`organization=true`): every account of the organization, or those listed. */
+  organization?: OrganizationAuditProps;
 }
 
 /** What the app knows of where it deploys, for the checks that depend on it. */
@@ -113,6 +118,14 @@ const regionList = z
   ])
   .pipe(z.array(z.string().regex(REGION_PATTERN)).min(1));
 
+const idList = (pattern: RegExp) =>
+  z
+    .union([
+      z.string().transform((value) => value.split(',').map((item) => item.trim())),
+      z.array(z.string()),
+    ])
+    .pipe(z.array(z.string().regex(pattern)).min(1));
+
 interface ContextKey {
   schema: z.ZodType;
   allowed: string;
@@ -163,6 +176,30 @@ export const CONTEXT_KEYS = {
   subscriptionProtocols: {
     schema: protocolList,
     allowed: `SNS protocols separated by commas, from ${SNS_PROTOCOLS.join(', ')}`,
+  },
+  organization: {
+    schema: bool,
+    allowed: 'true or false (true: audit every account of the organization, through the member role)',
+  },
+  orgMemberRoleName: {
+    schema: z.string().regex(ROLE_NAME),
+    allowed: 'an IAM role name: the RoleName of the member-account template',
+  },
+  orgExternalId: {
+    schema: z.string().regex(EXTERNAL_ID),
+    allowed: 'the ExternalId of the member-account template: 2 to 1224 letters, digits or +=,.@:/-',
+  },
+  orgAccounts: {
+    schema: idList(ACCOUNT_ID),
+    allowed: "12-digit account ids separated by commas, e.g. '111111111111,222222222222'",
+  },
+  orgUnitIds: {
+    schema: idList(PARENT_ID),
+    allowed: "organizational unit ids (ou-...) or roots (r-...) separated by commas, e.g. 'ou-ab12-cdef3456'",
+  },
+  orgMaxConcurrency: {
+    schema: integer(1, 1000),
+    allowed: 'an integer from 1 to 1000 (accounts x Regions audited at once)',
   },
   timeoutMinutes: { schema: integer(1, 15), allowed: 'an integer from 1 to 15 (the Lambda maximum)' },
   logRetentionDays: {
@@ -231,6 +268,8 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
       : {}),
   };
 
+  const organization = organizationOf(values, problems);
+  if (organization) context.organization = organization;
   problems.push(...windowProblems(context, values));
   if (context.existingTopicArn) {
     const problem = existingTopicProblem(context.existingTopicArn, target.region ?? '');
@@ -238,6 +277,36 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
   }
   if (problems.length > 0) throw new InvalidContextError(problems);
   return context;
+}
+
+const ORG_KEYS = [
+  'orgMemberRoleName',
+  'orgExternalId',
+  'orgAccounts',
+  'orgUnitIds',
+  'orgMaxConcurrency',
+] as const;
+
+/** Central mode's settings, when `organization` is true; the org keys without it are a mistake. */
+function organizationOf(
+  values: Partial<Record<ContextKeyName, unknown>>,
+  problems: string[],
+): OrganizationAuditProps | undefined {
+  if (values.organization !== true) {
+    const stray = ORG_KEYS.filter((key) => values[key] !== undefined);
+    if (stray.length > 0)
+      problems.push(`context key(s) ${stray.map((key) => `'${key}'`).join(', ')} need 'organization' = true`);
+    return undefined;
+  }
+  if (values.orgAccounts !== undefined && values.orgUnitIds !== undefined)
+    problems.push("context keys 'orgAccounts' and 'orgUnitIds': give one or the other, not both");
+  return {
+    memberRoleName: (values.orgMemberRoleName as string | undefined) ?? DEFAULT_MEMBER_ROLE_NAME,
+    maxConcurrency: (values.orgMaxConcurrency as number | undefined) ?? DEFAULT_MAX_CONCURRENCY,
+    ...(values.orgExternalId !== undefined ? { externalId: values.orgExternalId as string } : {}),
+    ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts as string[] } : {}),
+    ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds as string[] } : {}),
+  };
 }
 
 function scheduleReason(expression: string): string {

@@ -19,11 +19,24 @@ export class NetworkAuditorStack extends Stack {
     });
     this.auditor = new NetworkAuditor(this, 'Auditor', props.auditor);
 
-    new CfnOutput(this, 'FunctionName', {
-      value: this.auditor.function.functionName,
-      description:
-        'Run it by hand: Lambda console > Test, with a payload from the README (Deploy > Run it by hand)',
-    });
+    if (this.auditor.function) {
+      new CfnOutput(this, 'FunctionName', {
+        value: this.auditor.function.functionName,
+        description:
+          'Run it by hand: Lambda console > Test, with a payload from the README (Deploy > Run it by hand)',
+      });
+    }
+    if (this.auditor.organization) {
+      new CfnOutput(this, 'StateMachineArn', {
+        value: this.auditor.organization.stateMachine.stateMachineArn,
+        description:
+          'Run the organization audit by hand: aws stepfunctions start-execution (README, Organization)',
+      });
+      new CfnOutput(this, 'PartsBucketName', {
+        value: this.auditor.organization.partsBucket.bucketName,
+        description: "Each run's targets and per-account parts, under runs/<execution name>/",
+      });
+    }
     new CfnOutput(this, 'TopicArn', {
       value: this.auditor.topic.topicArn,
       description: 'Findings are published here: subscribe more endpoints to it',

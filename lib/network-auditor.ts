@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,27 +6,20 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
-
-/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
-const API_GATEWAY_READ_PATHS = ['/restapis', '/restapis/*', '/apis', '/apis/*', '/vpclinks', '/vpclinks/*'];
-
-import {
-  accessLogGroupPrefixProblem,
-  LOG_GROUP_SCOPED_ACTIONS,
-  queryableLogGroupArns,
-} from '../lambda/collect/log-groups';
+import { accessLogGroupPrefixProblem } from '../lambda/collect/log-groups';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
+import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
+import { auditorFunction, functionRole } from './auditor-function';
+import { OrganizationAudit, type OrganizationAuditProps } from './organization-audit';
 import { scheduleInterval } from './schedule-interval';
 import { StageErrorAlarms, type StageErrorAlarmThresholds } from './stage-error-alarms';
 
@@ -156,6 +148,13 @@ export interface NetworkAuditorProps {
    */
   readonly stageAlarms?: StageErrorAlarmThresholds | false;
   /**
+   * Central mode: audit every account (and each of `regions`) of the organization, or the accounts
+   * listed, through the member role the member-account template creates; one Step Functions run per
+   * schedule, one merged report and notification stream. Stage alarms are not created in this mode.
+   * @default - the stack's own account only (single-account mode)
+   */
+  readonly organization?: OrganizationAuditProps;
+  /**
    * What happens to the state table, key, queue and log group when the stack is deleted.
    * @default RemovalPolicy.DESTROY (the state is only de-duplication memory)
    */
@@ -171,7 +170,10 @@ export class NetworkAuditor extends Construct {
   readonly topic: sns.ITopic;
   /** The customer managed key of the state table, dead-letter queue, log group and the stack's own topic. */
   readonly key: kms.Key;
-  readonly function: nodejs.NodejsFunction;
+  /** The single-account function; undefined in central mode (`organization`). */
+  readonly function?: nodejs.NodejsFunction;
+  /** The organization-wide state machine and its functions; undefined without `organization`. */
+  readonly organization?: OrganizationAudit;
   readonly rule: events.Rule;
   readonly stateTable: dynamodb.Table;
   readonly alarm: cloudwatch.Alarm;
@@ -242,80 +244,85 @@ export class NetworkAuditor extends Construct {
       removalPolicy,
     });
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'API network auditor: read-only audit actions, publish to its topic, its state table',
+    const environment = functionEnvironment({
+      topicArn: topic.topicArn,
+      tableName: this.stateTable.tableName,
+      lookbackMinutes: lookback.toMinutes(),
+      periodSeconds: period.toSeconds(),
+      regions: props.regions,
+      thresholds: { ...DEFAULT_THRESHOLDS, ...props.thresholds },
+      notify: { ...DEFAULT_NOTIFY_SETTINGS, ...props.notify },
+      namespace,
+      accessLogGroupPrefix: props.accessLogGroupPrefix,
     });
-    this.logGroup.grantWrite(role);
-    this.grantAuditReads(role, props.regions, props.accessLogGroupPrefix);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lambda', 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout,
-      role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      reservedConcurrentExecutions: props.reserveConcurrency === true ? 1 : undefined,
-      retryAttempts: 1,
-      onFailure: new lambdaDestinations.SqsDestination(this.deadLetterQueue),
-      description: 'Finds why API Gateway returns 504 Network error communicating with endpoint',
-      environment: functionEnvironment({
-        topicArn: topic.topicArn,
-        tableName: this.stateTable.tableName,
-        lookbackMinutes: lookback.toMinutes(),
-        periodSeconds: period.toSeconds(),
-        regions: props.regions,
-        thresholds: { ...DEFAULT_THRESHOLDS, ...props.thresholds },
-        notify: { ...DEFAULT_NOTIFY_SETTINGS, ...props.notify },
-        namespace,
-        accessLogGroupPrefix: props.accessLogGroupPrefix,
-      }),
-      bundling: {
-        forceDockerBundling: false,
-        // The runtime's SDK lags the versions this code is tested with: ship the pinned ones.
-        bundleAwsSDK: true,
-        minify: true,
-        // No source map: `--enable-source-maps` with the 9.6 MB map costs ~25 MB of the function's
-        // 256 MB at every cold start (README, Deploy). Function names survive minifying instead.
-        keepNames: true,
-        sourceMap: false,
-      },
-    });
-    topic.grantPublish(role);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'The data-key actions AWS documents for publishing to an SSE topic, on the stack key only.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-      reason: "CDK's send grant on a KMS-encrypted queue (the dead-letter queue), on the stack key only.",
-    });
-    this.stateTable.grant(role, ...STATE_TABLE_ACTIONS);
-    // What DynamoDB asks of the caller for a table under a customer managed key (the queue's and the
-    // topic's grants above already cover their own use of the key).
-    this.key.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*');
-
-    this.rule = new events.Rule(this, 'Schedule', {
-      schedule,
-      description: 'Runs the API network audit',
-      targets: [
-        new eventTargets.LambdaFunction(this.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 2,
-          maxEventAge: Duration.hours(2),
-        }),
-      ],
-    });
+    let errors: cloudwatch.IMetric;
+    if (props.organization) {
+      this.organization = new OrganizationAudit(this, 'Organization', {
+        ...props.organization,
+        key: this.key,
+        logGroup: this.logGroup,
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+        environment,
+        itemTimeout: timeout,
+        memorySize: props.memorySize ?? 256,
+        runTimeout: Duration.minutes(runInterval),
+      });
+      this.grantNotify(this.organization.mergeFunction.role as iam.IRole);
+      this.rule = new events.Rule(this, 'Schedule', {
+        schedule,
+        description: 'Runs the API network audit of every account and Region',
+        targets: [
+          new eventTargets.SfnStateMachine(this.organization.stateMachine, {
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
+      errors = organizationErrors(this.organization);
+    } else {
+      const role = functionRole(
+        this,
+        'Role',
+        'API network auditor: read-only audit actions, publish to its topic, its state table',
+        this.logGroup,
+      );
+      this.grantAuditReads(role, props.regions, props.accessLogGroupPrefix);
+      this.function = auditorFunction(this, 'Function', {
+        entry: 'handler.ts',
+        memorySize: props.memorySize ?? 256,
+        timeout,
+        role,
+        logGroup: this.logGroup,
+        reservedConcurrentExecutions: props.reserveConcurrency === true ? 1 : undefined,
+        retryAttempts: 1,
+        onFailure: new lambdaDestinations.SqsDestination(this.deadLetterQueue),
+        description: 'Finds why API Gateway returns 504 Network error communicating with endpoint',
+        environment,
+      });
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: "CDK's send grant on a KMS-encrypted queue (the dead-letter queue), on the stack key only.",
+      });
+      this.grantNotify(role);
+      this.rule = new events.Rule(this, 'Schedule', {
+        schedule,
+        description: 'Runs the API network audit',
+        targets: [
+          new eventTargets.LambdaFunction(this.function, {
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
+      errors = this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
+    }
 
     this.alarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: 'The API network auditor failed: read its log group, and its dead-letter queue',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      metric: errors,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -337,7 +344,8 @@ export class NetworkAuditor extends Construct {
     });
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
-    if (props.stageAlarms !== false) {
+    // Central mode: the stage alarms would watch the auditor's own account only (left undone, README).
+    if (props.stageAlarms !== false && this.function) {
       const { deadLetterQueue } = this;
       this.stageAlarms = new StageErrorAlarms(this, 'StageAlarms', {
         ...props.stageAlarms,
@@ -371,7 +379,7 @@ export class NetworkAuditor extends Construct {
       this.incompleteRunsAlarm,
     ]);
 
-    this.dashboard = this.createDashboard(namespace);
+    this.dashboard = this.createDashboard(namespace, timeout);
   }
 
   /** One customer managed key for everything the stack stores: topic, state table, queue, logs. */
@@ -479,64 +487,33 @@ export class NetworkAuditor extends Construct {
     return statement;
   }
 
-  /**
-   * The audit's read-only actions, from the collectors' own list. API Gateway reads are limited to
-   * the REST APIs, HTTP APIs and VPC links; the other reads (List/Describe/GetMetricData...) support
-   * no resource narrower than `*`.
-   */
+  /** Publish to the topic and read and write the state table (both under the stack key). */
+  private grantNotify(role: iam.IRole): void {
+    this.topic.grantPublish(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'The data-key actions AWS documents for publishing to an SSE topic, on the stack key only.',
+    });
+    this.stateTable.grant(role, ...STATE_TABLE_ACTIONS);
+    // What DynamoDB asks of the caller for a table under a customer managed key (the queue's and the
+    // topic's grants already cover their own use of the key).
+    this.key.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*');
+  }
+
+  /** The audit's read-only actions (lib/audit-read-policy.ts), for the audited Regions of this account. */
   private grantAuditReads(
     role: iam.Role,
     regions: readonly string[] | undefined,
     accessLogGroupPrefix: string | undefined,
   ): void {
     const { partition, account, region } = Stack.of(this);
-    const apiGatewayReads = API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`);
-    const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
-    const logQueries = queryableLogGroupArns(partition, account, regions ?? [region], accessLogGroupPrefix);
-    const policy = new iam.Policy(this, 'AuditReadPolicy', {
-      statements: [
-        new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: apiGatewayReads }),
-        // Log searches: only the execution log groups and the access-log prefix.
-        new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logQueries }),
-        new iam.PolicyStatement({
-          actions: AUDIT_IAM_ACTIONS.filter(
-            (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
-          ),
-          resources: ['*'],
-        }),
-      ],
-    });
+    const scope = { partition, account, regions: regions ?? [region], accessLogGroupPrefix };
+    const policy = new iam.Policy(this, 'AuditReadPolicy', { statements: auditReadStatements(scope) });
     policy.attachToRole(role);
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
-    });
-    // cdk-nag names each resource with the template's placeholders for the partition, account and Region.
-    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
-    const placeholders = queryableLogGroupArns(
-      '<AWS::Partition>',
-      named(account, '<AWS::AccountId>'),
-      regions ?? [named(region, '<AWS::Region>')],
-      accessLogGroupPrefix,
-    );
-    for (const resource of placeholders) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason:
-          'Log searches limited to API Gateway execution log groups and the configured access-log prefix.',
-      });
-    }
-    for (const path of API_GATEWAY_READ_PATHS) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
-        reason:
-          'API Gateway reads limited to APIs and VPC links, in every Region the audit covers (Region *).',
-      });
-    }
+    acknowledgeAuditReads(policy, scope);
   }
 
-  private createDashboard(namespace: string): cloudwatch.Dashboard {
+  private createDashboard(namespace: string, auditTimeout: Duration): cloudwatch.Dashboard {
     const metric = (metricName: string, statistic: string, dimensions: Record<string, string> = {}) =>
       new cloudwatch.Metric({
         namespace,
@@ -569,7 +546,7 @@ export class NetworkAuditor extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Audit duration (ms)',
         left: [metric('AuditDurationMs', 'Maximum'), metric('AuditDurationMs', 'Average')],
-        leftAnnotations: [{ value: this.function.timeout?.toMilliseconds() ?? 0, label: 'function timeout' }],
+        leftAnnotations: [{ value: auditTimeout.toMilliseconds(), label: 'function timeout' }],
       }),
       new cloudwatch.AlarmStatusWidget({
         title: 'Auditor errors, failed and incomplete runs',
@@ -647,4 +624,19 @@ export function functionEnvironment(input: EnvironmentInput): Record<string, str
     POWERTOOLS_METRICS_NAMESPACE: input.namespace,
     ...(input.accessLogGroupPrefix ? { ACCESS_LOG_GROUP_PREFIX: input.accessLogGroupPrefix } : {}),
   };
+}
+
+/** A run that failed or timed out, or an item whose function failed (caught, it is an ERROR line). */
+function organizationErrors(organization: OrganizationAudit): cloudwatch.IMetric {
+  const period = Duration.minutes(5);
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(itemErrors, 0)',
+    usingMetrics: {
+      failed: organization.stateMachine.metricFailed({ period, statistic: cloudwatch.Stats.SUM }),
+      timedOut: organization.stateMachine.metricTimedOut({ period, statistic: cloudwatch.Stats.SUM }),
+      itemErrors: organization.auditTargetFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+    },
+    period,
+    label: 'Failed or timed-out runs, and failed items',
+  });
 }

@@ -74,6 +74,43 @@ describe('cdk synth', () => {
     expect(outcome.stderr).not.toMatch(/AwsSolutions-/);
   }, 300_000);
 
+  it('synthesizes central mode from context: the state machine instead of the single-account function', async () => {
+    // Arrange
+    const args = [
+      'cdk',
+      'synth',
+      '-q',
+      '--no-notices',
+      '-c',
+      'organization=true',
+      '-c',
+      'orgAccounts=111111111111,222222222222',
+      '-c',
+      'regions=us-east-1,eu-west-1',
+      '-o',
+      join(outdir, 'central'),
+    ];
+
+    // Act
+    const outcome = await runCommand('npx', args, OFFLINE_ENV);
+
+    // Assert
+    expect({ code: outcome.code, stderr: outcome.code === 0 ? '' : outcome.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const template = JSON.parse(
+      readFileSync(join(outdir, 'central', 'ApiNetworkAuditor.template.json'), 'utf8'),
+    ) as { Resources: Record<string, { Type: string }>; Outputs: Record<string, unknown> };
+    const types = Object.values(template.Resources).map((resource) => resource.Type);
+    expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(types.filter((type) => type === 'AWS::Lambda::Function')).toHaveLength(3);
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['StateMachineArn', 'PartsBucketName']),
+    );
+    expect(Object.keys(template.Outputs)).not.toContain('FunctionName');
+  }, 300_000);
+
   it('stops before synthesizing when a context value is not allowed, naming each key', async () => {
     // Arrange: the app reads context the way the CLI hands it over
     const env = {

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,8 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
 import { LOG_GROUP_SCOPED_ACTIONS } from '../../lambda/collect/log-groups';
 import { NetworkAuditor } from '../../lib/network-auditor';
-import { cfnLintCommand } from '../../scripts/emulator';
 import { auditorApp, synthAuditor } from './auditor-app';
+import { cfnLint } from './cfn-lint';
 
 /** lib-dynamodb command name -> the IAM action it needs. */
 const DOCUMENT_COMMAND_ACTIONS: Record<string, string> = {
@@ -46,37 +43,6 @@ function roleActions(template: Template): { onStar: string[]; scoped: string[] }
     }
   }
   return { onStar: [...onStar].sort(), scoped: [...scoped].sort() };
-}
-
-interface CfnLintFinding {
-  Rule: { Id: string };
-  Level: string;
-  Message: string;
-  Location: { Path: (string | number)[] };
-}
-
-/**
- * cfn-lint's findings on a synthesized template. W3005 is ignored: CDK writes a DependsOn on the
- * function's role next to the GetAtt that already orders them, which CloudFormation accepts.
- */
-async function cfnLint(template: Template): Promise<CfnLintFinding[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'auditor-cfn-lint-'));
-  try {
-    const file = join(dir, 'template.json');
-    writeFileSync(file, JSON.stringify(template.toJSON()));
-    const args = ['--format', 'json', '--ignore-checks', 'W3005', '--', file];
-    // cfn-lint exits non-zero when it finds anything: the findings are on stdout either way.
-    const stdout = await promisify(execFile)(cfnLintCommand, args).then(
-      (result) => result.stdout,
-      (error: { stdout?: string; stderr?: string }) => {
-        if (!error.stdout) throw new Error(`cfn-lint did not run: ${error.stderr ?? String(error)}`);
-        return error.stdout;
-      },
-    );
-    return JSON.parse(stdout) as CfnLintFinding[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 type Statement = Record<string, unknown>;

@@ -261,6 +261,43 @@ describe('parseContext', () => {
     ]);
   });
 
+  it('turns on central mode with organization=true, the default member role and concurrency', () => {
+    // Arrange / Act
+    const context = parseContext({
+      organization: 'true',
+      orgUnitIds: 'ou-ab12-cdef3456, r-ab12',
+      orgExternalId: 'x-42',
+    });
+
+    // Assert
+    expect(context.organization).toEqual({
+      memberRoleName: 'ApiNetworkAuditorMember',
+      maxConcurrency: 10,
+      externalId: 'x-42',
+      organizationalUnitIds: ['ou-ab12-cdef3456', 'r-ab12'],
+    });
+  });
+
+  it('stays single-account without organization=true (the twin)', () => {
+    // Arrange / Act / Assert
+    expect(parseContext({ organization: 'false' }).organization).toBeUndefined();
+  });
+
+  it('names org keys given without organization=true, and accounts given with units', () => {
+    // Arrange / Act / Assert
+    expect(problemsOf({ orgAccounts: '111111111111' })).toEqual([
+      "context key(s) 'orgAccounts' need 'organization' = true",
+    ]);
+    expect(
+      problemsOf({ organization: true, orgAccounts: '111111111111', orgUnitIds: 'ou-ab12-cdef3456' }),
+    ).toEqual(["context keys 'orgAccounts' and 'orgUnitIds': give one or the other, not both"]);
+    expect(problemsOf({ organization: true, orgAccounts: '1111,222222222222' })).toEqual([
+      expect.stringMatching(
+        /^context key 'orgAccounts' = '1111,222222222222' is invalid: expected 12-digit account ids/,
+      ),
+    ]);
+  });
+
   it('has every key it reads documented in the README’s configuration table, with its default', () => {
     // Arrange
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');

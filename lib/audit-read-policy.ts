@@ -1,0 +1,87 @@
+/**
+ * The audit's read-only policy, built in one place for every role that audits: the stack's own
+ * function role and the member-account role that StackSets rolls out. Both come from the
+ * collectors' action list (`AUDIT_IAM_ACTIONS`), so neither can drift from the code nor from the other.
+ */
+import { Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
+import { LOG_GROUP_SCOPED_ACTIONS, queryableLogGroupArns } from '../lambda/collect/log-groups';
+
+/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
+export const API_GATEWAY_READ_PATHS = [
+  '/restapis',
+  '/restapis/*',
+  '/apis',
+  '/apis/*',
+  '/vpclinks',
+  '/vpclinks/*',
+];
+
+/** Where the audited resources live: the account and Regions the log-group ARNs name. */
+export interface AuditReadScope {
+  partition: string;
+  account: string;
+  /** The audited Regions; `*` for any Region. */
+  regions: readonly string[];
+  accessLogGroupPrefix?: string;
+}
+
+/**
+ * The audit's read-only statements. API Gateway reads are limited to the REST APIs, HTTP APIs and
+ * VPC links; log searches to the execution log groups and the access-log prefix; the other
+ * reads (List/Describe/GetMetricData...) support no resource narrower than `*`.
+ */
+export function auditReadStatements(scope: AuditReadScope): iam.PolicyStatement[] {
+  const { partition, account, regions, accessLogGroupPrefix } = scope;
+  const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+  return [
+    new iam.PolicyStatement({
+      actions: ['apigateway:GET'],
+      resources: API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`),
+    }),
+    // Log searches: only the execution log groups and the access-log prefix.
+    new iam.PolicyStatement({
+      actions: [...logGroupScoped],
+      resources: queryableLogGroupArns(partition, account, regions, accessLogGroupPrefix),
+    }),
+    new iam.PolicyStatement({
+      actions: AUDIT_IAM_ACTIONS.filter(
+        (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
+      ),
+      resources: ['*'],
+    }),
+  ];
+}
+
+/**
+ * cdk-nag's IAM5 acknowledgements for `auditReadStatements`, on the construct that holds them. cdk-nag
+ * names each resource with the template's placeholders for the partition, account and Region.
+ */
+export function acknowledgeAuditReads(holder: IConstruct, scope: AuditReadScope): void {
+  Validations.of(holder).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
+  });
+  const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+  const placeholders = queryableLogGroupArns(
+    '<AWS::Partition>',
+    named(scope.account, '<AWS::AccountId>'),
+    scope.regions.map((region) => named(region, '<AWS::Region>')),
+    scope.accessLogGroupPrefix,
+  );
+  for (const resource of placeholders) {
+    Validations.of(holder).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${resource}]`,
+      reason:
+        'Log searches limited to API Gateway execution log groups and the configured access-log prefix.',
+    });
+  }
+  for (const path of API_GATEWAY_READ_PATHS) {
+    Validations.of(holder).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:*::${path}]`,
+      reason: 'API Gateway reads limited to APIs and VPC links, in every Region the audit covers (Region *).',
+    });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The member-account template StackSets deploys: plain CloudFormation (no assets, no bootstrap),
+ * one role with exactly the audit's read-only actions, trusting only the auditor account under the
+ * organization id or external id the deployer gives.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { auditReadStatements } from '../../lib/audit-read-policy';
+import {
+  DEFAULT_MEMBER_ROLE_NAME,
+  MemberAuditRoleStack,
+  memberAuditRoleTemplate,
+} from '../../lib/member-audit-role-stack';
+import { auditorApp } from './auditor-app';
+import { cfnLint } from './cfn-lint';
+
+interface PolicyStatementJson {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: unknown;
+  Principal?: unknown;
+}
+interface RoleProperties {
+  RoleName: unknown;
+  AssumeRolePolicyDocument: { Statement: PolicyStatementJson[] };
+  Policies: { PolicyName: string; PolicyDocument: { Statement: PolicyStatementJson[] } }[];
+  ManagedPolicyArns?: unknown;
+}
+interface MemberTemplate {
+  Parameters: Record<string, { Default?: string; AllowedPattern?: string }>;
+  Rules: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Properties: RoleProperties }>;
+}
+
+const actionsOf = (statements: PolicyStatementJson[]): string[] =>
+  statements.flatMap((statement) => ([] as string[]).concat(statement.Action)).sort();
+
+describe('the member-account template', () => {
+  const template = memberAuditRoleTemplate() as unknown as MemberTemplate;
+  const resources = Object.values(template.Resources);
+  const role = resources[0]?.Properties as RoleProperties;
+
+  it('is one IAM role and nothing else: no assets, no CDK metadata resource', () => {
+    // Arrange / Act
+    const types = resources.map((resource) => resource.Type);
+
+    // Assert
+    expect(types).toEqual(['AWS::IAM::Role']);
+    expect(JSON.stringify(template)).not.toMatch(/cdk-hnb659fds|AssetParameters|aws:cdk:path|aws:asset/);
+  });
+
+  it('has no bootstrap version parameter or rule, so accounts that never ran cdk bootstrap can deploy it', () => {
+    // Arrange / Act
+    const parameters = Object.keys(template.Parameters).sort();
+
+    // Assert
+    expect(parameters).toEqual(['AuditorAccountId', 'ExternalId', 'OrganizationId', 'RoleName']);
+    expect(Object.keys(template.Rules)).toEqual(['OrganizationIdOrExternalId']);
+  });
+
+  it('refuses to synthesize with an asset (the synthesizer has no bucket to put one in)', () => {
+    // Arrange
+    const app = new App();
+    const stack = new MemberAuditRoleStack(app, 'Member');
+
+    // Act / Assert
+    expect(() =>
+      stack.synthesizer.addFileAsset({ sourceHash: 'x', fileName: 'x', packaging: 'file' as never }),
+    ).toThrow(/assets/i);
+  });
+
+  it('names the role from a parameter whose default is ApiNetworkAuditorMember', () => {
+    // Arrange / Act / Assert
+    expect(role.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(template.Parameters.RoleName?.Default).toBe(DEFAULT_MEMBER_ROLE_NAME);
+  });
+
+  it('allows exactly the audit actions the stack grants its own function, and nothing managed', () => {
+    // Arrange
+    const [policy, ...others] = role.Policies;
+
+    // Act
+    const actions = actionsOf(policy?.PolicyDocument.Statement ?? []);
+
+    // Assert
+    expect(others).toEqual([]);
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(actions).toEqual([...AUDIT_IAM_ACTIONS].sort());
+    expect(policy?.PolicyDocument.Statement.every((statement) => statement.Effect === 'Allow')).toBe(true);
+    const stackStatements = auditReadStatements({ partition: 'aws', account: '1', regions: ['*'] });
+    expect(policy?.PolicyDocument.Statement.map((statement) => statement.Action)).toEqual(
+      stackStatements.map((statement) => {
+        const json = statement.toStatementJson() as PolicyStatementJson;
+        return json.Action;
+      }),
+    );
+  });
+
+  it('trusts only the auditor account, under the organization id, the external id or both', () => {
+    // Arrange
+    const [trust, ...others] = role.AssumeRolePolicyDocument.Statement;
+    const org = { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } };
+    const external = { 'sts:ExternalId': { Ref: 'ExternalId' } };
+
+    // Act / Assert
+    expect(others).toEqual([]);
+    expect(trust).toEqual({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: {
+        AWS: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AuditorAccountId' }, ':root'],
+          ],
+        },
+      },
+      Condition: {
+        StringEquals: {
+          'Fn::If': [
+            'HasOrganizationIdAndExternalId',
+            { ...org, ...external },
+            { 'Fn::If': ['HasOrganizationId', org, external] },
+          ],
+        },
+      },
+    });
+    expect(template.Parameters.AuditorAccountId?.Default).toBeUndefined();
+  });
+
+  it('scopes log queries to the access-log prefix it is given, in any Region of the account', () => {
+    // Arrange / Act
+    const withPrefix = memberAuditRoleTemplate({ accessLogGroupPrefix: '/team/access/' });
+
+    // Assert
+    expect(JSON.stringify(withPrefix)).toContain(':log-group:/team/access/*');
+    expect(JSON.stringify(template)).toContain(':logs:*:');
+    expect(JSON.stringify(template)).not.toContain('/team/access/');
+  });
+
+  it('passes cfn-lint without an error or a warning', async () => {
+    // Arrange / Act
+    const findings = await cfnLint(template);
+
+    // Assert
+    expect(findings.map(({ Rule, Level, Message }) => ({ Rule, Level, Message }))).toEqual([]);
+  });
+
+  it("passes cdk-nag's AwsSolutions pack (the audit reads acknowledged as on the stack's own role)", () => {
+    // Arrange
+    const app = auditorApp();
+    const stack = new MemberAuditRoleStack(app, 'Member');
+
+    // Act / Assert: an unacknowledged finding throws at synth
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('npm run member-template', () => {
+  it('writes the template to the file it is given', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'member-template-'));
+    const out = join(dir, 'member.json');
+
+    try {
+      // Act
+      await promisify(execFile)('npx', ['tsx', 'scripts/write-member-template.ts', '--out', out], {
+        cwd: join(__dirname, '..', '..'),
+      });
+
+      // Assert
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(memberAuditRoleTemplate());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,371 @@
+/**
+ * Central mode (issue 17): the Step Functions fan-out over accounts x Regions, its functions' IAM,
+ * the parts bucket, the schedule that starts it; cdk-nag (at synth) and cfn-lint on the template.
+ */
+
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { NetworkAuditor, STATE_TABLE_ACTIONS } from '../../lib/network-auditor';
+import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
+import { auditorApp, synthAuditor } from './auditor-app';
+import { cfnLint } from './cfn-lint';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Effect: string;
+}
+interface State {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  [key: string]: unknown;
+}
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+  TimeoutSeconds?: number;
+}
+
+const ORGANIZATION = {
+  memberRoleName: 'ApiNetworkAuditorMember',
+  externalId: 'auditor-7f3a',
+  organizationalUnitIds: ['ou-ab12-cdef3456'],
+  maxConcurrency: 25,
+};
+
+/** The state machine's definition, with each CloudFormation reference written as `<logical id>`. */
+function definitionOf(template: Template): Definition {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Resources);
+  if (!machine) throw new Error('no state machine in the template');
+  const joined = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const text = joined
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      return `<${ref.Ref ?? ref['Fn::GetAtt']?.[0]}>`;
+    })
+    .join('');
+  return JSON.parse(text) as Definition;
+}
+
+/** The states from `StartAt`, following `Next`. */
+function statesInOrder(states: Record<string, State>, startAt: string): string[] {
+  const order: string[] = [];
+  for (let name: string | undefined = startAt; name; name = states[name]?.Next) order.push(name);
+  return order;
+}
+
+/** Every statement of the policies attached to the role whose description starts with `description`. */
+function statementsOfRole(template: Template, description: string): Statement[] {
+  const roles = template.findResources('AWS::IAM::Role') as Resources;
+  const [roleId] = Object.entries(roles).find(([, role]) =>
+    String(role.Properties.Description ?? '').startsWith(description),
+  ) ?? [undefined];
+  if (!roleId) throw new Error(`no role described '${description}'`);
+  return Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (statements: Statement[]): string[] =>
+  [...new Set(statements.flatMap((statement) => ([] as string[]).concat(statement.Action)))].sort();
+
+describe('NetworkAuditor in central mode (organization)', () => {
+  let template: Template;
+  let definition: Definition;
+
+  beforeAll(() => {
+    // Bundled: esbuild builds the three org handlers; cdk-nag and the validator throw on any finding.
+    template = synthAuditor(
+      { organization: ORGANIZATION, regions: ['us-east-1', 'eu-west-1'] },
+      { bundle: true },
+    );
+    definition = definitionOf(template);
+  }, 300_000);
+
+  it('runs ListTargets, then a Distributed Map over the accounts x Regions, then MergeAndNotify', () => {
+    // Arrange / Act
+    const order = statesInOrder(definition.States, definition.StartAt);
+
+    // Assert
+    expect(order).toEqual(['ListTargets', 'AuditEachTarget', 'MergeAndNotify']);
+    expect(definition.States.MergeAndNotify?.End).toBe(true);
+    expect(definition.States.ListTargets?.Parameters).toEqual({
+      'runId.$': '$$.Execution.Name',
+      'input.$': '$',
+    });
+  });
+
+  it('reads the items from S3, bounds the concurrency, and lets no item stop the others', () => {
+    // Arrange
+    const map = definition.States.AuditEachTarget as State & Record<string, unknown>;
+
+    // Act / Assert
+    expect(map).toMatchObject({
+      Type: 'Map',
+      MaxConcurrency: 25,
+      ToleratedFailurePercentage: 100,
+      ResultPath: null,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'AuditTarget',
+      },
+      ItemReader: {
+        Resource: 'arn:<AWS::Partition>:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: expect.stringMatching(/^<.*PartsBucket.*>$/), 'Key.$': '$.targetsKey' },
+      },
+    });
+  });
+
+  it('catches any failure of an item and writes it as that target’s ERROR part', () => {
+    // Arrange
+    const processor = (definition.States.AuditEachTarget as unknown as { ItemProcessor: Definition })
+      .ItemProcessor;
+    const { AuditTarget: item, DescribeFailure: describe, WriteFailurePart: write } = processor.States;
+
+    // Act / Assert
+    expect(Object.keys(processor.States)).toEqual(['AuditTarget', 'DescribeFailure', 'WriteFailurePart']);
+    expect(item).toMatchObject({
+      Type: 'Task',
+      End: true,
+      OutputPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'DescribeFailure' }],
+    });
+    expect(item?.Retry).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException'] })]),
+    );
+    expect(describe).toMatchObject({
+      Type: 'Pass',
+      Next: 'WriteFailurePart',
+      Parameters: {
+        'target.$': '$.target',
+        error: { action: 'AuditTarget', 'code.$': '$.failure.Error', 'message.$': '$.failure.Cause' },
+      },
+    });
+    expect(write).toMatchObject({
+      Resource: 'arn:<AWS::Partition>:states:::aws-sdk:s3:putObject',
+      End: true,
+      Parameters: { 'Key.$': '$.partKey', 'Body.$': 'States.JsonToString($.outcome)' },
+    });
+  });
+
+  it('never lets two runs overlap: a run times out at the schedule interval', () => {
+    // Arrange / Act / Assert
+    expect(definition.TimeoutSeconds).toBe(3600);
+  });
+
+  it('logs every execution event to its own encrypted log group', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StateMachineLogs'), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('starts the state machine on the schedule, with the dead-letter queue, and has no single-account function', () => {
+    // Arrange
+    const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
+
+    // Act / Assert
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(60 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('OrganizationStateMachine') },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+    expect(functions.map((fn) => String(fn.Properties.Description)).sort()).toEqual([
+      'API network auditor, organization: audits one account and Region with its member role',
+      'API network auditor, organization: lists the accounts x Regions of a run',
+      'API network auditor, organization: merges the parts into one report and notifies',
+    ]);
+    // Stage alarms would watch the auditor's own account only: not created in this mode.
+    expect(
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => /StageAlarms/.test(id)),
+    ).toEqual([]);
+  });
+
+  it('lets the item function assume only the member role, in accounts of its own organization, and read nothing itself', () => {
+    // Arrange
+    const statements = statementsOfRole(template, 'API network auditor: audits one member account');
+
+    // Act
+    const assume = statements.filter((statement) => statement.Action === 'sts:AssumeRole');
+
+    // Assert
+    expect(assume).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/ApiNetworkAuditorMember']],
+        },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variable
+        Condition: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } },
+      },
+    ]);
+    expect(actionsOf(statements)).toEqual([
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:PutObject',
+      'sts:AssumeRole',
+    ]);
+    expect(actionsOf(statements).filter((action) => AUDIT_IAM_ACTIONS.includes(action))).toEqual([]);
+  });
+
+  it('gives ListTargets the Organizations list actions and the merge step the topic, the table and the parts', () => {
+    // Arrange / Act
+    const list = actionsOf(statementsOfRole(template, 'API network auditor: lists the accounts'));
+    const merge = actionsOf(statementsOfRole(template, 'API network auditor: merges the parts'));
+
+    // Assert
+    expect(list).toEqual([
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'organizations:ListAccounts',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      's3:PutObject',
+    ]);
+    expect(merge).toEqual([
+      ...STATE_TABLE_ACTIONS,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKey*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:PutObject',
+      'sns:Publish',
+    ]);
+  });
+
+  it('keeps the parts in an encrypted, SSL-only, private bucket that expires them', () => {
+    // Arrange / Act / Assert
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 7, Status: 'Enabled' })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('passes cfn-lint without an error or a warning', async () => {
+    // Arrange / Act
+    const findings = await cfnLint(template);
+
+    // Assert
+    expect(findings.map(({ Rule, Level, Message }) => ({ Rule, Level, Message }))).toEqual([]);
+  });
+});
+
+describe('NetworkAuditor in central mode with a list of accounts', () => {
+  it('lets the item function assume the member role in exactly those accounts, and never calls Organizations', () => {
+    // Arrange
+    const template = synthAuditor({
+      organization: { memberRoleName: 'Auditor', accounts: ['111111111111', '222222222222'] },
+    });
+
+    // Act
+    const assume = statementsOfRole(template, 'API network auditor: audits one member account').filter(
+      (statement) => statement.Action === 'sts:AssumeRole',
+    );
+    const list = actionsOf(statementsOfRole(template, 'API network auditor: lists the accounts'));
+
+    // Assert
+    expect(assume).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: ['111111111111', '222222222222'].map((account) => ({
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/Auditor`]],
+        })),
+      },
+    ]);
+    expect(list.filter((action) => action.startsWith('organizations:'))).toEqual([]);
+  });
+
+  it('passes cdk-nag in a stack with a concrete account and Region (the acknowledgements name them)', () => {
+    // Arrange
+    const stack = new NetworkAuditorStack(auditorApp(), 'Pinned', {
+      env: { account: '999999999999', region: 'eu-west-1' },
+      auditor: { organization: { memberRoleName: 'Auditor' } },
+    });
+
+    // Act / Assert: an unacknowledged finding throws at synth
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  it('refuses accounts and organizational units together, and a malformed account id', () => {
+    // Arrange
+    const stack = new Stack(auditorApp({ nag: false }), 'S');
+
+    // Act / Assert
+    expect(
+      () =>
+        new NetworkAuditor(stack, 'A', {
+          organization: {
+            memberRoleName: 'Auditor',
+            accounts: ['1234'],
+            organizationalUnitIds: ['ou-ab12-cdef3456'],
+          },
+        }),
+    ).toThrow(/'1234' is not a 12-digit account id; give accounts or organizationalUnitIds, not both/);
+  });
+});
+
+describe('NetworkAuditor without organization (the twin)', () => {
+  it('has no state machine, no parts bucket, and its schedule starts the single-account function', () => {
+    // Arrange / Act
+    const template = synthAuditor({});
+
+    // Assert
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(60 minutes)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditorFunction'), 'Arn'] } }),
+      ],
+    });
+  });
+});
