@@ -16,6 +16,7 @@ import {
 } from '../../lib/member-stage-alarms-stack';
 import { auditorApp, synthAuditor } from './auditor-app';
 import { cfnLint } from './cfn-lint';
+import { busArn, MEMBER_ALARM_PATTERN } from './member-alarm-events';
 
 interface Resource {
   Type: string;
@@ -30,20 +31,7 @@ interface MemberTemplate {
   Resources: Record<string, Resource>;
 }
 
-const BUS_ARN = {
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':events:',
-      { Ref: 'AuditorRegion' },
-      ':',
-      { Ref: 'AuditorAccountId' },
-      ':event-bus/default',
-    ],
-  ],
-};
+const BUS_ARN = busArn({ Ref: 'AuditorRegion' }, { Ref: 'AuditorAccountId' });
 
 /** The template with each parameter reference replaced by its default, and joins of literals flattened. */
 function withDefaults(value: unknown, parameters: MemberTemplate['Parameters']): unknown {
@@ -134,14 +122,7 @@ describe('the member-account alarm template (one per Region)', () => {
 
     // Act / Assert
     expect(rule?.Properties).toMatchObject({
-      EventPattern: {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm Contributor State Change'],
-        detail: {
-          alarmName: [MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http],
-          state: { value: ['ALARM'] },
-        },
-      },
+      EventPattern: MEMBER_ALARM_PATTERN,
       State: 'ENABLED',
       Targets: [{ Arn: BUS_ARN, Id: 'Target0', RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } }],
     });

@@ -6,11 +6,11 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
-import { MEMBER_ALARM_NAMES } from '../../lib/member-stage-alarms-stack';
 import { NetworkAuditor, STATE_TABLE_ACTIONS } from '../../lib/network-auditor';
 import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
 import { auditorApp, synthAuditor } from './auditor-app';
 import { cfnLint } from './cfn-lint';
+import { busArn, MEMBER_ALARM_PATTERN } from './member-alarm-events';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface Statement {
@@ -373,20 +373,7 @@ describe('NetworkAuditor without organization (the twin)', () => {
 
 describe('NetworkAuditor in central mode: the member accounts’ stage alarms', () => {
   const ORG_ID = 'o-abcd123456';
-  const BUS_ARN = {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':events:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        ':event-bus/default',
-      ],
-    ],
-  };
+  const BUS_ARN = busArn({ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' });
   const alarmRules = (template: Template) =>
     Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
       (rule) => rule.Properties.EventPattern !== undefined,
@@ -425,14 +412,7 @@ describe('NetworkAuditor in central mode: the member accounts’ stage alarms', 
     // Assert
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties).toMatchObject({
-      EventPattern: {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm Contributor State Change'],
-        detail: {
-          alarmName: [MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http],
-          state: { value: ['ALARM'] },
-        },
-      },
+      EventPattern: MEMBER_ALARM_PATTERN,
       State: 'ENABLED',
       Targets: [
         expect.objectContaining({
