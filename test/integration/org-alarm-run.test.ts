@@ -4,7 +4,8 @@
  * (its `account` the seeded broken member, its stage the broken shop's orders-http/prod), goes to
  * ListTargets, which makes that account and Region the run's one item; the item assumes the member
  * role and audits that stage over the alarm's window; MergeAndNotify publishes one message marked
- * alarm-triggered. An event from an account the auditor does not audit starts nothing.
+ * alarm-triggered, and a second event for the same stage announces nothing new. An event from an
+ * account the auditor does not audit starts nothing.
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MachineNotification } from '../../lambda/notify/notification-messages';
@@ -132,6 +133,27 @@ describe('an alarm-triggered organization-wide run, step by step, on the emulato
         `org alarm-triggered run of one stage: event-to-notification ${eventToNotificationMs} ms, ` +
           `audit ${report.stats.durationMs} ms, AWS calls ${JSON.stringify(report.stats.awsCalls)}\n`,
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'announces nothing for a second event naming the same stage, unchanged (one message per burst)',
+    async () => {
+      // Arrange: the first test's run has announced the stage's findings
+      const ordersId = seeded.httpApis['orders-http'] ?? '';
+      const parts = s3PartStore(BUCKET);
+
+      // Act
+      const list = await steps.list({ runId: 'org-alarm-3', input: memberEvent(BROKEN, ordersId) });
+      const items = JSON.parse((await parts.get(list.targetsKey)) ?? '[]') as TargetItem[];
+      for (const item of items) await steps.item(item, lambdaContext());
+      const summary = await steps.merge(list);
+
+      // Assert
+      expect(summary).toMatchObject({ trigger: 'alarm', targets: 1, complete: true });
+      expect(summary.notification?.published).toBe(0);
+      expect(await drainQueue(fixture)).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );

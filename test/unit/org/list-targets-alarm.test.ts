@@ -4,11 +4,7 @@
  * item audits only the named stage over the alarm's window; an account or Region the auditor does
  * not audit, and a malformed or unrelated event, are refused before any item is written.
  */
-import {
-  DescribeAccountCommand,
-  ListParentsCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidEventError } from '../../../lambda/config/manual-event';
 import { createListTargetsHandler } from '../../../lambda/org/list-targets-handler';
@@ -157,6 +153,7 @@ describe('the ListTargets step, fed a member account’s stage alarm', () => {
   });
 });
 
+// The unit walk (ListParents) is on the emulator: test/integration/org-list-targets.test.ts.
 describe('the ListTargets step, fed a stage alarm, with the accounts of AWS Organizations', () => {
   const { ORG_ACCOUNTS: _, ...orgEnv } = ORG_ENV;
   const organizations = mockClient(OrganizationsClient);
@@ -212,30 +209,5 @@ describe('the ListTargets step, fed a stage alarm, with the accounts of AWS Orga
     expect(outside[0]?.message).toMatch(/^account 222222222222 is not an account of the organization/);
     expect(suspended[0]?.message).toMatch(/^account 222222222222 is not ACTIVE/);
     expect(store.objects.size).toBe(0);
-  });
-
-  it('climbs the account’s parents to find an audited unit, and refuses an account under none', async () => {
-    // Arrange: the shape of https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html
-    organizations.on(DescribeAccountCommand).resolves(described('ACTIVE'));
-    organizations
-      .on(ListParentsCommand, { ChildId: MEMBER })
-      .resolves({ Parents: [{ Id: 'ou-ab12-team0001', Type: 'ORGANIZATIONAL_UNIT' }] })
-      .on(ListParentsCommand, { ChildId: 'ou-ab12-team0001' })
-      .resolves({ Parents: [{ Id: 'ou-ab12-workload', Type: 'ORGANIZATIONAL_UNIT' }] })
-      .on(ListParentsCommand, { ChildId: 'ou-ab12-workload' })
-      .resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
-    const under = setUp({ ...orgEnv, ORG_UNIT_IDS: 'ou-ab12-workload' }, client);
-    const elsewhere = setUp({ ...orgEnv, ORG_UNIT_IDS: 'ou-ab12-sandbox0' }, client);
-
-    // Act
-    const list = await under.handler({ runId: 'alarm-org-4', input: memberContributor });
-    const problems = await problemsOf(elsewhere.handler({ runId: 'alarm-org-5', input: memberContributor }));
-
-    // Assert
-    expect(list.targetCount).toBe(1);
-    expect(problems[0]?.message).toMatch(
-      /^account 222222222222 is not under the audited organizational units/,
-    );
-    expect(elsewhere.store.objects.size).toBe(0);
   });
 });
