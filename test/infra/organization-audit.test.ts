@@ -197,7 +197,7 @@ describe('NetworkAuditor in central mode (organization)', () => {
       'API network auditor, organization: lists the accounts x Regions of a run',
       'API network auditor, organization: merges the parts into one report and notifies',
     ]);
-    // Stage alarms would watch the auditor's own account only: not created in this mode.
+    // The stage alarms are the member alarm template's, in each member account: none in the auditor's.
     expect(
       Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => /StageAlarms/.test(id)),
     ).toEqual([]);
