@@ -469,7 +469,7 @@ describe('NetworkAuditor in central mode: the member accounts’ stage alarms', 
         Condition: Match.absent(),
       },
     });
-    expect((rule?.Properties.EventPattern as { account?: string[] }).account).toEqual(accounts);
+    expect((rule?.Properties.EventPattern as { account?: string[] } | undefined)?.account).toEqual(accounts);
     expect(list.filter((action) => action.startsWith('organizations:'))).toEqual([]);
   });
 
