@@ -16,7 +16,7 @@ import {
   SNS_PROTOCOLS,
   type SubscriptionProtocol,
 } from './network-auditor';
-import { DEFAULT_MAX_CONCURRENCY, type OrganizationAuditProps } from './organization-audit';
+import { DEFAULT_MAX_CONCURRENCY, ORGANIZATION_ID, type OrganizationAuditProps } from './organization-audit';
 import { scheduleInterval } from './schedule-interval';
 import { MAX_ALARM_DATAPOINTS } from './stage-error-alarms';
 
@@ -197,6 +197,11 @@ export const CONTEXT_KEYS = {
     schema: idList(PARENT_ID),
     allowed: "organizational unit ids (ou-...) or roots (r-...) separated by commas, e.g. 'ou-ab12-cdef3456'",
   },
+  orgId: {
+    schema: z.string().regex(ORGANIZATION_ID),
+    allowed:
+      "the organization's id, e.g. 'o-abcd123456' (the event bus admits the member accounts' stage alarms)",
+  },
   orgMaxConcurrency: {
     schema: integer(1, 1000),
     allowed: 'an integer from 1 to 1000 (accounts x Regions audited at once)',
@@ -284,6 +289,7 @@ const ORG_KEYS = [
   'orgExternalId',
   'orgAccounts',
   'orgUnitIds',
+  'orgId',
   'orgMaxConcurrency',
 ] as const;
 
@@ -306,6 +312,7 @@ function organizationOf(
     ...(values.orgExternalId !== undefined ? { externalId: values.orgExternalId as string } : {}),
     ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts as string[] } : {}),
     ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds as string[] } : {}),
+    ...(values.orgId !== undefined ? { organizationId: values.orgId as string } : {}),
   };
 }
 

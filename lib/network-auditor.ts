@@ -143,14 +143,16 @@ export interface NetworkAuditorProps {
   readonly metricsNamespace?: string;
   /**
    * Alarm-triggered audits: Metrics Insights alarms on every stage's 5xx send a stage that enters
-   * ALARM to the auditor within minutes. `false` keeps the auditor schedule-only.
+   * ALARM to the auditor within minutes. `false` keeps the auditor schedule-only. In central mode the
+   * alarms (and their thresholds) are the member alarm template's; this turns the central side on or off.
    * @default - on, with DEFAULT_ALARM_ERRORS_PER_MINUTE and DEFAULT_ALARM_DATAPOINTS (lib/stage-error-alarms.ts)
    */
   readonly stageAlarms?: StageErrorAlarmThresholds | false;
   /**
    * Central mode: audit every account (and each of `regions`) of the organization, or the accounts
    * listed, through the member role the member-account template creates; one Step Functions run per
-   * schedule, one merged report and notification stream. Stage alarms are not created in this mode.
+   * schedule, one merged report and notification stream. The stage alarms are then the member alarm
+   * template's, in each member account and Region; this stack admits and acts on their events.
    * @default - the stack's own account only (single-account mode)
    */
   readonly organization?: OrganizationAuditProps;
@@ -267,6 +269,8 @@ export class NetworkAuditor extends Construct {
         itemTimeout: timeout,
         memorySize: props.memorySize ?? 256,
         runTimeout: Duration.minutes(runInterval),
+        stageAlarms: props.stageAlarms !== false,
+        deadLetterQueue: this.deadLetterQueue,
       });
       this.grantNotify(this.organization.mergeFunction.role as iam.IRole);
       this.rule = new events.Rule(this, 'Schedule', {
@@ -344,7 +348,7 @@ export class NetworkAuditor extends Construct {
     });
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
-    // Central mode: the stage alarms would watch the auditor's own account only (left undone, README).
+    // Central mode: the stage alarms live in the member accounts (the member alarm template).
     if (props.stageAlarms !== false && this.function) {
       const { deadLetterQueue } = this;
       this.stageAlarms = new StageErrorAlarms(this, 'StageAlarms', {

@@ -11,25 +11,47 @@
  * One item per account and Region: API Gateway's (and EC2's, CloudWatch's) quotas are per account and
  * Region, so two items running at once never share one. Step Functions passes at most 256 KB between
  * states: reports travel through the parts bucket, the states pass keys.
+ *
+ * The alarm path: each member account and Region runs the member alarm template
+ * (lib/member-stage-alarms-stack.ts), whose rule forwards a stage's contributor entering ALARM to this
+ * account's default bus; a bus policy admits the organization (or the listed accounts), and a rule
+ * starts this state machine with the event, which ListTargets turns into that one account and Region.
  */
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  type CfnElement,
+  Duration,
+  type RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { IAM_ACTIONS as ORGANIZATIONS_ACTIONS } from '../lambda/org/list-targets';
+import { ALARM_ACCOUNT_IAM_ACTIONS, IAM_ACTIONS as ORGANIZATIONS_ACTIONS } from '../lambda/org/list-targets';
 import { ACCOUNT_ID, EXTERNAL_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
 import { ITEM_ACTION, RUNS_PREFIX } from '../lambda/org/run-parts';
 import { auditorFunction, functionRole } from './auditor-function';
+import { centralBusArn, MEMBER_ALARM_NAMES } from './member-stage-alarms-stack';
+import { contributorInAlarmPattern } from './stage-error-alarms';
 
 /** Items audited at once when `maxConcurrency` is not given. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
 /** How long a run's targets and parts are kept (they are only the run's working set). */
 export const PARTS_EXPIRY_DAYS = 7;
+/** The statement id of the default bus's policy statement admitting the member accounts' alarms. */
+export const MEMBER_ALARMS_STATEMENT_ID = 'ApiNetworkAuditorMemberAlarms';
+/** An AWS Organizations organization id. */
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 export interface OrganizationAuditProps {
   /** The role the member-account template creates in each account (its RoleName parameter). */
@@ -49,6 +71,13 @@ export interface OrganizationAuditProps {
    * @default - every account of the organization
    */
   readonly organizationalUnitIds?: string[];
+  /**
+   * The organization's id (`o-...`): the default event bus admits stage alarms forwarded by its
+   * accounts (`aws:PrincipalOrgID`). Needed for the alarm path unless `accounts` is given (then the
+   * bus admits those accounts).
+   * @default - with `accounts`, those accounts; without, no alarm path (a synth warning says so)
+   */
+  readonly organizationId?: string;
   /**
    * Items (account x Region) audited at once. Each item has its own account and Region, so their API
    * quotas are never shared; the bound protects the auditor account's Lambda concurrency and STS.
@@ -70,6 +99,10 @@ export interface OrganizationAuditDeps extends OrganizationAuditProps {
   readonly memorySize: number;
   /** A run may last at most this long (the gap between two scheduled runs: they never overlap). */
   readonly runTimeout: Duration;
+  /** Receive the member accounts' stage alarms (the stack's `stageAlarms` is not false). */
+  readonly stageAlarms: boolean;
+  /** Where EventBridge puts an alarm event it could not deliver. */
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 /** What `lambda/org/org-environment.ts` parses. */
@@ -98,6 +131,8 @@ export function assertOrganizationProps(props: OrganizationAuditProps): void {
       problems.push(
         `organizationalUnitIds: '${unit}' is not an organizational unit (ou-...) or root (r-...) id`,
       );
+  if (props.organizationId !== undefined && !ORGANIZATION_ID.test(props.organizationId))
+    problems.push(`organizationId '${props.organizationId}' is not an organization id (o-...)`);
   if (props.accounts?.length && props.organizationalUnitIds?.length)
     problems.push('give accounts or organizationalUnitIds, not both');
   const concurrency = props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
@@ -113,6 +148,10 @@ export class OrganizationAudit extends Construct {
   readonly auditTargetFunction: nodejs.NodejsFunction;
   readonly mergeFunction: nodejs.NodejsFunction;
   readonly stateMachineLogGroup: logs.LogGroup;
+  /** Starts a run for a member account's stage alarm; undefined without the alarm path. */
+  readonly alarmRule?: events.Rule;
+  /** Lets the member accounts put their alarm events on the default bus; undefined without the alarm path. */
+  readonly busPolicy?: events.CfnEventBusPolicy;
 
   constructor(scope: Construct, id: string, props: OrganizationAuditDeps) {
     super(scope, id);
@@ -216,6 +255,59 @@ export class OrganizationAudit extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'CloudWatch Logs delivery actions (CreateLogDelivery, ...) support no resource narrower than *: what Step Functions logging needs.',
+    });
+
+    if (props.stageAlarms && (props.organizationId || props.accounts?.length)) {
+      this.busPolicy = this.admitMemberAlarms(props);
+      this.alarmRule = this.startOnMemberAlarm(props);
+      // Checking one alarm's account: one DescribeAccount (and ListParents with units), not a list.
+      if (!props.accounts?.length)
+        listRole.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: [...ALARM_ACCOUNT_IAM_ACTIONS], resources: ['*'] }),
+        );
+    } else if (props.stageAlarms) {
+      Annotations.of(this).addWarning(
+        'Central mode without organizationId (-c orgId=o-...) or accounts: the default event bus cannot ' +
+          "admit the member accounts' stage alarms, so there are no alarm-triggered audits (schedule only).",
+      );
+    }
+  }
+
+  /** The default bus's policy: the organization's accounts (or the listed ones) may put events on it. */
+  private admitMemberAlarms(props: OrganizationAuditDeps): events.CfnEventBusPolicy {
+    const { partition, region, account } = Stack.of(this);
+    const accounts = props.accounts ?? [];
+    return new events.CfnEventBusPolicy(this, 'MemberAlarmsBusPolicy', {
+      eventBusName: 'default',
+      statementId: MEMBER_ALARMS_STATEMENT_ID,
+      statement: {
+        Effect: 'Allow',
+        Principal:
+          accounts.length > 0 ? { AWS: accounts.map((id) => `arn:${partition}:iam::${id}:root`) } : '*',
+        Action: 'events:PutEvents',
+        Resource: centralBusArn(partition, region, account),
+        ...(props.organizationId
+          ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } } }
+          : {}),
+      },
+    });
+  }
+
+  /** A member stage alarm's contributor entering ALARM starts a run with the event as its input. */
+  private startOnMemberAlarm(props: OrganizationAuditDeps): events.Rule {
+    const pattern = contributorInAlarmPattern([MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http]);
+    return new events.Rule(this, 'MemberStageAlarm', {
+      description:
+        'Starts an audit of the member account and Region whose stage 5xx alarm contributor enters ALARM',
+      eventPattern: props.accounts?.length ? { ...pattern, account: props.accounts } : pattern,
+      targets: [
+        new eventTargets.SfnStateMachine(this.stateMachine, {
+          deadLetterQueue: props.deadLetterQueue,
+          retryAttempts: 2,
+          // Past an hour the scheduled run has taken over: a late diagnosis is not a fast one.
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
     });
   }
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -42,14 +42,19 @@ export interface StageErrorAlarmsProps extends StageErrorAlarmThresholds {
   readonly deadLetterQueue: sqs.IQueue;
 }
 
-/** Throws naming the prop when a threshold is outside what CloudWatch and the 3-hour window allow. */
+/**
+ * Throws naming the prop when a threshold is outside what CloudWatch and the 3-hour window allow. A
+ * threshold that is a token (the member template's parameter) is checked by CloudFormation instead.
+ */
 export function assertAlarmThresholds(thresholds: StageErrorAlarmThresholds): void {
+  const given = (value: number | undefined): value is number =>
+    value !== undefined && !Token.isUnresolved(value);
   const { errorsPerMinute, datapointsToAlarm } = thresholds;
-  if (errorsPerMinute !== undefined && !(Number.isFinite(errorsPerMinute) && errorsPerMinute > 0)) {
+  if (given(errorsPerMinute) && !(Number.isFinite(errorsPerMinute) && errorsPerMinute > 0)) {
     throw new Error(`StageErrorAlarms: errorsPerMinute (${errorsPerMinute}) must be a number above 0`);
   }
   if (
-    datapointsToAlarm !== undefined &&
+    given(datapointsToAlarm) &&
     !(
       Number.isInteger(datapointsToAlarm) &&
       datapointsToAlarm >= 1 &&
@@ -61,6 +66,60 @@ export function assertAlarmThresholds(thresholds: StageErrorAlarmThresholds): vo
         `${MAX_ALARM_DATAPOINTS} (Metrics Insights alarms evaluate the last 3 hours only)`,
     );
   }
+}
+
+export type StageAlarmKind = keyof typeof STAGE_ERROR_QUERIES;
+
+const KIND_LABELS: Record<StageAlarmKind, string> = { rest: 'REST API', http: 'HTTP API' };
+
+/**
+ * The two stage 5xx alarms, defined once: the single-account stack and the member-account alarm
+ * template (lib/member-stage-alarms-stack.ts) both create theirs here, so the two cannot drift.
+ * `alarmNames` fixes the names (the member template: the central rule matches them by name).
+ */
+export class StageErrorAlarmPair extends Construct {
+  readonly restAlarm: cloudwatch.Alarm;
+  readonly httpAlarm: cloudwatch.Alarm;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StageErrorAlarmThresholds & { alarmNames?: Record<StageAlarmKind, string> },
+  ) {
+    super(scope, id);
+    assertAlarmThresholds(props);
+    const threshold = props.errorsPerMinute ?? DEFAULT_ALARM_ERRORS_PER_MINUTE;
+    const datapoints = props.datapointsToAlarm ?? DEFAULT_ALARM_DATAPOINTS;
+    const alarmOn = (alarmId: string, kind: StageAlarmKind) =>
+      new cloudwatch.Alarm(scope, alarmId, {
+        ...(props.alarmNames ? { alarmName: props.alarmNames[kind] } : {}),
+        alarmDescription:
+          `5xx per ${KIND_LABELS[kind]} stage, one contributor per stage: ${Tokenization.stringifyNumber(datapoints)} minute(s) in a row with ` +
+          `${Tokenization.stringifyNumber(threshold)} or more sends the stage to the API network auditor`,
+        metric: new cloudwatch.MathExpression({
+          expression: STAGE_ERROR_QUERIES[kind],
+          period: Duration.minutes(1),
+          label: `${KIND_LABELS[kind]} stage 5xx`,
+        }),
+        threshold,
+        evaluationPeriods: datapoints,
+        datapointsToAlarm: datapoints,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // A stage with no 5xx publishes no datapoint: that is not an error.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.restAlarm = alarmOn('RestStage5xx', 'rest');
+    this.httpAlarm = alarmOn('HttpStage5xx', 'http');
+  }
+}
+
+/** The events the auditor acts on: a contributor of one of these alarms entering ALARM. */
+export function contributorInAlarmPattern(alarmNames: string[]): events.EventPattern {
+  return {
+    source: ['aws.cloudwatch'],
+    detailType: [CONTRIBUTOR_STATE_CHANGE],
+    detail: { alarmName: alarmNames, state: { value: ['ALARM'] } },
+  };
 }
 
 /**
@@ -77,40 +136,14 @@ export class StageErrorAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: StageErrorAlarmsProps) {
     super(scope, id);
-    assertAlarmThresholds(props);
-    const threshold = props.errorsPerMinute ?? DEFAULT_ALARM_ERRORS_PER_MINUTE;
-    const datapoints = props.datapointsToAlarm ?? DEFAULT_ALARM_DATAPOINTS;
-
-    const alarmOn = (alarmId: string, kind: string, query: string) =>
-      new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription:
-          `5xx per ${kind} stage, one contributor per stage: ${datapoints} minute(s) in a row with ` +
-          `${threshold} or more sends the stage to the API network auditor`,
-        metric: new cloudwatch.MathExpression({
-          expression: query,
-          period: Duration.minutes(1),
-          label: `${kind} stage 5xx`,
-        }),
-        threshold,
-        evaluationPeriods: datapoints,
-        datapointsToAlarm: datapoints,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // A stage with no 5xx publishes no datapoint: that is not an error.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    this.restAlarm = alarmOn('RestStage5xx', 'REST API', STAGE_ERROR_QUERIES.rest);
-    this.httpAlarm = alarmOn('HttpStage5xx', 'HTTP API', STAGE_ERROR_QUERIES.http);
+    // The alarms keep their construct paths (and logical ids) under this construct.
+    const { restAlarm, httpAlarm } = new StageErrorAlarmPair(this, 'Alarms', props);
+    this.restAlarm = restAlarm;
+    this.httpAlarm = httpAlarm;
 
     this.rule = new events.Rule(this, 'ContributorInAlarm', {
       description: 'Sends an API stage whose 5xx alarm contributor enters ALARM to the API network auditor',
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: [CONTRIBUTOR_STATE_CHANGE],
-        detail: {
-          alarmName: [this.restAlarm.alarmName, this.httpAlarm.alarmName],
-          state: { value: ['ALARM'] },
-        },
-      },
+      eventPattern: contributorInAlarmPattern([this.restAlarm.alarmName, this.httpAlarm.alarmName]),
       targets: [
         new eventTargets.LambdaFunction(props.auditor, {
           deadLetterQueue: props.deadLetterQueue,

@@ -180,3 +180,13 @@ export function alarmAuditScope(request: AlarmRunRequest) {
     stages: request.stages,
   };
 }
+
+/**
+ * An alarm event forwarded from a member account (the organization-wide audit): the request, and the
+ * account the alarm lives in (EventBridge keeps the source event's `account` when it forwards it).
+ */
+export function parseMemberAlarmEvent(event: unknown): { request: AlarmRunRequest; account: string } {
+  const request = parseAlarmEvent(event);
+  // parseAlarmEvent validated the envelope: `account` is a 12-digit account id.
+  return { request, account: (event as { account: string }).account };
+}

@@ -37,9 +37,10 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
     const now = new Date(item.run.now);
     const outcome = await deps.auditTarget(item.target, org.access, {
       lookbackMinutes: item.run.lookbackMinutes,
-      periodSeconds: environment.periodSeconds,
+      periodSeconds: item.run.periodSeconds ?? environment.periodSeconds,
       allChecks: item.run.allChecks,
       ...(item.run.apiIds ? { apiIds: item.run.apiIds } : {}),
+      ...(item.run.stages ? { stages: item.run.stages } : {}),
       thresholds: environment.thresholds,
       ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
       ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),

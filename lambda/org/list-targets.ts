@@ -6,6 +6,8 @@
  */
 import {
   type Account,
+  DescribeAccountCommand,
+  ListParentsCommand,
   type OrganizationsClient,
   paginateListAccounts,
   paginateListAccountsForParent,
@@ -18,6 +20,12 @@ export const IAM_ACTIONS = [
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
   'organizations:ListOrganizationalUnitsForParent',
+] as const;
+
+/** What checking one alarm's account needs (the alarm path, when the accounts come from Organizations). */
+export const ALARM_ACCOUNT_IAM_ACTIONS = [
+  'organizations:DescribeAccount',
+  'organizations:ListParents',
 ] as const;
 
 export interface TargetSource {
@@ -100,4 +108,82 @@ export async function listTargets(
       region,
     })),
   );
+}
+
+/** The one target of an alarm-triggered run, or why the alarm's account and Region are not audited. */
+export type AlarmTargetCheck =
+  | { ok: true; target: AuditTarget }
+  | { ok: false; field: 'account' | 'region'; reason: string };
+
+/** Organizations allows at most 5 levels of units under the root. */
+const MAX_PARENT_DEPTH = 6;
+
+/** Whether `account` sits under one of `units` (a unit or root id), climbing its parents to the root. */
+async function isUnder(
+  client: OrganizationsClient,
+  account: string,
+  units: readonly string[],
+): Promise<boolean> {
+  let child = account;
+  for (let depth = 0; depth < MAX_PARENT_DEPTH; depth++) {
+    const answer = await client.send(new ListParentsCommand({ ChildId: child }));
+    const parent = answer.Parents?.[0];
+    if (!parent?.Id) return false;
+    if (units.includes(parent.Id)) return true;
+    if (parent.Type === 'ROOT') return false;
+    child = parent.Id;
+  }
+  return false;
+}
+
+/**
+ * The account and Region an alarm event names, as the run's only target, when the auditor audits
+ * them: the Region is one of the audited Regions, and the account is in the list, or an ACTIVE
+ * account of the organization (under the units, when units are given). A list needs no call; the
+ * organization costs one DescribeAccount, plus one ListParents per level with units: never the
+ * whole account list, which a burst of alarms would multiply.
+ */
+export async function alarmTarget(
+  account: string,
+  region: string,
+  source: TargetSource,
+  organizations: () => OrganizationsClient,
+): Promise<AlarmTargetCheck> {
+  if (!source.regions.includes(region))
+    return {
+      ok: false,
+      field: 'region',
+      reason: `Region ${region} is not audited (${source.regions.join(', ')})`,
+    };
+  if (source.accounts && source.accounts.length > 0) {
+    return source.accounts.includes(account)
+      ? { ok: true, target: { account, region } }
+      : { ok: false, field: 'account', reason: `account ${account} is not one of the audited accounts` };
+  }
+  const client = organizations();
+  let described: Account | undefined;
+  try {
+    described = (await client.send(new DescribeAccountCommand({ AccountId: account }))).Account;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'AccountNotFoundException')
+      return {
+        ok: false,
+        field: 'account',
+        reason: `account ${account} is not an account of the organization`,
+      };
+    throw error;
+  }
+  if (!described || !isActive(described))
+    return { ok: false, field: 'account', reason: `account ${account} is not ACTIVE in the organization` };
+  const units = source.organizationalUnitIds ?? [];
+  if (units.length > 0 && !(await isUnder(client, account, units)))
+    return {
+      ok: false,
+      field: 'account',
+      reason: `account ${account} is not under the audited organizational units`,
+    };
+  return {
+    ok: true,
+    target: { account, ...(described.Name ? { accountName: described.Name } : {}), region },
+  };
 }

@@ -126,7 +126,11 @@ export function createMergeHandler(deps: MergeDeps) {
     const runNow = new Date(event.run.now);
     const report = deps.mergeReports(outcomes, {
       generatedAt: deps.clock(),
-      window: auditWindow(runNow, event.run.lookbackMinutes, environment.periodSeconds),
+      window: auditWindow(
+        runNow,
+        event.run.lookbackMinutes,
+        event.run.periodSeconds ?? environment.periodSeconds,
+      ),
       thresholds: environment.thresholds,
     });
     const request = {

@@ -8,6 +8,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import type { StageMetricKey } from '../triage/read-traffic';
 import type { AuditTarget, TargetOutcome } from './contract';
 
 /** The action an ERROR line names when the item itself failed (the state machine's Catch wrote it). */
@@ -37,6 +38,10 @@ export interface RunScope {
   lookbackMinutes: number;
   allChecks: boolean;
   apiIds?: string[];
+  /** An alarm-triggered run: the alarm's one-minute period (the deployed period otherwise). */
+  periodSeconds?: number;
+  /** An alarm-triggered run: only the stages the alarm names (as CloudWatch names them). */
+  stages?: StageMetricKey[];
 }
 
 /** One item of the Distributed Map (one line of targets.json). */
@@ -60,6 +65,10 @@ export const targetItemSchema = z.object({
     lookbackMinutes: z.number().int().positive(),
     allChecks: z.boolean(),
     apiIds: z.array(z.string()).optional(),
+    periodSeconds: z.number().int().positive().optional(),
+    stages: z
+      .array(z.object({ apiType: z.enum(['REST', 'HTTP']), apiKey: z.string(), stage: z.string() }))
+      .optional(),
   }),
 });
 

@@ -4,12 +4,13 @@
  */
 
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
 import { NetworkAuditor, STATE_TABLE_ACTIONS } from '../../lib/network-auditor';
 import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
 import { auditorApp, synthAuditor } from './auditor-app';
 import { cfnLint } from './cfn-lint';
+import { busArn, MEMBER_ALARM_PATTERN } from './member-alarm-events';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface Statement {
@@ -196,7 +197,7 @@ describe('NetworkAuditor in central mode (organization)', () => {
       'API network auditor, organization: lists the accounts x Regions of a run',
       'API network auditor, organization: merges the parts into one report and notifies',
     ]);
-    // Stage alarms would watch the auditor's own account only: not created in this mode.
+    // The stage alarms are the member alarm template's, in each member account: none in the auditor's.
     expect(
       Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => /StageAlarms/.test(id)),
     ).toEqual([]);
@@ -367,5 +368,154 @@ describe('NetworkAuditor without organization (the twin)', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditorFunction'), 'Arn'] } }),
       ],
     });
+  });
+});
+
+describe('NetworkAuditor in central mode: the member accounts’ stage alarms', () => {
+  const ORG_ID = 'o-abcd123456';
+  const BUS_ARN = busArn({ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' });
+  const alarmRules = (template: Template) =>
+    Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+      (rule) => rule.Properties.EventPattern !== undefined,
+    );
+  const synthStack = (auditor: ConstructorParameters<typeof NetworkAuditorStack>[2]) => {
+    const stack = new NetworkAuditorStack(auditorApp(), 'Auditor', auditor);
+    return { stack, template: Template.fromStack(stack) };
+  };
+
+  it("admits the organization's accounts to the default bus, for PutEvents only", () => {
+    // Arrange / Act
+    const template = synthAuditor({ organization: { memberRoleName: 'Auditor', organizationId: ORG_ID } });
+
+    // Assert
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'default',
+      StatementId: 'ApiNetworkAuditorMemberAlarms',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: BUS_ARN,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+      },
+    });
+  });
+
+  it("starts the state machine with a member alarm's contributor entering ALARM, from any member account", () => {
+    // Arrange
+    const template = synthAuditor({ organization: { memberRoleName: 'Auditor', organizationId: ORG_ID } });
+
+    // Act
+    const rules = alarmRules(template);
+
+    // Assert
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      EventPattern: MEMBER_ALARM_PATTERN,
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({
+          Arn: { Ref: expect.stringMatching(/OrganizationStateMachine/) },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        }),
+      ],
+    });
+    expect(rules[0]?.Properties.EventPattern).not.toHaveProperty('account');
+  });
+
+  it('lets ListTargets check one alarm account (DescribeAccount, ListParents), not only list them', () => {
+    // Arrange / Act
+    const template = synthAuditor({
+      organization: {
+        memberRoleName: 'Auditor',
+        organizationId: ORG_ID,
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+      },
+    });
+    const list = actionsOf(statementsOfRole(template, 'API network auditor: lists the accounts'));
+
+    // Assert
+    expect(list.filter((action) => action.startsWith('organizations:'))).toEqual([
+      'organizations:DescribeAccount',
+      'organizations:ListAccounts',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListParents',
+    ]);
+  });
+
+  it('admits exactly the listed accounts, and matches only their events, with orgAccounts', () => {
+    // Arrange
+    const accounts = ['111111111111', '222222222222'];
+    const template = synthAuditor({ organization: { memberRoleName: 'Auditor', accounts } });
+
+    // Act
+    const [rule] = alarmRules(template);
+    const list = actionsOf(statementsOfRole(template, 'API network auditor: lists the accounts'));
+
+    // Assert
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: {
+        Effect: 'Allow',
+        Principal: {
+          AWS: accounts.map((account) => ({
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]],
+          })),
+        },
+        Action: 'events:PutEvents',
+        Resource: BUS_ARN,
+        Condition: Match.absent(),
+      },
+    });
+    expect((rule?.Properties.EventPattern as { account?: string[] } | undefined)?.account).toEqual(accounts);
+    expect(list.filter((action) => action.startsWith('organizations:'))).toEqual([]);
+  });
+
+  it('has no bus policy and no alarm rule without an organization id or accounts, and warns at synth', () => {
+    // Arrange / Act
+    const { stack, template } = synthStack({ auditor: { organization: { memberRoleName: 'Auditor' } } });
+
+    // Assert
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    expect(alarmRules(template)).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('no alarm-triggered audits'));
+  });
+
+  it('has neither, and no warning, with stageAlarms=false (schedule only, as asked)', () => {
+    // Arrange / Act
+    const { stack, template } = synthStack({
+      auditor: { stageAlarms: false, organization: { memberRoleName: 'Auditor', organizationId: ORG_ID } },
+    });
+
+    // Assert
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    expect(alarmRules(template)).toEqual([]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('alarm'));
+  });
+
+  it('refuses a malformed organization id', () => {
+    // Arrange
+    const stack = new Stack(auditorApp({ nag: false }), 'S');
+
+    // Act / Assert
+    expect(
+      () =>
+        new NetworkAuditor(stack, 'A', {
+          organization: { memberRoleName: 'Auditor', organizationId: 'abc' },
+        }),
+    ).toThrow(/organizationId 'abc' is not an organization id/);
+  });
+
+  it('passes cfn-lint without an error or a warning', async () => {
+    // Arrange
+    const template = synthAuditor({ organization: { memberRoleName: 'Auditor', organizationId: ORG_ID } });
+
+    // Act
+    const findings = await cfnLint(template);
+
+    // Assert
+    expect(findings.map(({ Rule, Level, Message }) => ({ Rule, Level, Message }))).toEqual([]);
   });
 });

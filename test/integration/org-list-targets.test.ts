@@ -1,7 +1,8 @@
 /**
  * Which accounts and Regions the organization-wide audit covers, read from AWS Organizations in the
  * emulator: an organization with a nested unit, a closed (SUSPENDED) account, a unit of more than one
- * page of accounts, and the account names as the members chose them.
+ * page of accounts, and the account names as the members chose them; and whether the account a stage
+ * alarm comes from is one of them (the alarm path), without listing them.
  */
 import {
   CloseAccountCommand,
@@ -13,7 +14,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CallStats } from '../../lambda/collect/clients';
-import { listTargets } from '../../lambda/org/list-targets';
+import { alarmTarget, listTargets } from '../../lambda/org/list-targets';
 import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
 
 describe('listTargets against AWS Organizations in the emulator', () => {
@@ -148,6 +149,42 @@ describe('listTargets against AWS Organizations in the emulator', () => {
     expect(targets).toEqual([
       { account: '111111111111', region: 'us-east-1' },
       { account: '222222222222', region: 'us-east-1' },
+    ]);
+  });
+
+  it("finds an alarm's account under a unit nested in the audited one: one DescribeAccount, one ListParents a level", async () => {
+    // Arrange
+    const source = { organizationalUnitIds: [units.payments], regions: ['us-east-1'] };
+
+    // Act
+    const check = await alarmTarget(ids.ledger ?? '', 'us-east-1', source, organizations);
+
+    // Assert
+    expect(check).toEqual({
+      ok: true,
+      target: { account: ids.ledger, accountName: 'ledger-eu', region: 'us-east-1' },
+    });
+    // ledger-eu -> payments-eu -> payments
+    expect(stats.calls).toEqual({ 'Organizations.DescribeAccount': 1, 'Organizations.ListParents': 2 });
+  });
+
+  it("refuses an alarm's account outside the audited units, a closed one, and one outside the organization", async () => {
+    // Arrange
+    const source = { organizationalUnitIds: [units.payments], regions: ['us-east-1'] };
+    const check = (account: string) => alarmTarget(account, 'us-east-1', source, organizations);
+
+    // Act
+    const results = [
+      await check(ids.sandbox ?? ''),
+      await check(ids.retired ?? ''),
+      await check('999999999999'),
+    ];
+
+    // Assert
+    expect(results.map((result) => (result.ok ? 'audited' : result.reason))).toEqual([
+      `account ${ids.sandbox} is not under the audited organizational units`,
+      `account ${ids.retired} is not ACTIVE in the organization`,
+      'account 999999999999 is not an account of the organization',
     ]);
   });
 });

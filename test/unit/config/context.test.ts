@@ -278,6 +278,20 @@ describe('parseContext', () => {
     });
   });
 
+  it("takes the organization's id for the alarm path's bus policy, and names a malformed one", () => {
+    // Arrange / Act
+    const context = parseContext({ organization: 'true', orgId: 'o-abcd123456' });
+
+    // Assert
+    expect(context.organization?.organizationId).toBe('o-abcd123456');
+    expect(problemsOf({ organization: true, orgId: 'abcd123456' })).toEqual([
+      expect.stringMatching(/^context key 'orgId' = 'abcd123456' is invalid: expected the organization's id/),
+    ]);
+    expect(problemsOf({ orgId: 'o-abcd123456' })).toEqual([
+      "context key(s) 'orgId' need 'organization' = true",
+    ]);
+  });
+
   it('stays single-account without organization=true (the twin)', () => {
     // Arrange / Act / Assert
     expect(parseContext({ organization: 'false' }).organization).toBeUndefined();

@@ -83,4 +83,32 @@ describe('the AuditTarget step', () => {
     expect(auditTarget).not.toHaveBeenCalled();
     expect(store.objects.size).toBe(0);
   });
+
+  it("audits only an alarm item's stages, over the alarm's one-minute periods", async () => {
+    // Arrange
+    const stages = [{ apiType: 'REST' as const, apiKey: 'orders-rest', stage: 'prod' }];
+    const alarmItem: TargetItem = {
+      ...ITEM,
+      run: { now: ITEM.run.now, lookbackMinutes: 15, periodSeconds: 60, allChecks: false, stages },
+    };
+    const { auditTarget, handler } = setUp((target) => ({ target, report: aReport() }));
+
+    // Act
+    await handler(alarmItem, context(300_000));
+
+    // Assert
+    expect(auditTarget.mock.calls[0]?.[2]).toMatchObject({ lookbackMinutes: 15, periodSeconds: 60, stages });
+  });
+
+  it('audits every stage of a scheduled item, over the deployed period (the twin)', async () => {
+    // Arrange
+    const { auditTarget, handler } = setUp((target) => ({ target, report: aReport() }));
+
+    // Act
+    await handler(ITEM, context(300_000));
+
+    // Assert
+    expect(auditTarget.mock.calls[0]?.[2].stages).toBeUndefined();
+    expect(auditTarget.mock.calls[0]?.[2].periodSeconds).toBe(300);
+  });
 });

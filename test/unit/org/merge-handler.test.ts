@@ -124,6 +124,28 @@ describe('the Merge step', () => {
     expect(summary).toMatchObject({ dryRun: true, notification: null, complete: false });
   });
 
+  it("notifies an alarm run as alarm-triggered, its window the alarm's one-minute periods", async () => {
+    // Arrange
+    const run = { ...RUN, lookbackMinutes: 15, periodSeconds: 60 };
+    const { handler, notify } = setUp({});
+
+    // Act
+    await handler({ ...LIST, trigger: 'alarm', run });
+
+    // Assert
+    const [merged, , trigger] = notify.mock.calls[0] as unknown as [
+      { window: { start: string; end: string; periodSeconds: number } },
+      unknown,
+      string,
+    ];
+    expect(trigger).toBe('alarm');
+    expect(merged.window).toEqual({
+      start: '2026-12-04T09:52:00.000Z',
+      end: '2026-12-04T10:07:00.000Z',
+      periodSeconds: 60,
+    });
+  });
+
   it('fails the run when its list of targets is gone (nothing to merge against)', async () => {
     // Arrange
     const { handler } = setUp({});
