@@ -3,7 +3,7 @@
  * emulator, or AWS_ENDPOINT_URL) and optional credentials (else the SDK's default chain).
  * Every client shares one CallStats, which counts calls by operation and retries, and the same
  * connection and request timeouts (CLIENT_TIMEOUTS); an abort signal, when given, cuts every call
- * in flight (the audit's deadline), except the cleanup calls that must still go out.
+ * in flight (the audit's deadline).
  *
  * Each client is built, and its SDK package loaded, on first use: a scheduled run that finds no
  * failing stage never loads EC2 (a third of the bundle's load time), ELB, Logs or DynamoDB.
@@ -40,12 +40,6 @@ export const CLIENT_TIMEOUTS: Readonly<ClientTimeouts> = {
   requestTimeoutMs: 20_000,
 };
 
-/**
- * Calls that release what an abandoned read holds (a running Logs Insights query): they go out even
- * once the abort signal has fired, or the audit's deadline passed.
- */
-export const CLEANUP_COMMANDS: ReadonlySet<string> = new Set(['StopQueryCommand']);
-
 /** A plugin that works on every client, whatever its input and output types. */
 // biome-ignore lint/suspicious/noExplicitAny: middleware here is agnostic of each service's command types
 export type AnyPlugin = Pluggable<any, any>;
@@ -64,7 +58,7 @@ export interface AwsTarget {
    * `false` turns limiting off. @default AWS_RATE_LIMITS (AWS's documented rates)
    */
   rateLimits?: RateLimits | false;
-  /** Aborts every call in flight, and any later one, when it fires (not the cleanup commands). */
+  /** Aborts every call in flight, and any later one, when it fires. */
   abortSignal?: AbortSignal;
   /** @default CLIENT_TIMEOUTS */
   timeouts?: ClientTimeouts;
@@ -113,13 +107,9 @@ export class CallStats {
   }
 }
 
-/**
- * The SDK's HTTP handler with CLIENT_TIMEOUTS, whose requests also end when `signal` fires. The
- * handler sees only the request, so a middleware (last before it) names the cleanup requests.
- */
+/** The SDK's HTTP handler with CLIENT_TIMEOUTS, whose requests also end when `signal` fires. */
 class AbortableRequestHandler {
   private readonly inner: NodeHttpHandler;
-  readonly cleanupRequests = new WeakSet<object>();
 
   constructor(
     private readonly signal: AbortSignal | undefined,
@@ -137,7 +127,7 @@ class AbortableRequestHandler {
     request: Parameters<NodeHttpHandler['handle']>[0],
     options: HttpHandlerOptions = {},
   ): Promise<{ response: HttpResponse }> {
-    if (!this.signal || this.cleanupRequests.has(request)) return this.inner.handle(request, options);
+    if (!this.signal) return this.inner.handle(request, options);
     const own = options.abortSignal as AbortSignal | undefined;
     const abortSignal = own ? AbortSignal.any([own, this.signal]) : this.signal;
     return this.inner.handle(request, { ...options, abortSignal });
@@ -153,22 +143,6 @@ class AbortableRequestHandler {
 
   destroy(): void {
     this.inner.destroy();
-  }
-
-  /** Marks the requests of CLEANUP_COMMANDS, as the handler will receive them (signed). */
-  cleanupMarker(): AnyPlugin {
-    return {
-      applyToStack: (stack) => {
-        stack.add(
-          (next, context) => async (args) => {
-            if (CLEANUP_COMMANDS.has(context.commandName ?? ''))
-              this.cleanupRequests.add(args.request as object);
-            return next(args);
-          },
-          { step: 'deserialize', priority: 'low', name: 'cleanupRequestMarker', override: true },
-        );
-      },
-    };
   }
 }
 
@@ -258,8 +232,7 @@ export function createClients(target: AwsTarget, stats: CallStats = new CallStat
             target.timeouts ?? CLIENT_TIMEOUTS,
           );
           client = CLIENT_FACTORIES[name]({ ...config, requestHandler });
-          for (const plugin of [...plugins, requestHandler.cleanupMarker()])
-            client.middlewareStack.use(plugin);
+          for (const plugin of plugins) client.middlewareStack.use(plugin);
         }
         return client;
       },

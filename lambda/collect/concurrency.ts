@@ -1,5 +1,5 @@
 /**
- * Bounded concurrency for work that is submitted as it becomes known (log queries started as each
+ * Bounded concurrency for work that is submitted as it becomes known (log searches started as each
  * stage's settings arrive) and for work split into lanes that wait on different quotas (REST stages
  * wait on `GetResources`, HTTP stages do not), so one slow lane never idles the other.
  */

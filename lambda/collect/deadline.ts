@@ -5,10 +5,9 @@
  * records it against the fact it was reading and the checks that need that fact report ERROR, never
  * PASS. Enforcing it per attempt (after the retry middleware) rather than between collection phases
  * also stops long paginations and retry back-offs that would otherwise run past the Lambda's timeout.
- * Cleanup calls (CLEANUP_COMMANDS: stopping an abandoned Logs Insights query) still go out.
  */
 import type { FinalizeRequestMiddleware } from '@smithy/types';
-import { type AnyPlugin, CLEANUP_COMMANDS } from './clients';
+import type { AnyPlugin } from './clients';
 
 /** Not retryable: the SDK's retry strategy retries `TimeoutError`, not this name. */
 export class DeadlineExceededError extends Error {
@@ -54,8 +53,7 @@ export class AuditDeadline {
     return {
       applyToStack: (stack) => {
         // biome-ignore lint/suspicious/noExplicitAny: agnostic of each service's command types
-        const deadlineMiddleware: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => {
-          if (CLEANUP_COMMANDS.has(context.commandName ?? '')) return next(args);
+        const deadlineMiddleware: FinalizeRequestMiddleware<any, any> = (next) => async (args) => {
           if (this.passed()) {
             this.refused += 1;
             throw new DeadlineExceededError(this.deadline);

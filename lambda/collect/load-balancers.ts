@@ -75,6 +75,10 @@ export function loadBalancerMetricDimension(lb: Pick<LoadBalancerDescription, 'a
   return `${prefix}/${name}/${id}`;
 }
 
+/** The description AWS gives a load balancer's network interfaces: `ELB <net|app>/<name>/<id>`. */
+export const interfaceDescriptionOf = (lb: Pick<LoadBalancerDescription, 'arn' | 'type'>): string =>
+  `ELB ${loadBalancerMetricDimension(lb)}`;
+
 /**
  * Reads a batch of ARNs in one call; when the call fails because one of them no longer exists,
  * reads them one by one so the others are still described.

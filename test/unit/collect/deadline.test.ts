@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { GetQueryResultsCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createClients } from '../../../lambda/collect/clients';
 import { AuditDeadline } from '../../../lambda/collect/deadline';
 
@@ -49,31 +49,27 @@ describe('AuditDeadline against a server that reads requests and never answers',
     const started = Date.now();
 
     // Act
-    const call = clients.logs.send(new GetQueryResultsCommand({ queryId: 'q-1' }));
+    const call = clients.logs.send(new FilterLogEventsCommand({ logGroupName: 'group-1' }));
 
     // Assert
     await expect(call).rejects.toMatchObject({ name: 'DeadlineExceeded', message: /aborted in flight/ });
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(deadline.aborted).toBe(1);
-    expect(received).toEqual(['Logs_20140328.GetQueryResults']);
+    expect(received).toEqual(['Logs_20140328.FilterLogEvents']);
     deadline.dispose();
   });
 
-  it('still sends StopQuery after the deadline (it releases a query), and refuses any read', async () => {
+  it('refuses every call once the deadline has passed: none reaches the server', async () => {
     // Arrange: the deadline has passed
     const deadline = new AuditDeadline(Date.now() - 1);
     const clients = clientsWith(deadline);
 
     // Act
-    const read = clients.logs.send(new GetQueryResultsCommand({ queryId: 'q-1' }));
-    const stop = clients.logs.send(new StopQueryCommand({ queryId: 'q-1' }), {
-      abortSignal: AbortSignal.timeout(500),
-    });
+    const read = clients.logs.send(new FilterLogEventsCommand({ logGroupName: 'group-1' }));
 
-    // Assert: the read never leaves; the stop reaches the server (which never answers it)
+    // Assert: the read never leaves
     await expect(read).rejects.toMatchObject({ name: 'DeadlineExceeded', message: /not called/ });
-    await expect(stop).rejects.toMatchObject({ name: 'AbortError' });
-    expect(received).toEqual(['Logs_20140328.StopQuery']);
+    expect(received).toEqual([]);
     expect(deadline.refused).toBe(1);
   });
 });

@@ -1,8 +1,8 @@
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { resolveStageVariables, uriHostAndPort } from '../../../lambda/collect/integration-uri';
-import { ipInCidr } from '../../../lambda/collect/inventory';
 import { describeLoadBalancers, loadBalancerMetricDimension } from '../../../lambda/collect/load-balancers';
 import { periodCount, periodIndex } from '../../../lambda/collect/metrics';
+import { ipInCidr } from '../../../lambda/collect/target-hosts';
 import { awsError, recordedClients, WINDOW } from './recorded-clients';
 
 describe('facts read off the path', () => {
