@@ -56,6 +56,25 @@ export const findingStageKeys = (finding: Finding, report: Pick<Report, 'account
     stageKey({ ...api, region: finding.region, account: accountOf(finding, report) }),
   );
 
+/**
+ * Each stage's findings, in the order given. One pass over the findings: a finding shared by
+ * thousands of stages must not be re-keyed once per stage.
+ */
+export function findingsByStage(
+  findings: readonly Finding[],
+  report: Pick<Report, 'account'>,
+): Map<string, Finding[]> {
+  const byStage = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    for (const key of new Set(findingStageKeys(finding, report))) {
+      const listed = byStage.get(key);
+      if (listed) listed.push(finding);
+      else byStage.set(key, [finding]);
+    }
+  }
+  return byStage;
+}
+
 export function failingStages(report: Report): ReportStage[] {
   return report.apis.filter(
     (stage) => stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
@@ -81,10 +100,8 @@ const CLASSIFICATION_RANK: Record<ClassifiedStage['classification'], number> = {
  */
 export function stagesWorstFirst(report: Report): RankedStage[] {
   const open = report.findings.filter((finding) => isOpenStatus(finding.status)).sort(compareFindings);
-  const causeOf = (stage: ReportStage) => {
-    const key = reportStageKey(stage, report);
-    return open.find((finding) => findingStageKeys(finding, report).includes(key));
-  };
+  const openByStage = findingsByStage(open, report);
+  const causeOf = (stage: ReportStage) => openByStage.get(reportStageKey(stage, report))?.[0];
   const ranked = report.apis
     .map((stage) => ({ stage, cause: causeOf(stage) }))
     .filter(
