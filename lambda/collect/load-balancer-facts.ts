@@ -22,7 +22,7 @@ export function loadBalancerFacts(
       listeners,
       targetGroupArns,
       networkInterfaces: interfaces[interfaceDescriptionOf(lb)] ?? collected([]),
-      tcpTargetResets: tcpTargetResets(series, arn, lb),
+      tcpTargetResets: tcpTargetResets(series, lb),
     });
   }
   return loadBalancers;

@@ -131,14 +131,13 @@ const seriesOrNull = (series: PeriodSeries): number[] | null =>
 
 /**
  * A network load balancer's TCP_Target_Reset_Count per period; null for other types or no data.
- * `arn`: the load balancer's ARN as the path reached it.
+ * Looked up under the ARN the request was made for (`resetMetricRequests`), whatever ARN the path held.
  */
 export function tcpTargetResets(
   series: SeriesByKey,
-  arn: string,
   lb: LoadBalancerDescription,
 ): Collected<number[] | null> {
-  const resets = series.get(`resets|${arn}`);
+  const resets = series.get(`resets|${lb.arn}`);
   if (lb.type !== 'network' || !resets) return collected(null);
   return resets.ok ? collected(seriesOrNull(resets.value)) : resets;
 }
