@@ -252,7 +252,7 @@ describe('collectInventory', () => {
       },
     });
   });
-  it('does not query the execution logs of a REST stage whose execution logging is off', async () => {
+  it('does not search the execution logs of a REST stage whose execution logging is off', async () => {
     // Arrange
     const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
     mocks.apiGateway.on(GetStageCommand).resolves({
@@ -287,7 +287,7 @@ describe('collectInventory', () => {
     });
   });
 
-  it('starts a stage’s log query as soon as its settings are read, before its resources arrive', async () => {
+  it('starts a stage’s log search as soon as its settings are read, before its resources arrive', async () => {
     // Arrange
     const { clients, mocks } = recordRestPath({ vpcLinkId: 'vl-1' });
     const events: string[] = [];
