@@ -47,6 +47,8 @@ export const SERVICE_NAME = 'api-network-auditor';
 export const STATE_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
   'dynamodb:Scan',
 ] as const;
 

@@ -3,13 +3,17 @@
  * (epoch seconds). Reads batch 100 keys per BatchGetItem, writes 25 items per BatchWriteItem, and
  * both retry what DynamoDB leaves unprocessed (with backoff) until it is done or attempts run out.
  * An item that does not parse as a state is treated as absent: its finding is announced again,
- * which loses nothing.
+ * which loses nothing. One more item, `#notify-lock`, is the lease that keeps overlapping runs from
+ * announcing the same finding twice (`exclusively`); it parses as no state.
  */
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
+  PutCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -18,6 +22,8 @@ import type { FindingState, FindingStateStore } from './finding-state';
 
 export const BATCH_GET_MAX_KEYS = 100;
 export const BATCH_WRITE_MAX_ITEMS = 25;
+/** The key of the item that holds the notifier's lease. */
+export const NOTIFY_LOCK_ID = '#notify-lock';
 
 const findingStateSchema = z.object({
   findingId: z.string(),
@@ -49,6 +55,12 @@ export interface DynamoDbStateStoreOptions {
   maxUnprocessedRetries?: number;
   /** First backoff delay, doubled each round. @default 50 */
   retryBaseDelayMs?: number;
+  /** How long a run holds the notifier's lease at most (a run that dies frees it then). @default 120000 */
+  lockLeaseMs?: number;
+  /** How long a run waits for another run's lease before notifying anyway. @default 60000 */
+  lockWaitMs?: number;
+  /** Between two attempts to take the lease. @default 250 */
+  lockPollMs?: number;
 }
 
 type WriteRequest =
@@ -74,6 +86,7 @@ export class DynamoDbStateStore implements FindingStateStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
+  private readonly lock: { leaseMs: number; waitMs: number; pollMs: number };
 
   constructor(
     client: DynamoDBClient,
@@ -85,6 +98,69 @@ export class DynamoDbStateStore implements FindingStateStore {
     });
     this.maxRetries = options.maxUnprocessedRetries ?? 8;
     this.baseDelayMs = options.retryBaseDelayMs ?? 50;
+    this.lock = {
+      leaseMs: options.lockLeaseMs ?? 120_000,
+      waitMs: options.lockWaitMs ?? 60_000,
+      pollMs: options.lockPollMs ?? 250,
+    };
+  }
+
+  /**
+   * The lease is a conditional put of `#notify-lock` (absent, or its lease ran out). When it cannot be
+   * had in `lockWaitMs`, or DynamoDB fails on it, the run notifies anyway: a repeated announcement is
+   * better than a lost one, and a failing table is reported by the state read that follows.
+   */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const owner = randomUUID();
+    const held = await this.takeLease(owner);
+    try {
+      return await work();
+    } finally {
+      if (held) await this.releaseLease(owner);
+    }
+  }
+
+  private async takeLease(owner: string): Promise<boolean> {
+    const giveUpAt = Date.now() + this.lock.waitMs;
+    for (;;) {
+      const now = Date.now();
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              findingId: NOTIFY_LOCK_ID,
+              owner,
+              expiresAt: Math.ceil((now + this.lock.leaseMs) / 1000),
+            },
+            ConditionExpression: 'attribute_not_exists(findingId) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error | undefined)?.name !== 'ConditionalCheckFailedException') return false;
+        if (Date.now() + this.lock.pollMs > giveUpAt) return false;
+        await sleep(this.lock.pollMs);
+      }
+    }
+  }
+
+  /** Frees the lease if this run still holds it (it may have run out and passed to another run). */
+  private async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { findingId: NOTIFY_LOCK_ID },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch {
+      // Another run holds it now, or the table failed: the lease runs out on its own.
+    }
   }
 
   async get(findingIds: readonly string[]): Promise<Map<string, FindingState>> {

@@ -37,4 +37,10 @@ export interface FindingStateStore {
   put(states: readonly FindingState[]): Promise<void>;
   /** Deletes these states (those migrated to a new id). */
   remove(findingIds: readonly string[]): Promise<void>;
+  /**
+   * Runs `work` (read the states, publish, record) while no other run of the notifier does, so two
+   * overlapping runs (a burst of alarms, an alarm during the schedule) announce a finding once.
+   * Absent where no other run can share the store (memory: the CLI, tests).
+   */
+  exclusively?<T>(work: () => Promise<T>): Promise<T>;
 }

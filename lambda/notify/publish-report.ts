@@ -104,7 +104,17 @@ function statesToWrite(plan: NotificationPlan, migrated: PreviousStates['migrate
   ];
 }
 
+/**
+ * Announces what changed since the runs before, and records it. Reading the states, publishing and
+ * recording run as one step under the store's lease when it has one, so overlapping runs announce once.
+ */
 export async function notifyReport(report: Report, deps: NotifyDeps): Promise<NotifyOutcome> {
+  const { store } = deps;
+  if (deps.dryRun || !store.exclusively) return notifyOnce(report, deps);
+  return store.exclusively(() => notifyOnce(report, deps));
+}
+
+async function notifyOnce(report: Report, deps: NotifyDeps): Promise<NotifyOutcome> {
   let previous: PreviousStates;
   try {
     previous = await previousStates(report, deps.store);

@@ -415,6 +415,8 @@ describe('NetworkAuditor, as deployed by default', () => {
         'apigateway:GET',
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
         'dynamodb:Scan',
         'kms:Decrypt',
         'kms:DescribeKey',
