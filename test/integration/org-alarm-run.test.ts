@@ -7,16 +7,16 @@
  * alarm-triggered, and a second event for the same stage announces nothing new. An event from an
  * account the auditor does not audit starts nothing.
  */
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MachineNotification } from '../../lambda/notify/notification-messages';
 import { s3PartStore, type TargetItem, targetsKey } from '../../lambda/org/run-parts';
 import { MEMBER_ALARM_NAMES } from '../../lib/member-stage-alarms-stack';
 import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
 import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import httpContributor from '../fixtures/alarm-events/http-contributor-alarm.json';
-import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
-import { MEMBER_ROLE, memberAccountClients } from '../support/member-accounts';
-import { createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';
+import { TEST_REGION, useEmulator } from '../support/emulator';
+import { memberAccountClients } from '../support/member-accounts';
+import { drainQueue, type NotifyFixture } from './notify-fixtures';
+import { type OrgSteps, prepareOrgRun } from './org-run-fixture';
 
 const BROKEN = '111111111111';
 const EMPTY = '222222222222';
@@ -50,38 +50,16 @@ describe('an alarm-triggered organization-wide run, step by step, on the emulato
   const savedEnv = { ...process.env };
   let fixture: NotifyFixture;
   let seeded: SeededAccount;
-  let steps: {
-    list: typeof import('../../lambda/org/list-targets-handler').handler;
-    item: typeof import('../../lambda/org/audit-target-handler').handler;
-    merge: typeof import('../../lambda/org/merge-handler').handler;
-  };
+  let steps: OrgSteps;
 
   beforeAll(async () => {
     seeded = await seedAccount(await memberAccountClients(aws, BROKEN), BROKEN_ACCOUNT, new Date());
-    const central = aws.clients({ rateLimits: false });
-    fixture = await createNotifyFixture(central, aws.target(), 'org-alarm-run');
-    const s3 = new S3Client({ ...aws.target(), forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    Object.assign(process.env, {
-      AWS_REGION: TEST_REGION,
-      AWS_ENDPOINT_URL: aws.emulator().endpoint,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AUDIT_REGIONS: TEST_REGION,
-      TOPIC_ARN: fixture.topicArn,
-      STATE_TABLE_NAME: fixture.tableName,
-      PARTS_BUCKET: BUCKET,
-      MEMBER_ROLE_NAME: MEMBER_ROLE,
-      ORG_ACCOUNTS: [BROKEN, EMPTY].join(','),
-      POWERTOOLS_SERVICE_NAME: 'api-network-auditor',
-      POWERTOOLS_METRICS_NAMESPACE: 'ApiNetworkAuditorOrgAlarmTest',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    steps = {
-      list: (await import('../../lambda/org/list-targets-handler')).handler,
-      item: (await import('../../lambda/org/audit-target-handler')).handler,
-      merge: (await import('../../lambda/org/merge-handler')).handler,
-    };
+    ({ fixture, steps } = await prepareOrgRun(aws, {
+      name: 'org-alarm-run',
+      bucket: BUCKET,
+      accounts: [BROKEN, EMPTY],
+      metricsNamespace: 'ApiNetworkAuditorOrgAlarmTest',
+    }));
     // EMF metrics go to stdout
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   }, TEST_TIMEOUT_MS);

@@ -6,18 +6,18 @@
  * with the broken shop, one empty, one whose role cannot be assumed. The handlers are the deployed
  * modules' own exports; only the third account's item gets a fault (AssumeRole denied).
  */
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Report } from '../../lambda/domain/types';
 import { auditTarget } from '../../lambda/org/audit-target';
 import { createAuditTargetHandler } from '../../lambda/org/audit-target-handler';
 import { s3PartStore, type TargetItem } from '../../lambda/org/run-parts';
 import { BROKEN_ACCOUNT } from '../../scripts/seed/broken-account';
 import { seedAccount } from '../../scripts/seed/seed-account';
-import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { TEST_REGION, useEmulator } from '../support/emulator';
 import { denyAssumeRole, faultInjector } from '../support/faults';
-import { MEMBER_ROLE, memberAccountClients } from '../support/member-accounts';
+import { memberAccountClients } from '../support/member-accounts';
 import { expectValidReport } from '../support/report-schema';
-import { createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';
+import { drainQueue, type NotifyFixture } from './notify-fixtures';
+import { type OrgSteps, prepareOrgRun } from './org-run-fixture';
 
 const BROKEN = '111111111111';
 const EMPTY = '222222222222';
@@ -33,39 +33,17 @@ describe('one organization-wide run, step by step, on the emulator', () => {
   const aws = useEmulator();
   const savedEnv = { ...process.env };
   let fixture: NotifyFixture;
-  let steps: {
-    list: typeof import('../../lambda/org/list-targets-handler').handler;
-    item: typeof import('../../lambda/org/audit-target-handler').handler;
-    merge: typeof import('../../lambda/org/merge-handler').handler;
-  };
+  let steps: OrgSteps;
 
   beforeAll(async () => {
     const now = new Date();
     await seedAccount(await memberAccountClients(aws, BROKEN), BROKEN_ACCOUNT, now);
-    const central = aws.clients({ rateLimits: false });
-    fixture = await createNotifyFixture(central, aws.target(), 'org-run');
-    const s3 = new S3Client({ ...aws.target(), forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    Object.assign(process.env, {
-      AWS_REGION: TEST_REGION,
-      AWS_ENDPOINT_URL: aws.emulator().endpoint,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AUDIT_REGIONS: TEST_REGION,
-      TOPIC_ARN: fixture.topicArn,
-      STATE_TABLE_NAME: fixture.tableName,
-      PARTS_BUCKET: BUCKET,
-      MEMBER_ROLE_NAME: MEMBER_ROLE,
-      ORG_ACCOUNTS: [BROKEN, EMPTY, NO_ROLE].join(','),
-      POWERTOOLS_SERVICE_NAME: 'api-network-auditor',
-      POWERTOOLS_METRICS_NAMESPACE: 'ApiNetworkAuditorOrgRunTest',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    steps = {
-      list: (await import('../../lambda/org/list-targets-handler')).handler,
-      item: (await import('../../lambda/org/audit-target-handler')).handler,
-      merge: (await import('../../lambda/org/merge-handler')).handler,
-    };
+    ({ fixture, steps } = await prepareOrgRun(aws, {
+      name: 'org-run',
+      bucket: BUCKET,
+      accounts: [BROKEN, EMPTY, NO_ROLE],
+      metricsNamespace: 'ApiNetworkAuditorOrgRunTest',
+    }));
   }, 120_000);
 
   afterAll(() => {
