@@ -10,6 +10,7 @@ import {
   countChanges,
   failingStages,
   findingStageKeys,
+  findingsByStage,
   formatPercent,
   type NotificationView,
   notificationType,
@@ -306,9 +307,9 @@ function stagesSection(ranked: readonly RankedStage[], view: NotificationView, m
   let used = Buffer.byteLength(lines[0] ?? '', 'utf8') + 100;
   let shown = 0;
   const { report } = view;
+  const byStage = findingsByStage(report.findings, report);
   for (const { stage, cause } of ranked.slice(0, STAGES_SHOWN)) {
-    const key = reportStageKey(stage, report);
-    const findings = report.findings.filter((finding) => findingStageKeys(finding, report).includes(key));
+    const findings = byStage.get(reportStageKey(stage, report)) ?? [];
     const block = [
       `${stageLine(stage, shownAccount(report, stage))}`,
       `  ${trafficLine(stage)}`,
