@@ -177,7 +177,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     for (const error of triage.errors) {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
     }
-    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
+    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds, window));
     const firstOfRegion = stages.length;
     stages.push(...classified);
     progress({ stagesSeen: stages.length });

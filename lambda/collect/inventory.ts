@@ -22,7 +22,7 @@ import { interfaceDescriptionOf } from './load-balancers';
 import { readMetricSeries } from './metrics';
 import { describeInterfacesByDescription } from './network';
 import { readNetworkFacts } from './network-facts';
-import { pathMetricRequests, stageLatency } from './path-metrics';
+import { loadBalancerSeries, pathMetricRequests, stageLatency } from './path-metrics';
 import { allIntegrations } from './stage-path';
 import { readStagePaths } from './stage-reads';
 import { readTargetHosts } from './target-hosts';
@@ -48,7 +48,8 @@ export async function collectInventory(
   const lbs = Object.values(hops.loadBalancers).flatMap((lb) => (lb.ok ? [lb.value.description] : []));
 
   // The series and the load balancers' interfaces are read while the targets and their network are.
-  const metrics = readMetricSeries(clients.cloudWatch, pathMetricRequests(stages, paths, lbs), window);
+  const metricRequests = pathMetricRequests(stages, paths, lbs, hops.targetGroups);
+  const metrics = readMetricSeries(clients.cloudWatch, metricRequests, window);
   const interfaces = describeInterfacesByDescription(ec2, lbs.map(interfaceDescriptionOf));
   const { targetGroups, instances, ipTargetInterfaces } = await readTargetHosts(ec2, hops.targetGroups);
   const lbInterfaces = await interfaces;
@@ -88,5 +89,6 @@ export async function collectInventory(
     vpcs: network.vpcs,
     flowLogsByVpc: network.flowLogsByVpc,
     prefixLists: network.prefixLists,
+    loadBalancerSeries: loadBalancerSeries(series, metricRequests),
   };
 }

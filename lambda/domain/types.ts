@@ -54,6 +54,12 @@ export interface StageTraffic extends StageIdentity {
   sharesMetricsWith?: string[];
 }
 
+/** One period of the window in which a stage had 5xx: its start and how many. */
+export interface ErrorMinute {
+  at: string;
+  errors5xx: number;
+}
+
 /** One component of the path the audit followed for a stage (see `auditedPath`). */
 export interface PathHop {
   seq: number;
@@ -73,6 +79,11 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /**
+   * The window's periods in which the stage had 5xx, oldest first: what the path's series are read
+   * against. Absent when the stage had none (or the caller did not give the window).
+   */
+  errorMinutes?: ErrorMinute[];
   /** The path the audit followed behind this stage; absent when its path was not read. */
   auditedPath?: PathHop[];
 }
@@ -202,6 +213,8 @@ export interface StageInventory {
    * not read.
    */
   integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
+  /** The stage's maximum IntegrationLatency (ms) per window period (null: no data). Absent when not read. */
+  integrationLatencyByPeriod?: Collected<(number | null)[]>;
   /**
    * REST: what the stage's deployment serves, keyed `METHOD /path`; null when the export carries no
    * integrations. Absent for HTTP stages and when not read.
@@ -294,6 +307,17 @@ export interface TargetFacts {
   reason?: string;
 }
 
+/** A target group's health check settings as DescribeTargetGroups returns them. */
+export interface HealthCheckFacts {
+  /** `TCP`, `HTTP`, `HTTPS`. */
+  protocol: string;
+  /** `traffic-port` or a port number. */
+  port: string;
+  intervalSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
 export interface TargetGroupFacts {
   arn: string;
   name: string;
@@ -304,6 +328,8 @@ export interface TargetGroupFacts {
   loadBalancerArns: string[];
   attributes: Collected<Record<string, string>>;
   targets: Collected<TargetFacts[]>;
+  /** Absent when the description carried no health check settings. */
+  healthCheck?: HealthCheckFacts;
 }
 
 export interface InstanceFacts {
@@ -391,6 +417,11 @@ export interface Inventory {
   flowLogsByVpc: Record<string, Collected<FlowLogFacts[]>>;
   /** Managed prefix lists the audited security groups reference: id -> their entries' CIDRs. */
   prefixLists?: Record<string, Collected<string[]>>;
+  /**
+   * The load balancers' and target groups' CloudWatch series per window period, keyed by
+   * `loadBalancerSeriesKey` (lambda/domain/load-balancer-series.ts). Absent when not read.
+   */
+  loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
 }
 
 // ---------------------------------------------------------------------------------------------
