@@ -61,7 +61,7 @@ export function judgeLatencyAtTimeout(input: LatencyAtTimeoutInput): Judgement {
     };
   }
   const message = `${where}'s IntegrationLatency reached its integration timeout in the error minutes ${minutesText(errorWindow, atTimeout)} (up to ${Math.max(...valuesIn(latencyMs, atTimeout))} ms against ${shortest} ms): the targets did not answer in time`;
-  const withEvidence = { ...evidence, atTimeoutMinutes: minutesEvidence(errorWindow, atTimeout) };
+  const withEvidence = { ...evidence, coincidedMinutes: minutesEvidence(errorWindow, atTimeout) };
   if (new Set(timeoutsMs).size > 1) {
     return {
       status: 'WARN',

@@ -61,6 +61,10 @@ export function judgeResetsCoincide({ where, errorWindow, series }: ResetsInput)
     errorMinutes: minutesEvidence(errorWindow, errorWindow.periods),
     metrics: series.map((one) => one.metricName),
     coincided: found.map((one) => ({ ...one, periods: minutesEvidence(errorWindow, one.periods) })),
+    coincidedMinutes: minutesEvidence(
+      errorWindow,
+      errorWindow.periods.filter((index) => found.some((one) => one.periods.includes(index))),
+    ),
   };
   if (found.length === 0) {
     return {

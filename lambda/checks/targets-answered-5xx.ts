@@ -50,7 +50,7 @@ export function judgeTargetsAnswered5xx({
     target5xxInErrorMinutes: total(valuesIn(target5xx, errorWindow.periods)),
     elb5xxInErrorMinutes: total(valuesIn(elb5xx, errorWindow.periods)),
     answeredShare: Math.round(share * 100) / 100,
-    target5xxMinutes: minutesEvidence(errorWindow, periods),
+    coincidedMinutes: minutesEvidence(errorWindow, periods),
     notNetworkCause: accounts,
   };
   if (answered === 0) {

@@ -36,7 +36,7 @@ export function judgeFailedOpen({ where, errorWindow, healthy, unhealthy }: Fail
   const open = errorWindow.periods.filter((index) => healthy[index] === 0 && (unhealthy[index] ?? 0) > 0);
   const evidence = {
     errorMinutes: minutesEvidence(errorWindow, errorWindow.periods),
-    failedOpenMinutes: minutesEvidence(errorWindow, open),
+    coincidedMinutes: minutesEvidence(errorWindow, open),
     unhealthyMax: Math.max(0, ...valuesIn(unhealthy, open)),
   };
   if (open.length === 0) {

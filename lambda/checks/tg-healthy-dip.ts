@@ -113,6 +113,10 @@ export function judgeHealthyDip(input: HealthyDipInput): Judgement {
   const evidence = {
     dips: dips.map((dip) => ({ ...dip, periods: minutesEvidence(input.errorWindow, dip.periods) })),
     errorMinutes: minutesEvidence(input.errorWindow, input.errorWindow.periods),
+    coincidedMinutes: minutesEvidence(
+      input.errorWindow,
+      [...new Set(dips.flatMap((dip) => dip.periods))].sort((a, b) => a - b),
+    ),
     healthyNow: input.healthyNow,
     registeredNow: input.registeredNow,
     crossZone: input.crossZone,
