@@ -63,6 +63,19 @@ export const minutesEvidence = (errorWindow: ErrorWindow, periods: readonly numb
     ).toISOString(),
   );
 
+/** The periods of several lists, once each, ascending. */
+export const unionOf = (lists: readonly (readonly number[])[]): number[] =>
+  [...new Set(lists.flat())].sort((a, b) => a - b);
+
+/** Every period of the window whose value satisfies `test` (periods without data never do). */
+export const periodsWhere = (
+  series: readonly (number | null)[],
+  test: (value: number, index: number) => boolean,
+): number[] =>
+  series.flatMap((value, index) =>
+    value !== null && value !== undefined && test(value, index) ? [index] : [],
+  );
+
 /** The values of the error periods that have data. */
 export const valuesIn = (series: readonly (number | null)[], periods: readonly number[]): number[] =>
   periods.flatMap((index) => {

@@ -8,6 +8,7 @@ import {
   type Judgement,
   minutesEvidence,
   minutesText,
+  periodsWhere,
   valuesIn,
 } from './error-minutes';
 import { LATENCY_HEADROOM_SHARE } from './integration-timeout';
@@ -61,7 +62,14 @@ export function judgeLatencyAtTimeout(input: LatencyAtTimeoutInput): Judgement {
     };
   }
   const message = `${where}'s IntegrationLatency reached its integration timeout in the error minutes ${minutesText(errorWindow, atTimeout)} (up to ${Math.max(...valuesIn(latencyMs, atTimeout))} ms against ${shortest} ms): the targets did not answer in time`;
-  const withEvidence = { ...evidence, coincidedMinutes: minutesEvidence(errorWindow, atTimeout) };
+  const withEvidence = {
+    ...evidence,
+    coincidedMinutes: minutesEvidence(errorWindow, atTimeout),
+    eventMinutes: minutesEvidence(
+      errorWindow,
+      periodsWhere(latencyMs, (value) => value >= LATENCY_HEADROOM_SHARE * shortest),
+    ),
+  };
   if (new Set(timeoutsMs).size > 1) {
     return {
       status: 'WARN',

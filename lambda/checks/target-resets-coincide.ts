@@ -17,7 +17,9 @@ import {
   minutesEvidence,
   minutesText,
   pathGroupsSeries,
+  periodsWhere,
   total,
+  unionOf,
   valuesIn,
   valuesOutside,
 } from './error-minutes';
@@ -61,9 +63,14 @@ export function judgeResetsCoincide({ where, errorWindow, series }: ResetsInput)
     errorMinutes: minutesEvidence(errorWindow, errorWindow.periods),
     metrics: series.map((one) => one.metricName),
     coincided: found.map((one) => ({ ...one, periods: minutesEvidence(errorWindow, one.periods) })),
-    coincidedMinutes: minutesEvidence(
+    coincidedMinutes: minutesEvidence(errorWindow, unionOf(found.map((one) => one.periods))),
+    eventMinutes: minutesEvidence(
       errorWindow,
-      errorWindow.periods.filter((index) => found.some((one) => one.periods.includes(index))),
+      unionOf(
+        series
+          .filter((one) => found.some((f) => f.metricName === one.metricName))
+          .map((one) => periodsWhere(one.values, (value) => value > 0)),
+      ),
     ),
   };
   if (found.length === 0) {

@@ -9,6 +9,7 @@ import {
   minutesEvidence,
   minutesText,
   pathGroupsSeries,
+  periodsWhere,
   total,
   valuesIn,
 } from './error-minutes';
@@ -51,6 +52,10 @@ export function judgeTargetsAnswered5xx({
     elb5xxInErrorMinutes: total(valuesIn(elb5xx, errorWindow.periods)),
     answeredShare: Math.round(share * 100) / 100,
     coincidedMinutes: minutesEvidence(errorWindow, periods),
+    eventMinutes: minutesEvidence(
+      errorWindow,
+      periodsWhere(target5xx, (value) => value > 0),
+    ),
     notNetworkCause: accounts,
   };
   if (answered === 0) {

@@ -8,6 +8,7 @@ import {
   type Judgement,
   minutesEvidence,
   minutesText,
+  periodsWhere,
   valuesIn,
 } from './error-minutes';
 import { describeHop, type LoadBalancerPath, targetGroupResource } from './load-balancer-path';
@@ -37,6 +38,10 @@ export function judgeFailedOpen({ where, errorWindow, healthy, unhealthy }: Fail
   const evidence = {
     errorMinutes: minutesEvidence(errorWindow, errorWindow.periods),
     coincidedMinutes: minutesEvidence(errorWindow, open),
+    eventMinutes: minutesEvidence(
+      errorWindow,
+      periodsWhere(healthy, (value, index) => value === 0 && (unhealthy[index] ?? 0) > 0),
+    ),
     unhealthyMax: Math.max(0, ...valuesIn(unhealthy, open)),
   };
   if (open.length === 0) {

@@ -14,6 +14,8 @@ import {
   type Judgement,
   minutesEvidence,
   minutesText,
+  periodsWhere,
+  unionOf,
   valuesIn,
   valuesOutside,
 } from './error-minutes';
@@ -47,6 +49,8 @@ interface Dip {
   before: number;
   lowest: number;
   periods: number[];
+  /** Every period of the window below `before`, whether the stage failed then or not. */
+  everywhere: number[];
 }
 
 /** The error periods in which the series fell below its level in the other periods (or the window's peak). */
@@ -60,7 +64,8 @@ function dipOf(series: HealthySeries, errorWindow: ErrorWindow): Dip | null {
     return value !== null && value !== undefined && value < before;
   });
   if (periods.length === 0) return null;
-  return { zone: series.zone ?? 'the whole group', before, lowest: Math.min(...during), periods };
+  const everywhere = periodsWhere(series.values, (value) => value < before);
+  return { zone: series.zone ?? 'the whole group', before, lowest: Math.min(...during), periods, everywhere };
 }
 
 function timing(input: HealthyDipInput): string {
@@ -111,12 +116,13 @@ export function judgeHealthyDip(input: HealthyDipInput): Judgement {
       : `${input.healthyNow} of ${plural(input.registeredNow, 'registered target')} are healthy now`;
   const message = `healthy targets of ${input.where} dipped while the stage failed: ${details.join('; ')}; ${now} (${timing(input)})`;
   const evidence = {
-    dips: dips.map((dip) => ({ ...dip, periods: minutesEvidence(input.errorWindow, dip.periods) })),
+    dips: dips.map(({ everywhere: _, ...dip }) => ({
+      ...dip,
+      periods: minutesEvidence(input.errorWindow, dip.periods),
+    })),
+    eventMinutes: minutesEvidence(input.errorWindow, unionOf(dips.map((dip) => dip.everywhere))),
     errorMinutes: minutesEvidence(input.errorWindow, input.errorWindow.periods),
-    coincidedMinutes: minutesEvidence(
-      input.errorWindow,
-      [...new Set(dips.flatMap((dip) => dip.periods))].sort((a, b) => a - b),
-    ),
+    coincidedMinutes: minutesEvidence(input.errorWindow, unionOf(dips.map((dip) => dip.periods))),
     healthyNow: input.healthyNow,
     registeredNow: input.registeredNow,
     crossZone: input.crossZone,

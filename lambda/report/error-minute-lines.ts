@@ -1,18 +1,23 @@
 /**
  * "When it failed, and what coincided": per failing stage, one line with the minutes of its 5xx,
  * then one line per finding that says what happened on its path in those minutes (the findings'
- * `evidence.coincidedMinutes`). Names read from AWS go through `terminalText`.
+ * `evidence.eventMinutes`, met with the stage's error minutes). Names read from AWS go through `terminalText`.
  */
 import { describePeriods, errorPeriodIndices } from '../domain/load-balancer-series';
 import type { Finding, Report } from '../domain/types';
 import { terminalText } from '../notify/display-text';
 
-const coincidedMinutes = (finding: Finding): string[] => {
-  const minutes = finding.evidence.coincidedMinutes;
-  return Array.isArray(minutes)
-    ? minutes.filter((minute): minute is string => typeof minute === 'string')
-    : [];
-};
+const stringsOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+
+/**
+ * A finding on a shared resource is merged over the stages it serves and keeps one stage's evidence:
+ * the minutes the thing happened (`eventMinutes`, whichever stage) are met with this stage's own.
+ */
+const coincidedWith = (finding: Finding, errorMinutes: ReadonlySet<string>): string[] =>
+  stringsOf(finding.evidence.eventMinutes ?? finding.evidence.coincidedMinutes).filter((minute) =>
+    errorMinutes.has(minute),
+  );
 
 /** The resource's own part of its ARN: `targetgroup/orders-tg/1a2b`, `loadbalancer/net/orders/3c4d`. */
 const shortResource = (arn: string): string => arn.slice(arn.lastIndexOf(':') + 1) || arn;
@@ -32,17 +37,18 @@ export function errorMinuteLines(report: Report): string[] {
     if (minutes.length === 0 || stage.classification === 'healthy' || stage.classification === 'no-traffic')
       return [];
     const label = `${terminalText(stage.apiName, 100)}/${terminalText(stage.stage, 100)}`;
-    const coincided = report.findings.filter(
-      (finding) =>
-        (finding.status === 'FAIL' || finding.status === 'WARN') &&
-        coincidedMinutes(finding).length > 0 &&
-        finding.apis.some((api) => api.apiId === stage.apiId && api.stage === stage.stage),
-    );
+    const own = new Set(minutes.map((minute) => new Date(minute.at).toISOString()));
+    const coincided = report.findings.flatMap((finding) => {
+      if (finding.status !== 'FAIL' && finding.status !== 'WARN') return [];
+      if (!finding.apis.some((api) => api.apiId === stage.apiId && api.stage === stage.stage)) return [];
+      const when = coincidedWith(finding, own);
+      return when.length > 0 ? [{ finding, when }] : [];
+    });
     return [
       `  ${label}: 5xx at ${at(minutes.map((minute) => minute.at))} UTC (${minutes.reduce((sum, m) => sum + m.errors5xx, 0)})`,
       ...coincided.map(
-        (finding) =>
-          `    at ${at(coincidedMinutes(finding))}: ${terminalText(finding.checkId, 40)} on ${terminalText(shortResource(finding.resourceArn), 120)}`,
+        ({ finding, when }) =>
+          `    at ${at(when)}: ${terminalText(finding.checkId, 40)} on ${terminalText(shortResource(finding.resourceArn), 120)}`,
       ),
     ];
   });
