@@ -7,6 +7,7 @@ import { integrationListener } from './integration-listener';
 import { integrationTimeout } from './integration-timeout';
 import { latencyAtTimeout } from './latency-at-timeout';
 import { lbCrossZone } from './lb-cross-zone';
+import { listenerCertificateExpiry } from './listener-certificate-expiry';
 import { nlbAccessLogsTls } from './nlb-access-logs-tls';
 import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
 import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
@@ -52,4 +53,5 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   tgTcpHealthCheck,
   tgHealthCheckPort,
   tgProxyProtocolV2,
+  listenerCertificateExpiry,
 ]);

@@ -14,10 +14,11 @@ import {
   type Inventory,
   type StageInventory,
 } from '../domain/types';
+import { readCertificates } from './certificates';
 import type { AwsClients } from './clients';
 import { entriesByLoadBalancer, linkLoadBalancers } from './integration-load-balancers';
 import { loadBalancerFacts } from './load-balancer-facts';
-import { followLoadBalancerHops } from './load-balancer-hops';
+import { followLoadBalancerHops, type LoadBalancerHops } from './load-balancer-hops';
 import { interfaceDescriptionOf } from './load-balancers';
 import { readMetricSeries } from './metrics';
 import { describeInterfacesByDescription } from './network';
@@ -31,6 +32,13 @@ import { readVpcLinks } from './vpc-links';
 export interface CollectOptions {
   /** Access-log groups are searched only when their name starts with this (`accessLogGroupPrefix`). */
   accessLogGroupPrefix?: string;
+}
+
+/** The certificates of the listeners of the load balancers on a path (HTTPS and TLS listeners). */
+function listenerCertificateArns(loadBalancers: LoadBalancerHops['loadBalancers']): string[] {
+  return Object.values(loadBalancers).flatMap((lb) =>
+    lb.ok && lb.value.listeners.ok ? lb.value.listeners.value.flatMap((l) => l.certificateArns ?? []) : [],
+  );
 }
 
 export async function collectInventory(
@@ -51,6 +59,7 @@ export async function collectInventory(
   const metricRequests = pathMetricRequests(stages, paths, lbs, hops.targetGroups);
   const metrics = readMetricSeries(clients.cloudWatch, metricRequests, window);
   const interfaces = describeInterfacesByDescription(ec2, lbs.map(interfaceDescriptionOf));
+  const certificates = readCertificates(clients.acm, listenerCertificateArns(hops.loadBalancers));
   const { targetGroups, instances, ipTargetInterfaces } = await readTargetHosts(ec2, hops.targetGroups);
   const lbInterfaces = await interfaces;
   const network = await readNetworkFacts(ec2, {
@@ -90,5 +99,6 @@ export async function collectInventory(
     flowLogsByVpc: network.flowLogsByVpc,
     prefixLists: network.prefixLists,
     loadBalancerSeries: loadBalancerSeries(series, metricRequests),
+    certificates: await certificates,
   };
 }

@@ -255,6 +255,18 @@ export interface ListenerFacts {
    * absent when not read.
    */
   ruleTargetGroupArns?: Collected<string[]>;
+  /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
+  certificateArns?: string[];
+}
+
+/** An ACM certificate as DescribeCertificate describes it. */
+export interface CertificateFacts {
+  arn: string;
+  domainName: string;
+  /** ISO time after which the certificate is not valid; null when ACM gives none (not yet issued). */
+  notAfter: string | null;
+  /** `ISSUED`, `EXPIRED`, `PENDING_VALIDATION`, `REVOKED`, ... */
+  status: string;
 }
 
 export interface NetworkInterfaceFacts {
@@ -422,6 +434,8 @@ export interface Inventory {
    * `loadBalancerSeriesKey` (lambda/domain/load-balancer-series.ts). Absent when not read.
    */
   loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
+  /** The ACM certificates of the listeners on a path, by ARN. Absent when not read. */
+  certificates?: Record<string, Collected<CertificateFacts>>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -104,7 +104,13 @@ export interface AccountSpec {
     subnets: string[];
     securityGroups?: string[];
     crossZone?: boolean;
-    listeners: { port: number; protocol: 'TCP' | 'HTTP'; targetGroup: string }[];
+    listeners: {
+      port: number;
+      protocol: 'TCP' | 'HTTP' | 'HTTPS' | 'TLS';
+      targetGroup: string;
+      /** HTTPS and TLS: the ACM certificate (the emulator needs one in its ACM). */
+      certificateArn?: string;
+    }[];
     /** NLB `TCP_Target_Reset_Count` per period. */
     resets?: number[];
     /** Other series of the load balancer and its target groups, per period. */
@@ -384,6 +390,7 @@ async function seedLoadBalancers(
           LoadBalancerArn: seededLb.arn,
           Protocol: listener.protocol,
           Port: listener.port,
+          ...(listener.certificateArn ? { Certificates: [{ CertificateArn: listener.certificateArn }] } : {}),
           DefaultActions: [
             {
               Type: 'forward',

@@ -5,6 +5,7 @@
  * so only the series over the window can explain the errors.
  */
 import { latencyAtTimeout } from '../../lambda/checks/latency-at-timeout';
+import { listenerCertificateExpiry } from '../../lambda/checks/listener-certificate-expiry';
 import { targetResetsCoincide } from '../../lambda/checks/target-resets-coincide';
 import { targetsAnswered5xx } from '../../lambda/checks/targets-answered-5xx';
 import { tgFailedOpen } from '../../lambda/checks/tg-failed-open';
@@ -20,6 +21,7 @@ import { readTraffic } from '../../lambda/triage/read-traffic';
 import { HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { type AccountSpec, type LoadBalancerSeriesSpec, seedAccount } from '../../scripts/seed/seed-account';
 import { useEmulator } from '../support/emulator';
+import { importTestCertificate } from '../support/test-certificate';
 
 const CHECKS = [
   tgHealthyDip,
@@ -30,6 +32,7 @@ const CHECKS = [
   tgTcpHealthCheck,
   tgHealthCheckPort,
   tgProxyProtocolV2,
+  listenerCertificateExpiry,
 ];
 
 const PERIODS = 12;
@@ -46,7 +49,10 @@ function burstShop(series: {
   resets?: number[];
   catalogLatencyMs?: number[];
   targetGroups?: Partial<Record<string, Partial<AccountSpec['targetGroups'][number]>>>;
+  /** catalog-http then sends to an HTTPS listener of catalog-alb, on 443, with this certificate. */
+  catalogCertificateArn?: string;
 }): AccountSpec {
+  const https = series.catalogCertificateArn;
   return {
     ...HEALTHY_TWIN,
     targetGroups: HEALTHY_TWIN.targetGroups.map((group) => ({
@@ -58,10 +64,30 @@ function burstShop(series: {
       ...(lb.name === 'orders-nlb'
         ? { series: series.nlb ?? [], ...(series.resets ? { resets: series.resets } : {}) }
         : {}),
-      ...(lb.name === 'catalog-alb' ? { series: series.alb ?? [] } : {}),
+      ...(lb.name === 'catalog-alb'
+        ? {
+            series: series.alb ?? [],
+            ...(https
+              ? {
+                  listeners: [
+                    ...lb.listeners,
+                    {
+                      port: 443,
+                      protocol: 'HTTPS' as const,
+                      targetGroup: 'catalog-tg',
+                      certificateArn: https,
+                    },
+                  ],
+                }
+              : {}),
+          }
+        : {}),
     })),
     httpApis: HEALTHY_TWIN.httpApis.map((api) => ({
       ...api,
+      ...(https && api.name === 'catalog-http'
+        ? { integrations: api.integrations.map((integration) => ({ ...integration, port: 443 })) }
+        : {}),
       traffic: {
         requests: steady(1000),
         errors5xx: inBurst(400, 0),
@@ -92,9 +118,9 @@ describe('what coincided with the error minutes', () => {
     await aws.emulator().reset();
   });
 
-  async function audit(spec: AccountSpec): Promise<Finding[]> {
+  async function audit(spec: AccountSpec, now = new Date()): Promise<Finding[]> {
     const clients = aws.clients();
-    const seeded = await seedAccount(clients, spec, new Date());
+    const seeded = await seedAccount(clients, spec, now);
     const triage = await readTraffic(clients, seeded.window);
     const stages = triage.traffic.map((stage) => classifyStage(stage, DEFAULT_THRESHOLDS, seeded.window));
     const inventory = await collectInventory(clients, stages, seeded.window, '123456789012');
@@ -226,6 +252,37 @@ describe('what coincided with the error minutes', () => {
       burstShop({ catalogLatencyMs: [29_900, 29_900, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200] }),
     );
     expect(only(twin, 'latency-at-timeout', 'catalog-http').status).toBe('PASS');
+  }, 240_000);
+
+  it("finds the HTTPS listener's certificate expired before the stage's errors, and passes a valid one", async () => {
+    // ACM (and the emulator) refuse to import an expired certificate: import one that expires in an
+    // hour and audit the hour that starts two hours later, as a run then would see it.
+    const now = Date.now();
+    const expiring = await importTestCertificate(
+      aws.clients(),
+      'catalog.example.com',
+      new Date(now - 86_400_000).toISOString(),
+      new Date(now + 3_600_000).toISOString(),
+    );
+    const findings = await audit(
+      burstShop({ catalogCertificateArn: expiring }),
+      new Date(now + 3 * 3_600_000),
+    );
+    const finding = only(findings, 'listener-certificate-expiry', 'catalog-alb');
+    expect(finding.status).toBe('FAIL');
+    expect(finding.message).toMatch(
+      /listener HTTPS:443 of ALB catalog-alb \(catalog.example.com\) expired at .*, and the stage failed after that, at \d\d:\d\d-\d\d:\d\d/,
+    );
+
+    await aws.emulator().reset();
+    const valid = await importTestCertificate(
+      aws.clients(),
+      'catalog.example.com',
+      new Date(now - 86_400_000).toISOString(),
+      new Date(now + 365 * 86_400_000).toISOString(),
+    );
+    const twin = await audit(burstShop({ catalogCertificateArn: valid }));
+    expect(only(twin, 'listener-certificate-expiry', 'catalog-alb').status).toBe('PASS');
   }, 240_000);
 
   it('advises on a TCP health check, a side health check port and proxy protocol v2, and passes their twins', async () => {

@@ -31,6 +31,7 @@ const CATALOGUE_IDS = [
   'tg-tcp-health-check',
   'tg-health-check-port',
   'tg-proxy-protocol-v2',
+  'listener-certificate-expiry',
 ];
 
 describe('the check catalogue', () => {

@@ -1,5 +1,6 @@
 import type { ErrorWindow } from '../../../lambda/checks/error-minutes';
 import { judgeLatencyAtTimeout } from '../../../lambda/checks/latency-at-timeout';
+import { judgeCertificateExpiry } from '../../../lambda/checks/listener-certificate-expiry';
 import { judgeResetsCoincide } from '../../../lambda/checks/target-resets-coincide';
 import { judgeTargetsAnswered5xx } from '../../../lambda/checks/targets-answered-5xx';
 import { judgeFailedOpen } from '../../../lambda/checks/tg-failed-open';
@@ -146,5 +147,26 @@ describe('judging what coincided', () => {
     };
     expect(judgeLatencyAtTimeout(input).status).toBe('WARN');
     expect(judgeLatencyAtTimeout({ ...input, timeoutsMs: [10_000] }).status).toBe('FAIL');
+  });
+
+  it('warns of a certificate that expired without coinciding with errors, or expires within 30 days', () => {
+    const certificate = {
+      arn: 'arn:aws:acm:us-east-1:1:certificate/x',
+      domainName: 'shop.example.com',
+      status: 'ISSUED',
+    };
+    const judge = (notAfter: string, errorWindow: ErrorWindow | null = BURST) =>
+      judgeCertificateExpiry({
+        where: 'listener HTTPS:443',
+        certificate: { ...certificate, notAfter },
+        now: WINDOW.end,
+        errorWindow,
+      });
+    // Expired at 10:40, after the burst (10:25-10:35): not what failed then.
+    expect(judge('2026-12-05T10:40:00.000Z')).toMatchObject({ status: 'WARN', severity: 'high' });
+    expect(judge('2026-12-05T10:20:00.000Z').status).toBe('FAIL');
+    expect(judge('2026-12-05T10:20:00.000Z', null)).toMatchObject({ status: 'WARN', severity: 'high' });
+    expect(judge('2026-12-20T11:00:00.000Z')).toMatchObject({ status: 'WARN', severity: 'low' });
+    expect(judge('2027-06-01T00:00:00.000Z').status).toBe('PASS');
   });
 });

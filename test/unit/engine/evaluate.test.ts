@@ -183,6 +183,8 @@ describe('evaluateChecks', () => {
       'alb-security-group-sources',
       // The scenario's stage carries no error minutes: nothing to compare the path's series with.
       'latency-at-timeout',
+      // Its NLB's listener is TCP: no certificate.
+      'listener-certificate-expiry',
       'stage-deployment-drift',
       'target-resets-coincide',
       'targets-answered-5xx',
