@@ -17,7 +17,17 @@ import {
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'csv', 'junit', 'asff', 'ocsf'] as const;
+export const OUTPUT_FORMATS = [
+  'text',
+  'json',
+  'markdown',
+  'csv',
+  'junit',
+  'asff',
+  'ocsf',
+  'sarif',
+  'html',
+] as const;
 /** What --list-checks can print. */
 export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

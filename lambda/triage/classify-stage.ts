@@ -44,6 +44,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     periodsWithErrors,
     periods,
     classification,
+    series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
   };
 }
