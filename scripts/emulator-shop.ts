@@ -22,7 +22,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  */
 export const EMULATOR_GAP =
   'With --checks all, vpc-link-status reports one ERROR, on payments-rest POST /payments: the ' +
-  "emulator (moto) drops a REST integration's connectionId, so its VPC link cannot be read. AWS keeps it.";
+  "emulator (moto) drops a REST integration's connectionId, so its VPC link cannot be read (hence the " +
+  'warning that the audit is incomplete). AWS keeps it.';
 
 /** What a person pastes into another terminal: stdout, one command a line. */
 export function pointTheCliAt(endpoint: string): string {
