@@ -80,7 +80,27 @@ function auditReport(): Report {
     classification: 'no-traffic',
     series: { requests: flat(0), errors5xx: flat(0) },
   });
+  const payments = aStage({
+    apiId: 'h6afddcfrl',
+    apiName: 'payments-rest',
+    stage: 'live',
+    requests: 24000,
+    errors5xx: 3,
+    errorRatio: 3 / 24000,
+    periodsWithErrors: 2,
+    classification: 'low-frequency',
+    series: { requests: flat(2000), errors5xx: [0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0, 0] },
+  });
   const findings: Finding[] = [
+    aFinding({
+      id: 'logs',
+      checkId: 'stage-access-logging',
+      severity: 'low',
+      resourceType: 'AWS::ApiGateway::Stage',
+      resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/h6afddcfrl/stages/live',
+      apis: [{ apiId: 'h6afddcfrl', stage: 'live' }],
+      title: 'Access logging carries the integration error',
+    }),
     aFinding({
       id: 'sg',
       checkId: 'alb-security-group-sources',
@@ -114,7 +134,7 @@ function auditReport(): Report {
       apis: [{ apiId: 'f7bhaikagv', stage: 'prod' }],
     }),
   ];
-  return aReport({ apis: [healthy, idle, inventory, catalog], findings });
+  return aReport({ apis: [healthy, idle, payments, inventory, catalog], findings });
 }
 
 const WIDTHS = [
@@ -195,10 +215,16 @@ describe('the HTML report in a headless browser', () => {
       const verdicts = await page.locator('tbody tr .verdict').allInnerTexts();
       const names = await page.locator('tbody tr td.name').allInnerTexts();
 
-      expect(verdicts).toEqual(['high-frequency', 'high-frequency', 'healthy', 'no-traffic']);
+      expect(verdicts).toEqual([
+        'high-frequency',
+        'high-frequency',
+        'low-frequency',
+        'healthy',
+        'no-traffic',
+      ]);
       expect(names[0]).toContain('inventory-rest/prod');
       expect(names[1]).toContain(`${HOSTILE_NAME}/prod`);
-      expect(await page.locator('svg.chart').count()).toBe(4);
+      expect(await page.locator('svg.chart').count()).toBe(5);
       expect(await page.locator('svg.chart').first().isVisible()).toBe(true);
       await page.close();
     },
@@ -244,8 +270,19 @@ describe('the HTML report in a headless browser', () => {
   it('draws no path for a healthy or idle stage (the healthy twin)', async () => {
     const { page } = await open(1280, 900);
 
-    expect(await page.locator('section.stage').count()).toBe(2);
+    expect(await page.locator('section.stage').count()).toBe(3);
     expect(await page.locator('section.stage', { hasText: 'accounts-rest' }).count()).toBe(0);
+    expect(await page.locator('section.stage', { hasText: 'reports-http' }).count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it('marks no hop blocked for a stage whose only failure is missing evidence (a log)', async () => {
+    const { page } = await open(1280, 900);
+    const section = page.locator('section.stage', { hasText: 'payments-rest' });
+
+    expect(await section.locator('.hop').count()).toBe(1);
+    expect(await section.locator('.hop.blocked').count()).toBe(0);
+    expect(await section.textContent()).toContain('stage-access-logging');
     await page.close();
   }, 60_000);
 });

@@ -52,22 +52,28 @@ export function periodRatios(series: { requests: number[]; errors5xx: number[] }
 
 const CHART = { width: 120, height: 28 };
 
-/** Bars scaled to the stage's worst period; periods without traffic are a grey tick on the base line. */
-function ratioChart(stage: ReportStage, periodMinutes: number): string {
+const peakRatio = (stage: ReportStage): number =>
+  stage.series ? Math.max(0, ...periodRatios(stage.series).map((ratio) => ratio ?? 0)) : 0;
+
+/**
+ * Bars on one scale for every stage (the worst period of the report is full height), so the charts
+ * compare; any 5xx is at least 2 px. Periods without traffic are a grey tick on the base line.
+ */
+function ratioChart(stage: ReportStage, periodMinutes: number, scale: number): string {
   if (!stage.series) return '<span class="muted">no series</span>';
   const ratios = periodRatios(stage.series);
   if (ratios.length === 0) return '<span class="muted">no periods</span>';
-  const peak = Math.max(0, ...ratios.map((ratio) => ratio ?? 0));
+  const peak = peakRatio(stage);
   const slot = CHART.width / ratios.length;
   const bars = ratios.map((ratio, index) => {
     const x = (index * slot + slot * 0.1).toFixed(1);
     const width = Math.max(1, slot * 0.8).toFixed(1);
     if (ratio === null)
       return `<rect class="idle" x="${x}" y="${CHART.height - 1}" width="${width}" height="1"/>`;
-    const height = peak > 0 ? Math.max(ratio > 0 ? 2 : 1, (ratio / peak) * (CHART.height - 2)) : 1;
+    const height = scale > 0 ? Math.max(ratio > 0 ? 2 : 1, (ratio / scale) * (CHART.height - 2)) : 1;
     return `<rect class="${ratio > 0 ? 'bad' : 'ok'}" x="${x}" y="${(CHART.height - height).toFixed(1)}" width="${width}" height="${height.toFixed(1)}"/>`;
   });
-  const label = `5xx ratio per ${periodMinutes}-minute period, peak ${formatPercent(peak)}`;
+  const label = `5xx ratio per ${periodMinutes}-minute period, peak ${formatPercent(peak)} (full height: ${formatPercent(scale)})`;
   return (
     `<svg class="chart" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${CHART.width} ${CHART.height}" ` +
     `width="${CHART.width}" height="${CHART.height}"><title>${escapeHtml(label)}</title>${bars.join('')}</svg>`
@@ -90,7 +96,7 @@ const findingsOf = (report: Report, stage: ReportStage, status?: Status): Findin
 const cell = (label: string, content: string, className = '') =>
   `<td data-label="${label}"${className ? ` class="${className}"` : ''}>${content}</td>`;
 
-function stageRow(report: Report, stage: ReportStage): string {
+function stageRow(report: Report, stage: ReportStage, scale: number): string {
   const fails = findingsOf(report, stage, 'FAIL').length;
   const name = text(`${stage.apiName || stage.apiId}/${stage.stage}`, 300);
   const ratio = stage.requests > 0 || stage.errors5xx > 0 ? formatPercent(stage.errorRatio) : '-';
@@ -105,7 +111,7 @@ function stageRow(report: Report, stage: ReportStage): string {
     cell('5xx', ratio, 'num') +
     cell('Errors/requests', `${stage.errors5xx}/${stage.requests}`, 'num') +
     cell('Periods with 5xx', `${stage.periodsWithErrors}/${stage.periods}`, 'num') +
-    cell('5xx per period', ratioChart(stage, report.window.periodSeconds / 60)) +
+    cell('5xx per period', ratioChart(stage, report.window.periodSeconds / 60, scale)) +
     '</tr>'
   );
 }
@@ -132,6 +138,13 @@ const resourceNode = (finding: Finding): DiagramNode => ({
   resource: finding.resourceArn,
 });
 
+/** Resources the path does not list, one hop: `instance/i-1, instance/i-2`. */
+function offPathNode(findings: readonly Finding[]): DiagramNode {
+  const [first] = findings as [Finding];
+  const labels = [...new Set(findings.map((finding) => resourceNode(finding).label))];
+  return { ...resourceNode(first), label: labels.join(', ') };
+}
+
 const hopNode = (hop: PathHop): DiagramNode => ({
   kind: hop.kind,
   label: hop.label,
@@ -156,13 +169,27 @@ function diagramNodes(stage: ReportStage, fails: readonly Finding[]): DiagramNod
   return [stageNode, ...unique.map(resourceNode)];
 }
 
+/** Checks that find missing or present evidence, never a hop that stops traffic: no hop is marked for them. */
+const EVIDENCE_CHECKS = new Set([
+  'stage-access-logging',
+  'stage-execution-logging',
+  'vpc-flow-logs',
+  'nlb-access-logs-tls',
+  'execution-log-network-errors',
+  'client-retries',
+]);
+
 /**
  * The probable cause: the failure the stage's verdict names first, else its most serious one (as
  * the text report and the email say). `fails` is sorted most serious first.
  */
 function probableCause(stage: StageVerdict, fails: readonly Finding[]): Finding | undefined {
   const causes = stage.verdict?.causes ?? [];
-  return fails.find((finding) => causes.includes(finding.id) || causes.includes(finding.checkId)) ?? fails[0];
+  const candidates = fails.filter((finding) => !EVIDENCE_CHECKS.has(finding.checkId));
+  return (
+    candidates.find((finding) => causes.includes(finding.id) || causes.includes(finding.checkId)) ??
+    candidates[0]
+  );
 }
 
 function fixOf(finding: Finding & FindingFix): string {
@@ -185,11 +212,17 @@ function stageSection(report: Report, stage: ReportStage & StageVerdict): string
   const fails = findingsOf(report, stage, 'FAIL');
   const cause = probableCause(stage, fails);
   const path = diagramNodes(stage, fails);
-  const onPath = cause ? path.findIndex((node) => node.resource === cause.resourceArn) : -1;
-  const nodes = cause && onPath === -1 ? [...path, resourceNode(cause)] : path;
-  const blockedIndex = cause ? (onPath === -1 ? nodes.length - 1 : onPath) : -1;
-  const blocking = fails.filter((finding) => finding.resourceArn === cause?.resourceArn);
+  // The cause's check may fail on several resources (each target of a group): one hop, all of them.
+  const blocking = cause
+    ? fails.filter(
+        (finding) => finding.resourceArn === cause.resourceArn || finding.checkId === cause.checkId,
+      )
+    : [];
   const others = fails.filter((finding) => !blocking.includes(finding));
+  const onPath = cause ? path.findIndex((node) => node.resource === cause.resourceArn) : -1;
+  const offPath = blocking.filter((finding) => !path.some((node) => node.resource === finding.resourceArn));
+  const nodes = cause && onPath === -1 ? [...path, offPathNode(offPath)] : path;
+  const blockedIndex = cause ? (onPath === -1 ? nodes.length - 1 : onPath) : -1;
   const hops = nodes.map((node, index) => {
     const blocked = index === blockedIndex;
     const joins =
@@ -209,8 +242,9 @@ function stageSection(report: Report, stage: ReportStage & StageVerdict): string
     `<section class="stage" id="stage-${escapeHtml(anchor(stage))}"><h2>${text(`${stage.apiName || stage.apiId}/${stage.stage}`, 300)} ` +
     `<span class="muted">${text(stage.apiId, 100)} · ${text(stage.region, 40)}</span></h2>${verdict}` +
     `<div class="path-and-fix"><ol class="path" aria-label="path of the stage's traffic">${hops.join('')}</ol>` +
-    `<div class="fixes">${blocking.map((finding) => findingBlock(finding, true)).join('')}</div></div>` +
-    `${others.length > 0 ? `<h3>Other failures on this stage</h3>${others.map((finding) => findingBlock(finding, false)).join('')}` : ''}` +
+    `<div class="fixes">${blocking.map((finding) => findingBlock(finding, true)).join('')}` +
+    `${cause ? '' : '<p class="muted">No hop of the path is found blocked: the failures below are missing evidence.</p>'}</div></div>` +
+    `${others.length > 0 ? `<h3>${cause ? 'Other failures on this stage' : 'Failures on this stage'}</h3>${others.map((finding) => findingBlock(finding, false)).join('')}` : ''}` +
     '</section>'
   );
 }
@@ -262,6 +296,7 @@ td.name{display:block;text-align:left}td.name::before{display:none}
 
 export function renderHtml(report: Report): string {
   const stages = stagesWorstFirst(report.apis);
+  const scale = Math.max(0, ...stages.map(peakRatio));
   const failing = stages.filter((stage) => findingsOf(report, stage, 'FAIL').length > 0);
   const counts = { FAIL: 0, WARN: 0, PASS: 0, ERROR: 0, SKIPPED: 0 } satisfies Record<Status, number>;
   for (const finding of report.findings) counts[finding.status] += 1;
@@ -290,7 +325,7 @@ export function renderHtml(report: Report): string {
 <h2>API stages, worst first (${stages.length})</h2>
 <div class="table-wrap"><table>
 <thead><tr><th>Verdict</th><th>API/stage</th><th>5xx</th><th>errors/requests</th><th>periods with 5xx</th><th>5xx ratio per period</th></tr></thead>
-<tbody>${stages.map((stage) => stageRow(report, stage)).join('\n')}</tbody>
+<tbody>${stages.map((stage) => stageRow(report, stage, scale)).join('\n')}</tbody>
 </table></div>
 ${failing.map((stage) => stageSection(report, stage)).join('\n')}
 </main>
