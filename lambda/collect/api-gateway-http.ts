@@ -31,6 +31,7 @@ export function readHttpStageSettings(
         : null,
       executionLogging: null,
       stageVariables: output.StageVariables ?? {},
+      ...(output.DeploymentId ? { deploymentId: output.DeploymentId } : {}),
     };
   });
 }
