@@ -14,6 +14,7 @@ import { collectInventory } from '../../lambda/collect/inventory';
 import type { ApiType, ClassifiedStage } from '../../lambda/domain/types';
 import { must, useEmulator } from '../support/emulator';
 import { deployMockRestApi } from '../support/emulator-apis';
+import { aClassifiedStage } from '../support/inventory-builders';
 
 const WINDOW = {
   start: new Date(Date.now() - 3_600_000).toISOString(),
@@ -21,19 +22,8 @@ const WINDOW = {
   periodSeconds: 300,
 };
 
-const failing = (apiType: ApiType, apiId: string, apiName: string, stage: string): ClassifiedStage => ({
-  region: 'us-east-1',
-  apiId,
-  apiName,
-  apiType,
-  stage,
-  requests: 1000,
-  errors5xx: 300,
-  errorRatio: 0.3,
-  periodsWithErrors: 12,
-  periods: 12,
-  classification: 'high-frequency',
-});
+const failing = (apiType: ApiType, apiId: string, apiName: string, stage: string): ClassifiedStage =>
+  aClassifiedStage({ region: 'us-east-1', apiType, apiId, apiName, stage });
 
 describe('stage exports on the emulator', () => {
   const aws = useEmulator();
