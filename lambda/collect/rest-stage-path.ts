@@ -31,7 +31,7 @@ const canaryVariables = (settings: StageSettings, canary: CanarySettings): Recor
  * serves nothing and is no path. The canary shares the stage's export when it serves the same
  * deployment; another deployment cannot be exported (GetExport takes a stage, not a deployment).
  */
-export function restStagePaths(
+function restStagePaths(
   own: StagePath,
   settings: StageSettings,
   integrationsWith: (variables: Record<string, string>) => Collected<IntegrationFacts[]>,

@@ -12,7 +12,10 @@ import { Memo } from './memo';
 
 export type ServedIntegrations = Collected<Record<string, DeployedIntegration> | null>;
 
-/** ExportApi and GetExport are both authorised as `apigateway:GET`, like every other API Gateway read. */
+/**
+ * GetExport (`GET /restapis/{id}/stages/{stage}/exports/{type}`) and ExportApi (`GET
+ * /v2/apis/{id}/exports/{specification}`) are authorised as `apigateway:GET`, like every API Gateway read.
+ */
 export const IAM_ACTIONS = ['apigateway:GET'] as const;
 
 const HTTP_METHODS = new Set([
@@ -60,8 +63,9 @@ function exportedIntegration(integration: ExportedIntegration): DeployedIntegrat
 
 /**
  * Pure: an OpenAPI export -> its integrations by `METHOD /path` (`ANY` for
- * `x-amazon-apigateway-any-method`; an HTTP API's `$default` route is `ANY $default`), null when the
- * export carries no integration extension at all.
+ * `x-amazon-apigateway-any-method`), null when the export carries no integration extension at all.
+ * An HTTP API's `$default` route is the any-method marked `isDefaultRoute` (developer guide,
+ * "x-amazon-apigateway-any-method object"), filed as `ANY $default` whatever path holds it.
  */
 export function deployedIntegrationsOf(document: unknown): Record<string, DeployedIntegration> | null {
   const paths = (document as { paths?: Record<string, Record<string, unknown>> } | null)?.paths ?? {};
@@ -69,10 +73,12 @@ export function deployedIntegrationsOf(document: unknown): Record<string, Deploy
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(methods ?? {})) {
       if (!HTTP_METHODS.has(method)) continue;
-      const integration = (operation as Record<string, unknown> | null)?.['x-amazon-apigateway-integration'];
+      const fields = operation as Record<string, unknown> | null;
+      const integration = fields?.['x-amazon-apigateway-integration'];
       if (!integration || typeof integration !== 'object') continue;
       const name = method === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase();
-      found[`${name} ${path}`] = exportedIntegration(integration as ExportedIntegration);
+      const route = fields?.isDefaultRoute === true ? '$default' : path;
+      found[`${name} ${route}`] = exportedIntegration(integration as ExportedIntegration);
     }
   }
   return Object.keys(found).length > 0 ? found : null;

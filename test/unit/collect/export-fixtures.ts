@@ -194,7 +194,7 @@ export function restCurrentDefinition(
  * examples: `payloadFormatVersion`, lower-case `type`, Lambda `uri` in the invocation form,
  * `connectionType: INTERNET`), and "Create private integrations for HTTP APIs" (listener ARN as
  * `uri`, `connectionType: VPC_LINK`, the link's id as `connectionId`); the `$default` route is the
- * `$default` path with `x-amazon-apigateway-any-method`.
+ * any-method marked `isDefaultRoute` ("x-amazon-apigateway-any-method object").
  */
 export function httpStageExport(listenerArn = LISTENER_ARN) {
   return {
@@ -221,7 +221,7 @@ export function httpStageExport(listenerArn = LISTENER_ARN) {
           },
         },
       },
-      $default: {
+      '/$default': {
         'x-amazon-apigateway-any-method': {
           isDefaultRoute: true,
           responses: { default: { description: 'Default response for ANY /' } },
