@@ -66,7 +66,7 @@ export function readRestStageSettings(
   });
 }
 
-/** GetStage `canarySettings`; a missing percentage is 0 (API Gateway's default: the canary serves nothing). */
+/** GetStage `canarySettings`; a canary without a percentage is sent nothing. */
 const canaryOf = (settings: SdkCanarySettings): CanarySettings => ({
   percentTraffic: settings.percentTraffic ?? 0,
   ...(settings.deploymentId ? { deploymentId: settings.deploymentId } : {}),

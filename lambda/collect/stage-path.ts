@@ -20,7 +20,10 @@ import { usesStageVariables } from './integration-uri';
  * it carries (canary `percentTraffic / 100`, the stage's own deployment the rest). Both paths hold the
  * same `stage`; the canary's `settings` carry its variables (the stage's, overridden by
  * `stageVariableOverrides`) and its integrations are resolved with them, so a canary that points at
- * another VPC link or host is followed there. Without a canary both fields are absent: all traffic.
+ * another VPC link or host is followed there. Its integrations are the API's current definition: a
+ * canary serves the newer deployment under test (CreateDeployment with `canarySettings`), and no
+ * export shows a deployment other than a stage's main one. Without a canary both fields are absent:
+ * the one path carries all the stage's requests.
  */
 export interface StagePath {
   stage: ClassifiedStage;
