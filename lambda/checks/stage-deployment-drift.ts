@@ -126,6 +126,15 @@ function evaluateStage(stage: StageInventory): CheckResult {
   const apis = [stageKeyOf(stage)];
   const label = stageLabel(stage.stage);
   if (!stage.integrations.ok) return integrationsUnreadable(stage, stage.integrations.error);
+  if (stage.settings.ok && stage.settings.value.autoDeployed) {
+    return {
+      ...resource,
+      status: 'PASS',
+      apis,
+      message: `${label} deploys every change to the API (AutoDeploy) and its last deployment, ${stage.settings.value.deploymentId ?? ''}, succeeded: it serves the current definition`,
+      evidence: { autoDeployed: true, deploymentId: stage.settings.value.deploymentId ?? null },
+    };
+  }
   const deployed = stage.deployedIntegrations;
   if (!deployed) return notApplicable(resource, apis, `the deployment of ${label} was not read`);
   if (!deployed.ok) return couldNotRead(resource, apis, `the deployment of ${label}`, deployed.error);

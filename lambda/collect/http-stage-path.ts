@@ -44,14 +44,16 @@ export function httpStagePathReader(clients: AwsClients): StagePathReader {
   const exports = new DeploymentExports((apiId, stage) =>
     readHttpStageExport(clients.apiGatewayV2, apiId, stage),
   );
-  // A stage with no deployment serves nothing to compare: no export is read for it.
+  // No export for a stage with no deployment (it serves nothing), nor for one that auto-deployed
+  // every change (it serves the current definition).
   const deployedRead = (
     stage: ClassifiedStage,
     settings: Collected<StageSettings>,
-  ): Promise<ServedIntegrations> =>
-    settings.ok && !settings.value.deploymentId
-      ? Promise.resolve(collected(null))
-      : exports.of(stage.apiId, stage.stage, settings.ok ? settings.value.deploymentId : undefined);
+  ): Promise<ServedIntegrations | undefined> => {
+    if (settings.ok && !settings.value.deploymentId) return Promise.resolve(collected(null));
+    if (settings.ok && settings.value.autoDeployed) return Promise.resolve(undefined);
+    return exports.of(stage.apiId, stage.stage, settings.ok ? settings.value.deploymentId : undefined);
+  };
   return {
     readSettings: (stage) => readHttpStageSettings(clients.apiGatewayV2, stage.apiId, stage.stage),
     readPaths: async (stage, settingsRead) => {
@@ -72,7 +74,15 @@ export function httpStagePathReader(clients: AwsClients): StagePathReader {
           )
         : routed;
       const deploymentId = settings.ok ? settings.value.deploymentId : undefined;
-      return [{ stage, settings, integrations, deployed, ...(deploymentId ? { deploymentId } : {}) }];
+      return [
+        {
+          stage,
+          settings,
+          integrations,
+          ...(deployed ? { deployed } : {}),
+          ...(deploymentId ? { deploymentId } : {}),
+        },
+      ];
     },
   };
 }

@@ -121,6 +121,12 @@ export interface StageSettings {
   deploymentId?: string;
   /** REST: the stage's canary (`canarySettings`), when it has one. */
   canary?: CanarySettings;
+  /**
+   * HTTP: `AutoDeploy` is on and the last automatic deployment succeeded with the stage's deployment
+   * (`LastDeploymentStatusMessage`): every change to the API is deployed, so the stage serves the
+   * current definition. Absent otherwise.
+   */
+  autoDeployed?: true;
 }
 
 /** A REST stage's canary (GetStage `canarySettings`): a share of requests served by another deployment. */

@@ -175,6 +175,23 @@ describe('stage-deployment-drift on HTTP API stages (ExportApi with the stage)',
     );
   });
 
+  it('passes a stage that deployed every change itself, without an export', () => {
+    const result = drift(
+      {
+        integrations: collected(httpIntegrations()),
+        settings: collected(
+          aStageSettings({ executionLogging: null, deploymentId: 'dty748', autoDeployed: true }),
+        ),
+      },
+      'HTTP',
+    );
+    expect(result).toMatchObject({
+      status: 'PASS',
+      message:
+        'orders/prod deploys every change to the API (AutoDeploy) and its last deployment, dty748, succeeded: it serves the current definition',
+    });
+  });
+
   it('says a stage with no deployment serves nothing to compare (never PASS)', () => {
     const result = drift(
       {

@@ -14,6 +14,7 @@ import {
 import {
   ExportApiCommand,
   GetStageCommand as GetHttpStageCommand,
+  type GetStageCommandOutput as GetHttpStageOutput,
   GetIntegrationsCommand,
   GetRoutesCommand,
 } from '@aws-sdk/client-apigatewayv2';
@@ -198,16 +199,15 @@ describe('one export per deployment', () => {
 
 describe('HTTP API stages: ExportApi with the stage', () => {
   /** GetStage (API Gateway V2 API reference, Stage), GetIntegrations, GetRoutes and the stage's export. */
-  function recordHttpAccount(deploymentId?: string) {
+  function recordHttpAccount(deploymentId?: string, autoDeploy: Partial<GetHttpStageOutput> = {}) {
     const recorded = recordedClients();
     const { mocks } = recorded;
-    mocks.apiGatewayV2
-      .on(GetHttpStageCommand)
-      .resolves({
-        StageName: 'prod',
-        AutoDeploy: false,
-        ...(deploymentId ? { DeploymentId: deploymentId } : {}),
-      });
+    mocks.apiGatewayV2.on(GetHttpStageCommand).resolves({
+      StageName: 'prod',
+      AutoDeploy: false,
+      ...(deploymentId ? { DeploymentId: deploymentId } : {}),
+      ...autoDeploy,
+    });
     mocks.apiGatewayV2.on(GetIntegrationsCommand).resolves({ Items: httpCurrentDefinition() });
     mocks.apiGatewayV2.on(GetRoutesCommand).resolves({
       Items: Object.entries(HTTP_ROUTE_KEYS).map(([integrationId, [RouteKey]], index) => ({
@@ -238,6 +238,26 @@ describe('HTTP API stages: ExportApi with the stage', () => {
       'ANY $default',
       'GET /orders',
     ]);
+  });
+
+  it('reads no export for a stage that deployed every change itself, and one when that is not known', async () => {
+    // GetStage of an auto-deployed stage (AWS CLI reference, apigatewayv2 get-stages example).
+    const deployed = recordHttpAccount('dty748', {
+      AutoDeploy: true,
+      LastDeploymentStatusMessage: "Successfully deployed stage with deployment ID 'dty748'",
+    });
+    const noStatus = recordHttpAccount('dty748', { AutoDeploy: true });
+
+    const [read, unknown] = await Promise.all([
+      readStagePaths(deployed.clients, [httpStage], WINDOW, undefined),
+      readStagePaths(noStatus.clients, [httpStage], WINDOW, undefined),
+    ]);
+
+    expect(deployed.mocks.apiGatewayV2.commandCalls(ExportApiCommand)).toHaveLength(0);
+    expect(read.paths[0]?.settings).toMatchObject({ ok: true, value: { autoDeployed: true } });
+    expect(read.paths[0]?.deployed).toBeUndefined();
+    expect(noStatus.mocks.apiGatewayV2.commandCalls(ExportApiCommand)).toHaveLength(1);
+    expect(unknown.paths[0]?.settings.ok && unknown.paths[0].settings.value.autoDeployed).toBeUndefined();
   });
 
   it('reads no export for a stage with no deployment', async () => {
