@@ -117,7 +117,7 @@ What to audit:
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
-                        optional expiry (see the README's "Muting findings")
+                        optional expiry (see docs/cli.md, "Muting findings")
   --access-log-group-prefix PREFIX
                         also search HTTP access-log groups named PREFIX...
                         for network errors (default: none)

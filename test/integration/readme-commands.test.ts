@@ -125,6 +125,8 @@ describe('the README', () => {
     ).Statement.flatMap((statement) => statement.Action);
 
     expect(readme).toMatch(new RegExp(`It prints the ${actions.length} actions the audit calls`));
+    const cliDoc = readFileSync(join(root, 'docs', 'cli.md'), 'utf8');
+    expect(cliDoc).toMatch(new RegExp(`It prints the ${actions.length} actions the audit calls`));
     expect(readme).toMatch(new RegExp(`^${CHECKS.length} checks,`, 'm'));
   });
 });
