@@ -123,7 +123,8 @@ What to audit:
                         for network errors (default: none)
 
 Output:
-  --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text)
+  --format FORMAT       ${OUTPUT_FORMATS.join('|')}
+                        (default: text)
   --output FILE         write the report to FILE instead of stdout
   --wide                text: one line per fact, however wide (default: 80 cols)
   --fail-on SEVERITY    exit 1 when a FAIL is at or above SEVERITY:

@@ -102,15 +102,15 @@ function stageRow(report: Report, stage: ReportStage, scale: number): string {
   const ratio = stage.requests > 0 || stage.errors5xx > 0 ? formatPercent(stage.errorRatio) : '-';
   const where = `<div class="muted">${text(stage.apiId, 100)} · ${text(stage.region, 40)}${fails > 0 ? ` · ${fails} FAIL` : ''}</div>`;
   return (
-    `<tr class="${stage.classification}">${cell('Verdict', `<span class="verdict">${stage.classification}</span>`)}` +
+    `<tr class="${escapeHtml(stage.classification)}">${cell('Verdict', `<span class="verdict">${escapeHtml(stage.classification)}</span>`)}` +
     cell(
       'API/stage',
       `${fails > 0 ? `<a href="#stage-${escapeHtml(anchor(stage))}">${name}</a>` : name}${where}`,
       'name',
     ) +
     cell('5xx', ratio, 'num') +
-    cell('Errors/requests', `${stage.errors5xx}/${stage.requests}`, 'num') +
-    cell('Periods with 5xx', `${stage.periodsWithErrors}/${stage.periods}`, 'num') +
+    cell('Errors/requests', `${Number(stage.errors5xx)}/${Number(stage.requests)}`, 'num') +
+    cell('Periods with 5xx', `${Number(stage.periodsWithErrors)}/${Number(stage.periods)}`, 'num') +
     cell('5xx per period', ratioChart(stage, report.window.periodSeconds / 60, scale)) +
     '</tr>'
   );
@@ -201,8 +201,8 @@ function fixOf(finding: Finding & FindingFix): string {
 
 function findingBlock(finding: Finding, blocking: boolean): string {
   return (
-    `<div class="finding${blocking ? ' blocking' : ''}"><p><span class="status ${finding.status}">${finding.status}</span> ` +
-    `<span class="sev">${finding.severity}</span> <code>${text(finding.checkId, 100)}</code> ${text(finding.title, 300)}</p>` +
+    `<div class="finding${blocking ? ' blocking' : ''}"><p><span class="status ${escapeHtml(finding.status)}">${escapeHtml(finding.status)}</span> ` +
+    `<span class="sev">${escapeHtml(finding.severity)}</span> <code>${text(finding.checkId, 100)}</code> ${text(finding.title, 300)}</p>` +
     `<p class="msg">${text(finding.message)}</p><p class="fixlabel">Fix</p>${fixOf(finding)}</div>`
   );
 }
