@@ -24,7 +24,7 @@ import { readMetricSeries } from './metrics';
 import { describeInterfacesByDescription } from './network';
 import { readNetworkFacts } from './network-facts';
 import { loadBalancerSeries, pathMetricRequests, stageLatency } from './path-metrics';
-import { allIntegrations } from './stage-path';
+import { allIntegrations, canaryOf, isPrimary } from './stage-path';
 import { readStagePaths } from './stage-reads';
 import { readTargetHosts } from './target-hosts';
 import { readVpcLinks } from './vpc-links';
@@ -54,9 +54,11 @@ export async function collectInventory(
   const { paths, listed } = await linkLoadBalancers(clients, read.paths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);
   const lbs = Object.values(hops.loadBalancers).flatMap((lb) => (lb.ok ? [lb.value.description] : []));
+  // One per stage, in the stages' order; a canary's path rides along with its stage's.
+  const ownPaths = paths.filter(isPrimary);
 
   // The series and the load balancers' interfaces are read while the targets and their network are.
-  const metricRequests = pathMetricRequests(stages, paths, lbs, hops.targetGroups);
+  const metricRequests = pathMetricRequests(stages, ownPaths, lbs, hops.targetGroups);
   const metrics = readMetricSeries(clients.cloudWatch, metricRequests, window);
   const interfaces = describeInterfacesByDescription(ec2, lbs.map(interfaceDescriptionOf));
   const certificates = readCertificates(clients.acm, listenerCertificateArns(hops.loadBalancers));
@@ -73,12 +75,13 @@ export async function collectInventory(
 
   const series = await metrics;
   const logEvidence = await read.evidence;
-  const stageInventories: StageInventory[] = paths.map((path, index) => ({
+  const stageInventories: StageInventory[] = ownPaths.map((path, index) => ({
     stage: path.stage,
     settings: path.settings,
     integrations: path.integrations,
     ...stageLatency(series, path),
     ...(path.deployed ? { deployedIntegrations: path.deployed } : {}),
+    ...canaryOf(paths, path),
     networkErrorLogLines: logEvidence[index] ?? collected(null),
   }));
 

@@ -12,7 +12,7 @@ import type {
   Thresholds,
 } from '../domain/types';
 
-/** Defaults explained in the README ("Triage thresholds"). */
+/** Defaults explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   highErrorRatio: 0.05,
   continuousPeriodShare: 0.5,
@@ -71,6 +71,7 @@ export function classifyStage(
     periodsWithErrors,
     periods,
     classification,
+    series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
     ...(window && errors5xx > 0 ? { errorMinutes: errorMinutesOf(traffic.errors5xx, window) } : {}),
   };
