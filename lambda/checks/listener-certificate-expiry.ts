@@ -2,6 +2,7 @@ import { isAcmCertificate } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
 import { listenersReached } from '../domain/path';
 import type { CertificateFacts, CheckResult, Inventory, StageInventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
 import { type ErrorWindow, errorWindowOf, type Judgement, minutesText } from './error-minutes';
 import {
   describeHop,
@@ -144,6 +145,7 @@ export const listenerCertificateExpiry: CheckDefinition = {
   remediation:
     'Renew or re-import the certificate (ACM renews the certificates it issued only while their validation records stay in place), or attach a valid one to the listener.',
   docs: [
+    ARTICLE,
     'https://docs.aws.amazon.com/acm/latest/userguide/check-certificate-renewal-status.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
   ],

@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../domain/check';
 import type { HealthCheckFacts } from '../domain/types';
+import { ARTICLE } from './docs-links';
 import type { Judgement } from './error-minutes';
 import { evaluateTargetGroupAdvice, NO_HEALTH_CHECK } from './target-group-advice';
 
@@ -31,6 +32,7 @@ export const tgHealthCheckPort: CheckDefinition = {
   remediation:
     'Set the health check port to traffic-port, or make the side port answer only when the service on the traffic port can serve.',
   docs: [
+    ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   ],

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../domain/check';
+import { ARTICLE } from './docs-links';
 import type { Judgement } from './error-minutes';
 import { evaluateTargetGroupAdvice } from './target-group-advice';
 
@@ -27,7 +28,10 @@ export const tgProxyProtocolV2: CheckDefinition = {
   risk: 'With proxy_protocol_v2.enabled, the NLB prefixes each connection with a binary header; a target (web server, proxy) not configured to read it sees a malformed request and fails or resets it.',
   remediation:
     "Turn proxy protocol v2 off on the target group, or turn on the targets' proxy protocol support (e.g. nginx `listen ... proxy_protocol`) before enabling it.",
-  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html'],
+  docs: [
+    ARTICLE,
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html',
+  ],
   evaluate: ({ inventory, stages }) =>
     evaluateTargetGroupAdvice(stages, inventory, 'its attributes', (where, group, path) => {
       if (path.loadBalancer.type !== 'network')

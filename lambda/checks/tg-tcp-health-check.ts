@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../domain/check';
 import type { HealthCheckFacts } from '../domain/types';
+import { ARTICLE } from './docs-links';
 import type { Judgement } from './error-minutes';
 import { evaluateTargetGroupAdvice, NO_HEALTH_CHECK } from './target-group-advice';
 
@@ -32,7 +33,10 @@ export const tgTcpHealthCheck: CheckDefinition = {
   risk: 'A TCP health check stays green while the application behind the port fails (hung workers, a crashed app behind a proxy, exhausted pools): the load balancer keeps sending requests that fail.',
   remediation:
     'Use an HTTP or HTTPS health check on a path that exercises the application (e.g. /health answering 200 only when it can serve), on the traffic port.',
-  docs: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html'],
+  docs: [
+    ARTICLE,
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
+  ],
   evaluate: ({ inventory, stages }) =>
     evaluateTargetGroupAdvice(stages, inventory, 'its health check settings', (where, group) =>
       group.healthCheck ? judgeTcpHealthCheck(where, group.healthCheck) : NO_HEALTH_CHECK(where),

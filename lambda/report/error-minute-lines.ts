@@ -19,8 +19,14 @@ const coincidedWith = (finding: Finding, errorMinutes: ReadonlySet<string>): str
     errorMinutes.has(minute),
   );
 
-/** The resource's own part of its ARN: `targetgroup/orders-tg/1a2b`, `loadbalancer/net/orders/3c4d`. */
-const shortResource = (arn: string): string => arn.slice(arn.lastIndexOf(':') + 1) || arn;
+/** What a person calls the resource: `target group orders-tg`, `load balancer orders-nlb`, `the stage`. */
+function resourceName(finding: Finding): string {
+  if (finding.resourceType.endsWith('::Stage')) return 'the stage';
+  const part = finding.resourceArn.slice(finding.resourceArn.lastIndexOf(':') + 1);
+  const elb = /^(targetgroup|loadbalancer\/(?:app|net|gwy))\/([^/]+)\//.exec(part);
+  if (elb) return `${elb[1] === 'targetgroup' ? 'target group' : 'load balancer'} ${elb[2]}`;
+  return part || finding.resourceArn;
+}
 
 export function errorMinuteLines(report: Report): string[] {
   const { window } = report;
@@ -48,7 +54,7 @@ export function errorMinuteLines(report: Report): string[] {
       `  ${label}: 5xx at ${at(minutes.map((minute) => minute.at))} UTC (${minutes.reduce((sum, m) => sum + m.errors5xx, 0)})`,
       ...coincided.map(
         ({ finding, when }) =>
-          `    at ${at(when)}: ${terminalText(finding.checkId, 40)} on ${terminalText(shortResource(finding.resourceArn), 120)}`,
+          `    at ${at(when)}: ${terminalText(finding.checkId, 40)} on ${terminalText(resourceName(finding), 120)}`,
       ),
     ];
   });

@@ -23,7 +23,7 @@ describe('when it failed, and what coincided', () => {
     const lines = errorMinuteLines(report);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/\/prod: 5xx at 11:25-11:30 UTC \(700\)$/);
-    expect(lines[1]).toBe('    at 11:25-11:30: tg-healthy-dip on targetgroup/orders-tg/0123456789abcdef');
+    expect(lines[1]).toBe('    at 11:25-11:30: tg-healthy-dip on target group orders-tg');
     expect(renderText(report, { wide: false, color: false })).toContain('When it failed, and what coincided');
   });
 
