@@ -49,7 +49,7 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
       // The part must still be written after the audit: the same margin the single-account handler keeps.
       deadline: auditDeadline(started, context.getRemainingTimeInMillis()),
     });
-    await deps.parts(org.partsBucket).put(item.partKey, JSON.stringify(outcome));
+    await deps.parts(org.partsBucket).put(item.partKey, JSON.stringify({ runId: item.runId, ...outcome }));
     return {
       partKey: item.partKey,
       ...(outcome.error ? { errorCode: outcome.error.code } : {}),

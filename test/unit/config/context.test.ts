@@ -266,14 +266,14 @@ describe('parseContext', () => {
     const context = parseContext({
       organization: 'true',
       orgUnitIds: 'ou-ab12-cdef3456, r-ab12',
-      orgExternalId: 'x-42',
+      orgAuditRoleName: 'AuditorCentral',
     });
 
     // Assert
     expect(context.organization).toEqual({
       memberRoleName: 'ApiNetworkAuditorMember',
       maxConcurrency: 10,
-      externalId: 'x-42',
+      auditRoleName: 'AuditorCentral',
       organizationalUnitIds: ['ou-ab12-cdef3456', 'r-ab12'],
     });
   });

@@ -74,6 +74,7 @@ describe('the ListTargets step, fed a member account’s stage alarm', () => {
     });
     expect(items(list.targetsKey)).toEqual([
       {
+        runId: 'alarm-run-1',
         target: { account: MEMBER, region: 'eu-west-1' },
         partKey: `runs/alarm-run-1/parts/${MEMBER}-eu-west-1.json`,
         run: list.run,
