@@ -6,22 +6,14 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct, IConstruct } from 'constructs';
-import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
+import { API_GATEWAY_READ_PATHS, AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
 import {
   EXECUTION_LOG_GROUP_PREFIX,
   LOG_GROUP_SCOPED_ACTIONS,
   queryableLogGroupArns,
 } from '../lambda/collect/log-groups';
 
-/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
-export const API_GATEWAY_READ_PATHS = [
-  '/restapis',
-  '/restapis/*',
-  '/apis',
-  '/apis/*',
-  '/vpclinks',
-  '/vpclinks/*',
-];
+export { API_GATEWAY_READ_PATHS };
 
 /** Where the audited resources live: the account and Regions the log-group ARNs name. */
 export interface AuditReadScope {

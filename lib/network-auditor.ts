@@ -386,11 +386,14 @@ export class NetworkAuditor extends Construct {
         ruleName: stageAlarmsRuleName,
       });
       deadLetterSources.push(stageAlarmsRuleName);
-      const others = (props.regions ?? []).filter((region) => region !== Stack.of(this).region);
-      if (others.length > 0)
+      const stackRegion = Stack.of(this).region;
+      const known = !Token.isUnresolved(stackRegion);
+      const others = (props.regions ?? []).filter((region) => !known || region !== stackRegion);
+      if (others.length > (known ? 0 : 1))
         Annotations.of(this).addWarning(
-          `The stage alarms watch ${Stack.of(this).region} only (CloudWatch alarms are Regional): ${others.join(', ')} ` +
-            'are audited on the schedule only. For alarm-triggered audits there, use central mode and the member alarm template in each Region.',
+          `The stage alarms watch ${known ? stackRegion : "the stack's Region"} only (CloudWatch alarms are Regional): ` +
+            `${others.join(', ')}${known ? '' : " (but the stack's own)"} are audited on the schedule only, with no ` +
+            'alarm-triggered audit. For those, deploy in central mode with the member alarm template in each Region.',
         );
     }
     this.incompleteRunsAlarm = new cloudwatch.Alarm(this, 'IncompleteRunsAlarm', {

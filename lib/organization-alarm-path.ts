@@ -112,8 +112,16 @@ export class AlarmPath extends Construct {
     });
 
     const pattern = contributorInAlarmPattern([MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http]);
+    // The target sees the queue without its key: CDK's SqsQueue target would otherwise let EventBridge
+    // use the key with no condition. The key policy (lib/network-auditor.ts) names these rules instead,
+    // and so does the queue policy below.
+    const queueForRules = sqs.Queue.fromQueueAttributes(this, 'QueueForRules', {
+      queueArn: this.queue.queueArn,
+      queueUrl: this.queue.queueUrl,
+      fifo: true,
+    });
     const toQueue = () =>
-      new eventTargets.SqsQueue(this.queue, {
+      new eventTargets.SqsQueue(queueForRules, {
         messageGroupId: ALARM_MESSAGE_GROUP,
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 2,
@@ -137,6 +145,15 @@ export class AlarmPath extends Construct {
     });
     const ruleArn = (path: string) => `arn:${partition}:events:${region}:${account}:rule/${path}`;
     this.ruleArns = [ruleArn(`${ALARM_BUS_NAME}/${memberRuleName}`), ruleArn(localRuleName)];
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTheAlarmRulesToSend',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': [this.memberRule.ruleArn, this.localRule.ruleArn] } },
+      }),
+    );
 
     this.intakeFunction = this.createIntake(props);
     this.pipe = this.createPipe(props);
@@ -207,7 +224,13 @@ export class AlarmPath extends Construct {
       description: 'API network auditor: reads the alarm queue, asks the intake, starts admitted runs',
     });
     this.queue.grantConsumeMessages(role);
-    this.intakeFunction.grantInvoke(role);
+    // The function itself (no version: `grantInvoke` would add `:*`).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.intakeFunction.functionArn],
+      }),
+    );
     props.stateMachine.grantStartExecution(role);
     const pipe = new pipes.CfnPipe(this, 'Pipe', {
       description: 'API network auditor: forwarded stage alarms -> admission -> one run each',

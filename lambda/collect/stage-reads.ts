@@ -41,6 +41,7 @@ export async function readStagePaths(
   stages: ClassifiedStage[],
   window: AuditWindow,
   accessLogGroupPrefix: string | undefined,
+  search: { executionLogs: boolean } = { executionLogs: true },
 ): Promise<StageReads> {
   const readers = { REST: restStagePathReader(clients), HTTP: httpStagePathReader(clients) };
   const searchLogs = limitConcurrency(CONCURRENCY);
@@ -52,7 +53,7 @@ export async function readStagePaths(
       stage,
       settingsRead
         .then((settings) =>
-          searchLogs(() => readLogEvidence(clients, stage, settings, window, accessLogGroupPrefix)),
+          searchLogs(() => readLogEvidence(clients, stage, settings, window, accessLogGroupPrefix, search)),
         )
         .catch((error: unknown) => failed(toCollectionError('logs:FilterLogEvents', error))),
     );

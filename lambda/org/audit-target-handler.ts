@@ -42,6 +42,7 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
       ...(item.run.apiIds ? { apiIds: item.run.apiIds } : {}),
       ...(item.run.stages ? { stages: item.run.stages } : {}),
       thresholds: environment.thresholds,
+      executionLogs: org.searchExecutionLogs,
       ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
       ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
       ...(environment.suppressions ? { suppressions: environment.suppressions } : {}),

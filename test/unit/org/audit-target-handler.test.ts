@@ -76,7 +76,11 @@ describe('the AuditTarget step', () => {
 
     // Assert
     expect(result).toEqual({ partKey: ITEM.partKey, errorCode: 'AccessDenied', complete: false });
-    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({ runId: 'run-1', target: ITEM.target, error });
+    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({
+      runId: 'run-1',
+      target: ITEM.target,
+      error,
+    });
   });
 
   it('throws on an item that is not one of the list (the state machine records the failure)', async () => {
