@@ -221,10 +221,15 @@ async function main(): Promise<void> {
 
     log(`seeding ${accounts.length} accounts x ${regions.length} Regions...`);
     const seedStarted = performance.now();
-    const pairs = accounts.flatMap((account) => regions.map((region) => ({ account, region })));
-    await mapBounded(pairs, 8, async ({ account, region }) =>
-      seedAccount(await memberClients(endpoint, account, region), inRegion(BROKEN_ACCOUNT, region), now),
-    );
+    // One account's Regions one after the other: the emulator creates an account's backends on first use.
+    await mapBounded(accounts, 8, async (account) => {
+      for (const region of regions)
+        await seedAccount(
+          await memberClients(endpoint, account, region),
+          inRegion(BROKEN_ACCOUNT, region),
+          now,
+        );
+    });
     log(`seeded in ${round((performance.now() - seedStarted) / 1000)} s`);
     await new S3Client({
       region: 'us-east-1',
