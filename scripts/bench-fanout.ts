@@ -191,10 +191,14 @@ async function memberClients(endpoint: string, account: string, region: string):
     }),
   );
   if (!assumed?.AccessKeyId || !assumed.SecretAccessKey) throw new Error(`no credentials for ${account}`);
+  // Seeding is not measured: no client-side limits, and no retry (the emulator is slow under load, and a
+  // retried create fails as a duplicate).
   return createClients({
     region,
     endpoint,
     rateLimits: false,
+    maxAttempts: 1,
+    timeouts: { connectionTimeoutMs: 30_000, requestTimeoutMs: 600_000 },
     credentials: {
       accessKeyId: assumed.AccessKeyId,
       secretAccessKey: assumed.SecretAccessKey,
@@ -222,7 +226,7 @@ async function main(): Promise<void> {
     log(`seeding ${accounts.length} accounts x ${regions.length} Regions...`);
     const seedStarted = performance.now();
     // One account's Regions one after the other: the emulator creates an account's backends on first use.
-    await mapBounded(accounts, 8, async (account) => {
+    await mapBounded(accounts, 4, async (account) => {
       for (const region of regions)
         await seedAccount(
           await memberClients(endpoint, account, region),
