@@ -14,7 +14,7 @@
  * The auditor account's own alarms in its Region reach the same queue through a rule on its default
  * bus (they stay local: the member alarm template does not forward there).
  */
-import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -43,7 +43,7 @@ const ALARM_EVENT_MAX_AGE = Duration.hours(1);
 export interface AlarmPathProps {
   readonly key: kms.IKey;
   readonly logGroup: logs.ILogGroup;
-  readonly removalPolicy: import('aws-cdk-lib').RemovalPolicy;
+  readonly removalPolicy: RemovalPolicy;
   readonly stateMachine: sfn.IStateMachine;
   readonly stateTable: dynamodb.ITable;
   readonly deadLetterQueue: sqs.IQueue;

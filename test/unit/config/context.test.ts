@@ -278,6 +278,22 @@ describe('parseContext', () => {
     });
   });
 
+  it('takes the execution-log opt-in and the alarm runs per window, and refuses an out-of-range cap', () => {
+    // Arrange / Act
+    const context = parseContext({
+      organization: 'true',
+      orgSearchExecutionLogs: 'true',
+      orgAlarmRunsPerWindow: '5',
+    });
+
+    // Assert
+    expect(context.organization).toMatchObject({ searchExecutionLogs: true, alarmRunsPerWindow: 5 });
+    expect(() => parseContext({ organization: 'true', orgAlarmRunsPerWindow: '0' })).toThrow(
+      /orgAlarmRunsPerWindow/,
+    );
+    expect(() => parseContext({ orgSearchExecutionLogs: 'true' })).toThrow(/need 'organization' = true/);
+  });
+
   it("takes the organization's id for the alarm path's bus policy, and names a malformed one", () => {
     // Arrange / Act
     const context = parseContext({ organization: 'true', orgId: 'o-abcd123456' });
