@@ -2,7 +2,9 @@
  * The alarm path's gate (issue 25): the enrichment step of the EventBridge pipe from the alarm queue
  * (SQS FIFO) to the state machine. EventBridge Pipes passes a batch of SQS messages and starts one
  * run per element returned; an event this step refuses is dropped here (logged, counted in
- * `AlarmEventsRefused` by reason), so it never becomes a run, let alone a failed one.
+ * `AlarmEventsRefused` by reason), so it never becomes a run, let alone a failed one. An empty array
+ * invokes no target (EventBridge user guide, "Event enrichment in Amazon EventBridge Pipes":
+ * "Filtering events using enrichment").
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
