@@ -15,7 +15,7 @@ import type {
   Report,
   ReportStage,
 } from '../domain/types';
-import { compareFindings } from '../engine/evaluate';
+import { compareFindings } from '../domain/finding-order';
 import { buildReport } from '../report/build-report';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 import type { MergeReportsFn, TargetError, TargetOutcome } from './contract';

@@ -6,7 +6,7 @@ import { runIdOf } from '../../lambda/notify/notification-view';
 import { planNotification } from '../../lambda/notify/plan-notification';
 import { NotifyError, notifyReport } from '../../lambda/notify/publish-report';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
-import { renderEmailBody } from '../../lambda/report/render-email';
+import { renderEmailBody } from '../../lambda/notify/render-email';
 import { useEmulator } from '../support/emulator';
 import { aFinding, aReport, aStage } from '../support/report-builders';
 import { capturePublishes, createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';

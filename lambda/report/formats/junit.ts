@@ -6,6 +6,7 @@
 import type { Finding, Report } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
 import { accountOf, isMultiAccount } from '../human-view';
+import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 /** XML 1.0 allows no control character but tab and line breaks; recordText removed the others. */
 export function xmlText(text: string): string {
@@ -47,9 +48,11 @@ function testcase(finding: Finding, account: string | undefined): string {
   }
 }
 
+/** An incomplete audit's unreadable parts are <error>s of the `audit-completeness` suite. */
 export function renderJunit(report: Report): string {
+  const all = findingsWithUnreadableParts(report);
   const byCheck = new Map<string, Finding[]>();
-  for (const finding of report.findings)
+  for (const finding of all)
     byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
   const count = (findings: Finding[], status: Finding['status']) =>
     findings.filter((finding) => finding.status === status).length;
@@ -60,7 +63,6 @@ export function renderJunit(report: Report): string {
       `errors="${count(findings, 'ERROR')}" skipped="${count(findings, 'SKIPPED')}" timestamp="${attr(report.generatedAt)}">\n` +
       `${findings.map((finding) => testcase(finding, isMultiAccount(report) ? accountOf(finding, report) : undefined)).join('\n')}\n  </testsuite>`,
   );
-  const all = report.findings;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="api-network-auditor" tests="${all.length}" failures="${count(all, 'FAIL')}" errors="${count(all, 'ERROR')}" skipped="${count(all, 'SKIPPED')}" time="${seconds}">`,

@@ -11,8 +11,8 @@ import { absenceResolution, planNotification } from '../../../lambda/notify/plan
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import type { TargetOutcome } from '../../../lambda/org/contract';
 import { mergeReports } from '../../../lambda/org/merge-reports';
-import { renderChatNotification } from '../../../lambda/report/render-chat';
-import { renderEmailBody, renderEmailSubject } from '../../../lambda/report/render-email';
+import { renderChatNotification } from '../../../lambda/notify/render-chat';
+import { renderEmailBody, renderEmailSubject } from '../../../lambda/notify/render-email';
 import { renderMarkdown } from '../../../lambda/report/render-markdown';
 import { renderText } from '../../../lambda/report/render-text';
 import { anAccountPart, aReport, aStage, SHARED_TARGET_GROUP_ARN } from '../../support/report-builders';

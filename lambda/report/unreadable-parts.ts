@@ -1,0 +1,69 @@
+/**
+ * What an incomplete audit could not read, as every output names it: the report's
+ * `incompleteReasons` hold one line per failed AWS action (and per check that broke); those that no
+ * ERROR finding stands for (a triage read, the time budget) are the audit's own unreadable parts,
+ * which JUnit, ASFF and OCSF report as errors of their own.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, Report } from '../domain/types';
+
+/** One line per AWS action that could not be read (or check that broke), for the report's `incompleteReasons`. */
+export function describeErrors(findings: readonly Finding[]): string[] {
+  const byCause = new Map<string, Set<string>>();
+  for (const finding of findings) {
+    if (finding.status !== 'ERROR') continue;
+    const action = finding.evidence.action;
+    const cause =
+      typeof action !== 'string'
+        ? 'the check itself failed'
+        : finding.evidence.code === 'DeadlineExceeded'
+          ? `${action} was not called before the time budget ran out`
+          : `${action} could not be read`;
+    byCause.set(cause, (byCause.get(cause) ?? new Set<string>()).add(finding.checkId));
+  }
+  return [...byCause.entries()].map(
+    ([cause, checks]) => `${cause}: ${[...checks].sort().join(', ')} not evaluated`,
+  );
+}
+
+/** The reasons no ERROR finding stands for: each is an unreadable part of its own. */
+export function unreadableParts(report: Pick<Report, 'incompleteReasons' | 'findings'>): string[] {
+  const covered = new Set(describeErrors(report.findings));
+  return report.incompleteReasons.filter((reason) => !covered.has(reason));
+}
+
+/** The check id machine formats file the audit's own unreadable parts under. */
+export const AUDIT_COMPLETENESS = 'audit-completeness';
+
+const REGION_IN_REASON = /\bin ([a-z]{2}(?:-[a-z]+)+-\d+)\b/;
+
+/**
+ * Each unreadable part as an ERROR finding on the account, for the machine formats (JUnit, ASFF,
+ * OCSF) that list findings: an audit that read nothing is never an empty, passing file.
+ */
+export function unreadableFindings(report: Report): Finding[] {
+  const account = report.account ?? '';
+  return unreadableParts(report).map((reason) => ({
+    id: createHash('sha256').update(`${account}|${reason}`).digest('hex').slice(0, 16),
+    checkId: AUDIT_COMPLETENESS,
+    status: 'ERROR',
+    severity: 'high',
+    ...(report.account ? { account: report.account } : {}),
+    region: REGION_IN_REASON.exec(reason)?.[1] ?? report.regions[0] ?? 'us-east-1',
+    resourceType: 'AWS::::Account',
+    resourceArn: `AWS::::Account:${account}`,
+    apis: [],
+    title: 'The audit could not read part of the account',
+    message: reason,
+    remediation:
+      'Give the audit role the read-only actions it needs (api-network-auditor --print-iam-policy prints them) and run the audit again.',
+    docs: [],
+    evidence: { incompleteReason: reason },
+  }));
+}
+
+/** The report's findings and, for an incomplete audit, one ERROR finding per unreadable part. */
+export const findingsWithUnreadableParts = (report: Report): Finding[] => [
+  ...unreadableFindings(report),
+  ...report.findings,
+];
