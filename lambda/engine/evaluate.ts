@@ -8,14 +8,7 @@ import { CHECKS } from '../checks/index';
 import { stageKeyOf } from '../checks/results';
 import type { CheckDefinition } from '../domain/check';
 import { compareFindings } from '../domain/finding-order';
-import {
-  type CheckResult,
-  type Finding,
-  type Inventory,
-  type StageInventory,
-  type StageKey,
-  type Status,
-} from '../domain/types';
+import type { CheckResult, Finding, Inventory, StageInventory, StageKey, Status } from '../domain/types';
 import { findingId } from './finding-id';
 
 export interface EvaluateOptions {

@@ -21,8 +21,6 @@
  */
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Finding, Report, Severity, Status } from '../domain/types';
-import { renderChatContinuation, renderChatCut, renderChatNotification } from './render-chat';
-import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from './render-email';
 import {
   announcedSeverity,
   type ChangeCounts,
@@ -41,6 +39,8 @@ import {
   statusCounts,
 } from './notification-view';
 import type { ChangeKind, FindingChange, Resolution } from './plan-notification';
+import { renderChatContinuation, renderChatCut, renderChatNotification } from './render-chat';
+import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from './render-email';
 
 /** SNS: a message, its subject and attributes together, at most 256 KiB. */
 export const SNS_MESSAGE_MAX_BYTES = 262_144;

@@ -69,7 +69,11 @@ function titleCause({ verdict, causes }: RankedStage): string {
 }
 
 /** A stage's verdict line and, for its first cause, the fix to paste. */
-function stageLines({ stage, verdict, causes }: RankedStage, multiAccount: boolean, report: NotificationView['report']): string[] {
+function stageLines(
+  { stage, verdict, causes }: RankedStage,
+  multiAccount: boolean,
+  report: NotificationView['report'],
+): string[] {
   const where = `${stage.apiType}, ${multiAccount ? `${code(accountOf(stage, report), 20)} ` : ''}${stage.region}`;
   const [cause] = causes;
   const fix = cause ? fixLines(cause)[0] : undefined;
@@ -114,8 +118,11 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
   // First: what could not be read, then the stages worst first with their causes and fixes; counts below.
   const lines: string[] = [];
   if (!report.complete)
-    lines.push(`:warning: *Incomplete audit, not an all-clear.* Could not read: ${code(report.incompleteReasons.join('; '), 300)}`);
-  for (const stage of ranked.slice(0, CHAT_STAGES_SHOWN)) lines.push(...stageLines(stage, multiAccount, report));
+    lines.push(
+      `:warning: *Incomplete audit, not an all-clear.* Could not read: ${code(report.incompleteReasons.join('; '), 300)}`,
+    );
+  for (const stage of ranked.slice(0, CHAT_STAGES_SHOWN))
+    lines.push(...stageLines(stage, multiAccount, report));
   lines.push(`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`);
   // Each finding under the header of its own stages: findings of the same stages are gathered first.
   const groups = new Map<string, { keys: string[]; findings: { kind: string; finding: Finding }[] }>();
@@ -164,7 +171,9 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     ...new Set(
       [
         ...ranked.flatMap(({ causes }) => causes.slice(0, 1)),
-        ...plan.changes.flatMap((change) => (change.kind !== 'resolved' && change.finding ? [change.finding] : [])),
+        ...plan.changes.flatMap((change) =>
+          change.kind !== 'resolved' && change.finding ? [change.finding] : [],
+        ),
       ].map((finding) => markdownText(fixLines(finding)[0] ?? '', 300)),
     ),
   ]

@@ -5,7 +5,12 @@
  * and every announced finding below.
  */
 import type { Finding, Report, Severity } from '../domain/types';
-import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl } from '../report/console-links';
+import {
+  logGroupFromArn,
+  logGroupUrl,
+  restExecutionLogGroup,
+  stageErrorGraphUrl,
+} from '../report/console-links';
 import {
   accountLabel,
   accountOf,

@@ -112,7 +112,12 @@ function sectionsOf(report: Report, stages: readonly RankedStage[]): StageSectio
     if (own.length === 0 && !needsAttention(ranked)) continue;
     const causeIds = new Set(ranked.verdict.causes);
     const ordered = [...ranked.causes, ...own.filter((finding) => !causeIds.has(finding.id))];
-    const section: StageSection = { ranked, account: accountOf(ranked.stage, report), findings: [], seeAbove: [] };
+    const section: StageSection = {
+      ranked,
+      account: accountOf(ranked.stage, report),
+      findings: [],
+      seeAbove: [],
+    };
     const label = stageLabel(ranked.stage);
     for (const finding of ordered) {
       const under = shownUnder.get(finding.id);

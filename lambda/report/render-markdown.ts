@@ -99,7 +99,9 @@ export function renderMarkdown(report: Report): string {
     if (section.ranked) lines.push(`**Verdict:** ${escapeMarkdown(section.ranked.verdict.summary)}`, '');
     for (const finding of section.findings) lines.push(...findingItem(finding, view.commonDocs));
     for (const { finding, under } of section.seeAbove)
-      lines.push(`- ${finding.status} ${code(finding.checkId)} ${code(finding.id)}: shown under ${escapeMarkdown(under)}`);
+      lines.push(
+        `- ${finding.status} ${code(finding.checkId)} ${code(finding.id)}: shown under ${escapeMarkdown(under)}`,
+      );
     lines.push('');
   }
 
@@ -117,7 +119,10 @@ function findingItem(finding: Finding, commonDocs: readonly string[]): string[] 
     `  - Resource: ${code(finding.resourceArn)}`,
   ];
   if (finding.fix?.commands.length)
-    lines.push('  - Fix (paste):', ...fixLines(finding).map((command) => `    - ${markdownCode(command, 2000)}`));
+    lines.push(
+      '  - Fix (paste):',
+      ...fixLines(finding).map((command) => `    - ${markdownCode(command, 2000)}`),
+    );
   else if (finding.remediation) lines.push(`  - Fix: ${escapeMarkdown(finding.remediation)}`);
   for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`  - Docs: <${doc}>`);
   return lines;

@@ -122,7 +122,10 @@ export function renderText(report: Report, options: TextRenderOptions): string {
   if (suppressed) lines.push(...wrap(suppressed, width));
   if (view.commonDocs.length > 0)
     lines.push(
-      ...wrap(`Background for every finding: ${view.commonDocs.map((doc) => layout.cite(doc)).join(' ')}`, width),
+      ...wrap(
+        `Background for every finding: ${view.commonDocs.map((doc) => layout.cite(doc)).join(' ')}`,
+        width,
+      ),
     );
   if (layout.references.size > 0) lines.push('', paint('bold', 'References'), ...layout.references.footer());
   return `${lines.join('\n')}\n`;
@@ -144,9 +147,16 @@ function whereLine(report: Report, view: HumanView): string {
 
 const COLUMNS = { classification: 14, ratio: 6, counts: 13, periods: 7 } as const;
 
-/** The name of a stage as shown: whole, cleaned, with its account in a merged report. */
-function stageName(ranked: RankedStage, report: Report, view: HumanView): string {
-  const label = terminalText(stageLabel(ranked.stage), 600);
+/**
+ * The name of a stage as shown: whole, cleaned, with its account in a merged report; the table leaves
+ * the Region out when there is only one.
+ */
+function stageName(ranked: RankedStage, report: Report, view: HumanView, inTable = false): string {
+  const { stage } = ranked;
+  const label =
+    inTable && report.regions.length <= 1
+      ? terminalText(`${stage.apiName ?? stage.apiId}/${stage.stage} (${stage.apiId})`, 600)
+      : terminalText(stageLabel(stage), 600);
   return view.multiAccount
     ? `${label} in ${terminalText(accountLabel(report, accountOf(ranked.stage, report)), 200)}`
     : label;
@@ -160,7 +170,7 @@ function stageTable(view: HumanView, report: Report, layout: Layout): string[] {
   const fixed = `  ${''.padEnd(COLUMNS.classification)}  ${''.padEnd(COLUMNS.ratio)}  ${''.padEnd(COLUMNS.counts)}  ${''.padEnd(COLUMNS.periods)}  `;
   const header =
     `  ${'class'.padEnd(COLUMNS.classification)}  ${'5xx'.padStart(COLUMNS.ratio)}  ` +
-    `${'errors/reqs'.padStart(COLUMNS.counts)}  ${'periods'.padStart(COLUMNS.periods)}  API/stage (id, Region)`;
+    `${'errors/reqs'.padStart(COLUMNS.counts)}  ${'periods'.padStart(COLUMNS.periods)}  API/stage (id)`;
   const rows = view.stages.flatMap((ranked) => {
     const { stage } = ranked;
     const idle = stage.requests === 0;
@@ -169,7 +179,7 @@ function stageTable(view: HumanView, report: Report, layout: Layout): string[] {
       `${(idle ? '-' : formatPercent(stage.errorRatio)).padStart(COLUMNS.ratio)}  ` +
       `${(idle ? 'no requests' : `${stage.errors5xx}/${stage.requests}`).padStart(COLUMNS.counts)}  ` +
       `${`${stage.periodsWithErrors}/${stage.periods}`.padStart(COLUMNS.periods)}  `;
-    const [first = '', ...rest] = wrap(stageName(ranked, report, view), layout.width, fixed);
+    const [first = '', ...rest] = wrap(stageName(ranked, report, view, true), layout.width, fixed);
     const merged = stage.sharesMetricsWith?.length
       ? wrap(
           `metrics merged with REST APIs of the same name: ${stage.sharesMetricsWith.map((id) => terminalText(id, 20)).join(', ')}`,
@@ -189,7 +199,8 @@ function sectionLines(section: StageSection, view: HumanView, report: Report, la
   const lines = wrap(`== ${heading}`, width).map((line) => paint('bold', line));
   if (section.ranked) {
     const verdict = section.ranked.verdict;
-    const style: Style = verdict.kind === 'cause' ? 'red' : verdict.kind === 'unreadable' ? 'magenta' : 'green';
+    const style: Style =
+      verdict.kind === 'cause' ? 'red' : verdict.kind === 'unreadable' ? 'magenta' : 'green';
     lines.push(
       ...wrap(`Verdict: ${layout.citeAll(terminalText(verdict.summary, 600))}`, width, '  ').map((line) =>
         paint(style, line),

@@ -26,10 +26,38 @@ export function describeErrors(findings: readonly Finding[]): string[] {
   );
 }
 
-/** The reasons no ERROR finding stands for: each is an unreadable part of its own. */
-export function unreadableParts(report: Pick<Report, 'incompleteReasons' | 'findings'>): string[] {
-  const covered = new Set(describeErrors(report.findings));
-  return report.incompleteReasons.filter((reason) => !covered.has(reason));
+/** A merged report prefixes each member's reasons with its account. */
+const MEMBER_PREFIX = /^account (\d{12}): /;
+const ACCOUNT_ID = /\b(\d{12})\b/;
+
+interface UnreadablePart {
+  reason: string;
+  /** The account the part is in; '' when neither the reason nor the report says. */
+  account: string;
+}
+
+/** The reasons no ERROR finding stands for (in its account): each is an unreadable part of its own. */
+export function unreadableParts(
+  report: Pick<Report, 'incompleteReasons' | 'findings' | 'account'>,
+): UnreadablePart[] {
+  const byAccount = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const account = finding.account ?? report.account ?? '';
+    const listed = byAccount.get(account);
+    if (listed) listed.push(finding);
+    else byAccount.set(account, [finding]);
+  }
+  const covered = new Set(
+    [...byAccount.entries()].flatMap(([account, findings]) =>
+      describeErrors(findings).map((line) => `${account}|${line}`),
+    ),
+  );
+  return report.incompleteReasons.flatMap((reason) => {
+    const member = MEMBER_PREFIX.exec(reason);
+    const account = member?.[1] ?? report.account ?? ACCOUNT_ID.exec(reason)?.[1] ?? '';
+    const bare = member ? reason.slice(member[0].length) : reason;
+    return covered.has(`${account}|${bare}`) ? [] : [{ reason, account }];
+  });
 }
 
 /** The check id machine formats file the audit's own unreadable parts under. */
@@ -42,13 +70,12 @@ const REGION_IN_REASON = /\bin ([a-z]{2}(?:-[a-z]+)+-\d+)\b/;
  * OCSF) that list findings: an audit that read nothing is never an empty, passing file.
  */
 export function unreadableFindings(report: Report): Finding[] {
-  const account = report.account ?? '';
-  return unreadableParts(report).map((reason) => ({
+  return unreadableParts(report).map(({ reason, account }) => ({
     id: createHash('sha256').update(`${account}|${reason}`).digest('hex').slice(0, 16),
     checkId: AUDIT_COMPLETENESS,
     status: 'ERROR',
     severity: 'high',
-    ...(report.account ? { account: report.account } : {}),
+    ...(account ? { account } : {}),
     region: REGION_IN_REASON.exec(reason)?.[1] ?? report.regions[0] ?? 'us-east-1',
     resourceType: 'AWS::::Account',
     resourceArn: `AWS::::Account:${account}`,

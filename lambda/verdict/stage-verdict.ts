@@ -9,12 +9,7 @@
  * gaps, evidence and advice never are.
  */
 import type { CheckRole } from '../domain/check';
-import {
-  type Finding,
-  type ReportStage,
-  SEVERITIES,
-  type StageVerdict,
-} from '../domain/types';
+import { type Finding, type ReportStage, SEVERITIES, type StageVerdict } from '../domain/types';
 
 /** What the verdict needs to know of the checks: each one's role and its place in the catalogue. */
 export interface CheckCatalogue {
@@ -43,7 +38,7 @@ export function compareCauses(a: Finding, b: Finding, catalogue: CheckCatalogue)
 
 /** The first sentence of a message, at most `max` characters: enough for a one-line summary. */
 function firstSentence(message: string, max = 220): string {
-  const sentence = message.split(/(?<=[a-z0-9)\]])\. /)[0] ?? message;
+  const sentence = (message.split(/(?<=[a-z0-9)\]])\. /)[0] ?? message).replace(/\.$/, '');
   return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
 }
 
@@ -127,4 +122,3 @@ export function withVerdicts<T extends ReportStage>(
     return { ...stage, verdict: verdictOf(stage, byStage.get(key) ?? [], catalogue) };
   });
 }
-

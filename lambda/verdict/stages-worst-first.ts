@@ -28,7 +28,11 @@ const CLASSIFICATION_RANK: Record<Classification, number> = {
 };
 
 /** A stage without a verdict (a report written before verdicts): nothing to say about its cause. */
-const NO_VERDICT: StageVerdict = { kind: 'no-network-cause', causes: [], summary: 'no verdict in this report' };
+const NO_VERDICT: StageVerdict = {
+  kind: 'no-network-cause',
+  causes: [],
+  summary: 'no verdict in this report',
+};
 
 export function rankStages(report: Pick<Report, 'apis' | 'findings'>): RankedStage[] {
   const byId = new Map(report.findings.map((finding) => [finding.id, finding]));

@@ -5,8 +5,8 @@ import type { MachineNotification } from '../../lambda/notify/notification-messa
 import { runIdOf } from '../../lambda/notify/notification-view';
 import { planNotification } from '../../lambda/notify/plan-notification';
 import { NotifyError, notifyReport } from '../../lambda/notify/publish-report';
-import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
 import { renderEmailBody } from '../../lambda/notify/render-email';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
 import { useEmulator } from '../support/emulator';
 import { aFinding, aReport, aStage } from '../support/report-builders';
 import { capturePublishes, createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';

@@ -52,8 +52,7 @@ function testcase(finding: Finding, account: string | undefined): string {
 export function renderJunit(report: Report): string {
   const all = findingsWithUnreadableParts(report);
   const byCheck = new Map<string, Finding[]>();
-  for (const finding of all)
-    byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
+  for (const finding of all) byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
   const count = (findings: Finding[], status: Finding['status']) =>
     findings.filter((finding) => finding.status === status).length;
   const seconds = (report.stats.durationMs / 1000).toFixed(3);

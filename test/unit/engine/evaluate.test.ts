@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../../../lambda/domain/check';
-import type { CheckResult, Classification } from '../../../lambda/domain/types';
 import { compareFindings } from '../../../lambda/domain/finding-order';
+import type { CheckResult, Classification } from '../../../lambda/domain/types';
 import { evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
 import { findingId, legacyFindingId } from '../../../lambda/engine/finding-id';
 import { anInventory, aStageInventory, NLB_ARN, nlbScenario } from '../../support/inventory-builders';

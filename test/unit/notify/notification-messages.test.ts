@@ -6,8 +6,8 @@ import {
 } from '../../../lambda/notify/notification-messages';
 import { type NotificationView, runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
-import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import type { ChatNotification } from '../../../lambda/notify/render-chat';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { aFinding, aReport, aStage, manyFindings } from '../../support/report-builders';
 import { expectValidReport } from '../../support/report-schema';
 
@@ -77,7 +77,11 @@ describe('buildNotificationMessages', () => {
 
     // Act
     const [message] = buildNotificationMessages(
-      { ...viewOf(report), plan: planNotification(report, new Map(), { ...DEFAULT_NOTIFY_SETTINGS, minSeverity: 'low' }, NOW), trigger: 'alarm' },
+      {
+        ...viewOf(report),
+        plan: planNotification(report, new Map(), { ...DEFAULT_NOTIFY_SETTINGS, minSeverity: 'low' }, NOW),
+        trigger: 'alarm',
+      },
       TOPIC,
     );
 

@@ -166,7 +166,9 @@ describe('docs/notification-samples.md', () => {
     // Arrange: every finding line of the sample email, `[NEW] FAIL (high) tg-unhealthy-az (id 0123...): <title>`
     const sample = readFileSync(SAMPLES, 'utf8');
     const cited = [
-      ...sample.matchAll(/^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+)(?: \(id [0-9a-f]{16}\))?: (.+)$/gm),
+      ...sample.matchAll(
+        /^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+)(?: \(id [0-9a-f]{16}\))?: (.+)$/gm,
+      ),
     ];
 
     // Assert

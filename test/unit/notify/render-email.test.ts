@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { type NotificationView, runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
-import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { renderChatNotification } from '../../../lambda/notify/render-chat';
 import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/notify/render-email';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { aFinding, aFindingState, aReport, aStage, manyFindings } from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -39,7 +39,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf());
 
     // Assert
-    expect(subject).toBe('[HIGH] 504s on orders/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[HIGH] 504s on orders/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)',
+    );
   });
 
   it('never offers a logging gap as the cause: a stage with only hygiene FAILs has no network cause', () => {
@@ -52,7 +54,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(report));
 
     // Assert
-    expect(subject).toBe('[MEDIUM] 504s on orders/prod: no network cause found, 1 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[MEDIUM] 504s on orders/prod: no network cause found, 1 new (123456789012 us-east-1)',
+    );
   });
 
   it('keeps an untrusted name from adding a link or a line to the subject', () => {
@@ -83,7 +87,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(report));
 
     // Assert
-    expect(subject).toBe('[CRITICAL] 504s on orders/prod: tg-empty-az orders-tg +2 stages, 2 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[CRITICAL] 504s on orders/prod: tg-empty-az orders-tg +2 stages, 2 new (123456789012 us-east-1)',
+    );
   });
 
   it('names the stage that fails most often when the causes weigh the same', () => {
@@ -109,7 +115,9 @@ describe('renderEmailSubject', () => {
 
     // Assert
     expect(subject.length).toBeLessThan(100);
-    expect(subject).toMatch(/^\[HIGH\] 504s on x+\.\.\.: tg-unhealthy-az orders-tg \(123456789012 us-east-1\)$/);
+    expect(subject).toMatch(
+      /^\[HIGH\] 504s on x+\.\.\.: tg-unhealthy-az orders-tg \(123456789012 us-east-1\)$/,
+    );
   });
 
   it('turns accented and non-Latin names into printable ASCII', () => {
@@ -117,7 +125,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(reportNamed('Café-注文\n🚀', 'prød')));
 
     // Assert
-    expect(subject).toBe('[HIGH] 504s on Cafe-?? ?/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[HIGH] 504s on Cafe-?? ?/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)',
+    );
   });
 
   it('stays one printable ASCII line under 100 characters for any API and stage name', () => {
@@ -151,7 +161,7 @@ describe('renderEmailBody', () => {
     expect(body).toContain(
       '   High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
     );
-    expect(body).toContain(`   Cause:    tg-unhealthy-az: ${finding.message}`);
+    expect(body).toContain(`   Cause:    tg-unhealthy-az: ${finding.message.replace(/\.$/, '')}`);
     expect(body).toContain(`   Resource: orders-tg (id ${finding.id})`);
     expect(body).toContain(`   Fix:      ${finding.remediation}`);
     // The first screen comes before the counts and the long console links.
@@ -164,7 +174,9 @@ describe('renderEmailBody', () => {
     expect(body).toContain(
       'Logs:      https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/API-Gateway-Execution-Logs_a1b2c3$252Fprod',
     );
-    expect(body).toContain(`[NEW] FAIL (high) tg-unhealthy-az (id ${finding.id}): A zone has no healthy target`);
+    expect(body).toContain(
+      `[NEW] FAIL (high) tg-unhealthy-az (id ${finding.id}): A zone has no healthy target`,
+    );
     expect(body).toContain('  Found:    Zone us-east-1b is enabled');
     expect(body).toContain('  Do:       Register a healthy target in us-east-1b');
     expect(body).toContain('Passed: 0 checks; 0 skipped as not applicable.');

@@ -110,13 +110,13 @@ describe('--format asff', () => {
 });
 
 describe('--format ocsf', () => {
-  it('gives OCSF Detection Findings valid against the class required attributes, for FAIL and WARN only', () => {
+  it('gives OCSF Detection Findings valid against the class required attributes, for FAIL, WARN and ERROR', () => {
     // Act
     const events = JSON.parse(renderOcsf(everyStatus())) as OcsfFinding[];
 
     // Assert
     expect(schemaErrors(validateOcsf, events)).toEqual([]);
-    expect(events.map((event) => event.finding_info.uid)).toEqual(['f-fail', 'f-warn']);
+    expect(events.map((event) => event.finding_info.uid)).toEqual(['f-fail', 'f-warn', 'f-error']);
     expect(events[0]).toMatchObject({
       class_uid: 2004,
       category_uid: 2,
@@ -193,5 +193,81 @@ describe('--format junit', () => {
     const xml = renderJunit(everyStatus());
     expect(xml).not.toContain('<b>');
     expect(xml).not.toContain('\u0007');
+  });
+});
+
+/** A role that could read nothing: every call refused but STS GetCallerIdentity. */
+const readNothing = (): Report =>
+  aReport({
+    apis: [],
+    findings: [],
+    complete: false,
+    incompleteReasons: [
+      'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+      'apigateway:GetApis failed in us-east-1 (AccessDeniedException): not authorized',
+    ],
+  });
+
+describe('an incomplete audit in the machine formats', () => {
+  it('makes each unreadable part a JUnit error, never an empty passing file', () => {
+    // Act
+    const xml = renderJunit(readNothing());
+
+    // Assert
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/<testsuites name="api-network-auditor" tests="2" failures="0" errors="2"/);
+    expect(xml).toContain('<testsuite name="audit-completeness"');
+    expect(xml).toContain('apigateway:GetRestApis failed in us-east-1 (AccessDeniedException)');
+  });
+
+  it('twin: a complete audit with nothing found has no audit-completeness error', () => {
+    const xml = renderJunit(aReport({ apis: [], findings: [] }));
+    expect(xml).toMatch(/tests="0" failures="0" errors="0"/);
+    expect(xml).not.toContain('audit-completeness');
+  });
+
+  it('makes each unreadable part an ERROR finding on the account in ASFF and OCSF', () => {
+    // Act
+    const asff = JSON.parse(renderAsff(readNothing())) as AsffFinding[];
+    const ocsf = JSON.parse(renderOcsf(readNothing())) as (OcsfFinding & {
+      unmapped: { auditStatus: string };
+    })[];
+
+    // Assert
+    expect(schemaErrors(validateAsff, asff)).toEqual([]);
+    expect(
+      asff.map((finding) => [
+        finding.ProductFields.status,
+        finding.Compliance.Status,
+        finding.Resources[0]?.Type,
+      ]),
+    ).toEqual([
+      ['ERROR', 'NOT_AVAILABLE', 'AwsAccount'],
+      ['ERROR', 'NOT_AVAILABLE', 'AwsAccount'],
+    ]);
+    expect(schemaErrors(validateOcsf, ocsf)).toEqual([]);
+    expect(ocsf.map((event) => event.unmapped.auditStatus)).toEqual(['ERROR', 'ERROR']);
+  });
+
+  it('does not repeat an unreadable part an ERROR finding already stands for', () => {
+    // Arrange: the reason describeErrors writes for the ERROR finding of everyStatus()
+    const report = {
+      ...everyStatus(),
+      complete: false,
+      incompleteReasons: ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'],
+    };
+    const withAction = {
+      ...report,
+      findings: report.findings.map((finding) =>
+        finding.status === 'ERROR' ? { ...finding, evidence: { action: 'ec2:DescribeFlowLogs' } } : finding,
+      ),
+    };
+
+    // Act
+    const xml = renderJunit(withAction);
+
+    // Assert
+    expect(xml).not.toContain('audit-completeness');
+    expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
   });
 });
