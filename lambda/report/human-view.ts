@@ -175,6 +175,14 @@ export function nothingToShowLine(report: Report): string {
     : 'No finding in what could be read; the parts named at the top were not checked.';
 }
 
+/** The findings of a section shown under earlier stages, by the stage they are shown under. */
+export function seeAboveByStage(section: StageSection): { under: string; findings: Finding[] }[] {
+  const byStage = new Map<string, Finding[]>();
+  for (const { finding, under } of section.seeAbove)
+    byStage.set(under, [...(byStage.get(under) ?? []), finding]);
+  return [...byStage.entries()].map(([under, findings]) => ({ under, findings }));
+}
+
 /** The fix to paste for a finding: its exact commands when known, else the check's remediation. */
 export const fixLines = (finding: Finding): string[] =>
   finding.fix?.commands.length ? [...finding.fix.commands] : finding.remediation ? [finding.remediation] : [];

@@ -14,6 +14,7 @@ import {
   formatPercent,
   incompleteHeadline,
   nothingToShowLine,
+  seeAboveByStage,
   stageLabel,
   summaryLine,
   suppressionLine,
@@ -98,9 +99,9 @@ export function renderMarkdown(report: Report): string {
     lines.push(`### ${heading}`, '');
     if (section.ranked) lines.push(`**Verdict:** ${escapeMarkdown(section.ranked.verdict.summary)}`, '');
     for (const finding of section.findings) lines.push(...findingItem(finding, view.commonDocs));
-    for (const { finding, under } of section.seeAbove)
+    for (const { under, findings } of seeAboveByStage(section))
       lines.push(
-        `- ${finding.status} ${code(finding.checkId)} ${code(finding.id)}: shown under ${escapeMarkdown(under)}`,
+        `- Also here, shown under ${escapeMarkdown(under)}: ${findings.map((finding) => `${finding.status} ${code(finding.checkId)} ${code(finding.id)}`).join(', ')}`,
       );
     lines.push('');
   }

@@ -24,6 +24,7 @@ import {
   incompleteHeadline,
   nothingToShowLine,
   type StageSection,
+  seeAboveByStage,
   stageLabel,
   summaryLine,
   suppressionLine,
@@ -208,14 +209,14 @@ function sectionLines(section: StageSection, view: HumanView, report: Report, la
     );
   }
   for (const finding of section.findings) lines.push(...findingLines(finding, view.commonDocs, layout));
-  for (const { finding, under } of section.seeAbove)
-    lines.push(
-      ...wrap(
-        `${finding.status} ${terminalText(finding.checkId, 60)} ${finding.id}: shown under ${terminalText(under, 600)}`,
-        width,
-        '  ',
-      ),
+  for (const { under, findings } of seeAboveByStage(section)) {
+    const named = findings.map(
+      (finding) => `${finding.status} ${terminalText(finding.checkId, 60)} ${finding.id}`,
     );
+    lines.push(
+      ...wrap(`Also here, shown under ${terminalText(under, 600)}: ${named.join(', ')}`, width, '  '),
+    );
+  }
   return lines;
 }
 

@@ -4,8 +4,8 @@
  * SNS attributes) reads it and none recomputes it.
  *
  * Ranking (checks.md, "The verdict"): a FAIL of a check whose role is `cause` (it stops traffic)
- * before a FAIL of a `condition` (it makes failures likelier), then by severity, then in catalogue
- * order, then by resource. WARNs ("may reach", advice) are never a cause on their own; observability
+ * before a FAIL of a `condition` (it makes failures likelier), then by severity, then by how much of
+ * the path a failure stops (check-catalogue.ts), then by resource. WARNs ("may reach", advice) are never a cause on their own; observability
  * gaps, evidence and advice never are.
  */
 import type { CheckRole } from '../domain/check';
@@ -14,7 +14,7 @@ import { type Finding, type ReportStage, SEVERITIES, type StageVerdict } from '.
 /** What the verdict needs to know of the checks: each one's role and its place in the catalogue. */
 export interface CheckCatalogue {
   role(checkId: string): CheckRole | undefined;
-  /** Catalogue position, for a stable order between equal causes. */
+  /** Rank between causes of equal role and severity: the ones that stop more traffic first. */
   order(checkId: string): number;
 }
 

@@ -146,7 +146,9 @@ describe('renderText', () => {
     ]);
     for (const index of headings) expect(lines[index + 1]).toMatch(/^ {2}Verdict: tg-unhealthy-az: /);
     expect(lines.filter((line) => line.includes(`tg-unhealthy-az  id ${shared.id}`))).toHaveLength(1);
-    expect(lines).toContain(`  FAIL tg-unhealthy-az ${shared.id}: shown under payments/prod (z9, us-east-1)`);
+    expect(lines).toContain(
+      `  Also here, shown under payments/prod (z9, us-east-1): FAIL tg-unhealthy-az ${shared.id}`,
+    );
   });
 
   it('names what could not be read in its first lines and never says nothing needs attention', () => {

@@ -33,11 +33,11 @@ describe('verdictOf', () => {
     expect(result.summary).toMatch(/^integration-timeout: .*; 1 more cause$/);
   });
 
-  it('orders causes by severity, then catalogue order (not the alphabet), then resource', () => {
-    const link = finding('vpc-link-status', { severity: 'high' });
+  it('orders causes by severity, then what stops all traffic before what stops a zone, then resource', () => {
     const empty = finding('tg-empty-az', { severity: 'high' });
-    const critical = finding('subnet-network-acls', { severity: 'critical' });
-    expect(verdict([link, empty, critical]).causes).toEqual([critical.id, empty.id, link.id]);
+    const blocked = finding('nlb-target-security-groups', { severity: 'high' });
+    const critical = finding('integration-timeout', { severity: 'critical' });
+    expect(verdict([empty, blocked, critical]).causes).toEqual([critical.id, blocked.id, empty.id]);
   });
 
   it.each([
