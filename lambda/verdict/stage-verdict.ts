@@ -39,7 +39,11 @@ export function compareCauses(a: Finding, b: Finding, catalogue: CheckCatalogue)
 /** The first sentence of a message, at most `max` characters: enough for a one-line summary. */
 function firstSentence(message: string, max = 220): string {
   const sentence = (message.split(/(?<=[a-z0-9)\]])\. /)[0] ?? message).replace(/\.$/, '');
-  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
+  if (sentence.length <= max) return sentence;
+  // Cut at a word: a half word (`(z…`) reads as a typo.
+  const cut = sentence.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -402,3 +402,68 @@ describe('renderChatNotification stage headers', () => {
     }
   });
 });
+
+describe('the first screen of an email and a chat message', () => {
+  const command =
+    'aws ec2 authorize-security-group-ingress --group-id sg-0123456789abcdef0 --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=10.0.0.0/16}]';
+  const withFix = () =>
+    aReport({
+      findings: [
+        aFinding({
+          checkId: 'nlb-target-security-groups',
+          fix: { commands: [command], cloudFormation: ['AWS::EC2::SecurityGroup SecurityGroupIngress'] },
+        }),
+      ],
+    });
+  const readNothing = () =>
+    aReport({
+      apis: [],
+      findings: [],
+      complete: false,
+      incompleteReasons: ['apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized'],
+    });
+
+  it('gives the cause its exact fix command, before the counts', () => {
+    // Act
+    const body = renderEmailBody(viewOf(withFix()));
+    const chat = renderChatNotification(viewOf(withFix()));
+
+    // Assert
+    expect(body).toContain(`   Fix:      ${command}\n`);
+    expect(body.indexOf(command)).toBeLessThan(body.indexOf('This run:'));
+    expect(body).toContain(`  Do:       ${command}`);
+    expect(chat.content.description.split('\n')[1]).toBe(`  Fix: \`${command}\``);
+    expect(chat.content.nextSteps?.[0]).toBe(command.replace(/[_[\]]/g, (char) => `\\${char}`));
+  });
+
+  it('twin: without a fix command the remediation stands in', () => {
+    const finding = aFinding();
+    const body = renderEmailBody(viewOf(aReport({ findings: [finding] })));
+    expect(body).toContain(`   Fix:      ${finding.remediation}\n`);
+  });
+
+  it('names what an incomplete audit could not read in the first lines of the email and the chat message', () => {
+    // Act
+    const report = readNothing();
+    const view = {
+      ...viewOf(report),
+      plan: { ...viewOf(report).plan, incompleteRun: true },
+    };
+    const body = renderEmailBody(view);
+    const chat = renderChatNotification(view);
+
+    // Assert
+    const [, , third = '', fourth = ''] = body.split('\n');
+    expect(third).toMatch(/^INCOMPLETE AUDIT: nothing could be read/);
+    expect(fourth).toBe('- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized');
+    expect(chat.content.description.split('\n')[0]).toMatch(
+      /^:warning: \*Incomplete audit, not an all-clear\.\* Could not read: `apigateway:GetRestApis failed/,
+    );
+  });
+
+  it('twin: a complete audit opens with its stages, not with an incompleteness notice', () => {
+    const body = renderEmailBody(viewOf(withFix()));
+    expect(body).not.toContain('INCOMPLETE AUDIT');
+    expect(body.split('\n')[2]).toBe('=== Stages, worst first (1) ===');
+  });
+});
