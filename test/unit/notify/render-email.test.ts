@@ -420,7 +420,9 @@ describe('the first screen of an email and a chat message', () => {
       apis: [],
       findings: [],
       complete: false,
-      incompleteReasons: ['apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized'],
+      incompleteReasons: [
+        'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+      ],
     });
 
   it('gives the cause its exact fix command, before the counts', () => {
@@ -445,17 +447,16 @@ describe('the first screen of an email and a chat message', () => {
   it('names what an incomplete audit could not read in the first lines of the email and the chat message', () => {
     // Act
     const report = readNothing();
-    const view = {
-      ...viewOf(report),
-      plan: { ...viewOf(report).plan, incompleteRun: true },
-    };
+    const view = viewOf(report);
     const body = renderEmailBody(view);
     const chat = renderChatNotification(view);
 
     // Assert
     const [, , third = '', fourth = ''] = body.split('\n');
     expect(third).toMatch(/^INCOMPLETE AUDIT: nothing could be read/);
-    expect(fourth).toBe('- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized');
+    expect(fourth).toBe(
+      '- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+    );
     expect(chat.content.description.split('\n')[0]).toMatch(
       /^:warning: \*Incomplete audit, not an all-clear\.\* Could not read: `apigateway:GetRestApis failed/,
     );
