@@ -97,18 +97,23 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     ? `${report.accounts?.length} accounts`
     : (report.account ?? 'unknown account');
   const where = `${markdownText(accounts, 40)} ${markdownText(regionsLabel(report.regions), 80)}`;
+  // An incomplete audit never wears the all-clear tick.
   const icon = plan.allClear
     ? ':white_check_mark:'
     : severity
       ? SEVERITY_ICON[severity]
-      : ':white_check_mark:';
+      : report.complete
+        ? ':white_check_mark:'
+        : ':warning:';
   const [worst] = ranked;
   const more = ranked.length > 1 ? ` (+${ranked.length - 1} stage${ranked.length > 2 ? 's' : ''})` : '';
   const headline = plan.allClear
     ? 'All clear: every announced finding is resolved'
     : worst
       ? `504s on ${markdownText(worst.stage.apiName, 80)}/${markdownText(worst.stage.stage, 40)}: ${titleCause(worst)}${more}`
-      : 'No API stage failing now';
+      : report.complete
+        ? 'No API stage failing now'
+        : 'Incomplete audit: could not read everything, not an all-clear';
   const title = truncate(
     `${icon} ${severity ? `[${severity.toUpperCase()}] ` : ''}${headline} (${where})`,
     CHAT_TITLE_MAX_LENGTH,

@@ -444,9 +444,12 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const where = multiAccount
     ? `${report.accounts?.length} accounts`
     : `account ${emailText(report.account ?? 'unknown account', 40)}`;
+  const regions = report.regions.join(', ');
   const headline = plan.allClear
-    ? `All clear: every finding announced before is resolved in ${where} (${report.regions.join(', ')}).`
-    : `${failing.length} API stage(s) failing with 5xx errors in ${where} (${report.regions.join(', ')}).`;
+    ? `All clear: every finding announced before is resolved in ${where} (${regions}).`
+    : failing.length === 0 && !report.complete
+      ? `The audit of ${where} (${regions}) could not read everything: no failing stage seen, which is not an all-clear.`
+      : `${failing.length} API stage(s) failing with 5xx errors in ${where} (${regions}).`;
   // The first screen: what could not be read, then the stages with their causes and fixes.
   const head = [headline, ...unreadSection(report)];
   if (ranked.length > 0) head.push(stagesSection(ranked, view, Math.floor(maxBytes / 4)));

@@ -183,6 +183,9 @@ export function seeAboveByStage(section: StageSection): { under: string; finding
   return [...byStage.entries()].map(([under, findings]) => ({ under, findings }));
 }
 
+/** The fix as one line for a machine format's remediation field: the commands, `; `-separated, else the remediation. */
+export const fixText = (finding: Finding): string => fixLines(finding).join('; ');
+
 /** The fix to paste for a finding: its exact commands when known, else the check's remediation. */
 export const fixLines = (finding: Finding): string[] =>
   finding.fix?.commands.length ? [...finding.fix.commands] : finding.remediation ? [finding.remediation] : [];

@@ -6,6 +6,7 @@
  */
 import type { Finding, Report, Severity, Status } from '../../domain/types';
 import { recordText, truncate } from '../../notify/display-text';
+import { fixText } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -52,7 +53,7 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
   const partition = partitionOf(finding.resourceArn);
   const status = finding.status as Exclude<Status, 'SKIPPED'>;
   const recommendation = {
-    Text: truncate(recordText(finding.remediation, 2000), 512),
+    Text: truncate(recordText(fixText(finding), 2000), 512),
     ...(finding.docs[0] ? { Url: finding.docs[0] } : {}),
   };
   return {

@@ -5,7 +5,7 @@
  */
 import type { Finding, Report } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
-import { accountOf, isMultiAccount } from '../human-view';
+import { accountOf, fixText, isMultiAccount } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 /** XML 1.0 allows no control character but tab and line breaks; recordText removed the others. */
@@ -29,7 +29,7 @@ function testcase(finding: Finding, account: string | undefined): string {
     [
       recordText(finding.message, 2000),
       '',
-      `Fix: ${recordText(finding.remediation, 1000)}`,
+      `Fix: ${recordText(fixText(finding), 2000)}`,
       `Stages: ${recordText(finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(', '), 1000)}`,
     ].join('\n'),
   );

@@ -6,6 +6,7 @@
  */
 import type { Finding, Report, Severity } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
+import { fixText } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 export const OCSF_VERSION = '1.3.0';
@@ -57,7 +58,7 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
     resources: [
       { uid: recordText(finding.resourceArn, 2048), type: finding.resourceType, region: finding.region },
     ],
-    remediation: { desc: recordText(finding.remediation, 4000), references: [...finding.docs] },
+    remediation: { desc: recordText(fixText(finding), 4000), references: [...finding.docs] },
     unmapped: {
       auditStatus: finding.status,
       apiStages: finding.apis.map((api) => recordText(`${api.apiId}/${api.stage}`, 300)),

@@ -457,6 +457,9 @@ describe('the first screen of an email and a chat message', () => {
     expect(fourth).toBe(
       '- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
     );
+    expect(chat.content.title).toMatch(
+      /^:warning: Incomplete audit: could not read everything, not an all-clear/,
+    );
     expect(chat.content.description.split('\n')[0]).toMatch(
       /^:warning: \*Incomplete audit, not an all-clear\.\* Could not read: `apigateway:GetRestApis failed/,
     );

@@ -271,3 +271,30 @@ describe('an incomplete audit in the machine formats', () => {
     expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
   });
 });
+
+describe('the fix in the machine formats', () => {
+  const command =
+    'aws elbv2 modify-target-group-attributes --target-group-arn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/abc --attributes Key=load_balancing.cross_zone.enabled,Value=true';
+  const withFix = () =>
+    aReport({
+      findings: [aFinding({ fix: { commands: [command], cloudFormation: ['TargetGroupAttributes'] } })],
+    });
+
+  it('gives the exact command as the remediation in JUnit, ASFF and OCSF', () => {
+    const [asff] = JSON.parse(renderAsff(withFix())) as {
+      Remediation: { Recommendation: { Text: string } };
+    }[];
+    const [ocsf] = JSON.parse(renderOcsf(withFix())) as { remediation: { desc: string } }[];
+    expect(asff?.Remediation.Recommendation.Text).toBe(command);
+    expect(ocsf?.remediation.desc).toBe(command);
+    expect(renderJunit(withFix())).toContain(`Fix: ${command}`);
+  });
+
+  it('twin: without a command the remediation text stands in', () => {
+    const finding = aFinding();
+    const [asff] = JSON.parse(renderAsff(aReport({ findings: [finding] }))) as {
+      Remediation: { Recommendation: { Text: string } };
+    }[];
+    expect(asff?.Remediation.Recommendation.Text).toBe(finding.remediation);
+  });
+});
