@@ -113,17 +113,42 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   else if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
   else if (!worst) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
   else {
+    const [first] = worst.causes;
     const cause = printableAscii(subjectCause(worst));
     const more = others.length > 0 ? ` +${others.length} stage${others.length > 1 ? 's' : ''}` : '';
-    const name = printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`);
-    const head = `${tag} 504s on `;
-    const full = `: ${cause}${more}, ${counts}${where}${suffix}`;
-    const short = `: ${cause}${more}${where}${suffix}`;
-    const rest = head.length + name.length + full.length <= SUBJECT_MAX_LENGTH ? full : short;
-    const room = SUBJECT_MAX_LENGTH - head.length - rest.length;
-    subject = `${head}${truncate(name, Math.max(12, room))}${rest}`;
+    const region = ` (${printableAscii(regionsLabel(report.regions))})`;
+    // What goes first when room is short: the counts, the other stages, the account, the Region,
+    // then the resource; the check that is the cause stays.
+    const tails = [
+      `: ${cause}${more}, ${counts}${where}${suffix}`,
+      `: ${cause}${more}${where}${suffix}`,
+      `: ${cause}${where}${suffix}`,
+      `: ${cause}${region}${suffix}`,
+      `: ${cause}${suffix}`,
+      ...(first ? [`: ${printableAscii(first.checkId)}${suffix}`] : []),
+    ];
+    subject = fitSubject(
+      `${tag} 504s on `,
+      printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`),
+      tails,
+    );
   }
   return truncate(subject, SUBJECT_MAX_LENGTH);
+}
+
+/** Names shorter than this are cut only when nothing else is left to drop. */
+const SUBJECT_NAME_MIN = 20;
+
+/**
+ * The richest tail that fits with the stage's name whole; else the richest that fits with the name cut
+ * to at least `SUBJECT_NAME_MIN` characters; else the last, cut to fit.
+ */
+function fitSubject(head: string, name: string, tails: readonly string[]): string {
+  const room = (tail: string) => SUBJECT_MAX_LENGTH - head.length - tail.length;
+  const whole = tails.find((tail) => name.length <= room(tail));
+  if (whole !== undefined) return `${head}${name}${whole}`;
+  const cut = tails.find((tail) => room(tail) >= SUBJECT_NAME_MIN) ?? tails.at(-1) ?? '';
+  return `${head}${truncate(name, Math.max(SUBJECT_NAME_MIN, room(cut)))}${cut}`;
 }
 
 /** `apigateway:GetRestApis, cloudwatch:GetMetricData`: the actions an incomplete audit could not call. */

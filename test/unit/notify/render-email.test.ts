@@ -59,6 +59,28 @@ describe('renderEmailSubject', () => {
     );
   });
 
+  it('drops the counts, the other stages and the account before the stage name, the cause or its resource', () => {
+    // Arrange: a long check id and resource, three more stages
+    const blocked = aFinding({
+      checkId: 'nlb-target-security-groups',
+      resourceArn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0',
+      apis: ['a1b2c3', 'b', 'c', 'd'].map((apiId) => ({ apiId, stage: 'prod' })),
+    });
+    const report = aReport({
+      apis: ['a1b2c3', 'b', 'c', 'd'].map((apiId) => aStage({ apiId, apiName: `orders-http-${apiId}` })),
+      findings: [blocked],
+    });
+
+    // Act
+    const subject = renderEmailSubject(viewOf(report));
+
+    // Assert
+    expect(subject).toMatch(
+      /^\[HIGH\] 504s on orders-http-\w+\/prod: nlb-target-security-groups sg-0123456789abcdef0 \(us-east-1\)$/,
+    );
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+  });
+
   it('keeps an untrusted name from adding a link or a line to the subject', () => {
     const subject = renderEmailSubject(viewOf(reportNamed('https://evil.example/x\r\nBcc: a@b')));
     expect(subject).not.toContain('://');
@@ -109,14 +131,14 @@ describe('renderEmailSubject', () => {
     );
   });
 
-  it('cuts a long API name, and the counts before the cause, so the subject stays under 100 characters', () => {
+  it('cuts a long API name so the subject stays under 100 characters and keeps cause, account and Region', () => {
     // Act
     const subject = renderEmailSubject(viewOf(reportNamed('x'.repeat(300))));
 
     // Assert
     expect(subject.length).toBeLessThan(100);
     expect(subject).toMatch(
-      /^\[HIGH\] 504s on x+\.\.\.: tg-unhealthy-az orders-tg \(123456789012 us-east-1\)$/,
+      /^\[HIGH\] 504s on x+\.\.\.: tg-unhealthy-az orders-tg, 1 new \(123456789012 us-east-1\)$/,
     );
   });
 
