@@ -413,7 +413,8 @@ function stagesSection(ranked: readonly RankedStage[], view: NotificationView, m
 function alsoLine(more: readonly Finding[]): string {
   const checks = [...new Set(more.map((finding) => finding.checkId))];
   const named = checks.slice(0, 3).map((checkId) => emailText(checkId, 60));
-  const others = checks.length > named.length ? ` and ${checks.length - named.length} other checks` : '';
+  const left = checks.length - named.length;
+  const others = left > 0 ? ` and ${left} other check${left === 1 ? '' : 's'}` : '';
   return `${named.join(', ')}${others} (${more.length} finding${more.length === 1 ? '' : 's'}, below)`;
 }
 
