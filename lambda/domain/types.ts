@@ -78,6 +78,8 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /** The per-period counts the triage read, aligned on the window's periods (the HTML report's charts). */
+  series?: { requests: number[]; errors5xx: number[] };
   /** The path the audit followed behind this stage; absent when its path was not read. */
   auditedPath?: PathHop[];
 }

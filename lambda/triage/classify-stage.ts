@@ -12,11 +12,11 @@
  * - in between: high-frequency when continuous (errors in `continuousPeriodShare` of the periods, and
  *   in at least 2), else low-frequency (a burst).
  * Below `minRequests` a ratio means little: only continuity makes a stage high-frequency.
- * Defaults and why: README "Triage thresholds".
+ * Defaults and why: docs/checks.md "Triage thresholds".
  */
 import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
 
-/** Defaults explained in the README ("Triage thresholds"). */
+/** Defaults explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Readonly<Required<Thresholds>> = Object.freeze({
   highErrorRatio: 0.05,
   continuousPeriodShare: 0.5,
@@ -56,6 +56,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     periodsWithErrors,
     periods,
     classification,
+    series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
   };
 }
