@@ -12,6 +12,7 @@ import { AsffUnavailableError, renderAsff } from '../../../lambda/report/formats
 import { CSV_COLUMNS, renderCsv } from '../../../lambda/report/formats/csv';
 import { renderJunit } from '../../../lambda/report/formats/junit';
 import { renderOcsf } from '../../../lambda/report/formats/ocsf';
+import { renderSarif } from '../../../lambda/report/formats/sarif';
 import asffSchema from '../../../schema/asff-finding.schema.json';
 import ocsfSchema from '../../../schema/ocsf-detection-finding.schema.json';
 import { aFinding, aReport } from '../cli/fixtures/report';
@@ -247,6 +248,17 @@ describe('an incomplete audit in the machine formats', () => {
     ]);
     expect(schemaErrors(validateOcsf, ocsf)).toEqual([]);
     expect(ocsf.map((event) => event.unmapped.auditStatus)).toEqual(['ERROR', 'ERROR']);
+  });
+
+  it('makes each unreadable part an ERROR result in SARIF, and a complete empty audit has none (twin)', () => {
+    type Sarif = { runs: { results: { ruleId: string; properties: { status: string } }[] }[] };
+    const incomplete = JSON.parse(renderSarif(readNothing())) as Sarif;
+    const complete = JSON.parse(renderSarif(aReport({ apis: [], findings: [] }))) as Sarif;
+    expect(incomplete.runs[0]?.results.map((result) => [result.ruleId, result.properties.status])).toEqual([
+      ['audit-completeness', 'ERROR'],
+      ['audit-completeness', 'ERROR'],
+    ]);
+    expect(complete.runs[0]?.results).toEqual([]);
   });
 
   it('does not repeat an unreadable part an ERROR finding already stands for', () => {
