@@ -7,34 +7,17 @@
  */
 
 import { compareFindings } from '../../domain/finding-order';
-import type { Classification, Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
+import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
+import { rankStages } from '../../verdict/stages-worst-first';
 import { formatPercent, summaryLine, suppressionLine } from '../human-view';
 import { xmlText } from './junit';
-
-const CLASSIFICATION_RANK: Record<Classification, number> = {
-  'high-frequency': 0,
-  'low-frequency': 1,
-  healthy: 2,
-  'no-traffic': 3,
-};
 
 /** XML's five entities are HTML's too: text and attribute values alike. */
 const escapeHtml = xmlText;
 
 /** Untrusted text as it may appear in the page: one line, bounded, escaped. */
 const text = (value: string, max = 2000): string => escapeHtml(recordText(value, max));
-
-/** Worst first: high-frequency before sporadic, then by 5xx ratio, then by name. */
-export function stagesWorstFirst(stages: readonly ReportStage[]): ReportStage[] {
-  return [...stages].sort(
-    (a, b) =>
-      CLASSIFICATION_RANK[a.classification] - CLASSIFICATION_RANK[b.classification] ||
-      b.errorRatio - a.errorRatio ||
-      b.errors5xx - a.errors5xx ||
-      `${a.apiName}/${a.stage}`.localeCompare(`${b.apiName}/${b.stage}`),
-  );
-}
 
 /** Each period's 5xx share; 5xx without a request count is a full failure, no traffic is null. */
 export function periodRatios(series: { requests: number[]; errors5xx: number[] }): (number | null)[] {
@@ -278,7 +261,8 @@ td.name{display:block;text-align:left}td.name::before{display:none}
 `;
 
 export function renderHtml(report: Report): string {
-  const stages = stagesWorstFirst(report.apis);
+  // The order every rendering shows: by verdict, then how often the stage fails (lambda/verdict/).
+  const stages = rankStages(report).map(({ stage }) => stage);
   const scale = Math.max(0, ...stages.map(peakRatio));
   const failing = stages.filter((stage) => findingsOf(report, stage, 'FAIL').length > 0);
   const counts = { FAIL: 0, WARN: 0, PASS: 0, ERROR: 0, SKIPPED: 0 } satisfies Record<Status, number>;
