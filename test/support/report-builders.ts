@@ -108,3 +108,16 @@ export function anAccountPart(account: string, region = REGION, overrides: Parti
     ...overrides,
   });
 }
+
+/** The usual first run with the wrong profile: every call refused but STS GetCallerIdentity. */
+export function aReportThatReadNothing(): Report {
+  return aReport({
+    apis: [],
+    findings: [],
+    complete: false,
+    incompleteReasons: [
+      'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+      'apigateway:GetApis failed in us-east-1 (AccessDeniedException): not authorized',
+    ],
+  });
+}

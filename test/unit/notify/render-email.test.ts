@@ -5,7 +5,14 @@ import { planNotification } from '../../../lambda/notify/plan-notification';
 import { renderChatNotification } from '../../../lambda/notify/render-chat';
 import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/notify/render-email';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
-import { aFinding, aFindingState, aReport, aStage, manyFindings } from '../../support/report-builders';
+import {
+  aFinding,
+  aFindingState,
+  aReport,
+  aReportThatReadNothing,
+  aStage,
+  manyFindings,
+} from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 
@@ -437,15 +444,6 @@ describe('the first screen of an email and a chat message', () => {
         }),
       ],
     });
-  const readNothing = () =>
-    aReport({
-      apis: [],
-      findings: [],
-      complete: false,
-      incompleteReasons: [
-        'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
-      ],
-    });
 
   it('gives the cause its exact fix command, before the counts', () => {
     // Act
@@ -468,7 +466,7 @@ describe('the first screen of an email and a chat message', () => {
 
   it('names what an incomplete audit could not read in the first lines of the email and the chat message', () => {
     // Act
-    const report = readNothing();
+    const report = aReportThatReadNothing();
     const view = viewOf(report);
     const body = renderEmailBody(view);
     const chat = renderChatNotification(view);

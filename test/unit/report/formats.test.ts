@@ -15,6 +15,7 @@ import { renderOcsf } from '../../../lambda/report/formats/ocsf';
 import { renderSarif } from '../../../lambda/report/formats/sarif';
 import asffSchema from '../../../schema/asff-finding.schema.json';
 import ocsfSchema from '../../../schema/ocsf-detection-finding.schema.json';
+import { aReportThatReadNothing } from '../../support/report-builders';
 import { aFinding, aReport } from '../cli/fixtures/report';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -197,22 +198,10 @@ describe('--format junit', () => {
   });
 });
 
-/** A role that could read nothing: every call refused but STS GetCallerIdentity. */
-const readNothing = (): Report =>
-  aReport({
-    apis: [],
-    findings: [],
-    complete: false,
-    incompleteReasons: [
-      'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
-      'apigateway:GetApis failed in us-east-1 (AccessDeniedException): not authorized',
-    ],
-  });
-
 describe('an incomplete audit in the machine formats', () => {
   it('makes each unreadable part a JUnit error, never an empty passing file', () => {
     // Act
-    const xml = renderJunit(readNothing());
+    const xml = renderJunit(aReportThatReadNothing());
 
     // Assert
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -229,8 +218,8 @@ describe('an incomplete audit in the machine formats', () => {
 
   it('makes each unreadable part an ERROR finding on the account in ASFF and OCSF', () => {
     // Act
-    const asff = JSON.parse(renderAsff(readNothing())) as AsffFinding[];
-    const ocsf = JSON.parse(renderOcsf(readNothing())) as (OcsfFinding & {
+    const asff = JSON.parse(renderAsff(aReportThatReadNothing())) as AsffFinding[];
+    const ocsf = JSON.parse(renderOcsf(aReportThatReadNothing())) as (OcsfFinding & {
       unmapped: { auditStatus: string };
     })[];
 
@@ -252,7 +241,7 @@ describe('an incomplete audit in the machine formats', () => {
 
   it('makes each unreadable part an ERROR result in SARIF, and a complete empty audit has none (twin)', () => {
     type Sarif = { runs: { results: { ruleId: string; properties: { status: string } }[] }[] };
-    const incomplete = JSON.parse(renderSarif(readNothing())) as Sarif;
+    const incomplete = JSON.parse(renderSarif(aReportThatReadNothing())) as Sarif;
     const complete = JSON.parse(renderSarif(aReport({ apis: [], findings: [] }))) as Sarif;
     expect(incomplete.runs[0]?.results.map((result) => [result.ruleId, result.properties.status])).toEqual([
       ['audit-completeness', 'ERROR'],
