@@ -42,6 +42,8 @@ export interface AuditRequest {
   allChecks: boolean;
   /** Access-log groups are searched only when their name starts with this; never when absent. */
   accessLogGroupPrefix?: string;
+  /** Search REST execution logs (off for member accounts unless opted in). @default true */
+  executionLogs?: boolean;
   thresholds: Thresholds;
   /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
   account?: string;
@@ -175,6 +177,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     progress({ phase: 'collect', pathsToFollow: toFollow.length });
     const inventory = await loadCollector().collectInventory(clients, toFollow, window, account, {
       ...(request.accessLogGroupPrefix ? { accessLogGroupPrefix: request.accessLogGroupPrefix } : {}),
+      ...(request.executionLogs === false ? { executionLogs: false } : {}),
     });
     progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));

@@ -31,3 +31,16 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = sortedUnique([
 
 /** What the CLI's identity needs: the audit's actions, and STS to check the credentials and read the account. */
 export const CLI_IAM_ACTIONS: readonly string[] = sortedUnique([...AUDIT_IAM_ACTIONS, ...ACCOUNT_ACTIONS]);
+
+/**
+ * What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC
+ * links. Never `/apikeys` or `/usageplans`: their GET returns API key values.
+ */
+export const API_GATEWAY_READ_PATHS: readonly string[] = [
+  '/restapis',
+  '/restapis/*',
+  '/apis',
+  '/apis/*',
+  '/vpclinks',
+  '/vpclinks/*',
+];

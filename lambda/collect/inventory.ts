@@ -31,6 +31,8 @@ import { readVpcLinks } from './vpc-links';
 export interface CollectOptions {
   /** Access-log groups are searched only when their name starts with this (`accessLogGroupPrefix`). */
   accessLogGroupPrefix?: string;
+  /** Search REST execution logs (they can hold request bodies). @default true */
+  executionLogs?: boolean;
 }
 
 export async function collectInventory(
@@ -41,7 +43,9 @@ export async function collectInventory(
   options: CollectOptions = {},
 ): Promise<Inventory> {
   const { ec2 } = clients;
-  const read = await readStagePaths(clients, stages, window, options.accessLogGroupPrefix);
+  const read = await readStagePaths(clients, stages, window, options.accessLogGroupPrefix, {
+    executionLogs: options.executionLogs ?? true,
+  });
   const vpcLinks = await readVpcLinks(clients, allIntegrations(read.paths));
   const { paths, listed } = await linkLoadBalancers(clients, read.paths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);

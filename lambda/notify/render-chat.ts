@@ -9,7 +9,7 @@
 import type { Finding } from '../domain/types';
 import { accountOf, fixLines, formatPercent, isMultiAccount } from '../report/human-view';
 import { resourceName } from '../verdict/resource-name';
-import { markdownCode, markdownText, truncate } from './display-text';
+import { markdownCode, markdownText, recordText, truncate } from './display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -191,9 +191,12 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     .filter(Boolean)
     .map((keyword) => markdownText(keyword, 60))
     .slice(0, CHAT_KEYWORDS_MAX);
+  // ARNs carry resource names: untrusted, shown by the chat client as they are.
   const relatedResources = [
     ...new Set(
-      plan.changes.map((change) => change.finding?.resourceArn ?? change.previous?.resourceArn ?? ''),
+      plan.changes.map((change) =>
+        recordText(change.finding?.resourceArn ?? change.previous?.resourceArn ?? '', 300),
+      ),
     ),
   ]
     .filter(Boolean)
