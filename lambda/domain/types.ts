@@ -408,6 +408,15 @@ export interface CheckResult {
   evidence?: Record<string, unknown>;
 }
 
+/**
+ * The exact change that removes a failing finding's cause, for a person to paste: AWS CLI commands
+ * (shell-quoted, printed and never run by the auditor) and the CloudFormation property to change.
+ */
+export interface FixSuggestion {
+  commands: string[];
+  cloudFormation: string[];
+}
+
 export interface Finding {
   id: string;
   checkId: string;
@@ -424,6 +433,8 @@ export interface Finding {
   remediation: string;
   docs: string[];
   evidence: Record<string, unknown>;
+  /** FAIL findings whose cause has a known, exact fix (lambda/fixes); absent otherwise. */
+  fix?: FixSuggestion;
 }
 
 export interface Report {

@@ -1,0 +1,346 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { albSecurityGroupSources } from '../../../lambda/checks/alb-security-group-sources';
+import { CHECKS } from '../../../lambda/checks/index';
+import { integrationTimeout } from '../../../lambda/checks/integration-timeout';
+import { lbCrossZone } from '../../../lambda/checks/lb-cross-zone';
+import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
+import { stageDeploymentDrift } from '../../../lambda/checks/stage-deployment-drift';
+import { tgEmptyAz } from '../../../lambda/checks/tg-empty-az';
+import type { CheckDefinition } from '../../../lambda/domain/check';
+import {
+  collected,
+  type Finding,
+  type IntegrationFacts,
+  type Inventory,
+  type IpPermission,
+} from '../../../lambda/domain/types';
+import { evaluateChecks } from '../../../lambda/engine/evaluate';
+import { attachFixes, FIXES } from '../../../lambda/fixes';
+import { sourceRange } from '../../../lambda/fixes/ids';
+import { shellQuote } from '../../../lambda/fixes/shell';
+import { commandProblems, modelDirectories, shellWords } from '../../support/aws-cli-model';
+import {
+  ALB_ARN,
+  albScenario,
+  anHttpIntegration,
+  anIpPermission,
+  aRestIntegration,
+  aSecurityGroup,
+  aTarget,
+  nlbScenario,
+  TG_ARN,
+  V2_LINK_SUBNETS,
+  withV2LinkSubnets,
+} from '../../support/inventory-builders';
+
+const TARGET_SG = 'sg-0123456789abcdef0';
+const ALB_SG = 'sg-0fedcba9876543210';
+
+/** What the audit reports for one check, fixes attached as the pipeline attaches them. */
+const findingsOf = (check: CheckDefinition, inventory: Inventory): Finding[] =>
+  attachFixes(evaluateChecks(inventory, { allChecks: true, checks: [check] }));
+const failing = (findings: Finding[]) => findings.filter((finding) => finding.status === 'FAIL');
+
+/** The NLB scenario with both instance targets in one security group of a real id shape, with these rules. */
+const nlbTargetsWith = (inbound: IpPermission[]) => ({
+  build: (): Inventory => {
+    const inventory = nlbScenario().build();
+    for (const instance of Object.values(inventory.instances)) {
+      if (instance.ok) instance.value.securityGroupIds = [TARGET_SG];
+    }
+    inventory.securityGroups[TARGET_SG] = collected(aSecurityGroup({ id: TARGET_SG, inbound }));
+    return inventory;
+  },
+});
+
+/** An HTTP API -> V2 link (subnets 10.0.21.0/24, 10.0.22.0/24) -> ALB HTTPS:443 with these rules. */
+const albWith = (inbound: IpPermission[]) =>
+  withV2LinkSubnets(
+    albScenario({
+      vpcLink: { subnetIds: V2_LINK_SUBNETS.map((subnet) => subnet.id) },
+      loadBalancer: { securityGroupIds: [ALB_SG] },
+    }),
+  ).with('securityGroups', ALB_SG, { id: ALB_SG, name: 'alb', vpcId: 'vpc-1', inbound });
+
+const crossZoneOff = { attributes: collected({ 'load_balancing.cross_zone.enabled': 'false' }) };
+const timed = (scenario: typeof nlbScenario, integration: IntegrationFacts, latency: number) =>
+  scenario({
+    stage: { integrations: collected([integration]), integrationLatencyMaxMs: collected(latency) },
+  }).build();
+const restTiming = (timeoutMs: number, latency: number) =>
+  timed(nlbScenario, aRestIntegration({ timeoutMs }), latency);
+const httpTiming = (timeoutMs: number, latency: number) =>
+  timed(albScenario, anHttpIntegration({ timeoutMs }), latency);
+const NLB_URI = 'http://orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com:80/orders';
+const drifted = nlbScenario({
+  stage: {
+    integrations: collected([
+      aRestIntegration({ method: { path: '/orders', httpMethod: 'GET' }, uri: NLB_URI }),
+    ]),
+    deployedIntegrations: collected({
+      'GET /orders': {
+        uri: 'http://old-nlb.elb.us-east-1.amazonaws.com:80/orders',
+        connectionType: 'VPC_LINK',
+      },
+    }),
+  },
+}).build();
+
+/** One broken world per check with a fix, and its healthy twin. */
+const CASES: { name: string; check: CheckDefinition; broken: () => Inventory; healthy: () => Inventory }[] = [
+  {
+    name: 'nlb-target-security-groups (targets)',
+    check: nlbTargetSecurityGroups,
+    broken: () =>
+      nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })]).build(),
+    healthy: () =>
+      nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.0.0/16'] })]).build(),
+  },
+  {
+    name: 'alb-security-group-sources',
+    check: albSecurityGroupSources,
+    broken: () => albWith([anIpPermission({ fromPort: 443, toPort: 443, cidrs: ['10.0.21.0/24'] })]).build(),
+    healthy: () => albWith([anIpPermission({ fromPort: 443, toPort: 443, cidrs: ['10.0.0.0/16'] })]).build(),
+  },
+  {
+    name: 'lb-cross-zone',
+    check: lbCrossZone,
+    broken: () => nlbScenario({ targetGroup: crossZoneOff }).build(),
+    healthy: () => nlbScenario().build(),
+  },
+  {
+    name: 'tg-empty-az',
+    check: tgEmptyAz,
+    broken: () =>
+      nlbScenario({
+        targetGroup: { ...crossZoneOff, targets: collected([aTarget({ id: 'i-0a1' })]) },
+      }).build(),
+    healthy: () => nlbScenario({ targetGroup: crossZoneOff }).build(),
+  },
+  {
+    name: 'integration-timeout (REST)',
+    check: integrationTimeout,
+    broken: () => restTiming(10_000, 9_500),
+    healthy: () => restTiming(29_000, 9_500),
+  },
+  {
+    name: 'integration-timeout (HTTP)',
+    check: integrationTimeout,
+    broken: () => httpTiming(10_000, 9_500),
+    healthy: () => httpTiming(30_000, 9_500),
+  },
+  {
+    name: 'stage-deployment-drift',
+    check: stageDeploymentDrift,
+    broken: () => drifted,
+    healthy: () =>
+      nlbScenario({
+        stage: {
+          integrations: collected([
+            aRestIntegration({ method: { path: '/orders', httpMethod: 'GET' }, uri: NLB_URI }),
+          ]),
+          deployedIntegrations: collected({
+            'GET /orders': { uri: NLB_URI, connectionType: 'VPC_LINK', connectionId: 'vl-orders' },
+          }),
+        },
+      }).build(),
+  },
+];
+
+const allCommands = (): string[] =>
+  CASES.flatMap(({ check, broken }) =>
+    failing(findingsOf(check, broken())).flatMap((f) => f.fix?.commands ?? []),
+  );
+
+describe('fix suggestions', () => {
+  it.each(CASES)(
+    '$name: every FAIL carries a fix, and the healthy twin none',
+    ({ check, broken, healthy }) => {
+      const failures = failing(findingsOf(check, broken()));
+      expect(failures.length).toBeGreaterThan(0);
+      for (const finding of failures) {
+        expect(finding.fix?.commands.length).toBeGreaterThan(0);
+        expect(finding.fix?.cloudFormation.length).toBeGreaterThan(0);
+      }
+      const twin = findingsOf(check, healthy());
+      expect(twin.length).toBeGreaterThan(0);
+      expect(failing(twin)).toEqual([]);
+      expect(twin.filter((finding) => finding.fix !== undefined)).toEqual([]);
+    },
+  );
+
+  it('admits exactly the blocked NLB node in the targets security group, on the target port', () => {
+    const [finding] = failing(
+      findingsOf(
+        nlbTargetSecurityGroups,
+        nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })]).build(),
+      ),
+    );
+    expect(finding?.fix).toEqual({
+      commands: [
+        `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${TARGET_SG}' --ip-permissions ` +
+          `'[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[{"CidrIp":"10.0.2.10/32"}]}]'`,
+      ],
+      cloudFormation: [
+        `AWS::EC2::SecurityGroup ${TARGET_SG}: add to SecurityGroupIngress {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 10.0.2.10/32}`,
+      ],
+    });
+  });
+
+  it("admits the VPC link's blocked subnet in the ALB's group, on the listener port", () => {
+    const [finding] = failing(
+      findingsOf(
+        albSecurityGroupSources,
+        albWith([anIpPermission({ fromPort: 443, toPort: 443, cidrs: ['10.0.21.0/24'] })]).build(),
+      ),
+    );
+    expect(finding?.resourceArn).toBe(ALB_ARN);
+    expect(finding?.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${ALB_SG}' --ip-permissions ` +
+        `'[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"10.0.22.0/24"}]}]'`,
+    ]);
+  });
+
+  it('turns cross-zone on for the target group, and redeploys a REST stage after raising its timeout', () => {
+    const [crossZone] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    expect(crossZone?.fix?.commands).toEqual([
+      `aws elbv2 modify-target-group-attributes --region 'us-east-1' --target-group-arn '${TG_ARN}' ` +
+        `--attributes '[{"Key":"load_balancing.cross_zone.enabled","Value":"true"}]'`,
+    ]);
+    const [timeout] = failing(findingsOf(integrationTimeout, restTiming(10_000, 9_500)));
+    expect(timeout?.fix?.commands).toEqual([
+      "aws apigateway update-integration --region 'us-east-1' --rest-api-id 'a1b2c3' --resource-id 'r00t' " +
+        `--http-method 'GET' --patch-operations '[{"op":"replace","path":"/timeoutInMillis","value":"29000"}]'`,
+      "aws apigateway create-deployment --region 'us-east-1' --rest-api-id 'a1b2c3' --stage-name 'prod'",
+    ]);
+  });
+
+  it('gives no fix where no command can remove the cause', () => {
+    // Targets slower than the highest timeout allowed: only faster targets help.
+    expect(failing(findingsOf(integrationTimeout, restTiming(10_000, 28_000)))[0]?.fix).toBeUndefined();
+    // A REST timeout above 29 s is a raised quota: never lowered.
+    expect(failing(findingsOf(integrationTimeout, restTiming(40_000, 39_000)))[0]?.fix).toBeUndefined();
+    // No zone has a target: cross-zone load balancing has nothing to send to.
+    const empty = nlbScenario({ targetGroup: { ...crossZoneOff, targets: collected([]) } }).build();
+    const emptyFailures = failing(findingsOf(tgEmptyAz, empty));
+    expect(emptyFailures.length).toBeGreaterThan(0);
+    expect(emptyFailures.filter((finding) => finding.fix)).toEqual([]);
+  });
+
+  it('gives no fix when the evidence is not in the shape the fix reads', () => {
+    const [finding] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    if (!finding) throw new Error('expected a FAIL');
+    const reshaped = { ...finding, evidence: { crossZone: { enabled: false } } };
+    expect(attachFixes([reshaped])[0]?.fix).toBeUndefined();
+    const sgFinding = failing(
+      findingsOf(
+        nlbTargetSecurityGroups,
+        nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })]).build(),
+      ),
+    )[0];
+    if (!sgFinding) throw new Error('expected a FAIL');
+    const { sources: _dropped, ...withoutSources } = sgFinding.evidence;
+    expect(attachFixes([{ ...sgFinding, evidence: withoutSources }])[0]?.fix).toBeUndefined();
+    // A blocked sender that is everyone (a /0) is never opened by a printed command.
+    const everyone = {
+      ...sgFinding,
+      evidence: {
+        ...sgFinding.evidence,
+        sources: [{ source: 'any client', cidr: '0.0.0.0/0', status: 'blocked' }],
+      },
+    };
+    expect(attachFixes([everyone])[0]?.fix).toBeUndefined();
+  });
+
+  it('refuses ids and ARNs of another shape, so a hostile name cannot reach the shell', () => {
+    const [finding] = failing(
+      findingsOf(
+        nlbTargetSecurityGroups,
+        nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })]).build(),
+      ),
+    );
+    if (!finding) throw new Error('expected a FAIL');
+    const hostileGroup = `sg-0123'; touch /tmp/pwned; echo '`;
+    expect(
+      attachFixes([{ ...finding, evidence: { ...finding.evidence, securityGroups: [hostileGroup] } }])[0]
+        ?.fix,
+    ).toBeUndefined();
+    const hostileCidr = {
+      ...finding.evidence,
+      sources: [{ source: 'x', cidr: '10.0.0.1/32$(id)', status: 'blocked' }],
+    };
+    expect(attachFixes([{ ...finding, evidence: hostileCidr }])[0]?.fix).toBeUndefined();
+    const [crossZone] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    if (!crossZone) throw new Error('expected a FAIL');
+    const hostileArn = `${TG_ARN}$(curl evil.example)`;
+    expect(attachFixes([{ ...crossZone, resourceArn: hostileArn }])[0]?.fix).toBeUndefined();
+    expect(attachFixes([{ ...crossZone, region: "us-east-1' ; reboot ; '" }])[0]?.fix).toBeUndefined();
+    expect(sourceRange('10.1')).toBeUndefined();
+    expect(sourceRange('::/0')).toBeUndefined();
+    expect(sourceRange('10.0.1.7/24')).toEqual({ family: 'ipv4', cidr: '10.0.1.0/24' });
+  });
+
+  it('quotes every value so the shell hands it over unchanged and runs nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fix-quote-'));
+    const marker = join(dir, 'ran');
+    const hostile = [
+      `it's`,
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `a\nb; touch ${marker}`,
+      `'\\''`,
+      '$HOME *',
+    ];
+    expect(shellWords(`aws ${hostile.map(shellQuote).join(' ')}`)).toEqual(['aws', ...hostile]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('has fixes only for check ids that exist', () => {
+    const ids = new Set(CHECKS.map((check) => check.id));
+    expect(Object.keys(FIXES).filter((id) => !ids.has(id))).toEqual([]);
+  });
+});
+
+describe("fix commands against the AWS CLI's models", () => {
+  const commands = allCommands();
+
+  it('covers every kind of command the fixes print', () => {
+    const kinds = new Set(commands.map((command) => command.split(' ').slice(0, 3).join(' ')));
+    expect([...kinds].sort()).toEqual([
+      'aws apigateway create-deployment',
+      'aws apigateway update-integration',
+      'aws apigatewayv2 update-integration',
+      'aws ec2 authorize-security-group-ingress',
+      'aws elbv2 modify-target-group-attributes',
+    ]);
+  });
+
+  it.each(modelDirectories())('every command fits the $name models', ({ dir }) => {
+    for (const command of commands)
+      expect({ command, problems: commandProblems(command, dir) }).toEqual({ command, problems: [] });
+  });
+
+  it('the checker itself catches an unknown operation, option, member, type and a missing required member', () => {
+    const [botocore] = modelDirectories();
+    if (!botocore) throw new Error('no models');
+    const { dir } = botocore;
+    expect(commandProblems("aws ec2 authorise-security-group-ingress --group-id 'sg-1'", dir)).toEqual([
+      'ec2 has no operation authorise-security-group-ingress',
+    ]);
+    expect(commandProblems("aws apigateway create-deployment --stage-name 'prod'", dir)).toEqual([
+      'apigateway create-deployment: required restApiId missing',
+    ]);
+    expect(
+      commandProblems(
+        `aws ec2 authorize-security-group-ingress --group-ids 'sg-1' --ip-permissions '[{"IpProtocol":"tcp","FromPort":"80","Cidr":"x"}]'`,
+        dir,
+      ),
+    ).toEqual([
+      'ec2 authorize-security-group-ingress has no option --group-ids',
+      'ec2 authorize-security-group-ingress.IpPermissions[0].FromPort: expected an integer',
+      'ec2 authorize-security-group-ingress.IpPermissions[0]: Cidr is not a member of IpPermission',
+    ]);
+  });
+});
