@@ -3,8 +3,7 @@
  * have none the audit can know for sure: tg-unhealthy-az (why the targets fail is the
  * application's), vpc-link-status (a failed link is recreated, an inactive one woken by traffic),
  * integration-listener (which protocol, certificate and target group a new listener needs is not
- * determined by the integration), subnet-network-acls (a free rule number before the denying one
- * is a choice for the owner of the ACL). A finding whose evidence does not have the expected shape
+ * determined by the integration). A finding whose evidence does not have the expected shape
  * gets no fix: never a wrong command.
  */
 import type { Finding, FixSuggestion } from '../domain/types';
@@ -12,6 +11,7 @@ import { integrationTimeoutFix } from './integration-timeout';
 import { lbCrossZoneFix } from './lb-cross-zone';
 import { securityGroupIngressFix } from './security-group-ingress';
 import { stageDeploymentDriftFix } from './stage-deployment-drift';
+import { subnetNetworkAclsFix } from './subnet-network-acls';
 import { tgEmptyAzFix } from './tg-empty-az';
 
 export const FIXES: Readonly<Record<string, (finding: Finding) => FixSuggestion | undefined>> = {
@@ -21,6 +21,7 @@ export const FIXES: Readonly<Record<string, (finding: Finding) => FixSuggestion 
   'tg-empty-az': tgEmptyAzFix,
   'integration-timeout': integrationTimeoutFix,
   'stage-deployment-drift': stageDeploymentDriftFix,
+  'subnet-network-acls': subnetNetworkAclsFix,
 };
 
 export function fixFor(finding: Finding): FixSuggestion | undefined {

@@ -7,13 +7,19 @@
  * integration extensions, so neither a REST timeout change nor a drifted stage can be made here.
  */
 import { spawnSync } from 'node:child_process';
+import {
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
+  ReplaceNetworkAclAssociationCommand,
+} from '@aws-sdk/client-ec2';
 import { runAudit } from '../../lambda/audit';
 import type { Finding, Report } from '../../lambda/domain/types';
 import { awsCliCommand } from '../../scripts/emulator';
 import { HTTP_ACCESS_LOG_FORMAT } from '../../scripts/seed/broken-account';
 import type { AccountSpec } from '../../scripts/seed/seed-account';
-import { seedAccount } from '../../scripts/seed/seed-account';
-import { TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
+import { must, TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
 
 const PERIODS = 12;
 const steady = (value: number): number[] => new Array<number>(PERIODS).fill(value);
@@ -145,6 +151,45 @@ describe('printed fixes applied with the AWS CLI', () => {
     ]);
     expect(after.map((finding) => finding.status)).toEqual(['PASS']);
   });
+
+  it('ec2 create-network-acl-entry: the targets subnet then lets the load balancer in', async () => {
+    await aws.emulator().reset();
+    const seeded = await seedAccount(aws.clients(), HEALTHY, now);
+    // Rule 100 denies 8080 from the VPC into private-b: the NLB node in private-a cannot reach orders-b.
+    await denyTargetPortIn(seeded, 'private-b');
+    const { before, after } = await applyFixOf('subnet-network-acls');
+    expect(before.fix?.commands).toEqual([
+      expect.stringMatching(/^aws ec2 create-network-acl-entry .*--rule-number '99' --ingress /),
+    ]);
+    expect(after.map((finding) => finding.status)).not.toContain('FAIL');
+  });
+
+  /** A new ACL for the subnet: rule 100 denies tcp/8080 from the VPC, 200 allows the rest; all out. */
+  async function denyTargetPortIn(seeded: SeededAccount, subnetName: string): Promise<void> {
+    const { ec2 } = aws.clients();
+    const subnetId = must(seeded.subnets[subnetName], subnetName);
+    const acl = await ec2.send(new CreateNetworkAclCommand({ VpcId: seeded.vpcId }));
+    const NetworkAclId = must(acl.NetworkAcl?.NetworkAclId, 'network ACL');
+    const rules = [
+      {
+        RuleNumber: 100,
+        Egress: false,
+        RuleAction: 'deny',
+        Protocol: '6',
+        PortRange: { From: 8080, To: 8080 },
+        CidrBlock: '10.0.0.0/16',
+      },
+      { RuleNumber: 200, Egress: false, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+      { RuleNumber: 100, Egress: true, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' },
+    ] as const;
+    for (const rule of rules) await ec2.send(new CreateNetworkAclEntryCommand({ NetworkAclId, ...rule }));
+    const current = await ec2.send(
+      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }),
+    );
+    const association = current.NetworkAcls?.[0]?.Associations?.find((one) => one.SubnetId === subnetId);
+    const AssociationId = must(association?.NetworkAclAssociationId, `ACL association of ${subnetName}`);
+    await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId, NetworkAclId }));
+  }
 
   it('a healthy world gets no fix at all', async () => {
     await aws.emulator().reset();

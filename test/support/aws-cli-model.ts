@@ -78,6 +78,29 @@ export function shellWords(command: string): string[] {
   return result.stdout.split('\0').slice(0, -1);
 }
 
+/**
+ * The AWS CLI renames some arguments (`ec2.*.no-egress` is `--ingress`): its own table, read from
+ * the installed awscli (customizations/argrename.py), as `--new` -> `--original` for an operation.
+ */
+function argumentRenames(service: string, operation: string): Map<string, string> {
+  const [modelsOfCli] = modelDirectories().filter(({ name }) => name === 'awscli');
+  if (!modelsOfCli) return new Map();
+  const source = readFileSync(join(modelsOfCli.dir, '..', '..', 'customizations', 'argrename.py'), 'utf8');
+  const table = source.slice(
+    source.indexOf('ARGUMENT_RENAMES = {'),
+    source.indexOf('\n}', source.indexOf('ARGUMENT_RENAMES = {')),
+  );
+  const renames = new Map<string, string>();
+  for (const [, key, renamed] of table.matchAll(/'([^']+)':\s*'([^']+)'/g)) {
+    const [entryService, entryOperation, original] = (key ?? '').split('.');
+    const applies =
+      (entryService === '*' || entryService === service) &&
+      (entryOperation === '*' || entryOperation === operation);
+    if (applies && original && renamed) renames.set(`--${renamed}`, `--${original}`);
+  }
+  return renames;
+}
+
 /** Options of the CLI itself, not of the operation; the fixes print only `--region`. */
 const GLOBAL_OPTIONS = new Set(['--region']);
 
@@ -150,8 +173,23 @@ export function commandProblems(command: string, dataDir: string): string[] {
   );
   const problems: string[] = [];
   const given: Record<string, unknown> = {};
+  const renames = argumentRenames(service, operation);
   for (let index = 0; index < rest.length; index += 2) {
-    const flag = rest[index] ?? '';
+    const printed = rest[index] ?? '';
+    const renamedTo = [...renames].find(([, original]) => original === printed)?.[0];
+    if (renamedTo) {
+      problems.push(`${printed} is called ${renamedTo} by the AWS CLI`);
+      continue;
+    }
+    const flag = renames.get(printed) ?? printed;
+    // A boolean member is a bare flag: `--egress` sets it, `--no-egress` clears it.
+    const negated = flag.startsWith('--no-') ? byFlag.get(`--${flag.slice('--no-'.length)}`) : undefined;
+    const bare = negated ?? byFlag.get(flag);
+    if (bare && model.shapes[bare.member.shape]?.type === 'boolean') {
+      given[bare.name] = negated === undefined;
+      index -= 1;
+      continue;
+    }
     const text = rest[index + 1];
     if (text === undefined || text.startsWith('--')) {
       problems.push(`${flag} has no value`);

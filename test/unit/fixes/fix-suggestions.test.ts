@@ -7,6 +7,7 @@ import { integrationTimeout } from '../../../lambda/checks/integration-timeout';
 import { lbCrossZone } from '../../../lambda/checks/lb-cross-zone';
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
 import { stageDeploymentDrift } from '../../../lambda/checks/stage-deployment-drift';
+import { subnetNetworkAcls } from '../../../lambda/checks/subnet-network-acls';
 import { tgEmptyAz } from '../../../lambda/checks/tg-empty-az';
 import type { CheckDefinition } from '../../../lambda/domain/check';
 import {
@@ -24,6 +25,7 @@ import { commandProblems, modelDirectories, shellWords } from '../../support/aws
 import {
   ALB_ARN,
   albScenario,
+  allowAllAclEntries,
   anHttpIntegration,
   anIpPermission,
   aRestIntegration,
@@ -88,6 +90,29 @@ const drifted = nlbScenario({
   },
 }).build();
 
+const ACL_ID = 'acl-0123456789abcdef0';
+/** Every subnet behind one ACL whose rule 100 denies tcp/8080 from the VPC before rule 200 allows all. */
+const aclDenying8080 = () =>
+  nlbScenario({
+    networkAcl: {
+      id: ACL_ID,
+      entries: [
+        {
+          ruleNumber: 100,
+          egress: false,
+          protocol: '6',
+          action: 'deny',
+          cidr: '10.0.0.0/16',
+          fromPort: 8080,
+          toPort: 8080,
+        },
+        ...allowAllAclEntries().map((rule) =>
+          rule.ruleNumber === 100 ? { ...rule, ruleNumber: 200 } : rule,
+        ),
+      ],
+    },
+  }).build();
+
 /** One broken world per check with a fix, and its healthy twin. */
 const CASES: { name: string; check: CheckDefinition; broken: () => Inventory; healthy: () => Inventory }[] = [
   {
@@ -130,6 +155,12 @@ const CASES: { name: string; check: CheckDefinition; broken: () => Inventory; he
     check: integrationTimeout,
     broken: () => httpTiming(10_000, 9_500),
     healthy: () => httpTiming(30_000, 9_500),
+  },
+  {
+    name: 'subnet-network-acls',
+    check: subnetNetworkAcls,
+    broken: aclDenying8080,
+    healthy: () => nlbScenario({ networkAcl: { id: ACL_ID } }).build(),
   },
   {
     name: 'stage-deployment-drift',
@@ -215,6 +246,24 @@ describe('fix suggestions', () => {
         `--http-method 'GET' --patch-operations '[{"op":"replace","path":"/timeoutInMillis","value":"29000"}]'`,
       "aws apigateway create-deployment --region 'us-east-1' --rest-api-id 'a1b2c3' --stage-name 'prod'",
     ]);
+  });
+
+  it('allows each blocked flow in the ACL once, numbered before the rule that denies it', () => {
+    const [finding] = failing(findingsOf(subnetNetworkAcls, aclDenying8080()));
+    const rule = (number: number, cidr: string) =>
+      `aws ec2 create-network-acl-entry --region 'us-east-1' --network-acl-id '${ACL_ID}' --rule-number '${number}' ` +
+      `--ingress --protocol '6' --port-range '{"From":8080,"To":8080}' --cidr-block '${cidr}' --rule-action 'allow'`;
+    // From both load balancer subnets (cross-zone is on): rules 99 and 98, both before the deny at 100.
+    expect(finding?.fix?.commands).toEqual([rule(99, '10.0.1.0/24'), rule(98, '10.0.2.0/24')]);
+    const full = {
+      ruleNumbers: { inbound: [1, 2, 3], outbound: [] },
+      blockedFlows: [
+        { egress: false, peerCidr: '10.0.1.0/24', fromPort: 8080, toPort: 8080, denyingRule: 3 },
+      ],
+    };
+    if (!finding) throw new Error('expected a FAIL');
+    // No free number before the deny: no fix rather than a rule that would come too late.
+    expect(attachFixes([{ ...finding, evidence: full }])[0]?.fix).toBeUndefined();
   });
 
   it('gives no fix where no command can remove the cause', () => {
@@ -313,6 +362,7 @@ describe("fix commands against the AWS CLI's models", () => {
       'aws apigateway update-integration',
       'aws apigatewayv2 update-integration',
       'aws ec2 authorize-security-group-ingress',
+      'aws ec2 create-network-acl-entry',
       'aws elbv2 modify-target-group-attributes',
     ]);
   });
@@ -329,6 +379,9 @@ describe("fix commands against the AWS CLI's models", () => {
     expect(commandProblems("aws ec2 authorise-security-group-ingress --group-id 'sg-1'", dir)).toEqual([
       'ec2 has no operation authorise-security-group-ingress',
     ]);
+    expect(
+      commandProblems("aws ec2 create-network-acl-entry --no-egress --network-acl-id 'acl-1'", dir),
+    ).toContain('--no-egress is called --ingress by the AWS CLI');
     expect(commandProblems("aws apigateway create-deployment --stage-name 'prod'", dir)).toEqual([
       'apigateway create-deployment: required restApiId missing',
     ]);
