@@ -17,6 +17,12 @@ export const isTargetGroupArn = (value: string): boolean =>
     `^arn:${PARTITION}:elasticloadbalancing:${REGION}:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`,
   ).test(value);
 
+/** A network load balancer's ARN (`loadbalancer/net/<name>/<id>`). */
+export const isNetworkLoadBalancerArn = (value: string): boolean =>
+  new RegExp(
+    `^arn:${PARTITION}:elasticloadbalancing:${REGION}:\\d{12}:loadbalancer/net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`,
+  ).test(value);
+
 /** An API Gateway stage name: letters, digits, `_`, `-` (and `$default`). */
 export const isStageName = (value: string): boolean => /^(?:\$default|[A-Za-z0-9_-]{1,128})$/.test(value);
 

@@ -9,13 +9,14 @@
 import type { Finding, FixSuggestion } from '../domain/types';
 import { integrationTimeoutFix } from './integration-timeout';
 import { lbCrossZoneFix } from './lb-cross-zone';
+import { nlbTargetSecurityGroupsFix } from './nlb-target-security-groups';
 import { securityGroupIngressFix } from './security-group-ingress';
 import { stageDeploymentDriftFix } from './stage-deployment-drift';
 import { subnetNetworkAclsFix } from './subnet-network-acls';
 import { tgEmptyAzFix } from './tg-empty-az';
 
 export const FIXES: Readonly<Record<string, (finding: Finding) => FixSuggestion | undefined>> = {
-  'nlb-target-security-groups': securityGroupIngressFix,
+  'nlb-target-security-groups': nlbTargetSecurityGroupsFix,
   'alb-security-group-sources': securityGroupIngressFix,
   'lb-cross-zone': lbCrossZoneFix,
   'tg-empty-az': tgEmptyAzFix,

@@ -32,31 +32,44 @@ export interface BlockedIngress {
   ports: BlockedPort[];
 }
 
-/**
- * The blocked senders of either evidence shape; undefined when the evidence does not parse, names
- * no valid group, or holds a blocked sender with no exact range (a /0 or an unknown address).
- */
-export function blockedIngress(evidence: unknown): BlockedIngress | undefined {
+/** The receiving groups and, per port, the addresses of the senders found blocked (as the evidence writes them). */
+export interface JudgedIngress {
+  securityGroups: string[];
+  ports: { port: number; blocked: string[] }[];
+}
+
+/** Either evidence shape, read; undefined when it is neither. */
+export function judgedIngress(evidence: unknown): JudgedIngress | undefined {
   const target = targetEvidence.safeParse(evidence);
   const entry = target.success ? undefined : entryEvidence.safeParse(evidence);
-  const groups = target.success
-    ? target.data.securityGroups
+  const read = target.success
+    ? {
+        securityGroups: target.data.securityGroups,
+        ports: [{ port: target.data.port, sources: target.data.sources }],
+      }
     : entry?.success
-      ? entry.data.securityGroups
-      : [];
-  const judged = target.success
-    ? [{ port: target.data.port, sources: target.data.sources }]
-    : entry?.success
-      ? entry.data.ports
-      : [];
-  // The first group of the receiver: a rule in any of its groups admits the traffic.
-  const [groupId] = groups;
+      ? entry.data
+      : undefined;
+  if (!read) return undefined;
+  const ports = read.ports.map(({ port, sources }) => ({
+    port,
+    blocked: sources.filter((source) => source.status === 'blocked').map((source) => source.cidr),
+  }));
+  return { securityGroups: read.securityGroups, ports };
+}
+
+/**
+ * The blocked senders to admit in the receiver's first group (a rule in any of its groups admits
+ * the traffic); undefined when no valid group is named, nothing is blocked, or a blocked sender
+ * has no exact range (a /0 or an unknown address).
+ */
+export function blockedIngress(judged: JudgedIngress): BlockedIngress | undefined {
+  const [groupId] = judged.securityGroups;
   if (groupId === undefined || !isSecurityGroupId(groupId)) return undefined;
   const ports: BlockedPort[] = [];
-  for (const { port, sources } of judged) {
-    const blocked = sources.filter((source) => source.status === 'blocked');
+  for (const { port, blocked } of judged.ports) {
     if (blocked.length === 0) continue;
-    const ranges = blocked.map((source) => sourceRange(source.cidr));
+    const ranges = blocked.map(sourceRange);
     if (ranges.some((range) => range === undefined)) return undefined;
     const unique = new Map(ranges.flatMap((range) => (range ? [[range.cidr, range]] : [])));
     ports.push({ port, ranges: [...unique.values()] });
@@ -81,14 +94,12 @@ function cloudFormationLine(groupId: string, port: number, range: SourceRange): 
   return `AWS::EC2::SecurityGroup ${groupId}: add to SecurityGroupIngress {IpProtocol: tcp, FromPort: ${port}, ToPort: ${port}, ${source}}`;
 }
 
-/** The fix for a finding whose evidence names the receiving groups and their blocked senders. */
-export function securityGroupIngressFix(finding: Finding): FixSuggestion | undefined {
-  const blocked = blockedIngress(finding.evidence);
-  if (!blocked || !isRegion(finding.region)) return undefined;
+/** The command and CloudFormation lines that admit the blocked senders. */
+export function ingressFix(region: string, blocked: BlockedIngress): FixSuggestion {
   const permissions = JSON.stringify(blocked.ports.map(ipPermission));
   return {
     commands: [
-      awsCommand('ec2', 'authorize-security-group-ingress', finding.region, [
+      awsCommand('ec2', 'authorize-security-group-ingress', region, [
         ['--group-id', blocked.groupId],
         ['--ip-permissions', permissions],
       ]),
@@ -97,4 +108,11 @@ export function securityGroupIngressFix(finding: Finding): FixSuggestion | undef
       ranges.map((range) => cloudFormationLine(blocked.groupId, port, range)),
     ),
   };
+}
+
+/** The fix for a finding whose evidence names the receiving groups and their blocked senders. */
+export function securityGroupIngressFix(finding: Finding): FixSuggestion | undefined {
+  const judged = judgedIngress(finding.evidence);
+  const blocked = judged && blockedIngress(judged);
+  return blocked && isRegion(finding.region) ? ingressFix(finding.region, blocked) : undefined;
 }

@@ -20,6 +20,8 @@ import { HTTP_ACCESS_LOG_FORMAT } from '../../scripts/seed/broken-account';
 import type { AccountSpec } from '../../scripts/seed/seed-account';
 import { type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { must, TEST_CREDENTIALS, TEST_REGION, useEmulator } from '../support/emulator';
+import { allCommands } from '../support/fix-worlds';
+import { expectValidReport } from '../support/report-schema';
 
 const PERIODS = 12;
 const steady = (value: number): number[] => new Array<number>(PERIODS).fill(value);
@@ -87,10 +89,10 @@ describe('printed fixes applied with the AWS CLI', () => {
   const audit = () => runAudit(aws.auditRequest(now));
 
   /** Runs a printed command through bash, as pasted, with the emulator's endpoint and test credentials. */
-  function paste(command: string): string {
+  function run(command: string, extraArguments = '') {
     expect(command.startsWith('aws ')).toBe(true);
-    const line = `"$AWS_CLI" ${command.slice('aws '.length)} --endpoint-url "$ENDPOINT"`;
-    const result = spawnSync('bash', ['-c', line], {
+    const line = `"$AWS_CLI" ${command.slice('aws '.length)} --endpoint-url "$ENDPOINT" ${extraArguments}`;
+    return spawnSync('bash', ['-c', line], {
       encoding: 'utf8',
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -101,15 +103,32 @@ describe('printed fixes applied with the AWS CLI', () => {
         AWS_DEFAULT_REGION: TEST_REGION,
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_MAX_ATTEMPTS: '1',
       },
     });
+  }
+
+  function paste(command: string): string {
+    const result = run(command);
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
     return result.stdout;
   }
 
+  /** The request the AWS CLI builds from a printed command (its debug log), whatever the emulator answers. */
+  function requestOf(command: string): string {
+    const request = run(command, '--debug')
+      .stderr.split('\n')
+      .find((line) => line.includes('Making request for'));
+    if (!request) throw new Error(`the AWS CLI built no request from ${command}`);
+    return request;
+  }
+
   /** The one FAIL of the check, with its fix printed; the fix applied; the next audit's findings of the check. */
   async function applyFixOf(checkId: string): Promise<{ before: Finding; after: Finding[] }> {
-    const [before, ...others] = failuresOf(await audit(), checkId);
+    const report = await audit();
+    // The report with its fixes still fits the published schema.
+    expectValidReport(JSON.parse(JSON.stringify(report)));
+    const [before, ...others] = failuresOf(report, checkId);
     expect(others).toEqual([]);
     if (!before?.fix) throw new Error(`no fix printed for ${checkId}: ${JSON.stringify(before)}`);
     for (const command of before.fix.commands) paste(command);
@@ -190,6 +209,32 @@ describe('printed fixes applied with the AWS CLI', () => {
     const AssociationId = must(association?.NetworkAclAssociationId, `ACL association of ${subnetName}`);
     await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId, NetworkAclId }));
   }
+
+  it('REST update-integration, create-deployment, set-security-groups: the AWS CLI builds the request each stands for', () => {
+    // The emulator cannot make these findings (see the top of the file): what is checked is that the
+    // AWS CLI takes every argument as printed and sends the operation with the intended parameters.
+    const printed = allCommands().filter((command) =>
+      /^aws (apigateway (update-integration|create-deployment)|elbv2 set-security-groups) /.test(command),
+    );
+    const requests = printed.map(requestOf);
+    expect(requests).toHaveLength(4);
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /OperationModel\(name=UpdateIntegration\).*'url_path': '\/restapis\/a1b2c3\/resources\/r00t\/methods\/GET\/integration'.*"patchOperations": \[\{"op": "replace", "path": "\/timeoutInMillis", "value": "29000"\}\]/,
+        ),
+        expect.stringMatching(
+          /OperationModel\(name=CreateDeployment\).*'url_path': '\/restapis\/a1b2c3\/deployments'.*"stageName": "prod"/,
+        ),
+        expect.stringMatching(
+          /OperationModel\(name=SetSecurityGroups\).*'SecurityGroups.member.1': 'sg-0aaaabbbbccccdddd', 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic': 'off'/,
+        ),
+        expect.stringMatching(
+          /OperationModel\(name=CreateDeployment\).*'url_path': '\/restapis\/a1b2c3\/deployments'.*"stageName": "prod"/,
+        ),
+      ]),
+    );
+  });
 
   it('a healthy world gets no fix at all', async () => {
     await aws.emulator().reset();
