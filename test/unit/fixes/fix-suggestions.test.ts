@@ -6,6 +6,7 @@ import { CHECKS } from '../../../lambda/checks/index';
 import { integrationTimeout } from '../../../lambda/checks/integration-timeout';
 import { lbCrossZone } from '../../../lambda/checks/lb-cross-zone';
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
+import { stageDeploymentDrift } from '../../../lambda/checks/stage-deployment-drift';
 import { subnetNetworkAcls } from '../../../lambda/checks/subnet-network-acls';
 import { tgEmptyAz } from '../../../lambda/checks/tg-empty-az';
 import { collected } from '../../../lambda/domain/types';
@@ -21,6 +22,7 @@ import {
   allCommands,
   CASES,
   crossZoneOff,
+  drifted,
   failing,
   findingsOf,
   NLB_SG,
@@ -78,6 +80,33 @@ describe('fix suggestions', () => {
         'AWS::ElasticLoadBalancingV2::LoadBalancer orders-nlb: EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off"',
       ],
     });
+  });
+
+  it('with V2 link interfaces blocked too, also admits them in the NLB group', () => {
+    const [finding] = failing(findingsOf(nlbTargetSecurityGroups, nlbInOwnGroup('on')));
+    if (!finding) throw new Error('expected a FAIL');
+    const withLink = (cidr: string) => ({
+      ...finding,
+      evidence: {
+        ...finding.evidence,
+        ports: [
+          {
+            port: 80,
+            sources: [
+              { source: 'API Gateway through PrivateLink', cidr: '0.0.0.0/0', status: 'blocked' },
+              { source: 'VPC link in us-east-1a', cidr, status: 'blocked' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(attachFixes([withLink('10.0.21.0/24')])[0]?.fix?.commands).toEqual([
+      expect.stringMatching(/^aws elbv2 set-security-groups .*'off'$/),
+      `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${NLB_SG}' --ip-permissions ` +
+        `'[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"10.0.21.0/24"}]}]'`,
+    ]);
+    // One sender it cannot name exactly: no half fix.
+    expect(attachFixes([withLink('somewhere')])[0]?.fix).toBeUndefined();
   });
 
   it("admits the VPC link's blocked subnet in the ALB's group, on the listener port", () => {
@@ -186,6 +215,24 @@ describe('fix suggestions', () => {
     const hostileArn = `${TG_ARN}$(curl evil.example)`;
     expect(attachFixes([{ ...crossZone, resourceArn: hostileArn }])[0]?.fix).toBeUndefined();
     expect(attachFixes([{ ...crossZone, region: "us-east-1' ; reboot ; '" }])[0]?.fix).toBeUndefined();
+    const [drift] = failing(findingsOf(stageDeploymentDrift, drifted));
+    if (!drift?.fix) throw new Error('expected a FAIL with a fix');
+    expect(attachFixes([{ ...drift, resourceArn: `${drift.resourceArn}$(id)` }])[0]?.fix).toBeUndefined();
+    const [timeout] = failing(findingsOf(integrationTimeout, restTiming(10_000, 9_500)));
+    if (!timeout?.fix) throw new Error('expected a FAIL with a fix');
+    const otherStage = { ...timeout, apis: [{ apiId: 'a1b2c3', stage: "prod'`reboot`'" }] };
+    expect(attachFixes([otherStage])[0]?.fix).toBeUndefined();
+    const [acl] = failing(findingsOf(subnetNetworkAcls, aclDenying8080()));
+    if (!acl?.fix) throw new Error('expected a FAIL with a fix');
+    expect(
+      attachFixes([{ ...acl, resourceArn: acl.resourceArn.replace(ACL_ID, 'acl-1; id') }])[0]?.fix,
+    ).toBeUndefined();
+    const [privateLink] = failing(findingsOf(nlbTargetSecurityGroups, nlbInOwnGroup('on')));
+    if (!privateLink?.fix) throw new Error('expected a FAIL with a fix');
+    const hostileGroups = { ...privateLink.evidence, securityGroups: [NLB_SG, 'sg-1 --debug'] };
+    expect(attachFixes([{ ...privateLink, evidence: hostileGroups }])[0]?.fix).toBeUndefined();
+    const albArn = { ...privateLink, resourceArn: privateLink.resourceArn.replace('/net/', '/app/') };
+    expect(attachFixes([albArn])[0]?.fix).toBeUndefined();
     expect(sourceRange('10.1')).toBeUndefined();
     expect(sourceRange('::/0')).toBeUndefined();
     expect(sourceRange('10.0.1.7/24')).toEqual({ family: 'ipv4', cidr: '10.0.1.0/24' });
