@@ -10,6 +10,7 @@ import { AuditDeadline } from './collect/deadline';
 import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
 import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
+import { attachFixes } from './fixes';
 import { buildReport } from './report/build-report';
 import { describeErrors } from './report/unreadable-parts';
 import { classifyStage } from './triage/classify-stage';
@@ -180,7 +181,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
       ...(request.executionLogs === false ? { executionLogs: false } : {}),
     });
     progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
-    findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));
+    findings.push(...attachFixes(evaluateChecks(inventory, { allChecks: request.allChecks })));
     for (const followed of inventory.stages) {
       const index = stages.indexOf(followed.stage, firstOfRegion);
       if (index >= 0) stages[index] = { ...followed.stage, auditedPath: auditedPath(followed, inventory) };

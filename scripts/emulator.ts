@@ -14,6 +14,8 @@ const venv = join(projectRoot, '.venv');
 const motoServer = join(venv, 'bin', 'moto_server');
 /** The cfn-lint command of the project's `.venv`: moto[server] depends on it, so the lock pins it. */
 export const cfnLintCommand = join(venv, 'bin', 'cfn-lint');
+/** The AWS CLI of the project's `.venv` (hash-locked with the emulator): tests apply printed fixes with it. */
+export const awsCliCommand = join(venv, 'bin', 'aws');
 
 export class EmulatorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -94,6 +94,7 @@ export function entryResult({ path, known, verdict, notes, evidence }: EntryJudg
       port,
       sources: one.sources.map((source) => ({
         source: source.source.label,
+        cidr: source.source.cidr,
         status: source.status,
         ...(source.status === 'allowed' ? { rule: source.rule.description } : {}),
       })),

@@ -169,6 +169,7 @@ function judgeTarget(
     senders: known.value.senders,
     sources: verdict.sources.map((one) => ({
       source: one.source.label,
+      cidr: one.source.cidr,
       status: one.status,
       ...(one.status === 'allowed' ? { rule: one.rule.description } : {}),
     })),

@@ -21,7 +21,13 @@ import {
   loadBalancerResource,
   targetGroupResource,
 } from './load-balancer-path';
-import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from './network-acl-rules';
+import {
+  type AclTraffic,
+  EPHEMERAL_PORTS,
+  evaluateAcl,
+  evaluateAclTraffic,
+  judgeReturnTraffic,
+} from './network-acl-rules';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {
@@ -29,12 +35,28 @@ interface SubnetWithAcl {
   acl: NetworkAclFacts;
 }
 
+/** One blocked flow, as a fix needs it: an allow rule for it must come before `denyingRule` (null: the default deny). */
+interface BlockedFlow {
+  egress: boolean;
+  peerCidr: string;
+  fromPort: number;
+  toPort: number;
+  denyingRule: number | null;
+}
+
 interface AclFindings {
   acl: NetworkAclFacts;
   subnetIds: Set<string>;
   blocked: string[];
+  blockedFlows: BlockedFlow[];
   checked: string[];
 }
+
+/** The lowest rule number among the parts denied; null when only the default deny denies. */
+const lowestDenyingRule = (numbers: (number | null)[]): number | null => {
+  const explicit = numbers.filter((number): number is number => number !== null);
+  return explicit.length > 0 ? Math.min(...explicit) : null;
+};
 
 type Resolved<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
@@ -170,6 +192,7 @@ class AclLedger {
       acl: side.acl,
       subnetIds: new Set<string>(),
       blocked: [],
+      blockedFlows: [],
       checked: [],
     };
     entry.subnetIds.add(side.subnet.id);
@@ -184,8 +207,16 @@ class AclLedger {
     const ports =
       traffic.fromPort === traffic.toPort ? `${traffic.fromPort}` : `${traffic.fromPort}-${traffic.toPort}`;
     const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${ports} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (${leg})`;
-    if (verdict.allowed) entry.checked.push(described);
-    else entry.blocked.push(`${described}: ${verdict.rule}`);
+    if (verdict.allowed) {
+      entry.checked.push(described);
+      return;
+    }
+    entry.blocked.push(`${described}: ${verdict.rule}`);
+    const { denied } = evaluateAclTraffic(side.acl.entries, traffic);
+    entry.blockedFlows.push({
+      ...traffic,
+      denyingRule: lowestDenyingRule(denied.map((part) => part.ruleNumber)),
+    });
   }
 
   /**
@@ -198,8 +229,15 @@ class AclLedger {
     const ephemeralPorts = EPHEMERAL_PORTS.elasticLoadBalancing;
     const verdict = judgeReturnTraffic(side.acl.entries, { ...traffic, ephemeralPorts });
     const described = `${traffic.egress ? 'outbound' : 'inbound'} tcp/${ephemeralPorts.from}-${ephemeralPorts.to} ${traffic.egress ? 'to' : 'from'} ${traffic.peerCidr} in ${side.subnet.id} (return traffic, ${leg})`;
-    if (verdict.status === 'blocked') entry.blocked.push(`${described}: ${verdict.summary}`);
-    else entry.checked.push(verdict.status === 'allowed' ? described : `${described} (${verdict.summary})`);
+    if (verdict.status === 'blocked') {
+      entry.blocked.push(`${described}: ${verdict.summary}`);
+      entry.blockedFlows.push({
+        ...traffic,
+        fromPort: ephemeralPorts.from,
+        toPort: ephemeralPorts.to,
+        denyingRule: lowestDenyingRule(verdict.denied.map((part) => part.ruleNumber)),
+      });
+    } else entry.checked.push(verdict.status === 'allowed' ? described : `${described} (${verdict.summary})`);
   }
 
   /** A sender's subnet to a receiver's subnet on `port`, and the replies; nothing when they are one subnet. */
@@ -263,7 +301,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
   }
   return [
     ...outside,
-    ...[...ledger.byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, checked }) => {
+    ...[...ledger.byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, blockedFlows, checked }) => {
       const resource = {
         resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),
         resourceType: RESOURCE_TYPES.networkAcl,
@@ -271,12 +309,18 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
       const subnets = [...aclSubnets].sort();
       const evidence = { subnets, loadBalancer: path.loadBalancer.name, blocked, allowed: checked };
       if (blocked.length > 0) {
+        const ruleNumbers = (egress: boolean) =>
+          acl.entries.filter((rule) => rule.egress === egress).map((rule) => rule.ruleNumber);
         return {
           ...resource,
           status: 'FAIL' as const,
           apis: path.apis,
           message: `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
-          evidence,
+          evidence: {
+            ...evidence,
+            blockedFlows,
+            ruleNumbers: { inbound: ruleNumbers(false), outbound: ruleNumbers(true) },
+          },
         };
       }
       return {

@@ -531,6 +531,15 @@ export interface CheckResult {
   evidence?: Record<string, unknown>;
 }
 
+/**
+ * The exact change that removes a failing finding's cause, for a person to paste: AWS CLI commands
+ * (shell-quoted, printed and never run by the auditor) and the CloudFormation property to change.
+ */
+export interface FixSuggestion {
+  commands: string[];
+  cloudFormation: string[];
+}
+
 export interface Finding {
   id: string;
   checkId: string;
@@ -549,12 +558,6 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** The exact change that removes this finding (lambda/fixes/), printed and never run. */
   fix?: FixSuggestion;
-}
-
-/** A fix to paste: AWS CLI commands for the resources found, and the CloudFormation property to change. */
-export interface FixSuggestion {
-  commands: string[];
-  cloudFormation: string[];
 }
 
 export interface Report {
