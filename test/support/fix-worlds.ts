@@ -79,6 +79,7 @@ export const drifted = nlbScenario({
     ]),
     deployedIntegrations: collected({
       'GET /orders': {
+        type: 'http_proxy',
         uri: 'http://old-nlb.elb.us-east-1.amazonaws.com:80/orders',
         connectionType: 'VPC_LINK',
       },
@@ -194,7 +195,13 @@ export const CASES: FixWorld[] = [
             aRestIntegration({ method: { path: '/orders', httpMethod: 'GET' }, uri: NLB_URI }),
           ]),
           deployedIntegrations: collected({
-            'GET /orders': { uri: NLB_URI, connectionType: 'VPC_LINK', connectionId: 'vl-orders' },
+            // An export always carries the integration's type (x-amazon-apigateway-integration, lowercase).
+            'GET /orders': {
+              type: 'http_proxy',
+              uri: NLB_URI,
+              connectionType: 'VPC_LINK',
+              connectionId: 'vl-orders',
+            },
           }),
         },
       }).build(),
