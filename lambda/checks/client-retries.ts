@@ -59,5 +59,6 @@ export const clientRetries: CheckDefinition = {
     'https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html',
     'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

@@ -1,12 +1,8 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
+import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
+import { eachLoadBalancerOfType } from '../path/query';
 import { ARTICLE } from './docs-links';
-import {
-  describeLoadBalancer,
-  evaluateLoadBalancersOfType,
-  type LoadBalancerPath,
-  loadBalancerResource,
-} from './load-balancer-path';
 import { couldNotRead, notApplicable } from './results';
 
 const ACCESS_LOGS_ATTRIBUTE = 'access_logs.s3.enabled';
@@ -56,6 +52,6 @@ export const nlbAccessLogsTls: CheckDefinition = {
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [evaluatePath(path)]),
+  reads: ['paths'],
+  evaluate: ({ paths }) => eachLoadBalancerOfType(paths, 'network', (path) => [evaluatePath(path)]),
 };

@@ -1,92 +1,27 @@
-import { instanceArn, networkInterfaceArn } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
-import {
-  type CheckResult,
-  type Inventory,
-  ipTargetKey,
-  type SecurityGroupFacts,
-  type StageKey,
-  type TargetFacts,
-  type TargetGroupFacts,
-} from '../domain/types';
-import { ARTICLE } from './docs-links';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
-  evaluateLoadBalancersOfType,
-  evaluateTargetGroups,
   type LoadBalancerPath,
+  type TargetGroupHop,
   targetGroupResource,
-} from './load-balancer-path';
-import { evaluateNlbOwnSecurityGroups } from './nlb-own-security-groups';
-import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES, type Resource } from './results';
-import { evaluateSecurityGroups } from './security-group-rules';
-import { nlbSources } from './senders';
-
-/** A target resolved to what receives its traffic: its resource, groups and zone. */
-interface ReceivingTarget {
-  resource: Resource;
-  /** `instance i-0a1` or `ip target 10.0.12.40 (eni-...)`. */
-  name: string;
-  securityGroupIds: string[];
-  zone: string | undefined;
-}
-
-type Resolution =
-  | { ok: true; value: ReceivingTarget }
-  | { ok: false; result: CheckResult }
-  /** An ip target no interface of the VPC holds (a peered VPC, on premises). */
-  | { ok: false; outside: true };
-
-/** An instance target's instance, or an `ip` target's interface; a result when it cannot be judged. */
-function resolveTarget(
-  target: TargetFacts,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-  apis: StageKey[],
-): Resolution {
-  if (targetGroup.targetType === 'instance') {
-    const resource = {
-      resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-      resourceType: RESOURCE_TYPES.instance,
-    };
-    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
-    if (!instance.ok)
-      return { ok: false, result: couldNotRead(resource, apis, `instance ${target.id}`, instance.error) };
-    const { securityGroupIds, availabilityZone } = instance.value;
-    const value = { resource, name: `instance ${target.id}`, securityGroupIds, zone: availabilityZone };
-    return { ok: true, value };
-  }
-  const eni = lookup(
-    inventory.ipTargetInterfaces,
-    ipTargetKey(targetGroup.vpcId, target.id),
-    'ec2:DescribeNetworkInterfaces',
-  );
-  if (!eni.ok) {
-    const subject = `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
-    return { ok: false, result: couldNotRead(targetGroupResource(targetGroup), apis, subject, eni.error) };
-  }
-  if (eni.value === null) return { ok: false, outside: true };
-  return {
-    ok: true,
-    value: {
-      resource: {
-        resourceArn: networkInterfaceArn(inventory.region, inventory.account, eni.value.id),
-        resourceType: RESOURCE_TYPES.networkInterface,
-      },
-      name: `ip target ${target.id} (${eni.value.id})`,
-      securityGroupIds: eni.value.securityGroupIds,
-      zone: eni.value.availabilityZone || undefined,
-    },
-  };
-}
+} from '../path/build';
+import { evaluateNlbOwnSecurityGroups } from '../path/nlb-own-security-groups';
+import { eachLoadBalancerOfType, eachTargetGroup } from '../path/query';
+import { evaluateSecurityGroups } from '../path/security-groups';
+import { nlbSources } from '../path/senders';
+import type { ResolvedTarget, TargetHost } from '../path/targets';
+import { ARTICLE } from './docs-links';
+import { couldNotRead, lookup, notApplicable } from './results';
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
+  hop: TargetGroupHop,
+  inventory: NetworkFacts,
 ): CheckResult[] {
   const { apis } = path;
+  const { targetGroup } = hop;
   if (targetGroup.targetType !== 'instance' && targetGroup.targetType !== 'ip') {
     return [
       notApplicable(
@@ -96,23 +31,23 @@ function evaluateTargetGroup(
       ),
     ];
   }
-  if (!targetGroup.targets.ok) {
+  if (!hop.targets.ok) {
     return [
       couldNotRead(
         targetGroupResource(targetGroup),
         apis,
         `the targets of ${targetGroup.name}`,
-        targetGroup.targets.error,
+        hop.targets.error,
       ),
     ];
   }
   const results: CheckResult[] = [];
   const outside: string[] = [];
-  for (const target of targetGroup.targets.value) {
-    const resolved = resolveTarget(target, targetGroup, inventory, apis);
-    if (resolved.ok) results.push(judgeTarget(path, targetGroup, target, resolved.value, inventory));
-    else if ('result' in resolved) results.push(resolved.result);
-    else outside.push(target.id);
+  for (const resolved of hop.targets.value) {
+    const { host, target } = resolved;
+    if (!host.ok) results.push(couldNotRead(resolved.resource, apis, resolved.subject, host.error));
+    else if (host.value === 'outside') outside.push(target.id);
+    else if (host.value) results.push(judgeTarget(path, targetGroup, resolved, host.value, inventory));
   }
   if (outside.length > 0) {
     const reason =
@@ -130,9 +65,9 @@ function evaluateTargetGroup(
 function judgeTarget(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
-  target: TargetFacts,
-  receiving: ReceivingTarget,
-  inventory: Inventory,
+  { port }: ResolvedTarget,
+  receiving: TargetHost,
+  inventory: NetworkFacts,
 ): CheckResult {
   const { apis, loadBalancer } = path;
   const { resource, name, securityGroupIds } = receiving;
@@ -151,7 +86,6 @@ function judgeTarget(
       known.error,
     );
   }
-  const port = target.port || targetGroup.port;
   const subject = `${name} (target group ${targetGroup.name} of ${describeHop(path)})`;
   if (known.value.sources.length === 0) {
     return notApplicable(resource, apis, `no sender reaches ${subject}: ${known.value.senders} are unknown`);
@@ -220,11 +154,10 @@ export const nlbTargetSecurityGroups: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [
-      ...evaluateNlbOwnSecurityGroups(path, inventory),
-      ...evaluateTargetGroups(path, inventory, (targetGroup) =>
-        evaluateTargetGroup(path, targetGroup, inventory),
-      ),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) =>
+    eachLoadBalancerOfType(paths, 'network', (path) => [
+      ...evaluateNlbOwnSecurityGroups(path, network),
+      ...eachTargetGroup(path, (hop) => evaluateTargetGroup(path, hop, network)),
     ]),
 };

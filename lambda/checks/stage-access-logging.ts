@@ -93,5 +93,6 @@ export const stageAccessLogging: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

@@ -90,5 +90,6 @@ export const stageDeploymentDrift: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-export-api.html',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

@@ -1,27 +1,14 @@
-import { instanceArn, networkAclArn, subnetArn } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
-import { listenersReached } from '../domain/path';
-import {
-  type CheckResult,
-  type Collected,
-  collected,
-  type Inventory,
-  ipTargetKey,
-  type NetworkAclFacts,
-  type SubnetFacts,
-  type TargetFacts,
-  type TargetGroupFacts,
-  type VpcLinkFacts,
-} from '../domain/types';
+import { networkAclArn, subnetArn } from '../domain/arns';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, NetworkAclFacts, SubnetFacts, VpcLinkFacts } from '../domain/types';
 import {
   describeLoadBalancer,
-  evaluateLoadBalancers,
-  followToTargetGroups,
   type LoadBalancerPath,
   loadBalancerResource,
   targetGroupResource,
-} from './load-balancer-path';
-import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from './network-acl-rules';
+} from '../path/build';
+import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from '../path/network-acls';
+import { eachLoadBalancer } from '../path/query';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {
@@ -38,33 +25,10 @@ interface AclFindings {
 
 type Resolved<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
-/**
- * The subnet a target lives in: its instance's, or an `ip` target's interface's. `outside`: an ip
- * target no interface of the VPC holds (a peered VPC, on premises), whose side no ACL here filters.
- */
-function targetSubnetId(
-  target: TargetFacts,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-): Collected<string | 'outside' | undefined> {
-  if (targetGroup.targetType === 'instance') {
-    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
-    return instance.ok ? collected(instance.value.subnetId) : instance;
-  }
-  if (targetGroup.targetType !== 'ip') return collected(undefined);
-  const eni = lookup(
-    inventory.ipTargetInterfaces,
-    ipTargetKey(targetGroup.vpcId, target.id),
-    'ec2:DescribeNetworkInterfaces',
-  );
-  if (!eni.ok) return eni;
-  return collected(eni.value ? eni.value.subnetId : 'outside');
-}
-
 function resolveSubnet(
   subnetId: string,
   path: LoadBalancerPath,
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): Resolved<SubnetWithAcl> {
   const resource = {
     resourceArn: subnetArn(inventory.region, inventory.account, subnetId),
@@ -90,46 +54,30 @@ interface TargetSubnets {
   outside: CheckResult[];
 }
 
-function targetPortsBySubnet(path: LoadBalancerPath, inventory: Inventory): Resolved<TargetSubnets> {
-  const { reached, problems } = followToTargetGroups(path, inventory);
-  const firstProblem = problems[0];
+function targetPortsBySubnet(path: LoadBalancerPath): Resolved<TargetSubnets> {
+  const firstProblem = path.targetGroupProblems[0];
   if (firstProblem) return { ok: false, result: firstProblem };
   const ports = new Map<string, Set<number>>();
   const outside: CheckResult[] = [];
-  for (const targetGroup of reached) {
-    if (!targetGroup.targets.ok) {
-      const result = couldNotRead(
-        targetGroupResource(targetGroup),
-        path.apis,
-        `the targets of ${targetGroup.name}`,
-        targetGroup.targets.error,
-      );
-      return { ok: false, result };
+  for (const { targetGroup, targets } of path.targetGroups) {
+    if (!targets.ok) {
+      const subject = `the targets of ${targetGroup.name}`;
+      return {
+        ok: false,
+        result: couldNotRead(targetGroupResource(targetGroup), path.apis, subject, targets.error),
+      };
     }
     const outsideTargets: string[] = [];
-    for (const target of targetGroup.targets.value) {
-      const subnetId = targetSubnetId(target, targetGroup, inventory);
-      if (!subnetId.ok) {
-        const instance = targetGroup.targetType === 'instance';
-        const resource = instance
-          ? {
-              resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-              resourceType: RESOURCE_TYPES.instance,
-            }
-          : targetGroupResource(targetGroup);
-        const subject = instance
-          ? `instance ${target.id}`
-          : `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
-        return { ok: false, result: couldNotRead(resource, path.apis, subject, subnetId.error) };
-      }
-      if (subnetId.value === undefined) continue;
-      if (subnetId.value === 'outside') {
+    for (const { target, host, port, resource, subject } of targets.value) {
+      if (!host.ok) return { ok: false, result: couldNotRead(resource, path.apis, subject, host.error) };
+      if (host.value === null) continue;
+      if (host.value === 'outside') {
         outsideTargets.push(target.id);
         continue;
       }
-      const set = ports.get(subnetId.value) ?? new Set<number>();
-      set.add(target.port || targetGroup.port);
-      ports.set(subnetId.value, set);
+      const set = ports.get(host.value.subnetId) ?? new Set<number>();
+      set.add(port);
+      ports.set(host.value.subnetId, set);
     }
     if (outsideTargets.length > 0) {
       outside.push({
@@ -153,8 +101,7 @@ interface LinkLeg {
 
 function linkLegs(path: LoadBalancerPath): LinkLeg[] {
   if (path.via || !path.loadBalancer.listeners.ok) return [];
-  const { reached } = listenersReached(path.loadBalancer.listeners.value, path.entries);
-  const listenerPorts = [...new Set(reached.map((listener) => listener.port))];
+  const listenerPorts = [...new Set(path.listeners.map(({ listener }) => listener.port))];
   if (listenerPorts.length === 0) return [];
   return path.vpcLinks
     .filter((link) => link.version === 'V2' && link.subnetIds.length > 0)
@@ -214,8 +161,8 @@ class AclLedger {
   }
 }
 
-function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult[] {
-  const targets = targetPortsBySubnet(path, inventory);
+function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
+  const targets = targetPortsBySubnet(path);
   if (!targets.ok) return [targets.result];
   const { ports: targetPorts, outside } = targets.value;
   const legs = linkLegs(path);
@@ -303,6 +250,6 @@ export const subnetNetworkAcls: CheckDefinition = {
     'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) => evaluatePath(path, inventory)),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) => eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
 };

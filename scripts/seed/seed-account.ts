@@ -87,6 +87,8 @@ export interface AccountSpec {
     type: 'network' | 'application';
     subnets: string[];
     securityGroups?: string[];
+    /** @default 'internal' */
+    scheme?: 'internal' | 'internet-facing';
     crossZone?: boolean;
     listeners: { port: number; protocol: 'TCP' | 'HTTP'; targetGroup: string }[];
     /** NLB `TCP_Target_Reset_Count` per period. */
@@ -326,7 +328,7 @@ async function seedLoadBalancers(
       new CreateLoadBalancerCommand({
         Name: lb.name,
         Type: lb.type,
-        Scheme: 'internal',
+        Scheme: lb.scheme ?? 'internal',
         Subnets: lb.subnets.map((name) => must(seeded.subnets[name], name)),
         ...(lb.securityGroups
           ? { SecurityGroups: lb.securityGroups.map((name) => must(seeded.securityGroups[name], name)) }

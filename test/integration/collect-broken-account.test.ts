@@ -153,7 +153,10 @@ describe('reading the broken account', () => {
     const vpc = inventory.vpcs[seeded.vpcId];
 
     // Assert
-    expect(vpc).toEqual({ ok: true, value: { id: seeded.vpcId, cidrs: ['10.0.0.0/16'] } });
+    expect(vpc).toEqual({
+      ok: true,
+      value: { id: seeded.vpcId, cidrs: ['10.0.0.0/16'], ownerId: '123456789012' },
+    });
     expect(Object.keys(inventory.subnets).sort()).toEqual([...subnetIds].sort());
     expect(Object.keys(inventory.networkAclsBySubnet).sort()).toEqual([...subnetIds].sort());
     expect(Object.values(inventory.networkAclsBySubnet).every((acl) => acl.ok)).toBe(true);

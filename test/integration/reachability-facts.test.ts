@@ -14,8 +14,8 @@ import {
   DescribeNetworkAclsCommand,
   ReplaceNetworkAclAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { EPHEMERAL_PORTS, judgeReturnTraffic } from '../../lambda/checks/network-acl-rules';
-import { evaluateSecurityGroups } from '../../lambda/checks/security-group-rules';
+import { EPHEMERAL_PORTS, judgeReturnTraffic } from '../../lambda/path/network-acls';
+import { evaluateSecurityGroups } from '../../lambda/path/security-groups';
 import {
   describeManagedPrefixListEntries,
   describeNetworkAclsBySubnet,

@@ -6,6 +6,7 @@
  *   nlbScenario().failing('flowLogsByVpc', 'vpc-1', 'ec2:DescribeFlowLogs').build()
  */
 import { httpIntegrationArn, restIntegrationArn } from '../../lambda/domain/arns';
+import type { CheckDefinition } from '../../lambda/domain/check';
 import {
   type ClassifiedStage,
   type Collected,
@@ -31,6 +32,7 @@ import {
   type VpcFacts,
   type VpcLinkFacts,
 } from '../../lambda/domain/types';
+import { runCheckGuarded } from '../../lambda/engine/evaluate';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -473,15 +475,8 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
 }
 
 /** Runs one check over every stage of the inventory, as the engine would with all checks on. */
-export const resultsOf = (
-  check: {
-    evaluate: (context: {
-      inventory: Inventory;
-      stages: StageInventory[];
-    }) => import('../../lambda/domain/types').CheckResult[];
-  },
-  inventory: Inventory,
-) => check.evaluate({ inventory, stages: inventory.stages });
+export const resultsOf = (check: CheckDefinition, inventory: Inventory) =>
+  runCheckGuarded(check, inventory, inventory.stages);
 
 /** The single result of a check for a scenario, failing the test when there is not exactly one. */
 export function onlyResult(

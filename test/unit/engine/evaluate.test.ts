@@ -13,6 +13,7 @@ const aCheck = (overrides: Partial<CheckDefinition>): CheckDefinition => ({
   risk: 'risk',
   remediation: 'fix it',
   docs: ['https://docs.aws.amazon.com/'],
+  reads: ['stages'],
   evaluate: () => [],
   ...overrides,
 });

@@ -2,19 +2,19 @@
  * Who really connects at each hop of a path (docs/reachability.md, "Who connects to whom"): the
  * senders a load balancer or a target sees, as sources for `evaluateSecurityGroups`.
  */
+import type { NetworkFacts } from '../domain/check';
 import {
   type Collected,
   type CollectionError,
   collected,
-  type Inventory,
   type LoadBalancerFacts,
   type TargetGroupFacts,
   type VpcLinkFacts,
 } from '../domain/types';
+import { describeLoadBalancer } from './build';
 import { effectiveCrossZone } from './cross-zone';
-import { describeLoadBalancer } from './load-balancer-path';
-import { lookup } from './results';
-import type { TrafficSource } from './security-group-rules';
+import { lookup } from './resources';
+import type { TrafficSource } from './security-groups';
 
 export interface KnownSources {
   sources: TrafficSource[];
@@ -62,7 +62,7 @@ const noSubnetsListed = (link: VpcLinkFacts): CollectionError => ({
 export function linkInterfaceSources(
   links: readonly VpcLinkFacts[],
   vpcId: string,
-  inventory: Inventory,
+  inventory: NetworkFacts,
   groupsSeen: (link: VpcLinkFacts) => string[],
 ): Collected<Omit<KnownSources, 'senders'>> {
   const sources: TrafficSource[] = [];
@@ -129,7 +129,7 @@ export function nlbSources(
   front: NlbFront,
   targetGroup: TargetGroupFacts,
   zone: string | undefined,
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): Collected<KnownSources> {
   const { loadBalancer } = front;
   const viaV2 = front.vpcLinks.some((link) => link.version === 'V2');
