@@ -7,6 +7,7 @@ import {
   type Collected,
   type CollectionError,
   collected,
+  failed,
   type LoadBalancerFacts,
   type TargetGroupFacts,
   type VpcLinkFacts,
@@ -109,6 +110,12 @@ export function privateLinkSource(links: readonly VpcLinkFacts[]): TrafficSource
   };
 }
 
+const nodesNotFound = (loadBalancer: LoadBalancerFacts): CollectionError => ({
+  action: 'ec2:DescribeNetworkInterfaces',
+  code: 'NotFound',
+  message: `no network interface of ${describeLoadBalancer(loadBalancer)} was found: its subnets stand in for its nodes' addresses`,
+});
+
 /** Where an NLB's traffic comes from: the VPC links that send to it. */
 export interface NlbFront {
   loadBalancer: LoadBalancerFacts;
@@ -159,13 +166,19 @@ export function nlbSources(
   const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
   const sameZoneOnly = crossZone.ok && !crossZone.value.enabled && zone !== undefined;
   const senders = `${describeLoadBalancer(loadBalancer)} nodes${sameZoneOnly ? ` in ${zone} (cross-zone off)` : ''}`;
-  if (!loadBalancer.networkInterfaces.ok) {
+  // Interfaces unreadable or not found: the load balancer's subnets bound its nodes' addresses.
+  const unknownNodes = loadBalancer.networkInterfaces.ok
+    ? loadBalancer.networkInterfaces.value.length === 0
+      ? nodesNotFound(loadBalancer)
+      : undefined
+    : loadBalancer.networkInterfaces.error;
+  if (unknownNodes) {
     const sources: TrafficSource[] = [];
     for (const lbZone of loadBalancer.zones.filter(
       (candidate) => !sameZoneOnly || candidate.zoneName === zone,
     )) {
       const subnet = lookup(inventory.subnets, lbZone.subnetId, 'ec2:DescribeSubnets');
-      if (!subnet.ok) return loadBalancer.networkInterfaces;
+      if (!subnet.ok) return failed(unknownNodes);
       sources.push({
         label: `${describeLoadBalancer(loadBalancer)} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
         zone: lbZone.zoneName,
@@ -173,8 +186,9 @@ export function nlbSources(
         securityGroupIds: loadBalancer.securityGroupIds,
       });
     }
-    return collected({ sources, senders, approximatedBecause: loadBalancer.networkInterfaces.error });
+    return collected({ sources, senders, approximatedBecause: unknownNodes });
   }
+  if (!loadBalancer.networkInterfaces.ok) return loadBalancer.networkInterfaces;
   const zoneOfSubnet = new Map(loadBalancer.zones.map((lbZone) => [lbZone.subnetId, lbZone.zoneName]));
   const nodes = loadBalancer.networkInterfaces.value.map((eni) => ({
     eni,

@@ -260,3 +260,37 @@ describe('an HTTP API integration through a V2 link to Cloud Map', () => {
     expect(result?.message).not.toContain('no integration');
   });
 });
+
+describe('an NLB whose network interfaces were not found', () => {
+  const noInterfaces = { loadBalancer: { networkInterfaces: collected([]) } };
+
+  it("bounds its nodes by its subnets instead of skipping the targets' security groups (was SKIPPED)", () => {
+    const results = resultsOf(nlbTargetSecurityGroups, nlbScenario(noInterfaces).build());
+    expect(results.map((r) => r.status)).toEqual(['PASS', 'PASS']);
+    expect(results[0]?.message).toContain('NLB orders-nlb subnet in us-east-1a');
+  });
+
+  it('is an ERROR saying why when a rule may leave some node addresses out (the twin)', () => {
+    const narrow = nlbScenario({
+      ...noInterfaces,
+      securityGroup: {
+        inbound: [
+          {
+            protocol: 'tcp',
+            fromPort: 8080,
+            toPort: 8080,
+            cidrs: ['10.0.1.10/32'],
+            ipv6Cidrs: [],
+            sourceSecurityGroupIds: [],
+            prefixListIds: [],
+          },
+        ],
+      },
+    }).build();
+    const results = resultsOf(nlbTargetSecurityGroups, narrow);
+    expect(results.map((r) => r.status)).not.toContain('SKIPPED');
+    expect(results.find((r) => r.status === 'ERROR')?.message).toContain(
+      'no network interface of NLB orders-nlb was found',
+    );
+  });
+});
