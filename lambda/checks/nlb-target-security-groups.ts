@@ -1,3 +1,4 @@
+import { securityGroupArn } from '../domain/arns';
 import type { CheckDefinition, NetworkFacts } from '../domain/check';
 import type { CheckResult, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
 import {
@@ -13,7 +14,7 @@ import { evaluateSecurityGroups } from '../path/security-groups';
 import { nlbSources } from '../path/senders';
 import type { ResolvedTarget, TargetHost } from '../path/targets';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, lookup, notApplicable } from './results';
+import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
@@ -42,13 +43,18 @@ function evaluateTargetGroup(
     ];
   }
   const results: CheckResult[] = [];
+  const judged: Judged[] = [];
   const outside: string[] = [];
   for (const resolved of hop.targets.value) {
     const { host, target } = resolved;
     if (!host.ok) results.push(couldNotRead(resolved.resource, apis, resolved.subject, host.error));
     else if (host.value === 'outside') outside.push(target.id);
-    else if (host.value) results.push(judgeTarget(path, targetGroup, resolved, host.value, inventory));
+    else if (host.value) judged.push(judgeTarget(path, targetGroup, resolved, host.value, inventory));
   }
+  results.push(
+    ...judged.flatMap((one) => (one.blocked ? [] : [one.result])),
+    ...blockedBySecurityGroups(path, targetGroup, judged, inventory),
+  );
   if (outside.length > 0) {
     const reason =
       `ip ${outside.length === 1 ? 'target' : 'targets'} ${outside.join(', ')} of target group ${targetGroup.name} ` +
@@ -62,33 +68,37 @@ function evaluateTargetGroup(
   return results;
 }
 
+/** One target's verdict; a FAIL carries what blocked it, so the targets one group blocks become one finding. */
+interface Judged {
+  result: CheckResult;
+  blocked?: { host: TargetHost; port: number; senders: string; sources: string[]; zones: string[] };
+}
+
 function judgeTarget(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
   { port }: ResolvedTarget,
   receiving: TargetHost,
   inventory: NetworkFacts,
-): CheckResult {
+): Judged {
   const { apis, loadBalancer } = path;
   const { resource, name, securityGroupIds } = receiving;
   const groups: SecurityGroupFacts[] = [];
   for (const id of securityGroupIds) {
     const group = lookup(inventory.securityGroups, id, 'ec2:DescribeSecurityGroups');
-    if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error);
+    if (!group.ok)
+      return { result: couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error) };
     groups.push(group.value);
   }
   const known = nlbSources(path, targetGroup, receiving.zone, inventory);
   if (!known.ok) {
-    return couldNotRead(
-      resource,
-      apis,
-      `the addresses ${describeLoadBalancer(loadBalancer)} connects from`,
-      known.error,
-    );
+    const subject = `the addresses ${describeLoadBalancer(loadBalancer)} connects from`;
+    return { result: couldNotRead(resource, apis, subject, known.error) };
   }
   const subject = `${name} (target group ${targetGroup.name} of ${describeHop(path)})`;
   if (known.value.sources.length === 0) {
-    return notApplicable(resource, apis, `no sender reaches ${subject}: ${known.value.senders} are unknown`);
+    const reason = `no sender reaches ${subject}: ${known.value.senders} are unknown`;
+    return { result: notApplicable(resource, apis, reason) };
   }
   const verdict = evaluateSecurityGroups({
     groups,
@@ -109,35 +119,74 @@ function judgeTarget(
     blockedZones: verdict.blockedZones,
   };
   if (verdict.status === 'all-allowed') {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
-      evidence,
-    };
+    const message = `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`;
+    return { result: passed(resource, apis, message, evidence) };
   }
   const [gap] = [
     ...verdict.gaps,
     ...(known.value.approximatedBecause ? [known.value.approximatedBecause] : []),
   ];
   if (gap) {
-    return couldNotRead(
-      resource,
-      apis,
-      known.value.approximatedBecause
-        ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
-        : `a prefix list the security groups of ${name} reference`,
-      gap,
-    );
+    const unread = known.value.approximatedBecause
+      ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
+      : `a prefix list the security groups of ${name} reference`;
+    return { result: couldNotRead(resource, apis, unread, gap) };
   }
+  const message = `security groups ${securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`;
   return {
-    ...resource,
-    status: 'FAIL',
-    apis,
-    message: `security groups ${securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
-    evidence,
+    result: failedCheck(resource, apis, message, evidence),
+    blocked: {
+      host: receiving,
+      port,
+      senders: known.value.senders,
+      sources: verdict.blocked.map((source) => source.label),
+      zones: verdict.blockedZones,
+    },
   };
+}
+
+/**
+ * The root cause of a blocked target is its security groups: the targets one set of groups blocks
+ * on one port become one FAIL on the (first) group, listing every target, sender and zone.
+ */
+function blockedBySecurityGroups(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  judged: readonly Judged[],
+  inventory: NetworkFacts,
+): CheckResult[] {
+  const byGroups = new Map<string, NonNullable<Judged['blocked']>[]>();
+  for (const { blocked } of judged) {
+    if (!blocked) continue;
+    const key = `${[...blocked.host.securityGroupIds].sort().join(',')}|${blocked.port}`;
+    byGroups.set(key, [...(byGroups.get(key) ?? []), blocked]);
+  }
+  return [...byGroups.values()].map((targets) => {
+    const [first] = targets as [NonNullable<Judged['blocked']>];
+    const groupIds = first.host.securityGroupIds;
+    const resource = {
+      resourceArn: securityGroupArn(inventory.region, inventory.account, groupIds[0] ?? 'none'),
+      resourceType: RESOURCE_TYPES.securityGroup,
+    };
+    const sources = [...new Set(targets.flatMap((target) => target.sources))];
+    const zones = [...new Set(targets.flatMap((target) => target.zones))].sort();
+    const names = targets.map((target) => target.host.name);
+    const groups =
+      groupIds.length === 1
+        ? `security group ${groupIds[0]}`
+        : `security groups ${groupIds.join(', ') || '(none)'}`;
+    const message =
+      `${groups} of the targets ${groupIds.length === 1 ? 'blocks' : 'block'} ${sources.join(' and ')} on tcp/${first.port} ` +
+      `(${first.senders}): ${names.join(', ')} of target group ${targetGroup.name} (${describeHop(path)})`;
+    return failedCheck(resource, path.apis, message, {
+      securityGroups: groupIds,
+      port: first.port,
+      senders: first.senders,
+      blockedSources: sources,
+      blockedZones: zones,
+      targets: targets.map((target) => target.host.resource.resourceArn),
+    });
+  });
 }
 
 export const nlbTargetSecurityGroups: CheckDefinition = {

@@ -22,6 +22,7 @@ export const RESOURCE_TYPES = {
   targetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
   instance: 'AWS::EC2::Instance',
   networkInterface: 'AWS::EC2::NetworkInterface',
+  securityGroup: 'AWS::EC2::SecurityGroup',
   subnet: 'AWS::EC2::Subnet',
   networkAcl: 'AWS::EC2::NetworkAcl',
   vpc: 'AWS::EC2::VPC',
