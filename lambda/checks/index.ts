@@ -9,6 +9,7 @@ import { lbCrossZone } from './lb-cross-zone';
 import { nlbAccessLogsTls } from './nlb-access-logs-tls';
 import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
 import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
+import { senderSecurityGroupEgress } from './sender-security-group-egress';
 import { stageAccessLogging } from './stage-access-logging';
 import { stageDeploymentDrift } from './stage-deployment-drift';
 import { stageExecutionLogging } from './stage-execution-logging';
@@ -29,6 +30,7 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   nlbAccessLogsTls,
   nlbTargetSecurityGroups,
   albSecurityGroupSources,
+  senderSecurityGroupEgress,
   vpcFlowLogs,
   nlbTcpTargetResets,
   vpcLinkStatus,

@@ -208,3 +208,28 @@ export function evaluateSecurityGroups(input: SecurityGroupEvaluationInput): Sec
     summary: summarise(input.traffic, sources, blocked, blockedZones),
   };
 }
+
+/** AWS's default egress rule of a new group: all traffic out (VPC guide, security group default rules). */
+const DEFAULT_EGRESS: IpPermission[] = [
+  {
+    protocol: '-1',
+    cidrs: ['0.0.0.0/0'],
+    ipv6Cidrs: ['::/0'],
+    sourceSecurityGroupIds: [],
+    prefixListIds: [],
+  },
+];
+
+/**
+ * Whether a sender's groups let the connection out to each destination: the egress rules judged as
+ * ingress rules are, with the destination (its address, its groups) in place of the source. A group
+ * whose egress was not read keeps AWS's default (all out); one whose rules were all removed lets
+ * nothing out.
+ */
+export function evaluateEgress(
+  input: Omit<SecurityGroupEvaluationInput, 'sources'> & { destinations: readonly TrafficSource[] },
+): SecurityGroupVerdict {
+  const { destinations, ...rest } = input;
+  const groups = input.groups.map((group) => ({ ...group, inbound: group.outbound ?? DEFAULT_EGRESS }));
+  return evaluateSecurityGroups({ ...rest, groups, sources: destinations });
+}

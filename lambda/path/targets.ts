@@ -21,6 +21,8 @@ export interface TargetHost {
   name: string;
   zone?: string;
   subnetId: string;
+  /** The private address the load balancer connects to. */
+  address: string;
   securityGroupIds: string[];
 }
 
@@ -56,6 +58,7 @@ function hostOf(target: TargetFacts, group: TargetGroupFacts, inventory: Invento
       name: `instance ${target.id}`,
       zone: instance.value.availabilityZone,
       subnetId: instance.value.subnetId,
+      address: instance.value.privateIp,
       securityGroupIds: instance.value.securityGroupIds,
     });
   }
@@ -75,6 +78,7 @@ function hostOf(target: TargetFacts, group: TargetGroupFacts, inventory: Invento
     name: `ip target ${target.id} (${eni.value.id})`,
     ...(eni.value.availabilityZone ? { zone: eni.value.availabilityZone } : {}),
     subnetId: eni.value.subnetId,
+    address: eni.value.privateIp,
     securityGroupIds: eni.value.securityGroupIds,
   });
 }

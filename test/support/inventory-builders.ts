@@ -412,6 +412,26 @@ export function nlbScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
 export const HTTP_ACCESS_LOG_FORMAT =
   '$context.requestId $context.status $context.integrationErrorMessage $context.integrationLatency $context.integrationStatus';
 
+/** The ALB's group: HTTPS 443 from anywhere. */
+export function anAlbSecurityGroup(overrides: Partial<SecurityGroupFacts> = {}): SecurityGroupFacts {
+  return aSecurityGroup({
+    id: 'sg-alb',
+    name: 'alb',
+    inbound: [
+      {
+        protocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrs: ['0.0.0.0/0'],
+        ipv6Cidrs: [],
+        sourceSecurityGroupIds: [],
+        prefixListIds: [],
+      },
+    ],
+    ...overrides,
+  });
+}
+
 /** An HTTP API stage -> VPC link -> ALB listener -> instance targets in two zones; every check passes. */
 export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder {
   const stage = aStageInventory({
@@ -452,25 +472,7 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
       }),
     )
     .with('loadBalancers', ALB_ARN, anAlb(overrides.loadBalancer))
-    .with(
-      'securityGroups',
-      'sg-alb',
-      aSecurityGroup({
-        id: 'sg-alb',
-        name: 'alb',
-        inbound: [
-          {
-            protocol: 'tcp',
-            fromPort: 443,
-            toPort: 443,
-            cidrs: ['0.0.0.0/0'],
-            ipv6Cidrs: [],
-            sourceSecurityGroupIds: [],
-            prefixListIds: [],
-          },
-        ],
-      }),
-    );
+    .with('securityGroups', 'sg-alb', anAlbSecurityGroup());
   return withTargetsAndNetwork(builder, overrides, ALB_ARN);
 }
 

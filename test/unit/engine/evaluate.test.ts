@@ -182,6 +182,8 @@ describe('evaluateChecks', () => {
     // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      // A V1 link to an NLB without security groups: no sender filters egress.
+      'sender-security-group-egress',
       'stage-deployment-drift',
       'execution-log-network-errors',
       'nlb-access-logs-tls',
