@@ -9,6 +9,7 @@ import {
 } from '../path/build';
 import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from '../path/network-acls';
 import { eachLoadBalancer } from '../path/query';
+import { preservesClientIp } from '../path/senders';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {
@@ -50,6 +51,8 @@ function resolveSubnet(
 interface TargetSubnets {
   /** Target subnet id -> the target ports used in it. */
   ports: Map<string, Set<number>>;
+  /** The same, for the target groups of an NLB that preserve the client's address: the targets see the senders'. */
+  clientIpPorts: Map<string, Set<number>>;
   /** SKIPPED results for target groups with ip targets outside the VPC. */
   outside: CheckResult[];
 }
@@ -58,8 +61,12 @@ function targetPortsBySubnet(path: LoadBalancerPath): Resolved<TargetSubnets> {
   const firstProblem = path.targetGroupProblems[0];
   if (firstProblem) return { ok: false, result: firstProblem };
   const ports = new Map<string, Set<number>>();
+  const clientIpPorts = new Map<string, Set<number>>();
+  const add = (into: Map<string, Set<number>>, subnetId: string, port: number) =>
+    into.set(subnetId, new Set([...(into.get(subnetId) ?? []), port]));
   const outside: CheckResult[] = [];
   for (const { targetGroup, targets } of path.targetGroups) {
+    const clientIp = path.loadBalancer.type === 'network' && preservesClientIp(targetGroup);
     if (!targets.ok) {
       const subject = `the targets of ${targetGroup.name}`;
       return {
@@ -75,9 +82,8 @@ function targetPortsBySubnet(path: LoadBalancerPath): Resolved<TargetSubnets> {
         outsideTargets.push(target.id);
         continue;
       }
-      const set = ports.get(host.value.subnetId) ?? new Set<number>();
-      set.add(port);
-      ports.set(host.value.subnetId, set);
+      add(ports, host.value.subnetId, port);
+      if (clientIp) add(clientIpPorts, host.value.subnetId, port);
     }
     if (outsideTargets.length > 0) {
       outside.push({
@@ -90,7 +96,7 @@ function targetPortsBySubnet(path: LoadBalancerPath): Resolved<TargetSubnets> {
       });
     }
   }
-  return { ok: true, value: { ports, outside } };
+  return { ok: true, value: { ports, clientIpPorts, outside } };
 }
 
 /** A V2 link's subnets send to the load balancer on the listener ports the integrations reach. */
@@ -164,7 +170,7 @@ class AclLedger {
 function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
   const targets = targetPortsBySubnet(path);
   if (!targets.ok) return [targets.result];
-  const { ports: targetPorts, outside } = targets.value;
+  const { ports: targetPorts, clientIpPorts, outside } = targets.value;
   const legs = linkLegs(path);
   const subnetIds = new Set([
     ...path.loadBalancer.zones.map((zone) => zone.subnetId),
@@ -194,6 +200,25 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
     for (const [targetSubnetId, ports] of targetPorts) {
       for (const port of ports) {
         ledger.leg(side(zone.subnetId), side(targetSubnetId), port, 'load balancer to target');
+      }
+    }
+  }
+  // Client IP preservation (NLB, V2 link): the targets' ACL sees the link's addresses, in and out.
+  for (const { link } of legs) {
+    for (const linkSubnetId of link.subnetIds) {
+      const sender = side(linkSubnetId);
+      for (const [targetSubnetId, ports] of clientIpPorts) {
+        if (targetSubnetId === linkSubnetId) continue;
+        const receiver = side(targetSubnetId);
+        const leg = `VPC link ${link.name} to target through ${name} (client IP preserved)`;
+        for (const port of ports) {
+          ledger.connection(
+            receiver,
+            { egress: false, peerCidr: sender.subnet.cidr, fromPort: port, toPort: port },
+            leg,
+          );
+        }
+        ledger.returnTraffic(receiver, { egress: true, peerCidr: sender.subnet.cidr }, leg);
       }
     }
   }
