@@ -83,7 +83,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
   return entryResult({ path, known: known.value, verdict, notes: [], evidence: {} });
 }
 
-export const albSecurityGroupSources: CheckDefinition = {
+export const albSecurityGroupSources: CheckDefinition<'paths' | 'network'> = {
   id: 'alb-security-group-sources',
   title: "ALB's security group admits the VPC link",
   group: 'high-frequency',

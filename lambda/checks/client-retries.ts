@@ -45,7 +45,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   }
 }
 
-export const clientRetries: CheckDefinition = {
+export const clientRetries: CheckDefinition<'stages'> = {
   id: 'client-retries',
   title: 'Clients retry sporadic network errors',
   group: 'low-frequency',

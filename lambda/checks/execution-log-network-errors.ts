@@ -122,7 +122,7 @@ function evaluateStage(stage: StageInventory, allStages: readonly StageInventory
   };
 }
 
-export const executionLogNetworkErrors: CheckDefinition = {
+export const executionLogNetworkErrors: CheckDefinition<'stages' | 'allStages'> = {
   id: 'execution-log-network-errors',
   title: 'Logs confirm network or VPC-link errors to the endpoint',
   group: 'beyond-the-article',

@@ -193,7 +193,7 @@ function evaluatePath(path: StagePath): CheckResult[] {
   ];
 }
 
-export const integrationListener: CheckDefinition = {
+export const integrationListener: CheckDefinition<'paths'> = {
   id: 'integration-listener',
   title: 'Load balancer listens where the integration sends',
   group: 'beyond-the-article',

@@ -125,7 +125,7 @@ function evaluateStage(stage: StageInventory): CheckResult[] {
   });
 }
 
-export const integrationTimeout: CheckDefinition = {
+export const integrationTimeout: CheckDefinition<'stages'> = {
   id: 'integration-timeout',
   title: 'Integration timeout within quota and clear of observed latency',
   group: 'high-frequency',

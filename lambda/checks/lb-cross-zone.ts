@@ -85,7 +85,7 @@ function evaluatePath(path: LoadBalancerPath): CheckResult[] {
   return eachTargetGroup(path, (hop) => [evaluateTargetGroup(path, hop)]);
 }
 
-export const lbCrossZone: CheckDefinition = {
+export const lbCrossZone: CheckDefinition<'paths'> = {
   id: 'lb-cross-zone',
   title: 'Load balancer balances across Availability Zones',
   group: 'high-frequency',

@@ -39,7 +39,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   };
 }
 
-export const nlbAccessLogsTls: CheckDefinition = {
+export const nlbAccessLogsTls: CheckDefinition<'paths'> = {
   id: 'nlb-access-logs-tls',
   title: 'NLB access logs come from a TLS listener',
   group: 'high-frequency',

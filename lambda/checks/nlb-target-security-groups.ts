@@ -189,7 +189,7 @@ function blockedBySecurityGroups(
   });
 }
 
-export const nlbTargetSecurityGroups: CheckDefinition = {
+export const nlbTargetSecurityGroups: CheckDefinition<'paths' | 'network'> = {
   id: 'nlb-target-security-groups',
   title: "Targets' security groups admit the NLB",
   group: 'high-frequency',

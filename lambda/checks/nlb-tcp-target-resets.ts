@@ -75,7 +75,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   };
 }
 
-export const nlbTcpTargetResets: CheckDefinition = {
+export const nlbTcpTargetResets: CheckDefinition<'paths'> = {
   id: 'nlb-tcp-target-resets',
   title: 'Targets do not reset NLB connections',
   group: 'high-frequency',

@@ -178,7 +178,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
   return [notApplicable(loadBalancerResource(path.loadBalancer), path.apis, reason)];
 }
 
-export const senderSecurityGroupEgress: CheckDefinition = {
+export const senderSecurityGroupEgress: CheckDefinition<'paths' | 'network'> = {
   id: 'sender-security-group-egress',
   title: "Senders' security groups let the connections out",
   group: 'beyond-the-article',

@@ -79,7 +79,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
 }
 
-export const stageAccessLogging: CheckDefinition = {
+export const stageAccessLogging: CheckDefinition<'stages'> = {
   id: 'stage-access-logging',
   title: 'Access logs record why the integration failed',
   group: 'low-frequency',

@@ -76,7 +76,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
 }
 
-export const stageExecutionLogging: CheckDefinition = {
+export const stageExecutionLogging: CheckDefinition<'stages'> = {
   id: 'stage-execution-logging',
   title: 'REST stage writes execution logs',
   group: 'high-frequency',

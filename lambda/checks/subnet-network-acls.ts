@@ -262,7 +262,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
   ];
 }
 
-export const subnetNetworkAcls: CheckDefinition = {
+export const subnetNetworkAcls: CheckDefinition<'paths' | 'network'> = {
   id: 'subnet-network-acls',
   title: 'Network ACLs pass load balancer and target traffic',
   group: 'beyond-the-article',

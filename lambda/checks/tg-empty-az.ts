@@ -36,7 +36,7 @@ function judgeEmptyZones(coverage: ZoneCoverage): CheckResult {
   return { ...resource, status: 'FAIL', apis, message, evidence };
 }
 
-export const tgEmptyAz: CheckDefinition = {
+export const tgEmptyAz: CheckDefinition<'paths'> = {
   id: 'tg-empty-az',
   title: 'Every enabled zone has a registered target',
   group: 'high-frequency',

@@ -43,7 +43,7 @@ function judgeUnhealthyZones(coverage: ZoneCoverage): CheckResult {
   return { ...resource, status: 'FAIL', apis, message, evidence: failed };
 }
 
-export const tgUnhealthyAz: CheckDefinition = {
+export const tgUnhealthyAz: CheckDefinition<'paths'> = {
   id: 'tg-unhealthy-az',
   title: 'Every enabled zone has a healthy target',
   group: 'high-frequency',

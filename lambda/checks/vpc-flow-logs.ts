@@ -96,7 +96,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Netwo
   };
 }
 
-export const vpcFlowLogs: CheckDefinition = {
+export const vpcFlowLogs: CheckDefinition<'paths' | 'network'> = {
   id: 'vpc-flow-logs',
   title: "Flow logs capture the load balancer's traffic",
   group: 'high-frequency',

@@ -75,7 +75,7 @@ function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckRes
   });
 }
 
-export const vpcLinkStatus: CheckDefinition = {
+export const vpcLinkStatus: CheckDefinition<'stages' | 'network'> = {
   id: 'vpc-link-status',
   title: 'VPC link is AVAILABLE',
   group: 'beyond-the-article',

@@ -17,7 +17,17 @@ import {
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'csv', 'junit', 'asff', 'ocsf'] as const;
+export const OUTPUT_FORMATS = [
+  'text',
+  'json',
+  'markdown',
+  'csv',
+  'junit',
+  'asff',
+  'ocsf',
+  'sarif',
+  'html',
+] as const;
 /** What --list-checks can print. */
 export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -107,13 +117,14 @@ What to audit:
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
-                        optional expiry (see the README's "Muting findings")
+                        optional expiry (see docs/cli.md, "Muting findings")
   --access-log-group-prefix PREFIX
                         also search HTTP access-log groups named PREFIX...
                         for network errors (default: none)
 
 Output:
-  --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text)
+  --format FORMAT       ${OUTPUT_FORMATS.join('|')}
+                        (default: text)
   --output FILE         write the report to FILE instead of stdout
   --wide                text: one line per fact, however wide (default: 80 cols)
   --fail-on SEVERITY    exit 1 when a FAIL is at or above SEVERITY:

@@ -5,7 +5,7 @@
  */
 import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
 
-/** Defaults explained in the README ("Triage thresholds"). */
+/** Defaults explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   highErrorRatio: 0.05,
   continuousPeriodShare: 0.5,
@@ -44,6 +44,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     periodsWithErrors,
     periods,
     classification,
+    series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
   };
 }
