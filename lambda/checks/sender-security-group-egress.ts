@@ -8,7 +8,7 @@ import {
   loadBalancerResource,
 } from '../path/build';
 import { eachLoadBalancer } from '../path/query';
-import { evaluateEgress, type TrafficSource } from '../path/security-groups';
+import { evaluateEgress, permissionCovers, type TrafficSource } from '../path/security-groups';
 import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 /** One sender on the path whose own security groups must let its connections out. */
@@ -145,7 +145,15 @@ function judgeLeg(path: LoadBalancerPath, leg: SenderLeg, inventory: NetworkFact
       prefixLists: inventory.prefixLists ?? {},
       destinations: addresses,
     });
-    if (verdict.status === 'some-blocked' && approximatedBecause) {
+    // Approximated addresses prove a block only when no egress rule opens the port at all.
+    const anyRuleForPort = groups.groups.some((group) =>
+      (
+        group.outbound ?? [
+          { protocol: '-1', cidrs: [], ipv6Cidrs: [], sourceSecurityGroupIds: [], prefixListIds: [] },
+        ]
+      ).some((permission) => permissionCovers(permission, traffic)),
+    );
+    if (verdict.status === 'some-blocked' && approximatedBecause && anyRuleForPort) {
       return couldNotRead(
         resource,
         path.apis,
