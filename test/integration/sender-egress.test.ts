@@ -12,6 +12,7 @@ import { classifyStage, DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-
 import { readTraffic } from '../../lambda/triage/read-traffic';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { must, useEmulator } from '../support/emulator';
+import { LINK_NETWORK, TARGETS_GROUP } from '../support/link-network';
 
 const steady = (value: number): number[] => new Array<number>(12).fill(value);
 
@@ -32,22 +33,12 @@ const httpApi = (name: string, linkGroup: string, loadBalancer: string): Account
 });
 
 const SHOP: AccountSpec = {
-  vpcCidr: '10.0.0.0/16',
-  subnets: [
-    { name: 'private-a', cidr: '10.0.1.0/24', zone: 'us-east-1a' },
-    { name: 'private-b', cidr: '10.0.2.0/24', zone: 'us-east-1b' },
-    { name: 'link-a', cidr: '10.0.21.0/24', zone: 'us-east-1a' },
-    { name: 'link-b', cidr: '10.0.22.0/24', zone: 'us-east-1b' },
-  ],
+  ...LINK_NETWORK,
   securityGroups: [
     { name: 'link-open', ingress: [] },
     { name: 'link-closed', ingress: [] },
     { name: 'alb', ingress: [{ port: 80, cidr: '10.0.0.0/16' }] },
-    { name: 'targets', ingress: [{ port: 8080, cidr: '10.0.0.0/16' }] },
-  ],
-  instances: [
-    { name: 'app-a', subnet: 'private-a', securityGroups: ['targets'] },
-    { name: 'app-b', subnet: 'private-b', securityGroups: ['targets'] },
+    TARGETS_GROUP,
   ],
   targetGroups: ['open-alb-tg', 'closed-alb-tg'].map((name) => ({
     name,
