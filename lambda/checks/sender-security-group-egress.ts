@@ -1,14 +1,10 @@
 import { securityGroupArn } from '../domain/arns';
 import type { CheckDefinition, NetworkFacts } from '../domain/check';
-import type { CheckResult, CollectionError, LoadBalancerFacts, SecurityGroupFacts } from '../domain/types';
-import {
-  describeHop,
-  describeLoadBalancer,
-  type LoadBalancerPath,
-  loadBalancerResource,
-} from '../path/build';
+import type { CheckResult, CollectionError, SecurityGroupFacts } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/build';
 import { eachLoadBalancer } from '../path/query';
 import { evaluateEgress, permissionCovers, type TrafficSource } from '../path/security-groups';
+import { loadBalancerNodes } from '../path/senders';
 import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 /** One sender on the path whose own security groups must let its connections out. */
@@ -25,52 +21,6 @@ interface SenderLeg {
   }[];
 }
 
-const nodesNotFound = (loadBalancer: LoadBalancerFacts): CollectionError => ({
-  action: 'ec2:DescribeNetworkInterfaces',
-  code: 'NotFound',
-  message: `no network interface of ${describeLoadBalancer(loadBalancer)} was found: its subnets stand in for its nodes' addresses`,
-});
-
-/** A load balancer's nodes as destinations: its interfaces, else its subnets (approximated). */
-function loadBalancerNodes(
-  loadBalancer: LoadBalancerFacts,
-  inventory: NetworkFacts,
-): { addresses: TrafficSource[]; approximatedBecause?: CollectionError } {
-  const name = describeLoadBalancer(loadBalancer);
-  const zoneOf = new Map(loadBalancer.zones.map((zone) => [zone.subnetId, zone.zoneName]));
-  const interfaces = loadBalancer.networkInterfaces.ok ? loadBalancer.networkInterfaces.value : [];
-  if (interfaces.length > 0) {
-    return {
-      addresses: interfaces.map((eni) => {
-        const zone = zoneOf.get(eni.subnetId);
-        return {
-          label: `${name} node${zone ? ` in ${zone}` : ''} ${eni.privateIp}`,
-          ...(zone ? { zone } : {}),
-          cidr: eni.privateIp,
-          securityGroupIds: loadBalancer.securityGroupIds,
-        };
-      }),
-    };
-  }
-  const addresses = loadBalancer.zones.flatMap((zone) => {
-    const subnet = lookup(inventory.subnets, zone.subnetId, 'ec2:DescribeSubnets');
-    return subnet.ok
-      ? [
-          {
-            label: `${name} subnet in ${zone.zoneName} (${subnet.value.cidr})`,
-            zone: zone.zoneName,
-            cidr: subnet.value.cidr,
-            securityGroupIds: loadBalancer.securityGroupIds,
-          },
-        ]
-      : [];
-  });
-  const approximatedBecause = loadBalancer.networkInterfaces.ok
-    ? nodesNotFound(loadBalancer)
-    : loadBalancer.networkInterfaces.error;
-  return { addresses, approximatedBecause };
-}
-
 /**
  * The senders of a load balancer's path that carry security groups: a V2 link's interfaces towards
  * the load balancer on the listener ports, and the load balancer's own groups (an ALB's, an NLB's
@@ -80,7 +30,13 @@ function sendersOf(path: LoadBalancerPath, inventory: NetworkFacts): SenderLeg[]
   const { loadBalancer } = path;
   const legs: SenderLeg[] = [];
   const listenerPorts = [...new Set(path.listeners.map(({ listener }) => listener.port))];
-  const nodes = loadBalancerNodes(loadBalancer, inventory);
+  const known = loadBalancerNodes(loadBalancer, inventory);
+  const nodes = known.ok
+    ? {
+        addresses: known.value.sources,
+        ...(known.value.approximatedBecause ? { approximatedBecause: known.value.approximatedBecause } : {}),
+      }
+    : { addresses: [], approximatedBecause: known.error };
   for (const link of path.vpcLinks.filter((one) => one.version === 'V2' && one.securityGroupIds.length > 0)) {
     legs.push({
       sender: `VPC link ${link.name}`,

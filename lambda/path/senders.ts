@@ -166,7 +166,22 @@ export function nlbSources(
   const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
   const sameZoneOnly = crossZone.ok && !crossZone.value.enabled && zone !== undefined;
   const senders = `${describeLoadBalancer(loadBalancer)} nodes${sameZoneOnly ? ` in ${zone} (cross-zone off)` : ''}`;
-  // Interfaces unreadable or not found: the load balancer's subnets bound its nodes' addresses.
+  const nodes = loadBalancerNodes(loadBalancer, inventory, sameZoneOnly ? zone : undefined);
+  return nodes.ok ? collected({ ...nodes.value, senders }) : nodes;
+}
+
+/**
+ * A load balancer's nodes as addresses, with its security groups: its network interfaces, or when
+ * they are unreadable or not found, its subnets, which bound their addresses (`approximatedBecause`
+ * says why). Only the nodes in `zone` when given.
+ */
+export function loadBalancerNodes(
+  loadBalancer: LoadBalancerFacts,
+  inventory: NetworkFacts,
+  zone?: string,
+): Collected<Omit<KnownSources, 'senders'>> {
+  const name = describeLoadBalancer(loadBalancer);
+  const zones = loadBalancer.zones.filter((candidate) => zone === undefined || candidate.zoneName === zone);
   const unknownNodes = loadBalancer.networkInterfaces.ok
     ? loadBalancer.networkInterfaces.value.length === 0
       ? nodesNotFound(loadBalancer)
@@ -174,34 +189,31 @@ export function nlbSources(
     : loadBalancer.networkInterfaces.error;
   if (unknownNodes) {
     const sources: TrafficSource[] = [];
-    for (const lbZone of loadBalancer.zones.filter(
-      (candidate) => !sameZoneOnly || candidate.zoneName === zone,
-    )) {
+    for (const lbZone of zones) {
       const subnet = lookup(inventory.subnets, lbZone.subnetId, 'ec2:DescribeSubnets');
       if (!subnet.ok) return failed(unknownNodes);
       sources.push({
-        label: `${describeLoadBalancer(loadBalancer)} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
+        label: `${name} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
         zone: lbZone.zoneName,
         cidr: subnet.value.cidr,
         securityGroupIds: loadBalancer.securityGroupIds,
       });
     }
-    return collected({ sources, senders, approximatedBecause: unknownNodes });
+    return collected({ sources, approximatedBecause: unknownNodes });
   }
   if (!loadBalancer.networkInterfaces.ok) return loadBalancer.networkInterfaces;
   const zoneOfSubnet = new Map(loadBalancer.zones.map((lbZone) => [lbZone.subnetId, lbZone.zoneName]));
-  const nodes = loadBalancer.networkInterfaces.value.map((eni) => ({
-    eni,
-    zone: zoneOfSubnet.get(eni.subnetId),
-  }));
-  const sending = sameZoneOnly ? nodes.filter((node) => node.zone === zone) : nodes;
-  return collected({
-    sources: sending.map(({ eni, zone: nodeZone }) => ({
-      label: `${describeLoadBalancer(loadBalancer)} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
-      ...(nodeZone ? { zone: nodeZone } : {}),
-      cidr: eni.privateIp,
-      securityGroupIds: loadBalancer.securityGroupIds,
-    })),
-    senders,
+  const sources = loadBalancer.networkInterfaces.value.flatMap((eni) => {
+    const nodeZone = zoneOfSubnet.get(eni.subnetId);
+    if (zone !== undefined && nodeZone !== zone) return [];
+    return [
+      {
+        label: `${name} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
+        ...(nodeZone ? { zone: nodeZone } : {}),
+        cidr: eni.privateIp,
+        securityGroupIds: loadBalancer.securityGroupIds,
+      },
+    ];
   });
+  return collected({ sources });
 }
