@@ -41,6 +41,8 @@ export interface AuditRequest {
   allChecks: boolean;
   /** Access-log groups are searched only when their name starts with this; never when absent. */
   accessLogGroupPrefix?: string;
+  /** Search REST execution logs (off for member accounts unless opted in). @default true */
+  executionLogs?: boolean;
   thresholds: Thresholds;
   /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
   account?: string;
@@ -177,7 +179,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     for (const error of triage.errors) {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
     }
-    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
+    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds, window));
     const firstOfRegion = stages.length;
     stages.push(...classified);
     progress({ stagesSeen: stages.length });
@@ -193,6 +195,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     progress({ phase: 'collect', pathsToFollow: toFollow.length });
     const inventory = await loadCollector().collectInventory(clients, toFollow, window, account, {
       ...(request.accessLogGroupPrefix ? { accessLogGroupPrefix: request.accessLogGroupPrefix } : {}),
+      ...(request.executionLogs === false ? { executionLogs: false } : {}),
     });
     progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));

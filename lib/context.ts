@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
 import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
-import { ACCOUNT_ID, EXTERNAL_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
+import { ACCOUNT_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
 import { DEFAULT_MEMBER_ROLE_NAME } from './member-audit-role-stack';
 import {
   DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
@@ -185,9 +185,20 @@ export const CONTEXT_KEYS = {
     schema: z.string().regex(ROLE_NAME),
     allowed: 'an IAM role name: the RoleName of the member-account template',
   },
-  orgExternalId: {
-    schema: z.string().regex(EXTERNAL_ID),
-    allowed: 'the ExternalId of the member-account template: 2 to 1224 letters, digits or +=,.@:/-',
+  orgAuditRoleName: {
+    schema: z.string().regex(ROLE_NAME),
+    allowed:
+      "an IAM role name: the central audit role (path /api-network-auditor/), the member template's AuditorRoleName",
+  },
+  orgSearchExecutionLogs: {
+    schema: bool,
+    allowed:
+      "true or false (true: search REST execution logs in member accounts; the member template's SearchExecutionLogs)",
+  },
+  orgAlarmRunsPerWindow: {
+    schema: integer(1, 1000),
+    allowed:
+      'an integer from 1 to 1000 (alarm-triggered runs started per 15-minute window, all accounts together)',
   },
   orgAccounts: {
     schema: idList(ACCOUNT_ID),
@@ -286,7 +297,9 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
 
 const ORG_KEYS = [
   'orgMemberRoleName',
-  'orgExternalId',
+  'orgAuditRoleName',
+  'orgSearchExecutionLogs',
+  'orgAlarmRunsPerWindow',
   'orgAccounts',
   'orgUnitIds',
   'orgId',
@@ -309,7 +322,13 @@ function organizationOf(
   return {
     memberRoleName: (values.orgMemberRoleName as string | undefined) ?? DEFAULT_MEMBER_ROLE_NAME,
     maxConcurrency: (values.orgMaxConcurrency as number | undefined) ?? DEFAULT_MAX_CONCURRENCY,
-    ...(values.orgExternalId !== undefined ? { externalId: values.orgExternalId as string } : {}),
+    ...(values.orgAuditRoleName !== undefined ? { auditRoleName: values.orgAuditRoleName as string } : {}),
+    ...(values.orgSearchExecutionLogs !== undefined
+      ? { searchExecutionLogs: values.orgSearchExecutionLogs as boolean }
+      : {}),
+    ...(values.orgAlarmRunsPerWindow !== undefined
+      ? { alarmRunsPerWindow: values.orgAlarmRunsPerWindow as number }
+      : {}),
     ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts as string[] } : {}),
     ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds as string[] } : {}),
     ...(values.orgId !== undefined ? { organizationId: values.orgId as string } : {}),

@@ -190,31 +190,7 @@ function evaluatePath(path: StagePath): CheckResult[] {
         ? [evaluateAlbBehindNlb(lb, lb.via)]
         : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration)),
     ),
-    ...path.loadBalancers.flatMap(proxyProtocolGroups),
   ];
-}
-
-/**
- * An NLB target group with `proxy_protocol_v2.enabled` sends a PROXY protocol v2 header before
- * API Gateway's request (ELB guide, NLB target groups, "Proxy protocol"): a target that does not
- * parse it fails every request. Whether it does is the application's: WARN, never FAIL.
- */
-function proxyProtocolGroups(path: LoadBalancerPath): CheckResult[] {
-  return path.targetGroups.flatMap(({ targetGroup }) => {
-    const on =
-      targetGroup.attributes.ok && targetGroup.attributes.value['proxy_protocol_v2.enabled'] === 'true';
-    if (!on) return [];
-    const message = `target group ${targetGroup.name} of ${describeHop(path)} has proxy protocol v2 on: its targets receive a PROXY header before each connection's request and fail it unless they parse that header`;
-    return [
-      warned(
-        targetGroupResource(targetGroup),
-        path.apis,
-        message,
-        { attribute: 'proxy_protocol_v2.enabled' },
-        'medium',
-      ),
-    ];
-  });
 }
 
 export const integrationListener: CheckDefinition<'paths'> = {

@@ -255,7 +255,8 @@ async function auditAccounts(
   const outcomes: TargetOutcome[] = await Promise.all(
     targets.map((target) =>
       limit(async () => {
-        const outcome = await deps.auditTarget(target, access, base);
+        // The member role searches execution logs only where its template opted in (SearchExecutionLogs).
+        const outcome = await deps.auditTarget(target, access, { executionLogs: false, ...base });
         done += 1;
         const result = outcome.error ? `could not be audited (${outcome.error.code})` : 'audited';
         progressTo?.stderr.write(

@@ -27,6 +27,8 @@ export interface CheckInputs {
   /** Those stages' paths, built once by the path model. */
   paths: StagePath[];
   network: NetworkFacts;
+  /** The whole inventory, for checks that read metric series or certificates beside the paths. */
+  inventory: Inventory;
 }
 
 export type CheckInput = keyof CheckInputs;

@@ -54,6 +54,12 @@ export interface StageTraffic extends StageIdentity {
   sharesMetricsWith?: string[];
 }
 
+/** One period of the window in which a stage had 5xx: its start and how many. */
+export interface ErrorMinute {
+  at: string;
+  errors5xx: number;
+}
+
 /** One component of the path the audit followed for a stage (see `auditedPath`). */
 export interface PathHop {
   seq: number;
@@ -77,6 +83,11 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /**
+   * The window's periods in which the stage had 5xx, oldest first: what the path's series are read
+   * against. Absent when the stage had none (or the caller did not give the window).
+   */
+  errorMinutes?: ErrorMinute[];
   /** The per-period counts the triage read, aligned on the window's periods (the HTML report's charts). */
   series?: { requests: number[]; errors5xx: number[] };
   /** The path the audit followed behind this stage; absent when its path was not read. */
@@ -251,6 +262,8 @@ export interface StageInventory {
    * not read.
    */
   integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
+  /** The stage's maximum IntegrationLatency (ms) per window period (null: no data). Absent when not read. */
+  integrationLatencyByPeriod?: Collected<(number | null)[]>;
   /**
    * What the stage's deployment serves (its export), keyed `METHOD /path` (REST) or by route key
    * (HTTP; the `$default` route is `ANY $default`); null when the export carries no integrations or
@@ -327,6 +340,18 @@ export interface ListenerFacts {
    * path; absent when not read.
    */
   rules?: Collected<ListenerRuleFacts[]>;
+  /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
+  certificateArns?: string[];
+}
+
+/** An ACM certificate as DescribeCertificate describes it. */
+export interface CertificateFacts {
+  arn: string;
+  domainName: string;
+  /** ISO time after which the certificate is not valid; null when ACM gives none (not yet issued). */
+  notAfter: string | null;
+  /** `ISSUED`, `EXPIRED`, `PENDING_VALIDATION`, `REVOKED`, ... */
+  status: string;
 }
 
 export interface NetworkInterfaceFacts {
@@ -381,6 +406,17 @@ export interface TargetFacts {
   reason?: string;
 }
 
+/** A target group's health check settings as DescribeTargetGroups returns them. */
+export interface HealthCheckFacts {
+  /** `TCP`, `HTTP`, `HTTPS`. */
+  protocol: string;
+  /** `traffic-port` or a port number. */
+  port: string;
+  intervalSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
 export interface TargetGroupFacts {
   arn: string;
   name: string;
@@ -391,6 +427,8 @@ export interface TargetGroupFacts {
   loadBalancerArns: string[];
   attributes: Collected<Record<string, string>>;
   targets: Collected<TargetFacts[]>;
+  /** Absent when the description carried no health check settings. */
+  healthCheck?: HealthCheckFacts;
 }
 
 export interface InstanceFacts {
@@ -485,6 +523,13 @@ export interface Inventory {
   flowLogsByVpc: Record<string, Collected<FlowLogFacts[]>>;
   /** Managed prefix lists the audited security groups reference: id -> their entries' CIDRs. */
   prefixLists?: Record<string, Collected<string[]>>;
+  /**
+   * The load balancers' and target groups' CloudWatch series per window period, keyed by
+   * `loadBalancerSeriesKey` (lambda/domain/load-balancer-series.ts). Absent when not read.
+   */
+  loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
+  /** The ACM certificates of the listeners on a path, by ARN. Absent when not read. */
+  certificates?: Record<string, Collected<CertificateFacts>>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ export function checkInputs(
   if (check.reads.includes('allStages')) inputs.allStages = inventory.stages;
   if (check.reads.includes('paths')) inputs.paths = pathsOf(stages, inventory);
   if (check.reads.includes('network')) inputs.network = networkFacts(inventory);
+  if (check.reads.includes('inventory')) inputs.inventory = inventory;
   return inputs;
 }
 

@@ -2,11 +2,18 @@
  * How checks read the built paths: every load balancer and target group on them, with the path's
  * problems first, so a check never walks and never passes what could not be followed.
  */
-import type { CheckResult, LoadBalancerFacts } from '../domain/types';
+import type {
+  CheckResult,
+  Inventory,
+  LoadBalancerFacts,
+  StageInventory,
+  TargetGroupFacts,
+} from '../domain/types';
 import {
   describeLoadBalancer,
   type LoadBalancerPath,
   loadBalancerResource,
+  pathsOf,
   type StagePath,
   type TargetGroupHop,
 } from './build';
@@ -65,3 +72,35 @@ export function mayReach(hop: TargetGroupHop, result: CheckResult): CheckResult 
     evidence: { ...result.evidence, explanation: 'RULE_MAY_MATCH' },
   };
 }
+
+/*
+ * For checks that still take the whole inventory (`reads: ['stages', 'inventory']`): the same
+ * queries, answered from the inventory's one build of the paths, never a new walk.
+ */
+export { describeHop, type LoadBalancerPath, loadBalancerResource, targetGroupResource } from './build';
+
+export const evaluateLoadBalancers = (
+  stages: readonly StageInventory[],
+  inventory: Inventory,
+  judge: (path: LoadBalancerPath) => CheckResult[],
+): CheckResult[] => eachLoadBalancer(pathsOf(stages, inventory), judge);
+
+export const evaluateTargetGroups = (
+  path: LoadBalancerPath,
+  _inventory: Inventory,
+  judge: (targetGroup: TargetGroupFacts) => CheckResult[],
+): CheckResult[] => eachTargetGroup(path, (hop) => judge(hop.targetGroup));
+
+export function followStageToLoadBalancers(stage: StageInventory, inventory: Inventory) {
+  const paths = pathsOf([stage], inventory);
+  return {
+    reached: paths.flatMap((path) => path.loadBalancers),
+    problems: paths.flatMap((path) => path.problems),
+    vanished: paths.flatMap((path) => path.vanished),
+  };
+}
+
+export const followToTargetGroups = (path: LoadBalancerPath, _inventory: Inventory) => ({
+  reached: path.targetGroups.map((hop) => hop.targetGroup),
+  problems: path.targetGroupProblems,
+});

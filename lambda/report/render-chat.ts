@@ -7,7 +7,7 @@
  * The lengths below are kept well inside what chat platforms show in one message.
  */
 import type { Finding } from '../domain/types';
-import { markdownCode, markdownText, truncate } from '../notify/display-text';
+import { markdownCode, markdownText, recordText, truncate } from '../notify/display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -147,9 +147,12 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     .filter(Boolean)
     .map((keyword) => markdownText(keyword, 60))
     .slice(0, CHAT_KEYWORDS_MAX);
+  // ARNs carry resource names: untrusted, shown by the chat client as they are.
   const relatedResources = [
     ...new Set(
-      plan.changes.map((change) => change.finding?.resourceArn ?? change.previous?.resourceArn ?? ''),
+      plan.changes.map((change) =>
+        recordText(change.finding?.resourceArn ?? change.previous?.resourceArn ?? '', 300),
+      ),
     ),
   ]
     .filter(Boolean)

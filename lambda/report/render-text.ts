@@ -7,6 +7,7 @@
  */
 import type { Classification, Finding, Report, Status } from '../domain/types';
 import { terminalText, truncate } from '../notify/display-text';
+import { errorMinuteLines } from './error-minute-lines';
 import {
   accountLabel,
   accountOf,
@@ -105,6 +106,7 @@ function renderNarrowText(report: Report, paint: Paint): string {
   else
     for (const [account, stages] of byAccount(view.stages, report))
       lines.push(paint('bold', accountHeading(report, account)), ...stageTable(stages, multiRegion, paint));
+  lines.push(...whenItFailed(report, paint));
 
   if (view.groups.length === 0) lines.push('', 'No findings need attention.');
   view.groups.forEach((group, index) => {
@@ -123,6 +125,12 @@ function renderNarrowText(report: Report, paint: Paint): string {
   }
   if (references.size > 0) lines.push('', paint('bold', 'References'), ...references.footer());
   return `${lines.join('\n')}\n`;
+}
+
+/** The failing stages' error minutes and what coincided with them; nothing when no stage has any. */
+function whenItFailed(report: Report, paint: Paint): string[] {
+  const lines = errorMinuteLines(report);
+  return lines.length === 0 ? [] : ['', paint('bold', 'When it failed, and what coincided'), ...lines];
 }
 
 /** `Account 123456789012`, or `3 accounts: 2 audited, 1 could not be audited` for a merged report. */
@@ -279,6 +287,7 @@ function renderWideText(report: Report, paint: Paint): string {
     );
   });
 
+  lines.push(...whenItFailed(report, paint));
   if (view.groups.length === 0) {
     lines.push('', 'No findings need attention.');
   }

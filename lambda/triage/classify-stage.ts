@@ -3,7 +3,14 @@
  * sporadic (low-frequency) or frequent/continuous (high-frequency). Pure and total: any input,
  * including negative or non-finite counts from a broken series, yields a classification.
  */
-import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
+import type {
+  AuditWindow,
+  Classification,
+  ClassifiedStage,
+  ErrorMinute,
+  StageTraffic,
+  Thresholds,
+} from '../domain/types';
 
 /** Defaults explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -20,7 +27,27 @@ const countOf = (value: number | undefined): number =>
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + countOf(value), 0);
 
-export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): ClassifiedStage {
+/** The periods with 5xx, by their start (the counts are aligned on the window's periods). */
+export function errorMinutesOf(errors5xx: readonly number[], window: AuditWindow): ErrorMinute[] {
+  const start = Date.parse(window.start);
+  return errors5xx.flatMap((value, index) =>
+    countOf(value) > 0
+      ? [
+          {
+            at: new Date(start + index * window.periodSeconds * 1000).toISOString(),
+            errors5xx: countOf(value),
+          },
+        ]
+      : [],
+  );
+}
+
+/** With the window, a stage with 5xx also carries its `errorMinutes`. */
+export function classifyStage(
+  traffic: StageTraffic,
+  thresholds: Thresholds,
+  window?: AuditWindow,
+): ClassifiedStage {
   const requests = sum(traffic.requests);
   const errors5xx = sum(traffic.errors5xx);
   const periods = Math.max(traffic.requests.length, traffic.errors5xx.length);
@@ -46,6 +73,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     classification,
     series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
+    ...(window && errors5xx > 0 ? { errorMinutes: errorMinutesOf(traffic.errors5xx, window) } : {}),
   };
 }
 

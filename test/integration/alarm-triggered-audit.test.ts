@@ -118,7 +118,10 @@ describe('an alarm contributor event against the broken account', () => {
           `nlb-target-security-groups ${instance('orders-a')}`,
           `nlb-target-security-groups ${instance('orders-b')}`,
           `nlb-tcp-target-resets ${nlb}`,
+          // The resets climb in the periods the stage fails, and the group checks health over TCP.
+          `target-resets-coincide ${nlb}`,
           `tg-empty-az ${ordersTg}`,
+          `tg-tcp-health-check ${ordersTg}`,
           `tg-unhealthy-az ${ordersTg}`,
           `vpc-flow-logs ${nlb}`,
         ].sort(),

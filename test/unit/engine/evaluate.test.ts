@@ -182,11 +182,22 @@ describe('evaluateChecks', () => {
     // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      // The scenario's stage carries no error minutes: nothing to compare the path's series with.
+      'latency-at-timeout',
+      // Its NLB's listener is TCP: no certificate.
+      'listener-certificate-expiry',
       // A V1 link to an NLB without security groups: no sender filters egress.
       'sender-security-group-egress',
       'stage-deployment-drift',
+      'target-resets-coincide',
+      'targets-answered-5xx',
+      'tg-failed-open',
+      'tg-healthy-dip',
       'execution-log-network-errors',
       'nlb-access-logs-tls',
+      // The scenario's target group carries no health check settings.
+      'tg-health-check-port',
+      'tg-tcp-health-check',
     ]);
   });
 

@@ -294,30 +294,3 @@ describe('an NLB whose network interfaces were not found', () => {
     );
   });
 });
-
-describe('proxy protocol v2 on a target group', () => {
-  // DescribeTargetGroupAttributes (ELB API reference, TargetGroupAttribute): `proxy_protocol_v2.enabled`.
-  const withProxyProtocol = (value: string) =>
-    nlbScenario({
-      targetGroup: {
-        attributes: collected({
-          'load_balancing.cross_zone.enabled': 'use_load_balancer_configuration',
-          'proxy_protocol_v2.enabled': value,
-        }),
-      },
-    }).build();
-
-  it('warns that the targets must parse the PROXY header (the tool cannot know whether they do)', () => {
-    const onGroup = resultsOf(integrationListener, withProxyProtocol('true')).filter(
-      (r) => r.resourceArn === TG_ARN,
-    );
-    expect(onGroup).toEqual([expect.objectContaining({ status: 'WARN', severity: 'medium' })]);
-    expect(onGroup[0]?.message).toContain('proxy protocol v2 on');
-  });
-
-  it('says nothing of a group with it off (the twin)', () => {
-    expect(
-      resultsOf(integrationListener, withProxyProtocol('false')).filter((r) => r.resourceArn === TG_ARN),
-    ).toEqual([]);
-  });
-});
