@@ -11,6 +11,7 @@ import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
 import { auditedPath } from './path/build';
 import { buildReport } from './report/build-report';
+import { describeErrors } from './report/unreadable-parts';
 import { classifyStage } from './triage/classify-stage';
 import { readTraffic, type StageMetricKey } from './triage/read-traffic';
 
@@ -92,25 +93,6 @@ export function stagesNeedingChecks(stages: ClassifiedStage[], allChecks: boolea
     allChecks
       ? stage.classification !== 'no-traffic'
       : stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
-  );
-}
-
-/** One line per AWS action that could not be read (or check that broke), for the report's `incompleteReasons`. */
-export function describeErrors(findings: Finding[]): string[] {
-  const byCause = new Map<string, Set<string>>();
-  for (const finding of findings) {
-    if (finding.status !== 'ERROR') continue;
-    const action = finding.evidence.action;
-    const cause =
-      typeof action !== 'string'
-        ? 'the check itself failed'
-        : finding.evidence.code === 'DeadlineExceeded'
-          ? `${action} was not called before the time budget ran out`
-          : `${action} could not be read`;
-    byCause.set(cause, (byCause.get(cause) ?? new Set<string>()).add(finding.checkId));
-  }
-  return [...byCause.entries()].map(
-    ([cause, checks]) => `${cause}: ${[...checks].sort().join(', ')} not evaluated`,
   );
 }
 

@@ -149,6 +149,7 @@ export const CONTEXT_KEYS = {
   highErrorRatio: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
   continuousPeriodShare: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
   minRequests: { schema: integer(1, 1_000_000_000), allowed: 'a positive integer' },
+  transientErrorRatio: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
   minSeverity: { schema: z.enum(SEVERITIES), allowed: `one of ${SEVERITIES.join(', ')}` },
   reminderIntervalHours: {
     schema: integer(0, 8760),
@@ -253,6 +254,9 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
         ? { continuousPeriodShare: values.continuousPeriodShare as number }
         : {}),
       ...(values.minRequests !== undefined ? { minRequests: values.minRequests as number } : {}),
+      ...(values.transientErrorRatio !== undefined
+        ? { transientErrorRatio: values.transientErrorRatio as number }
+        : {}),
     },
     timeoutMinutes: (values.timeoutMinutes as number | undefined) ?? DEFAULT_TIMEOUT_MINUTES,
     logRetentionDays: (values.logRetentionDays as number | undefined) ?? DEFAULT_LOG_RETENTION_DAYS,

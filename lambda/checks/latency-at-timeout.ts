@@ -136,6 +136,7 @@ export const latencyAtTimeout: CheckDefinition = {
   title: 'Latency did not reach the integration timeout in the minutes the stage failed',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: "When the stage's IntegrationLatency reaches the integration timeout in the very minutes it returns 5xx, API Gateway gave up waiting: the errors are timeouts of slow targets, not a broken network path.",
   remediation:

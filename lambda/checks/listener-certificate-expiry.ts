@@ -140,6 +140,7 @@ export const listenerCertificateExpiry: CheckDefinition = {
   title: "The listener's certificate is valid",
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'An HTTPS or TLS listener whose ACM certificate has expired fails every TLS handshake API Gateway starts with it; one about to expire will soon. Imported certificates are not renewed by ACM.',
   remediation:

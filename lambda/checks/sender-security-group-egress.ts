@@ -147,6 +147,7 @@ export const senderSecurityGroupEgress: CheckDefinition<'paths' | 'network'> = {
   title: "Senders' security groups let the connections out",
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: "A security group stops a connection at the sender too: a VPC link V2's groups, or a load balancer's own groups, without an egress rule for the listener or target port let no connection out, and API Gateway answers 504 while every ingress rule looks right.",
   remediation:

@@ -147,6 +147,7 @@ export const targetResetsCoincide: CheckDefinition = {
   title: 'No resets or connection errors in the minutes the stage failed',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'Resets (NLB TCP_Target_Reset_Count, TCP_ELB_Reset_Count) or failed connections to targets (ALB TargetConnectionErrorCount, HTTPCode_ELB_502/504) in the same minutes as the stage\'s 5xx are what API Gateway reports as "Network error communicating with endpoint": targets restarting, closing kept-alive connections early, or refusing them.',
   remediation:

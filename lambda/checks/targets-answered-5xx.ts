@@ -111,6 +111,7 @@ export const targetsAnswered5xx: CheckDefinition = {
   title: "The stage's 5xx did not come from the targets themselves",
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'evidence',
   runsFor: ['high-frequency'],
   risk: "When an ALB's targets answer 5xx (HTTPCode_Target_5XX_Count) in the very minutes the stage fails and as many as its errors, the network delivered the requests: the application failed. Looking for a network cause would be wasted effort.",
   remediation:

@@ -86,6 +86,7 @@ export const tgFailedOpen: CheckDefinition = {
   title: 'The target group did not fail open while the stage failed',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'When every target of a group fails its health checks, the load balancer fails open and sends traffic to all of them regardless of health: requests reach targets that cannot answer, and API Gateway reports network errors or 5xx.',
   remediation:

@@ -27,6 +27,7 @@ export const tgHealthCheckPort: CheckDefinition = {
   title: 'Health checks test the port that serves traffic',
   group: 'beyond-the-article',
   severity: 'low',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'A health check on a side port (an agent, a sidecar) keeps a target healthy while the service on the traffic port is down: the load balancer keeps sending it requests that fail.',
   remediation:

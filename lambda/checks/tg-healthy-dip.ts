@@ -190,6 +190,7 @@ export const tgHealthyDip: CheckDefinition = {
   title: 'Healthy targets held steady while the stage failed',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'Healthy targets in a zone (or the whole group) fell in the very minutes the stage returned 5xx, though they may all be healthy by audit time: a deploy, scale-in or blue/green cut-over deregistered targets before their replacements passed health checks, so connections went to draining or missing targets.',
   remediation:

@@ -24,6 +24,7 @@ export const tgProxyProtocolV2: CheckDefinition = {
   title: 'Proxy protocol v2 is on only where the targets parse it',
   group: 'beyond-the-article',
   severity: 'medium',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'With proxy_protocol_v2.enabled, the NLB prefixes each connection with a binary header; a target (web server, proxy) not configured to read it sees a malformed request and fails or resets it.',
   remediation:

@@ -29,6 +29,7 @@ export const tgTcpHealthCheck: CheckDefinition = {
   title: 'Health checks test the HTTP application, not only the port',
   group: 'beyond-the-article',
   severity: 'low',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'A TCP health check stays green while the application behind the port fails (hung workers, a crashed app behind a proxy, exhausted pools): the load balancer keeps sending requests that fail.',
   remediation:

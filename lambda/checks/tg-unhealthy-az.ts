@@ -48,6 +48,7 @@ export const tgUnhealthyAz: CheckDefinition<'paths'> = {
   title: 'Every enabled zone has a healthy target',
   group: 'high-frequency',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'A zone whose targets are all unhealthy (or unused, draining, initial) cannot serve the connections the load balancer sends it; API Gateway reports them as network errors.',
   remediation:

@@ -32,13 +32,16 @@ export const OUTPUT_FORMATS = [
 export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** `none` never fails the run on findings (report only). */
-export const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
-export type FailOn = Severity | 'none';
+/**
+ * `causes` fails the run when a stage's verdict names a cause (a FAIL that stops traffic or makes it
+ * fail); a severity, on any FAIL at or above it, hygiene included; `none` never fails on findings.
+ */
+export const FAIL_ON_LEVELS = ['causes', ...SEVERITIES, 'none'] as const;
+export type FailOn = 'causes' | Severity | 'none';
 
 export const DEFAULT_LOOKBACK_MINUTES = 60;
 export const DEFAULT_PERIOD_SECONDS = 300;
-export const DEFAULT_FAIL_ON: FailOn = 'low';
+export const DEFAULT_FAIL_ON: FailOn = 'causes';
 
 export interface AuditOptions {
   /** As given with --region; empty when the Region is to come from the environment. */
@@ -114,6 +117,9 @@ What to audit:
   --continuous-period-share X
                         share of periods with 5xx that is continuous (${DEFAULT_THRESHOLDS.continuousPeriodShare})
   --min-requests N      requests below which a ratio is not high-frequency (${DEFAULT_THRESHOLDS.minRequests})
+  --transient-error-ratio X
+                        5xx share below which errors are transient, however
+                        spread (${DEFAULT_THRESHOLDS.transientErrorRatio})
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
@@ -127,8 +133,9 @@ Output:
                         (default: text)
   --output FILE         write the report to FILE instead of stdout
   --wide                text: one line per fact, however wide (default: 80 cols)
-  --fail-on SEVERITY    exit 1 when a FAIL is at or above SEVERITY:
-                        critical|high|medium|low|info|none (default: ${DEFAULT_FAIL_ON})
+  --fail-on LEVEL       exit 1 when a stage's verdict names a cause (causes), or
+                        a FAIL is at or above a severity (critical|high|medium|
+                        low|info, hygiene included); none (default: ${DEFAULT_FAIL_ON})
   -q, --quiet           no progress on stderr (shown only on a terminal)
   --no-color            no colours (also: NO_COLOR, or stdout not a terminal)
 
@@ -146,7 +153,9 @@ Other:
   -h, --help            show this help
   -V, --version         show the version
 
-Exit status: 0 no FAIL at or above --fail-on, 1 there is one, 2 could not run.
+Exit status: 0 nothing at --fail-on and a complete audit, 1 a failure at
+--fail-on, 2 could not run, 3 incomplete: some data could not be read (the
+report names what) and no failure was found in what was read.
 With --accounts, an account whose role cannot be assumed is an ERROR line in
 the report and a warning, not a failed run; 2 when no account could be audited.
 `;
@@ -178,6 +187,7 @@ const optionValues = z
     'high-error-ratio': share.default(DEFAULT_THRESHOLDS.highErrorRatio),
     'continuous-period-share': share.default(DEFAULT_THRESHOLDS.continuousPeriodShare),
     'min-requests': positiveInteger.default(DEFAULT_THRESHOLDS.minRequests),
+    'transient-error-ratio': share.default(DEFAULT_THRESHOLDS.transientErrorRatio),
     'end-time': z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
       .transform((value) => new Date(value))
@@ -252,6 +262,7 @@ const FLAGS = {
   'high-error-ratio': { type: 'string' },
   'continuous-period-share': { type: 'string' },
   'min-requests': { type: 'string' },
+  'transient-error-ratio': { type: 'string' },
   'access-log-group-prefix': { type: 'string' },
   api: { type: 'string', multiple: true },
   checks: { type: 'string' },
@@ -288,6 +299,7 @@ const AUDIT_ONLY_FLAGS = [
   'high-error-ratio',
   'continuous-period-share',
   'min-requests',
+  'transient-error-ratio',
   'access-log-group-prefix',
   'api',
   'checks',
@@ -418,6 +430,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
       highErrorRatio: values['high-error-ratio'],
       continuousPeriodShare: values['continuous-period-share'],
       minRequests: values['min-requests'],
+      transientErrorRatio: values['transient-error-ratio'],
     },
     format: values.format,
     failOn: values['fail-on'],

@@ -52,6 +52,7 @@ const thresholdsSchema = z.strictObject({
   highErrorRatio: z.number().gt(0).max(1).optional(),
   continuousPeriodShare: z.number().gt(0).max(1).optional(),
   minRequests: z.number().int().min(0).optional(),
+  transientErrorRatio: z.number().gt(0).max(1).optional(),
 });
 
 const thresholdsJson = z.string().transform((text, context) => {

@@ -35,6 +35,11 @@ export interface Thresholds {
   continuousPeriodShare: number;
   /** Below this many requests in the window, the ratio alone never makes a stage high-frequency. */
   minRequests: number;
+  /**
+   * 5xx/requests below which errors are transient however many periods they show in (given enough
+   * requests): a trickle under this ratio is low-frequency. Absent: the default (classify-stage.ts).
+   */
+  transientErrorRatio?: number;
 }
 
 export interface AuditWindow {
@@ -92,6 +97,31 @@ export interface ClassifiedStage extends StageIdentity {
   series?: { requests: number[]; errors5xx: number[] };
   /** The path the audit followed behind this stage; absent when its path was not read. */
   auditedPath?: PathHop[];
+}
+
+/**
+ * What a stage's verdict rests on: `cause` a finding explains its errors; `unreadable` none found, but
+ * part of its path could not be read; `no-network-cause` its path is sound (the targets answered 5xx,
+ * or the errors are not network errors); `transient` a trickle under the ratio: retry; `healthy` and
+ * `no-traffic` nothing to explain.
+ */
+export const VERDICT_KINDS = [
+  'cause',
+  'unreadable',
+  'no-network-cause',
+  'transient',
+  'healthy',
+  'no-traffic',
+] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
+
+/** One answer per stage (lambda/verdict/): renderers read it, never recompute it. */
+export interface StageVerdict {
+  kind: VerdictKind;
+  /** Ids of the findings that explain the stage's errors, the likeliest first; empty when none does. */
+  causes: string[];
+  /** One line: the cause and its resource, or why there is none. Untrusted names inside: clean before showing. */
+  summary: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,6 +593,14 @@ export interface Finding {
   remediation: string;
   docs: string[];
   evidence: Record<string, unknown>;
+  /** The exact change that removes this finding (lambda/fixes/), printed and never run. */
+  fix?: FixSuggestion;
+}
+
+/** A fix to paste: AWS CLI commands for the resources found, and the CloudFormation property to change. */
+export interface FixSuggestion {
+  commands: string[];
+  cloudFormation: string[];
 }
 
 export interface Report {
@@ -595,8 +633,11 @@ export interface Report {
   excludedChecks?: string[];
 }
 
-/** One API stage in the report: the account it is in is absent only where that could not be read. */
-export type ReportStage = ClassifiedStage & { region: string; account?: string };
+/**
+ * One API stage in the report: the account it is in is absent only where that could not be read; its
+ * verdict is absent only in reports written before verdicts existed.
+ */
+export type ReportStage = ClassifiedStage & { region: string; account?: string; verdict?: StageVerdict };
 
 export const ACCOUNT_STATUSES = ['audited', 'incomplete', 'error'] as const;
 /**

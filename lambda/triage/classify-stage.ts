@@ -1,7 +1,18 @@
 /**
  * Triage: decides from a stage's per-period request and 5xx counts whether its errors are absent,
- * sporadic (low-frequency) or frequent/continuous (high-frequency). Pure and total: any input,
+ * transient (low-frequency) or frequent/continuous (high-frequency). Pure and total: any input,
  * including negative or non-finite counts from a broken series, yields a classification.
+ *
+ * As the AWS article puts it, the ratio of errors to requests decides first: "if the number of
+ * requests is significantly greater than the number of errors, transient network problems are
+ * likely". With enough requests (`minRequests`):
+ * - at or above `highErrorRatio`: high-frequency, even in one period;
+ * - below `transientErrorRatio`: low-frequency, however many periods the trickle shows in (12 errors in
+ *   1,000,008 requests over half the periods is background noise: retry);
+ * - in between: high-frequency when continuous (errors in `continuousPeriodShare` of the periods, and
+ *   in at least 2), else low-frequency (a burst).
+ * Below `minRequests` a ratio means little: only continuity makes a stage high-frequency.
+ * Defaults and why: docs/checks.md "Triage thresholds".
  */
 import type {
   AuditWindow,
@@ -13,10 +24,11 @@ import type {
 } from '../domain/types';
 
 /** Defaults explained in docs/checks.md ("Triage thresholds"). */
-export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+export const DEFAULT_THRESHOLDS: Readonly<Required<Thresholds>> = Object.freeze({
   highErrorRatio: 0.05,
   continuousPeriodShare: 0.5,
   minRequests: 100,
+  transientErrorRatio: 0.001,
 });
 
 /** Periods with at least this many errors count as "periods with errors". */
@@ -89,11 +101,13 @@ function classify(totals: TrafficTotals, thresholds: Thresholds): Classification
   // 5xx without a request count (a missing Count series) still means the stage is failing.
   if (totals.requests === 0 && totals.errors5xx === 0) return 'no-traffic';
   if (totals.errors5xx === 0) return 'healthy';
-  const frequent =
-    totals.requests >= thresholds.minRequests && totals.errorRatio >= thresholds.highErrorRatio;
+  const enoughRequests = totals.requests >= thresholds.minRequests;
+  if (enoughRequests && totals.errorRatio >= thresholds.highErrorRatio) return 'high-frequency';
+  const transientRatio = thresholds.transientErrorRatio ?? DEFAULT_THRESHOLDS.transientErrorRatio;
+  if (enoughRequests && totals.errorRatio < transientRatio) return 'low-frequency';
   const continuous =
     totals.periodsWithErrors >= MIN_CONTINUOUS_PERIODS &&
     totals.periods > 0 &&
     totals.periodsWithErrors / totals.periods >= thresholds.continuousPeriodShare;
-  return frequent || continuous ? 'high-frequency' : 'low-frequency';
+  return continuous ? 'high-frequency' : 'low-frequency';
 }

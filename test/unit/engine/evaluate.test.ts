@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../../../lambda/domain/check';
+import { compareFindings } from '../../../lambda/domain/finding-order';
 import type { CheckResult, Classification } from '../../../lambda/domain/types';
-import { compareFindings, evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
+import { evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
 import { findingId, legacyFindingId } from '../../../lambda/engine/finding-id';
 import { anInventory, aStageInventory, NLB_ARN, nlbScenario } from '../../support/inventory-builders';
 
@@ -9,6 +10,7 @@ const aCheck = (overrides: Partial<CheckDefinition>): CheckDefinition => ({
   title: 'A test check',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'risk',
   remediation: 'fix it',
@@ -237,8 +239,8 @@ describe('evaluateChecks', () => {
       'FAIL/high/b/x',
       'FAIL/high/b/y',
       'FAIL/low/a/x',
-      'ERROR/high/a/x',
       'WARN/high/a/x',
+      'ERROR/high/a/x',
       'SKIPPED/high/a/x',
       'PASS/high/a/x',
     ]);

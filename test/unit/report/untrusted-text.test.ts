@@ -16,13 +16,13 @@ import {
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
+import { renderChatNotification } from '../../../lambda/notify/render-chat';
+import { renderEmailBody, renderEmailSubject } from '../../../lambda/notify/render-email';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { renderAsff } from '../../../lambda/report/formats/asff';
 import { renderCsv } from '../../../lambda/report/formats/csv';
 import { renderJunit } from '../../../lambda/report/formats/junit';
 import { renderOcsf } from '../../../lambda/report/formats/ocsf';
-import { renderChatNotification } from '../../../lambda/report/render-chat';
-import { renderEmailBody, renderEmailSubject } from '../../../lambda/report/render-email';
 import { renderMarkdown } from '../../../lambda/report/render-markdown';
 import { renderText } from '../../../lambda/report/render-text';
 import { aFinding, aReport, aStage } from '../../support/report-builders';
