@@ -6,7 +6,7 @@
 
 import type { Collected, CollectionError, IpPermission, SecurityGroupFacts } from '../domain/types';
 import { singleLine } from '../notify/display-text';
-import { contains, type IpRange, parseIpRange, rangeContains } from './ip-ranges';
+import { contains, type IpRange, parseIpRange } from './ip-ranges';
 
 /** One sender of the traffic, as the path model knows it. */
 export interface TrafficSource {
@@ -211,37 +211,4 @@ export function evaluateSecurityGroups(input: SecurityGroupEvaluationInput): Sec
     gaps: [...new Map(gaps.map((gap) => [`${gap.action} ${gap.message}`, gap])).values()],
     summary: summarise(input.traffic, sources, blocked, blockedZones),
   };
-}
-
-export interface TrafficSources {
-  /** Addresses or CIDRs the traffic may come from; a rule allows them when its CIDR contains one. */
-  cidrs: string[];
-  /** Security groups the traffic may come from (a rule referencing one of them allows it). */
-  securityGroupIds: string[];
-}
-
-/**
- * The first rule of the groups that allows TCP `port` from ANY of the sources, as a readable string.
- * Kept for the checks that still pass a bag of possible sources; `evaluateSecurityGroups` judges
- * each sender on its own.
- */
-export function findAllowingRule(
-  groups: readonly SecurityGroupFacts[],
-  port: number,
-  sources: TrafficSources,
-): string | undefined {
-  for (const group of groups) {
-    for (const permission of group.inbound) {
-      if (!permissionCoversTcpPort(permission, port)) continue;
-      const cidr = permission.cidrs.find((rule) =>
-        sources.cidrs.some((source) => rangeContains(rule, source)),
-      );
-      if (cidr) return `${group.id} allows ${cidr}`;
-      const sourceGroup = permission.sourceSecurityGroupIds.find((id) =>
-        sources.securityGroupIds.includes(id),
-      );
-      if (sourceGroup) return `${group.id} allows ${sourceGroup}`;
-    }
-  }
-  return undefined;
 }

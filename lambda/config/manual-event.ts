@@ -9,14 +9,14 @@
  * to it would otherwise be ignored.
  */
 import { z } from 'zod';
-import { apiIdSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
+import { apiSelectorSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
 
-export { API_ID, REGION_NAME } from './audit-input';
+export { REGION_NAME } from './audit-input';
 
 export const manualEventSchema = z.strictObject({
   apiIds: z
-    .array(apiIdSchema)
-    .min(1, { error: 'must list at least one API id (omit it to audit every API)' })
+    .array(apiSelectorSchema)
+    .min(1, { error: 'must list at least one API id or name (omit it to audit every API)' })
     .optional(),
   regions: z
     .array(regionSchema)
@@ -43,8 +43,6 @@ const EVENTBRIDGE_FIELDS = [
 ];
 /** Fields that make a manual run differ from the deployed audit. */
 const SCOPE_FIELDS = ['apiIds', 'regions', 'lookbackMinutes', 'allChecks'] as const;
-
-export type ManualEvent = z.infer<typeof manualEventSchema>;
 
 /** What one invocation asks for; absent fields keep the deployed configuration. */
 export interface RunRequest {

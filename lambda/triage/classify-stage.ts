@@ -4,12 +4,13 @@
  * including negative or non-finite counts from a broken series, yields a classification.
  */
 import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
+import { DEFAULTS } from '../settings/settings';
 
-/** Defaults explained in the README ("Triage thresholds"). */
+/** The settings' defaults (lambda/settings), explained in the README ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
-  highErrorRatio: 0.05,
-  continuousPeriodShare: 0.5,
-  minRequests: 100,
+  highErrorRatio: DEFAULTS.highErrorRatio,
+  continuousPeriodShare: DEFAULTS.continuousPeriodShare,
+  minRequests: DEFAULTS.minRequests,
 });
 
 /** Periods with at least this many errors count as "periods with errors". */

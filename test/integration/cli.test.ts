@@ -12,13 +12,12 @@ import type { Report } from '../../lambda/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT, HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { seedAccount } from '../../scripts/seed/seed-account';
-import { useEmulator } from '../support/emulator';
+import { cliEntry, useEmulator } from '../support/emulator';
 import { expectValidReport } from '../support/report-schema';
 
-/** Seeding plus a child process that loads the SDK through tsx: tens of seconds on a busy two-core machine. */
+/** Seeding plus a child process that loads the SDK: tens of seconds on a busy two-core machine. */
 const CLI_TEST_TIMEOUT_MS = 90_000;
 const projectRoot = join(__dirname, '..', '..');
-const bin = join(projectRoot, 'bin', 'api-network-auditor.js');
 
 interface CliRun {
   code: number | null;
@@ -41,7 +40,7 @@ function childEnv(): NodeJS.ProcessEnv {
 
 function runCliProcess(args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [cliEntry(), ...args], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
