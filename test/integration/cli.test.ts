@@ -145,6 +145,33 @@ describe('the CLI against an emulated account', () => {
   );
 
   it(
+    'audits one API chosen by its name, then by the id the emulator gave it (8 characters)',
+    async () => {
+      // Act
+      const byName = await auditAccount(BROKEN_ACCOUNT, ['--api', 'orders-http']);
+      const id = byName.report.apis[0]?.apiId ?? '';
+      const byId = reportOf(
+        await runCliProcess([
+          '--endpoint-url',
+          aws.emulator().endpoint,
+          '--region',
+          'us-east-1',
+          '--format',
+          'json',
+          '--api',
+          id,
+        ]),
+      );
+
+      // Assert
+      expect(new Set(byName.report.apis.map((api) => api.apiName))).toEqual(new Set(['orders-http']));
+      expect(id).toMatch(/^[a-z0-9]{8,10}$/);
+      expect(byId.apis.map((api) => api.apiId)).toEqual(byName.report.apis.map((api) => api.apiId));
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'exits 2 naming an API id of which the account has no stage',
     async () => {
       // Arrange
@@ -166,7 +193,7 @@ describe('the CLI against an emulated account', () => {
       // Assert
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('--api nosuchapi1: no stage of this API in us-east-1');
+      expect(run.stderr).toContain('--api nosuchapi1: no stage of an API of this id or name in us-east-1');
     },
     CLI_TEST_TIMEOUT_MS,
   );
