@@ -8,6 +8,13 @@ import { REGION_NAME, SETTINGS } from '../settings/settings';
 
 export { REGION_NAME };
 
+/** API Gateway ids (REST and HTTP alike) are 10 lowercase letters or digits; the local emulator's have 8. */
+const API_ID = /^[a-z0-9]{8,10}$/;
+
+export const apiIdSchema = z.string().regex(API_ID, {
+  error: 'must be an API Gateway id: 10 lowercase letters or digits (8 on the local emulator)',
+});
+
 /**
  * An API as a person names it on the command line: its id (10 letters or digits on AWS, 8 on the
  * local emulator) or its name (REST and HTTP API names: up to 1024 printable characters).

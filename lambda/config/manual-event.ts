@@ -9,14 +9,14 @@
  * to it would otherwise be ignored.
  */
 import { z } from 'zod';
-import { apiSelectorSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
+import { apiIdSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
 
 export { REGION_NAME } from './audit-input';
 
 export const manualEventSchema = z.strictObject({
   apiIds: z
-    .array(apiSelectorSchema)
-    .min(1, { error: 'must list at least one API id or name (omit it to audit every API)' })
+    .array(apiIdSchema)
+    .min(1, { error: 'must list at least one API id (omit it to audit every API)' })
     .optional(),
   regions: z
     .array(regionSchema)

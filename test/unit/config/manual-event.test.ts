@@ -67,7 +67,7 @@ describe('parseInvocationEvent', () => {
     // Arrange: the Lambda console's default test event, plus bad values
     const event = {
       key1: 'value1',
-      apiIds: ['bad\u0007name', 'a1b2c3d4e5'],
+      apiIds: ['ABC', 'a1b2c3d4e5'],
       regions: ['Virginia'],
       lookbackMinutes: 2,
       dryRun: 'yes',
