@@ -96,10 +96,10 @@ function run(command: string[], log: string): Promise<number> {
 }
 
 const seconds = (since: number): number => (Date.now() - since) / 1000;
-const clock = (value: number): string =>
-  value >= 60
-    ? `${Math.floor(value / 60)}m ${String(Math.round(value % 60)).padStart(2, '0')}s`
-    : `${value.toFixed(0)}s`;
+function clock(value: number): string {
+  const whole = Math.round(value);
+  return whole >= 60 ? `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
+}
 
 async function runLane(lane: Lane, emulatorReady: Promise<boolean>): Promise<Outcome> {
   const log = join(logDir, `${lane.name}.log`);

@@ -70,7 +70,7 @@ export function settingProblems(values: Partial<SettingValues>): string[] {
     return result.success
       ? []
       : [
-          `${setting.prop ?? setting.context ?? name} = ${JSON.stringify(value)} ${result.error.issues[0]?.message}`,
+          `${setting.prop ?? `settings.${name}`} ${result.error.issues[0]?.message} (got ${JSON.stringify(value)})`,
         ];
   });
 }

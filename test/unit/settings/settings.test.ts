@@ -112,8 +112,8 @@ describe('the settings schema', () => {
 
   it('names the prop and the rule a construct prop breaks', () => {
     expect(settingProblems({ minRequests: 0, regions: ['Frankfurt'], allChecks: true })).toEqual([
-      'thresholds.minRequests = 0 must be greater than 0',
-      'regions = ["Frankfurt"] must be a Region name such as us-east-1',
+      'thresholds.minRequests must be greater than 0 (got 0)',
+      'regions must be a Region name such as us-east-1 (got ["Frankfurt"])',
     ]);
     expect(settingProblems({ minRequests: 1, regions: ['eu-central-1'] })).toEqual([]);
   });
