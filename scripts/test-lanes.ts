@@ -153,7 +153,12 @@ async function main(names: readonly string[]): Promise<number> {
     ? run(
         [bin('tsx'), '-e', "require('./scripts/emulator').ensureEmulatorInstalled(console.error)"],
         installLog,
-      ).then((code) => code === 0)
+      ).then((code) => {
+        process.stdout.write(
+          `emulator ${code === 0 ? 'ready' : 'install FAILED'} after ${clock(seconds(started))}\n`,
+        );
+        return code === 0;
+      })
     : Promise.resolve(true);
   const outcomes = await Promise.all(lanes.map((lane) => runLane(lane, emulatorReady)));
 
