@@ -61,7 +61,7 @@ export function auditorFunction(
       bundleAwsSDK: true,
       minify: true,
       // No source map: `--enable-source-maps` with the 9.6 MB map costs ~25 MB of the function's
-      // 256 MB at every cold start (README, Deploy). Function names survive minifying instead.
+      // 256 MB at every cold start (docs/deployment.md). Function names survive minifying instead.
       keepNames: true,
       sourceMap: false,
     },

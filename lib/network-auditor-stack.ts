@@ -23,14 +23,14 @@ export class NetworkAuditorStack extends Stack {
       new CfnOutput(this, 'FunctionName', {
         value: this.auditor.function.functionName,
         description:
-          'Run it by hand: Lambda console > Test, with a payload from the README (Deploy > Run it by hand)',
+          'Run it by hand: Lambda console > Test, with a payload from docs/deployment.md (Run it by hand)',
       });
     }
     if (this.auditor.organization) {
       new CfnOutput(this, 'StateMachineArn', {
         value: this.auditor.organization.stateMachine.stateMachineArn,
         description:
-          'Run the organization audit by hand: aws stepfunctions start-execution (README, Organization)',
+          'Run the organization audit by hand: aws stepfunctions start-execution (docs/organization.md)',
       });
       new CfnOutput(this, 'PartsBucketName', {
         value: this.auditor.organization.partsBucket.bucketName,

@@ -3,7 +3,7 @@
  * at the default quotas (600 REST and 600 HTTP API stages with traffic, 12 of them failing behind 4
  * network load balancers), audits it as deployed (triage first) and with every check on every stage,
  * and prints JSON: calls by operation, the time AWS's documented rates need for them (the floor),
- * wall time and peak memory, against the budgets in the README (Performance). Exits 1 when a budget fails.
+ * wall time and peak memory, against the budgets in docs/performance.md. Exits 1 when a budget fails.
  */
 import { auditWindow, runAudit } from '../lambda/audit';
 import { CallStats, createClients } from '../lambda/collect/clients';

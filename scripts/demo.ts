@@ -104,7 +104,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  say(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
-});
+// Run as a script (npm run demo), not when `npm run emulator` imports the demo's clock.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    say(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  });
+}

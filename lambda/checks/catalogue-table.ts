@@ -1,4 +1,4 @@
-/** The README's check table, generated from the registry so the two cannot drift apart. */
+/** The check table of docs/checks.md, generated from the registry so the two cannot drift apart. */
 import type { CheckDefinition } from '../domain/check';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
@@ -18,7 +18,7 @@ export function renderChecksTable(checks: readonly CheckDefinition[]): string {
 export const CHECKS_START = '<!-- checks:start -->';
 export const CHECKS_END = '<!-- checks:end -->';
 
-/** The README text with the block between the markers replaced by `table` (appended under `## Checks` if absent). */
+/** The document's text with the block between the markers replaced by `table` (appended under `## Checks` if absent). */
 export function withChecksTable(readme: string, table: string): string {
   const start = readme.indexOf(CHECKS_START);
   const end = readme.indexOf(CHECKS_END);

@@ -26,8 +26,10 @@ import { DEFAULT_NOTIFY_SETTINGS } from '../notify/settings';
 import type { AuditTargetFn, MergeReportsFn, TargetOutcome } from '../org/contract';
 import { AsffUnavailableError, renderAsff } from '../report/formats/asff';
 import { renderCsv } from '../report/formats/csv';
+import { renderHtml } from '../report/formats/html';
 import { renderJunit } from '../report/formats/junit';
 import { renderOcsf } from '../report/formats/ocsf';
+import { renderSarif } from '../report/formats/sarif';
 import { renderMarkdown } from '../report/render-markdown';
 import { renderText } from '../report/render-text';
 import { assumeMemberRolePolicy, iamPolicyDocument, renderIamPolicy } from './iam-policy';
@@ -298,6 +300,10 @@ export function renderReport(
       return renderAsff(report);
     case 'ocsf':
       return renderOcsf(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'html':
+      return renderHtml(report);
   }
 }
 
@@ -514,6 +520,8 @@ export const REPORT_FILE_NAMES: Record<OutputFormat, string> = {
   junit: 'report.junit.xml',
   asff: 'report.asff.json',
   ocsf: 'report.ocsf.json',
+  sarif: 'report.sarif',
+  html: 'report.html',
 };
 
 /** --output's directory or --output-dir, checked before the audit: a run never ends unable to write. */

@@ -12,7 +12,17 @@ import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
 import { SETTINGS, type Setting, type SettingName } from '../settings/settings';
 import { FLAG_SETTINGS, textSchema } from '../settings/surfaces';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'csv', 'junit', 'asff', 'ocsf'] as const;
+export const OUTPUT_FORMATS = [
+  'text',
+  'json',
+  'markdown',
+  'csv',
+  'junit',
+  'asff',
+  'ocsf',
+  'sarif',
+  'html',
+] as const;
 /** What --list-checks can print. */
 export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -131,12 +141,12 @@ ${settingHelp('minRequests')}
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
-                        optional expiry (see the README's "Muting findings")
+                        optional expiry (see docs/cli.md, "Muting findings")
 ${settingHelp('accessLogGroupPrefix')}
 
 Output:
-  --format FORMAT       ${OUTPUT_FORMATS.join('|')} (default: text);
-                        repeat for several, with --output-dir
+  --format FORMAT       ${OUTPUT_FORMATS.join('|')}
+                        (default: text); repeat for several, with --output-dir
   --output FILE         write the report to FILE instead of stdout
   --output-dir DIR      write one file per --format into DIR (report.json,
                         report.csv, ...); DIR must exist and be writable

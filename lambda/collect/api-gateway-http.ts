@@ -4,6 +4,7 @@ import {
   GetIntegrationsCommand,
   GetRoutesCommand,
   GetStageCommand,
+  type GetStageCommandOutput,
   GetVpcLinksCommand,
   type Integration,
 } from '@aws-sdk/client-apigatewayv2';
@@ -31,9 +32,22 @@ export function readHttpStageSettings(
         : null,
       executionLogging: null,
       stageVariables: output.StageVariables ?? {},
+      ...(output.DeploymentId ? { deploymentId: output.DeploymentId } : {}),
+      ...(autoDeployed(output) ? { autoDeployed: true as const } : {}),
     };
   });
 }
+
+/**
+ * Whether the stage deploys every change and its last automatic deployment succeeded: GetStage then
+ * says `Successfully deployed stage with deployment ID '<DeploymentId>'` (AWS CLI reference,
+ * apigatewayv2 get-stages example); a failed one leaves another message and the older deployment.
+ */
+const autoDeployed = (stage: GetStageCommandOutput): boolean =>
+  stage.AutoDeploy === true &&
+  !!stage.DeploymentId &&
+  stage.LastDeploymentStatusMessage ===
+    `Successfully deployed stage with deployment ID '${stage.DeploymentId}'`;
 
 export function readHttpIntegrations(
   client: ApiGatewayV2Client,

@@ -1,16 +1,16 @@
 /** REST API (API Gateway v1) reads: stage settings, every method's integration, VPC links. */
 import {
   type APIGatewayClient,
-  GetExportCommand,
   GetStageCommand,
   type Integration,
   paginateGetResources,
   paginateGetVpcLinks,
+  type CanarySettings as SdkCanarySettings,
 } from '@aws-sdk/client-api-gateway';
 import { restIntegrationArn, vpcLinkArn } from '../domain/arns';
 import type {
+  CanarySettings,
   Collected,
-  DeployedIntegration,
   IntegrationFacts,
   StageSettings,
   VpcLinkFacts,
@@ -60,9 +60,19 @@ export function readRestStageSettings(
         ]),
       ),
       stageVariables: output.variables ?? {},
+      ...(output.deploymentId ? { deploymentId: output.deploymentId } : {}),
+      ...(output.canarySettings ? { canary: canaryOf(output.canarySettings) } : {}),
     };
   });
 }
+
+/** GetStage `canarySettings`; a canary without a percentage is sent nothing. */
+const canaryOf = (settings: SdkCanarySettings): CanarySettings => ({
+  percentTraffic: settings.percentTraffic ?? 0,
+  ...(settings.deploymentId ? { deploymentId: settings.deploymentId } : {}),
+  stageVariableOverrides: settings.stageVariableOverrides ?? {},
+  useStageCache: settings.useStageCache ?? false,
+});
 
 /** One method's integration as configured, before the stage's variables are applied. */
 export interface RestMethodIntegration {
@@ -158,70 +168,4 @@ export function listRestVpcLinks(
     }
     return links;
   });
-}
-
-const HTTP_METHODS = new Set([
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'x-amazon-apigateway-any-method',
-]);
-
-/**
- * The integrations a stage's deployment serves, keyed `METHOD /path`, from the stage export with
- * API Gateway's integration extensions (one GetExport per stage). Null when the export carries no
- * `x-amazon-apigateway-integration` at all: then the deployment cannot be compared.
- */
-export function readDeployedIntegrations(
-  client: APIGatewayClient,
-  apiId: string,
-  stage: string,
-): Promise<Collected<Record<string, DeployedIntegration> | null>> {
-  return attempt('apigateway:GetExport', async () => {
-    const output = await client.send(
-      new GetExportCommand({
-        restApiId: apiId,
-        stageName: stage,
-        exportType: 'oas30',
-        parameters: { extensions: 'integrations' },
-        accepts: 'application/json',
-      }),
-    );
-    return deployedIntegrationsOf(JSON.parse(new TextDecoder().decode(output.body ?? new Uint8Array())));
-  });
-}
-
-type ExportedIntegration = Partial<
-  Record<'uri' | 'connectionType' | 'connectionId' | 'integrationTarget' | 'type', unknown>
->;
-
-/** Pure: an OpenAPI export -> its integrations by `METHOD /path` (null when it has none). */
-export function deployedIntegrationsOf(document: unknown): Record<string, DeployedIntegration> | null {
-  const paths = (document as { paths?: Record<string, Record<string, unknown>> } | null)?.paths ?? {};
-  const found: Record<string, DeployedIntegration> = {};
-  for (const [path, methods] of Object.entries(paths)) {
-    for (const [method, operation] of Object.entries(methods ?? {})) {
-      if (!HTTP_METHODS.has(method)) continue;
-      const integration = (operation as Record<string, unknown> | null)?.[
-        'x-amazon-apigateway-integration'
-      ] as ExportedIntegration | undefined;
-      if (!integration) continue;
-      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-      const name = method === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase();
-      found[`${name} ${path}`] = {
-        ...(text(integration.type) ? { type: text(integration.type) } : {}),
-        ...(text(integration.uri) ? { uri: text(integration.uri) } : {}),
-        ...(text(integration.connectionType) ? { connectionType: text(integration.connectionType) } : {}),
-        ...(text(integration.connectionId) ? { connectionId: text(integration.connectionId) } : {}),
-        ...(text(integration.integrationTarget)
-          ? { integrationTarget: text(integration.integrationTarget) }
-          : {}),
-      };
-    }
-  }
-  return Object.keys(found).length > 0 ? found : null;
 }

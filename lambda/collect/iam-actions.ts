@@ -10,6 +10,7 @@ import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './load-balancers';
 import { IAM_ACTIONS as LOG_ACTIONS } from './log-evidence';
 import { IAM_ACTIONS as METRIC_ACTIONS } from './metrics';
 import { IAM_ACTIONS as NETWORK_ACTIONS } from './network';
+import { IAM_ACTIONS as EXPORT_ACTIONS } from './stage-exports';
 
 const sortedUnique = (actions: readonly string[]): readonly string[] => [...new Set(actions)].sort();
 
@@ -21,6 +22,7 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = sortedUnique([
   ...TRIAGE_ACTIONS,
   ...REST_API_ACTIONS,
   ...HTTP_API_ACTIONS,
+  ...EXPORT_ACTIONS,
   ...LOAD_BALANCER_ACTIONS,
   ...NETWORK_ACTIONS,
   ...METRIC_ACTIONS,

@@ -50,7 +50,7 @@ export function loadBalancerDnsName(host: string): string | null {
 
 type IntegrationTarget = Pick<
   IntegrationFacts,
-  'uri' | 'port' | 'listenerArn' | 'rawConnectionId' | 'vpcLinkId' | 'pathError'
+  'uri' | 'rawUri' | 'port' | 'listenerArn' | 'rawConnectionId' | 'vpcLinkId' | 'pathError'
 >;
 
 /**
@@ -66,6 +66,7 @@ export function resolveIntegrationTarget(
   if (configured.uri) {
     const uri = resolveStageVariables(configured.uri, stageVariables);
     target.uri = uri.ok ? uri.value : configured.uri;
+    if (usesStageVariables(configured.uri)) target.rawUri = configured.uri;
     if (uri.ok && isListenerArn(uri.value)) target.listenerArn = uri.value;
     if (!uri.ok) unresolved.push(...uri.missing);
     const hostAndPort = uri.ok ? uriHostAndPort(uri.value) : null;

@@ -23,7 +23,7 @@ import { readMetricSeries } from './metrics';
 import { describeInterfacesByDescription } from './network';
 import { readNetworkFacts } from './network-facts';
 import { pathMetricRequests, stageLatency } from './path-metrics';
-import { allIntegrations } from './stage-path';
+import { allIntegrations, canaryOf, isPrimary } from './stage-path';
 import { readStagePaths } from './stage-reads';
 import { readTargetHosts } from './target-hosts';
 import { readVpcLinks } from './vpc-links';
@@ -46,9 +46,11 @@ export async function collectInventory(
   const { paths, listed } = await linkLoadBalancers(clients, read.paths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);
   const lbs = Object.values(hops.loadBalancers).flatMap((lb) => (lb.ok ? [lb.value.description] : []));
+  // One per stage, in the stages' order; a canary's path rides along with its stage's.
+  const ownPaths = paths.filter(isPrimary);
 
   // The series and the load balancers' interfaces are read while the targets and their network are.
-  const metrics = readMetricSeries(clients.cloudWatch, pathMetricRequests(stages, paths, lbs), window);
+  const metrics = readMetricSeries(clients.cloudWatch, pathMetricRequests(stages, ownPaths, lbs), window);
   const interfaces = describeInterfacesByDescription(ec2, lbs.map(interfaceDescriptionOf));
   const { targetGroups, instances, ipTargetInterfaces } = await readTargetHosts(ec2, hops.targetGroups);
   const lbInterfaces = await interfaces;
@@ -63,12 +65,13 @@ export async function collectInventory(
 
   const series = await metrics;
   const logEvidence = await read.evidence;
-  const stageInventories: StageInventory[] = paths.map((path, index) => ({
+  const stageInventories: StageInventory[] = ownPaths.map((path, index) => ({
     stage: path.stage,
     settings: path.settings,
     integrations: path.integrations,
     ...stageLatency(series, path),
     ...(path.deployed ? { deployedIntegrations: path.deployed } : {}),
+    ...canaryOf(paths, path),
     networkErrorLogLines: logEvidence[index] ?? collected(null),
   }));
 

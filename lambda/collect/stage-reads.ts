@@ -23,8 +23,9 @@ import type { StagePath } from './stage-path';
 const CONCURRENCY = 5;
 
 export interface StageReads {
+  /** Every stage's paths, in the order of the stages: its own first, then its canary's (if any). */
   paths: StagePath[];
-  /** Each stage's log evidence, in the order of `paths`; the searches run while the paths are read. */
+  /** Each stage's log evidence, in the order of the stages; the searches run while the paths are read. */
   evidence: Promise<Collected<LogEvidence | null>[]>;
 }
 
@@ -45,7 +46,7 @@ export async function readStagePaths(
   const readers = { REST: restStagePathReader(clients), HTTP: httpStagePathReader(clients) };
   const searchLogs = limitConcurrency(CONCURRENCY);
   const evidenceOf = new Map<ClassifiedStage, Promise<Collected<LogEvidence | null>>>();
-  const paths = await mapInLanes(stages, laneOf, CONCURRENCY, async (stage) => {
+  const paths: StagePath[][] = await mapInLanes(stages, laneOf, CONCURRENCY, async (stage) => {
     const reader = readers[stage.apiType];
     const settingsRead = reader.readSettings(stage);
     evidenceOf.set(
@@ -56,10 +57,10 @@ export async function readStagePaths(
         )
         .catch((error: unknown) => failed(toCollectionError('logs:FilterLogEvents', error))),
     );
-    return reader.readPath(stage, settingsRead);
+    return reader.readPaths(stage, settingsRead);
   });
   const evidence = Promise.all(
     stages.map((stage) => evidenceOf.get(stage) ?? Promise.resolve(collected(null))),
   );
-  return { paths, evidence };
+  return { paths: paths.flat(), evidence };
 }

@@ -73,6 +73,8 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /** The per-period counts the triage read, aligned on the window's periods (the HTML report's charts). */
+  series?: { requests: number[]; errors5xx: number[] };
   /** The path the audit followed behind this stage; absent when its path was not read. */
   auditedPath?: PathHop[];
 }
@@ -117,6 +119,27 @@ export interface StageSettings {
    */
   methodLogging?: Record<string, Partial<ExecutionLogging>>;
   stageVariables: Record<string, string>;
+  /** The deployment the stage serves (REST `deploymentId`, HTTP `DeploymentId`); absent when it has none. */
+  deploymentId?: string;
+  /** REST: the stage's canary (`canarySettings`), when it has one. */
+  canary?: CanarySettings;
+  /**
+   * HTTP: `AutoDeploy` is on and the last automatic deployment succeeded with the stage's deployment
+   * (`LastDeploymentStatusMessage`): every change to the API is deployed, so the stage serves the
+   * current definition. Absent otherwise.
+   */
+  autoDeployed?: true;
+}
+
+/** A REST stage's canary (GetStage `canarySettings`): a share of requests served by another deployment. */
+export interface CanarySettings {
+  /** 0-100: the percentage of the stage's requests the canary serves. */
+  percentTraffic: number;
+  /** The deployment the canary serves; absent when GetStage names none. */
+  deploymentId?: string;
+  /** Stage variables that override the stage's own for the canary's requests. */
+  stageVariableOverrides: Record<string, string>;
+  useStageCache: boolean;
 }
 
 export interface IntegrationFacts {
@@ -154,6 +177,8 @@ export interface IntegrationFacts {
   loadBalancerArns: string[];
   /** Why the path could not be followed past this integration (unresolved stage variable, vanished link...). */
   pathError?: CollectionError;
+  /** The URI as configured, before stage variables; present only when it uses them (`uri` is resolved). */
+  rawUri?: string;
 }
 
 /** An integration as a stage's deployment serves it (the stage export's integration extension). */
@@ -163,6 +188,26 @@ export interface DeployedIntegration {
   connectionType?: string;
   connectionId?: string;
   integrationTarget?: string;
+  /** Absent when the export omits it (the default timeout). */
+  timeoutInMillis?: number;
+}
+
+/**
+ * A REST stage's canary as a second path: its share of the stage's requests, the deployment it
+ * serves and the integrations that deployment sends to with the canary's stage variables (the
+ * stage's, overridden by `stageVariableOverrides`). The stage's own path carries `1 - share`.
+ */
+export interface CanaryInventory {
+  /** 0-1: `percentTraffic / 100`. */
+  share: number;
+  deploymentId?: string;
+  stageVariables: Record<string, string>;
+  integrations: Collected<IntegrationFacts[]>;
+  /**
+   * What the canary's deployment serves, when an export shows it: the stage's own export when the
+   * canary serves the same deployment; absent otherwise (GetExport exports a stage's main deployment only).
+   */
+  deployedIntegrations?: Collected<Record<string, DeployedIntegration> | null>;
 }
 
 /** The lines of one log group that carry a documented network or VPC-link error. */
@@ -203,10 +248,13 @@ export interface StageInventory {
    */
   integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
   /**
-   * REST: what the stage's deployment serves, keyed `METHOD /path`; null when the export carries no
-   * integrations. Absent for HTTP stages and when not read.
+   * What the stage's deployment serves (its export), keyed `METHOD /path` (REST) or by route key
+   * (HTTP; the `$default` route is `ANY $default`); null when the export carries no integrations or
+   * the stage has no deployment. Absent when not read.
    */
   deployedIntegrations?: Collected<Record<string, DeployedIntegration> | null>;
+  /** REST: the stage's canary, a second path with its share of the requests (see CanaryInventory). */
+  canary?: CanaryInventory;
   /**
    * Log lines in the window that carry a documented network or VPC-link error, in the stage's own
    * log group; a group deliberately not searched (with why); null when there is no log group to

@@ -84,7 +84,7 @@ export const SETTINGS = {
     kind: 'number',
     value: wholeNumber(LOOKBACK_MINUTES.min, LOOKBACK_MINUTES.max, ' minutes'),
     allowed: `an integer from ${LOOKBACK_MINUTES.min} to ${LOOKBACK_MINUTES.max}`,
-    help: 'metrics window in minutes, whole periods',
+    help: 'metrics window in minutes, whole periods; deployed: at least the longest gap between two scheduled runs, or the minutes in between are never audited',
     default: DEFAULTS.lookbackMinutes,
     flag: { name: 'lookback-minutes', placeholder: 'N' },
     context: 'lookbackMinutes',
@@ -198,7 +198,7 @@ export const SETTINGS = {
       .string()
       .regex(TOPIC_ARN, { error: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
     allowed: 'an SNS topic ARN',
-    help: 'the SNS topic findings are published to',
+    help: "the SNS topic findings are published to; deployed: a standard (not FIFO) topic of the stack's Region whose owner lets the alarms publish (deployment.md#publishing-to-an-existing-topic)",
     defaultText: 'the stack creates one',
     flag: { name: 'topic-arn', placeholder: 'ARN' },
     context: 'existingTopicArn',

@@ -96,7 +96,10 @@ function defaultCell(setting: Setting<unknown>): string {
   return setting.defaultText ?? '';
 }
 
-/** docs/configuration.md: every setting on every surface (scripts/write-configuration-table.ts writes it). */
+const TABLE_START = '<!-- settings:start -->';
+const TABLE_END = '<!-- settings:end -->';
+
+/** docs/configuration.md's settings section: every setting on every surface. */
 export function configurationTable(): string {
   const rows = (Object.entries(SETTINGS) as [SettingName, Setting<unknown>][]).map(([name, setting]) =>
     [
@@ -111,18 +114,28 @@ export function configurationTable(): string {
     ].join(' | '),
   );
   return [
-    '# Configuration',
+    TABLE_START,
+    '<!-- Generated from lambda/settings/settings.ts by `npm run docs:configuration`: edit that file, not this section. -->',
     '',
-    '<!-- Generated from lambda/settings/settings.ts by `npm run docs:configuration`: edit that file, not this one. -->',
+    '## Settings on every surface',
     '',
-    'Every setting, and where each is given: a CLI flag, a CDK context key (`npx cdk deploy -c key=value`',
-    'or `context` in cdk.json) and the matching NetworkAuditor construct prop, and the environment variable',
-    'the Lambda reads (set by the construct; `THRESHOLDS.x` is member x of the JSON in `THRESHOLDS`).',
-    'A blank cell: not settable there.',
+    'Each setting of the auditor, and where it is given: a CLI flag, a CDK context key and the matching',
+    'NetworkAuditor construct prop (a setting without a typed prop is `settings: { name: value }`), and the',
+    'environment variable the Lambda reads (set by the construct; `THRESHOLDS.x` is member x of the JSON in',
+    '`THRESHOLDS`). A blank cell: not settable there. The rules are the same everywhere.',
     '',
     '| Setting | CLI flag | CDK context | Construct prop | Lambda environment | Default | Allowed | What it does |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row} |`),
-    '',
+    TABLE_END,
   ].join('\n');
+}
+
+/** `document` with its settings section (between the markers) replaced by the current table. */
+export function withConfigurationTable(document: string): string {
+  const start = document.indexOf(TABLE_START);
+  const end = document.indexOf(TABLE_END);
+  if (start < 0 || end < start)
+    throw new Error(`docs/configuration.md has no ${TABLE_START} ... ${TABLE_END} section`);
+  return `${document.slice(0, start)}${configurationTable()}${document.slice(end + TABLE_END.length)}`;
 }

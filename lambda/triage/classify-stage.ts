@@ -6,7 +6,7 @@
 import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
 import { DEFAULTS } from '../settings/settings';
 
-/** The settings' defaults (lambda/settings), explained in the README ("Triage thresholds"). */
+/** The settings' defaults (lambda/settings), explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   highErrorRatio: DEFAULTS.highErrorRatio,
   continuousPeriodShare: DEFAULTS.continuousPeriodShare,
@@ -45,6 +45,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     periodsWithErrors,
     periods,
     classification,
+    series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
   };
 }

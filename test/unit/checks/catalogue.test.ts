@@ -46,8 +46,8 @@ describe('the check catalogue', () => {
     }
   });
 
-  it('keeps the README table equal to the registry (run `npm run docs:checks` to refresh it)', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  it('keeps the docs/checks.md table equal to the registry (run `npm run docs:checks` to refresh it)', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'checks.md'), 'utf8');
     expect(checksTableIn(readme)).toBe(renderChecksTable(CHECKS));
   });
 

@@ -15,6 +15,7 @@ import {
   GetIntegrationsCommand,
   GetRoutesCommand,
   GetVpcLinksCommand as GetV2VpcLinksCommand,
+  type Integration as HttpIntegration,
 } from '@aws-sdk/client-apigatewayv2';
 import {
   DescribeInstancesCommand,
@@ -403,6 +404,18 @@ export function recordV2Link({ mocks }: Recorded, VpcLinkId: string): void {
   });
 }
 
+/** An HTTP API integration to a listener through V2 link `v2link1` (API Gateway V2 API reference, Integration). */
+export const privateHttpIntegration = (IntegrationId: string, IntegrationUri: string): HttpIntegration => ({
+  IntegrationId,
+  IntegrationType: 'HTTP_PROXY',
+  IntegrationMethod: 'ANY',
+  ConnectionType: 'VPC_LINK',
+  ConnectionId: 'v2link1',
+  IntegrationUri,
+  PayloadFormatVersion: '1.0',
+  TimeoutInMillis: 30_000,
+});
+
 /** An HTTP API: integrations (API reference, Integration) and the routes that target them (Route). */
 export function recordHttpApi(
   { mocks }: Recorded,
@@ -413,16 +426,7 @@ export function recordHttpApi(
     .on(GetHttpStageCommand)
     .resolves({ StageName: '$default', AutoDeploy: true, DeploymentId: 'dep1' });
   mocks.apiGatewayV2.on(GetIntegrationsCommand).resolves({
-    Items: integrations.map(({ id, listenerArn }) => ({
-      IntegrationId: id,
-      IntegrationType: 'HTTP_PROXY',
-      IntegrationMethod: 'ANY',
-      ConnectionType: 'VPC_LINK',
-      ConnectionId: 'v2link1',
-      IntegrationUri: listenerArn,
-      PayloadFormatVersion: '1.0',
-      TimeoutInMillis: 30_000,
-    })),
+    Items: integrations.map(({ id, listenerArn }) => privateHttpIntegration(id, listenerArn)),
   });
   mocks.apiGatewayV2.on(GetRoutesCommand).resolves({
     Items: routes.map(({ key, integrationId }, index) => ({

@@ -316,17 +316,14 @@ describe('parseContext', () => {
     ]);
   });
 
-  it('has every key it reads documented: the stack’s in the README’s table, the settings’ in docs/configuration.md', () => {
+  it('has every key it reads documented in docs/configuration.md: the stack’s table or the settings’', () => {
     // Arrange
-    const root = join(__dirname, '..', '..', '..');
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Notifications'));
+    const section = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'configuration.md'), 'utf8');
     const rows = section.split('\n').filter((line) => /^\| `\w+`\s+\|/.test(line));
-    const settingsDoc = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
 
     // Act
     const documented = Object.keys(CONTEXT_KEYS).filter(
-      (key) => rows.some((line) => line.startsWith(`| \`${key}\``)) || settingsDoc.includes(`| \`${key}\` |`),
+      (key) => rows.some((line) => line.startsWith(`| \`${key}\``)) || section.includes(`| \`${key}\` |`),
     );
 
     // Assert
