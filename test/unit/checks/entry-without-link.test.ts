@@ -2,18 +2,21 @@
  * The load balancer's own security groups when the VPC link in front of it is not there to judge:
  * reached by its DNS name (no link: API Gateway's public addresses, which these checks do not model)
  * or behind a link that could not be read (ERROR, never PASS). Their twins, through a readable link,
- * are in nlb-own-security-groups.test.ts and alb-security-group-sources.test.ts.
+ * are in nlb-own-security-groups.test.ts and alb-security-group-sources.test.ts. Also the pure helpers
+ * whose branches only the emulator reached (the reset median, the method's logging level).
  */
 import { albSecurityGroupSources } from '../../../lambda/checks/alb-security-group-sources';
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
 import { median } from '../../../lambda/checks/nlb-tcp-target-resets';
-import { collected } from '../../../lambda/domain/types';
+import { effectiveLoggingLevel } from '../../../lambda/checks/stage-execution-logging';
+import { collected, type StageSettings } from '../../../lambda/domain/types';
 import {
   ALB_ARN,
   albScenario,
   anIpPermission,
   aRestIntegration,
   aSecurityGroup,
+  aStageSettings,
   NLB_ARN,
   nlbScenario,
   resultsOf,
@@ -67,5 +70,31 @@ describe('the median of a window of TCP resets', () => {
     [[4, 1, 3, 2], 2.5],
   ])('of %j is %d', (values, expected) => {
     expect(median(values)).toBe(expected);
+  });
+});
+
+describe('the logging level a method runs with', () => {
+  const method = { path: '/orders', httpMethod: 'GET' };
+
+  it.each([
+    ['no stage-wide logging and no override', { executionLogging: null }, 'OFF'],
+    [
+      'the stage-wide level when no method setting exists',
+      { executionLogging: { loggingLevel: 'ERROR', dataTrace: false } },
+      'ERROR',
+    ],
+    [
+      "the method's own level over the stage's",
+      {
+        executionLogging: { loggingLevel: 'ERROR', dataTrace: false },
+        methodLogging: { '~1orders/GET': { loggingLevel: 'INFO' } },
+      },
+      'INFO',
+    ],
+  ] as const)('is %s', (_, settings, expected) => {
+    expect(effectiveLoggingLevel(aStageSettings(settings as Partial<StageSettings>), method)).toBe(expected);
+    expect(effectiveLoggingLevel(aStageSettings(settings as Partial<StageSettings>), undefined)).toBe(
+      settings.executionLogging?.loggingLevel ?? 'OFF',
+    );
   });
 });
