@@ -11,6 +11,7 @@ import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from '
 import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
 import { buildReport } from './report/build-report';
+import { describeErrors } from './report/unreadable-parts';
 import { classifyStage } from './triage/classify-stage';
 import { readTraffic, type StageMetricKey } from './triage/read-traffic';
 
@@ -41,6 +42,8 @@ export interface AuditRequest {
   allChecks: boolean;
   /** Access-log groups are searched only when their name starts with this; never when absent. */
   accessLogGroupPrefix?: string;
+  /** Search REST execution logs (off for member accounts unless opted in). @default true */
+  executionLogs?: boolean;
   thresholds: Thresholds;
   /** The audited account when the caller knows it (no STS call then); read with STS otherwise. */
   account?: string;
@@ -90,25 +93,6 @@ export function stagesNeedingChecks(stages: ClassifiedStage[], allChecks: boolea
     allChecks
       ? stage.classification !== 'no-traffic'
       : stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
-  );
-}
-
-/** One line per AWS action that could not be read (or check that broke), for the report's `incompleteReasons`. */
-export function describeErrors(findings: Finding[]): string[] {
-  const byCause = new Map<string, Set<string>>();
-  for (const finding of findings) {
-    if (finding.status !== 'ERROR') continue;
-    const action = finding.evidence.action;
-    const cause =
-      typeof action !== 'string'
-        ? 'the check itself failed'
-        : finding.evidence.code === 'DeadlineExceeded'
-          ? `${action} was not called before the time budget ran out`
-          : `${action} could not be read`;
-    byCause.set(cause, (byCause.get(cause) ?? new Set<string>()).add(finding.checkId));
-  }
-  return [...byCause.entries()].map(
-    ([cause, checks]) => `${cause}: ${[...checks].sort().join(', ')} not evaluated`,
   );
 }
 
@@ -177,7 +161,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     for (const error of triage.errors) {
       incompleteReasons.push(`${error.action} failed in ${region} (${error.code}): ${error.message}`);
     }
-    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds));
+    const classified = triage.traffic.map((traffic) => classifyStage(traffic, request.thresholds, window));
     const firstOfRegion = stages.length;
     stages.push(...classified);
     progress({ stagesSeen: stages.length });
@@ -193,6 +177,7 @@ export async function runAudit(request: AuditRequest): Promise<Report> {
     progress({ phase: 'collect', pathsToFollow: toFollow.length });
     const inventory = await loadCollector().collectInventory(clients, toFollow, window, account, {
       ...(request.accessLogGroupPrefix ? { accessLogGroupPrefix: request.accessLogGroupPrefix } : {}),
+      ...(request.executionLogs === false ? { executionLogs: false } : {}),
     });
     progress({ phase: 'evaluate', pathsFollowed: toFollow.length });
     findings.push(...evaluateChecks(inventory, { allChecks: request.allChecks }));

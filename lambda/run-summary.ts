@@ -87,6 +87,11 @@ export function summarize(
   };
 }
 
+/** The `trigger` dimension of `AuditIncomplete`: `schedule`, `alarm`, `manual` or `dry-run`. */
+export type TriggerDimension = RunSummary['trigger'] | 'dry-run';
+export const triggerDimension = (summary: Pick<RunSummary, 'trigger' | 'dryRun'>): TriggerDimension =>
+  summary.dryRun ? 'dry-run' : summary.trigger;
+
 /** EMF metrics for the dashboard: one series per classification and per severity, zeros included. */
 export function publishAuditMetrics(metrics: Metrics, summary: RunSummary, report: Report): void {
   for (const classification of CLASSIFICATIONS) {
@@ -108,6 +113,10 @@ export function publishAuditMetrics(metrics: Metrics, summary: RunSummary, repor
   }
   metrics.addMetric('AwsCalls', MetricUnit.Count, summary.awsCalls);
   metrics.addMetric('AuditDurationMs', MetricUnit.Milliseconds, summary.durationMs);
-  metrics.addMetric('AuditIncomplete', MetricUnit.Count, report.complete ? 0 : 1);
+  // One series per trigger: a complete alarm run must not reset the scheduled runs' alarm.
+  metrics
+    .singleMetric()
+    .addDimension('trigger', triggerDimension(summary))
+    .addMetric('AuditIncomplete', MetricUnit.Count, report.complete ? 0 : 1);
   metrics.publishStoredMetrics();
 }

@@ -3,21 +3,17 @@
  * function role and the member-account role that StackSets rolls out. Both come from the
  * collectors' action list (`AUDIT_IAM_ACTIONS`), so neither can drift from the code nor from the other.
  */
-import { Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IConstruct } from 'constructs';
-import { AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
-import { LOG_GROUP_SCOPED_ACTIONS, queryableLogGroupArns } from '../lambda/collect/log-groups';
+import type { Construct, IConstruct } from 'constructs';
+import { API_GATEWAY_READ_PATHS, AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
+import {
+  EXECUTION_LOG_GROUP_PREFIX,
+  LOG_GROUP_SCOPED_ACTIONS,
+  queryableLogGroupArns,
+} from '../lambda/collect/log-groups';
 
-/** What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC links. */
-export const API_GATEWAY_READ_PATHS = [
-  '/restapis',
-  '/restapis/*',
-  '/apis',
-  '/apis/*',
-  '/vpclinks',
-  '/vpclinks/*',
-];
+export { API_GATEWAY_READ_PATHS };
 
 /** Where the audited resources live: the account and Regions the log-group ARNs name. */
 export interface AuditReadScope {
@@ -26,6 +22,39 @@ export interface AuditReadScope {
   /** The audited Regions; `*` for any Region. */
   regions: readonly string[];
   accessLogGroupPrefix?: string;
+  /**
+   * Search the REST execution log groups (they hold request bodies where full request logging is on).
+   * @default true
+   */
+  executionLogs?: boolean;
+}
+
+/** The log groups `scope` may search: execution log groups unless turned off, and the access-log prefix. */
+function searchedLogGroupArns(scope: AuditReadScope): string[] {
+  const { partition, account, regions, accessLogGroupPrefix } = scope;
+  const arns = queryableLogGroupArns(partition, account, regions, accessLogGroupPrefix);
+  return scope.executionLogs === false
+    ? arns.filter((arn) => !arn.includes(`:log-group:${EXECUTION_LOG_GROUP_PREFIX}`))
+    : arns;
+}
+
+/**
+ * The member role's opt-in search of the REST execution log groups, in every Region of its account,
+ * as a policy of its own so that a template condition can leave it out.
+ */
+export function executionLogSearchPolicy(scope: Construct, role: iam.IRole): iam.Policy {
+  const { partition, account } = Stack.of(scope);
+  const resource = `arn:${partition}:logs:*:${account}:log-group:${EXECUTION_LOG_GROUP_PREFIX}*`;
+  const policy = new iam.Policy(scope, 'ExecutionLogSearch', {
+    roles: [role],
+    statements: [new iam.PolicyStatement({ actions: [...LOG_GROUP_SCOPED_ACTIONS], resources: [resource] })],
+  });
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:${EXECUTION_LOG_GROUP_PREFIX}*]`,
+    reason:
+      'Opt-in: API Gateway execution log groups only (one per API and stage), in every Region of the account.',
+  });
+  return policy;
 }
 
 /**
@@ -34,18 +63,18 @@ export interface AuditReadScope {
  * reads (List/Describe/GetMetricData...) support no resource narrower than `*`.
  */
 export function auditReadStatements(scope: AuditReadScope): iam.PolicyStatement[] {
-  const { partition, account, regions, accessLogGroupPrefix } = scope;
+  const { partition } = scope;
   const logGroupScoped: readonly string[] = LOG_GROUP_SCOPED_ACTIONS;
+  const logGroups = searchedLogGroupArns(scope);
   return [
     new iam.PolicyStatement({
       actions: ['apigateway:GET'],
       resources: API_GATEWAY_READ_PATHS.map((path) => `arn:${partition}:apigateway:*::${path}`),
     }),
     // Log searches: only the execution log groups and the access-log prefix.
-    new iam.PolicyStatement({
-      actions: [...logGroupScoped],
-      resources: queryableLogGroupArns(partition, account, regions, accessLogGroupPrefix),
-    }),
+    ...(logGroups.length > 0
+      ? [new iam.PolicyStatement({ actions: [...logGroupScoped], resources: logGroups })]
+      : []),
     new iam.PolicyStatement({
       actions: AUDIT_IAM_ACTIONS.filter(
         (action) => action !== 'apigateway:GET' && !logGroupScoped.includes(action),
@@ -65,12 +94,12 @@ export function acknowledgeAuditReads(holder: IConstruct, scope: AuditReadScope)
     reason: 'Read-only List/Describe/GetMetricData actions of the audit; none supports a narrower resource.',
   });
   const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
-  const placeholders = queryableLogGroupArns(
-    '<AWS::Partition>',
-    named(scope.account, '<AWS::AccountId>'),
-    scope.regions.map((region) => named(region, '<AWS::Region>')),
-    scope.accessLogGroupPrefix,
-  );
+  const placeholders = searchedLogGroupArns({
+    ...scope,
+    partition: '<AWS::Partition>',
+    account: named(scope.account, '<AWS::AccountId>'),
+    regions: scope.regions.map((region) => named(region, '<AWS::Region>')),
+  });
   for (const resource of placeholders) {
     Validations.of(holder).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${resource}]`,

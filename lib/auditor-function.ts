@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 export interface AuditorFunctionProps
   extends Pick<
     nodejs.NodejsFunctionProps,
-    'reservedConcurrentExecutions' | 'retryAttempts' | 'onFailure' | 'description'
+    'reservedConcurrentExecutions' | 'retryAttempts' | 'maxEventAge' | 'onFailure' | 'description'
   > {
   /** The handler module, relative to `lambda/` (e.g. `org/merge-handler.ts`). */
   readonly entry: string;

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { ACCOUNT_ID, EXTERNAL_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
+import { ACCOUNT_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
 import {
   DEFAULTS,
   SETTINGS,
@@ -154,9 +154,20 @@ const STACK_KEYS = {
     schema: z.string().regex(ROLE_NAME),
     allowed: 'an IAM role name: the RoleName of the member-account template',
   },
-  orgExternalId: {
-    schema: z.string().regex(EXTERNAL_ID),
-    allowed: 'the ExternalId of the member-account template: 2 to 1224 letters, digits or +=,.@:/-',
+  orgAuditRoleName: {
+    schema: z.string().regex(ROLE_NAME),
+    allowed:
+      "an IAM role name: the central audit role (path /api-network-auditor/), the member template's AuditorRoleName",
+  },
+  orgSearchExecutionLogs: {
+    schema: bool,
+    allowed:
+      "true or false (true: search REST execution logs in member accounts; the member template's SearchExecutionLogs)",
+  },
+  orgAlarmRunsPerWindow: {
+    schema: integer(1, 1000),
+    allowed:
+      'an integer from 1 to 1000 (alarm-triggered runs started per 15-minute window, all accounts together)',
   },
   orgAccounts: {
     schema: idList(ACCOUNT_ID),
@@ -255,7 +266,9 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
 
 const ORG_KEYS = [
   'orgMemberRoleName',
-  'orgExternalId',
+  'orgAuditRoleName',
+  'orgSearchExecutionLogs',
+  'orgAlarmRunsPerWindow',
   'orgAccounts',
   'orgUnitIds',
   'orgId',
@@ -275,7 +288,13 @@ function organizationOf(values: StackValues, problems: string[]): OrganizationAu
   return {
     memberRoleName: values.orgMemberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
     maxConcurrency: values.orgMaxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-    ...(values.orgExternalId !== undefined ? { externalId: values.orgExternalId } : {}),
+    ...(values.orgAuditRoleName !== undefined ? { auditRoleName: values.orgAuditRoleName } : {}),
+    ...(values.orgSearchExecutionLogs !== undefined
+      ? { searchExecutionLogs: values.orgSearchExecutionLogs }
+      : {}),
+    ...(values.orgAlarmRunsPerWindow !== undefined
+      ? { alarmRunsPerWindow: values.orgAlarmRunsPerWindow }
+      : {}),
     ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts } : {}),
     ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds } : {}),
     ...(values.orgId !== undefined ? { organizationId: values.orgId } : {}),

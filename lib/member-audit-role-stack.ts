@@ -10,16 +10,18 @@ import {
   BootstraplessSynthesizer,
   CfnCondition,
   CfnParameter,
-  CfnRule,
   Fn,
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
+import { acknowledgeAuditReads, auditReadStatements, executionLogSearchPolicy } from './audit-read-policy';
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'ApiNetworkAuditorMember';
+/** The central stack's item role: the one principal every member role trusts. */
+export const DEFAULT_CENTRAL_AUDIT_ROLE_NAME = 'ApiNetworkAuditorCentral';
+export const CENTRAL_AUDIT_ROLE_PATH = '/api-network-auditor/';
 export const MEMBER_STACK_NAME = 'ApiNetworkAuditorMember';
 
 export interface MemberAuditRoleStackProps extends StackProps {
@@ -31,9 +33,11 @@ export interface MemberAuditRoleStackProps extends StackProps {
   readonly accessLogGroupPrefix?: string;
 }
 
-/** The role, its parameters and the rule that asks for the organization id or an external id. */
+/** The role, trusted by the central audit role only, and its opt-in execution-log search. */
 export class MemberAuditRoleStack extends Stack {
   readonly role: iam.Role;
+  /** Searching the REST execution logs: created only with SearchExecutionLogs=true. */
+  readonly executionLogSearch: iam.Policy;
 
   constructor(scope: Construct, id: string, props: MemberAuditRoleStackProps = {}) {
     super(scope, id, {
@@ -57,49 +61,40 @@ export class MemberAuditRoleStack extends Stack {
     });
     const organizationId = new CfnParameter(this, 'OrganizationId', {
       type: 'String',
-      default: '',
-      allowedPattern: '^$|^o-[a-z0-9]{10,32}$',
+      allowedPattern: '^o-[a-z0-9]{10,32}$',
       description:
-        "Trust the auditor account's principals only while they belong to this organization (o-...)",
+        'The organization (o-...) the auditor account belongs to: the trust holds only while it does (aws:PrincipalOrgID)',
     });
-    const externalId = new CfnParameter(this, 'ExternalId', {
+    const auditorRoleName = new CfnParameter(this, 'AuditorRoleName', {
       type: 'String',
-      default: '',
-      allowedPattern: '^$|^[\\w+=,.@:/-]{2,1224}$',
+      default: DEFAULT_CENTRAL_AUDIT_ROLE_NAME,
+      allowedPattern: '^[\\w+=,.@-]{1,64}$',
+      description: `The central stack's audit role (path ${CENTRAL_AUDIT_ROLE_PATH}): the only principal trusted (context key orgAuditRoleName)`,
+    });
+    const searchExecutionLogs = new CfnParameter(this, 'SearchExecutionLogs', {
+      type: 'String',
+      default: 'false',
+      allowedValues: ['false', 'true'],
       description:
-        'Trust only callers that send this external id (the central stack context key orgExternalId)',
+        "Let the auditor search REST execution logs (they hold request bodies where full request logging is on): the central stack's orgSearchExecutionLogs",
+    });
+    const searchesExecutionLogs = new CfnCondition(this, 'SearchesExecutionLogs', {
+      expression: Fn.conditionEquals(searchExecutionLogs.valueAsString, 'true'),
     });
 
-    const hasOrganization = new CfnCondition(this, 'HasOrganizationId', {
-      expression: Fn.conditionNot(Fn.conditionEquals(organizationId.valueAsString, '')),
-    });
-    const hasExternalId = new CfnCondition(this, 'HasExternalId', {
-      expression: Fn.conditionNot(Fn.conditionEquals(externalId.valueAsString, '')),
-    });
-    const hasBoth = new CfnCondition(this, 'HasOrganizationIdAndExternalId', {
-      expression: Fn.conditionAnd(hasOrganization, hasExternalId),
-    });
-    // The account alone is not enough: every principal of it could then assume the role.
-    new CfnRule(this, 'OrganizationIdOrExternalId', {
-      assertions: [
-        {
-          assert: Fn.conditionOr(
-            Fn.conditionNot(Fn.conditionEquals(organizationId.valueAsString, '')),
-            Fn.conditionNot(Fn.conditionEquals(externalId.valueAsString, '')),
-          ),
-          assertDescription:
-            'Give OrganizationId, ExternalId or both: the trust policy is conditioned on them',
-        },
-      ],
-    });
-
-    const orgCondition = { 'aws:PrincipalOrgID': organizationId.valueAsString };
-    const externalIdCondition = { 'sts:ExternalId': externalId.valueAsString };
-    const trustConditions = Fn.conditionIf(
-      hasBoth.logicalId,
-      { ...orgCondition, ...externalIdCondition },
-      Fn.conditionIf(hasOrganization.logicalId, orgCondition, externalIdCondition),
-    );
+    // The auditor account as principal, narrowed to its one audit role by aws:PrincipalArn: naming the
+    // role itself as principal would make IAM refuse this template until the central stack exists.
+    const trustedRole = Fn.join('', [
+      'arn:',
+      Aws.PARTITION,
+      ':iam::',
+      auditorAccountId.valueAsString,
+      `:role${CENTRAL_AUDIT_ROLE_PATH}`,
+      auditorRoleName.valueAsString,
+    ]);
+    const trustConditions = {
+      StringEquals: { 'aws:PrincipalArn': trustedRole, 'aws:PrincipalOrgID': organizationId.valueAsString },
+    };
 
     const auditScope = {
       partition: Aws.PARTITION,
@@ -107,17 +102,18 @@ export class MemberAuditRoleStack extends Stack {
       // IAM is global and StackSets deploys this once per account: the role reads every Region.
       regions: ['*'],
       accessLogGroupPrefix: props.accessLogGroupPrefix,
+      executionLogs: false,
     };
     const auditRead = new iam.PolicyDocument({ statements: auditReadStatements(auditScope) });
     this.role = new iam.Role(this, 'Role', {
       roleName: roleName.valueAsString,
       description: 'API network auditor: read-only audit of this account by the central auditor account',
-      assumedBy: new iam.AccountPrincipal(auditorAccountId.valueAsString).withConditions({
-        StringEquals: trustConditions,
-      }),
+      assumedBy: new iam.AccountPrincipal(auditorAccountId.valueAsString).withConditions(trustConditions),
       inlinePolicies: { AuditRead: auditRead },
     });
     acknowledgeAuditReads(this.role, auditScope);
+    this.executionLogSearch = executionLogSearchPolicy(this, this.role);
+    (this.executionLogSearch.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = searchesExecutionLogs;
   }
 }
 

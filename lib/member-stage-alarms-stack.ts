@@ -11,10 +11,23 @@
  * (deploying, updating or deleting one Region touches no other, and no ordering with the role
  * StackSet is needed), at the price of one small role per audited Region.
  */
-import { App, Aws, BootstraplessSynthesizer, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  App,
+  Aws,
+  BootstraplessSynthesizer,
+  CfnCondition,
+  CfnParameter,
+  Duration,
+  Fn,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   contributorInAlarmPattern,
@@ -25,20 +38,28 @@ import {
 } from './stage-error-alarms';
 
 export const MEMBER_ALARMS_STACK_NAME = 'ApiNetworkAuditorMemberAlarms';
+/** The alarm on the forwarding rule's dead-letter queue, in every member account and Region. */
+export const FORWARD_DEAD_LETTER_ALARM_NAME = 'ApiNetworkAuditor-AlarmForwardingFailed';
 /** The alarms' names in every member account and Region: the central rule matches them. */
 export const MEMBER_ALARM_NAMES = {
   rest: 'ApiNetworkAuditor-RestStage5xx',
   http: 'ApiNetworkAuditor-HttpStage5xx',
 } as const;
 
-/** The auditor account's default event bus, in the Region the central stack is deployed in. */
+/** The central stack's bus for forwarded stage alarms (lib/organization-alarm-path.ts). */
+export const ALARM_BUS_NAME = 'ApiNetworkAuditorAlarms';
+
+/** The auditor account's alarm bus, in the Region the central stack is deployed in. */
 export const centralBusArn = (partition: string, region: string, account: string): string =>
-  `arn:${partition}:events:${region}:${account}:event-bus/default`;
+  `arn:${partition}:events:${region}:${account}:event-bus/${ALARM_BUS_NAME}`;
 
 export class MemberStageAlarmsStack extends Stack {
   readonly alarms: StageErrorAlarmPair;
   readonly rule: events.Rule;
   readonly forwardRole: iam.Role;
+  /** Where the forwarding rule puts an event it could not deliver, and the alarm on it. */
+  readonly forwardDeadLetters: sqs.Queue;
+  readonly forwardDeadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
@@ -52,13 +73,13 @@ export class MemberStageAlarmsStack extends Stack {
     const auditorAccountId = new CfnParameter(this, 'AuditorAccountId', {
       type: 'String',
       allowedPattern: '^\\d{12}$',
-      description:
-        'The account the central auditor stack is deployed in: its default event bus receives the alarms',
+      description: 'The account the central auditor stack is deployed in: its alarm bus receives the alarms',
     });
     const auditorRegion = new CfnParameter(this, 'AuditorRegion', {
       type: 'String',
       allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
-      description: 'The Region the central auditor stack is deployed in (its event bus)',
+      description:
+        'The Region the central auditor stack is deployed in (its alarm bus); there, in its own account, alarms stay local',
     });
     // A minute's 5xx count is a whole number: 1 is the lowest threshold that means anything.
     const errorsPerMinute = new CfnParameter(this, 'AlarmErrorsPerMinute', {
@@ -88,6 +109,38 @@ export class MemberStageAlarmsStack extends Stack {
       'CentralBus',
       centralBusArn(Aws.PARTITION, auditorRegion.valueAsString, auditorAccountId.valueAsString),
     );
+    // In the auditor's own account and Region the central stack's own rule takes the alarms (they
+    // stay local): forwarding them to its own bus would start every run twice.
+    const forwards = new CfnCondition(this, 'ForwardsToAnotherAccountOrRegion', {
+      expression: Fn.conditionNot(
+        Fn.conditionAnd(
+          Fn.conditionEquals(Aws.ACCOUNT_ID, auditorAccountId.valueAsString),
+          Fn.conditionEquals(Aws.REGION, auditorRegion.valueAsString),
+        ),
+      ),
+    });
+    this.forwardDeadLetters = new sqs.Queue(this, 'ForwardDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.forwardDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the forwarding rule.',
+    });
+    this.forwardDeadLetterAlarm = new cloudwatch.Alarm(this, 'ForwardDeadLetterAlarm', {
+      alarmName: FORWARD_DEAD_LETTER_ALARM_NAME,
+      alarmDescription:
+        "Stage alarms could not be forwarded to the auditor's alarm bus (bus policy, Region or account): read the queue's messages",
+      metric: this.forwardDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.forwardRole = new iam.Role(this, 'ForwardRole', {
       description: "API network auditor: lets this Region's stage alarm rule put events on the auditor's bus",
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
@@ -98,8 +151,16 @@ export class MemberStageAlarmsStack extends Stack {
       description:
         "Sends an API stage whose 5xx alarm contributor enters ALARM to the API network auditor's account",
       eventPattern: contributorInAlarmPattern([MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http]),
-      targets: [new eventTargets.EventBus(bus, { role: this.forwardRole })],
+      targets: [
+        new eventTargets.EventBus(bus, { role: this.forwardRole, deadLetterQueue: this.forwardDeadLetters }),
+      ],
     });
+    // Disabled, not absent: the role, queue and policies stay as everywhere else.
+    (this.rule.node.defaultChild as events.CfnRule).state = Fn.conditionIf(
+      forwards.logicalId,
+      'ENABLED',
+      'DISABLED',
+    ).toString();
   }
 }
 

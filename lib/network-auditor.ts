@@ -1,4 +1,15 @@
-import { Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnRule,
+  Duration,
+  Fn,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -190,8 +201,10 @@ export class NetworkAuditor extends Construct {
   readonly alarm: cloudwatch.Alarm;
   /** Fires when a run's event lands in the dead-letter queue (it failed after its retries). */
   readonly deadLetterAlarm: cloudwatch.Alarm;
-  /** Fires after `incompleteRunsToAlarm` consecutive runs whose report is incomplete. */
+  /** Fires after `incompleteRunsToAlarm` consecutive scheduled runs whose report is incomplete. */
   readonly incompleteRunsAlarm: cloudwatch.Alarm;
+  /** Fires when an alarm-triggered run's report is incomplete (`AuditIncomplete`, trigger `alarm`). */
+  readonly incompleteAlarmRunsAlarm: cloudwatch.Alarm;
   /**
    * What the topic's policy must allow for the alarms to notify it: in the stack's own topic policy;
    * with `existingTopicArn`, for that topic's owner to add (the stack outputs it).
@@ -211,7 +224,8 @@ export class NetworkAuditor extends Construct {
     const period = props.period ?? Duration.seconds(DEFAULTS.periodSeconds);
     const timeout = props.timeout ?? Duration.minutes(5);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
-    const runInterval = assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
+    const gaps = assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
+    const runInterval = gaps.maxGapMinutes;
     const incompleteRunsToAlarm = props.incompleteRunsToAlarm ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM;
     assertIncompleteRunsToAlarm(incompleteRunsToAlarm, runInterval);
     const problems = settingProblems(settingsOfProps(props, lookback, period));
@@ -264,6 +278,12 @@ export class NetworkAuditor extends Construct {
       accessLogGroupPrefix: props.accessLogGroupPrefix,
       settings: props.settings ?? {},
     });
+    // Fixed rule names: the key policy names the rules (aws:SourceArn) without a dependency cycle
+    // (rule -> dead-letter queue -> key -> rule).
+    const ruleNamePrefix = Names.uniqueResourceName(this, { maxLength: 48 });
+    const scheduleRuleName = `${ruleNamePrefix}-Schedule`;
+    const stageAlarmsRuleName = `${ruleNamePrefix}-StageAlarms`;
+    const deadLetterSources = [scheduleRuleName];
     let errors: cloudwatch.IMetric;
     if (props.organization) {
       this.organization = new OrganizationAudit(this, 'Organization', {
@@ -275,13 +295,16 @@ export class NetworkAuditor extends Construct {
         environment,
         itemTimeout: timeout,
         memorySize: props.memorySize ?? 256,
-        runTimeout: Duration.minutes(runInterval),
+        // An irregular cron (runs at :00 and :10, then not until the next hour) must not overlap runs.
+        runTimeout: Duration.minutes(gaps.minGapMinutes),
+        stateTable: this.stateTable,
         stageAlarms: props.stageAlarms !== false,
         deadLetterQueue: this.deadLetterQueue,
       });
       this.grantNotify(this.organization.mergeFunction.role as iam.IRole);
       this.rule = new events.Rule(this, 'Schedule', {
         schedule,
+        ruleName: scheduleRuleName,
         description: 'Runs the API network audit of every account and Region',
         targets: [
           new eventTargets.SfnStateMachine(this.organization.stateMachine, {
@@ -308,6 +331,8 @@ export class NetworkAuditor extends Construct {
         logGroup: this.logGroup,
         reservedConcurrentExecutions: props.reserveConcurrency === true ? 1 : undefined,
         retryAttempts: 1,
+        // Past an hour the next scheduled run (or a fresher alarm) has taken over.
+        maxEventAge: Duration.hours(1),
         onFailure: new lambdaDestinations.SqsDestination(this.deadLetterQueue),
         description: 'Finds why API Gateway returns 504 Network error communicating with endpoint',
         environment,
@@ -319,6 +344,7 @@ export class NetworkAuditor extends Construct {
       this.grantNotify(role);
       this.rule = new events.Rule(this, 'Schedule', {
         schedule,
+        ruleName: scheduleRuleName,
         description: 'Runs the API network audit',
         targets: [
           new eventTargets.LambdaFunction(this.function, {
@@ -362,7 +388,18 @@ export class NetworkAuditor extends Construct {
         ...props.stageAlarms,
         auditor: this.function,
         deadLetterQueue,
+        ruleName: stageAlarmsRuleName,
       });
+      deadLetterSources.push(stageAlarmsRuleName);
+      const stackRegion = Stack.of(this).region;
+      const known = !Token.isUnresolved(stackRegion);
+      const others = (props.regions ?? []).filter((region) => !known || region !== stackRegion);
+      if (others.length > (known ? 0 : 1))
+        Annotations.of(this).addWarning(
+          `The stage alarms watch ${known ? stackRegion : "the stack's Region"} only (CloudWatch alarms are Regional): ` +
+            `${others.join(', ')}${known ? '' : " (but the stack's own)"} are audited on the schedule only, with no ` +
+            'alarm-triggered audit. For those, deploy in central mode with the member alarm template in each Region.',
+        );
     }
     this.incompleteRunsAlarm = new cloudwatch.Alarm(this, 'IncompleteRunsAlarm', {
       alarmDescription:
@@ -373,7 +410,7 @@ export class NetworkAuditor extends Construct {
       metric: new cloudwatch.Metric({
         namespace,
         metricName: 'AuditIncomplete',
-        dimensionsMap: { service: SERVICE_NAME },
+        dimensionsMap: { service: SERVICE_NAME, trigger: 'schedule' },
         statistic: cloudwatch.Stats.MINIMUM,
         period: Duration.minutes(runInterval),
       }),
@@ -384,13 +421,60 @@ export class NetworkAuditor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.incompleteRunsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    this.alarmsPublishStatement = this.allowAlarmsToPublish([
+    // Alarm-triggered runs come when a stage fails, not on a clock: one incomplete one is worth a look.
+    // Manual and dry runs are measured (trigger manual, dry-run) but not alarmed: whoever started
+    // one reads its summary.
+    this.incompleteAlarmRunsAlarm = new cloudwatch.Alarm(this, 'IncompleteAlarmRunsAlarm', {
+      alarmDescription:
+        'An alarm-triggered audit run could not read everything (complete: false): its diagnosis of the failing stage may miss the cause',
+      metric: new cloudwatch.Metric({
+        namespace,
+        metricName: 'AuditIncomplete',
+        dimensionsMap: { service: SERVICE_NAME, trigger: 'alarm' },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(15),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const alarmIntake = this.organization?.alarmPath?.queueDeadLetterAlarm;
+    const alarms = [
       this.alarm,
       this.deadLetterAlarm,
       this.incompleteRunsAlarm,
-    ]);
+      this.incompleteAlarmRunsAlarm,
+      ...(alarmIntake ? [alarmIntake] : []),
+    ];
+    for (const alarm of alarms.slice(3)) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    this.alarmsPublishStatement = this.allowAlarmsToPublish(alarms);
 
+    const { partition, region, account } = Stack.of(this);
+    this.allowEventBridgeRules([
+      ...deadLetterSources.map((name) => `arn:${partition}:events:${region}:${account}:rule/${name}`),
+      ...(this.organization?.eventRuleArns ?? []),
+    ]);
     this.dashboard = this.createDashboard(namespace, timeout);
+  }
+
+  /**
+   * EventBridge may use the key for these rules only: their failed deliveries land in the encrypted
+   * dead-letter queue (and the alarm path's rules deliver to the encrypted alarm queue). The EventBridge
+   * guide's "Using dead-letter queues" names the rule with `aws:SourceArn` in the key policy; AWS
+   * documents `aws:SourceAccount` as unsupported for EventBridge to encrypted SNS topics, so the
+   * account alone is not relied on.
+   */
+  private allowEventBridgeRules(ruleArns: readonly string[]): void {
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTheStackRulesToUseTheKey',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:SourceArn': [...ruleArns] } },
+      }),
+    );
   }
 
   /** One customer managed key for everything the stack stores: topic, state table, queue, logs. */
@@ -409,16 +493,6 @@ export class NetworkAuditor extends Construct {
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: sameAccount,
-      }),
-    );
-    // The schedule's failed deliveries land in the encrypted dead-letter queue.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowEventBridgeToSendToTheDeadLetterQueue',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         conditions: sameAccount,
       }),
@@ -593,8 +667,11 @@ function assertIncompleteRunsToAlarm(runs: number, runIntervalMinutes: number): 
   }
 }
 
-/** Checks the lookback against the schedule; returns the longest gap between runs, in minutes. */
-function assertScheduleCoversLookback(expression: string, lookbackMinutes: number): number {
+/** Checks the lookback against the schedule; returns the longest and shortest gaps between runs, in minutes. */
+function assertScheduleCoversLookback(
+  expression: string,
+  lookbackMinutes: number,
+): { maxGapMinutes: number; minGapMinutes: number } {
   const interval = scheduleInterval(expression);
   if (!interval.ok)
     throw new Error(`NetworkAuditor: schedule '${expression}' is not usable: ${interval.reason}`);
@@ -604,7 +681,7 @@ function assertScheduleCoversLookback(expression: string, lookbackMinutes: numbe
         `'${expression}' (${interval.maxGapMinutes} min): the minutes in between would never be audited`,
     );
   }
-  return interval.maxGapMinutes;
+  return interval;
 }
 
 /** The props that are settings of lambda/settings, by setting name, to hold them to the settings' rules. */

@@ -12,22 +12,26 @@
  * Region, so two items running at once never share one. Step Functions passes at most 256 KB between
  * states: reports travel through the parts bucket, the states pass keys.
  *
- * The alarm path: each member account and Region runs the member alarm template
+ * The alarm path (issue 25): each member account and Region runs the member alarm template
  * (lib/member-stage-alarms-stack.ts), whose rule forwards a stage's contributor entering ALARM to this
- * account's default bus; a bus policy admits the organization (or the listed accounts), and a rule
- * starts this state machine with the event, which ListTargets turns into that one account and Region.
+ * account's dedicated alarm bus (never the default bus other automation shares). The bus admits only
+ * the organization's (or the listed) accounts, and only CloudWatch contributor events. A rule puts
+ * them on an SQS FIFO queue (redeliveries de-duplicated by content); an EventBridge pipe reads it one
+ * message at a time and asks the intake function (lambda/org/alarm-intake-handler.ts), which admits
+ * one run per stage and alarm window, at most `alarmRunsPerWindow` runs per window, and drops (logs,
+ * counts) the rest; only admitted events start this state machine. The auditor account's own alarms
+ * in this Region reach the queue through a rule on its default bus: they stay local.
  */
 import {
   Annotations,
   type CfnElement,
   Duration,
-  type RemovalPolicy,
+  RemovalPolicy,
   Stack,
   Token,
   Validations,
 } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -38,18 +42,21 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ALARM_ACCOUNT_IAM_ACTIONS, IAM_ACTIONS as ORGANIZATIONS_ACTIONS } from '../lambda/org/list-targets';
-import { ACCOUNT_ID, EXTERNAL_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
+import {
+  ACCOUNT_ID,
+  DEFAULT_ALARM_RUNS_PER_WINDOW,
+  PARENT_ID,
+  ROLE_NAME,
+} from '../lambda/org/org-environment';
 import { ITEM_ACTION, RUNS_PREFIX } from '../lambda/org/run-parts';
 import { auditorFunction, functionRole } from './auditor-function';
-import { centralBusArn, MEMBER_ALARM_NAMES } from './member-stage-alarms-stack';
-import { contributorInAlarmPattern } from './stage-error-alarms';
+import { CENTRAL_AUDIT_ROLE_PATH, DEFAULT_CENTRAL_AUDIT_ROLE_NAME } from './member-audit-role-stack';
+import { AlarmPath } from './organization-alarm-path';
 
 /** Items audited at once when `maxConcurrency` is not given. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
 /** How long a run's targets and parts are kept (they are only the run's working set). */
 export const PARTS_EXPIRY_DAYS = 7;
-/** The statement id of the default bus's policy statement admitting the member accounts' alarms. */
-export const MEMBER_ALARMS_STATEMENT_ID = 'ApiNetworkAuditorMemberAlarms';
 /** An AWS Organizations organization id. */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
@@ -57,10 +64,22 @@ export interface OrganizationAuditProps {
   /** The role the member-account template creates in each account (its RoleName parameter). */
   readonly memberRoleName: string;
   /**
-   * Sent with AssumeRole when the member roles' trust policy asks for an external id.
-   * @default - none
+   * The name of the role that assumes the member roles (path `/api-network-auditor/`): the member
+   * template's `AuditorRoleName`, the only principal its trust policy admits. One per account.
+   * @default 'ApiNetworkAuditorCentral'
    */
-  readonly externalId?: string;
+  readonly auditRoleName?: string;
+  /**
+   * Search REST execution logs in the member accounts. They can hold request bodies where full
+   * request logging is on: turn on together with the member template's `SearchExecutionLogs`.
+   * @default false
+   */
+  readonly searchExecutionLogs?: boolean;
+  /**
+   * Runs the alarm path may start per alarm window (15 minutes), over every account and Region.
+   * @default 10
+   */
+  readonly alarmRunsPerWindow?: number;
   /**
    * Audit these accounts instead of asking AWS Organizations (no Organizations permission then).
    * @default - the ACTIVE accounts of the organization
@@ -103,6 +122,8 @@ export interface OrganizationAuditDeps extends OrganizationAuditProps {
   readonly stageAlarms: boolean;
   /** Where EventBridge puts an alarm event it could not deliver. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** The state table: the alarm intake keeps its admission marks there. */
+  readonly stateTable: dynamodb.ITable;
 }
 
 /** What `lambda/org/org-environment.ts` parses. */
@@ -113,7 +134,10 @@ export function organizationEnvironment(
   return {
     PARTS_BUCKET: partsBucket,
     MEMBER_ROLE_NAME: props.memberRoleName,
-    ...(props.externalId ? { MEMBER_EXTERNAL_ID: props.externalId } : {}),
+    ...(props.searchExecutionLogs ? { SEARCH_EXECUTION_LOGS: 'true' } : {}),
+    ...(props.alarmRunsPerWindow !== undefined
+      ? { ALARM_RUNS_PER_WINDOW: String(props.alarmRunsPerWindow) }
+      : {}),
     ...(props.accounts?.length ? { ORG_ACCOUNTS: props.accounts.join(',') } : {}),
     ...(props.organizationalUnitIds?.length ? { ORG_UNIT_IDS: props.organizationalUnitIds.join(',') } : {}),
   };
@@ -122,8 +146,11 @@ export function organizationEnvironment(
 export function assertOrganizationProps(props: OrganizationAuditProps): void {
   const problems: string[] = [];
   if (!ROLE_NAME.test(props.memberRoleName)) problems.push('memberRoleName must be an IAM role name');
-  if (props.externalId !== undefined && !EXTERNAL_ID.test(props.externalId))
-    problems.push('externalId must be 2 to 1224 letters, digits or +=,.@:/-');
+  if (props.auditRoleName !== undefined && !ROLE_NAME.test(props.auditRoleName))
+    problems.push('auditRoleName must be an IAM role name');
+  const runs = props.alarmRunsPerWindow ?? DEFAULT_ALARM_RUNS_PER_WINDOW;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000)
+    problems.push(`alarmRunsPerWindow (${runs}) must be a whole number from 1 to 1000`);
   for (const account of props.accounts ?? [])
     if (!ACCOUNT_ID.test(account)) problems.push(`accounts: '${account}' is not a 12-digit account id`);
   for (const unit of props.organizationalUnitIds ?? [])
@@ -148,10 +175,12 @@ export class OrganizationAudit extends Construct {
   readonly auditTargetFunction: nodejs.NodejsFunction;
   readonly mergeFunction: nodejs.NodejsFunction;
   readonly stateMachineLogGroup: logs.LogGroup;
-  /** Starts a run for a member account's stage alarm; undefined without the alarm path. */
-  readonly alarmRule?: events.Rule;
-  /** Lets the member accounts put their alarm events on the default bus; undefined without the alarm path. */
-  readonly busPolicy?: events.CfnEventBusPolicy;
+  /** The role that assumes the member roles: fixed name and path, what every member role trusts. */
+  readonly auditRole: iam.Role;
+  /** The alarm path; undefined without it. */
+  readonly alarmPath?: AlarmPath;
+  /** Every rule of this construct with a dead-letter queue or an SQS target: the key policy names them. */
+  readonly eventRuleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: OrganizationAuditDeps) {
     super(scope, id);
@@ -190,12 +219,14 @@ export class OrganizationAudit extends Construct {
       description: 'API network auditor, organization: lists the accounts x Regions of a run',
     });
 
-    const itemRole = functionRole(
-      this,
-      'AuditTargetRole',
-      'API network auditor: audits one member account and Region',
-      props.logGroup,
-    );
+    const itemRole = new iam.Role(this, 'AuditTargetRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'API network auditor: audits one member account and Region',
+      roleName: props.auditRoleName ?? DEFAULT_CENTRAL_AUDIT_ROLE_NAME,
+      path: CENTRAL_AUDIT_ROLE_PATH,
+    });
+    props.logGroup.grantWrite(itemRole);
+    this.auditRole = itemRole;
     this.grantAssumeMemberRoles(itemRole, props);
     this.grantPut(itemRole, runObjects, props.key);
     this.auditTargetFunction = auditorFunction(this, 'AuditTargetFunction', {
@@ -216,6 +247,15 @@ export class OrganizationAudit extends Construct {
     );
     mergeRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [runObjects] }),
+    );
+    // Without ListBucket S3 answers a missing part 403, indistinguishable from a denied read; with it,
+    // 404 (NoSuchKey). Listing is limited to the runs/ prefix.
+    mergeRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.partsBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
+      }),
     );
     props.key.grant(mergeRole, 'kms:Decrypt');
     // The merged report, next to the parts.
@@ -258,8 +298,12 @@ export class OrganizationAudit extends Construct {
     });
 
     if (props.stageAlarms && (props.organizationId || props.accounts?.length)) {
-      this.busPolicy = this.admitMemberAlarms(props);
-      this.alarmRule = this.startOnMemberAlarm(props);
+      this.alarmPath = new AlarmPath(this, 'AlarmPath', {
+        ...props,
+        stateMachine: this.stateMachine,
+        environment,
+      });
+      this.eventRuleArns.push(...this.alarmPath.ruleArns);
       // Checking one alarm's account: one DescribeAccount (and ListParents with units), not a list.
       if (!props.accounts?.length)
         listRole.addToPrincipalPolicy(
@@ -267,48 +311,10 @@ export class OrganizationAudit extends Construct {
         );
     } else if (props.stageAlarms) {
       Annotations.of(this).addWarning(
-        'Central mode without organizationId (-c orgId=o-...) or accounts: the default event bus cannot ' +
+        'Central mode without organizationId (-c orgId=o-...) or accounts: the alarm bus cannot ' +
           "admit the member accounts' stage alarms, so there are no alarm-triggered audits (schedule only).",
       );
     }
-  }
-
-  /** The default bus's policy: the organization's accounts (or the listed ones) may put events on it. */
-  private admitMemberAlarms(props: OrganizationAuditDeps): events.CfnEventBusPolicy {
-    const { partition, region, account } = Stack.of(this);
-    const accounts = props.accounts ?? [];
-    return new events.CfnEventBusPolicy(this, 'MemberAlarmsBusPolicy', {
-      eventBusName: 'default',
-      statementId: MEMBER_ALARMS_STATEMENT_ID,
-      statement: {
-        Effect: 'Allow',
-        Principal:
-          accounts.length > 0 ? { AWS: accounts.map((id) => `arn:${partition}:iam::${id}:root`) } : '*',
-        Action: 'events:PutEvents',
-        Resource: centralBusArn(partition, region, account),
-        ...(props.organizationId
-          ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } } }
-          : {}),
-      },
-    });
-  }
-
-  /** A member stage alarm's contributor entering ALARM starts a run with the event as its input. */
-  private startOnMemberAlarm(props: OrganizationAuditDeps): events.Rule {
-    const pattern = contributorInAlarmPattern([MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http]);
-    return new events.Rule(this, 'MemberStageAlarm', {
-      description:
-        'Starts an audit of the member account and Region whose stage 5xx alarm contributor enters ALARM',
-      eventPattern: props.accounts?.length ? { ...pattern, account: props.accounts } : pattern,
-      targets: [
-        new eventTargets.SfnStateMachine(this.stateMachine, {
-          deadLetterQueue: props.deadLetterQueue,
-          retryAttempts: 2,
-          // Past an hour the scheduled run has taken over: a late diagnosis is not a fast one.
-          maxEventAge: Duration.hours(1),
-        }),
-      ],
-    });
   }
 
   /** What CDK grants the state machine for its tasks and its Distributed Map, each named by cdk-nag. */
@@ -360,6 +366,7 @@ export class OrganizationAudit extends Construct {
     });
     const describeFailure = new sfn.Pass(this, 'DescribeFailure', {
       parameters: {
+        runId: sfn.JsonPath.stringAt('$.runId'),
         target: sfn.JsonPath.objectAt('$.target'),
         error: {
           action: ITEM_ACTION,
@@ -427,7 +434,8 @@ export class OrganizationAudit extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ prefix: RUNS_PREFIX, expiration: Duration.days(PARTS_EXPIRY_DAYS) }],
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
+      // `cdk destroy` empties it first (a custom resource CDK adds); a retained stack keeps the parts.
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',

@@ -4,7 +4,9 @@
  * between are never audited, so the app refuses that combination at synth time.
  */
 
-export type ScheduleInterval = { ok: true; maxGapMinutes: number } | { ok: false; reason: string };
+export type ScheduleInterval =
+  | { ok: true; maxGapMinutes: number; minGapMinutes: number }
+  | { ok: false; reason: string };
 
 const MINUTES_PER_UNIT: Record<string, number> = { minute: 1, hour: 60, day: 1440 };
 
@@ -26,7 +28,7 @@ function rateInterval(value: string, unit: string): ScheduleInterval {
       reason: `write 'rate(${amount} ${expectedUnit})' (EventBridge rejects '${unit}' here)`,
     };
   }
-  return { ok: true, maxGapMinutes: amount * perUnit };
+  return { ok: true, maxGapMinutes: amount * perUnit, minGapMinutes: amount * perUnit };
 }
 
 /** The values a cron minute or hour field selects (`*`, `5`, `1,2`, `0-30`, `*\/15`, `10-50/10`), or null. */
@@ -45,14 +47,9 @@ export function cronFieldValues(field: string, max: number): number[] | null {
   return [...values].sort((a, b) => a - b);
 }
 
-/** Longest gap between consecutive times of day (minutes since midnight), wrapping around midnight. */
-function longestDailyGap(times: number[]): number {
-  let longest = 0;
-  times.forEach((time, index) => {
-    const next = times[index + 1] ?? (times[0] ?? time) + 1440;
-    longest = Math.max(longest, next - time);
-  });
-  return longest;
+/** The gaps between consecutive times of day (minutes since midnight, sorted), wrapping around midnight. */
+function dailyGaps(times: number[]): number[] {
+  return times.map((time, index) => (times[index + 1] ?? (times[0] ?? time) + 1440) - time);
 }
 
 /** `cron(min hour day-of-month month day-of-week year)`: only schedules that run every day can be sized. */
@@ -83,7 +80,8 @@ function cronInterval(body: string): ScheduleInterval {
     return { ok: false, reason: 'the minutes and hours fields accept numbers, lists, ranges, * and /steps' };
   }
   const times = hours.flatMap((hour) => minutes.map((minute) => hour * 60 + minute));
-  return { ok: true, maxGapMinutes: longestDailyGap(times) };
+  const gaps = dailyGaps(times);
+  return { ok: true, maxGapMinutes: Math.max(...gaps), minGapMinutes: Math.min(...gaps) };
 }
 
 /** Parses `rate(...)` or `cron(...)` and returns the longest time between two runs. */

@@ -126,6 +126,8 @@ function describeRun(report: Report, wallSeconds: number, peakRssMb: number) {
       (api) => api.classification === 'high-frequency' || api.classification === 'low-frequency',
     ).length,
     complete: report.complete,
+    /** Why the run is incomplete (a failed batch drops its stages): a loaded emulator times out. */
+    incompleteReasons: report.incompleteReasons,
     findings: byStatus,
     wallSeconds: round(wallSeconds),
     floorSeconds: round(floor.seconds),

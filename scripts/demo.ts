@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   const workDir = mkdtempSync(join(tmpdir(), 'auditor-demo-'));
   try {
-    say('Building the demo account: 6 APIs, an NLB and an ALB, with faults injected...');
+    say('Building the demo account: 7 APIs, an NLB and an ALB, with faults injected...');
     const clients = createClients({ region: REGION, endpoint: emulator.endpoint, credentials: CREDENTIALS });
     await seedAccount(clients, DEMO_ACCOUNT, new Date(DEMO_END_TIME));
 

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  say('Building the demo shop: 6 APIs, an NLB and an ALB, with faults injected...');
+  say('Building the demo shop: 7 APIs, an NLB and an ALB, with faults injected...');
   const clients = createClients({ region: REGION, endpoint: emulator.endpoint, credentials: CREDENTIALS });
   await seedAccount(clients, DEMO_ACCOUNT, new Date(DEMO_END_TIME));
   say(

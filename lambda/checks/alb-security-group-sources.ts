@@ -83,6 +83,7 @@ export const albSecurityGroupSources: CheckDefinition = {
   title: "ALB's security group admits the VPC link",
   group: 'high-frequency',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: "When the ALB's security group does not admit the listener port from where the VPC link connects, API Gateway cannot open a connection and answers 504.",
   remediation:

@@ -6,11 +6,11 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n
 export function renderChecksTable(checks: readonly CheckDefinition[]): string {
   const rows = checks.map(
     (check) =>
-      `| \`${check.id}\` | ${check.severity} | ${check.runsFor.join(', ')} | ${cell(check.risk)} | ${cell(check.remediation)} |`,
+      `| \`${check.id}\` | ${check.severity} | ${check.role} | ${check.runsFor.join(', ')} | ${cell(check.risk)} | ${cell(check.remediation)} |`,
   );
   return [
-    '| id | severity | runs for | what it catches | how to fix |',
-    '|---|---|---|---|---|',
+    '| id | severity | role in the verdict | runs for | what it catches | how to fix |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

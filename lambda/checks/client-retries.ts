@@ -50,6 +50,7 @@ export const clientRetries: CheckDefinition = {
   title: 'Clients retry sporadic network errors',
   group: 'low-frequency',
   severity: 'low',
+  role: 'advice',
   runsFor: ['low-frequency'],
   risk: 'A low rate of transient network errors between API Gateway and the endpoint is expected; clients that do not retry surface every one of them as a failure.',
   remediation:

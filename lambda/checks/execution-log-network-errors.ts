@@ -123,6 +123,7 @@ export const executionLogNetworkErrors: CheckDefinition = {
   title: 'Logs confirm network or VPC-link errors to the endpoint',
   group: 'beyond-the-article',
   severity: 'medium',
+  role: 'evidence',
   runsFor: ['high-frequency'],
   risk: 'The 5xx metric counts every server error; only the log lines ("Network error communicating with endpoint", "Execution failed due to configuration error", the VPC-link errors AWS documents) prove that this stage fails to reach its endpoint rather than timing out or getting backend errors.',
   remediation:

@@ -5,7 +5,9 @@ import { clientRetries } from './client-retries';
 import { executionLogNetworkErrors } from './execution-log-network-errors';
 import { integrationListener } from './integration-listener';
 import { integrationTimeout } from './integration-timeout';
+import { latencyAtTimeout } from './latency-at-timeout';
 import { lbCrossZone } from './lb-cross-zone';
+import { listenerCertificateExpiry } from './listener-certificate-expiry';
 import { nlbAccessLogsTls } from './nlb-access-logs-tls';
 import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
 import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
@@ -13,7 +15,14 @@ import { stageAccessLogging } from './stage-access-logging';
 import { stageDeploymentDrift } from './stage-deployment-drift';
 import { stageExecutionLogging } from './stage-execution-logging';
 import { subnetNetworkAcls } from './subnet-network-acls';
+import { targetResetsCoincide } from './target-resets-coincide';
+import { targetsAnswered5xx } from './targets-answered-5xx';
 import { tgEmptyAz } from './tg-empty-az';
+import { tgFailedOpen } from './tg-failed-open';
+import { tgHealthCheckPort } from './tg-health-check-port';
+import { tgHealthyDip } from './tg-healthy-dip';
+import { tgProxyProtocolV2 } from './tg-proxy-protocol-v2';
+import { tgTcpHealthCheck } from './tg-tcp-health-check';
 import { tgUnhealthyAz } from './tg-unhealthy-az';
 import { vpcFlowLogs } from './vpc-flow-logs';
 import { vpcLinkStatus } from './vpc-link-status';
@@ -36,4 +45,13 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   subnetNetworkAcls,
   executionLogNetworkErrors,
   stageDeploymentDrift,
+  tgHealthyDip,
+  tgFailedOpen,
+  targetResetsCoincide,
+  targetsAnswered5xx,
+  latencyAtTimeout,
+  tgTcpHealthCheck,
+  tgHealthCheckPort,
+  tgProxyProtocolV2,
+  listenerCertificateExpiry,
 ]);

@@ -141,6 +141,7 @@ export const integrationListener: CheckDefinition = {
   title: 'Load balancer listens where the integration sends',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'An integration that sends to a port (REST) or listener (HTTP) the load balancer does not have gets no connection: every request fails.',
   remediation:

@@ -130,6 +130,7 @@ export const integrationTimeout: CheckDefinition = {
   title: 'Integration timeout within quota and clear of observed latency',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'Targets that answer close to the integration timeout make API Gateway give up on the connection; a timeout above the quota is not honoured.',
   remediation:

@@ -70,6 +70,7 @@ export const lbCrossZone: CheckDefinition = {
   title: 'Load balancer balances across Availability Zones',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'Without cross-zone load balancing, each zone of the load balancer sends its share of requests only to its own targets: a zone with few or failing targets fails its share.',
   remediation:

@@ -48,6 +48,7 @@ export const nlbAccessLogsTls: CheckDefinition = {
   title: 'NLB access logs come from a TLS listener',
   group: 'high-frequency',
   severity: 'low',
+  role: 'observability',
   runsFor: ['high-frequency'],
   risk: 'An NLB writes access logs only for TLS listeners: with TCP listeners alone the logs stay empty and give no evidence of failing connections.',
   remediation:

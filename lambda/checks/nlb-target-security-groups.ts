@@ -211,6 +211,7 @@ export const nlbTargetSecurityGroups: CheckDefinition = {
   title: "Targets' security groups admit the NLB",
   group: 'high-frequency',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: "When the targets' security groups do not admit the NLB's traffic on the target port, or the NLB's own security groups do not admit the VPC link on the listener port, every connection is dropped and API Gateway reports a network error.",
   remediation:

@@ -84,6 +84,7 @@ export const nlbTcpTargetResets: CheckDefinition = {
   title: 'Targets do not reset NLB connections',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'condition',
   runsFor: ['high-frequency'],
   risk: 'A spike of TCP_Target_Reset_Count means the targets themselves close connections with RST (crashed listener, exhausted sockets, idle timeout shorter than the NLB): API Gateway sees a network error.',
   remediation:

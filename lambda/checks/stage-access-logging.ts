@@ -84,6 +84,7 @@ export const stageAccessLogging: CheckDefinition = {
   title: 'Access logs record why the integration failed',
   group: 'low-frequency',
   severity: 'low',
+  role: 'observability',
   runsFor: ['low-frequency'],
   risk: 'Without the integration error, latency and status in the access log, a 504 cannot be told apart from other 5xx or traced to its cause.',
   remediation:

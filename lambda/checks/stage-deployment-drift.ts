@@ -180,6 +180,7 @@ export const stageDeploymentDrift: CheckDefinition = {
   title: 'Stage serves the current integrations',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'A stage serves its last deployment, not the API as it is now: a VPC link or URI changed and not deployed keeps traffic on the old path, and the current, healthy-looking definition hides the cause.',
   remediation:

@@ -81,6 +81,7 @@ export const stageExecutionLogging: CheckDefinition = {
   title: 'REST stage writes execution logs',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'observability',
   runsFor: ['high-frequency'],
   risk: 'Execution logs hold the "Execution failed due to a network error" line and the request that caused it; without them frequent 504s cannot be traced.',
   remediation:

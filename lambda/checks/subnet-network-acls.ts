@@ -295,6 +295,7 @@ export const subnetNetworkAcls: CheckDefinition = {
   title: 'Network ACLs pass load balancer and target traffic',
   group: 'beyond-the-article',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: "A network ACL that denies the listener port between a VPC link's subnets and the load balancer's, the target port between the load balancer's and the targets' subnets (instance or ip targets), or the ephemeral ports of the return traffic, drops connections silently.",
   remediation:

@@ -49,6 +49,7 @@ export const tgEmptyAz: CheckDefinition = {
   title: 'Every enabled zone has a registered target',
   group: 'high-frequency',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'A zone enabled on the load balancer with no registered target receives its share of connections and has nowhere to send them: those requests fail.',
   remediation:

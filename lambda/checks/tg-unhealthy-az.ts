@@ -56,6 +56,7 @@ export const tgUnhealthyAz: CheckDefinition = {
   title: 'Every enabled zone has a healthy target',
   group: 'high-frequency',
   severity: 'high',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'A zone whose targets are all unhealthy (or unused, draining, initial) cannot serve the connections the load balancer sends it; API Gateway reports them as network errors.',
   remediation:

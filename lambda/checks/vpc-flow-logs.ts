@@ -89,6 +89,7 @@ export const vpcFlowLogs: CheckDefinition = {
   title: "Flow logs capture the load balancer's traffic",
   group: 'high-frequency',
   severity: 'low',
+  role: 'observability',
   runsFor: ['high-frequency'],
   risk: "Without flow logs on the load balancer's interfaces there is no record of rejected or reset connections between the VPC link, the load balancer and the targets.",
   remediation:

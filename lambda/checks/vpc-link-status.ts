@@ -80,6 +80,7 @@ export const vpcLinkStatus: CheckDefinition = {
   title: 'VPC link is AVAILABLE',
   group: 'beyond-the-article',
   severity: 'critical',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'A VPC link that is not AVAILABLE (pending, failed, deleting, inactive or gone) carries no traffic: every request through it fails.',
   remediation:

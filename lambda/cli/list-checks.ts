@@ -5,6 +5,8 @@ import type { LIST_FORMATS } from './parse-args';
 export interface CheckListing {
   id: string;
   severity: string;
+  /** What a failure means for the verdict: cause, condition, evidence, observability, advice. */
+  role: string;
   group: string;
   runsFor: string[];
   title: string;
@@ -14,6 +16,7 @@ export function describeChecks(checks: readonly CheckDefinition[]): CheckListing
   return checks.map((check) => ({
     id: check.id,
     severity: check.severity,
+    role: check.role,
     group: check.group,
     runsFor: [...check.runsFor],
     title: check.title,

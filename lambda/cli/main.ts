@@ -88,6 +88,8 @@ export interface CliDeps {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_CANNOT_RUN = 2;
+/** The audit ran but could not read everything, and found no failure in what it read: never an all-clear. */
+export const EXIT_INCOMPLETE = 3;
 
 /** A failure that stops the CLI with exit code 2 and a message saying what to do. */
 export class CliUsageError extends Error {
@@ -233,7 +235,13 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   // The report (with each account's ERROR line) is out; an audit that reached no account did not run.
   if (report.accounts && report.accounts.length > 0 && unreachable.length === report.accounts.length)
     return EXIT_CANNOT_RUN;
-  return hasFailureAtOrAbove(report, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+  return exitCodeOf(report, options.failOn);
+}
+
+/** 1 on a failure at `failOn`; else 3 when the audit is incomplete; else 0. */
+export function exitCodeOf(report: Report, failOn: FailOn): number {
+  if (hasFailureAtOrAbove(report, failOn)) return EXIT_FINDINGS;
+  return report.complete ? EXIT_OK : EXIT_INCOMPLETE;
 }
 
 /**
@@ -261,7 +269,8 @@ async function auditAccounts(
   const outcomes: TargetOutcome[] = await Promise.all(
     targets.map((target) =>
       limit(async () => {
-        const outcome = await deps.auditTarget(target, access, base);
+        // The member role searches execution logs only where its template opted in (SearchExecutionLogs).
+        const outcome = await deps.auditTarget(target, access, { executionLogs: false, ...base });
         done += 1;
         const result = outcome.error ? `could not be audited (${outcome.error.code})` : 'audited';
         progressTo?.stderr.write(
@@ -360,9 +369,16 @@ export function apisNotFound(report: Report, apis: readonly string[]): string[] 
   return apis.filter((api) => !found.has(api));
 }
 
-/** True when a FAIL finding's severity is `failOn` or higher (`none` never fails). */
+/**
+ * `causes`: a stage's verdict names a FAIL as its cause (read from the report, never recomputed);
+ * a severity: a FAIL finding's severity is `failOn` or higher; `none` never fails.
+ */
 export function hasFailureAtOrAbove(report: Report, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
+  if (failOn === 'causes') {
+    const failing = new Set(report.findings.filter((f) => f.status === 'FAIL').map((f) => f.id));
+    return report.apis.some((stage) => stage.verdict?.causes.some((id) => failing.has(id)));
+  }
   const limit = SEVERITIES.indexOf(failOn);
   return report.findings.some(
     (finding) => finding.status === 'FAIL' && SEVERITIES.indexOf(finding.severity) <= limit,

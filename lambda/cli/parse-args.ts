@@ -27,11 +27,14 @@ export const OUTPUT_FORMATS = [
 export const LIST_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** `none` never fails the run on findings (report only). */
-export const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
-export type FailOn = Severity | 'none';
+/**
+ * `causes` fails the run when a stage's verdict names a cause (a FAIL that stops traffic or makes it
+ * fail); a severity, on any FAIL at or above it, hygiene included; `none` never fails on findings.
+ */
+export const FAIL_ON_LEVELS = ['causes', ...SEVERITIES, 'none'] as const;
+export type FailOn = 'causes' | Severity | 'none';
 
-export const DEFAULT_FAIL_ON: FailOn = 'low';
+export const DEFAULT_FAIL_ON: FailOn = 'causes';
 
 /** Where the report goes: stdout or one file in one format, or one file per format in a directory. */
 export type ReportOutput =
@@ -138,6 +141,7 @@ ${settingHelp('periodSeconds')}
 ${settingHelp('highErrorRatio')}
 ${settingHelp('continuousPeriodShare')}
 ${settingHelp('minRequests')}
+${settingHelp('transientErrorRatio')}
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
@@ -151,8 +155,9 @@ Output:
   --output-dir DIR      write one file per --format into DIR (report.json,
                         report.csv, ...); DIR must exist and be writable
   --wide                text: one line per fact, however wide (default: 80 cols)
-  --fail-on SEVERITY    exit 1 when a FAIL is at or above SEVERITY:
-                        critical|high|medium|low|info|none (default: ${DEFAULT_FAIL_ON})
+  --fail-on LEVEL       exit 1 when a stage's verdict names a cause (causes), or
+                        a FAIL is at or above a severity (critical|high|medium|
+                        low|info, hygiene included); none (default: ${DEFAULT_FAIL_ON})
   -q, --quiet           no progress on stderr (shown only on a terminal)
   --no-color            no colours (also: NO_COLOR, or stdout not a terminal)
 
@@ -170,7 +175,9 @@ Other:
   -h, --help            show this help
   -V, --version         show the version
 
-Exit status: 0 no FAIL at or above --fail-on, 1 there is one, 2 could not run.
+Exit status: 0 nothing at --fail-on and a complete audit, 1 a failure at
+--fail-on, 2 could not run, 3 incomplete: some data could not be read (the
+report names what) and no failure was found in what was read.
 With --accounts, an account whose role cannot be assumed is an ERROR line in
 the report and a warning, not a failed run; 2 when no account could be audited.
 `;
@@ -458,6 +465,7 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
       highErrorRatio: settingValue(values, 'highErrorRatio'),
       continuousPeriodShare: settingValue(values, 'continuousPeriodShare'),
       minRequests: settingValue(values, 'minRequests'),
+      transientErrorRatio: settingValue(values, 'transientErrorRatio'),
     },
     output,
     failOn: given<FailOn>('fail-on') ?? DEFAULT_FAIL_ON,

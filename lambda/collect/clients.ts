@@ -8,6 +8,7 @@
  * Each client is built, and its SDK package loaded, on first use: a scheduled run that finds no
  * failing stage never loads EC2 (a third of the bundle's load time), ELB, Logs or DynamoDB.
  */
+import type { ACMClient } from '@aws-sdk/client-acm';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -158,6 +159,7 @@ export interface AwsClients {
   sns: SNSClient;
   sts: STSClient;
   dynamodb: DynamoDBClient;
+  acm: ACMClient;
 }
 
 type ClientName = Exclude<keyof AwsClients, 'region' | 'stats'>;
@@ -203,6 +205,8 @@ const CLIENT_FACTORIES: { [K in ClientName]: (config: ClientConfig) => AwsClient
     new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(
       config,
     ),
+  acm: (config) =>
+    new (require('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm')).ACMClient(config),
 };
 
 export const CLIENT_NAMES = Object.keys(CLIENT_FACTORIES) as readonly ClientName[];

@@ -6,6 +6,7 @@ import { IAM_ACTIONS as ACCOUNT_ACTIONS } from '../triage/read-account';
 import { IAM_ACTIONS as TRIAGE_ACTIONS } from '../triage/read-traffic';
 import { IAM_ACTIONS as HTTP_API_ACTIONS } from './api-gateway-http';
 import { IAM_ACTIONS as REST_API_ACTIONS } from './api-gateway-rest';
+import { IAM_ACTIONS as CERTIFICATE_ACTIONS } from './certificates';
 import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './load-balancers';
 import { IAM_ACTIONS as LOG_ACTIONS } from './log-evidence';
 import { IAM_ACTIONS as METRIC_ACTIONS } from './metrics';
@@ -27,7 +28,21 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = sortedUnique([
   ...NETWORK_ACTIONS,
   ...METRIC_ACTIONS,
   ...LOG_ACTIONS,
+  ...CERTIFICATE_ACTIONS,
 ]);
 
 /** What the CLI's identity needs: the audit's actions, and STS to check the credentials and read the account. */
 export const CLI_IAM_ACTIONS: readonly string[] = sortedUnique([...AUDIT_IAM_ACTIONS, ...ACCOUNT_ACTIONS]);
+
+/**
+ * What the audit reads of API Gateway (`apigateway:GET`): APIs, their stages and integrations, VPC
+ * links. Never `/apikeys` or `/usageplans`: their GET returns API key values.
+ */
+export const API_GATEWAY_READ_PATHS: readonly string[] = [
+  '/restapis',
+  '/restapis/*',
+  '/apis',
+  '/apis/*',
+  '/vpclinks',
+  '/vpclinks/*',
+];

@@ -14,15 +14,16 @@ import {
   type Inventory,
   type StageInventory,
 } from '../domain/types';
+import { readCertificates } from './certificates';
 import type { AwsClients } from './clients';
 import { entriesByLoadBalancer, linkLoadBalancers } from './integration-load-balancers';
 import { loadBalancerFacts } from './load-balancer-facts';
-import { followLoadBalancerHops } from './load-balancer-hops';
+import { followLoadBalancerHops, type LoadBalancerHops } from './load-balancer-hops';
 import { interfaceDescriptionOf } from './load-balancers';
 import { readMetricSeries } from './metrics';
 import { describeInterfacesByDescription } from './network';
 import { readNetworkFacts } from './network-facts';
-import { pathMetricRequests, stageLatency } from './path-metrics';
+import { loadBalancerSeries, pathMetricRequests, stageLatency } from './path-metrics';
 import { allIntegrations, canaryOf, isPrimary } from './stage-path';
 import { readStagePaths } from './stage-reads';
 import { readTargetHosts } from './target-hosts';
@@ -31,6 +32,15 @@ import { readVpcLinks } from './vpc-links';
 export interface CollectOptions {
   /** Access-log groups are searched only when their name starts with this (`accessLogGroupPrefix`). */
   accessLogGroupPrefix?: string;
+  /** Search REST execution logs (they can hold request bodies). @default true */
+  executionLogs?: boolean;
+}
+
+/** The certificates of the listeners of the load balancers on a path (HTTPS and TLS listeners). */
+function listenerCertificateArns(loadBalancers: LoadBalancerHops['loadBalancers']): string[] {
+  return Object.values(loadBalancers).flatMap((lb) =>
+    lb.ok && lb.value.listeners.ok ? lb.value.listeners.value.flatMap((l) => l.certificateArns ?? []) : [],
+  );
 }
 
 export async function collectInventory(
@@ -41,7 +51,9 @@ export async function collectInventory(
   options: CollectOptions = {},
 ): Promise<Inventory> {
   const { ec2 } = clients;
-  const read = await readStagePaths(clients, stages, window, options.accessLogGroupPrefix);
+  const read = await readStagePaths(clients, stages, window, options.accessLogGroupPrefix, {
+    executionLogs: options.executionLogs ?? true,
+  });
   const vpcLinks = await readVpcLinks(clients, allIntegrations(read.paths));
   const { paths, listed } = await linkLoadBalancers(clients, read.paths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);
@@ -50,8 +62,10 @@ export async function collectInventory(
   const ownPaths = paths.filter(isPrimary);
 
   // The series and the load balancers' interfaces are read while the targets and their network are.
-  const metrics = readMetricSeries(clients.cloudWatch, pathMetricRequests(stages, ownPaths, lbs), window);
+  const metricRequests = pathMetricRequests(stages, ownPaths, lbs, hops.targetGroups);
+  const metrics = readMetricSeries(clients.cloudWatch, metricRequests, window);
   const interfaces = describeInterfacesByDescription(ec2, lbs.map(interfaceDescriptionOf));
+  const certificates = readCertificates(clients.acm, listenerCertificateArns(hops.loadBalancers));
   const { targetGroups, instances, ipTargetInterfaces } = await readTargetHosts(ec2, hops.targetGroups);
   const lbInterfaces = await interfaces;
   const network = await readNetworkFacts(ec2, {
@@ -91,5 +105,7 @@ export async function collectInventory(
     vpcs: network.vpcs,
     flowLogsByVpc: network.flowLogsByVpc,
     prefixLists: network.prefixLists,
+    loadBalancerSeries: loadBalancerSeries(series, metricRequests),
+    certificates: await certificates,
   };
 }

@@ -45,9 +45,24 @@ export interface LoadBalancerHops {
   targetGroups: Record<string, Collected<TargetGroupFacts>>;
 }
 
+/** The health check settings, when the description carries them (DescribeTargetGroups `HealthCheck*`). */
+function healthCheckOf(group: TargetGroup): Pick<TargetGroupFacts, 'healthCheck'> {
+  if (!group.HealthCheckProtocol) return {};
+  return {
+    healthCheck: {
+      protocol: group.HealthCheckProtocol,
+      port: group.HealthCheckPort ?? 'traffic-port',
+      intervalSeconds: group.HealthCheckIntervalSeconds ?? 30,
+      healthyThreshold: group.HealthyThresholdCount ?? 5,
+      unhealthyThreshold: group.UnhealthyThresholdCount ?? 2,
+    },
+  };
+}
+
 function targetGroupFacts(group: TargetGroup): Omit<TargetGroupFacts, 'attributes' | 'targets'> {
   const targetType = group.TargetType;
   return {
+    ...healthCheckOf(group),
     arn: group.TargetGroupArn ?? '',
     name: group.TargetGroupName ?? '',
     port: group.Port ?? 0,

@@ -173,11 +173,16 @@ export function readListeners(
     const listeners: ListenerFacts[] = [];
     for await (const page of paginateDescribeListeners({ client }, { LoadBalancerArn: loadBalancerArn })) {
       for (const listener of page.Listeners ?? []) {
+        // DescribeListeners gives an HTTPS or TLS listener's default certificate only.
+        const certificateArns = (listener.Certificates ?? []).flatMap((c) =>
+          c.CertificateArn ? [c.CertificateArn] : [],
+        );
         listeners.push({
           arn: listener.ListenerArn ?? '',
           port: listener.Port ?? 0,
           protocol: listener.Protocol ?? '',
           targetGroupArns: forwardTargetGroups(listener.DefaultActions),
+          ...(certificateArns.length > 0 ? { certificateArns } : {}),
         });
       }
     }

@@ -77,7 +77,9 @@ export async function readMetricSeries(
           const position = Number(result.Id?.slice(1));
           const target = series[position];
           if (!target) continue;
-          const combine = batch[position]?.stat === 'Maximum' ? Math.max : (a: number, b: number) => a + b;
+          const stat = batch[position]?.stat;
+          const combine =
+            stat === 'Maximum' ? Math.max : stat === 'Minimum' ? Math.min : (a: number, b: number) => a + b;
           result.Timestamps?.forEach((timestamp, i) => {
             const index = periodIndex(window, timestamp);
             const value = result.Values?.[i];

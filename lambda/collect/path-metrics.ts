@@ -1,13 +1,23 @@
 /**
  * The CloudWatch series of the path, read in one batch: each stage's IntegrationLatency, each
- * integration's (detailed metrics), and each network load balancer's TCP_Target_Reset_Count.
+ * integration's (detailed metrics), each network load balancer's TCP_Target_Reset_Count, and the
+ * load balancers' and their target groups' own series (lambda/domain/load-balancer-series.ts).
  */
+import {
+  ELB_NAMESPACES,
+  type LoadBalancerSeriesSpec,
+  loadBalancerSeriesKey,
+  SERIES_BY_TYPE,
+  type SeriesAddress,
+  type SeriesRecord,
+} from '../domain/load-balancer-series';
 import {
   type ClassifiedStage,
   type Collected,
   collected,
   type IntegrationFacts,
   type StageInventory,
+  type TargetGroupFacts,
 } from '../domain/types';
 import { type LoadBalancerDescription, loadBalancerMetricDimension } from './load-balancers';
 import { hasData, type MetricRequest, type PeriodSeries } from './metrics';
@@ -82,15 +92,80 @@ function resetMetricRequests(lbs: LoadBalancerDescription[]): MetricRequest[] {
     }));
 }
 
+/** The CloudWatch `TargetGroup` dimension: `targetgroup/<name>/<id>`, the ARN's resource part. */
+export function targetGroupMetricDimension(targetGroupArn: string): string {
+  const at = targetGroupArn.indexOf('targetgroup/');
+  return at >= 0 ? targetGroupArn.slice(at) : targetGroupArn;
+}
+
+/** Where one spec is read for a load balancer: itself, each of its target groups, each of those per zone. */
+function seriesAddresses(
+  spec: LoadBalancerSeriesSpec,
+  lb: LoadBalancerDescription,
+  groupArns: readonly string[],
+): SeriesAddress[] {
+  if (spec.scope === 'load-balancer') return [{ loadBalancerArn: lb.arn }];
+  const groups = groupArns.map((targetGroupArn) => ({ loadBalancerArn: lb.arn, targetGroupArn }));
+  if (spec.scope === 'target-group') return groups;
+  return groups.flatMap((group) => lb.zones.map((zone) => ({ ...group, zone: zone.zoneName })));
+}
+
+function seriesDimensions(lb: LoadBalancerDescription, address: SeriesAddress): Record<string, string> {
+  return {
+    LoadBalancer: loadBalancerMetricDimension(lb),
+    ...(address.targetGroupArn ? { TargetGroup: targetGroupMetricDimension(address.targetGroupArn) } : {}),
+    ...(address.zone ? { AvailabilityZone: address.zone } : {}),
+  };
+}
+
+/**
+ * The load balancers' and target groups' series over the window: for each load balancer on a path,
+ * the series of its type, for it and for each of its target groups on a path (and per zone).
+ */
+export function loadBalancerSeriesRequests(
+  lbs: readonly LoadBalancerDescription[],
+  targetGroups: Record<string, Collected<TargetGroupFacts>>,
+): MetricRequest[] {
+  const groups = Object.values(targetGroups).flatMap((group) => (group.ok ? [group.value] : []));
+  return lbs.flatMap((lb) => {
+    const type = lb.type;
+    if (type === 'gateway') return [];
+    const groupArns = groups.filter((group) => group.loadBalancerArns.includes(lb.arn)).map((g) => g.arn);
+    return SERIES_BY_TYPE[type].flatMap((spec) =>
+      seriesAddresses(spec, lb, groupArns).map(
+        (address): MetricRequest => ({
+          key: loadBalancerSeriesKey(spec.metricName, address),
+          namespace: ELB_NAMESPACES[type],
+          metricName: spec.metricName,
+          dimensions: seriesDimensions(lb, address),
+          stat: spec.stat,
+        }),
+      ),
+    );
+  });
+}
+
+/** The series `loadBalancerSeriesRequests` asked for, as read (a failed batch fails its series). */
+export function loadBalancerSeries(series: SeriesByKey, requests: readonly MetricRequest[]): SeriesRecord {
+  return Object.fromEntries(
+    requests.flatMap((request) => {
+      const read = series.get(request.key);
+      return read ? [[request.key, read]] : [];
+    }),
+  );
+}
+
 /** Every series the path needs, for one `readMetricSeries`. */
 export const pathMetricRequests = (
   stages: ClassifiedStage[],
   paths: StagePath[],
   lbs: LoadBalancerDescription[],
+  targetGroups: Record<string, Collected<TargetGroupFacts>> = {},
 ): MetricRequest[] => [
   ...stageMetricRequests(stages),
   ...integrationLatencyRequests(paths),
   ...resetMetricRequests(lbs),
+  ...loadBalancerSeriesRequests(lbs, targetGroups),
 ];
 
 /** The largest value over several series (null when none has data); the first failure wins. */
@@ -104,11 +179,14 @@ function maxOverSeries(series: (Collected<PeriodSeries> | undefined)[]): Collect
   return collected(max);
 }
 
-/** A stage's maximum IntegrationLatency, stage-wide and per integration. */
+/** A stage's maximum IntegrationLatency, stage-wide (overall and per period) and per integration. */
 export function stageLatency(
   series: SeriesByKey,
   path: StagePath,
-): Pick<StageInventory, 'integrationLatencyMaxMs' | 'integrationLatencyMaxMsByIntegration'> {
+): Pick<
+  StageInventory,
+  'integrationLatencyMaxMs' | 'integrationLatencyMaxMsByIntegration' | 'integrationLatencyByPeriod'
+> {
   const latency = series.get(`latency|${stageKey(path.stage)}`);
   const maxLatency: Collected<number | null> = !latency
     ? collected(null)
@@ -123,7 +201,11 @@ export function stageLatency(
       return [integration.id, maxOverSeries(mine)];
     }),
   );
-  return { integrationLatencyMaxMs: maxLatency, integrationLatencyMaxMsByIntegration: byIntegration };
+  return {
+    integrationLatencyMaxMs: maxLatency,
+    integrationLatencyMaxMsByIntegration: byIntegration,
+    ...(latency ? { integrationLatencyByPeriod: latency } : {}),
+  };
 }
 
 const seriesOrNull = (series: PeriodSeries): number[] | null =>

@@ -40,11 +40,14 @@ export function readLogEvidence(
   settings: Collected<StageSettings>,
   window: AuditWindow,
   accessLogGroupPrefix: string | undefined,
+  search: { executionLogs: boolean } = { executionLogs: true },
 ): Promise<Collected<LogEvidence | null>> {
   if (stage.apiType === 'REST') {
     // Settings that could not be read do not prove logging is off: the group is still searched.
     if (executionLoggingOff(settings)) return Promise.resolve(collected(null));
     const group = executionLogGroup(stage.apiId, stage.stage);
+    if (!search.executionLogs)
+      return Promise.resolve(collected({ logGroup: group, notSearched: EXECUTION_LOGS_OPT_IN }));
     return countErrorLines(clients.logs, group, window, { kind: 'whole-group' });
   }
   if (!settings.ok) return Promise.resolve(failed(settings.error));
@@ -64,6 +67,10 @@ export function readLogEvidence(
     stage: { apiId: stage.apiId, stage: stage.stage },
   });
 }
+
+/** Why a member account's execution log group is not searched (organization mode, the default). */
+export const EXECUTION_LOGS_OPT_IN =
+  "execution logs are searched in member accounts only when turned on (orgSearchExecutionLogs and the member template's SearchExecutionLogs): they can hold request bodies";
 
 /** An access log whose format holds no error text cannot hold the evidence, wherever it goes. */
 const noErrorText = (logGroup: string): LogEvidence => ({

@@ -42,6 +42,7 @@ export async function readStagePaths(
   stages: ClassifiedStage[],
   window: AuditWindow,
   accessLogGroupPrefix: string | undefined,
+  search: { executionLogs: boolean } = { executionLogs: true },
 ): Promise<StageReads> {
   const readers = { REST: restStagePathReader(clients), HTTP: httpStagePathReader(clients) };
   const searchLogs = limitConcurrency(CONCURRENCY);
@@ -53,7 +54,7 @@ export async function readStagePaths(
       stage,
       settingsRead
         .then((settings) =>
-          searchLogs(() => readLogEvidence(clients, stage, settings, window, accessLogGroupPrefix)),
+          searchLogs(() => readLogEvidence(clients, stage, settings, window, accessLogGroupPrefix, search)),
         )
         .catch((error: unknown) => failed(toCollectionError('logs:FilterLogEvents', error))),
     );

@@ -48,6 +48,7 @@ const thresholdsSchema = z.strictObject({
   highErrorRatio: SETTINGS.highErrorRatio.value.optional(),
   continuousPeriodShare: SETTINGS.continuousPeriodShare.value.optional(),
   minRequests: SETTINGS.minRequests.value.optional(),
+  transientErrorRatio: SETTINGS.transientErrorRatio.value.optional(),
 });
 
 const thresholdsJson = z.string().transform((text, context) => {
@@ -132,6 +133,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
       highErrorRatio: settings.highErrorRatio as number,
       continuousPeriodShare: settings.continuousPeriodShare as number,
       minRequests: settings.minRequests as number,
+      transientErrorRatio: settings.transientErrorRatio as number,
     },
     settings,
     topicArn: value.TOPIC_ARN,

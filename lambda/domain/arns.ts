@@ -42,3 +42,6 @@ export const networkAclArn = (region: string, account: string | null, id: string
   ec2Arn(region, account, 'network-acl', id);
 export const networkInterfaceArn = (region: string, account: string | null, id: string): string =>
   ec2Arn(region, account, 'network-interface', id);
+
+/** ACM certificates (`arn:aws:acm:...`); IAM server certificates are not ACM's and have no ACM expiry to read. */
+export const isAcmCertificate = (arn: string): boolean => /^arn:aws[a-z-]*:acm:/.test(arn);

@@ -35,6 +35,11 @@ export interface Thresholds {
   continuousPeriodShare: number;
   /** Below this many requests in the window, the ratio alone never makes a stage high-frequency. */
   minRequests: number;
+  /**
+   * 5xx/requests below which errors are transient however many periods they show in (given enough
+   * requests): a trickle under this ratio is low-frequency. Absent: the default (classify-stage.ts).
+   */
+  transientErrorRatio?: number;
 }
 
 export interface AuditWindow {
@@ -52,6 +57,12 @@ export interface StageTraffic extends StageIdentity {
    * ids are listed here and the counts above are the sum of all of them.
    */
   sharesMetricsWith?: string[];
+}
+
+/** One period of the window in which a stage had 5xx: its start and how many. */
+export interface ErrorMinute {
+  at: string;
+  errors5xx: number;
 }
 
 /** One component of the path the audit followed for a stage (see `auditedPath`). */
@@ -73,10 +84,40 @@ export interface ClassifiedStage extends StageIdentity {
   periods: number;
   classification: Classification;
   sharesMetricsWith?: string[];
+  /**
+   * The window's periods in which the stage had 5xx, oldest first: what the path's series are read
+   * against. Absent when the stage had none (or the caller did not give the window).
+   */
+  errorMinutes?: ErrorMinute[];
   /** The per-period counts the triage read, aligned on the window's periods (the HTML report's charts). */
   series?: { requests: number[]; errors5xx: number[] };
   /** The path the audit followed behind this stage; absent when its path was not read. */
   auditedPath?: PathHop[];
+}
+
+/**
+ * What a stage's verdict rests on: `cause` a finding explains its errors; `unreadable` none found, but
+ * part of its path could not be read; `no-network-cause` its path is sound (the targets answered 5xx,
+ * or the errors are not network errors); `transient` a trickle under the ratio: retry; `healthy` and
+ * `no-traffic` nothing to explain.
+ */
+export const VERDICT_KINDS = [
+  'cause',
+  'unreadable',
+  'no-network-cause',
+  'transient',
+  'healthy',
+  'no-traffic',
+] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
+
+/** One answer per stage (lambda/verdict/): renderers read it, never recompute it. */
+export interface StageVerdict {
+  kind: VerdictKind;
+  /** Ids of the findings that explain the stage's errors, the likeliest first; empty when none does. */
+  causes: string[];
+  /** One line: the cause and its resource, or why there is none. Untrusted names inside: clean before showing. */
+  summary: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +288,8 @@ export interface StageInventory {
    * not read.
    */
   integrationLatencyMaxMsByIntegration?: Record<string, Collected<number | null>>;
+  /** The stage's maximum IntegrationLatency (ms) per window period (null: no data). Absent when not read. */
+  integrationLatencyByPeriod?: Collected<(number | null)[]>;
   /**
    * What the stage's deployment serves (its export), keyed `METHOD /path` (REST) or by route key
    * (HTTP; the `$default` route is `ANY $default`); null when the export carries no integrations or
@@ -290,6 +333,18 @@ export interface ListenerFacts {
    * absent when not read.
    */
   ruleTargetGroupArns?: Collected<string[]>;
+  /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
+  certificateArns?: string[];
+}
+
+/** An ACM certificate as DescribeCertificate describes it. */
+export interface CertificateFacts {
+  arn: string;
+  domainName: string;
+  /** ISO time after which the certificate is not valid; null when ACM gives none (not yet issued). */
+  notAfter: string | null;
+  /** `ISSUED`, `EXPIRED`, `PENDING_VALIDATION`, `REVOKED`, ... */
+  status: string;
 }
 
 export interface NetworkInterfaceFacts {
@@ -342,6 +397,17 @@ export interface TargetFacts {
   reason?: string;
 }
 
+/** A target group's health check settings as DescribeTargetGroups returns them. */
+export interface HealthCheckFacts {
+  /** `TCP`, `HTTP`, `HTTPS`. */
+  protocol: string;
+  /** `traffic-port` or a port number. */
+  port: string;
+  intervalSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
 export interface TargetGroupFacts {
   arn: string;
   name: string;
@@ -352,6 +418,8 @@ export interface TargetGroupFacts {
   loadBalancerArns: string[];
   attributes: Collected<Record<string, string>>;
   targets: Collected<TargetFacts[]>;
+  /** Absent when the description carried no health check settings. */
+  healthCheck?: HealthCheckFacts;
 }
 
 export interface InstanceFacts {
@@ -439,6 +507,13 @@ export interface Inventory {
   flowLogsByVpc: Record<string, Collected<FlowLogFacts[]>>;
   /** Managed prefix lists the audited security groups reference: id -> their entries' CIDRs. */
   prefixLists?: Record<string, Collected<string[]>>;
+  /**
+   * The load balancers' and target groups' CloudWatch series per window period, keyed by
+   * `loadBalancerSeriesKey` (lambda/domain/load-balancer-series.ts). Absent when not read.
+   */
+  loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
+  /** The ACM certificates of the listeners on a path, by ARN. Absent when not read. */
+  certificates?: Record<string, Collected<CertificateFacts>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,6 +547,14 @@ export interface Finding {
   remediation: string;
   docs: string[];
   evidence: Record<string, unknown>;
+  /** The exact change that removes this finding (lambda/fixes/), printed and never run. */
+  fix?: FixSuggestion;
+}
+
+/** A fix to paste: AWS CLI commands for the resources found, and the CloudFormation property to change. */
+export interface FixSuggestion {
+  commands: string[];
+  cloudFormation: string[];
 }
 
 export interface Report {
@@ -504,8 +587,11 @@ export interface Report {
   excludedChecks?: string[];
 }
 
-/** One API stage in the report: the account it is in is absent only where that could not be read. */
-export type ReportStage = ClassifiedStage & { region: string; account?: string };
+/**
+ * One API stage in the report: the account it is in is absent only where that could not be read; its
+ * verdict is absent only in reports written before verdicts existed.
+ */
+export type ReportStage = ClassifiedStage & { region: string; account?: string; verdict?: StageVerdict };
 
 export const ACCOUNT_STATUSES = ['audited', 'incomplete', 'error'] as const;
 /**

@@ -7,16 +7,8 @@
 import { CHECKS } from '../checks/index';
 import { stageKeyOf } from '../checks/results';
 import type { CheckDefinition } from '../domain/check';
-import {
-  type CheckResult,
-  type Finding,
-  type Inventory,
-  SEVERITIES,
-  type Severity,
-  type StageInventory,
-  type StageKey,
-  type Status,
-} from '../domain/types';
+import { compareFindings } from '../domain/finding-order';
+import type { CheckResult, Finding, Inventory, StageInventory, StageKey, Status } from '../domain/types';
 import { findingId } from './finding-id';
 
 export interface EvaluateOptions {
@@ -26,10 +18,9 @@ export interface EvaluateOptions {
   checks?: readonly CheckDefinition[];
 }
 
-/** Worst first: the status a merged finding takes, and the order findings are listed in. */
+/** Worst first: the status a merged finding takes (could not read beats a warning). */
 export const STATUS_ORDER: readonly Status[] = ['FAIL', 'ERROR', 'WARN', 'SKIPPED', 'PASS'];
 const statusRank = (status: Status): number => STATUS_ORDER.indexOf(status);
-const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 export function selectStages(
   check: CheckDefinition,
@@ -106,15 +97,6 @@ function toFinding(
 export function mergeFindings(kept: Finding, next: Finding): Finding {
   const worse = statusRank(next.status) < statusRank(kept.status) ? next : kept;
   return { ...worse, apis: mergeApis(kept.apis, next.apis) };
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    statusRank(a.status) - statusRank(b.status) ||
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.checkId.localeCompare(b.checkId) ||
-    a.resourceArn.localeCompare(b.resourceArn)
-  );
 }
 
 export function evaluateChecks(inventory: Inventory, options: EvaluateOptions): Finding[] {

@@ -7,12 +7,24 @@
 import { z } from 'zod';
 import type { Finding, MutedFinding } from '../domain/types';
 
+/** Longest resource glob: an ARN is at most 2048 characters; a glob longer than that is a mistake. */
+export const MAX_GLOB_LENGTH = 2048;
+
 export const muteRuleSchema = z
   .strictObject({
     findingId: z.string().min(1, { error: 'must be a finding id' }).optional(),
     checkId: z.string().min(1, { error: 'must be a check id' }).optional(),
     /** A glob on the resource ARN: `*` matches any run of characters (slashes included), `?` one. */
-    resource: z.string().min(1, { error: 'must be an ARN or an ARN glob' }).optional(),
+    resource: z
+      .string()
+      .min(1, { error: 'must be an ARN or an ARN glob' })
+      .max(MAX_GLOB_LENGTH, { error: `must be at most ${MAX_GLOB_LENGTH} characters` })
+      .optional(),
+    /** Only findings of this account (organization reports hold several). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit account id' })
+      .optional(),
     reason: z.string().trim().min(1, { error: 'must say why the finding is muted' }),
     expires: z.iso
       .date({ error: 'must be a date such as 2027-01-31' })
@@ -74,21 +86,57 @@ export function parseSuppressions(
   return parsed.data;
 }
 
-export function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+/** `text` holds `segment` at `at`, each `?` of the segment standing for any one character. */
+function segmentAt(text: string, segment: string, at: number): boolean {
+  if (at + segment.length > text.length) return false;
+  for (let index = 0; index < segment.length; index += 1) {
+    const wanted = segment[index];
+    if (wanted !== '?' && wanted !== text[at + index]) return false;
+  }
+  return true;
+}
+
+/** The first position at or after `from` where `segment` occurs in `text`, or -1. */
+function findSegment(text: string, segment: string, from: number): number {
+  if (!segment.includes('?')) return text.indexOf(segment, from);
+  for (let at = from; at + segment.length <= text.length; at += 1)
+    if (segmentAt(text, segment, at)) return at;
+  return -1;
+}
+
+/**
+ * Whether `text` matches `glob` (`*`: any run of characters, `?`: one). No regular expression and no
+ * backtracking: the glob is split at its stars; the first piece must start the text, the last end it,
+ * and each piece between is taken at its leftmost occurrence after the previous one. Leftmost is
+ * always right (a later occurrence leaves less room for what follows, never more), so each piece is
+ * searched once, moving forward only: at most |text| x |glob| character comparisons, whatever the glob.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const pieces = glob.split('*');
+  const first = pieces[0] ?? '';
+  if (pieces.length === 1) return first.length === text.length && segmentAt(text, first, 0);
+  const last = pieces[pieces.length - 1] ?? '';
+  if (first.length + last.length > text.length) return false;
+  if (!segmentAt(text, first, 0) || !segmentAt(text, last, text.length - last.length)) return false;
+  let position = first.length;
+  const end = text.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    if (piece === '') continue;
+    const found = findSegment(text.slice(0, end), piece, position);
+    if (found < 0) return false;
+    position = found + piece.length;
+  }
+  return true;
 }
 
 const isExpired = (rule: MuteRule, now: Date): boolean =>
   rule.expires !== undefined && new Date(rule.expires).getTime() <= now.getTime();
 
 function matches(rule: MuteRule, finding: Finding): boolean {
+  if (rule.account !== undefined && rule.account !== finding.account) return false;
   if (rule.findingId !== undefined) return rule.findingId === finding.id;
   if (rule.checkId !== finding.checkId) return false;
-  return rule.resource === undefined || globToRegExp(rule.resource).test(finding.resourceArn);
+  return rule.resource === undefined || globMatches(rule.resource, finding.resourceArn);
 }
 
 export interface SuppressionOutcome {
@@ -122,6 +170,7 @@ export function applySuppressions(
       checkId: finding.checkId,
       status: finding.status,
       severity: finding.severity,
+      ...(finding.account ? { account: finding.account } : {}),
       resourceArn: finding.resourceArn,
       reason: rule.reason,
       ...(rule.expires ? { expires: rule.expires } : {}),

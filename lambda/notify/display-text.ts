@@ -7,8 +7,11 @@
  * - format characters (zero-width, bidirectional marks, embeddings, overrides and isolates, tag
  *   characters, the soft hyphen), private-use and unassigned code points: removed, so a name cannot
  *   hide or reorder text;
- * - a URL scheme separator or a `www.` host: `https://x` becomes `https[:]//x` and `www.x` `www[.]x`,
- *   so a name cannot add a link that a mail client, a terminal or a chat client would make clickable.
+ * - a URL scheme separator or a `www.` host: `https://x` becomes `https[:]//x` and `www.x` `www[.]x`;
+ *   a script or mail scheme (`javascript:`, `mailto:`...) `javascript[:]`, an e-mail address `a[@]b.c`,
+ *   so a name cannot add a link that a mail client, a terminal or a chat client would make clickable;
+ * - in an email subject, also a bare domain: `evil.example` becomes `evil[.]example` (mail clients
+ *   make links of bare domains; ARNs and ids hold no such dot).
  * Markdown outputs escape the characters that start Markdown syntax, or put the text in a code span.
  */
 
@@ -17,6 +20,12 @@ const REMOVED = /[\p{Cf}\p{Co}\p{Cn}]/gu;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const SCHEME_SEPARATOR = /:(?=\/\/)/g;
 const WWW_HOST = /(www)\./gi;
+/** Schemes a client runs or opens without `//`: `javascript:alert(1)`, `mailto:x@y`, `data:text/html,...`. */
+const BARE_SCHEME = /\b(javascript|vbscript|mailto|data(?=:\S)|file(?=:\S))\s*:/gi;
+/** The `@` of an e-mail address: something, `@`, then a host with a dot. */
+const MAIL_AT = /(?<=[\w.+-])@(?=[\w-]+\.[\w.-])/g;
+/** The dot of a bare domain: between a letter or digit and a letter (`evil.example`, `a.b.co`). */
+const DOMAIN_DOT = /(?<=[A-Za-z0-9])\.(?=[A-Za-z])/g;
 /** What starts Markdown (and GitHub's autolinks, entities) anywhere in a line: escaped with a backslash. */
 const MARKDOWN_SYNTAX = /[\\`*_[\]<>#|~@&]/g;
 /** What starts a list item at the beginning of a line (or of a list item's text). */
@@ -39,6 +48,8 @@ function displayLine(text: string, max: number): string {
     .replace(REMOVED, '')
     .replace(TO_SPACE, ' ')
     .replace(SCHEME_SEPARATOR, '[:]')
+    .replace(BARE_SCHEME, '$1[:]')
+    .replace(MAIL_AT, '[@]')
     .replace(WWW_HOST, '$1[.]')
     .replace(/ {2,}/g, ' ')
     .trim();
@@ -92,7 +103,8 @@ export function printableAscii(text: string): string {
   return Array.from(displayLine(text, Number.MAX_SAFE_INTEGER).normalize('NFKD'))
     .filter((char) => !/\p{M}/u.test(char))
     .map((char) => (/^[\x20-\x7e]$/.test(char) ? char : (LATIN_FOLDS[char] ?? '?')))
-    .join('');
+    .join('')
+    .replace(DOMAIN_DOT, '[.]');
 }
 
 /**

@@ -21,8 +21,6 @@
  */
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Finding, Report, Severity, Status } from '../domain/types';
-import { renderChatContinuation, renderChatCut, renderChatNotification } from '../report/render-chat';
-import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from '../report/render-email';
 import {
   announcedSeverity,
   type ChangeCounts,
@@ -37,9 +35,12 @@ import {
   type ReportStage,
   reportStageKey,
   stageKey,
+  stagesWorstFirst,
   statusCounts,
 } from './notification-view';
 import type { ChangeKind, FindingChange, Resolution } from './plan-notification';
+import { renderChatContinuation, renderChatCut, renderChatNotification } from './render-chat';
+import { renderContinuationEmail, renderEmailBody, renderEmailSubject } from './render-email';
 
 /** SNS: a message, its subject and attributes together, at most 256 KiB. */
 export const SNS_MESSAGE_MAX_BYTES = 262_144;
@@ -251,11 +252,7 @@ function machinePayload(
   return payload;
 }
 
-function attributes(
-  view: NotificationView,
-  part: number,
-  parts: number,
-): Record<string, MessageAttributeValue> {
+function attributes(view: NotificationView, part: number): Record<string, MessageAttributeValue> {
   const { report } = view;
   const text = (value: string): MessageAttributeValue => ({
     DataType: 'String',
@@ -265,8 +262,13 @@ function attributes(
     DataType: 'Number',
     StringValue: String(value),
   });
+  // The worst stage's verdict, as every rendering shows it: its first cause's check id, or why there
+  // is none (`transient`, `no-network-cause`, `unreadable`). One attribute: with `trigger` there are
+  // ten, the most an SQS subscription with raw message delivery accepts.
+  const [worst] = stagesWorstFirst(report);
   return {
     highestSeverity: text(announcedSeverity(view.plan.changes) ?? 'none'),
+    cause: text(worst?.causes[0]?.checkId ?? worst?.verdict.kind ?? 'none'),
     // A merged report of several accounts: every account, so a filter policy on one still matches.
     account:
       report.account === null && report.accounts?.length
@@ -280,8 +282,8 @@ function attributes(
     findingCount: number(openFindingCount(report)),
     notificationType: text(notificationType(view.plan)),
     runId: text(view.runId),
+    // `parts` is in the machine JSON (notification.parts): the attribute made room for `cause`.
     part: number(part),
-    parts: number(parts),
     ...(view.trigger ? { trigger: text(view.trigger) } : {}),
   };
 }
@@ -312,7 +314,7 @@ function fittedPublish(
     MessageStructure: 'json',
     Subject: renderEmailSubject(view, part, parts),
     Message: JSON.stringify(message),
-    MessageAttributes: attributes(view, part, parts),
+    MessageAttributes: attributes(view, part),
   });
   const fits = (candidate: PublishCommandInput) => publishSizeBytes(candidate) <= SNS_MESSAGE_MAX_BYTES;
   const full = input(bodies);

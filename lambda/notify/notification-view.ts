@@ -3,9 +3,10 @@
  * on: the run id, the failing stages, the severity it is about and the counts it states.
  */
 import { createHash } from 'node:crypto';
-import type { ClassifiedStage, Finding, Report, ReportStage, Severity, Status } from '../domain/types';
+import type { Finding, Report, ReportStage, Severity, Status } from '../domain/types';
 import { SEVERITIES, STATUSES } from '../domain/types';
-import { ATTENTION_STATUSES, accountOf, compareFindings } from '../report/human-view';
+import { accountOf } from '../report/human-view';
+import { needsAttention, type RankedStage, rankStages } from '../verdict/stages-worst-first';
 import {
   type ChangeKind,
   type FindingChange,
@@ -81,47 +82,14 @@ export function failingStages(report: Report): ReportStage[] {
   );
 }
 
-export interface RankedStage {
-  stage: ReportStage;
-  /** The stage's most serious open finding (FAIL before WARN before ERROR, then severity): its probable cause. */
-  cause?: Finding;
-}
-
-const CLASSIFICATION_RANK: Record<ClassifiedStage['classification'], number> = {
-  'high-frequency': 0,
-  'low-frequency': 1,
-  healthy: 2,
-  'no-traffic': 3,
-};
+export type { RankedStage };
 
 /**
- * The failing stages and the stages with open findings, each once, worst first: by their probable
- * cause, then by how often they fail.
+ * The stages a person must look at (failing, or with a cause or an unreadable path), each once, worst
+ * first by their verdicts (lambda/verdict/): the same order and causes as every other rendering.
  */
 export function stagesWorstFirst(report: Report): RankedStage[] {
-  const open = report.findings.filter((finding) => isOpenStatus(finding.status)).sort(compareFindings);
-  const openByStage = findingsByStage(open, report);
-  const causeOf = (stage: ReportStage) => openByStage.get(reportStageKey(stage, report))?.[0];
-  const ranked = report.apis
-    .map((stage) => ({ stage, cause: causeOf(stage) }))
-    .filter(
-      ({ stage, cause }) =>
-        cause || stage.classification === 'low-frequency' || stage.classification === 'high-frequency',
-    );
-  const gravity = (cause: Finding | undefined): [number, number] =>
-    cause
-      ? [(ATTENTION_STATUSES as readonly Status[]).indexOf(cause.status), SEVERITIES.indexOf(cause.severity)]
-      : [ATTENTION_STATUSES.length, SEVERITIES.length];
-  return ranked.sort((a, b) => {
-    const [statusA, severityA] = gravity(a.cause);
-    const [statusB, severityB] = gravity(b.cause);
-    return (
-      statusA - statusB ||
-      severityA - severityB ||
-      CLASSIFICATION_RANK[a.stage.classification] - CLASSIFICATION_RANK[b.stage.classification] ||
-      b.stage.errorRatio - a.stage.errorRatio
-    );
-  });
+  return rankStages(report).filter(needsAttention);
 }
 
 export function failingApiCount(report: Report): number {
@@ -169,10 +137,4 @@ export function changeSummary(counts: ChangeCounts): string {
     counts.resolved ? `${counts.resolved} resolved` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'no changes';
-}
-
-export function formatPercent(ratio: number): string {
-  if (ratio === 0) return '0%';
-  const percent = ratio * 100;
-  return `${percent < 0.1 ? percent.toPrecision(1) : percent.toFixed(percent < 10 ? 2 : 1)}%`;
 }

@@ -268,7 +268,14 @@ export function planNotification(
     }
   }
 
+  // A muted finding is still there: it stays open (silently, its state kept alive), never resolved,
+  // and an all-clear cannot be sent while it is open.
+  const muted = new Set((report.muted ?? []).map((finding) => finding.id));
   for (const state of previous.values()) {
+    if (state.open && !reported.has(state.findingId) && muted.has(state.findingId)) {
+      nextStates.push({ ...state, lastSeen: nowIso, expiresAt: expires });
+      continue;
+    }
     if (
       !state.open ||
       reported.has(state.findingId) ||

@@ -42,6 +42,7 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
       ...(item.run.apiIds ? { apiIds: item.run.apiIds } : {}),
       ...(item.run.stages ? { stages: item.run.stages } : {}),
       thresholds: environment.thresholds,
+      executionLogs: org.searchExecutionLogs,
       ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
       ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),
       ...(environment.suppressions ? { suppressions: environment.suppressions } : {}),
@@ -49,7 +50,7 @@ export function createAuditTargetHandler(deps: AuditTargetDeps) {
       // The part must still be written after the audit: the same margin the single-account handler keeps.
       deadline: auditDeadline(started, context.getRemainingTimeInMillis()),
     });
-    await deps.parts(org.partsBucket).put(item.partKey, JSON.stringify(outcome));
+    await deps.parts(org.partsBucket).put(item.partKey, JSON.stringify({ runId: item.runId, ...outcome }));
     return {
       partKey: item.partKey,
       ...(outcome.error ? { errorCode: outcome.error.code } : {}),

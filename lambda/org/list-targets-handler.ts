@@ -118,6 +118,13 @@ async function listedRun(
   };
 }
 
+/**
+ * The alarm path's pipe (lambda/org/alarm-intake-handler.ts) starts a run with its enrichment's output
+ * for one message: a one-element array holding the admitted event.
+ */
+const unwrapPipeInput = (input: unknown): unknown =>
+  Array.isArray(input) && input.length === 1 ? input[0] : input;
+
 export function createListTargetsHandler(deps: ListTargetsDeps) {
   return async (event: ListTargetsEvent): Promise<TargetList> => {
     const environment = parseEnvironment(deps.env);
@@ -128,11 +135,13 @@ export function createListTargetsHandler(deps: ListTargetsDeps) {
       ...(org.accounts ? { accounts: org.accounts } : {}),
       ...(org.organizationalUnitIds ? { organizationalUnitIds: org.organizationalUnitIds } : {}),
     };
-    const planned = isCloudWatchEvent(event.input)
-      ? await alarmRun(event.input, source, deps)
-      : await listedRun(event.input, source, environment, deps);
+    const input = unwrapPipeInput(event.input);
+    const planned = isCloudWatchEvent(input)
+      ? await alarmRun(input, source, deps)
+      : await listedRun(input, source, environment, deps);
     const { run } = planned;
     const items: TargetItem[] = planned.targets.map((target) => ({
+      runId,
       target,
       partKey: partKey(runId, target),
       run,

@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { auditWindow } from '../audit';
+import { CHECKS } from '../checks';
 import { createClients } from '../collect/clients';
 import { mapBounded } from '../collect/memo';
 import { type AuditorEnvironment, parseEnvironment } from '../config/environment';
@@ -23,6 +24,7 @@ import {
   ITEM_ACTION,
   type PartStore,
   parsePart,
+  partMismatch,
   reportKey,
   s3PartStore,
   type TargetItem,
@@ -83,34 +85,60 @@ function itemError(error: TargetError): TargetError {
   };
 }
 
-/** The item's outcome, from its part; the list's target wins over what the part says. */
+const unusable = (item: TargetItem, code: string, message: string): TargetOutcome => ({
+  target: item.target,
+  error: { action: ITEM_ACTION, code, message },
+});
+
+/** The part's text, or null when there is none (404); a part that cannot be read is that item's error. */
+async function partText(parts: PartStore, item: TargetItem): Promise<string | null | TargetOutcome> {
+  try {
+    return await parts.get(item.partKey);
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? 'Error';
+    return unusable(
+      item,
+      'UnreadableResult',
+      `the item's result at ${item.partKey} could not be read (${name})`,
+    );
+  }
+}
+
+/** The check catalogue's documentation links: a part's own `docs` are never shown. */
+const catalogueDocs = new Map(CHECKS.map((check) => [check.id, [...check.docs]]));
+
+function withCatalogueDocs(report: Report): Report {
+  return {
+    ...report,
+    findings: report.findings.map((finding) => ({
+      ...finding,
+      docs: catalogueDocs.get(finding.checkId) ?? [],
+    })),
+  };
+}
+
+/**
+ * The item's outcome, from its part: missing, unreadable, malformed or not the item's own (another
+ * run, account or Region) is an ERROR line for this target only; the list's target wins.
+ */
 async function outcomeOf(parts: PartStore, item: TargetItem): Promise<TargetOutcome> {
-  const text = await parts.get(item.partKey);
-  if (text === null) {
-    return {
-      target: item.target,
-      error: {
-        action: ITEM_ACTION,
-        code: 'NoResult',
-        message:
-          'the item left no result: its function and the state machine both failed to write one; see the execution history',
-      },
-    };
-  }
+  const text = await partText(parts, item);
+  if (text === null)
+    return unusable(
+      item,
+      'NoResult',
+      'the item left no result: its function and the state machine both failed to write one; see the execution history',
+    );
+  if (typeof text !== 'string') return text;
   const part = parsePart(text);
-  if (!part) {
-    return {
-      target: item.target,
-      error: {
-        action: ITEM_ACTION,
-        code: 'UnreadableResult',
-        message: `the item's result at ${item.partKey} is not an outcome`,
-      },
-    };
-  }
+  if (!part)
+    return unusable(item, 'UnreadableResult', `the item's result at ${item.partKey} is not an outcome`);
+  const mismatch = partMismatch(part, item);
+  if (mismatch)
+    return unusable(item, 'ForeignResult', `the item's result at ${item.partKey} is refused: ${mismatch}`);
   return part.error
     ? { target: item.target, error: itemError(part.error) }
-    : { target: item.target, report: part.report };
+    : { target: item.target, report: withCatalogueDocs(part.report) };
 }
 
 export function createMergeHandler(deps: MergeDeps) {

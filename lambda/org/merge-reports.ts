@@ -6,6 +6,7 @@
  * is complete only when every item was.
  */
 import { TOOL } from '../audit';
+import { compareFindings } from '../domain/finding-order';
 import type {
   AccountStatus,
   AccountSummary,
@@ -15,7 +16,6 @@ import type {
   Report,
   ReportStage,
 } from '../domain/types';
-import { compareFindings } from '../engine/evaluate';
 import { buildReport } from '../report/build-report';
 import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
 import type { MergeReportsFn, TargetError, TargetOutcome } from './contract';

@@ -8,6 +8,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { SEVERITIES, STATUSES } from '../domain/types';
 import type { StageMetricKey } from '../triage/read-traffic';
 import type { AuditTarget, TargetOutcome } from './contract';
 
@@ -46,6 +47,8 @@ export interface RunScope {
 
 /** One item of the Distributed Map (one line of targets.json). */
 export interface TargetItem {
+  /** The run the item belongs to: its part must name it too. */
+  runId: string;
   target: AuditTarget;
   partKey: string;
   run: RunScope;
@@ -58,6 +61,7 @@ const targetSchema = z.object({
 });
 
 export const targetItemSchema = z.object({
+  runId: z.string().regex(RUN_ID),
   target: targetSchema,
   partKey: z.string().startsWith(RUNS_PREFIX),
   run: z.object({
@@ -72,25 +76,91 @@ export const targetItemSchema = z.object({
   }),
 });
 
+const stageKeySchema = z.object({ apiId: z.string(), stage: z.string() });
+
+/** A finding as the item's audit writes it (lambda/domain/types.ts `Finding`). */
+const findingSchema = z.object({
+  id: z.string().min(1),
+  checkId: z.string().min(1),
+  status: z.enum(STATUSES),
+  severity: z.enum(SEVERITIES),
+  account: z.string().optional(),
+  region: z.string(),
+  resourceType: z.string(),
+  resourceArn: z.string(),
+  apis: z.array(stageKeySchema),
+  title: z.string(),
+  message: z.string(),
+  remediation: z.string(),
+  docs: z.array(z.string()),
+  evidence: z.record(z.string(), z.unknown()),
+});
+
+/** A one-account, one-Region report (lambda/domain/types.ts `Report`); what the merge reads of it. */
+const reportSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  complete: z.boolean(),
+  incompleteReasons: z.array(z.string()),
+  account: z.string().nullable(),
+  regions: z.array(z.string()),
+  window: z.object({ start: z.string(), end: z.string(), periodSeconds: z.number() }),
+  apis: z.array(z.looseObject({ region: z.string(), account: z.string().optional() })),
+  findings: z.array(findingSchema),
+  muted: z
+    .array(z.looseObject({ id: z.string(), checkId: z.string(), account: z.string().optional() }))
+    .optional(),
+  stats: z.object({
+    durationMs: z.number(),
+    awsCalls: z.record(z.string(), z.number()),
+    retries: z.number(),
+  }),
+});
+
 /**
- * A stored part: an outcome with a report (whose shape the merge step owns) or an error. The error of
- * a failed item is written by the state machine's Catch, from Step Functions' `Error` and `Cause`.
+ * A stored part: the run it belongs to, and an outcome with a report or an error. The error of a
+ * failed item is written by the state machine's Catch, from Step Functions' `Error` and `Cause`.
  */
 const partSchema = z.union([
-  z.object({ target: targetSchema, report: z.looseObject({}) }),
+  z.object({ runId: z.string(), target: targetSchema, report: reportSchema }),
   z.object({
+    runId: z.string(),
     target: targetSchema,
     error: z.object({ action: z.string(), code: z.string(), message: z.string() }),
   }),
 ]);
 
-export function parsePart(text: string): TargetOutcome | null {
+export type StoredPart = TargetOutcome & { runId: string };
+
+export function parsePart(text: string): StoredPart | null {
   try {
     const parsed = partSchema.safeParse(JSON.parse(text));
-    return parsed.success ? (parsed.data as TargetOutcome) : null;
+    return parsed.success ? (parsed.data as StoredPart) : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Why a well-formed part does not belong to its item, or null when it does: another run, another
+ * target, or a report naming another account or Region anywhere. The reason names nothing the part
+ * says (its text is untrusted): only what the item expected.
+ */
+export function partMismatch(part: StoredPart, item: TargetItem): string | null {
+  const { account, region } = item.target;
+  if (part.runId !== item.runId) return `it was not written by run ${item.runId}`;
+  if (part.target.account !== account || part.target.region !== region)
+    return `it names another target than ${account} in ${region}`;
+  if (!part.report) return null;
+  const report = part.report;
+  const inTarget = (entry: { region: string; account?: string }) =>
+    entry.region === region && (entry.account === undefined || entry.account === account);
+  if (report.account !== null && report.account !== account) return `its report is not of account ${account}`;
+  if (report.regions.some((name) => name !== region)) return `its report covers more than ${region}`;
+  if (!report.apis.every(inTarget)) return `its report holds stages outside ${account} in ${region}`;
+  if (!report.findings.every(inTarget)) return `its report holds findings outside ${account} in ${region}`;
+  if (!(report.muted ?? []).every((muted) => muted.account === undefined || muted.account === account))
+    return `its report holds muted findings of another account than ${account}`;
+  return null;
 }
 
 /** The run's objects: targets.json and the parts. */

@@ -1,5 +1,8 @@
 /** Assembles the one report object every output (JSON, text, Markdown, SNS, state) is made from. */
 import type { AuditWindow, Finding, Report, ReportStage, Thresholds } from '../domain/types';
+import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
+import { CHECK_CATALOGUE } from '../verdict/check-catalogue';
+import { withVerdicts } from '../verdict/stage-verdict';
 
 export interface ReportInput {
   tool: { name: string; version: string };
@@ -32,6 +35,7 @@ function inAccount<T extends object>(item: T & { account?: string }, account: st
 }
 
 export function buildReport(input: ReportInput): Report {
+  const stages = [...input.stages].sort(compareStages).map((stage) => inAccount(stage, input.account));
   return {
     schemaVersion: 1,
     tool: { ...input.tool },
@@ -41,8 +45,9 @@ export function buildReport(input: ReportInput): Report {
     account: input.account,
     regions: [...input.regions],
     window: { ...input.window },
-    thresholds: { ...input.thresholds },
-    apis: [...input.stages].sort(compareStages).map((stage) => inAccount(stage, input.account)),
+    // The values the triage used, the defaults of knobs not set included.
+    thresholds: { transientErrorRatio: DEFAULT_THRESHOLDS.transientErrorRatio, ...input.thresholds },
+    apis: withVerdicts(stages, input.findings, input.account, CHECK_CATALOGUE),
     findings: input.findings.map((finding) => inAccount(finding, input.account)),
     stats: { ...input.stats, awsCalls: { ...input.stats.awsCalls } },
   };

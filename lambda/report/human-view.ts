@@ -1,50 +1,40 @@
 /**
- * What the human renderings (text, Markdown) show, decided once: stages with their numbers, the
- * findings that need attention grouped by the stages they affect (FAIL, then WARN, then ERROR,
- * highest severity first), and the passes and skips only counted.
+ * What the human renderings (text, Markdown) show, decided once: what could not be read first, the
+ * stages worst first with their verdicts, then one section per stage that needs a person (its causes
+ * first, then its other findings that need attention), and the passes and skips only counted.
+ * A finding shared by several stages is shown in full under the first of them and named under the
+ * others. Verdicts come from the report (lambda/verdict/); nothing here recomputes them.
  */
-import {
-  type AccountSummary,
-  type Finding,
-  type Report,
-  type ReportStage,
-  SEVERITIES,
-  type Status,
-} from '../domain/types';
+import { compareFindings } from '../domain/finding-order';
+import type { AccountSummary, Finding, Report, ReportStage, Status } from '../domain/types';
+import { needsAttention, type RankedStage, rankStages } from '../verdict/stages-worst-first';
 
 /** Statuses shown in detail, in the order they are shown. */
 export const ATTENTION_STATUSES = ['FAIL', 'WARN', 'ERROR'] as const satisfies readonly Status[];
 
-export interface FindingGroup {
-  /** The account of the findings ('' when the report does not know it). */
+export const isAttention = (status: Status): boolean =>
+  (ATTENTION_STATUSES as readonly Status[]).includes(status);
+
+export interface StageSection {
+  /** The stage, its verdict and its causes; absent for the findings tied to no stage. */
+  ranked?: RankedStage;
+  /** The account of the stage ('' when the report does not know it). */
   account: string;
-  /** `orders/prod (a1b2c3, us-east-1)`, one per stage the findings affect; empty for findings tied to no stage. */
-  stageLabels: string[];
+  /** Shown in full here: the causes first, in the verdict's order, then the rest worst first. */
   findings: Finding[];
+  /** Shown in full under an earlier stage: named here with that stage's label. */
+  seeAbove: { finding: Finding; under: string }[];
 }
 
 export interface HumanView {
-  /** Several accounts (a merged report): renderings head each account's stages and findings with it. */
+  /** Several accounts (a merged report): renderings name each stage's account. */
   multiAccount: boolean;
-  stages: ReportStage[];
-  groups: FindingGroup[];
+  /** Every stage, worst first. */
+  stages: RankedStage[];
+  sections: StageSection[];
   counts: Record<Status, number>;
   /** Docs every shown finding cites (the Knowledge Center article): printed once, not under each finding. */
   commonDocs: string[];
-}
-
-const statusRank = (status: Status): number => {
-  const rank = (ATTENTION_STATUSES as readonly Status[]).indexOf(status);
-  return rank === -1 ? ATTENTION_STATUSES.length : rank;
-};
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    statusRank(a.status) - statusRank(b.status) ||
-    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    a.checkId.localeCompare(b.checkId) ||
-    a.resourceArn.localeCompare(b.resourceArn)
-  );
 }
 
 /** The account a stage or finding is in: its own, else the report's ('' when unknown). */
@@ -97,45 +87,61 @@ export function formatPercent(ratio: number): string {
   return `${percent < 0.1 ? percent.toPrecision(1) : percent.toFixed(percent < 10 ? 2 : 1)}%`;
 }
 
+/** One section per stage that needs a person, worst first; then the findings tied to no stage. */
+function sectionsOf(report: Report, stages: readonly RankedStage[]): StageSection[] {
+  const keyOf = (account: string, region: string, api: { apiId: string; stage: string }) =>
+    `${account}|${region}|${api.apiId}|${api.stage}`;
+  const attention = report.findings.filter((finding) => isAttention(finding.status)).sort(compareFindings);
+  const stageKeys = new Set(stages.map(({ stage }) => stageKeyOf(stage, report)));
+  const byStage = new Map<string, Finding[]>();
+  const unattached: Finding[] = [];
+  for (const finding of attention) {
+    const keys = finding.apis.map((api) => keyOf(accountOf(finding, report), finding.region, api));
+    const known = [...new Set(keys)].filter((key) => stageKeys.has(key));
+    if (known.length === 0) unattached.push(finding);
+    for (const key of known) {
+      const listed = byStage.get(key);
+      if (listed) listed.push(finding);
+      else byStage.set(key, [finding]);
+    }
+  }
+  const shownUnder = new Map<string, string>();
+  const sections: StageSection[] = [];
+  for (const ranked of stages) {
+    const own = byStage.get(stageKeyOf(ranked.stage, report)) ?? [];
+    if (own.length === 0 && !needsAttention(ranked)) continue;
+    const causeIds = new Set(ranked.verdict.causes);
+    const ordered = [...ranked.causes, ...own.filter((finding) => !causeIds.has(finding.id))];
+    const section: StageSection = {
+      ranked,
+      account: accountOf(ranked.stage, report),
+      findings: [],
+      seeAbove: [],
+    };
+    const label = stageLabel(ranked.stage);
+    for (const finding of ordered) {
+      const under = shownUnder.get(finding.id);
+      if (under) section.seeAbove.push({ finding, under });
+      else {
+        section.findings.push(finding);
+        shownUnder.set(finding.id, label);
+      }
+    }
+    sections.push(section);
+  }
+  if (unattached.length > 0)
+    sections.push({ account: report.account ?? '', findings: unattached, seeAbove: [] });
+  return sections;
+}
+
+const stageKeyOf = (stage: ReportStage, report: Pick<Report, 'account'>): string =>
+  `${accountOf(stage, report)}|${stage.region}|${stage.apiId}|${stage.stage}`;
+
 export function buildHumanView(report: Report): HumanView {
   const counts = { FAIL: 0, WARN: 0, PASS: 0, ERROR: 0, SKIPPED: 0 } satisfies Record<Status, number>;
   for (const finding of report.findings) counts[finding.status] += 1;
-
-  const stageOrder = new Map<string, number>();
-  const stageNames = new Map<string, string>();
-  report.apis.forEach((api, index) => {
-    const key = `${accountOf(api, report)}|${api.region}|${api.apiId}|${api.stage}`;
-    stageOrder.set(key, index);
-    stageNames.set(key, stageLabel(api));
-  });
-
-  const groups = new Map<string, { order: number; group: FindingGroup }>();
-  const attention = report.findings.filter((finding) =>
-    (ATTENTION_STATUSES as readonly Status[]).includes(finding.status),
-  );
-  const orderOf = (key: string): number => stageOrder.get(key) ?? Number.MAX_SAFE_INTEGER - 1;
-  for (const finding of [...attention].sort(compareFindings)) {
-    const account = accountOf(finding, report);
-    const affected = finding.apis
-      .map((api) => {
-        const key = `${account}|${finding.region}|${api.apiId}|${api.stage}`;
-        return { key, label: stageNames.get(key) ?? stageLabel({ ...api, region: finding.region }) };
-      })
-      .sort((a, b) => orderOf(a.key) - orderOf(b.key));
-    const groupKey = `${account}:${affected.map(({ key }) => key).join(' + ')}`;
-    const existing = groups.get(groupKey);
-    if (existing) {
-      existing.group.findings.push(finding);
-      continue;
-    }
-    // Findings tied to no stage come last.
-    const order = affected[0] ? orderOf(affected[0].key) : Number.MAX_SAFE_INTEGER;
-    groups.set(groupKey, {
-      order,
-      group: { account, stageLabels: affected.map(({ label }) => label), findings: [finding] },
-    });
-  }
-
+  const stages = rankStages(report);
+  const attention = report.findings.filter((finding) => isAttention(finding.status));
   const [first, ...rest] = attention;
   const commonDocs =
     first && rest.length > 0
@@ -143,15 +149,46 @@ export function buildHumanView(report: Report): HumanView {
       : [];
   return {
     multiAccount: isMultiAccount(report),
-    stages: report.apis,
-    // By account first (stages are listed by account), so each account's findings come together.
-    groups: [...groups.values()]
-      .sort((a, b) => a.group.account.localeCompare(b.group.account) || a.order - b.order)
-      .map(({ group }) => group),
+    stages,
+    sections: sectionsOf(report, stages),
     counts,
     commonDocs,
   };
 }
+
+/**
+ * The first lines of every human rendering when the audit is incomplete: what could not be read,
+ * and that this is not an all-clear. Raw: each rendering cleans the reasons. Empty when complete.
+ */
+export function incompleteHeadline(report: Report): string | undefined {
+  if (report.complete) return undefined;
+  const nothing = report.apis.length === 0 && report.findings.length === 0;
+  return nothing
+    ? 'INCOMPLETE AUDIT: nothing could be read, so nothing was checked. This is not an all-clear. What could not be read:'
+    : 'INCOMPLETE AUDIT: part of the account could not be read; what was read is below. This is not an all-clear. What could not be read:';
+}
+
+/** What a rendering says where there is nothing to show: never "nothing to fix" for an audit that read little. */
+export function nothingToShowLine(report: Report): string {
+  return report.complete
+    ? 'No findings need attention.'
+    : 'No finding in what could be read; the parts named at the top were not checked.';
+}
+
+/** The findings of a section shown under earlier stages, by the stage they are shown under. */
+export function seeAboveByStage(section: StageSection): { under: string; findings: Finding[] }[] {
+  const byStage = new Map<string, Finding[]>();
+  for (const { finding, under } of section.seeAbove)
+    byStage.set(under, [...(byStage.get(under) ?? []), finding]);
+  return [...byStage.entries()].map(([under, findings]) => ({ under, findings }));
+}
+
+/** The fix as one line for a machine format's remediation field: the commands, `; `-separated, else the remediation. */
+export const fixText = (finding: Finding): string => fixLines(finding).join('; ');
+
+/** The fix to paste for a finding: its exact commands when known, else the check's remediation. */
+export const fixLines = (finding: Finding): string[] =>
+  finding.fix?.commands.length ? [...finding.fix.commands] : finding.remediation ? [finding.remediation] : [];
 
 export function summaryLine(counts: Record<Status, number>): string {
   const shown = ATTENTION_STATUSES.map((status) => `${counts[status]} ${status}`).join(', ');

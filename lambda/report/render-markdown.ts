@@ -1,6 +1,7 @@
 /**
  * The report as Markdown (a pull request comment, a wiki page, an issue): the same content as the
- * text rendering, as a table of API stages and a list of findings per group of stages.
+ * text rendering: what could not be read first, a table of API stages worst first with their
+ * verdicts, and a section per stage that needs a person.
  */
 import type { Finding, Report } from '../domain/types';
 import { markdownCode, markdownText } from '../notify/display-text';
@@ -9,7 +10,11 @@ import {
   accountOf,
   accountsLine,
   buildHumanView,
+  fixLines,
   formatPercent,
+  incompleteHeadline,
+  nothingToShowLine,
+  seeAboveByStage,
   stageLabel,
   summaryLine,
   suppressionLine,
@@ -22,23 +27,22 @@ const code = (text: string): string => markdownCode(text, 300);
 
 export function renderMarkdown(report: Report): string {
   const view = buildHumanView(report);
-  const lines: string[] = [
-    '# API Gateway network audit',
-    '',
+  const lines: string[] = ['# API Gateway network audit', ''];
+  const incomplete = incompleteHeadline(report);
+  if (incomplete)
+    lines.push(
+      `> **${escapeMarkdown(incomplete)}**`,
+      ...report.incompleteReasons.map((reason) => `> - ${escapeMarkdown(reason)}`),
+      '',
+    );
+  lines.push(
     view.multiAccount && report.accounts
       ? `- Accounts: ${escapeMarkdown(accountsLine(report.accounts))}`
       : `- Account: ${report.account ? code(report.account) : 'unknown'}`,
     `- Regions: ${report.regions.map(code).join(', ')}`,
     `- Window: ${report.window.start} to ${report.window.end} (${report.window.periodSeconds / 60}-minute periods)`,
     `- Generated: ${report.generatedAt} by ${report.tool.name} ${report.tool.version}`,
-  ];
-  if (!report.complete) {
-    lines.push(
-      '',
-      '> **Incomplete audit**',
-      ...report.incompleteReasons.map((reason) => `> - ${escapeMarkdown(reason)}`),
-    );
-  }
+  );
 
   if (report.accounts) {
     lines.push(
@@ -58,16 +62,16 @@ export function renderMarkdown(report: Report): string {
     }
   }
 
-  lines.push('', `## API stages (${view.stages.length})`, '');
+  lines.push('', `## API stages (${view.stages.length}), worst first`, '');
   if (view.stages.length === 0) {
     lines.push('No API stages found in the audited Regions.');
   } else {
     const accountColumn = view.multiAccount ? ' Account |' : '';
     lines.push(
-      `|${accountColumn} Classification | Stage | Type | Requests | 5xx | 5xx ratio | Periods with errors |`,
-      `|${view.multiAccount ? '---|' : ''}---|---|---|---:|---:|---:|---:|`,
+      `|${accountColumn} Classification | Stage | Type | Requests | 5xx | 5xx ratio | Periods with errors | Verdict |`,
+      `|${view.multiAccount ? '---|' : ''}---|---|---|---:|---:|---:|---:|---|`,
     );
-    for (const stage of view.stages) {
+    for (const { stage, verdict } of view.stages) {
       const shared = stage.sharesMetricsWith?.length
         ? ` (metrics merged with ${stage.sharesMetricsWith.map(code).join(', ')})`
         : '';
@@ -77,24 +81,30 @@ export function renderMarkdown(report: Report): string {
       lines.push(
         `|${account} ${stage.classification} | ${escapeMarkdown(stageLabel(stage))}${shared} | ${stage.apiType} | ` +
           `${stage.requests} | ${stage.errors5xx} | ${formatPercent(stage.errorRatio)} | ` +
-          `${stage.periodsWithErrors}/${stage.periods} |`,
+          `${stage.periodsWithErrors}/${stage.periods} | ${escapeMarkdown(verdict.summary)} |`,
       );
     }
   }
 
   lines.push('', '## Findings', '');
-  if (view.groups.length === 0) lines.push('No findings need attention.', '');
-  view.groups.forEach((group, index) => {
-    if (view.multiAccount && group.account !== view.groups[index - 1]?.account)
-      lines.push(`### Account ${escapeMarkdown(accountLabel(report, group.account))}`, '');
-    const heading =
-      group.stageLabels.length > 0
-        ? group.stageLabels.map(escapeMarkdown).join(', ')
-        : 'Not tied to an API stage';
-    lines.push(`${view.multiAccount ? '####' : '###'} ${heading}`, '');
-    for (const finding of group.findings) lines.push(...findingItem(finding, view.commonDocs));
+  if (view.sections.length === 0) lines.push(nothingToShowLine(report), '');
+  for (const section of view.sections) {
+    const heading = section.ranked
+      ? escapeMarkdown(
+          view.multiAccount
+            ? `${stageLabel(section.ranked.stage)} in ${accountLabel(report, section.account)}`
+            : stageLabel(section.ranked.stage),
+        )
+      : 'Not tied to an API stage';
+    lines.push(`### ${heading}`, '');
+    if (section.ranked) lines.push(`**Verdict:** ${escapeMarkdown(section.ranked.verdict.summary)}`, '');
+    for (const finding of section.findings) lines.push(...findingItem(finding, view.commonDocs));
+    for (const { under, findings } of seeAboveByStage(section))
+      lines.push(
+        `- Also here, shown under ${escapeMarkdown(under)}: ${findings.map((finding) => `${finding.status} ${code(finding.checkId)} ${code(finding.id)}`).join(', ')}`,
+      );
     lines.push('');
-  });
+  }
 
   lines.push(summaryLine(view.counts));
   const suppressed = suppressionLine(report);
@@ -105,11 +115,16 @@ export function renderMarkdown(report: Report): string {
 
 function findingItem(finding: Finding, commonDocs: readonly string[]): string[] {
   const lines = [
-    `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)}: ${escapeMarkdown(finding.title)}`,
+    `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)} · id ${code(finding.id)}: ${escapeMarkdown(finding.title)}`,
     `  - ${escapeMarkdown(finding.message)}`,
     `  - Resource: ${code(finding.resourceArn)}`,
   ];
-  if (finding.remediation) lines.push(`  - Fix: ${escapeMarkdown(finding.remediation)}`);
+  if (finding.fix?.commands.length)
+    lines.push(
+      '  - Fix (paste):',
+      ...fixLines(finding).map((command) => `    - ${markdownCode(command, 2000)}`),
+    );
+  else if (finding.remediation) lines.push(`  - Fix: ${escapeMarkdown(finding.remediation)}`);
   for (const doc of finding.docs) if (!commonDocs.includes(doc)) lines.push(`  - Docs: <${doc}>`);
   return lines;
 }

@@ -1,16 +1,35 @@
 /**
  * Triage: decides from a stage's per-period request and 5xx counts whether its errors are absent,
- * sporadic (low-frequency) or frequent/continuous (high-frequency). Pure and total: any input,
+ * transient (low-frequency) or frequent/continuous (high-frequency). Pure and total: any input,
  * including negative or non-finite counts from a broken series, yields a classification.
+ *
+ * As the AWS article puts it, the ratio of errors to requests decides first: "if the number of
+ * requests is significantly greater than the number of errors, transient network problems are
+ * likely". With enough requests (`minRequests`):
+ * - at or above `highErrorRatio`: high-frequency, even in one period;
+ * - below `transientErrorRatio`: low-frequency, however many periods the trickle shows in (12 errors in
+ *   1,000,008 requests over half the periods is background noise: retry);
+ * - in between: high-frequency when continuous (errors in `continuousPeriodShare` of the periods, and
+ *   in at least 2), else low-frequency (a burst).
+ * Below `minRequests` a ratio means little: only continuity makes a stage high-frequency.
+ * Defaults and why: docs/checks.md "Triage thresholds".
  */
-import type { Classification, ClassifiedStage, StageTraffic, Thresholds } from '../domain/types';
+import type {
+  AuditWindow,
+  Classification,
+  ClassifiedStage,
+  ErrorMinute,
+  StageTraffic,
+  Thresholds,
+} from '../domain/types';
 import { DEFAULTS } from '../settings/settings';
 
 /** The settings' defaults (lambda/settings), explained in docs/checks.md ("Triage thresholds"). */
-export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+export const DEFAULT_THRESHOLDS: Readonly<Required<Thresholds>> = Object.freeze({
   highErrorRatio: DEFAULTS.highErrorRatio,
   continuousPeriodShare: DEFAULTS.continuousPeriodShare,
   minRequests: DEFAULTS.minRequests,
+  transientErrorRatio: DEFAULTS.transientErrorRatio,
 });
 
 /** Periods with at least this many errors count as "periods with errors". */
@@ -21,7 +40,27 @@ const countOf = (value: number | undefined): number =>
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + countOf(value), 0);
 
-export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): ClassifiedStage {
+/** The periods with 5xx, by their start (the counts are aligned on the window's periods). */
+export function errorMinutesOf(errors5xx: readonly number[], window: AuditWindow): ErrorMinute[] {
+  const start = Date.parse(window.start);
+  return errors5xx.flatMap((value, index) =>
+    countOf(value) > 0
+      ? [
+          {
+            at: new Date(start + index * window.periodSeconds * 1000).toISOString(),
+            errors5xx: countOf(value),
+          },
+        ]
+      : [],
+  );
+}
+
+/** With the window, a stage with 5xx also carries its `errorMinutes`. */
+export function classifyStage(
+  traffic: StageTraffic,
+  thresholds: Thresholds,
+  window?: AuditWindow,
+): ClassifiedStage {
   const requests = sum(traffic.requests);
   const errors5xx = sum(traffic.errors5xx);
   const periods = Math.max(traffic.requests.length, traffic.errors5xx.length);
@@ -47,6 +86,7 @@ export function classifyStage(traffic: StageTraffic, thresholds: Thresholds): Cl
     classification,
     series: { requests: traffic.requests.map(countOf), errors5xx: traffic.errors5xx.map(countOf) },
     ...(sharesMetricsWith && sharesMetricsWith.length > 0 ? { sharesMetricsWith } : {}),
+    ...(window && errors5xx > 0 ? { errorMinutes: errorMinutesOf(traffic.errors5xx, window) } : {}),
   };
 }
 
@@ -62,11 +102,13 @@ function classify(totals: TrafficTotals, thresholds: Thresholds): Classification
   // 5xx without a request count (a missing Count series) still means the stage is failing.
   if (totals.requests === 0 && totals.errors5xx === 0) return 'no-traffic';
   if (totals.errors5xx === 0) return 'healthy';
-  const frequent =
-    totals.requests >= thresholds.minRequests && totals.errorRatio >= thresholds.highErrorRatio;
+  const enoughRequests = totals.requests >= thresholds.minRequests;
+  if (enoughRequests && totals.errorRatio >= thresholds.highErrorRatio) return 'high-frequency';
+  const transientRatio = thresholds.transientErrorRatio ?? DEFAULT_THRESHOLDS.transientErrorRatio;
+  if (enoughRequests && totals.errorRatio < transientRatio) return 'low-frequency';
   const continuous =
     totals.periodsWithErrors >= MIN_CONTINUOUS_PERIODS &&
     totals.periods > 0 &&
     totals.periodsWithErrors / totals.periods >= thresholds.continuousPeriodShare;
-  return frequent || continuous ? 'high-frequency' : 'low-frequency';
+  return continuous ? 'high-frequency' : 'low-frequency';
 }

@@ -116,7 +116,10 @@ export const BROKEN_ACCOUNT: AccountSpec = {
   ],
 };
 
-/** The same shop with every fault fixed: targets in every zone, all running, NLB let in, flow logs on. */
+/**
+ * The same shop with every fault fixed: targets in every zone, all running, NLB let in, flow logs on,
+ * health checked over HTTP.
+ */
 export const HEALTHY_TWIN: AccountSpec = {
   ...BROKEN_ACCOUNT,
   securityGroups: [
@@ -132,7 +135,14 @@ export const HEALTHY_TWIN: AccountSpec = {
     ...ALB_PATH.instances,
   ],
   targetGroups: [
-    { name: 'orders-tg', protocol: 'TCP', port: 8080, targets: ['orders-a', 'orders-b', 'orders-c'] },
+    {
+      name: 'orders-tg',
+      protocol: 'TCP',
+      port: 8080,
+      targets: ['orders-a', 'orders-b', 'orders-c'],
+      // The application is HTTP: its health is checked over HTTP, on the traffic port.
+      healthCheck: { protocol: 'HTTP' },
+    },
     { name: 'catalog-tg', protocol: 'HTTP', port: 8080, targets: ['catalog-a', 'catalog-b'] },
   ],
   loadBalancers: BROKEN_ACCOUNT.loadBalancers.map((lb) => {

@@ -1,7 +1,8 @@
 /**
  * The account the demo audits: a small shop with REST and HTTP APIs behind an NLB and an ALB, some
  * idle, some healthy, one with sporadic errors and several failing continuously, with the faults of
- * the article injected on the failing paths. Built on the broken shop of the integration tests.
+ * the article injected on the failing paths, and one that failed only during a deploy. Built on the
+ * broken shop of the integration tests.
  */
 import { BROKEN_ACCOUNT, HTTP_ACCESS_LOG_FORMAT, REST_ACCESS_LOG_FORMAT } from './broken-account';
 import type { AccountSpec } from './seed-account';
@@ -9,8 +10,42 @@ import type { AccountSpec } from './seed-account';
 const PERIODS = 12;
 const steady = (value: number): number[] => new Array<number>(PERIODS).fill(value);
 
+/** A deploy at 11:30: the NLB's one healthy target (in us-east-1a) was replaced, and for ten minutes none was healthy. */
+const DEPLOY_BURST = [6, 7];
+const burst = (during: number, otherwise: number): number[] =>
+  Array.from({ length: PERIODS }, (_, i) => (DEPLOY_BURST.includes(i) ? during : otherwise));
+
 export const DEMO_ACCOUNT: AccountSpec = {
   ...BROKEN_ACCOUNT,
+  loadBalancers: BROKEN_ACCOUNT.loadBalancers.map((lb) =>
+    lb.name === 'orders-nlb'
+      ? {
+          ...lb,
+          series: [
+            { metricName: 'HealthyHostCount', targetGroup: 'orders-tg', values: burst(0, 1) },
+            { metricName: 'UnHealthyHostCount', targetGroup: 'orders-tg', values: steady(0) },
+            {
+              metricName: 'HealthyHostCount',
+              targetGroup: 'orders-tg',
+              zone: 'us-east-1a',
+              values: burst(0, 1),
+            },
+            {
+              metricName: 'HealthyHostCount',
+              targetGroup: 'orders-tg',
+              zone: 'us-east-1b',
+              values: steady(0),
+            },
+            {
+              metricName: 'HealthyHostCount',
+              targetGroup: 'orders-tg',
+              zone: 'us-east-1c',
+              values: steady(0),
+            },
+          ],
+        }
+      : lb,
+  ),
   securityGroups: BROKEN_ACCOUNT.securityGroups.map((group) =>
     // The ALB only lets a partner range in: API Gateway's VPC link connects from the VPC's own addresses.
     group.name === 'alb-listener' ? { ...group, ingress: [{ port: 80, cidr: '203.0.113.0/24' }] } : group,
@@ -37,6 +72,17 @@ export const DEMO_ACCOUNT: AccountSpec = {
   ],
   restApis: [
     ...BROKEN_ACCOUNT.restApis,
+    {
+      // Fails only during the deploy burst: tg-healthy-dip names the zone and the minutes.
+      name: 'shipping-rest',
+      stage: 'prod',
+      vpcLinkTargets: ['orders-nlb'],
+      methods: [
+        { path: '/shipments', method: 'GET', loadBalancer: 'orders-nlb', port: 80, viaVpcLink: false },
+      ],
+      accessLog: { logGroup: 'shipping-rest-access', format: REST_ACCESS_LOG_FORMAT },
+      traffic: { requests: steady(300), errors5xx: burst(250, 0), integrationLatencyMaxMs: 150 },
+    },
     {
       name: 'inventory-rest',
       stage: 'prod',

@@ -42,6 +42,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../../lambda/collect/clients';
 import { loadBalancerMetricDimension } from '../../lambda/collect/load-balancers';
+import { targetGroupMetricDimension } from '../../lambda/collect/path-metrics';
+import { ELB_NAMESPACES } from '../../lambda/domain/load-balancer-series';
 import type { AuditWindow } from '../../lambda/domain/types';
 
 /** Per-period values, oldest first; the last value falls in the window's last period. */
@@ -50,6 +52,17 @@ export interface TrafficSpec {
   errors5xx: number[];
   /** Maximum IntegrationLatency (ms) reported in every period with requests. */
   integrationLatencyMaxMs?: number;
+  /** Maximum IntegrationLatency (ms) per period, instead of one value for every period. */
+  integrationLatencyByPeriodMs?: number[];
+}
+
+/** A load balancer's own series (its namespace by type): of a target group (and zone) when named. */
+export interface LoadBalancerSeriesSpec {
+  metricName: string;
+  /** A target group name of the spec. */
+  targetGroup?: string;
+  zone?: string;
+  values: number[];
 }
 
 export interface AccessLogSpec {
@@ -81,6 +94,9 @@ export interface AccountSpec {
     /** Instance names. */
     targets: string[];
     crossZone?: 'true' | 'false' | 'use_load_balancer_configuration';
+    healthCheck?: { protocol: 'TCP' | 'HTTP'; port?: string };
+    /** Other target group attributes, e.g. `proxy_protocol_v2.enabled`. */
+    attributes?: Record<string, string>;
   }[];
   loadBalancers: {
     name: string;
@@ -88,9 +104,17 @@ export interface AccountSpec {
     subnets: string[];
     securityGroups?: string[];
     crossZone?: boolean;
-    listeners: { port: number; protocol: 'TCP' | 'HTTP'; targetGroup: string }[];
+    listeners: {
+      port: number;
+      protocol: 'TCP' | 'HTTP' | 'HTTPS' | 'TLS';
+      targetGroup: string;
+      /** HTTPS and TLS: the ACM certificate (the emulator needs one in its ACM). */
+      certificateArn?: string;
+    }[];
     /** NLB `TCP_Target_Reset_Count` per period. */
     resets?: number[];
+    /** Other series of the load balancer and its target groups, per period. */
+    series?: LoadBalancerSeriesSpec[];
   }[];
   /** A VPC-level flow log (ACTIVE) when true. */
   flowLogs: boolean;
@@ -203,9 +227,11 @@ function apiTrafficData(
   traffic: TrafficSpec,
 ): MetricDatum[] {
   const latency = traffic.integrationLatencyMaxMs;
+  const byPeriod = traffic.integrationLatencyByPeriodMs;
   return [
     ...seriesData(window, 'Count', dimensions, traffic.requests),
     ...seriesData(window, errorsMetric, dimensions, traffic.errors5xx),
+    ...(byPeriod ? seriesData(window, 'IntegrationLatency', dimensions, byPeriod) : []),
     ...(latency === undefined
       ? []
       : seriesData(
@@ -297,6 +323,12 @@ async function seedLoadBalancers(
         Port: group.port,
         VpcId: seeded.vpcId,
         TargetType: 'instance',
+        ...(group.healthCheck
+          ? {
+              HealthCheckProtocol: group.healthCheck.protocol,
+              ...(group.healthCheck.port ? { HealthCheckPort: group.healthCheck.port } : {}),
+            }
+          : {}),
       }),
     );
     const arn = must(created.TargetGroups?.[0]?.TargetGroupArn, `target group ${group.name}`);
@@ -312,11 +344,15 @@ async function seedLoadBalancers(
         }),
       );
     }
-    if (group.crossZone) {
+    const attributes = {
+      ...(group.crossZone ? { 'load_balancing.cross_zone.enabled': group.crossZone } : {}),
+      ...group.attributes,
+    };
+    if (Object.keys(attributes).length > 0) {
       await clients.elb.send(
         new ModifyTargetGroupAttributesCommand({
           TargetGroupArn: arn,
-          Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: group.crossZone }],
+          Attributes: Object.entries(attributes).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
     }
@@ -354,6 +390,7 @@ async function seedLoadBalancers(
           LoadBalancerArn: seededLb.arn,
           Protocol: listener.protocol,
           Port: listener.port,
+          ...(listener.certificateArn ? { Certificates: [{ CertificateArn: listener.certificateArn }] } : {}),
           DefaultActions: [
             {
               Type: 'forward',
@@ -529,6 +566,28 @@ async function seedApis(clients: AwsClients, spec: AccountSpec, seeded: SeededAc
       : [];
   });
   if (resetData.length > 0) await putMetrics(clients, 'AWS/NetworkELB', resetData);
+  for (const lb of spec.loadBalancers) {
+    const seededLb = must(seeded.loadBalancers[lb.name], lb.name);
+    const data = (lb.series ?? []).flatMap((series) =>
+      seriesData(
+        window,
+        series.metricName,
+        {
+          LoadBalancer: loadBalancerMetricDimension(seededLb),
+          ...(series.targetGroup
+            ? {
+                TargetGroup: targetGroupMetricDimension(
+                  must(seeded.targetGroups[series.targetGroup], series.targetGroup),
+                ),
+              }
+            : {}),
+          ...(series.zone ? { AvailabilityZone: series.zone } : {}),
+        },
+        series.values,
+      ),
+    );
+    if (data.length > 0) await putMetrics(clients, ELB_NAMESPACES[lb.type], data);
+  }
 }
 
 /** The number of periods the spec's longest series spans (the window the seeded data fills). */
@@ -538,6 +597,7 @@ function seriesLength(spec: AccountSpec): number {
     ...spec.httpApis.map((api) => api.traffic.requests.length),
     ...spec.restApis.map((api) => api.traffic.requests.length),
     ...spec.loadBalancers.map((lb) => lb.resets?.length ?? 0),
+    ...spec.loadBalancers.flatMap((lb) => (lb.series ?? []).map((series) => series.values.length)),
   );
 }
 

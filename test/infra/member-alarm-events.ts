@@ -1,6 +1,6 @@
 /**
  * What both ends of the organization's alarm path must agree on, as synthesized: the pattern of the
- * member rule that forwards and of the central rule that starts a run, and the auditor's default bus.
+ * member rule that forwards and of the central rule that queues it, and the auditor's alarm bus.
  */
 import { MEMBER_ALARM_NAMES } from '../../lib/member-stage-alarms-stack';
 
@@ -14,10 +14,18 @@ export const MEMBER_ALARM_PATTERN = {
   },
 };
 
-/** The default bus ARN, its Region and account as the template names them. */
+/** The alarm bus ARN, its Region and account as the template names them. */
 export const busArn = (region: unknown, account: unknown) => ({
   'Fn::Join': [
     '',
-    ['arn:', { Ref: 'AWS::Partition' }, ':events:', region, ':', account, ':event-bus/default'],
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':events:',
+      region,
+      ':',
+      account,
+      ':event-bus/ApiNetworkAuditorAlarms',
+    ],
   ],
 });

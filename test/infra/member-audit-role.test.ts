@@ -1,7 +1,7 @@
 /**
  * The member-account template StackSets deploys: plain CloudFormation (no assets, no bootstrap),
- * one role with exactly the audit's read-only actions, trusting only the auditor account under the
- * organization id or external id the deployer gives.
+ * one role with exactly the audit's read-only actions, trusting only the central audit role (by
+ * aws:PrincipalArn) under the organization id; searching execution logs is a policy of its own, opt-in.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
 import { auditReadStatements } from '../../lib/audit-read-policy';
 import {
+  CENTRAL_AUDIT_ROLE_PATH,
+  DEFAULT_CENTRAL_AUDIT_ROLE_NAME,
   DEFAULT_MEMBER_ROLE_NAME,
   MemberAuditRoleStack,
   memberAuditRoleTemplate,
@@ -34,9 +36,10 @@ interface RoleProperties {
   ManagedPolicyArns?: unknown;
 }
 interface MemberTemplate {
-  Parameters: Record<string, { Default?: string; AllowedPattern?: string }>;
-  Rules: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Properties: RoleProperties }>;
+  Parameters: Record<string, { Default?: string; AllowedPattern?: string; AllowedValues?: string[] }>;
+  Rules?: Record<string, unknown>;
+  Conditions: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Properties: RoleProperties; Condition?: string }>;
 }
 
 const actionsOf = (statements: PolicyStatementJson[]): string[] =>
@@ -45,14 +48,15 @@ const actionsOf = (statements: PolicyStatementJson[]): string[] =>
 describe('the member-account template', () => {
   const template = memberAuditRoleTemplate() as unknown as MemberTemplate;
   const resources = Object.values(template.Resources);
-  const role = resources[0]?.Properties as RoleProperties;
+  const role = resources.find((resource) => resource.Type === 'AWS::IAM::Role')?.Properties as RoleProperties;
+  const logSearch = resources.find((resource) => resource.Type === 'AWS::IAM::Policy');
 
-  it('is one IAM role and nothing else: no assets, no CDK metadata resource', () => {
+  it('is one IAM role and its opt-in log search policy, nothing else: no assets, no CDK metadata resource', () => {
     // Arrange / Act
     const types = resources.map((resource) => resource.Type);
 
     // Assert
-    expect(types).toEqual(['AWS::IAM::Role']);
+    expect(types).toEqual(['AWS::IAM::Role', 'AWS::IAM::Policy']);
     expect(JSON.stringify(template)).not.toMatch(/cdk-hnb659fds|AssetParameters|aws:cdk:path|aws:asset/);
   });
 
@@ -61,8 +65,14 @@ describe('the member-account template', () => {
     const parameters = Object.keys(template.Parameters).sort();
 
     // Assert
-    expect(parameters).toEqual(['AuditorAccountId', 'ExternalId', 'OrganizationId', 'RoleName']);
-    expect(Object.keys(template.Rules)).toEqual(['OrganizationIdOrExternalId']);
+    expect(parameters).toEqual([
+      'AuditorAccountId',
+      'AuditorRoleName',
+      'OrganizationId',
+      'RoleName',
+      'SearchExecutionLogs',
+    ]);
+    expect(template.Rules).toBeUndefined();
   });
 
   it('refuses to synthesize with an asset (the synthesizer has no bucket to put one in)', () => {
@@ -89,12 +99,19 @@ describe('the member-account template', () => {
     // Act
     const actions = actionsOf(policy?.PolicyDocument.Statement ?? []);
 
-    // Assert
+    // Assert: the log search is the opt-in policy's (without an access-log prefix)
     expect(others).toEqual([]);
     expect(role.ManagedPolicyArns).toBeUndefined();
-    expect(actions).toEqual([...AUDIT_IAM_ACTIONS].sort());
+    expect(actions).toEqual(
+      [...AUDIT_IAM_ACTIONS].filter((action) => action !== 'logs:FilterLogEvents').sort(),
+    );
     expect(policy?.PolicyDocument.Statement.every((statement) => statement.Effect === 'Allow')).toBe(true);
-    const stackStatements = auditReadStatements({ partition: 'aws', account: '1', regions: ['*'] });
+    const stackStatements = auditReadStatements({
+      partition: 'aws',
+      account: '1',
+      regions: ['*'],
+      executionLogs: false,
+    });
     expect(policy?.PolicyDocument.Statement.map((statement) => statement.Action)).toEqual(
       stackStatements.map((statement) => {
         const json = statement.toStatementJson() as PolicyStatementJson;
@@ -103,13 +120,12 @@ describe('the member-account template', () => {
     );
   });
 
-  it('trusts only the auditor account, under the organization id, the external id or both', () => {
+  it('trusts exactly the central audit role (fixed path and name) of the auditor account, in the organization', () => {
     // Arrange
     const [trust, ...others] = role.AssumeRolePolicyDocument.Statement;
-    const org = { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } };
-    const external = { 'sts:ExternalId': { Ref: 'ExternalId' } };
 
-    // Act / Assert
+    // Act / Assert: the account is the principal (a role principal must exist when the template is
+    // deployed); aws:PrincipalArn narrows it to the one role, aws:PrincipalOrgID to the organization.
     expect(others).toEqual([]);
     expect(trust).toEqual({
       Action: 'sts:AssumeRole',
@@ -124,15 +140,65 @@ describe('the member-account template', () => {
       },
       Condition: {
         StringEquals: {
-          'Fn::If': [
-            'HasOrganizationIdAndExternalId',
-            { ...org, ...external },
-            { 'Fn::If': ['HasOrganizationId', org, external] },
-          ],
+          'aws:PrincipalArn': {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':iam::',
+                { Ref: 'AuditorAccountId' },
+                `:role${CENTRAL_AUDIT_ROLE_PATH}`,
+                { Ref: 'AuditorRoleName' },
+              ],
+            ],
+          },
+          'aws:PrincipalOrgID': { Ref: 'OrganizationId' },
         },
       },
     });
     expect(template.Parameters.AuditorAccountId?.Default).toBeUndefined();
+    expect(template.Parameters.OrganizationId?.Default).toBeUndefined();
+    expect(template.Parameters.OrganizationId?.AllowedPattern).toBe('^o-[a-z0-9]{10,32}$');
+    expect(template.Parameters.AuditorRoleName?.Default).toBe(DEFAULT_CENTRAL_AUDIT_ROLE_NAME);
+    expect(JSON.stringify(template)).not.toMatch(/ExternalId/);
+  });
+
+  it('searches REST execution logs only when SearchExecutionLogs is true (off by default)', () => {
+    // Arrange
+    const document = logSearch?.Properties as unknown as {
+      PolicyDocument: { Statement: PolicyStatementJson[] };
+      Roles: unknown[];
+    };
+
+    // Act / Assert
+    expect(template.Parameters.SearchExecutionLogs).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['false', 'true'],
+    });
+    expect(logSearch?.Condition).toBe('SearchesExecutionLogs');
+    expect(template.Conditions.SearchesExecutionLogs).toEqual({
+      'Fn::Equals': [{ Ref: 'SearchExecutionLogs' }, 'true'],
+    });
+    expect(document.PolicyDocument.Statement).toEqual([
+      {
+        Action: 'logs:FilterLogEvents',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:*:',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:API-Gateway-Execution-Logs_*',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(JSON.stringify(role.Policies)).not.toContain('API-Gateway-Execution-Logs_');
   });
 
   it('scopes log queries to the access-log prefix it is given, in any Region of the account', () => {

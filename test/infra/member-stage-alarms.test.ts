@@ -1,7 +1,8 @@
 /**
  * The member-account, per-Region alarm template StackSets deploys: plain CloudFormation (no assets,
  * no bootstrap), the single-account stack's two stage 5xx alarms under fixed names, and a rule that
- * forwards their contributors entering ALARM to the auditor account's default bus with its own role.
+ * forwards their contributors entering ALARM to the auditor account's alarm bus with its own role, a
+ * dead-letter queue and an alarm on it; disabled in the auditor's own account and Region.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,7 +57,7 @@ const ofType = (template: MemberTemplate, type: string) =>
 describe('the member-account alarm template (one per Region)', () => {
   const template = memberStageAlarmsTemplate() as unknown as MemberTemplate;
 
-  it('holds the two alarms, the forwarding rule and its role, and no asset or CDK metadata', () => {
+  it('holds the two alarms, the forwarding rule, its role, its dead-letter queue and alarm, and no asset or CDK metadata', () => {
     // Arrange / Act
     const types = Object.values(template.Resources)
       .map((resource) => resource.Type)
@@ -66,9 +67,12 @@ describe('the member-account alarm template (one per Region)', () => {
     expect(types).toEqual([
       'AWS::CloudWatch::Alarm',
       'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
       'AWS::Events::Rule',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
+      'AWS::SQS::Queue',
+      'AWS::SQS::QueuePolicy',
     ]);
     expect(JSON.stringify(template)).not.toMatch(/cdk-hnb659fds|AssetParameters|aws:cdk:path|aws:asset/);
     expect(template.Rules).toBeUndefined();
@@ -97,9 +101,9 @@ describe('the member-account alarm template (one per Region)', () => {
       .filter((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('SELECT'));
 
     // Act
-    const memberAlarms = ofType(template, 'AWS::CloudWatch::Alarm').map(
-      ([, alarm]) => withDefaults(alarm.Properties, template.Parameters) as Record<string, unknown>,
-    );
+    const memberAlarms = ofType(template, 'AWS::CloudWatch::Alarm')
+      .filter(([, alarm]) => JSON.stringify(alarm.Properties.Metrics ?? []).includes('SELECT'))
+      .map(([, alarm]) => withDefaults(alarm.Properties, template.Parameters) as Record<string, unknown>);
     const names = memberAlarms.map((alarm) => alarm.AlarmName);
     const unnamed = memberAlarms.map(({ AlarmName: _, ...alarm }) => alarm);
 
@@ -115,17 +119,62 @@ describe('the member-account alarm template (one per Region)', () => {
     });
   });
 
-  it("forwards those alarms' contributors entering ALARM, and nothing else, to the auditor's default bus", () => {
+  it("forwards those alarms' contributors entering ALARM, and nothing else, to the auditor's alarm bus, with a dead-letter queue", () => {
     // Arrange
     const [[, rule] = []] = ofType(template, 'AWS::Events::Rule');
     const [[roleId] = []] = ofType(template, 'AWS::IAM::Role');
+    const [[queueId] = []] = ofType(template, 'AWS::SQS::Queue');
 
     // Act / Assert
+    expect(JSON.stringify(BUS_ARN)).toContain(':event-bus/ApiNetworkAuditorAlarms');
     expect(rule?.Properties).toMatchObject({
       EventPattern: MEMBER_ALARM_PATTERN,
-      State: 'ENABLED',
-      Targets: [{ Arn: BUS_ARN, Id: 'Target0', RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } }],
+      Targets: [
+        {
+          Arn: BUS_ARN,
+          Id: 'Target0',
+          RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        },
+      ],
     });
+  });
+
+  it("is disabled in the auditor's own account and Region (its alarms stay local), enabled everywhere else", () => {
+    // Arrange
+    const [[, rule] = []] = ofType(template, 'AWS::Events::Rule');
+    const conditions = (template as unknown as { Conditions: Record<string, unknown> }).Conditions;
+
+    // Act / Assert
+    expect(rule?.Properties.State).toEqual({
+      'Fn::If': ['ForwardsToAnotherAccountOrRegion', 'ENABLED', 'DISABLED'],
+    });
+    expect(conditions.ForwardsToAnotherAccountOrRegion).toEqual({
+      'Fn::Not': [
+        {
+          'Fn::And': [
+            { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'AuditorAccountId' }] },
+            { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'AuditorRegion' }] },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('alarms when a forwarded alarm lands in the dead-letter queue, under a fixed name', () => {
+    // Arrange
+    const [[queueId] = []] = ofType(template, 'AWS::SQS::Queue');
+    const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+
+    // Act / Assert
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        AlarmName: 'ApiNetworkAuditor-AlarmForwardingFailed',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+      }),
+    );
   });
 
   it("gives the rule a role of its own, unnamed (one per Region), trusted by this account's EventBridge only, that may only put events on that bus", () => {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
 import { LOG_GROUP_SCOPED_ACTIONS } from '../../lambda/collect/log-groups';
 import { NetworkAuditor } from '../../lib/network-auditor';
+import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
 import { auditorApp, synthAuditor } from './auditor-app';
 import { cfnLint } from './cfn-lint';
 
@@ -194,21 +195,29 @@ describe('NetworkAuditor, as deployed by default', () => {
 
   it('keeps failed events in a queue encrypted with the stack key that refuses non-TLS access', () => {
     // Arrange
-    const key = sole(template, 'AWS::KMS::Key').logicalId;
+    const key = sole(template, 'AWS::KMS::Key');
+    const statements = (
+      key.properties.KeyPolicy as { Statement: { Principal?: unknown; Condition?: unknown }[] }
+    ).Statement;
+    const forEventBridge = statements.filter(
+      (statement) => JSON.stringify(statement.Principal) === '{"Service":"events.amazonaws.com"}',
+    );
+    const ruleNames = Object.values(template.findResources('AWS::Events::Rule')).map(
+      (rule) => (rule as { Properties: { Name: string } }).Properties.Name,
+    );
 
-    // Act / Assert
-    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          }),
-        ]),
-      },
+    // Act / Assert: EventBridge may use the key for the stack's own rules only, named by aws:SourceArn
+    // (the EventBridge guide's condition for a dead-letter queue; aws:SourceAccount is not relied on).
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [key.logicalId, 'Arn'] },
     });
+    expect(forEventBridge).toHaveLength(1);
+    const condition = forEventBridge[0]?.Condition as { ArnEquals: { 'aws:SourceArn': unknown[] } };
+    expect(Object.keys(condition)).toEqual(['ArnEquals']);
+    expect(ruleNames).toHaveLength(2);
+    const named = JSON.stringify(condition.ArnEquals['aws:SourceArn']);
+    for (const name of ruleNames) expect(named).toContain(`:rule/${name}`);
+    expect(condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -278,7 +287,7 @@ describe('NetworkAuditor, as deployed by default', () => {
     );
 
     // Assert
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     expect(allow).toEqual({
       Sid: 'AllowTheAuditorAlarmsToPublish',
       Effect: 'Allow',
@@ -309,15 +318,19 @@ describe('NetworkAuditor, as deployed by default', () => {
     );
   });
 
-  it('alarms to the topic after two consecutive incomplete runs, one run per period', () => {
+  it('alarms to the topic after two consecutive incomplete scheduled runs, one run per period', () => {
     // Arrange
     const topic = sole(template, 'AWS::SNS::Topic').logicalId;
 
-    // Act / Assert: the handler emits AuditIncomplete (0 or 1) once per run
+    // Act / Assert: the handler emits AuditIncomplete (0 or 1) once per run, per trigger: a complete
+    // alarm-triggered run does not reset the scheduled runs' series
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ApiNetworkAuditor',
       MetricName: 'AuditIncomplete',
-      Dimensions: [{ Name: 'service', Value: 'api-network-auditor' }],
+      Dimensions: [
+        { Name: 'service', Value: 'api-network-auditor' },
+        { Name: 'trigger', Value: 'schedule' },
+      ],
       Statistic: 'Minimum',
       Period: 3600,
       EvaluationPeriods: 2,
@@ -326,6 +339,34 @@ describe('NetworkAuditor, as deployed by default', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('alarms on an incomplete alarm-triggered run apart, and not on manual or dry runs', () => {
+    // Arrange
+    const topic = sole(template, 'AWS::SNS::Topic').logicalId;
+    const incomplete = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'AuditIncomplete' } }),
+    ).map((alarm) => (alarm as { Properties: { Dimensions: { Name: string; Value: string }[] } }).Properties);
+
+    // Act / Assert
+    expect(
+      incomplete.map((alarm) => alarm.Dimensions.find((d) => d.Name === 'trigger')?.Value).sort(),
+    ).toEqual(['alarm', 'schedule']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuditIncomplete',
+      Dimensions: Match.arrayWith([{ Name: 'trigger', Value: 'alarm' }]),
+      Statistic: 'Maximum',
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('bounds the age of an event the function keeps for a retry', () => {
+    // Act / Assert: Lambda's default is six hours
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumEventAgeInSeconds: 3600,
+      MaximumRetryAttempts: 1,
     });
   });
 
@@ -556,7 +597,7 @@ describe('NetworkAuditor, configured', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const value = JSON.stringify(outputs.ExistingTopicPolicyStatement?.Value);
     const alarms = notifyingAlarms(template);
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     expect(value).toContain('\\"Service\\":\\"cloudwatch.amazonaws.com\\"');
     expect(value).toContain('\\"Action\\":\\"sns:Publish\\"');
     expect(value).toContain('\\"Resource\\":\\"arn:aws:sns:eu-west-1:123456789012:ops\\"');
@@ -700,6 +741,35 @@ describe('cdk-nag at synth', () => {
     expect(message).toContain('AwsSolutions-SQS2');
     expect(message).toContain('Auditor/Careless/Resource');
     expect(message).not.toContain('Auditor/Auditor/');
+  });
+});
+
+describe('NetworkAuditor with several Regions in one account', () => {
+  const stackIn = (regions: string[]) =>
+    new NetworkAuditorStack(auditorApp({ nag: false }), 'Auditor', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+      auditor: { regions },
+    });
+
+  it("warns at synth that the stage alarms watch the stack's Region only, naming the others", () => {
+    // Act
+    const stack = stackIn(['eu-west-1', 'us-east-1', 'ap-southeast-2']);
+
+    // Assert
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        'watch eu-west-1 only .*us-east-1, ap-southeast-2 are audited on the schedule only',
+      ),
+    );
+  });
+
+  it('does not warn when the only Region is the stack’s own (the twin)', () => {
+    // Act
+    const stack = stackIn(['eu-west-1']);
+
+    // Assert
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('stage alarms watch'));
   });
 });
 

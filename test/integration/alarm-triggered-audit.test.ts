@@ -96,7 +96,7 @@ describe('an alarm contributor event against the broken account', () => {
       expect(summary.stages).toMatchObject({ 'high-frequency': 1, 'low-frequency': 0, healthy: 0 });
       expect(envelopes).toHaveLength(1);
       const [envelope] = envelopes;
-      expect(envelope?.Subject).toMatch(/^\[\w+\] \[alarm-triggered\] orders-http\/prod: /);
+      expect(envelope?.Subject).toMatch(/^\[\w+\] \[alarm-triggered\] 504s on orders-http\/prod: /);
       expect(envelope?.MessageAttributes?.trigger).toEqual({ Type: 'String', Value: 'alarm' });
       const machine = JSON.parse(envelope?.Message ?? '{}') as MachineNotification;
       const report = machine.report;
@@ -118,7 +118,10 @@ describe('an alarm contributor event against the broken account', () => {
           `nlb-target-security-groups ${instance('orders-a')}`,
           `nlb-target-security-groups ${instance('orders-b')}`,
           `nlb-tcp-target-resets ${nlb}`,
+          // The resets climb in the periods the stage fails, and the group checks health over TCP.
+          `target-resets-coincide ${nlb}`,
           `tg-empty-az ${ordersTg}`,
+          `tg-tcp-health-check ${ordersTg}`,
           `tg-unhealthy-az ${ordersTg}`,
           `vpc-flow-logs ${nlb}`,
         ].sort(),

@@ -193,6 +193,8 @@ describe('reading the broken account', () => {
         `FAIL vpc-flow-logs ${nlb}`,
         `WARN client-retries ${paymentsStage}`,
         `WARN nlb-tcp-target-resets ${nlb}`,
+        // The NLB's TCP target group checks health over TCP, in front of an HTTP application.
+        `WARN tg-tcp-health-check ${ordersTg}`,
       ].sort(),
     );
   });

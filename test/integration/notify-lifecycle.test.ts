@@ -5,8 +5,8 @@ import type { MachineNotification } from '../../lambda/notify/notification-messa
 import { runIdOf } from '../../lambda/notify/notification-view';
 import { planNotification } from '../../lambda/notify/plan-notification';
 import { NotifyError, notifyReport } from '../../lambda/notify/publish-report';
+import { renderEmailBody } from '../../lambda/notify/render-email';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../lambda/notify/settings';
-import { renderEmailBody } from '../../lambda/report/render-email';
 import { useEmulator } from '../support/emulator';
 import { aFinding, aReport, aStage } from '../support/report-builders';
 import { capturePublishes, createNotifyFixture, drainQueue, type NotifyFixture } from './notify-fixtures';
@@ -64,7 +64,9 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     expect(outcome).toMatchObject({ published: 1, changed: 2, newFindings: 2, resolved: 0, reminders: 0 });
     const [envelope, ...others] = await drainQueue(fixture);
     expect(others).toEqual([]);
-    expect(envelope?.Subject).toBe('[HIGH] orders/prod: tg-unhealthy-az, 2 new (123456789012 us-east-1)');
+    expect(envelope?.Subject).toBe(
+      '[HIGH] 504s on orders/prod: tg-unhealthy-az orders-tg, 2 new (123456789012 us-east-1)',
+    );
     expect(envelope?.MessageAttributes).toMatchObject({
       highestSeverity: { Type: 'String', Value: 'high' },
       account: { Type: 'String', Value: '123456789012' },
@@ -140,7 +142,7 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     expect(outcome).toMatchObject({ published: 1, changed: 0, resolved: 1, reminders: 0, allClear: false });
     const [envelope] = await drainQueue(fixture);
     expect(envelope?.Subject).toBe(
-      '[RESOLVED] orders/prod: lb-cross-zone, 1 resolved (123456789012 us-east-1)',
+      '[RESOLVED] 504s on orders/prod: no network cause found, 1 resolved (123456789012 us-east-1)',
     );
     const payload = JSON.parse(envelope?.Message ?? '{}') as MachineNotification;
     expect(payload.changes).toEqual([
@@ -168,7 +170,7 @@ describe('notifying a report through SNS with state in DynamoDB (emulator)', () 
     expect(outcome).toMatchObject({ published: 1, changed: 0, resolved: 0, reminders: 1 });
     const [envelope] = await drainQueue(fixture);
     expect(envelope?.Subject).toBe(
-      '[MEDIUM] orders/prod: lb-cross-zone, 1 still open (123456789012 us-east-1)',
+      '[MEDIUM] 504s on orders/prod: no network cause found, 1 still open (123456789012 us-east-1)',
     );
     const payload = JSON.parse(envelope?.Message ?? '{}') as MachineNotification;
     expect(payload.changes.map((change) => [change.kind, change.findingId])).toEqual([
@@ -271,11 +273,11 @@ describe('notifying incomplete runs through SNS with state in DynamoDB (emulator
     const [envelope, ...others] = await drainQueue(fixture);
     expect(others).toEqual([]);
     expect(envelope?.Subject).toBe(
-      '[INCOMPLETE] the audit could not read everything, no changes (123456789012 us-east-1)',
+      '[INCOMPLETE] could not read: apigateway:GetRestApis (123456789012 us-east-1)',
     );
     expect(envelope?.MessageAttributes?.notificationType?.Value).toBe('incomplete');
     const sent = JSON.parse(captured.inputs.at(-1)?.Message ?? '{}') as { email: string };
-    expect(sent.email).toContain('The audit did not finish: these results are partial.');
+    expect(sent.email).toContain('INCOMPLETE AUDIT: nothing could be read, so nothing was checked.');
     expect(sent.email).toContain('apigateway:GetRestApis failed in us-east-1 (AccessDeniedException)');
     expect(envelope?.Message).toContain('denied by a service control policy');
   });
@@ -310,7 +312,7 @@ describe('notifying incomplete runs through SNS with state in DynamoDB (emulator
     expect(afterComplete).toEqual([]);
     expect(again.published).toBe(1);
     expect((await drainQueue(fixture)).map((envelope) => envelope.Subject)).toEqual([
-      '[INCOMPLETE] the audit could not read everything, no changes (123456789012 us-east-1)',
+      '[INCOMPLETE] could not read: apigateway:GetRestApis (123456789012 us-east-1)',
     ]);
   });
 });

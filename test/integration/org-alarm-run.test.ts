@@ -91,7 +91,7 @@ describe('an alarm-triggered organization-wide run, step by step, on the emulato
       expect(summary).toMatchObject({ trigger: 'alarm', targets: 1, complete: true, accountsWithErrors: [] });
       expect(envelopes).toHaveLength(1);
       const [envelope] = envelopes;
-      expect(envelope?.Subject).toMatch(/\[alarm-triggered\] orders-http\/prod/);
+      expect(envelope?.Subject).toMatch(/\[alarm-triggered\] 504s on orders-http\/prod/);
       expect(envelope?.MessageAttributes?.trigger).toEqual({ Type: 'String', Value: 'alarm' });
       const report = (JSON.parse(envelope?.Message ?? '{}') as MachineNotification).report;
       expect(report.window.periodSeconds).toBe(60);

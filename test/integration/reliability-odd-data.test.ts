@@ -91,7 +91,7 @@ describe('the audit of odd but valid data', () => {
     const markdown = renderMarkdown(report);
 
     // Assert
-    expect(text).toContain('metrics merged with REST APIs of the same name');
+    expect(text.replace(/\s+/g, ' ')).toContain('metrics merged with REST APIs of the same name');
     for (const rendering of [text, markdown]) {
       expect(rendering).toContain(SHARED_NAME);
       expect(rendering).toContain('orders api ünïcode');

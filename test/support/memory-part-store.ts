@@ -29,6 +29,5 @@ export const ORG_ENV = {
   STATE_TABLE_NAME: 'auditor-state',
   PARTS_BUCKET: 'auditor-parts',
   MEMBER_ROLE_NAME: 'ApiNetworkAuditorMember',
-  MEMBER_EXTERNAL_ID: 'shared-secret-1',
   ORG_ACCOUNTS: '111111111111,222222222222',
 };

@@ -4,6 +4,8 @@ import { findingId } from '../../lambda/engine/finding-id';
 import type { FindingState } from '../../lambda/notify/finding-state';
 import { stateOf } from '../../lambda/notify/plan-notification';
 import { buildReport } from '../../lambda/report/build-report';
+import { CHECK_CATALOGUE } from '../../lambda/verdict/check-catalogue';
+import { withVerdicts } from '../../lambda/verdict/stage-verdict';
 import { aClassifiedStage } from './inventory-builders';
 
 export const ACCOUNT = '123456789012';
@@ -53,7 +55,12 @@ export function aReport(overrides: Partial<Report> = {}): Report {
     stats: { durationMs: 8123, awsCalls: { 'CloudWatch.GetMetricData': 2 }, retries: 0 },
     incompleteReasons: [],
   });
-  return { ...base, ...overrides };
+  const report = { ...base, ...overrides };
+  // Stages given here get the verdicts of the findings given here, as buildReport gives them.
+  return {
+    ...report,
+    apis: withVerdicts(report.apis, report.findings, report.account, CHECK_CATALOGUE),
+  };
 }
 
 /** `count` distinct FAIL findings on one stage, each on its own target group. */
@@ -99,5 +106,18 @@ export function anAccountPart(account: string, region = REGION, overrides: Parti
     findings: [finding],
     stats: { durationMs: 1000, awsCalls: { 'STS.AssumeRole': 1, 'CloudWatch.GetMetricData': 2 }, retries: 1 },
     ...overrides,
+  });
+}
+
+/** The usual first run with the wrong profile: every call refused but STS GetCallerIdentity. */
+export function aReportThatReadNothing(): Report {
+  return aReport({
+    apis: [],
+    findings: [],
+    complete: false,
+    incompleteReasons: [
+      'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+      'apigateway:GetApis failed in us-east-1 (AccessDeniedException): not authorized',
+    ],
   });
 }

@@ -6,6 +6,8 @@
  */
 import type { Finding, Report, Severity, Status } from '../../domain/types';
 import { recordText, truncate } from '../../notify/display-text';
+import { fixText } from '../human-view';
+import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
@@ -35,6 +37,7 @@ const RESOURCE_TYPES: Record<string, string> = {
   'AWS::EC2::NetworkAcl': 'AwsEc2NetworkAcl',
   'AWS::EC2::VPC': 'AwsEc2Vpc',
   'AWS::EC2::NetworkInterface': 'AwsEc2NetworkInterface',
+  'AWS::::Account': 'AwsAccount',
 };
 
 export class AsffUnavailableError extends Error {
@@ -50,7 +53,7 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
   const partition = partitionOf(finding.resourceArn);
   const status = finding.status as Exclude<Status, 'SKIPPED'>;
   const recommendation = {
-    Text: truncate(recordText(finding.remediation, 2000), 512),
+    Text: truncate(recordText(fixText(finding), 2000), 512),
     ...(finding.docs[0] ? { Url: finding.docs[0] } : {}),
   };
   return {
@@ -92,7 +95,7 @@ function asffFinding(finding: Finding, report: Report, account: string): Record<
  * report's findings are imported account by account (the caller's account must be AwsAccountId).
  */
 export function renderAsff(report: Report): string {
-  const shown = report.findings.filter((finding) => finding.status !== 'SKIPPED');
+  const shown = findingsWithUnreadableParts(report).filter((finding) => finding.status !== 'SKIPPED');
   if (shown.some((finding) => !(finding.account ?? report.account))) {
     throw new AsffUnavailableError(
       '--format asff needs the account id, and this audit could not read it (sts:GetCallerIdentity)',

@@ -6,38 +6,18 @@
  * Every string from the report is cleaned to one line (recordText) and HTML-escaped.
  */
 
-import type { Classification, Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
+import { compareFindings } from '../../domain/finding-order';
+import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
-import { compareFindings, formatPercent, summaryLine, suppressionLine } from '../human-view';
+import { rankStages } from '../../verdict/stages-worst-first';
+import { formatPercent, summaryLine, suppressionLine } from '../human-view';
 import { xmlText } from './junit';
-
-/** Added by the fix-commands and verdict work; read when present, else the remediation is shown. */
-type FindingFix = { fix?: { commands: string[]; cloudFormation: string[] } };
-type StageVerdict = { verdict?: { causes: string[]; summary: string } };
-
-const CLASSIFICATION_RANK: Record<Classification, number> = {
-  'high-frequency': 0,
-  'low-frequency': 1,
-  healthy: 2,
-  'no-traffic': 3,
-};
 
 /** XML's five entities are HTML's too: text and attribute values alike. */
 const escapeHtml = xmlText;
 
 /** Untrusted text as it may appear in the page: one line, bounded, escaped. */
 const text = (value: string, max = 2000): string => escapeHtml(recordText(value, max));
-
-/** Worst first: high-frequency before sporadic, then by 5xx ratio, then by name. */
-export function stagesWorstFirst(stages: readonly ReportStage[]): ReportStage[] {
-  return [...stages].sort(
-    (a, b) =>
-      CLASSIFICATION_RANK[a.classification] - CLASSIFICATION_RANK[b.classification] ||
-      b.errorRatio - a.errorRatio ||
-      b.errors5xx - a.errors5xx ||
-      `${a.apiName}/${a.stage}`.localeCompare(`${b.apiName}/${b.stage}`),
-  );
-}
 
 /** Each period's 5xx share; 5xx without a request count is a full failure, no traffic is null. */
 export function periodRatios(series: { requests: number[]; errors5xx: number[] }): (number | null)[] {
@@ -169,30 +149,16 @@ function diagramNodes(stage: ReportStage, fails: readonly Finding[]): DiagramNod
   return [stageNode, ...unique.map(resourceNode)];
 }
 
-/** Checks that find missing or present evidence, never a hop that stops traffic: no hop is marked for them. */
-const EVIDENCE_CHECKS = new Set([
-  'stage-access-logging',
-  'stage-execution-logging',
-  'vpc-flow-logs',
-  'nlb-access-logs-tls',
-  'execution-log-network-errors',
-  'client-retries',
-]);
-
 /**
- * The probable cause: the failure the stage's verdict names first, else its most serious one (as
- * the text report and the email say). `fails` is sorted most serious first.
+ * The cause: the finding the stage's verdict names first (lambda/verdict/), read, never recomputed. A
+ * stage whose failures are only missing evidence (logs) has none: no hop is marked.
  */
-function probableCause(stage: StageVerdict, fails: readonly Finding[]): Finding | undefined {
-  const causes = stage.verdict?.causes ?? [];
-  const candidates = fails.filter((finding) => !EVIDENCE_CHECKS.has(finding.checkId));
-  return (
-    candidates.find((finding) => causes.includes(finding.id) || causes.includes(finding.checkId)) ??
-    candidates[0]
-  );
+function verdictCause(stage: ReportStage, fails: readonly Finding[]): Finding | undefined {
+  const [first] = stage.verdict?.causes ?? [];
+  return fails.find((finding) => finding.id === first);
 }
 
-function fixOf(finding: Finding & FindingFix): string {
+function fixOf(finding: Finding): string {
   const commands = finding.fix?.commands ?? [];
   if (commands.length > 0)
     return `<pre class="fix">${commands.map((command) => escapeHtml(recordText(command, 2000))).join('\n')}</pre>`;
@@ -207,10 +173,10 @@ function findingBlock(finding: Finding, blocking: boolean): string {
   );
 }
 
-/** One failing stage: its path with the probable cause's hop marked, the cause's fix beside it, then the other failures. */
-function stageSection(report: Report, stage: ReportStage & StageVerdict): string {
+/** One failing stage: its path with its verdict's cause's hop marked, the cause's fix beside it, then the other failures. */
+function stageSection(report: Report, stage: ReportStage): string {
   const fails = findingsOf(report, stage, 'FAIL');
-  const cause = probableCause(stage, fails);
+  const cause = verdictCause(stage, fails);
   const path = diagramNodes(stage, fails);
   // The cause's check may fail on several resources (each target of a group): one hop, all of them.
   const blocking = cause
@@ -295,7 +261,8 @@ td.name{display:block;text-align:left}td.name::before{display:none}
 `;
 
 export function renderHtml(report: Report): string {
-  const stages = stagesWorstFirst(report.apis);
+  // The order every rendering shows: by verdict, then how often the stage fails (lambda/verdict/).
+  const stages = rankStages(report).map(({ stage }) => stage);
   const scale = Math.max(0, ...stages.map(peakRatio));
   const failing = stages.filter((stage) => findingsOf(report, stage, 'FAIL').length > 0);
   const counts = { FAIL: 0, WARN: 0, PASS: 0, ERROR: 0, SKIPPED: 0 } satisfies Record<Status, number>;

@@ -5,7 +5,8 @@
  */
 import type { Finding, Report } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
-import { accountOf, isMultiAccount } from '../human-view';
+import { accountOf, fixText, isMultiAccount } from '../human-view';
+import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 /** XML 1.0 allows no control character but tab and line breaks; recordText removed the others. */
 export function xmlText(text: string): string {
@@ -28,7 +29,7 @@ function testcase(finding: Finding, account: string | undefined): string {
     [
       recordText(finding.message, 2000),
       '',
-      `Fix: ${recordText(finding.remediation, 1000)}`,
+      `Fix: ${recordText(fixText(finding), 2000)}`,
       `Stages: ${recordText(finding.apis.map((api) => `${api.apiId}/${api.stage}`).join(', '), 1000)}`,
     ].join('\n'),
   );
@@ -47,10 +48,11 @@ function testcase(finding: Finding, account: string | undefined): string {
   }
 }
 
+/** An incomplete audit's unreadable parts are <error>s of the `audit-completeness` suite. */
 export function renderJunit(report: Report): string {
+  const all = findingsWithUnreadableParts(report);
   const byCheck = new Map<string, Finding[]>();
-  for (const finding of report.findings)
-    byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
+  for (const finding of all) byCheck.set(finding.checkId, [...(byCheck.get(finding.checkId) ?? []), finding]);
   const count = (findings: Finding[], status: Finding['status']) =>
     findings.filter((finding) => finding.status === status).length;
   const seconds = (report.stats.durationMs / 1000).toFixed(3);
@@ -60,7 +62,6 @@ export function renderJunit(report: Report): string {
       `errors="${count(findings, 'ERROR')}" skipped="${count(findings, 'SKIPPED')}" timestamp="${attr(report.generatedAt)}">\n` +
       `${findings.map((finding) => testcase(finding, isMultiAccount(report) ? accountOf(finding, report) : undefined)).join('\n')}\n  </testsuite>`,
   );
-  const all = report.findings;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="api-network-auditor" tests="${all.length}" failures="${count(all, 'FAIL')}" errors="${count(all, 'ERROR')}" skipped="${count(all, 'SKIPPED')}" time="${seconds}">`,

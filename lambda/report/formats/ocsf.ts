@@ -1,10 +1,13 @@
 /**
- * `--format ocsf`: the open findings (FAIL and WARN) as OCSF 1.3.0 Detection Finding events
+ * `--format ocsf`: the open findings (FAIL and WARN) and what could not be evaluated (ERROR, an
+ * incomplete audit's unreadable parts included) as OCSF 1.3.0 Detection Finding events
  * (class 2004, category Findings), a JSON array for a security lake.
  * https://schema.ocsf.io/1.3.0/classes/detection_finding
  */
 import type { Finding, Report, Severity } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
+import { fixText } from '../human-view';
+import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 export const OCSF_VERSION = '1.3.0';
 
@@ -55,7 +58,7 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
     resources: [
       { uid: recordText(finding.resourceArn, 2048), type: finding.resourceType, region: finding.region },
     ],
-    remediation: { desc: recordText(finding.remediation, 4000), references: [...finding.docs] },
+    remediation: { desc: recordText(fixText(finding), 4000), references: [...finding.docs] },
     unmapped: {
       auditStatus: finding.status,
       apiStages: finding.apis.map((api) => recordText(`${api.apiId}/${api.stage}`, 300)),
@@ -64,7 +67,9 @@ function detectionFinding(finding: Finding, report: Report): Record<string, unkn
 }
 
 export function renderOcsf(report: Report): string {
-  const open = report.findings.filter((finding) => finding.status === 'FAIL' || finding.status === 'WARN');
+  const open = findingsWithUnreadableParts(report).filter(
+    (finding) => finding.status === 'FAIL' || finding.status === 'WARN' || finding.status === 'ERROR',
+  );
   return `${JSON.stringify(
     open.map((finding) => detectionFinding(finding, report)),
     null,

@@ -8,6 +8,8 @@ import { CHECKS } from '../../checks/index';
 import type { CheckDefinition } from '../../domain/check';
 import type { Finding, Report, Severity } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
+import { fixText } from '../human-view';
+import { findingsWithUnreadableParts } from '../unreadable-parts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -74,13 +76,14 @@ function result(finding: Finding, ruleIndex: number) {
       ...(finding.account ? { account: finding.account } : {}),
       resourceType: finding.resourceType,
       stages: finding.apis.map((api) => recordText(`${api.apiId}/${api.stage}`, 500)),
-      remediation: recordText(finding.remediation, 2000),
+      remediation: recordText(fixText(finding), 2000),
     },
   };
 }
 
 export function renderSarif(report: Report, checks: readonly CheckDefinition[] = CHECKS): string {
-  const findings = report.findings.filter(reported);
+  // An incomplete audit's unreadable parts are ERROR results of their own: never an empty, clean log.
+  const findings = findingsWithUnreadableParts(report).filter(reported);
   const ruleIds = [...new Set(findings.map((finding) => finding.checkId))];
   const rules = ruleIds.map((checkId) =>
     ruleFor(checkId, findings.find((finding) => finding.checkId === checkId) as Finding, checks),

@@ -22,6 +22,16 @@ const CATALOGUE_IDS = [
   'execution-log-network-errors',
   // Added by issue 12 (follow the traffic); to be added to checks.md's "Beyond the article" table.
   'stage-deployment-drift',
+  // Added by issue 28 (what coincided with the error minutes, and configuration advice).
+  'tg-healthy-dip',
+  'tg-failed-open',
+  'target-resets-coincide',
+  'targets-answered-5xx',
+  'latency-at-timeout',
+  'tg-tcp-health-check',
+  'tg-health-check-port',
+  'tg-proxy-protocol-v2',
+  'listener-certificate-expiry',
 ];
 
 describe('the check catalogue', () => {

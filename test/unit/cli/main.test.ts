@@ -101,7 +101,7 @@ describe('runCli exit codes', () => {
     expect(code).toBe(0);
   });
 
-  it('exits 1 when a finding fails at or above the default --fail-on (low)', async () => {
+  it('exits 1 when a stage verdict names a cause (the default --fail-on causes), whatever its severity', async () => {
     // Arrange
     const io = fakeIo();
     const { deps } = fakeDeps(failing('low'));
@@ -113,8 +113,48 @@ describe('runCli exit codes', () => {
     expect(code).toBe(1);
   });
 
+  it('exits 0 on hygiene FAILs alone by default, and 1 when asked to fail on their severity (twin)', async () => {
+    // Arrange: flow logs and access logging off, nothing on the path broken
+    const hygiene = aReport({
+      findings: [
+        aFinding({ checkId: 'vpc-flow-logs', status: 'FAIL', severity: 'low' }),
+        aFinding({ checkId: 'stage-access-logging', status: 'FAIL', severity: 'low' }),
+      ],
+    });
+
+    // Act / Assert
+    expect(await runCli([], fakeIo(), fakeDeps(hygiene).deps)).toBe(0);
+    expect(await runCli(['--fail-on', 'low'], fakeIo(), fakeDeps(hygiene).deps)).toBe(1);
+  });
+
+  it('exits 3 when the audit is incomplete and found no failure, never 0', async () => {
+    // Arrange: a role that could read nothing but its own identity
+    const io = fakeIo();
+    const nothing = aReport({
+      apis: [],
+      findings: [],
+      complete: false,
+      incompleteReasons: [
+        'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+      ],
+    });
+
+    // Act
+    const code = await runCli([], io, fakeDeps(nothing).deps);
+
+    // Assert
+    expect(code).toBe(3);
+    expect(io.out().split('\n').slice(0, 6).join('\n')).toContain('apigateway:GetRestApis failed');
+    expect(io.out()).not.toContain('No findings need attention.');
+  });
+
+  it('exits 1, not 3, when an incomplete audit still found a cause (twin)', async () => {
+    const partial = { ...failing('high'), complete: false, incompleteReasons: ['time budget exhausted'] };
+    expect(await runCli([], fakeIo(), fakeDeps(partial).deps)).toBe(1);
+  });
+
   it('exits 0 when the only FAIL is below --fail-on', async () => {
-    expect(await runCli([], fakeIo(), fakeDeps(failing('info')).deps)).toBe(0);
+    expect(await runCli(['--fail-on', 'low'], fakeIo(), fakeDeps(failing('info')).deps)).toBe(0);
     expect(await runCli(['--fail-on', 'high'], fakeIo(), fakeDeps(failing('medium')).deps)).toBe(0);
     expect(await runCli(['--fail-on', 'high'], fakeIo(), fakeDeps(failing('critical')).deps)).toBe(1);
     expect(await runCli(['--fail-on', 'none'], fakeIo(), fakeDeps(failing('critical')).deps)).toBe(0);
@@ -501,15 +541,15 @@ describe('runCli output', () => {
     const wide = fakeIo();
     await runCli([], narrow, fakeDeps(failing('high')).deps);
     await runCli(['--wide'], wide, fakeDeps(failing('high')).deps);
-    expect(narrow.out()).toContain('probable cause: tg-unhealthy-az (high)');
+    expect(narrow.out()).toContain('  Verdict: tg-unhealthy-az: ');
     expect(
       narrow
         .out()
         .split('\n')
         .filter((line) => line.length > 80 && !/^ {2}\[\d+\] /.test(line)),
     ).toEqual([]);
-    expect(wide.out()).toContain('Findings for orders/prod (a1b2c3, us-east-1)');
-    expect(wide.out()).toContain('Resource: arn:aws:elasticloadbalancing');
+    expect(wide.out()).toContain('== orders/prod (a1b2c3, us-east-1)');
+    expect(wide.out()).toContain('on arn:aws:elasticloadbalancing');
   });
 
   it('shows no progress with --quiet, even on a terminal', async () => {
@@ -769,15 +809,14 @@ describe('runCli --print-iam-policy', () => {
 
     // Assert
     expect(code).toBe(0);
-    const policy = JSON.parse(io.out());
-    expect(policy).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'ApiNetworkAuditorReadOnly', Effect: 'Allow', Action: [...AUDIT_IAM_ACTIONS], Resource: '*' },
-      ],
-    });
-    for (const action of policy.Statement[0].Action)
+    const policy = JSON.parse(io.out()) as { Statement: { Action: string[]; Resource: unknown }[] };
+    const actions = policy.Statement.flatMap((statement) => statement.Action);
+    expect(actions.sort()).toEqual([...AUDIT_IAM_ACTIONS].sort());
+    for (const action of actions)
       expect(action).toMatch(/^([a-z0-9-]+:(Describe|Get|List)\w+|apigateway:GET|logs:FilterLogEvents)$/);
+    const onEverything = policy.Statement.filter((statement) => statement.Resource === '*');
+    expect(onEverything.flatMap((statement) => statement.Action)).not.toContain('apigateway:GET');
+    expect(onEverything.flatMap((statement) => statement.Action)).not.toContain('logs:FilterLogEvents');
   });
 });
 
@@ -959,7 +998,7 @@ describe('runCli --accounts', () => {
     expect(deps.runAudit).not.toHaveBeenCalled();
   });
 
-  it('sends the external id, and exits 0 when the accounts it reached have no FAIL', async () => {
+  it('sends the external id, and exits 3 (incomplete, not 0) when the accounts it reached have no FAIL', async () => {
     // Arrange
     const io = fakeIo();
     const { deps, calls } = fanOutDeps();
@@ -969,7 +1008,8 @@ describe('runCli --accounts', () => {
 
     // Assert
     expect(calls[0]?.access).toEqual({ roleName: 'Auditor', externalId: 'org-7' });
-    expect(code).toBe(0);
+    // One account could not be audited: the audit is incomplete.
+    expect(code).toBe(3);
   });
 
   it('exits 2, after writing the report, when no account could be audited', async () => {
@@ -1053,6 +1093,8 @@ describe('runCli --accounts', () => {
           Effect: 'Allow',
           Action: ['sts:AssumeRole'],
           Resource: ['arn:aws:iam::111111111111:role/Auditor'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variable
+          Condition: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } },
         },
       ],
     });

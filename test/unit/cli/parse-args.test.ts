@@ -25,9 +25,14 @@ describe('parseCliArgs', () => {
       periodSeconds: 300,
       apis: [],
       allChecks: false,
-      thresholds: { highErrorRatio: 0.05, continuousPeriodShare: 0.5, minRequests: 100 },
+      thresholds: {
+        highErrorRatio: 0.05,
+        continuousPeriodShare: 0.5,
+        minRequests: 100,
+        transientErrorRatio: 0.001,
+      },
       output: { kind: 'stdout', format: 'text' },
-      failOn: 'low',
+      failOn: 'causes',
       color: true,
       wide: false,
       quiet: false,
@@ -84,6 +89,8 @@ describe('parseCliArgs', () => {
       '0.75',
       '--min-requests',
       '500',
+      '--transient-error-ratio',
+      '0.002',
     ];
 
     // Act
@@ -97,7 +104,12 @@ describe('parseCliArgs', () => {
       periodSeconds: 60,
       apis: ['a1b2c3d4e5', 'f6g7h8i9j0'],
       allChecks: true,
-      thresholds: { highErrorRatio: 0.1, continuousPeriodShare: 0.75, minRequests: 500 },
+      thresholds: {
+        highErrorRatio: 0.1,
+        continuousPeriodShare: 0.75,
+        minRequests: 500,
+        transientErrorRatio: 0.002,
+      },
       output: { kind: 'file', format: 'markdown', path: 'report.md' },
       failOn: 'high',
       color: false,
@@ -163,7 +175,7 @@ describe('parseCliArgs', () => {
     ],
     [['--checks', 'some'], '--checks must be triage or all'],
     [['--format', 'xml'], '--format must be one of text, json'],
-    [['--fail-on', 'severe'], '--fail-on must be one of critical, high, medium, low, info, none'],
+    [['--fail-on', 'severe'], '--fail-on must be one of causes, critical, high, medium, low, info, none'],
     [['--endpoint-url', 'localhost'], '--endpoint-url must be a URL'],
     [['--output', ''], '--output needs a file name'],
     [['--no-color=false'], '--no-color takes no value'],

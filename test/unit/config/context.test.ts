@@ -270,16 +270,32 @@ describe('parseContext', () => {
     const context = parseContext({
       organization: 'true',
       orgUnitIds: 'ou-ab12-cdef3456, r-ab12',
-      orgExternalId: 'x-42',
+      orgAuditRoleName: 'AuditorCentral',
     });
 
     // Assert
     expect(context.organization).toEqual({
       memberRoleName: 'ApiNetworkAuditorMember',
       maxConcurrency: 10,
-      externalId: 'x-42',
+      auditRoleName: 'AuditorCentral',
       organizationalUnitIds: ['ou-ab12-cdef3456', 'r-ab12'],
     });
+  });
+
+  it('takes the execution-log opt-in and the alarm runs per window, and refuses an out-of-range cap', () => {
+    // Arrange / Act
+    const context = parseContext({
+      organization: 'true',
+      orgSearchExecutionLogs: 'true',
+      orgAlarmRunsPerWindow: '5',
+    });
+
+    // Assert
+    expect(context.organization).toMatchObject({ searchExecutionLogs: true, alarmRunsPerWindow: 5 });
+    expect(() => parseContext({ organization: 'true', orgAlarmRunsPerWindow: '0' })).toThrow(
+      /orgAlarmRunsPerWindow/,
+    );
+    expect(() => parseContext({ orgSearchExecutionLogs: 'true' })).toThrow(/need 'organization' = true/);
   });
 
   it("takes the organization's id for the alarm path's bus policy, and names a malformed one", () => {

@@ -12,7 +12,7 @@ describe('scheduleInterval', () => {
     const interval = scheduleInterval(expression);
 
     // Assert
-    expect(interval).toEqual({ ok: true, maxGapMinutes: minutes });
+    expect(interval).toEqual({ ok: true, maxGapMinutes: minutes, minGapMinutes: minutes });
   });
 
   it.each([
@@ -35,18 +35,18 @@ describe('scheduleInterval', () => {
     const interval = scheduleInterval('cron(15 * * * ? *)');
 
     // Assert
-    expect(interval).toEqual({ ok: true, maxGapMinutes: 60 });
+    expect(interval).toEqual({ ok: true, maxGapMinutes: 60, minGapMinutes: 60 });
   });
 
-  it('measures an uneven cron schedule by its longest gap, not its average', () => {
-    // Arrange: runs at 00:00, 06:00 and 09:00, so the gap from 09:00 to midnight is 15 hours
+  it('measures an uneven cron schedule by its longest and its shortest gap, not its average', () => {
+    // Arrange: runs at 00:00, 06:00 and 09:00: 15 hours from 09:00 to midnight, 3 from 06:00 to 09:00
     const expression = 'cron(0 0,6,9 * * ? *)';
 
     // Act
     const interval = scheduleInterval(expression);
 
     // Assert
-    expect(interval).toEqual({ ok: true, maxGapMinutes: 900 });
+    expect(interval).toEqual({ ok: true, maxGapMinutes: 900, minGapMinutes: 180 });
   });
 
   it('rejects a cron expression that skips days', () => {

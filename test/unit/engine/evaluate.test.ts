@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../../../lambda/domain/check';
+import { compareFindings } from '../../../lambda/domain/finding-order';
 import type { CheckResult, Classification } from '../../../lambda/domain/types';
-import { compareFindings, evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
+import { evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';
 import { findingId, legacyFindingId } from '../../../lambda/engine/finding-id';
 import { anInventory, aStageInventory, NLB_ARN, nlbScenario } from '../../support/inventory-builders';
 
@@ -9,6 +10,7 @@ const aCheck = (overrides: Partial<CheckDefinition>): CheckDefinition => ({
   title: 'A test check',
   group: 'high-frequency',
   severity: 'medium',
+  role: 'cause',
   runsFor: ['high-frequency'],
   risk: 'risk',
   remediation: 'fix it',
@@ -181,9 +183,20 @@ describe('evaluateChecks', () => {
     // No network-error log line is no evidence either way: SKIPPED, never PASS.
     expect(findings.filter((f) => f.status === 'SKIPPED').map((f) => f.checkId)).toEqual([
       'alb-security-group-sources',
+      // The scenario's stage carries no error minutes: nothing to compare the path's series with.
+      'latency-at-timeout',
+      // Its NLB's listener is TCP: no certificate.
+      'listener-certificate-expiry',
       'stage-deployment-drift',
+      'target-resets-coincide',
+      'targets-answered-5xx',
+      'tg-failed-open',
+      'tg-healthy-dip',
       'execution-log-network-errors',
       'nlb-access-logs-tls',
+      // The scenario's target group carries no health check settings.
+      'tg-health-check-port',
+      'tg-tcp-health-check',
     ]);
   });
 
@@ -223,8 +236,8 @@ describe('evaluateChecks', () => {
       'FAIL/high/b/x',
       'FAIL/high/b/y',
       'FAIL/low/a/x',
-      'ERROR/high/a/x',
       'WARN/high/a/x',
+      'ERROR/high/a/x',
       'SKIPPED/high/a/x',
       'PASS/high/a/x',
     ]);

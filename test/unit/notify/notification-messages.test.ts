@@ -6,9 +6,9 @@ import {
 } from '../../../lambda/notify/notification-messages';
 import { type NotificationView, runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
+import type { ChatNotification } from '../../../lambda/notify/render-chat';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
-import type { ChatNotification } from '../../../lambda/report/render-chat';
-import { aFinding, aReport, manyFindings } from '../../support/report-builders';
+import { aFinding, aReport, aStage, manyFindings } from '../../support/report-builders';
 import { expectValidReport } from '../../support/report-schema';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -40,6 +40,8 @@ describe('buildNotificationMessages', () => {
     expect(message).toMatchObject({ TopicArn: TOPIC, MessageStructure: 'json' });
     expect(message?.MessageAttributes).toEqual({
       highestSeverity: { DataType: 'String', StringValue: 'high' },
+      // The worst stage's verdict: the check of its first cause, as the email and chat name it.
+      cause: { DataType: 'String', StringValue: 'tg-unhealthy-az' },
       account: { DataType: 'String', StringValue: '123456789012' },
       region: { DataType: 'String', StringValue: 'us-east-1' },
       failCount: { DataType: 'Number', StringValue: '1' },
@@ -47,7 +49,6 @@ describe('buildNotificationMessages', () => {
       notificationType: { DataType: 'String', StringValue: 'findings' },
       runId: { DataType: 'String', StringValue: runIdOf(report) },
       part: { DataType: 'Number', StringValue: '1' },
-      parts: { DataType: 'Number', StringValue: '1' },
     });
     const { default: machine, email, https } = bodies(message?.Message);
     expect(email).toContain('[NEW] FAIL (high) tg-unhealthy-az');
@@ -65,6 +66,29 @@ describe('buildNotificationMessages', () => {
       totals: { findings: 2, openFindings: 2 },
     });
     expectValidReport({ ...payload.report });
+  });
+
+  it('names the verdict in the cause attribute when no finding explains the errors (twin of a cause)', () => {
+    // Arrange: a low-frequency stage whose only finding is the retry advice
+    const report = aReport({
+      apis: [aStage({ classification: 'low-frequency' })],
+      findings: [aFinding({ checkId: 'client-retries', severity: 'low', status: 'WARN' })],
+    });
+
+    // Act
+    const [message] = buildNotificationMessages(
+      {
+        ...viewOf(report),
+        plan: planNotification(report, new Map(), { ...DEFAULT_NOTIFY_SETTINGS, minSeverity: 'low' }, NOW),
+        trigger: 'alarm',
+      },
+      TOPIC,
+    );
+
+    // Assert
+    expect(message?.MessageAttributes?.cause).toEqual({ DataType: 'String', StringValue: 'transient' });
+    // Ten at most: more and an SQS subscription with raw message delivery discards the message.
+    expect(Object.keys(message?.MessageAttributes ?? {}).length).toBeLessThanOrEqual(10);
   });
 
   it('marks an alarm-triggered notification in its subject and a trigger attribute, and only that one', () => {

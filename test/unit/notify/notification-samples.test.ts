@@ -163,9 +163,13 @@ describe('docs/notification-samples.md', () => {
   });
 
   it('cites only real checks, with their own titles and severities', () => {
-    // Arrange: every finding line of the sample email, `[NEW] FAIL (high) tg-unhealthy-az: <title>`
+    // Arrange: every finding line of the sample email, `[NEW] FAIL (high) tg-unhealthy-az (id 0123...): <title>`
     const sample = readFileSync(SAMPLES, 'utf8');
-    const cited = [...sample.matchAll(/^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+): (.+)$/gm)];
+    const cited = [
+      ...sample.matchAll(
+        /^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+)(?: \(id [0-9a-f]{16}\))?: (.+)$/gm,
+      ),
+    ];
 
     // Assert
     expect(cited.length).toBeGreaterThanOrEqual(2);

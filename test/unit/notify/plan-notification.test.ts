@@ -45,6 +45,57 @@ describe('planNotification', () => {
     expect(plan.openAfter).toBe(1);
   });
 
+  it('never resolves a muted announced finding, nor says all clear: it stays open, silently', () => {
+    // Arrange: the finding was announced; this run's report has it muted (the fault persists).
+    const finding = aFinding();
+    const report = aReport({
+      findings: [],
+      muted: [
+        {
+          id: finding.id,
+          checkId: finding.checkId,
+          status: finding.status,
+          severity: finding.severity,
+          resourceArn: finding.resourceArn,
+          reason: 'accepted until the migration',
+        },
+      ],
+    });
+
+    // Act
+    const plan = planNotification(
+      report,
+      statesOf(announced(finding, 2)),
+      { ...settings, sendAllClear: true },
+      NOW,
+    );
+
+    // Assert
+    expect(plan.changes).toEqual([]);
+    expect(plan.allClear).toBe(false);
+    expect(plan.openAfter).toBe(1);
+    expect(plan.nextStates).toEqual([
+      expect.objectContaining({ findingId: finding.id, open: true, lastSeen: NOW.toISOString() }),
+    ]);
+  });
+
+  it('resolves the same announced finding when the run no longer reports it and nothing mutes it (the twin)', () => {
+    // Arrange
+    const finding = aFinding();
+
+    // Act
+    const plan = planNotification(
+      aReport({ findings: [] }),
+      statesOf(announced(finding, 2)),
+      { ...settings, sendAllClear: true },
+      NOW,
+    );
+
+    // Assert
+    expect(plan.changes.map((change) => change.kind)).toEqual(['resolved']);
+    expect(plan.allClear).toBe(true);
+  });
+
   it('announces nothing when the same findings are reported again within the reminder interval', () => {
     // Arrange
     const finding = aFinding();

@@ -2,10 +2,17 @@ import fc from 'fast-check';
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { type NotificationView, runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
+import { renderChatNotification } from '../../../lambda/notify/render-chat';
+import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/notify/render-email';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
-import { renderChatNotification } from '../../../lambda/report/render-chat';
-import { renderEmailBody, renderEmailSubject, SUBJECT_MAX_LENGTH } from '../../../lambda/report/render-email';
-import { aFinding, aFindingState, aReport, aStage, manyFindings } from '../../support/report-builders';
+import {
+  aFinding,
+  aFindingState,
+  aReport,
+  aReportThatReadNothing,
+  aStage,
+  manyFindings,
+} from '../../support/report-builders';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 
@@ -34,12 +41,57 @@ function reportNamed(apiName: string, stage = 'prod'): ReturnType<typeof aReport
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 describe('renderEmailSubject', () => {
-  it('names the failing API, its probable cause, the change, the highest severity, account and Region', () => {
+  it('says the stage, 504s, the cause and its resource, the change, the highest severity, account and Region', () => {
     // Act
     const subject = renderEmailSubject(viewOf());
 
     // Assert
-    expect(subject).toBe('[HIGH] orders/prod: tg-unhealthy-az, 1 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[HIGH] 504s on orders/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)',
+    );
+  });
+
+  it('never offers a logging gap as the cause: a stage with only hygiene FAILs has no network cause', () => {
+    // Arrange: the healthy twin of the test above, the same stage failing with only an access-logging FAIL
+    const report = aReport({
+      findings: [aFinding({ checkId: 'stage-execution-logging', severity: 'medium' })],
+    });
+
+    // Act
+    const subject = renderEmailSubject(viewOf(report));
+
+    // Assert
+    expect(subject).toBe(
+      '[MEDIUM] 504s on orders/prod: no network cause found, 1 new (123456789012 us-east-1)',
+    );
+  });
+
+  it('drops the counts, the other stages and the account before the stage name, the cause or its resource', () => {
+    // Arrange: a long check id and resource, three more stages
+    const blocked = aFinding({
+      checkId: 'nlb-target-security-groups',
+      resourceArn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0',
+      apis: ['a1b2c3', 'b', 'c', 'd'].map((apiId) => ({ apiId, stage: 'prod' })),
+    });
+    const report = aReport({
+      apis: ['a1b2c3', 'b', 'c', 'd'].map((apiId) => aStage({ apiId, apiName: `orders-http-${apiId}` })),
+      findings: [blocked],
+    });
+
+    // Act
+    const subject = renderEmailSubject(viewOf(report));
+
+    // Assert
+    expect(subject).toMatch(
+      /^\[HIGH\] 504s on orders-http-\w+\/prod: nlb-target-security-groups sg-0123456789abcdef0 \(us-east-1\)$/,
+    );
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+  });
+
+  it('keeps an untrusted name from adding a link or a line to the subject', () => {
+    const subject = renderEmailSubject(viewOf(reportNamed('https://evil.example/x\r\nBcc: a@b')));
+    expect(subject).not.toContain('://');
+    expect(subject).toMatch(PRINTABLE_ASCII);
   });
 
   it('names the worst of several failing stages, its top cause, and how many more stages fail', () => {
@@ -64,7 +116,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(report));
 
     // Assert
-    expect(subject).toBe('[CRITICAL] orders/prod: tg-empty-az +2 stages, 2 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[CRITICAL] 504s on orders/prod: tg-empty-az orders-tg +2 stages, 2 new (123456789012 us-east-1)',
+    );
   });
 
   it('names the stage that fails most often when the causes weigh the same', () => {
@@ -80,17 +134,19 @@ describe('renderEmailSubject', () => {
       ],
     });
     expect(renderEmailSubject(viewOf(report))).toMatch(
-      /^\[HIGH\] payments\/prod: tg-unhealthy-az \+1 stage,/,
+      /^\[HIGH\] 504s on payments\/prod: tg-unhealthy-az orders-tg \+1 stage,/,
     );
   });
 
-  it('cuts a long API name so the subject stays under 100 characters and keeps account and Region', () => {
+  it('cuts a long API name so the subject stays under 100 characters and keeps cause, account and Region', () => {
     // Act
     const subject = renderEmailSubject(viewOf(reportNamed('x'.repeat(300))));
 
     // Assert
     expect(subject.length).toBeLessThan(100);
-    expect(subject).toMatch(/^\[HIGH\] x+\.\.\.: tg-unhealthy-az, 1 new \(123456789012 us-east-1\)$/);
+    expect(subject).toMatch(
+      /^\[HIGH\] 504s on x+\.\.\.: tg-unhealthy-az orders-tg, 1 new \(123456789012 us-east-1\)$/,
+    );
   });
 
   it('turns accented and non-Latin names into printable ASCII', () => {
@@ -98,7 +154,9 @@ describe('renderEmailSubject', () => {
     const subject = renderEmailSubject(viewOf(reportNamed('Café-注文\n🚀', 'prød')));
 
     // Assert
-    expect(subject).toBe('[HIGH] Cafe-?? ?/prod: tg-unhealthy-az, 1 new (123456789012 us-east-1)');
+    expect(subject).toBe(
+      '[HIGH] 504s on Cafe-?? ?/prod: tg-unhealthy-az orders-tg, 1 new (123456789012 us-east-1)',
+    );
   });
 
   it('stays one printable ASCII line under 100 characters for any API and stage name', () => {
@@ -122,16 +180,22 @@ describe('renderEmailSubject', () => {
 });
 
 describe('renderEmailBody', () => {
-  it('groups by stage with its numbers and links, then each finding with what was found and what to do', () => {
+  it('opens with the stages worst first, each with its cause and fix, then counts, links and each finding', () => {
     // Act
     const body = renderEmailBody(viewOf());
 
     // Assert
-    expect(body).toContain('=== Stages, worst first (1) ===\norders / prod (REST a1b2c3, us-east-1)\n');
+    const finding = aFinding();
+    expect(body).toContain('=== Stages, worst first (1) ===\n1. orders / prod (REST a1b2c3, us-east-1)\n');
     expect(body).toContain(
-      '  High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
+      '   High-frequency 5xx: 340 errors in 12000 requests (2.83%), errors in 11 of 12 periods.',
     );
-    expect(body).toContain('  Probable cause: tg-unhealthy-az (FAIL high): A zone has no healthy target');
+    expect(body).toContain(`   Cause:    tg-unhealthy-az: ${finding.message.replace(/\.$/, '')}`);
+    expect(body).toContain(`   Resource: orders-tg (id ${finding.id})`);
+    expect(body).toContain(`   Fix:      ${finding.remediation}`);
+    // The first screen comes before the counts and the long console links.
+    expect(body.indexOf('   Fix:')).toBeLessThan(body.indexOf('This run:'));
+    expect(body.indexOf('This run:')).toBeLessThan(body.indexOf('5xx graph:'));
     expect(body).toContain('=== Findings for orders / prod (REST a1b2c3, us-east-1) ===');
     expect(body).toContain(
       "5xx graph: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph=~(metrics~(~(~'AWS*2fApiGateway~'5XXError~'ApiName~'orders~'Stage~'prod)",
@@ -139,7 +203,9 @@ describe('renderEmailBody', () => {
     expect(body).toContain(
       'Logs:      https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/API-Gateway-Execution-Logs_a1b2c3$252Fprod',
     );
-    expect(body).toContain('[NEW] FAIL (high) tg-unhealthy-az: A zone has no healthy target');
+    expect(body).toContain(
+      `[NEW] FAIL (high) tg-unhealthy-az (id ${finding.id}): A zone has no healthy target`,
+    );
     expect(body).toContain('  Found:    Zone us-east-1b is enabled');
     expect(body).toContain('  Do:       Register a healthy target in us-east-1b');
     expect(body).toContain('Passed: 0 checks; 0 skipped as not applicable.');
@@ -363,5 +429,65 @@ describe('renderChatNotification stage headers', () => {
       const index = lines.findIndex((line) => line.includes(`\`${checkId}\``));
       expect({ checkId, stages: headersAbove(index) }).toEqual({ checkId, stages });
     }
+  });
+});
+
+describe('the first screen of an email and a chat message', () => {
+  const command =
+    'aws ec2 authorize-security-group-ingress --group-id sg-0123456789abcdef0 --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=10.0.0.0/16}]';
+  const withFix = () =>
+    aReport({
+      findings: [
+        aFinding({
+          checkId: 'nlb-target-security-groups',
+          fix: { commands: [command], cloudFormation: ['AWS::EC2::SecurityGroup SecurityGroupIngress'] },
+        }),
+      ],
+    });
+
+  it('gives the cause its exact fix command, before the counts', () => {
+    // Act
+    const body = renderEmailBody(viewOf(withFix()));
+    const chat = renderChatNotification(viewOf(withFix()));
+
+    // Assert
+    expect(body).toContain(`   Fix:      ${command}\n`);
+    expect(body.indexOf(command)).toBeLessThan(body.indexOf('This run:'));
+    expect(body).toContain(`  Do:       ${command}`);
+    expect(chat.content.description.split('\n')[1]).toBe(`  Fix: \`${command}\``);
+    expect(chat.content.nextSteps?.[0]).toBe(command.replace(/[_[\]]/g, (char) => `\\${char}`));
+  });
+
+  it('twin: without a fix command the remediation stands in', () => {
+    const finding = aFinding();
+    const body = renderEmailBody(viewOf(aReport({ findings: [finding] })));
+    expect(body).toContain(`   Fix:      ${finding.remediation}\n`);
+  });
+
+  it('names what an incomplete audit could not read in the first lines of the email and the chat message', () => {
+    // Act
+    const report = aReportThatReadNothing();
+    const view = viewOf(report);
+    const body = renderEmailBody(view);
+    const chat = renderChatNotification(view);
+
+    // Assert
+    const [, , third = '', fourth = ''] = body.split('\n');
+    expect(third).toMatch(/^INCOMPLETE AUDIT: nothing could be read/);
+    expect(fourth).toBe(
+      '- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
+    );
+    expect(chat.content.title).toMatch(
+      /^:warning: Incomplete audit: could not read everything, not an all-clear/,
+    );
+    expect(chat.content.description.split('\n')[0]).toMatch(
+      /^:warning: \*Incomplete audit, not an all-clear\.\* Could not read: `apigateway:GetRestApis failed/,
+    );
+  });
+
+  it('twin: a complete audit opens with its stages, not with an incompleteness notice', () => {
+    const body = renderEmailBody(viewOf(withFix()));
+    expect(body).not.toContain('INCOMPLETE AUDIT');
+    expect(body.split('\n')[2]).toBe('=== Stages, worst first (1) ===');
   });
 });

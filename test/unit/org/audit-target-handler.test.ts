@@ -6,6 +6,7 @@ import { aReport } from '../../support/report-builders';
 
 const STARTED = Date.parse('2026-12-04T10:08:00.000Z');
 const ITEM: TargetItem = {
+  runId: 'run-1',
   target: { account: '111111111111', accountName: 'payments <prod>', region: 'eu-west-1' },
   partKey: 'runs/run-1/parts/111111111111-eu-west-1.json',
   run: { now: '2026-12-04T10:07:00.000Z', lookbackMinutes: 60, allChecks: false },
@@ -37,11 +38,15 @@ describe('the AuditTarget step', () => {
 
     // Assert
     expect(result).toEqual({ partKey: ITEM.partKey, complete: true });
-    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({ target: ITEM.target, report });
+    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({
+      runId: 'run-1',
+      target: ITEM.target,
+      report,
+    });
     expect(store.buckets).toEqual(['auditor-parts']);
     const [target, access, base] = auditTarget.mock.calls[0] ?? [];
     expect(target).toEqual(ITEM.target);
-    expect(access).toEqual({ roleName: 'ApiNetworkAuditorMember', externalId: 'shared-secret-1' });
+    expect(access).toEqual({ roleName: 'ApiNetworkAuditorMember' });
     expect(base).toMatchObject({
       lookbackMinutes: 60,
       periodSeconds: 300,
@@ -71,7 +76,11 @@ describe('the AuditTarget step', () => {
 
     // Assert
     expect(result).toEqual({ partKey: ITEM.partKey, errorCode: 'AccessDenied', complete: false });
-    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({ target: ITEM.target, error });
+    expect(JSON.parse(store.objects.get(ITEM.partKey) ?? '{}')).toEqual({
+      runId: 'run-1',
+      target: ITEM.target,
+      error,
+    });
   });
 
   it('throws on an item that is not one of the list (the state machine records the failure)', async () => {

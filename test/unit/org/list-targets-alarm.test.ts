@@ -50,6 +50,21 @@ async function problemsOf(promise: Promise<unknown>) {
 }
 
 describe('the ListTargets step, fed a member account’s stage alarm', () => {
+  it('reads the event the alarm pipe starts it with (its enrichment returns a one-element array) as the event itself', async () => {
+    // Arrange
+    const direct = setUp();
+    const piped = setUp();
+
+    // Act
+    const fromEvent = await direct.handler({ runId: 'alarm-run-1', input: memberContributor });
+    const fromPipe = await piped.handler({ runId: 'alarm-run-1', input: [memberContributor] });
+
+    // Assert
+    expect(fromPipe).toEqual(fromEvent);
+    expect(fromPipe.trigger).toBe('alarm');
+    expect(piped.items(fromPipe.targetsKey)).toEqual(direct.items(fromEvent.targetsKey));
+  });
+
   it("makes the event's account and Region the only target, auditing that stage over the alarm's short window", async () => {
     // Arrange
     const { handler, items, organizations } = setUp();
@@ -74,6 +89,7 @@ describe('the ListTargets step, fed a member account’s stage alarm', () => {
     });
     expect(items(list.targetsKey)).toEqual([
       {
+        runId: 'alarm-run-1',
         target: { account: MEMBER, region: 'eu-west-1' },
         partKey: `runs/alarm-run-1/parts/${MEMBER}-eu-west-1.json`,
         run: list.run,

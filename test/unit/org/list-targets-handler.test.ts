@@ -52,6 +52,7 @@ describe('the ListTargets step', () => {
       'runs/run-1/parts/222222222222-eu-west-1.json',
     ]);
     expect(items(targetsKey('run-1'))[0]).toEqual({
+      runId: 'run-1',
       target: { account: '111111111111', region: 'us-east-1' },
       partKey: 'runs/run-1/parts/111111111111-us-east-1.json',
       run: list.run,

@@ -3,10 +3,11 @@ import { createMergeHandler, describeCause } from '../../../lambda/org/merge-han
 import { mergeReports } from '../../../lambda/org/merge-reports';
 import type { TargetItem } from '../../../lambda/org/run-parts';
 import { MemoryPartStore, ORG_ENV } from '../../support/memory-part-store';
-import { aFinding, aReport } from '../../support/report-builders';
+import { anAccountPart } from '../../support/report-builders';
 
 const RUN = { now: '2026-12-04T10:07:00.000Z', lookbackMinutes: 60, allChecks: false };
 const item = (account: string, region: string): TargetItem => ({
+  runId: 'run-1',
   target: { account, accountName: `team ${account.slice(0, 1)}`, region },
   partKey: `runs/run-1/parts/${account}-${region}.json`,
   run: RUN,
@@ -26,6 +27,7 @@ const LIST: TargetList = {
 };
 /** What the state machine's Catch writes for a function that timed out (Step Functions' Error and Cause). */
 const TIMED_OUT_PART = {
+  runId: 'run-1',
   target: ITEMS[1]?.target,
   error: {
     action: 'AuditTarget',
@@ -55,12 +57,9 @@ describe('the Merge step', () => {
   it('merges every part, turns a failed item and a missing part into ERROR lines, and notifies once', async () => {
     // Arrange
     const [first, second, third] = ITEMS as [TargetItem, TargetItem, TargetItem];
-    const report = aReport({
-      account: first.target.account,
-      findings: [aFinding({ account: first.target.account })],
-    });
+    const report = anAccountPart(first.target.account);
     const { handler, notify, publishMetrics, store } = setUp({
-      [first.partKey]: { target: first.target, report },
+      [first.partKey]: { runId: 'run-1', target: first.target, report },
       [second.partKey]: TIMED_OUT_PART,
     });
 
@@ -95,7 +94,7 @@ describe('the Merge step', () => {
     const parts = Object.fromEntries(
       ITEMS.map((each) => [
         each.partKey,
-        { target: each.target, report: aReport({ account: each.target.account }) },
+        { runId: 'run-1', target: each.target, report: anAccountPart(each.target.account) },
       ]),
     );
     const { handler } = setUp(parts);
@@ -105,6 +104,106 @@ describe('the Merge step', () => {
 
     // Assert
     expect(summary).toMatchObject({ complete: true, accountsWithErrors: [], targets: 3 });
+  });
+
+  it('refuses a forged part (another Region injected) and a malformed one: an ERROR line for each of those targets only', async () => {
+    // Arrange: the first part is genuine; the second claims its target but carries a finding and a
+    // stage of eu-west-1, never audited in this run; the third is not an outcome at all.
+    const [first, second, third] = ITEMS as [TargetItem, TargetItem, TargetItem];
+    const genuine = anAccountPart(second.target.account);
+    const forged = {
+      ...genuine,
+      findings: [...genuine.findings, ...anAccountPart(second.target.account, 'eu-west-1').findings],
+    };
+    const { handler, notify } = setUp({
+      [first.partKey]: {
+        runId: 'run-1',
+        target: first.target,
+        report: anAccountPart(first.target.account),
+      },
+      [second.partKey]: { runId: 'run-1', target: second.target, report: forged },
+      [third.partKey]: { runId: 'run-1', target: third.target, report: { findings: 'all clear' } },
+    });
+
+    // Act
+    const summary = await handler(LIST);
+
+    // Assert
+    expect(summary.accountsWithErrors).toEqual([second.target.account, third.target.account]);
+    const [merged] = notify.mock.calls[0] as unknown as [
+      {
+        findings: { region: string }[];
+        accounts: { id: string; status: string; error?: { code: string } }[];
+      },
+    ];
+    expect(merged.findings.map((finding) => finding.region)).not.toContain('eu-west-1');
+    expect(merged.accounts.map((account) => [account.id, account.status, account.error?.code])).toEqual([
+      [first.target.account, 'audited', undefined],
+      [second.target.account, 'error', 'ForeignResult'],
+      [third.target.account, 'error', 'UnreadableResult'],
+    ]);
+  });
+
+  it("refuses a part of another run, even one naming the item's own target", async () => {
+    // Arrange
+    const [first] = ITEMS as [TargetItem];
+    const { handler } = setUp({
+      [first.partKey]: {
+        runId: 'run-0',
+        target: first.target,
+        report: anAccountPart(first.target.account),
+      },
+    });
+
+    // Act
+    const summary = await handler(LIST);
+
+    // Assert
+    expect(summary.accountsWithErrors).toContain(first.target.account);
+  });
+
+  it('turns a part S3 refuses to read into an ERROR line for that target, not a failed merge', async () => {
+    // Arrange
+    const [first, second] = ITEMS as [TargetItem, TargetItem];
+    const { handler, store } = setUp({
+      [first.partKey]: {
+        runId: 'run-1',
+        target: first.target,
+        report: anAccountPart(first.target.account),
+      },
+    });
+    const get = store.get.bind(store);
+    store.get = async (key: string) => {
+      if (key === second.partKey) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+      return get(key);
+    };
+
+    // Act
+    const summary = await handler(LIST);
+
+    // Assert
+    expect(summary.accountsWithErrors).toEqual([second.target.account, ITEMS[2]?.target.account]);
+  });
+
+  it("shows the check catalogue's documentation links, never a part's own", async () => {
+    // Arrange
+    const [first] = ITEMS as [TargetItem];
+    const genuine = anAccountPart(first.target.account);
+    const report = {
+      ...genuine,
+      findings: genuine.findings.map((finding) => ({ ...finding, docs: ['javascript:alert(1)'] })),
+    };
+    const { handler, notify } = setUp({ [first.partKey]: { runId: 'run-1', target: first.target, report } });
+
+    // Act
+    await handler(LIST);
+
+    // Assert
+    const [merged] = notify.mock.calls[0] as unknown as [{ findings: { docs: string[] }[] }];
+    expect(merged.findings[0]?.docs.length).toBeGreaterThan(0);
+    expect(
+      merged.findings.flatMap((finding) => finding.docs).every((doc) => doc.startsWith('https://')),
+    ).toBe(true);
   });
 
   it('publishes nothing on a dry run, but still reports the merged result', async () => {

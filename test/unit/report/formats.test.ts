@@ -12,8 +12,10 @@ import { AsffUnavailableError, renderAsff } from '../../../lambda/report/formats
 import { CSV_COLUMNS, renderCsv } from '../../../lambda/report/formats/csv';
 import { renderJunit } from '../../../lambda/report/formats/junit';
 import { renderOcsf } from '../../../lambda/report/formats/ocsf';
+import { renderSarif } from '../../../lambda/report/formats/sarif';
 import asffSchema from '../../../schema/asff-finding.schema.json';
 import ocsfSchema from '../../../schema/ocsf-detection-finding.schema.json';
+import { aReportThatReadNothing } from '../../support/report-builders';
 import { aFinding, aReport } from '../cli/fixtures/report';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -110,13 +112,13 @@ describe('--format asff', () => {
 });
 
 describe('--format ocsf', () => {
-  it('gives OCSF Detection Findings valid against the class required attributes, for FAIL and WARN only', () => {
+  it('gives OCSF Detection Findings valid against the class required attributes, for FAIL, WARN and ERROR', () => {
     // Act
     const events = JSON.parse(renderOcsf(everyStatus())) as OcsfFinding[];
 
     // Assert
     expect(schemaErrors(validateOcsf, events)).toEqual([]);
-    expect(events.map((event) => event.finding_info.uid)).toEqual(['f-fail', 'f-warn']);
+    expect(events.map((event) => event.finding_info.uid)).toEqual(['f-fail', 'f-warn', 'f-error']);
     expect(events[0]).toMatchObject({
       class_uid: 2004,
       category_uid: 2,
@@ -193,5 +195,107 @@ describe('--format junit', () => {
     const xml = renderJunit(everyStatus());
     expect(xml).not.toContain('<b>');
     expect(xml).not.toContain('\u0007');
+  });
+});
+
+describe('an incomplete audit in the machine formats', () => {
+  it('makes each unreadable part a JUnit error, never an empty passing file', () => {
+    // Act
+    const xml = renderJunit(aReportThatReadNothing());
+
+    // Assert
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/<testsuites name="api-network-auditor" tests="2" failures="0" errors="2"/);
+    expect(xml).toContain('<testsuite name="audit-completeness"');
+    expect(xml).toContain('apigateway:GetRestApis failed in us-east-1 (AccessDeniedException)');
+  });
+
+  it('twin: a complete audit with nothing found has no audit-completeness error', () => {
+    const xml = renderJunit(aReport({ apis: [], findings: [] }));
+    expect(xml).toMatch(/tests="0" failures="0" errors="0"/);
+    expect(xml).not.toContain('audit-completeness');
+  });
+
+  it('makes each unreadable part an ERROR finding on the account in ASFF and OCSF', () => {
+    // Act
+    const asff = JSON.parse(renderAsff(aReportThatReadNothing())) as AsffFinding[];
+    const ocsf = JSON.parse(renderOcsf(aReportThatReadNothing())) as (OcsfFinding & {
+      unmapped: { auditStatus: string };
+    })[];
+
+    // Assert
+    expect(schemaErrors(validateAsff, asff)).toEqual([]);
+    expect(
+      asff.map((finding) => [
+        finding.ProductFields.status,
+        finding.Compliance.Status,
+        finding.Resources[0]?.Type,
+      ]),
+    ).toEqual([
+      ['ERROR', 'NOT_AVAILABLE', 'AwsAccount'],
+      ['ERROR', 'NOT_AVAILABLE', 'AwsAccount'],
+    ]);
+    expect(schemaErrors(validateOcsf, ocsf)).toEqual([]);
+    expect(ocsf.map((event) => event.unmapped.auditStatus)).toEqual(['ERROR', 'ERROR']);
+  });
+
+  it('makes each unreadable part an ERROR result in SARIF, and a complete empty audit has none (twin)', () => {
+    type Sarif = { runs: { results: { ruleId: string; properties: { status: string } }[] }[] };
+    const incomplete = JSON.parse(renderSarif(aReportThatReadNothing())) as Sarif;
+    const complete = JSON.parse(renderSarif(aReport({ apis: [], findings: [] }))) as Sarif;
+    expect(incomplete.runs[0]?.results.map((result) => [result.ruleId, result.properties.status])).toEqual([
+      ['audit-completeness', 'ERROR'],
+      ['audit-completeness', 'ERROR'],
+    ]);
+    expect(complete.runs[0]?.results).toEqual([]);
+  });
+
+  it('does not repeat an unreadable part an ERROR finding already stands for', () => {
+    // Arrange: the reason describeErrors writes for the ERROR finding of everyStatus()
+    const report = {
+      ...everyStatus(),
+      complete: false,
+      incompleteReasons: ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'],
+    };
+    const withAction = {
+      ...report,
+      findings: report.findings.map((finding) =>
+        finding.status === 'ERROR' ? { ...finding, evidence: { action: 'ec2:DescribeFlowLogs' } } : finding,
+      ),
+    };
+
+    // Act
+    const xml = renderJunit(withAction);
+
+    // Assert
+    expect(xml).not.toContain('audit-completeness');
+    expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
+  });
+});
+
+describe('the fix in the machine formats', () => {
+  const command =
+    'aws elbv2 modify-target-group-attributes --target-group-arn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/abc --attributes Key=load_balancing.cross_zone.enabled,Value=true';
+  const withFix = () =>
+    aReport({
+      findings: [aFinding({ fix: { commands: [command], cloudFormation: ['TargetGroupAttributes'] } })],
+    });
+
+  it('gives the exact command as the remediation in JUnit, ASFF and OCSF', () => {
+    const [asff] = JSON.parse(renderAsff(withFix())) as {
+      Remediation: { Recommendation: { Text: string } };
+    }[];
+    const [ocsf] = JSON.parse(renderOcsf(withFix())) as { remediation: { desc: string } }[];
+    expect(asff?.Remediation.Recommendation.Text).toBe(command);
+    expect(ocsf?.remediation.desc).toBe(command);
+    expect(renderJunit(withFix())).toContain(`Fix: ${command}`);
+  });
+
+  it('twin: without a command the remediation text stands in', () => {
+    const finding = aFinding();
+    const [asff] = JSON.parse(renderAsff(aReport({ findings: [finding] }))) as {
+      Remediation: { Recommendation: { Text: string } };
+    }[];
+    expect(asff?.Remediation.Recommendation.Text).toBe(finding.remediation);
   });
 });

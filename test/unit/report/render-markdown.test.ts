@@ -76,23 +76,36 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('  - line one line \\| two');
   });
 
-  it('quotes the reasons of an incomplete audit', () => {
+  it('opens with what an incomplete audit could not read, and is never an all-clear', () => {
     // Act
     const markdown = renderMarkdown(
-      aReport({ complete: false, incompleteReasons: ['time budget exhausted'] }),
+      aReport({ apis: [], findings: [], complete: false, incompleteReasons: ['time budget exhausted'] }),
     );
 
     // Assert
-    expect(markdown).toContain('> **Incomplete audit**\n> - time budget exhausted');
+    expect(markdown.split('\n')[2]).toMatch(/^> \*\*INCOMPLETE AUDIT: nothing could be read/);
+    expect(markdown).toContain('\n> - time budget exhausted\n');
+    expect(markdown).not.toContain('No findings need attention.');
   });
 
-  it('says so when nothing needs attention', () => {
+  it('says so when nothing needs attention (twin: a healthy stage, a complete audit)', () => {
     // Act
-    const markdown = renderMarkdown(aReport({ findings: [aFinding({ status: 'PASS' })] }));
+    const markdown = renderMarkdown(
+      aReport({
+        apis: [aStage({ classification: 'healthy', errors5xx: 0, errorRatio: 0, periodsWithErrors: 0 })],
+        findings: [aFinding({ status: 'PASS' })],
+      }),
+    );
 
     // Assert
     expect(markdown).toContain('No findings need attention.');
     expect(markdown).not.toContain('###');
+    expect(markdown).not.toContain('INCOMPLETE');
+  });
+
+  it('gives a failing stage its verdict even when no finding explains it', () => {
+    const markdown = renderMarkdown(aReport({ findings: [aFinding({ status: 'PASS' })] }));
+    expect(markdown).toContain('### orders/prod (a1b2c3, us-east-1)\n\n**Verdict:** no network cause found');
   });
 
   it('escapes Markdown markup in free text', () => {

@@ -3,62 +3,76 @@ import { aFinding, aReport, aStage } from '../cli/fixtures/report';
 
 const ESC = '\u001b[';
 
+const healthyBilling = aStage({
+  apiId: 'h77',
+  apiName: 'billing',
+  apiType: 'HTTP',
+  classification: 'healthy',
+  errors5xx: 0,
+  errorRatio: 0,
+  periodsWithErrors: 0,
+});
+
 describe('renderText', () => {
-  it('shows one line per API stage with its classification and error ratio', () => {
-    // Arrange
-    const report = aReport({
-      apis: [
-        aStage(),
-        aStage({
-          apiId: 'h77',
-          apiName: 'billing',
-          apiType: 'HTTP',
-          classification: 'healthy',
-          errors5xx: 0,
-          errorRatio: 0,
-          periodsWithErrors: 0,
-        }),
-      ],
-      findings: [],
-    });
+  it('shows one line per API stage, worst first, with its classification and error numbers', () => {
+    // Arrange: the healthy stage sorts first by name; the failing one must still lead
+    const report = aReport({ apis: [healthyBilling, aStage()], findings: [] });
 
     // Act
-    const text = renderText(report, { color: false, wide: true });
+    const lines = renderText(report, { color: false, wide: true }).split('\n');
 
     // Assert
-    const stageLines = text
-      .split('\n')
-      .filter((line) => line.includes('(a1b2c3, us-east-1)') || line.includes('(h77, us-east-1)'));
+    const stageLines = lines.filter((line) => /^ {2}\S.*\((a1b2c3|h77)\)$/.test(line));
     expect(stageLines).toHaveLength(2);
     expect(stageLines[0]).toMatch(
-      /high-frequency +orders\/prod \(a1b2c3, us-east-1\) +REST +5xx 2\.83% \(340 of 12000 requests\), errors in 11\/12 periods/,
+      /^ {2}high-frequency +2\.83% +340\/12000 +11\/12 {2}orders\/prod \(a1b2c3\)$/,
     );
-    expect(stageLines[1]).toMatch(/healthy +billing\/prod \(h77, us-east-1\) +HTTP +5xx 0%/);
+    expect(stageLines[1]).toMatch(/^ {2}healthy +0% +0\/12000 +0\/12 {2}billing\/prod \(h77\)$/);
   });
 
-  it('lists FAIL before WARN before ERROR, and the higher severity first within a status', () => {
+  it('lists a stage causes first (what stops traffic before what makes it worse), then its other findings', () => {
     // Arrange
     const report = aReport({
       findings: [
         aFinding({ checkId: 'vpc-flow-logs', status: 'ERROR', severity: 'medium' }),
-        aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' }),
+        aFinding({ checkId: 'stage-execution-logging', status: 'FAIL', severity: 'critical' }),
+        aFinding({ checkId: 'lb-cross-zone', status: 'FAIL', severity: 'critical' }),
         aFinding({ checkId: 'integration-timeout', status: 'FAIL', severity: 'medium' }),
-        aFinding({ checkId: 'tg-empty-az', status: 'FAIL', severity: 'critical' }),
+        aFinding({ checkId: 'nlb-tcp-target-resets', status: 'WARN', severity: 'medium' }),
       ],
     });
 
     // Act
     const text = renderText(report, { color: false, wide: true });
 
-    // Assert
-    const order = ['tg-empty-az', 'integration-timeout', 'lb-cross-zone', 'vpc-flow-logs'].map((id) =>
-      text.indexOf(id),
-    );
+    // Assert: the cause (medium) before the condition (critical), then the logging FAIL, WARN, ERROR
+    const order = [
+      'integration-timeout  id',
+      'lb-cross-zone  id',
+      'stage-execution-logging  id',
+      'nlb-tcp-target-resets  id',
+      'vpc-flow-logs  id',
+    ].map((id) => text.indexOf(id));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain('Verdict: integration-timeout: Zone us-east-1b has no healthy target');
   });
 
-  it('prints the message, the resource and the remediation of each finding that needs attention', () => {
+  it('never names a logging gap as the cause: only hygiene FAILs leave the stage without a network cause', () => {
+    // Arrange: the twin of the test above without its causes
+    const report = aReport({
+      findings: [aFinding({ checkId: 'stage-execution-logging', status: 'FAIL', severity: 'medium' })],
+    });
+
+    // Act
+    const text = renderText(report, { color: false, wide: true });
+
+    // Assert
+    expect(text).toContain('Verdict: no network cause found (340 5xx in 12000 requests)');
+    expect(text).not.toContain('Verdict: stage-execution-logging');
+  });
+
+  it('prints the id, message, resource and remediation of each finding that needs attention', () => {
     // Arrange
     const finding = aFinding();
 
@@ -66,11 +80,26 @@ describe('renderText', () => {
     const text = renderText(aReport({ findings: [finding] }), { color: false, wide: true });
 
     // Assert
-    expect(text).toContain(`FAIL  high     tg-unhealthy-az  ${finding.title}`);
+    expect(text).toContain(`FAIL  high     tg-unhealthy-az  id ${finding.id}`);
+    expect(text).toContain(finding.title);
     expect(text).toContain(finding.message);
-    expect(text).toContain(`Resource: ${finding.resourceArn}`);
+    expect(text).toContain(`on ${finding.resourceArn}`);
     expect(text).toContain(`Fix: ${finding.remediation}`);
     expect(text).toContain(`Docs: ${finding.docs[0]}`);
+  });
+
+  it('prints the exact fix commands when the finding has them, whole, instead of the remediation', () => {
+    // Arrange
+    const command =
+      'aws ec2 authorize-security-group-ingress --group-id sg-0123456789abcdef0 --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=10.0.0.0/16}]';
+    const finding = aFinding({ fix: { commands: [command], cloudFormation: ['SecurityGroupIngress'] } });
+
+    // Act
+    const narrow = renderText(aReport({ findings: [finding] }), { color: false });
+
+    // Assert: a wrapped command does not paste
+    expect(narrow.split('\n')).toContain(`          ${command}`);
+    expect(narrow).not.toContain(`Fix: ${finding.remediation}`);
   });
 
   it('summarises passes and skips in one line instead of listing them', () => {
@@ -93,51 +122,65 @@ describe('renderText', () => {
     expect(text).toContain('Summary: 0 FAIL, 1 WARN, 0 ERROR; 2 passed, 1 skipped (not applicable).');
   });
 
-  it('groups a finding shared by several stages once, under all of them', () => {
+  it('gives each stage one heading: a shared finding is shown once and named under the other stage', () => {
     // Arrange
+    const shared = aFinding({
+      apis: [
+        { apiId: 'z9', stage: 'prod' },
+        { apiId: 'a1b2c3', stage: 'prod' },
+      ],
+    });
     const report = aReport({
-      apis: [aStage(), aStage({ apiId: 'z9', apiName: 'payments' })],
-      findings: [
-        aFinding({
-          apis: [
-            { apiId: 'z9', stage: 'prod' },
-            { apiId: 'a1b2c3', stage: 'prod' },
-          ],
-        }),
-        aFinding({ checkId: 'integration-timeout', apis: [{ apiId: 'z9', stage: 'prod' }] }),
+      apis: [aStage(), aStage({ apiId: 'z9', apiName: 'payments', errorRatio: 0.5 })],
+      findings: [shared],
+    });
+
+    // Act
+    const lines = renderText(report, { color: false, wide: true }).split('\n');
+
+    // Assert: every heading is followed by its verdict, never by another heading
+    const headings = lines.flatMap((line, index) => (line.startsWith('== ') ? [index] : []));
+    expect(headings.map((index) => lines[index])).toEqual([
+      '== payments/prod (z9, us-east-1)',
+      '== orders/prod (a1b2c3, us-east-1)',
+    ]);
+    for (const index of headings) expect(lines[index + 1]).toMatch(/^ {2}Verdict: tg-unhealthy-az: /);
+    expect(lines.filter((line) => line.includes(`tg-unhealthy-az  id ${shared.id}`))).toHaveLength(1);
+    expect(lines).toContain(
+      `  Also here, shown under payments/prod (z9, us-east-1): FAIL tg-unhealthy-az ${shared.id}`,
+    );
+  });
+
+  it('names what could not be read in its first lines and never says nothing needs attention', () => {
+    // Arrange: a role that could read nothing
+    const report = aReport({
+      apis: [],
+      findings: [],
+      complete: false,
+      incompleteReasons: [
+        'apigateway:GetRestApis failed in us-east-1 (AccessDeniedException): not authorized',
       ],
     });
 
     // Act
-    const text = renderText(report, { color: false, wide: true });
+    const lines = renderText(report, { color: false }).split('\n');
 
     // Assert
-    expect(text).toContain('Findings for orders/prod (a1b2c3, us-east-1), payments/prod (z9, us-east-1)');
-    expect(text).toContain('Findings for payments/prod (z9, us-east-1)\n');
-    expect(text.match(/tg-unhealthy-az/g)).toHaveLength(1);
+    expect(lines[3]).toMatch(/^INCOMPLETE AUDIT: nothing could be read/);
+    expect(lines.slice(0, 8).join('\n')).toContain(
+      '- apigateway:GetRestApis failed in us-east-1 (AccessDeniedException)',
+    );
+    expect(lines.join('\n')).not.toContain('No findings need attention.');
   });
 
-  it('says why the audit is incomplete', () => {
-    // Arrange
-    const report = aReport({
-      complete: false,
-      incompleteReasons: ['ec2:DescribeFlowLogs could not be read: vpc-flow-logs not evaluated'],
-    });
-
-    // Act
-    const text = renderText(report, { color: false, wide: true });
-
-    // Assert
-    expect(text).toContain('Incomplete audit:\n  - ec2:DescribeFlowLogs could not be read');
-  });
-
-  it('says so when there are no stages and nothing needs attention', () => {
+  it('twin: a complete audit with no stages and no findings says nothing needs attention', () => {
     // Act
     const text = renderText(aReport({ apis: [], findings: [] }), { color: false, wide: true });
 
     // Assert
     expect(text).toContain('No API stages found in the audited Regions.');
     expect(text).toContain('No findings need attention.');
+    expect(text).not.toContain('INCOMPLETE');
   });
 
   it('colours statuses only when asked to', () => {
@@ -178,7 +221,7 @@ describe('renderText', () => {
 
     // Assert
     expect(text.split(article)).toHaveLength(2);
-    expect(text).toContain(`Background for every finding above: ${article}`);
+    expect(text).toContain(`Background for every finding: ${article}`);
     expect(text).toContain('Docs: https://docs.aws.amazon.com/a');
     expect(text).toContain('Docs: https://docs.aws.amazon.com/b');
   });
@@ -187,16 +230,10 @@ describe('renderText', () => {
 describe('renderText at 80 columns (the default)', () => {
   const listenerArn =
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/catalog-alb/29e4f59bfd92ef9b/290d8080cb57faad';
+  const longName = 'a-very-long-api-name-that-nobody-would-type-twice-and-then-some-more-words';
   const wideReport = () =>
     aReport({
-      apis: [
-        aStage(),
-        aStage({
-          apiId: 'z9y8x7w6v5',
-          apiName: 'a-very-long-api-name-that-nobody-would-type-twice',
-          stage: 'production',
-        }),
-      ],
+      apis: [aStage(), aStage({ apiId: 'z9y8x7w6v5', apiName: longName, stage: 'production' })],
       findings: [
         aFinding({
           checkId: 'integration-timeout',
@@ -235,33 +272,32 @@ describe('renderText at 80 columns (the default)', () => {
     expect(body).toContain(`integration rtwsifxj [${number}]:`);
   });
 
-  it('leads each stage with its verdict and probable cause in one line, before the findings', () => {
+  it('leads each stage with its verdict, the first cause named, before the findings', () => {
     // Act
     const lines = renderText(wideReport(), { color: false }).split('\n');
 
-    // Assert: the highest FAIL of the stage is the probable cause
-    const heading = lines.indexOf('orders/prod (a1b2c3, us-east-1)');
-    expect(lines[heading + 1]).toBe('  FAIL, 3 findings; probable cause: tg-unhealthy-az (high)');
-    expect(lines[heading + 2]).toMatch(/^ {2}FAIL +high +tg-unhealthy-az on \[\d+\]$/);
+    // Assert: tg-unhealthy-az (high) outranks integration-timeout (medium); both are causes
+    const heading = lines.indexOf('== orders/prod (a1b2c3, us-east-1)');
+    const verdict = lines.slice(heading + 1, heading + 3);
+    expect(verdict.join(' ').replace(/\s+/g, ' ')).toBe(
+      ' Verdict: tg-unhealthy-az: Zone us-east-1b has no healthy target in target group orders (1 unused); 1 more cause',
+    );
+    expect(lines[heading + 3]).toMatch(/^ {2}FAIL +high +tg-unhealthy-az {2}id /);
   });
 
-  it('gives the verdict WARN to a stage whose worst finding is a warning (healthy twin of the FAIL verdict)', () => {
+  it('says a stage whose only finding is a warning has no network cause (twin of the cause verdict)', () => {
     const text = renderText(
       aReport({ findings: [aFinding({ checkId: 'lb-cross-zone', status: 'WARN', severity: 'medium' })] }),
-      {
-        color: false,
-      },
+      { color: false },
     );
-    expect(text).toContain('  WARN, 1 finding; probable cause: lb-cross-zone (medium)');
-    expect(text).not.toMatch(/FAIL, \d+ finding/);
+    expect(text).toContain('  Verdict: no network cause found');
   });
 
-  it('shows the stage table in columns that fit, cutting a long name rather than the line', () => {
-    const lines = renderText(wideReport(), { color: false }).split('\n');
-    expect(lines).toContain(
-      '  high-frequency  orders/prod (a1b2c3)               2.83%    340/12000    11/12',
-    );
-    expect(lines.find((line) => line.includes('a-very-long-api'))).toMatch(/-\.\.\. \(z9y8x7w6v5\) +2\.83%/);
+  it('wraps a long name in the stage table and the heading, never cutting it', () => {
+    const text = renderText(wideReport(), { color: false });
+    const table = text.split('\n== ')[0] ?? '';
+    expect(table.replace(/\s+/g, '')).toContain(`${longName}/production(z9y8x7w6v5)`);
+    expect(text).not.toContain('...');
   });
 
   it('never lets a name read from AWS add a line', () => {

@@ -16,13 +16,13 @@ import {
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
+import { renderChatNotification } from '../../../lambda/notify/render-chat';
+import { renderEmailBody, renderEmailSubject } from '../../../lambda/notify/render-email';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { renderAsff } from '../../../lambda/report/formats/asff';
 import { renderCsv } from '../../../lambda/report/formats/csv';
 import { renderJunit } from '../../../lambda/report/formats/junit';
 import { renderOcsf } from '../../../lambda/report/formats/ocsf';
-import { renderChatNotification } from '../../../lambda/report/render-chat';
-import { renderEmailBody, renderEmailSubject } from '../../../lambda/report/render-email';
 import { renderMarkdown } from '../../../lambda/report/render-markdown';
 import { renderText } from '../../../lambda/report/render-text';
 import { aFinding, aReport, aStage } from '../../support/report-builders';
@@ -58,6 +58,10 @@ const ATTACK_PIECES = [
   '<https://evil.example>',
   '<a href="x">',
   'ops@evil.example',
+  'evil.example',
+  'javascript:alert(1)',
+  'JavaScript :alert(1)',
+  'mailto:ops@evil.example',
   '`',
   '|',
   '*',
@@ -79,7 +83,9 @@ const hostile = fc
 
 const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
-const LINK = /:\/\/|www\./i;
+const LINK = /:\/\/|www\.|\b(javascript|vbscript|mailto)\s*:|[\w.+-]@[\w-]+\.[\w.-]/i;
+/** What a mail client makes a link of in a subject: also a bare domain. */
+const SUBJECT_LINK = /[A-Za-z0-9]\.[A-Za-z]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** What is left of Markdown text once escaped characters are taken out: no syntax may remain. */
@@ -138,6 +144,23 @@ describe('display text: the one place untrusted text becomes displayable', () =>
     );
   });
 
+  it('subject: no bare domain, e-mail address or script link survives, whatever surrounds it', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        expect(printableAscii(text)).not.toMatch(SUBJECT_LINK);
+      }),
+      { numRuns: 500 },
+    );
+    expect(printableAscii('orders evil.example ops@evil.example javascript:alert(1)')).toBe(
+      'orders evil[.]example ops[@]evil[.]example javascript[:]alert(1)',
+    );
+    expect(emailText('mailto:ops@evil.example')).toBe('mailto[:]ops[@]evil.example');
+    // Names without any of it stay as they are (the healthy twin).
+    expect(printableAscii('orders-prod/v2 (us-east-1) no data: 5xx')).toBe(
+      'orders-prod/v2 (us-east-1) no data: 5xx',
+    );
+  });
+
   it('keeps ordinary names readable: accents, CJK and emoji pass, only what is dangerous changes', () => {
     expect(emailText('Café 注文 🚀 orders-prod_v2 (us-east-1)')).toBe(
       'Café 注文 🚀 orders-prod_v2 (us-east-1)',
@@ -189,6 +212,7 @@ describe('every rendering of a report with hostile names', () => {
       email: renderEmailBody(view),
       subject: renderEmailSubject(view),
       chat: [chat.content.title, chat.content.description, ...(chat.content.nextSteps ?? [])].join('\n'),
+      'chat resources': chat.metadata.relatedResources.join(' '),
       published: buildNotificationMessages(view, 'arn:aws:sns:us-east-1:123456789012:t')
         .map((message) => message.Subject ?? '')
         .join('\n'),

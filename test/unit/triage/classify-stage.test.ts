@@ -58,11 +58,47 @@ describe('classifyStage', () => {
     expect(result.errorRatio).toBeCloseTo(0.002);
   });
 
-  it('classifies a continuous low ratio in exactly half the periods as high-frequency', () => {
-    const errors = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0];
+  it('classifies a continuous ratio at the transient line in exactly half the periods as high-frequency', () => {
+    // 12 errors in 12,000 requests: 0.1%, not below transientErrorRatio
+    const errors = [2, 0, 2, 0, 2, 0, 2, 0, 2, 0, 2, 0];
     expect(classifyStage(traffic(twelve(1000), errors), DEFAULT_THRESHOLDS).classification).toBe(
       'high-frequency',
     );
+  });
+
+  describe('the ratio decides first (the article: requests far outnumber errors => transient)', () => {
+    // 1,000,008 requests over 12 periods; errors in half of them.
+    const busy = [83_334, ...Array.from({ length: 11 }, () => 83_334)];
+    const halfThePeriods = (each: number) => [each, 0, each, 0, each, 0, each, 0, each, 0, each, 0];
+
+    it('classifies 12 errors in 1,000,008 requests over half the periods as low-frequency', () => {
+      // Arrange
+      const trickle = traffic(busy, halfThePeriods(2));
+      // Act
+      const result = classifyStage(trickle, DEFAULT_THRESHOLDS);
+      // Assert
+      expect(result).toMatchObject({ requests: 1_000_008, errors5xx: 12, periodsWithErrors: 6 });
+      expect(result.classification).toBe('low-frequency');
+    });
+
+    it('twin: the same spread at 0.2% of the requests is continuous, hence high-frequency', () => {
+      const result = classifyStage(traffic(busy, halfThePeriods(334)), DEFAULT_THRESHOLDS);
+      expect(result.errorRatio).toBeCloseTo(0.002);
+      expect(result.classification).toBe('high-frequency');
+    });
+
+    it('uses the transient ratio it is given', () => {
+      const trickle = traffic(busy, halfThePeriods(334));
+      const lenient = { ...DEFAULT_THRESHOLDS, transientErrorRatio: 0.005 };
+      expect(classifyStage(trickle, lenient).classification).toBe('low-frequency');
+    });
+
+    it('lets continuity decide below minRequests, where a ratio means little', () => {
+      const small = traffic(twelve(5), [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+      const smallBurst = traffic(twelve(5), [3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(classifyStage(small, DEFAULT_THRESHOLDS).classification).toBe('high-frequency');
+      expect(classifyStage(smallBurst, DEFAULT_THRESHOLDS).classification).toBe('low-frequency');
+    });
   });
 
   it('classifies errors in a minority of periods at a low ratio as low-frequency', () => {
@@ -139,6 +175,7 @@ describe('classifyStage', () => {
       highErrorRatio: fc.double({ min: 0.001, max: 1, noNaN: true }),
       continuousPeriodShare: fc.double({ min: 0.01, max: 1, noNaN: true }),
       minRequests: fc.nat(1000),
+      transientErrorRatio: fc.double({ min: 0, max: 0.01, noNaN: true }),
     });
 
     it('classifies every input into one of the four classes with consistent totals', () => {

@@ -1,9 +1,28 @@
 /**
- * The email of a notification: a subject that says in one line which API fails, where and how badly,
- * and a plain-text body grouped by API stage that says why and what to do, with console links.
+ * The email of a notification: a subject that says in one line which stage returns 504s, its cause
+ * and the resource; a plain-text body whose first screen is the stages worst first, each with its
+ * verdict (read from the report, never recomputed) and the fix to paste; the counts, console links
+ * and every announced finding below.
  */
 import type { Finding, Report, Severity } from '../domain/types';
-import { emailText, printableAscii, truncate } from '../notify/display-text';
+import {
+  logGroupFromArn,
+  logGroupUrl,
+  restExecutionLogGroup,
+  stageErrorGraphUrl,
+} from '../report/console-links';
+import {
+  accountLabel,
+  accountOf,
+  accountStatusLine,
+  accountsLine,
+  fixLines,
+  formatPercent,
+  incompleteHeadline,
+  isMultiAccount,
+} from '../report/human-view';
+import { resourceName } from '../verdict/resource-name';
+import { emailText, printableAscii, truncate } from './display-text';
 import {
   announcedSeverity,
   changeSummary,
@@ -11,7 +30,6 @@ import {
   failingStages,
   findingStageKeys,
   findingsByStage,
-  formatPercent,
   type NotificationView,
   notificationType,
   type RankedStage,
@@ -20,10 +38,8 @@ import {
   reportStageKey,
   stagesWorstFirst,
   statusCounts,
-} from '../notify/notification-view';
-import { type FindingChange, isOpenStatus, type Resolution } from '../notify/plan-notification';
-import { logGroupFromArn, logGroupUrl, restExecutionLogGroup, stageErrorGraphUrl } from './console-links';
-import { accountLabel, accountOf, accountStatusLine, accountsLine, isMultiAccount } from './human-view';
+} from './notification-view';
+import { type FindingChange, isOpenStatus, type Resolution } from './plan-notification';
 
 /** SNS: a subject is under 100 characters. */
 export const SUBJECT_MAX_LENGTH = 99;
@@ -57,9 +73,26 @@ const RESOLUTION_TEXT: Record<Resolution, string> = {
     'no longer audited: no run has seen its API stages for weeks (deleted, without traffic metrics, or outside the audited APIs or Regions); it is no longer followed',
 };
 
+/** What a stage's verdict says in a subject: the cause and its resource, or why there is none. */
+function subjectCause({ verdict, causes }: RankedStage): string {
+  const [cause] = causes;
+  if (cause) return `${cause.checkId} ${resourceName(cause.resourceArn)}`;
+  const reasons: Record<RankedStage['verdict']['kind'], string> = {
+    cause: 'see the email',
+    unreadable: 'path could not be read',
+    'no-network-cause': 'no network cause found',
+    transient: 'transient, retry',
+    healthy: 'no 5xx now',
+    'no-traffic': 'no traffic',
+  };
+  return reasons[verdict.kind];
+}
+
 /**
- * The subject: the worst stage and its probable cause, how many more, what changed, where:
- * `[HIGH] orders/prod: tg-unhealthy-az +2 stages, 3 new (123456789012 us-east-1)`; printable ASCII, < 100 chars.
+ * The subject: the worst stage, that it returns 504s, its cause and resource, how many more stages,
+ * what changed, where: `[HIGH] 504s on orders/prod: nlb-target-security-groups sg-0abc +2 stages,
+ * 3 new (123456789012 us-east-1)`. Printable ASCII, no link, < 100 characters: the counts go first
+ * when room is short, then the name is cut, never the cause.
  */
 export function renderEmailSubject(view: NotificationView, part = 1, parts = 1): string {
   const { report, plan } = view;
@@ -76,26 +109,53 @@ export function renderEmailSubject(view: NotificationView, part = 1, parts = 1):
   const [worst, ...others] = stagesWorstFirst(report);
   let subject: string;
   if (notificationType(plan) === 'incomplete')
-    subject = `[INCOMPLETE] the audit could not read everything, ${counts}${where}${suffix}`;
+    subject = `[INCOMPLETE] could not read: ${unreadActions(report)}${where}${suffix}`;
   else if (plan.allClear) subject = `${tag} no open findings, ${counts}${where}${suffix}`;
   else if (!worst) subject = `${tag} no API failing now, ${counts}${where}${suffix}`;
   else {
-    const cause = worst.cause
-      ? printableAscii(worst.cause.checkId)
-      : `${formatPercent(worst.stage.errorRatio)} 5xx`;
+    const [first] = worst.causes;
+    const cause = printableAscii(subjectCause(worst));
     const more = others.length > 0 ? ` +${others.length} stage${others.length > 1 ? 's' : ''}` : '';
-    const tail = `${counts}${where}${suffix}`;
-    const name = printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`);
-    const roomFor = (rest: string) => SUBJECT_MAX_LENGTH - tag.length - 1 - rest.length;
-    // A name that fits whole only without the cause (a long tag, e.g. alarm-triggered) keeps it whole;
-    // a name too long either way is cut and the cause kept.
-    const withCause = `: ${cause}${more}, ${tail}`;
-    const withoutCause = more ? `:${more}, ${tail}` : `: ${tail}`;
-    const rest =
-      name.length > roomFor(withCause) && name.length <= roomFor(withoutCause) ? withoutCause : withCause;
-    subject = `${tag} ${truncate(name, Math.max(8, roomFor(rest)))}${rest}`;
+    const region = ` (${printableAscii(regionsLabel(report.regions))})`;
+    // What goes first when room is short: the counts, the other stages, the account, the Region,
+    // then the resource; the check that is the cause stays.
+    const tails = [
+      `: ${cause}${more}, ${counts}${where}${suffix}`,
+      `: ${cause}${more}${where}${suffix}`,
+      `: ${cause}${where}${suffix}`,
+      `: ${cause}${region}${suffix}`,
+      `: ${cause}${suffix}`,
+      ...(first ? [`: ${printableAscii(first.checkId)}${suffix}`] : []),
+    ];
+    subject = fitSubject(
+      `${tag} 504s on `,
+      printableAscii(`${worst.stage.apiName}/${worst.stage.stage}`),
+      tails,
+    );
   }
   return truncate(subject, SUBJECT_MAX_LENGTH);
+}
+
+/** Names shorter than this are cut only when nothing else is left to drop. */
+const SUBJECT_NAME_MIN = 20;
+
+/**
+ * The richest tail that fits with the stage's name whole; else the richest that fits with the name cut
+ * to at least `SUBJECT_NAME_MIN` characters; else the last, cut to fit.
+ */
+function fitSubject(head: string, name: string, tails: readonly string[]): string {
+  const room = (tail: string) => SUBJECT_MAX_LENGTH - head.length - tail.length;
+  const whole = tails.find((tail) => name.length <= room(tail));
+  if (whole !== undefined) return `${head}${name}${whole}`;
+  const cut = tails.find((tail) => room(tail) >= SUBJECT_NAME_MIN) ?? tails.at(-1) ?? '';
+  return `${head}${truncate(name, Math.max(SUBJECT_NAME_MIN, room(cut)))}${cut}`;
+}
+
+/** `apigateway:GetRestApis, cloudwatch:GetMetricData`: the actions an incomplete audit could not call. */
+function unreadActions(report: Report): string {
+  const actions = report.incompleteReasons.map((reason) => /^[a-z0-9-]+:[A-Za-z0-9]+/.exec(reason)?.[0]);
+  const named = [...new Set(actions.filter((action): action is string => Boolean(action)))];
+  return printableAscii(named.length > 0 ? named.join(', ') : 'see the email');
 }
 
 /** `orders / prod (HTTP a1b2c3, us-east-1)`; in a report of several accounts, `..., 111111111111 us-east-1)`. */
@@ -153,10 +213,10 @@ function findingBlock(change: FindingChange, finding: Finding): string {
       ? ` (was ${change.previous.status} ${change.previous.severity})`
       : '';
   const lines = [
-    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 200)}`,
+    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)} (id ${finding.id}): ${emailText(finding.title, 200)}`,
     `  Resource: ${emailText(finding.resourceArn, 300)}`,
     `  Found:    ${emailText(finding.message, 2000)}`,
-    `  Do:       ${emailText(finding.remediation, 2000)}`,
+    ...fixOf(finding).map((line, index) => `  ${index === 0 ? 'Do:' : '   '}       ${line}`),
   ];
   if (finding.docs.length) lines.push(`  Docs:     ${finding.docs.join(' ')}`);
   return lines.join('\n');
@@ -203,18 +263,35 @@ function groupByStages(view: NotificationView): StageGroup[] {
   return [...groups.values()].sort((a, b) => a.account.localeCompare(b.account));
 }
 
+/** The first lines of an incomplete audit's email: that it is not an all-clear, and what could not be read. */
+function unreadSection(report: Report): string[] {
+  const headline = incompleteHeadline(report);
+  if (!headline) return [];
+  const shown = report.incompleteReasons.slice(0, UNREAD_SHOWN);
+  const more = report.incompleteReasons.length - shown.length;
+  return [
+    [
+      headline,
+      ...shown.map((reason) => `- ${emailText(reason, 300)}`),
+      ...(more > 0 ? [`- and ${more} more (see the machine-readable message or run the CLI).`] : []),
+    ].join('\n'),
+  ];
+}
+
+/** Reasons an incomplete audit names on the first screen. */
+const UNREAD_SHOWN = 8;
+
+/** Below the findings: each check that could not be evaluated, with the AWS action that failed. */
 function incompleteSection(view: NotificationView): string[] {
   const { report } = view;
   const errors = report.findings.filter((finding) => finding.status === 'ERROR');
-  if (report.complete && errors.length === 0) return [];
+  if (errors.length === 0) return [];
   const lines = ['=== What could not be checked ==='];
-  if (!report.complete) lines.push('The audit did not finish: these results are partial.');
-  for (const reason of report.incompleteReasons.slice(0, 20)) lines.push(`- ${emailText(reason, 300)}`);
   for (const finding of errors.slice(0, 20))
     lines.push(
       `- ${emailText(finding.checkId, 60)} on ${emailText(finding.resourceArn, 200)}: ${emailText(finding.message, 300)}`,
     );
-  const hidden = Math.max(0, report.incompleteReasons.length - 20) + Math.max(0, errors.length - 20);
+  const hidden = Math.max(0, errors.length - 20);
   if (hidden) lines.push(`- and ${hidden} more (see the machine-readable message or run the CLI).`);
   return [lines.join('\n')];
 }
@@ -298,25 +375,27 @@ function openCountsLine(view: NotificationView): string {
   );
 }
 
+/** The fix of a cause, to paste: its commands, else the check's remediation (one line each). */
+const fixOf = (finding: Finding): string[] => fixLines(finding).map((line) => emailText(line, 2000));
+
 /**
- * Each stage once, worst first: its traffic, its probable cause and its links. At most
- * `STAGES_SHOWN` stages and `maxBytes` (long names make long links): the findings must still fit.
+ * The first screen: each stage once, worst first, its traffic, its verdict and, for its first cause,
+ * the resource and the fix to paste. At most `STAGES_SHOWN` stages and `maxBytes`.
  */
 function stagesSection(ranked: readonly RankedStage[], view: NotificationView, maxBytes: number): string {
   const lines = [`=== Stages, worst first (${ranked.length}) ===`];
   let used = Buffer.byteLength(lines[0] ?? '', 'utf8') + 100;
   let shown = 0;
   const { report } = view;
-  const byStage = findingsByStage(report.findings, report);
-  for (const { stage, cause } of ranked.slice(0, STAGES_SHOWN)) {
-    const findings = byStage.get(reportStageKey(stage, report)) ?? [];
+  for (const [index, { stage, verdict, causes }] of ranked.slice(0, STAGES_SHOWN).entries()) {
+    const [cause, ...more] = causes;
     const block = [
-      `${stageLine(stage, shownAccount(report, stage))}`,
-      `  ${trafficLine(stage)}`,
-      cause
-        ? `  Probable cause: ${emailText(cause.checkId, 60)} (${cause.status} ${cause.severity}): ${emailText(cause.title, 160)}`
-        : '  Probable cause: none found by the checks (see the logs)',
-      ...stageLinks(stage, view, findings),
+      `${index + 1}. ${stageLine(stage, shownAccount(report, stage))}`,
+      `   ${trafficLine(stage)}`,
+      `   ${cause ? 'Cause:  ' : 'Verdict:'}  ${emailText(verdict.summary, 400)}`,
+      ...(cause ? [`   Resource: ${emailText(resourceName(cause.resourceArn), 200)} (id ${cause.id})`] : []),
+      ...(cause ? fixOf(cause).map((line, at) => `   ${at === 0 ? 'Fix:' : '    '}      ${line}`) : []),
+      ...(more.length > 0 ? [`   Also:     ${alsoLine(more)}`] : []),
       '',
     ];
     const bytes = Buffer.byteLength(block.join('\n'), 'utf8') + 1;
@@ -328,6 +407,34 @@ function stagesSection(ranked: readonly RankedStage[], view: NotificationView, m
   if (ranked.length > shown)
     lines.push(`... and ${ranked.length - shown} more stages (see the JSON message).`);
   return lines.join('\n').trimEnd();
+}
+
+/** `lb-cross-zone, nlb-tcp-target-resets (2 findings, below)`: the other causes' checks, at most three named. */
+function alsoLine(more: readonly Finding[]): string {
+  const checks = [...new Set(more.map((finding) => finding.checkId))];
+  const named = checks.slice(0, 3).map((checkId) => emailText(checkId, 60));
+  const left = checks.length - named.length;
+  const others = left > 0 ? ` and ${left} other check${left === 1 ? '' : 's'}` : '';
+  return `${named.join(', ')}${others} (${more.length} finding${more.length === 1 ? '' : 's'}, below)`;
+}
+
+/** Below the counts: each shown stage's 5xx graph and logs in the console. */
+function linksSection(ranked: readonly RankedStage[], view: NotificationView, maxBytes: number): string {
+  const { report } = view;
+  const byStage = findingsByStage(report.findings, report);
+  const lines = ['=== Console links ==='];
+  let used = Buffer.byteLength(lines[0] ?? '', 'utf8');
+  for (const { stage } of ranked.slice(0, STAGES_SHOWN)) {
+    const block = [
+      stageLine(stage, shownAccount(report, stage)),
+      ...stageLinks(stage, view, byStage.get(reportStageKey(stage, report)) ?? []),
+    ];
+    const bytes = Buffer.byteLength(block.join('\n'), 'utf8') + 1;
+    if (used + bytes > maxBytes) break;
+    lines.push(...block);
+    used += bytes;
+  }
+  return lines.join('\n');
 }
 
 /** Each account of a merged report: whether it was audited and, if not, why; the failures first. */
@@ -363,19 +470,24 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
   const where = multiAccount
     ? `${report.accounts?.length} accounts`
     : `account ${emailText(report.account ?? 'unknown account', 40)}`;
+  const regions = report.regions.join(', ');
   const headline = plan.allClear
-    ? `All clear: every finding announced before is resolved in ${where} (${report.regions.join(', ')}).`
-    : `${failing.length} API stage(s) failing with 5xx errors in ${where} (${report.regions.join(', ')}).`;
-  const head = [
+    ? `All clear: every finding announced before is resolved in ${where} (${regions}).`
+    : failing.length === 0 && !report.complete
+      ? `The audit of ${where} (${regions}) could not read everything: no failing stage seen, which is not an all-clear.`
+      : `${failing.length} API stage(s) failing with 5xx errors in ${where} (${regions}).`;
+  // The first screen: what could not be read, then the stages with their causes and fixes.
+  const head = [headline, ...unreadSection(report)];
+  if (ranked.length > 0) head.push(stagesSection(ranked, view, Math.floor(maxBytes / 4)));
+  head.push(
     [
-      headline,
       `This run: ${changeSummary(counts)}.`,
       openCountsLine(view),
       `Window ${report.window.start} to ${report.window.end} (${report.window.periodSeconds}-second periods); report generated ${report.generatedAt}.`,
     ].join('\n'),
-  ];
+  );
   if (report.accounts) head.push(accountsSection(report.accounts, Math.floor(maxBytes / 8)));
-  if (ranked.length > 0) head.push(stagesSection(ranked, view, Math.floor(maxBytes / 4)));
+  if (ranked.length > 0) head.push(linksSection(ranked, view, Math.floor(maxBytes / 8)));
 
   const blocks: string[] = [];
   const groups = groupByStages(view);

@@ -7,19 +7,20 @@
  * The lengths below are kept well inside what chat platforms show in one message.
  */
 import type { Finding } from '../domain/types';
-import { markdownCode, markdownText, truncate } from '../notify/display-text';
+import { accountOf, fixLines, formatPercent, isMultiAccount } from '../report/human-view';
+import { resourceName } from '../verdict/resource-name';
+import { markdownCode, markdownText, recordText, truncate } from './display-text';
 import {
   announcedSeverity,
   changeSummary,
   countChanges,
-  failingStages,
   findingStageKeys,
-  formatPercent,
   type NotificationView,
+  type RankedStage,
   regionsLabel,
   reportStageKey,
-} from '../notify/notification-view';
-import { accountOf, isMultiAccount } from './human-view';
+  stagesWorstFirst,
+} from './notification-view';
 
 export const CHAT_TITLE_MAX_LENGTH = 250;
 export const CHAT_DESCRIPTION_MAX_LENGTH = 3000;
@@ -56,6 +57,32 @@ const SEVERITY_ICON = {
   info: ':information_source:',
 } as const;
 
+/** Stages whose verdict heads the description. */
+export const CHAT_STAGES_SHOWN = 5;
+
+/** The cause and its resource for the title, or why there is none: cleaned for the chat's Markdown. */
+function titleCause({ verdict, causes }: RankedStage): string {
+  const [cause] = causes;
+  return cause
+    ? `${markdownText(cause.checkId, 60)} on ${markdownText(resourceName(cause.resourceArn), 80)}`
+    : markdownText(verdict.summary, 120);
+}
+
+/** A stage's verdict line and, for its first cause, the fix to paste. */
+function stageLines(
+  { stage, verdict, causes }: RankedStage,
+  multiAccount: boolean,
+  report: NotificationView['report'],
+): string[] {
+  const where = `${stage.apiType}, ${multiAccount ? `${code(accountOf(stage, report), 20)} ` : ''}${stage.region}`;
+  const [cause] = causes;
+  const fix = cause ? fixLines(cause)[0] : undefined;
+  return [
+    `*${code(stage.apiName, 80)} / ${code(stage.stage, 40)}* (${where}): ${formatPercent(stage.errorRatio)} 5xx (${stage.errors5xx}/${stage.requests}). ${code(verdict.summary, 300)}`,
+    ...(fix ? [`  Fix: ${code(fix, 600)}`] : []),
+  ];
+}
+
 export function renderChatNotification(view: NotificationView): ChatNotification {
   return chatNotification(view, 1, 1);
 }
@@ -63,30 +90,45 @@ export function renderChatNotification(view: NotificationView): ChatNotification
 function chatNotification(view: NotificationView, part: number, parts: number): ChatNotification {
   const { report, plan } = view;
   const severity = announcedSeverity(plan.changes);
-  const failing = failingStages(report);
+  const ranked = stagesWorstFirst(report);
   const counts = changeSummary(countChanges(plan.changes));
   const multiAccount = isMultiAccount(report);
   const accounts = multiAccount
     ? `${report.accounts?.length} accounts`
     : (report.account ?? 'unknown account');
   const where = `${markdownText(accounts, 40)} ${markdownText(regionsLabel(report.regions), 80)}`;
+  // An incomplete audit never wears the all-clear tick.
   const icon = plan.allClear
     ? ':white_check_mark:'
     : severity
       ? SEVERITY_ICON[severity]
-      : ':white_check_mark:';
+      : report.complete
+        ? ':white_check_mark:'
+        : ':warning:';
+  const [worst] = ranked;
+  const more = ranked.length > 1 ? ` (+${ranked.length - 1} stage${ranked.length > 2 ? 's' : ''})` : '';
   const headline = plan.allClear
     ? 'All clear: every announced finding is resolved'
-    : failing.length === 1 && failing[0]
-      ? `${markdownText(failing[0].apiName, 80)}/${markdownText(failing[0].stage, 40)} is failing`
-      : `${failing.length} API stages failing`;
+    : worst
+      ? `504s on ${markdownText(worst.stage.apiName, 80)}/${markdownText(worst.stage.stage, 40)}: ${titleCause(worst)}${more}`
+      : report.complete
+        ? 'No API stage failing now'
+        : 'Incomplete audit: could not read everything, not an all-clear';
   const title = truncate(
     `${icon} ${severity ? `[${severity.toUpperCase()}] ` : ''}${headline} (${where})`,
     CHAT_TITLE_MAX_LENGTH,
   );
 
   const stagesByKey = new Map(report.apis.map((stage) => [reportStageKey(stage, report), stage]));
-  const lines: string[] = [`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`];
+  // First: what could not be read, then the stages worst first with their causes and fixes; counts below.
+  const lines: string[] = [];
+  if (!report.complete)
+    lines.push(
+      `:warning: *Incomplete audit, not an all-clear.* Could not read: ${code(report.incompleteReasons.join('; '), 300)}`,
+    );
+  for (const stage of ranked.slice(0, CHAT_STAGES_SHOWN))
+    lines.push(...stageLines(stage, multiAccount, report));
+  lines.push(`*${counts}* in API Gateway 504 audit run ${code(view.runId, 20)}.`);
   // Each finding under the header of its own stages: findings of the same stages are gathered first.
   const groups = new Map<string, { keys: string[]; findings: { kind: string; finding: Finding }[] }>();
   for (const change of plan.changes) {
@@ -118,8 +160,6 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     lines.push(
       `• ${change.resolution === 'no-longer-audited' ? 'NO LONGER AUDITED' : 'RESOLVED'} ${code(change.finding?.checkId ?? change.previous?.checkId ?? '', 60)} on ${code(change.finding?.resourceArn ?? change.previous?.resourceArn ?? change.findingId, 200)}`,
     );
-  if (!report.complete)
-    lines.push(`:warning: Incomplete audit: ${code(report.incompleteReasons.join('; '), 300)}`);
 
   let description = '';
   for (const [index, line] of lines.entries()) {
@@ -131,11 +171,15 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     description += `${line}\n`;
   }
 
+  // The worst stages' causes' fixes first, then the announced findings'.
   const nextSteps = [
     ...new Set(
-      plan.changes
-        .filter((change) => change.kind !== 'resolved' && change.finding)
-        .map((change) => markdownText(change.finding?.remediation ?? '', 300)),
+      [
+        ...ranked.flatMap(({ causes }) => causes.slice(0, 1)),
+        ...plan.changes.flatMap((change) =>
+          change.kind !== 'resolved' && change.finding ? [change.finding] : [],
+        ),
+      ].map((finding) => markdownText(fixLines(finding)[0] ?? '', 300)),
     ),
   ]
     .filter(Boolean)
@@ -147,9 +191,12 @@ function chatNotification(view: NotificationView, part: number, parts: number): 
     .filter(Boolean)
     .map((keyword) => markdownText(keyword, 60))
     .slice(0, CHAT_KEYWORDS_MAX);
+  // ARNs carry resource names: untrusted, shown by the chat client as they are.
   const relatedResources = [
     ...new Set(
-      plan.changes.map((change) => change.finding?.resourceArn ?? change.previous?.resourceArn ?? ''),
+      plan.changes.map((change) =>
+        recordText(change.finding?.resourceArn ?? change.previous?.resourceArn ?? '', 300),
+      ),
     ),
   ]
     .filter(Boolean)

@@ -1,0 +1,154 @@
+import { isAcmCertificate } from '../domain/arns';
+import type { CheckDefinition } from '../domain/check';
+import { listenersReached } from '../domain/path';
+import type { CertificateFacts, CheckResult, Inventory, StageInventory } from '../domain/types';
+import { ARTICLE } from './docs-links';
+import { type ErrorWindow, errorWindowOf, type Judgement, minutesText } from './error-minutes';
+import {
+  describeHop,
+  followStageToLoadBalancers,
+  type LoadBalancerPath,
+  loadBalancerResource,
+} from './load-balancer-path';
+import { couldNotRead, lookup, notApplicable } from './results';
+
+/** A certificate this close to its NotAfter is worth renewing now. */
+export const SOON_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export interface CertificateInput {
+  where: string;
+  certificate: CertificateFacts;
+  /** The audit's end: "now" for the window. */
+  now: string;
+  errorWindow: ErrorWindow | null;
+}
+
+/** Pure: is the listener's certificate expired (and was it when the stage failed), or about to be? */
+export function judgeCertificateExpiry({
+  where,
+  certificate,
+  now,
+  errorWindow,
+}: CertificateInput): Judgement {
+  const evidence = {
+    certificateArn: certificate.arn,
+    domainName: certificate.domainName,
+    notAfter: certificate.notAfter,
+    status: certificate.status,
+  };
+  if (certificate.notAfter === null) {
+    return {
+      status: 'SKIPPED',
+      message: `the certificate of ${where} has no expiry date yet (ACM status ${certificate.status})`,
+      evidence,
+    };
+  }
+  const notAfter = Date.parse(certificate.notAfter);
+  const left = notAfter - Date.parse(now);
+  const name = `the certificate of ${where} (${certificate.domainName})`;
+  if (left <= 0) {
+    const failing =
+      errorWindow?.periods.filter(
+        (index) =>
+          Date.parse(errorWindow.window.start) + (index + 1) * errorWindow.window.periodSeconds * 1000 >
+          notAfter,
+      ) ?? [];
+    if (errorWindow && failing.length > 0) {
+      return {
+        status: 'FAIL',
+        message: `${name} expired at ${certificate.notAfter}, and the stage failed after that, at ${minutesText(errorWindow, failing)}: API Gateway's TLS handshake with the listener fails on an expired certificate`,
+        evidence: {
+          ...evidence,
+          coincidedMinutes: failing.map((i) =>
+            new Date(
+              Date.parse(errorWindow.window.start) + i * errorWindow.window.periodSeconds * 1000,
+            ).toISOString(),
+          ),
+        },
+      };
+    }
+    return {
+      status: 'WARN',
+      severity: 'high',
+      message: `${name} expired at ${certificate.notAfter}`,
+      evidence,
+    };
+  }
+  if (left < SOON_DAYS * DAY_MS) {
+    return {
+      status: 'WARN',
+      severity: 'low',
+      message: `${name} expires at ${certificate.notAfter}, in ${Math.floor(left / DAY_MS)} days: renew or replace it before TLS handshakes start failing`,
+      evidence,
+    };
+  }
+  return { status: 'PASS', message: `${name} is valid until ${certificate.notAfter}`, evidence };
+}
+
+function evaluatePath(
+  path: LoadBalancerPath,
+  inventory: Inventory,
+  errorWindow: ErrorWindow | null,
+): CheckResult[] {
+  const { loadBalancer, apis } = path;
+  const resource = loadBalancerResource(loadBalancer);
+  if (!loadBalancer.listeners.ok)
+    return [
+      couldNotRead(resource, apis, `the listeners of ${describeHop(path)}`, loadBalancer.listeners.error),
+    ];
+  const listeners = listenersReached(loadBalancer.listeners.value, path.entries).reached.filter(
+    (l) => l.certificateArns?.length,
+  );
+  if (listeners.length === 0)
+    return [
+      notApplicable(resource, apis, `no listener of ${describeHop(path)} on the path holds a certificate`),
+    ];
+  return listeners.flatMap((listener) =>
+    (listener.certificateArns ?? []).map((arn): CheckResult => {
+      const where = `listener ${listener.protocol}:${listener.port} of ${describeHop(path)}`;
+      if (!isAcmCertificate(arn))
+        return notApplicable(
+          resource,
+          apis,
+          `${where} uses an IAM server certificate: its expiry is not read`,
+        );
+      const certificate = lookup(inventory.certificates ?? {}, arn, 'acm:DescribeCertificate');
+      if (!certificate.ok) return couldNotRead(resource, apis, `certificate ${arn}`, certificate.error);
+      return {
+        ...resource,
+        apis,
+        ...judgeCertificateExpiry({
+          where,
+          certificate: certificate.value,
+          now: inventory.window.end,
+          errorWindow,
+        }),
+      };
+    }),
+  );
+}
+
+function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
+  const errorWindow = errorWindowOf(stage, inventory.window);
+  const { reached, problems } = followStageToLoadBalancers(stage, inventory);
+  return [...problems, ...reached.flatMap((path) => evaluatePath(path, inventory, errorWindow))];
+}
+
+export const listenerCertificateExpiry: CheckDefinition = {
+  id: 'listener-certificate-expiry',
+  title: "The listener's certificate is valid",
+  group: 'beyond-the-article',
+  severity: 'high',
+  role: 'cause',
+  runsFor: ['high-frequency'],
+  risk: 'An HTTPS or TLS listener whose ACM certificate has expired fails every TLS handshake API Gateway starts with it; one about to expire will soon. Imported certificates are not renewed by ACM.',
+  remediation:
+    'Renew or re-import the certificate (ACM renews the certificates it issued only while their validation records stay in place), or attach a valid one to the listener.',
+  docs: [
+    ARTICLE,
+    'https://docs.aws.amazon.com/acm/latest/userguide/check-certificate-renewal-status.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
+  ],
+  evaluate: ({ inventory, stages }) => stages.flatMap((stage) => evaluateStage(stage, inventory)),
+};
