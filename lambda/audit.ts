@@ -4,12 +4,12 @@
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
 import packageJson from '../package.json';
-import { auditedPath } from './checks/load-balancer-path';
 import { type AnyPlugin, CallStats, createClients } from './collect/clients';
 import { AuditDeadline } from './collect/deadline';
 import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from './domain/types';
 import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
+import { auditedPath } from './path/build';
 import { buildReport } from './report/build-report';
 import { describeErrors } from './report/unreadable-parts';
 import { classifyStage } from './triage/classify-stage';

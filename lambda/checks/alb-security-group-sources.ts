@@ -1,23 +1,28 @@
-import type { CheckDefinition } from '../domain/check';
-import { type CheckResult, type Collected, collected, failed, type Inventory } from '../domain/types';
-import { ARTICLE } from './docs-links';
-import { entryResult, judgeEntry, reachedListenerPorts, readSecurityGroups } from './load-balancer-entry';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import { type CheckResult, type Collected, collected, failed } from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
-  evaluateLoadBalancersOfType,
   type LoadBalancerPath,
   loadBalancerResource,
-} from './load-balancer-path';
+} from '../path/build';
+import {
+  entryResult,
+  judgeEntry,
+  reachedListenerPorts,
+  readSecurityGroups,
+} from '../path/load-balancer-entry';
+import { eachLoadBalancerOfType } from '../path/query';
+import { type KnownSources, linkInterfaceSources, nlbSources } from '../path/senders';
+import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable } from './results';
-import { type KnownSources, linkInterfaceSources, nlbSources } from './senders';
 
 /**
  * Who connects to the ALB: behind an NLB's `alb` target group, what that NLB forwards (its nodes
  * for a V1 link, else the senders, whose addresses reach the ALB); through a V2 link, the link's
  * interfaces with the link's security groups; reached by its DNS name, any client.
  */
-function albSenders(path: LoadBalancerPath, inventory: Inventory): Collected<KnownSources> {
+function albSenders(path: LoadBalancerPath, inventory: NetworkFacts): Collected<KnownSources> {
   if (path.via) {
     const known = nlbSources(path.via, path.via.targetGroup, undefined, inventory);
     if (!known.ok) return known;
@@ -47,7 +52,7 @@ function albSenders(path: LoadBalancerPath, inventory: Inventory): Collected<Kno
   return collected({ ...known.value, senders: 'VPC link interfaces' });
 }
 
-function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult {
+function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = loadBalancerResource(loadBalancer);
   const name = describeHop(path);
@@ -78,7 +83,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
   return entryResult({ path, known: known.value, verdict, notes: [], evidence: {} });
 }
 
-export const albSecurityGroupSources: CheckDefinition = {
+export const albSecurityGroupSources: CheckDefinition<'paths' | 'network'> = {
   id: 'alb-security-group-sources',
   title: "ALB's security group admits the VPC link",
   group: 'high-frequency',
@@ -93,6 +98,7 @@ export const albSecurityGroupSources: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'application', (path) => [evaluatePath(path, inventory)]),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) =>
+    eachLoadBalancerOfType(paths, 'application', (path) => [evaluatePath(path, network)]),
 };

@@ -45,7 +45,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   }
 }
 
-export const clientRetries: CheckDefinition = {
+export const clientRetries: CheckDefinition<'stages'> = {
   id: 'client-retries',
   title: 'Clients retry sporadic network errors',
   group: 'low-frequency',
@@ -60,5 +60,6 @@ export const clientRetries: CheckDefinition = {
     'https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html',
     'https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

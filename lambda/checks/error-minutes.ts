@@ -20,11 +20,7 @@ import type {
   Status,
   TargetGroupFacts,
 } from '../domain/types';
-import {
-  followStageToLoadBalancers,
-  followToTargetGroups,
-  type LoadBalancerPath,
-} from './load-balancer-path';
+import { followStageToLoadBalancers, followToTargetGroups, type LoadBalancerPath } from '../path/query';
 import { notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 
 /** What a pure judgement returns; the adapter adds the resource and the stages. */

@@ -1,5 +1,5 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, LogLineCount, StageInventory } from '../domain/types';
+import type { CheckResult, LogLineCount, StageInventory } from '../domain/types';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 
@@ -14,11 +14,15 @@ const accessLogGroupArn = (stage: StageInventory): string | undefined =>
  * apart from this one: with `$context.apiId` another API's lines are told apart, with
  * `$context.stage` another stage's.
  */
-function indistinguishablePeers(stage: StageInventory, lines: LogLineCount, inventory: Inventory): string[] {
+function indistinguishablePeers(
+  stage: StageInventory,
+  lines: LogLineCount,
+  allStages: readonly StageInventory[],
+): string[] {
   if (stage.stage.apiType === 'REST') return [];
   const group = accessLogGroupArn(stage);
   if (!group) return [];
-  return inventory.stages
+  return allStages
     .filter(
       (other) => other !== stage && other.stage.apiType === 'HTTP' && accessLogGroupArn(other) === group,
     )
@@ -35,7 +39,7 @@ const describeMessages = (byMessage: Record<string, number>): string =>
     .map(([message, count]) => `"${message}" (${count})`)
     .join(', ');
 
-function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult {
+function evaluateStage(stage: StageInventory, allStages: readonly StageInventory[]): CheckResult {
   const resource = stageResource(stage.stage);
   const apis = [stageKeyOf(stage)];
   const label = stageLabel(stage.stage);
@@ -81,7 +85,7 @@ function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult
       : []),
   ];
   const notes = notCharged.length > 0 ? `; ${notCharged.join('; ')}` : '';
-  const peers = count > 0 ? indistinguishablePeers(stage, counted, inventory) : [];
+  const peers = count > 0 ? indistinguishablePeers(stage, counted, allStages) : [];
   if (peers.length > 0) {
     const missing = (['apiId', 'stage'] as const)
       .filter((field) => !counted.attributedBy.includes(field))
@@ -118,7 +122,7 @@ function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult
   };
 }
 
-export const executionLogNetworkErrors: CheckDefinition = {
+export const executionLogNetworkErrors: CheckDefinition<'stages' | 'allStages'> = {
   id: 'execution-log-network-errors',
   title: 'Logs confirm network or VPC-link errors to the endpoint',
   group: 'beyond-the-article',
@@ -135,5 +139,6 @@ export const executionLogNetworkErrors: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html',
     'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html',
   ],
-  evaluate: ({ stages, inventory }) => stages.map((stage) => evaluateStage(stage, inventory)),
+  reads: ['stages', 'allStages'],
+  evaluate: ({ stages, allStages }) => stages.map((stage) => evaluateStage(stage, allStages)),
 };

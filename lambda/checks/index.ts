@@ -11,6 +11,7 @@ import { listenerCertificateExpiry } from './listener-certificate-expiry';
 import { nlbAccessLogsTls } from './nlb-access-logs-tls';
 import { nlbTargetSecurityGroups } from './nlb-target-security-groups';
 import { nlbTcpTargetResets } from './nlb-tcp-target-resets';
+import { senderSecurityGroupEgress } from './sender-security-group-egress';
 import { stageAccessLogging } from './stage-access-logging';
 import { stageDeploymentDrift } from './stage-deployment-drift';
 import { stageExecutionLogging } from './stage-execution-logging';
@@ -38,6 +39,7 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   nlbAccessLogsTls,
   nlbTargetSecurityGroups,
   albSecurityGroupSources,
+  senderSecurityGroupEgress,
   vpcFlowLogs,
   nlbTcpTargetResets,
   vpcLinkStatus,

@@ -1,16 +1,52 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, IntegrationFacts, Inventory, StageInventory } from '../domain/types';
+import type { CheckResult, IntegrationFacts, ListenerFacts, StageInventory } from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
-  followStageToLoadBalancers,
   integrationResource,
   type LoadBalancerPath,
   loadBalancerResource,
+  type StagePath,
   targetGroupResource,
   vanishedMessage,
-} from './load-balancer-path';
-import { couldNotRead, notApplicable, stageKeyOf } from './results';
+} from '../path/build';
+import { couldNotRead, failedCheck, notApplicable, warned } from './results';
+
+/** The scheme of a REST integration URI: what API Gateway speaks to the listener. */
+const uriScheme = (uri: string | undefined): 'http' | 'https' | undefined => {
+  const scheme = /^(https?):\/\//i.exec(uri ?? '')?.[1]?.toLowerCase();
+  return scheme === 'http' || scheme === 'https' ? scheme : undefined;
+};
+
+/**
+ * Whether the listener speaks what the integration sends (ELB guides, listener protocols): plain
+ * HTTP to a TLS or HTTPS listener fails the handshake; TLS to an HTTP listener is not HTTP. A TCP
+ * listener passes bytes through, so `https://` works only if the targets terminate TLS: unknown.
+ */
+function protocolMismatch(
+  scheme: 'http' | 'https' | undefined,
+  listener: ListenerFacts,
+): { certain: boolean; why: string } | undefined {
+  if (scheme === 'http' && (listener.protocol === 'HTTPS' || listener.protocol === 'TLS')) {
+    return {
+      certain: true,
+      why: `http:// sends plain HTTP to a ${listener.protocol} listener, which expects a TLS handshake`,
+    };
+  }
+  if (scheme === 'https' && listener.protocol === 'HTTP') {
+    return {
+      certain: true,
+      why: 'https:// opens a TLS handshake with an HTTP listener, which expects plain HTTP',
+    };
+  }
+  if (scheme === 'https' && listener.protocol === 'TCP') {
+    return {
+      certain: false,
+      why: 'https:// to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)',
+    };
+  }
+  return undefined;
+}
 
 function evaluateIntegration(
   stage: StageInventory,
@@ -22,6 +58,19 @@ function evaluateIntegration(
   const name = describeLoadBalancer(loadBalancer);
   if (!loadBalancer.listeners.ok) {
     return couldNotRead(resource, apis, `the listeners of ${name}`, loadBalancer.listeners.error);
+  }
+  if (integration.connectionType === 'INTERNET' && loadBalancer.scheme === 'internal') {
+    return failedCheck(
+      resource,
+      apis,
+      `integration ${integration.label} is not on a VPC link, yet its URI names internal ${name}: an internal load balancer has private addresses only, which API Gateway cannot reach over the internet`,
+      {
+        loadBalancer: loadBalancer.name,
+        scheme: 'internal',
+        connectionType: 'INTERNET',
+        uri: integration.uri ?? null,
+      },
+    );
   }
   const listeners = loadBalancer.listeners.value;
   const described =
@@ -58,6 +107,14 @@ function evaluateIntegration(
   }
   const port = integration.port;
   const listener = listeners.find((candidate) => candidate.port === port);
+  const mismatch = listener && protocolMismatch(uriScheme(integration.uri), listener);
+  if (listener && mismatch) {
+    const message = `integration ${integration.label} sends ${integration.uri ?? ''} to port ${port}, where ${name} has a ${listener.protocol} listener: ${mismatch.why}`;
+    const withProtocol = { ...evidence, port, listenerProtocol: listener.protocol };
+    return mismatch.certain
+      ? failedCheck(resource, apis, message, withProtocol)
+      : warned(resource, apis, message, withProtocol, 'medium');
+  }
   if (listener) {
     return {
       ...resource,
@@ -114,29 +171,29 @@ function evaluateAlbBehindNlb(
   };
 }
 
-function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
-  const { reached, problems, vanished } = followStageToLoadBalancers(stage, inventory);
-  const goneArns = new Set(vanished.map((gone) => gone.arn));
+function evaluatePath(path: StagePath): CheckResult[] {
+  const { stage, apis } = path;
+  const goneArns = new Set(path.vanished.map((gone) => gone.arn));
   return [
-    ...problems.filter((problem) => !goneArns.has(problem.resourceArn)),
-    ...vanished.map(
+    ...path.problems.filter((problem) => !goneArns.has(problem.resourceArn)),
+    ...path.vanished.map(
       (gone): CheckResult => ({
         ...loadBalancerResource(gone),
         status: 'FAIL',
-        apis: [stageKeyOf(stage)],
+        apis,
         message: vanishedMessage(gone),
         evidence: { action: gone.error.action, code: gone.error.code },
       }),
     ),
-    ...reached.flatMap((path) =>
-      path.via
-        ? [evaluateAlbBehindNlb(path, path.via)]
-        : path.integrations.map((integration) => evaluateIntegration(stage, path, integration)),
+    ...path.loadBalancers.flatMap((lb) =>
+      lb.via
+        ? [evaluateAlbBehindNlb(lb, lb.via)]
+        : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration)),
     ),
   ];
 }
 
-export const integrationListener: CheckDefinition = {
+export const integrationListener: CheckDefinition<'paths'> = {
   id: 'integration-listener',
   title: 'Load balancer listens where the integration sends',
   group: 'beyond-the-article',
@@ -151,5 +208,6 @@ export const integrationListener: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
   ],
-  evaluate: ({ inventory, stages }) => stages.flatMap((stage) => evaluateStage(stage, inventory)),
+  reads: ['paths'],
+  evaluate: ({ paths }) => paths.flatMap(evaluatePath),
 };

@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../domain/check';
 import type { ApiType, CheckResult, IntegrationFacts, StageInventory } from '../domain/types';
+import { integrationResource } from '../path/build';
 import { ARTICLE } from './docs-links';
-import { integrationResource } from './load-balancer-path';
 import { couldNotRead, integrationsUnreadable, notApplicable, stageKeyOf, stageLabel } from './results';
 
 /** Default integration timeout quota: REST 29 s (raisable for Regional and private APIs), HTTP 30 s (fixed). */
@@ -125,7 +125,7 @@ function evaluateStage(stage: StageInventory): CheckResult[] {
   });
 }
 
-export const integrationTimeout: CheckDefinition = {
+export const integrationTimeout: CheckDefinition<'stages'> = {
   id: 'integration-timeout',
   title: 'Integration timeout within quota and clear of observed latency',
   group: 'high-frequency',
@@ -140,5 +140,6 @@ export const integrationTimeout: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.flatMap(evaluateStage),
 };

@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../domain/check';
 import { seriesAt, TARGET_RESPONSE_TIME } from '../domain/load-balancer-series';
 import type { CheckResult, Inventory, StageInventory } from '../domain/types';
+import { describeHop, followStageToLoadBalancers, followToTargetGroups } from '../path/query';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,
@@ -12,7 +13,6 @@ import {
   valuesIn,
 } from './error-minutes';
 import { LATENCY_HEADROOM_SHARE } from './integration-timeout';
-import { describeHop, followStageToLoadBalancers, followToTargetGroups } from './load-balancer-path';
 import {
   couldNotRead,
   integrationsUnreadable,
@@ -146,5 +146,6 @@ export const latencyAtTimeout: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) => stages.map((stage) => evaluateStage(stage, inventory)),
 };

@@ -1,19 +1,26 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, TargetGroupFacts } from '../domain/types';
-import { effectiveCrossZone } from './cross-zone';
-import { ARTICLE } from './docs-links';
+import type { CheckResult } from '../domain/types';
 import {
   describeLoadBalancer,
-  evaluateLoadBalancers,
-  evaluateTargetGroups,
   type LoadBalancerPath,
   loadBalancerResource,
+  type TargetGroupHop,
   targetGroupResource,
-} from './load-balancer-path';
-import { couldNotRead, notApplicable } from './results';
+} from '../path/build';
+import { effectiveCrossZone } from '../path/cross-zone';
+import { eachLoadBalancer, eachTargetGroup } from '../path/query';
+import { judgeZoneCoverage } from '../path/zone-coverage';
+import { ARTICLE } from './docs-links';
+import { couldNotRead, failedCheck, notApplicable, passed, warned } from './results';
 
-function evaluateTargetGroup(path: LoadBalancerPath, targetGroup: TargetGroupFacts): CheckResult {
+/**
+ * Off is harmful only where a zone that receives traffic (every zone enabled on the load balancer
+ * gets its share) has no healthy target of the group: then FAIL naming the zones. With every zone
+ * serving, off is advice (WARN, info).
+ */
+function evaluateTargetGroup(path: LoadBalancerPath, hop: TargetGroupHop): CheckResult {
   const { loadBalancer, apis } = path;
+  const { targetGroup } = hop;
   const resource = targetGroupResource(targetGroup);
   if (targetGroup.targetType === 'alb') {
     return notApplicable(
@@ -35,24 +42,37 @@ function evaluateTargetGroup(path: LoadBalancerPath, targetGroup: TargetGroupFac
   const evidence = { ...setting.value, loadBalancer: loadBalancer.name, zones };
   const where = `target group ${targetGroup.name} of ${describeLoadBalancer(loadBalancer)}`;
   if (setting.value.enabled) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `cross-zone load balancing is on for ${where} (${setting.value.source})`,
+      `cross-zone load balancing is on for ${where} (${setting.value.source})`,
       evidence,
-    };
+    );
   }
-  return {
-    ...resource,
-    status: 'FAIL',
-    apis,
-    message: `cross-zone load balancing is off for ${where} (${setting.value.source}): each of ${zones.join(', ')} serves only its own targets`,
-    evidence,
-  };
+  return judgeZoneCoverage(path, hop, 'the target health', ({ byZone }) => {
+    const unserved = byZone.filter((zone) => zone.healthy.length === 0).map((zone) => zone.zone);
+    const healthyByZone = Object.fromEntries(byZone.map((zone) => [zone.zone, zone.healthy.length]));
+    const withZones = { ...evidence, healthyByZone, zonesWithoutHealthyTarget: unserved };
+    const off = `cross-zone load balancing is off for ${where} (${setting.value.source})`;
+    if (unserved.length === 0) {
+      return warned(
+        resource,
+        apis,
+        `${off}, but every zone it sends to (${zones.join(', ')}) has a healthy target, so each zone serves its own share; turning it on would spread a zone's share if its targets fail`,
+        withZones,
+        'info',
+      );
+    }
+    return failedCheck(
+      resource,
+      apis,
+      `${off}: the load balancer's nodes in ${unserved.join(', ')} receive their share of connections and have no healthy target of their own zone to send them to`,
+      withZones,
+    );
+  });
 }
 
-function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult[] {
+function evaluatePath(path: LoadBalancerPath): CheckResult[] {
   if (path.loadBalancer.type === 'gateway') {
     return [
       notApplicable(
@@ -62,10 +82,10 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
       ),
     ];
   }
-  return evaluateTargetGroups(path, inventory, (targetGroup) => [evaluateTargetGroup(path, targetGroup)]);
+  return eachTargetGroup(path, (hop) => [evaluateTargetGroup(path, hop)]);
 }
 
-export const lbCrossZone: CheckDefinition = {
+export const lbCrossZone: CheckDefinition<'paths'> = {
   id: 'lb-cross-zone',
   title: 'Load balancer balances across Availability Zones',
   group: 'high-frequency',
@@ -80,6 +100,6 @@ export const lbCrossZone: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) => evaluatePath(path, inventory)),
+  reads: ['paths'],
+  evaluate: ({ paths }) => eachLoadBalancer(paths, evaluatePath),
 };

@@ -2,14 +2,14 @@ import { isAcmCertificate } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
 import { listenersReached } from '../domain/path';
 import type { CertificateFacts, CheckResult, Inventory, StageInventory } from '../domain/types';
-import { ARTICLE } from './docs-links';
-import { type ErrorWindow, errorWindowOf, type Judgement, minutesText } from './error-minutes';
 import {
   describeHop,
   followStageToLoadBalancers,
   type LoadBalancerPath,
   loadBalancerResource,
-} from './load-balancer-path';
+} from '../path/query';
+import { ARTICLE } from './docs-links';
+import { type ErrorWindow, errorWindowOf, type Judgement, minutesText } from './error-minutes';
 import { couldNotRead, lookup, notApplicable } from './results';
 
 /** A certificate this close to its NotAfter is worth renewing now. */
@@ -150,5 +150,6 @@ export const listenerCertificateExpiry: CheckDefinition = {
     'https://docs.aws.amazon.com/acm/latest/userguide/check-certificate-renewal-status.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) => stages.flatMap((stage) => evaluateStage(stage, inventory)),
 };

@@ -1,12 +1,8 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
+import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
+import { eachLoadBalancerOfType } from '../path/query';
 import { ARTICLE } from './docs-links';
-import {
-  describeLoadBalancer,
-  evaluateLoadBalancersOfType,
-  type LoadBalancerPath,
-  loadBalancerResource,
-} from './load-balancer-path';
 import { couldNotRead, notApplicable } from './results';
 
 const ACCESS_LOGS_ATTRIBUTE = 'access_logs.s3.enabled';
@@ -43,7 +39,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   };
 }
 
-export const nlbAccessLogsTls: CheckDefinition = {
+export const nlbAccessLogsTls: CheckDefinition<'paths'> = {
   id: 'nlb-access-logs-tls',
   title: 'NLB access logs come from a TLS listener',
   group: 'high-frequency',
@@ -57,6 +53,6 @@ export const nlbAccessLogsTls: CheckDefinition = {
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [evaluatePath(path)]),
+  reads: ['paths'],
+  evaluate: ({ paths }) => eachLoadBalancerOfType(paths, 'network', (path) => [evaluatePath(path)]),
 };

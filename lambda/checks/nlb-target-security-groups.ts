@@ -1,92 +1,28 @@
-import { instanceArn, networkInterfaceArn } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
-import {
-  type CheckResult,
-  type Inventory,
-  ipTargetKey,
-  type SecurityGroupFacts,
-  type StageKey,
-  type TargetFacts,
-  type TargetGroupFacts,
-} from '../domain/types';
-import { ARTICLE } from './docs-links';
+import { securityGroupArn } from '../domain/arns';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
-  evaluateLoadBalancersOfType,
-  evaluateTargetGroups,
   type LoadBalancerPath,
+  type TargetGroupHop,
   targetGroupResource,
-} from './load-balancer-path';
-import { evaluateNlbOwnSecurityGroups } from './nlb-own-security-groups';
-import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES, type Resource } from './results';
-import { evaluateSecurityGroups } from './security-group-rules';
-import { nlbSources } from './senders';
-
-/** A target resolved to what receives its traffic: its resource, groups and zone. */
-interface ReceivingTarget {
-  resource: Resource;
-  /** `instance i-0a1` or `ip target 10.0.12.40 (eni-...)`. */
-  name: string;
-  securityGroupIds: string[];
-  zone: string | undefined;
-}
-
-type Resolution =
-  | { ok: true; value: ReceivingTarget }
-  | { ok: false; result: CheckResult }
-  /** An ip target no interface of the VPC holds (a peered VPC, on premises). */
-  | { ok: false; outside: true };
-
-/** An instance target's instance, or an `ip` target's interface; a result when it cannot be judged. */
-function resolveTarget(
-  target: TargetFacts,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-  apis: StageKey[],
-): Resolution {
-  if (targetGroup.targetType === 'instance') {
-    const resource = {
-      resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-      resourceType: RESOURCE_TYPES.instance,
-    };
-    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
-    if (!instance.ok)
-      return { ok: false, result: couldNotRead(resource, apis, `instance ${target.id}`, instance.error) };
-    const { securityGroupIds, availabilityZone } = instance.value;
-    const value = { resource, name: `instance ${target.id}`, securityGroupIds, zone: availabilityZone };
-    return { ok: true, value };
-  }
-  const eni = lookup(
-    inventory.ipTargetInterfaces,
-    ipTargetKey(targetGroup.vpcId, target.id),
-    'ec2:DescribeNetworkInterfaces',
-  );
-  if (!eni.ok) {
-    const subject = `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
-    return { ok: false, result: couldNotRead(targetGroupResource(targetGroup), apis, subject, eni.error) };
-  }
-  if (eni.value === null) return { ok: false, outside: true };
-  return {
-    ok: true,
-    value: {
-      resource: {
-        resourceArn: networkInterfaceArn(inventory.region, inventory.account, eni.value.id),
-        resourceType: RESOURCE_TYPES.networkInterface,
-      },
-      name: `ip target ${target.id} (${eni.value.id})`,
-      securityGroupIds: eni.value.securityGroupIds,
-      zone: eni.value.availabilityZone || undefined,
-    },
-  };
-}
+} from '../path/build';
+import { evaluateNlbOwnSecurityGroups } from '../path/nlb-own-security-groups';
+import { eachLoadBalancerOfType, eachTargetGroup } from '../path/query';
+import { evaluateSecurityGroups } from '../path/security-groups';
+import { nlbSources } from '../path/senders';
+import type { ResolvedTarget, TargetHost } from '../path/targets';
+import { ARTICLE } from './docs-links';
+import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 function evaluateTargetGroup(
   path: LoadBalancerPath,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
+  hop: TargetGroupHop,
+  inventory: NetworkFacts,
 ): CheckResult[] {
   const { apis } = path;
+  const { targetGroup } = hop;
   if (targetGroup.targetType !== 'instance' && targetGroup.targetType !== 'ip') {
     return [
       notApplicable(
@@ -96,24 +32,29 @@ function evaluateTargetGroup(
       ),
     ];
   }
-  if (!targetGroup.targets.ok) {
+  if (!hop.targets.ok) {
     return [
       couldNotRead(
         targetGroupResource(targetGroup),
         apis,
         `the targets of ${targetGroup.name}`,
-        targetGroup.targets.error,
+        hop.targets.error,
       ),
     ];
   }
   const results: CheckResult[] = [];
+  const judged: Judged[] = [];
   const outside: string[] = [];
-  for (const target of targetGroup.targets.value) {
-    const resolved = resolveTarget(target, targetGroup, inventory, apis);
-    if (resolved.ok) results.push(judgeTarget(path, targetGroup, target, resolved.value, inventory));
-    else if ('result' in resolved) results.push(resolved.result);
-    else outside.push(target.id);
+  for (const resolved of hop.targets.value) {
+    const { host, target } = resolved;
+    if (!host.ok) results.push(couldNotRead(resolved.resource, apis, resolved.subject, host.error));
+    else if (host.value === 'outside') outside.push(target.id);
+    else if (host.value) judged.push(judgeTarget(path, targetGroup, resolved, host.value, inventory));
   }
+  results.push(
+    ...judged.flatMap((one) => (one.blocked ? [] : [one.result])),
+    ...blockedBySecurityGroups(path, targetGroup, judged, inventory),
+  );
   if (outside.length > 0) {
     const reason =
       `ip ${outside.length === 1 ? 'target' : 'targets'} ${outside.join(', ')} of target group ${targetGroup.name} ` +
@@ -127,34 +68,37 @@ function evaluateTargetGroup(
   return results;
 }
 
+/** One target's verdict; a FAIL carries what blocked it, so the targets one group blocks become one finding. */
+interface Judged {
+  result: CheckResult;
+  blocked?: { host: TargetHost; port: number; senders: string; sources: string[]; zones: string[] };
+}
+
 function judgeTarget(
   path: LoadBalancerPath,
   targetGroup: TargetGroupFacts,
-  target: TargetFacts,
-  receiving: ReceivingTarget,
-  inventory: Inventory,
-): CheckResult {
+  { port }: ResolvedTarget,
+  receiving: TargetHost,
+  inventory: NetworkFacts,
+): Judged {
   const { apis, loadBalancer } = path;
   const { resource, name, securityGroupIds } = receiving;
   const groups: SecurityGroupFacts[] = [];
   for (const id of securityGroupIds) {
     const group = lookup(inventory.securityGroups, id, 'ec2:DescribeSecurityGroups');
-    if (!group.ok) return couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error);
+    if (!group.ok)
+      return { result: couldNotRead(resource, apis, `security group ${id} of ${name}`, group.error) };
     groups.push(group.value);
   }
   const known = nlbSources(path, targetGroup, receiving.zone, inventory);
   if (!known.ok) {
-    return couldNotRead(
-      resource,
-      apis,
-      `the addresses ${describeLoadBalancer(loadBalancer)} connects from`,
-      known.error,
-    );
+    const subject = `the addresses ${describeLoadBalancer(loadBalancer)} connects from`;
+    return { result: couldNotRead(resource, apis, subject, known.error) };
   }
-  const port = target.port || targetGroup.port;
   const subject = `${name} (target group ${targetGroup.name} of ${describeHop(path)})`;
   if (known.value.sources.length === 0) {
-    return notApplicable(resource, apis, `no sender reaches ${subject}: ${known.value.senders} are unknown`);
+    const reason = `no sender reaches ${subject}: ${known.value.senders} are unknown`;
+    return { result: notApplicable(resource, apis, reason) };
   }
   const verdict = evaluateSecurityGroups({
     groups,
@@ -175,38 +119,77 @@ function judgeTarget(
     blockedZones: verdict.blockedZones,
   };
   if (verdict.status === 'all-allowed') {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
-      evidence,
-    };
+    const message = `${subject} accepts tcp/${port} from ${known.value.senders}: ${verdict.summary}`;
+    return { result: passed(resource, apis, message, evidence) };
   }
   const [gap] = [
     ...verdict.gaps,
     ...(known.value.approximatedBecause ? [known.value.approximatedBecause] : []),
   ];
   if (gap) {
-    return couldNotRead(
-      resource,
-      apis,
-      known.value.approximatedBecause
-        ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
-        : `a prefix list the security groups of ${name} reference`,
-      gap,
-    );
+    const unread = known.value.approximatedBecause
+      ? `the addresses ${describeLoadBalancer(loadBalancer)} connects from`
+      : `a prefix list the security groups of ${name} reference`;
+    return { result: couldNotRead(resource, apis, unread, gap) };
   }
+  const message = `security groups ${securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`;
   return {
-    ...resource,
-    status: 'FAIL',
-    apis,
-    message: `security groups ${securityGroupIds.join(', ') || '(none)'} of ${subject} do not admit tcp/${port} from ${known.value.senders}: ${verdict.summary}`,
-    evidence,
+    result: failedCheck(resource, apis, message, evidence),
+    blocked: {
+      host: receiving,
+      port,
+      senders: known.value.senders,
+      sources: verdict.blocked.map((source) => source.label),
+      zones: verdict.blockedZones,
+    },
   };
 }
 
-export const nlbTargetSecurityGroups: CheckDefinition = {
+/**
+ * The root cause of a blocked target is its security groups: the targets one set of groups blocks
+ * on one port become one FAIL on the (first) group, listing every target, sender and zone.
+ */
+function blockedBySecurityGroups(
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  judged: readonly Judged[],
+  inventory: NetworkFacts,
+): CheckResult[] {
+  const byGroups = new Map<string, NonNullable<Judged['blocked']>[]>();
+  for (const { blocked } of judged) {
+    if (!blocked) continue;
+    const key = `${[...blocked.host.securityGroupIds].sort().join(',')}|${blocked.port}`;
+    byGroups.set(key, [...(byGroups.get(key) ?? []), blocked]);
+  }
+  return [...byGroups.values()].map((targets) => {
+    const [first] = targets as [NonNullable<Judged['blocked']>];
+    const groupIds = first.host.securityGroupIds;
+    const resource = {
+      resourceArn: securityGroupArn(inventory.region, inventory.account, groupIds[0] ?? 'none'),
+      resourceType: RESOURCE_TYPES.securityGroup,
+    };
+    const sources = [...new Set(targets.flatMap((target) => target.sources))];
+    const zones = [...new Set(targets.flatMap((target) => target.zones))].sort();
+    const names = targets.map((target) => target.host.name);
+    const groups =
+      groupIds.length === 1
+        ? `security group ${groupIds[0]}`
+        : `security groups ${groupIds.join(', ') || '(none)'}`;
+    const message =
+      `${groups} of the targets ${groupIds.length === 1 ? 'blocks' : 'block'} ${sources.join(' and ')} on tcp/${first.port} ` +
+      `(${first.senders}): ${names.join(', ')} of target group ${targetGroup.name} (${describeHop(path)})`;
+    return failedCheck(resource, path.apis, message, {
+      securityGroups: groupIds,
+      port: first.port,
+      senders: first.senders,
+      blockedSources: sources,
+      blockedZones: zones,
+      targets: targets.map((target) => target.host.resource.resourceArn),
+    });
+  });
+}
+
+export const nlbTargetSecurityGroups: CheckDefinition<'paths' | 'network'> = {
   id: 'nlb-target-security-groups',
   title: "Targets' security groups admit the NLB",
   group: 'high-frequency',
@@ -221,11 +204,10 @@ export const nlbTargetSecurityGroups: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [
-      ...evaluateNlbOwnSecurityGroups(path, inventory),
-      ...evaluateTargetGroups(path, inventory, (targetGroup) =>
-        evaluateTargetGroup(path, targetGroup, inventory),
-      ),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) =>
+    eachLoadBalancerOfType(paths, 'network', (path) => [
+      ...evaluateNlbOwnSecurityGroups(path, network),
+      ...eachTargetGroup(path, (hop) => evaluateTargetGroup(path, hop, network)),
     ]),
 };

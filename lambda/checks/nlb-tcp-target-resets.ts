@@ -1,12 +1,8 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
+import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
+import { eachLoadBalancerOfType } from '../path/query';
 import { ARTICLE } from './docs-links';
-import {
-  describeLoadBalancer,
-  evaluateLoadBalancersOfType,
-  type LoadBalancerPath,
-  loadBalancerResource,
-} from './load-balancer-path';
 import { couldNotRead } from './results';
 
 /** A period is a spike when its resets exceed this multiple of the window's median period... */
@@ -79,7 +75,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   };
 }
 
-export const nlbTcpTargetResets: CheckDefinition = {
+export const nlbTcpTargetResets: CheckDefinition<'paths'> = {
   id: 'nlb-tcp-target-resets',
   title: 'Targets do not reset NLB connections',
   group: 'high-frequency',
@@ -93,6 +89,6 @@ export const nlbTcpTargetResets: CheckDefinition = {
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancersOfType(stages, inventory, 'network', (path) => [evaluatePath(path)]),
+  reads: ['paths'],
+  evaluate: ({ paths }) => eachLoadBalancerOfType(paths, 'network', (path) => [evaluatePath(path)]),
 };

@@ -1,93 +1,60 @@
-/** The building blocks every check shares: resources, stage keys and the ERROR / SKIPPED results. */
-import { stageArn } from '../domain/arns';
-import type {
-  ApiType,
-  CheckResult,
-  ClassifiedStage,
-  Collected,
-  CollectionError,
-  StageInventory,
-  StageKey,
-  VpcLinkVersion,
-} from '../domain/types';
+/**
+ * The building blocks every check shares: the resources and ERROR / SKIPPED results the path model
+ * also uses (re-exported from it), and the PASS / WARN / FAIL results a check answers with.
+ */
+import type { CheckResult, Severity, StageKey } from '../domain/types';
+import type { Resource } from '../path/resources';
 
-export const RESOURCE_TYPES = {
-  restStage: 'AWS::ApiGateway::Stage',
-  httpStage: 'AWS::ApiGatewayV2::Stage',
-  restIntegration: 'AWS::ApiGateway::Method',
-  httpIntegration: 'AWS::ApiGatewayV2::Integration',
-  restVpcLink: 'AWS::ApiGateway::VpcLink',
-  httpVpcLink: 'AWS::ApiGatewayV2::VpcLink',
-  loadBalancer: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-  targetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-  instance: 'AWS::EC2::Instance',
-  networkInterface: 'AWS::EC2::NetworkInterface',
-  subnet: 'AWS::EC2::Subnet',
-  networkAcl: 'AWS::EC2::NetworkAcl',
-  vpc: 'AWS::EC2::VPC',
-} as const;
+export * from '../path/resources';
 
-export interface Resource {
-  resourceArn: string;
-  resourceType: string;
-}
+export {
+  couldNotRead,
+  integrationsUnreadable,
+  lookup,
+  notApplicable,
+  plural,
+  RESOURCE_TYPES,
+  type Resource,
+  stageKeyOf,
+  stageLabel,
+  stageResource,
+  vpcLinkResourceType,
+} from '../path/resources';
 
-export const stageKeyOf = ({ stage }: StageInventory): StageKey => ({
-  region: stage.region,
-  apiId: stage.apiId,
-  stage: stage.stage,
-});
+type Evidence = Record<string, unknown>;
 
-export const stageLabel = (stage: ClassifiedStage): string => `${stage.apiName}/${stage.stage}`;
-
-export const stageResource = (stage: ClassifiedStage): Resource => ({
-  resourceArn: stageArn(stage),
-  resourceType: stage.apiType === 'REST' ? RESOURCE_TYPES.restStage : RESOURCE_TYPES.httpStage,
-});
-
-export const integrationResourceType = (apiType: ApiType): string =>
-  apiType === 'REST' ? RESOURCE_TYPES.restIntegration : RESOURCE_TYPES.httpIntegration;
-
-/** V1 links are API Gateway's; V2 links (HTTP APIs, and REST since V2 links serve them) are apigatewayv2's. */
-export const vpcLinkResourceType = (version: VpcLinkVersion | undefined): string =>
-  version === 'V2' ? RESOURCE_TYPES.httpVpcLink : RESOURCE_TYPES.restVpcLink;
-
-/** ERROR: the check could not be evaluated; the message names the AWS action that failed. */
-export function couldNotRead(
+export const passed = (
   resource: Resource,
   apis: StageKey[],
-  subject: string,
-  error: CollectionError,
-): CheckResult {
-  return {
-    ...resource,
-    status: 'ERROR',
-    apis,
-    message: `could not read ${subject}: ${error.action} failed (${error.code}: ${error.message})`,
-    evidence: { action: error.action, code: error.code },
-  };
-}
+  message: string,
+  evidence?: Evidence,
+): CheckResult => ({
+  ...resource,
+  status: 'PASS',
+  apis,
+  message,
+  ...(evidence ? { evidence } : {}),
+});
 
-/** ERROR on the stage: its integrations, where every path starts, could not be read. */
-export const integrationsUnreadable = (stage: StageInventory, error: CollectionError): CheckResult =>
-  couldNotRead(stageResource(stage.stage), [stageKeyOf(stage)], 'the integrations of the stage', error);
+export const failedCheck = (
+  resource: Resource,
+  apis: StageKey[],
+  message: string,
+  evidence?: Evidence,
+): CheckResult => ({ ...resource, status: 'FAIL', apis, message, ...(evidence ? { evidence } : {}) });
 
-/** SKIPPED: the check does not apply to this resource, for the reason given. */
-export function notApplicable(resource: Resource, apis: StageKey[], reason: string): CheckResult {
-  return { ...resource, status: 'SKIPPED', apis, message: reason };
-}
-
-/**
- * Reads one collected fact by key. A key the collector never filled is a gap in the collection,
- * reported like a failed read of the action that should have gathered it.
- */
-export function lookup<T>(record: Record<string, Collected<T>>, key: string, action: string): Collected<T> {
-  return (
-    record[key] ?? {
-      ok: false,
-      error: { action, code: 'NotCollected', message: `${key} was not collected` },
-    }
-  );
-}
-
-export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** WARN: a weakness, or a failure that may not be on the path; `severity` overrides the check's. */
+export const warned = (
+  resource: Resource,
+  apis: StageKey[],
+  message: string,
+  evidence?: Evidence,
+  severity: Severity = 'low',
+): CheckResult => ({
+  ...resource,
+  status: 'WARN',
+  severity,
+  apis,
+  message,
+  ...(evidence ? { evidence } : {}),
+});

@@ -79,7 +79,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
 }
 
-export const stageAccessLogging: CheckDefinition = {
+export const stageAccessLogging: CheckDefinition<'stages'> = {
   id: 'stage-access-logging',
   title: 'Access logs record why the integration failed',
   group: 'low-frequency',
@@ -94,5 +94,6 @@ export const stageAccessLogging: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

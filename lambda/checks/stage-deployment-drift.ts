@@ -175,7 +175,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
 }
 
-export const stageDeploymentDrift: CheckDefinition = {
+export const stageDeploymentDrift: CheckDefinition<'stages'> = {
   id: 'stage-deployment-drift',
   title: 'Stage serves the current integrations',
   group: 'beyond-the-article',
@@ -190,5 +190,6 @@ export const stageDeploymentDrift: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-export-api.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-export.html',
   ],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

@@ -76,7 +76,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
 }
 
-export const stageExecutionLogging: CheckDefinition = {
+export const stageExecutionLogging: CheckDefinition<'stages'> = {
   id: 'stage-execution-logging',
   title: 'REST stage writes execution logs',
   group: 'high-frequency',
@@ -87,5 +87,6 @@ export const stageExecutionLogging: CheckDefinition = {
   remediation:
     'In the stage settings (or the method settings that override them) turn on CloudWatch logs at ERROR or INFO level. To trace one failing request, "Log full requests/responses data" (dataTraceEnabled) may help for a short while, but it writes request bodies (personal and card data) to the logs: turn it off once diagnosed.',
   docs: [ARTICLE, 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html'],
+  reads: ['stages'],
   evaluate: ({ stages }) => stages.map(evaluateStage),
 };

@@ -1,27 +1,15 @@
-import { instanceArn, networkAclArn, subnetArn } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
-import { listenersReached } from '../domain/path';
-import {
-  type CheckResult,
-  type Collected,
-  collected,
-  type Inventory,
-  ipTargetKey,
-  type NetworkAclFacts,
-  type SubnetFacts,
-  type TargetFacts,
-  type TargetGroupFacts,
-  type VpcLinkFacts,
-} from '../domain/types';
+import { networkAclArn, subnetArn } from '../domain/arns';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, NetworkAclFacts, SubnetFacts, VpcLinkFacts } from '../domain/types';
 import {
   describeLoadBalancer,
-  evaluateLoadBalancers,
-  followToTargetGroups,
   type LoadBalancerPath,
   loadBalancerResource,
   targetGroupResource,
-} from './load-balancer-path';
-import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from './network-acl-rules';
+} from '../path/build';
+import { type AclTraffic, EPHEMERAL_PORTS, evaluateAcl, judgeReturnTraffic } from '../path/network-acls';
+import { eachLoadBalancer } from '../path/query';
+import { preservesClientIp } from '../path/senders';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {
@@ -38,33 +26,10 @@ interface AclFindings {
 
 type Resolved<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
-/**
- * The subnet a target lives in: its instance's, or an `ip` target's interface's. `outside`: an ip
- * target no interface of the VPC holds (a peered VPC, on premises), whose side no ACL here filters.
- */
-function targetSubnetId(
-  target: TargetFacts,
-  targetGroup: TargetGroupFacts,
-  inventory: Inventory,
-): Collected<string | 'outside' | undefined> {
-  if (targetGroup.targetType === 'instance') {
-    const instance = lookup(inventory.instances, target.id, 'ec2:DescribeInstances');
-    return instance.ok ? collected(instance.value.subnetId) : instance;
-  }
-  if (targetGroup.targetType !== 'ip') return collected(undefined);
-  const eni = lookup(
-    inventory.ipTargetInterfaces,
-    ipTargetKey(targetGroup.vpcId, target.id),
-    'ec2:DescribeNetworkInterfaces',
-  );
-  if (!eni.ok) return eni;
-  return collected(eni.value ? eni.value.subnetId : 'outside');
-}
-
 function resolveSubnet(
   subnetId: string,
   path: LoadBalancerPath,
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): Resolved<SubnetWithAcl> {
   const resource = {
     resourceArn: subnetArn(inventory.region, inventory.account, subnetId),
@@ -86,50 +51,39 @@ function resolveSubnet(
 interface TargetSubnets {
   /** Target subnet id -> the target ports used in it. */
   ports: Map<string, Set<number>>;
+  /** The same, for the target groups of an NLB that preserve the client's address: the targets see the senders'. */
+  clientIpPorts: Map<string, Set<number>>;
   /** SKIPPED results for target groups with ip targets outside the VPC. */
   outside: CheckResult[];
 }
 
-function targetPortsBySubnet(path: LoadBalancerPath, inventory: Inventory): Resolved<TargetSubnets> {
-  const { reached, problems } = followToTargetGroups(path, inventory);
-  const firstProblem = problems[0];
+function targetPortsBySubnet(path: LoadBalancerPath): Resolved<TargetSubnets> {
+  const firstProblem = path.targetGroupProblems[0];
   if (firstProblem) return { ok: false, result: firstProblem };
   const ports = new Map<string, Set<number>>();
+  const clientIpPorts = new Map<string, Set<number>>();
+  const add = (into: Map<string, Set<number>>, subnetId: string, port: number) =>
+    into.set(subnetId, new Set([...(into.get(subnetId) ?? []), port]));
   const outside: CheckResult[] = [];
-  for (const targetGroup of reached) {
-    if (!targetGroup.targets.ok) {
-      const result = couldNotRead(
-        targetGroupResource(targetGroup),
-        path.apis,
-        `the targets of ${targetGroup.name}`,
-        targetGroup.targets.error,
-      );
-      return { ok: false, result };
+  for (const { targetGroup, targets } of path.targetGroups) {
+    const clientIp = path.loadBalancer.type === 'network' && preservesClientIp(targetGroup);
+    if (!targets.ok) {
+      const subject = `the targets of ${targetGroup.name}`;
+      return {
+        ok: false,
+        result: couldNotRead(targetGroupResource(targetGroup), path.apis, subject, targets.error),
+      };
     }
     const outsideTargets: string[] = [];
-    for (const target of targetGroup.targets.value) {
-      const subnetId = targetSubnetId(target, targetGroup, inventory);
-      if (!subnetId.ok) {
-        const instance = targetGroup.targetType === 'instance';
-        const resource = instance
-          ? {
-              resourceArn: instanceArn(inventory.region, inventory.account, target.id),
-              resourceType: RESOURCE_TYPES.instance,
-            }
-          : targetGroupResource(targetGroup);
-        const subject = instance
-          ? `instance ${target.id}`
-          : `the network interface of ip target ${target.id} in ${targetGroup.vpcId}`;
-        return { ok: false, result: couldNotRead(resource, path.apis, subject, subnetId.error) };
-      }
-      if (subnetId.value === undefined) continue;
-      if (subnetId.value === 'outside') {
+    for (const { target, host, port, resource, subject } of targets.value) {
+      if (!host.ok) return { ok: false, result: couldNotRead(resource, path.apis, subject, host.error) };
+      if (host.value === null) continue;
+      if (host.value === 'outside') {
         outsideTargets.push(target.id);
         continue;
       }
-      const set = ports.get(subnetId.value) ?? new Set<number>();
-      set.add(target.port || targetGroup.port);
-      ports.set(subnetId.value, set);
+      add(ports, host.value.subnetId, port);
+      if (clientIp) add(clientIpPorts, host.value.subnetId, port);
     }
     if (outsideTargets.length > 0) {
       outside.push({
@@ -142,7 +96,7 @@ function targetPortsBySubnet(path: LoadBalancerPath, inventory: Inventory): Reso
       });
     }
   }
-  return { ok: true, value: { ports, outside } };
+  return { ok: true, value: { ports, clientIpPorts, outside } };
 }
 
 /** A V2 link's subnets send to the load balancer on the listener ports the integrations reach. */
@@ -153,8 +107,7 @@ interface LinkLeg {
 
 function linkLegs(path: LoadBalancerPath): LinkLeg[] {
   if (path.via || !path.loadBalancer.listeners.ok) return [];
-  const { reached } = listenersReached(path.loadBalancer.listeners.value, path.entries);
-  const listenerPorts = [...new Set(reached.map((listener) => listener.port))];
+  const listenerPorts = [...new Set(path.listeners.map(({ listener }) => listener.port))];
   if (listenerPorts.length === 0) return [];
   return path.vpcLinks
     .filter((link) => link.version === 'V2' && link.subnetIds.length > 0)
@@ -214,10 +167,10 @@ class AclLedger {
   }
 }
 
-function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult[] {
-  const targets = targetPortsBySubnet(path, inventory);
+function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
+  const targets = targetPortsBySubnet(path);
   if (!targets.ok) return [targets.result];
-  const { ports: targetPorts, outside } = targets.value;
+  const { ports: targetPorts, clientIpPorts, outside } = targets.value;
   const legs = linkLegs(path);
   const subnetIds = new Set([
     ...path.loadBalancer.zones.map((zone) => zone.subnetId),
@@ -247,6 +200,25 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
     for (const [targetSubnetId, ports] of targetPorts) {
       for (const port of ports) {
         ledger.leg(side(zone.subnetId), side(targetSubnetId), port, 'load balancer to target');
+      }
+    }
+  }
+  // Client IP preservation (NLB, V2 link): the targets' ACL sees the link's addresses, in and out.
+  for (const { link } of legs) {
+    for (const linkSubnetId of link.subnetIds) {
+      const sender = side(linkSubnetId);
+      for (const [targetSubnetId, ports] of clientIpPorts) {
+        if (targetSubnetId === linkSubnetId) continue;
+        const receiver = side(targetSubnetId);
+        const leg = `VPC link ${link.name} to target through ${name} (client IP preserved)`;
+        for (const port of ports) {
+          ledger.connection(
+            receiver,
+            { egress: false, peerCidr: sender.subnet.cidr, fromPort: port, toPort: port },
+            leg,
+          );
+        }
+        ledger.returnTraffic(receiver, { egress: true, peerCidr: sender.subnet.cidr }, leg);
       }
     }
   }
@@ -290,7 +262,7 @@ function evaluatePath(path: LoadBalancerPath, inventory: Inventory): CheckResult
   ];
 }
 
-export const subnetNetworkAcls: CheckDefinition = {
+export const subnetNetworkAcls: CheckDefinition<'paths' | 'network'> = {
   id: 'subnet-network-acls',
   title: 'Network ACLs pass load balancer and target traffic',
   group: 'beyond-the-article',
@@ -304,6 +276,6 @@ export const subnetNetworkAcls: CheckDefinition = {
     'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) => evaluatePath(path, inventory)),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) => eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
 };

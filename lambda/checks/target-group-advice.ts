@@ -6,14 +6,14 @@ import type {
   StageInventory,
   TargetGroupFacts,
 } from '../domain/types';
-import type { Judgement } from './error-minutes';
 import {
   describeHop,
   evaluateLoadBalancers,
   evaluateTargetGroups,
   type LoadBalancerPath,
   targetGroupResource,
-} from './load-balancer-path';
+} from '../path/query';
+import type { Judgement } from './error-minutes';
 import { couldNotRead } from './results';
 
 /** `judge` returns a judgement, or the error that kept it from reading what it needs (ERROR). */

@@ -8,6 +8,7 @@ import {
   TARGET_CONNECTION_ERRORS,
 } from '../domain/load-balancer-series';
 import type { CheckResult, Collected, Inventory } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/query';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,
@@ -23,7 +24,6 @@ import {
   valuesIn,
   valuesOutside,
 } from './error-minutes';
-import { describeHop, type LoadBalancerPath, loadBalancerResource } from './load-balancer-path';
 import { couldNotRead } from './results';
 
 /** One connection-failure series of the load balancer (counts, reported only when non-zero). */
@@ -157,6 +157,7 @@ export const targetResetsCoincide: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateErrorMinutesByLoadBalancer(stages, inventory, (path, errorWindow) => [
       evaluate(path, errorWindow, inventory),

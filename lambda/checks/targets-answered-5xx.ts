@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../domain/check';
 import { ELB_5XX, seriesAt, TARGET_5XX } from '../domain/load-balancer-series';
 import type { CheckResult, Inventory } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/query';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,
@@ -13,7 +14,6 @@ import {
   total,
   valuesIn,
 } from './error-minutes';
-import { describeHop, type LoadBalancerPath, loadBalancerResource } from './load-balancer-path';
 import { couldNotRead, notApplicable } from './results';
 
 /** The targets' 5xx account for the stage's errors when they match at least this share of them. */
@@ -120,6 +120,7 @@ export const targetsAnswered5xx: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html',
     ARTICLE,
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateErrorMinutesByLoadBalancer(stages, inventory, (path, errorWindow) => [
       evaluate(path, errorWindow, inventory),

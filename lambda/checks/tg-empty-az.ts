@@ -1,20 +1,12 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
+import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
-import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from './zone-coverage';
 
 /** FAIL when an enabled zone has no registered target (WARN when cross-zone load balancing covers it). */
-function judgeEmptyZones({
-  path,
-  targetGroup,
-  resource,
-  apis,
-  zones,
-  targets,
-  byZone,
-  where,
-}: ZoneCoverage): CheckResult {
+function judgeEmptyZones(coverage: ZoneCoverage): CheckResult {
+  const { path, resource, apis, zones, targets, byZone, where } = coverage;
   const empty = byZone.filter((zone) => zone.registered.length === 0).map((zone) => zone.zone);
   const evidence = {
     loadBalancer: path.loadBalancer.name,
@@ -31,7 +23,7 @@ function judgeEmptyZones({
     };
   }
   const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
-  if (otherZonesServe(path, targetGroup, byZone.length - empty.length)) {
+  if (otherZonesServe(coverage, byZone.length - empty.length)) {
     return {
       ...resource,
       status: 'WARN',
@@ -44,7 +36,7 @@ function judgeEmptyZones({
   return { ...resource, status: 'FAIL', apis, message, evidence };
 }
 
-export const tgEmptyAz: CheckDefinition = {
+export const tgEmptyAz: CheckDefinition<'paths'> = {
   id: 'tg-empty-az',
   title: 'Every enabled zone has a registered target',
   group: 'high-frequency',
@@ -59,6 +51,6 @@ export const tgEmptyAz: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateZoneCoverage(stages, inventory, 'the targets', judgeEmptyZones),
+  reads: ['paths'],
+  evaluate: ({ paths }) => evaluateZoneCoverage(paths, 'the targets', judgeEmptyZones),
 };

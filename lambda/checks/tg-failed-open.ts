@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../domain/check';
 import { HEALTHY_HOSTS, type SeriesRecord, seriesAt, UNHEALTHY_HOSTS } from '../domain/load-balancer-series';
 import type { CheckResult, TargetGroupFacts } from '../domain/types';
+import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,
@@ -11,7 +12,6 @@ import {
   periodsWhere,
   valuesIn,
 } from './error-minutes';
-import { describeHop, type LoadBalancerPath, targetGroupResource } from './load-balancer-path';
 import { couldNotRead } from './results';
 
 export interface FailedOpenInput {
@@ -96,6 +96,7 @@ export const tgFailedOpen: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateErrorMinutesByTargetGroup(stages, inventory, (path, targetGroup, errorWindow) => [
       evaluate(path, targetGroup, errorWindow, inventory.loadBalancerSeries),

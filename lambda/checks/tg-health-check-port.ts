@@ -37,6 +37,7 @@ export const tgHealthCheckPort: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateTargetGroupAdvice(stages, inventory, 'its health check settings', (where, group) =>
       group.healthCheck ? judgeHealthCheckPort(where, group.healthCheck, group.port) : NO_HEALTH_CHECK(where),

@@ -6,7 +6,8 @@ import {
   seriesAt,
 } from '../domain/load-balancer-series';
 import type { CheckResult, HealthCheckFacts, TargetGroupFacts } from '../domain/types';
-import { effectiveCrossZone } from './cross-zone';
+import { effectiveCrossZone } from '../path/cross-zone';
+import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,
@@ -19,7 +20,6 @@ import {
   valuesIn,
   valuesOutside,
 } from './error-minutes';
-import { describeHop, type LoadBalancerPath, targetGroupResource } from './load-balancer-path';
 import { couldNotRead, notApplicable, plural } from './results';
 
 export const DEREGISTRATION_DELAY_ATTRIBUTE = 'deregistration_delay.timeout_seconds';
@@ -201,6 +201,7 @@ export const tgHealthyDip: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateErrorMinutesByTargetGroup(stages, inventory, (path, targetGroup, errorWindow) => [
       evaluate(path, targetGroup, errorWindow, inventory.loadBalancerSeries),

@@ -33,6 +33,7 @@ export const tgProxyProtocolV2: CheckDefinition = {
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateTargetGroupAdvice(stages, inventory, 'its attributes', (where, group, path) => {
       if (path.loadBalancer.type !== 'network')

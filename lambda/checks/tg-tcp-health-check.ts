@@ -38,6 +38,7 @@ export const tgTcpHealthCheck: CheckDefinition = {
     ARTICLE,
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
   ],
+  reads: ['stages', 'inventory'],
   evaluate: ({ inventory, stages }) =>
     evaluateTargetGroupAdvice(stages, inventory, 'its health check settings', (where, group) =>
       group.healthCheck ? judgeTcpHealthCheck(where, group.healthCheck) : NO_HEALTH_CHECK(where),

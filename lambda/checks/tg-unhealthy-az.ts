@@ -1,21 +1,13 @@
 import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
+import { describeTargets } from '../path/targets';
+import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
-import { describeTargets } from './targets-by-zone';
-import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from './zone-coverage';
 
 /** FAIL when an enabled zone has no healthy target. */
-function judgeUnhealthyZones({
-  path,
-  targetGroup,
-  resource,
-  apis,
-  zones,
-  targets,
-  byZone,
-  where,
-}: ZoneCoverage): CheckResult {
+function judgeUnhealthyZones(coverage: ZoneCoverage): CheckResult {
+  const { path, resource, apis, zones, targets, byZone, where } = coverage;
   const unhealthy = byZone.filter((zone) => zone.healthy.length === 0);
   const evidence = {
     loadBalancer: path.loadBalancer.name,
@@ -38,7 +30,7 @@ function judgeUnhealthyZones({
   );
   const message = `${where} has no healthy target in ${details.join('; ')}`;
   const failed = { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) };
-  if (otherZonesServe(path, targetGroup, byZone.length - unhealthy.length)) {
+  if (otherZonesServe(coverage, byZone.length - unhealthy.length)) {
     return {
       ...resource,
       status: 'WARN',
@@ -51,7 +43,7 @@ function judgeUnhealthyZones({
   return { ...resource, status: 'FAIL', apis, message, evidence: failed };
 }
 
-export const tgUnhealthyAz: CheckDefinition = {
+export const tgUnhealthyAz: CheckDefinition<'paths'> = {
   id: 'tg-unhealthy-az',
   title: 'Every enabled zone has a healthy target',
   group: 'high-frequency',
@@ -66,6 +58,6 @@ export const tgUnhealthyAz: CheckDefinition = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
   ],
-  evaluate: ({ inventory, stages }) =>
-    evaluateZoneCoverage(stages, inventory, 'the target health', judgeUnhealthyZones),
+  reads: ['paths'],
+  evaluate: ({ paths }) => evaluateZoneCoverage(paths, 'the target health', judgeUnhealthyZones),
 };

@@ -1,12 +1,8 @@
-import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, FlowLogFacts, Inventory } from '../domain/types';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, FlowLogFacts } from '../domain/types';
+import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
+import { eachLoadBalancer } from '../path/query';
 import { ARTICLE } from './docs-links';
-import {
-  describeLoadBalancer,
-  evaluateLoadBalancers,
-  type LoadBalancerPath,
-  loadBalancerResource,
-} from './load-balancer-path';
 import { couldNotRead, lookup } from './results';
 
 function coveredBy(
@@ -16,7 +12,14 @@ function coveredBy(
   return flowLogs.find((log) => log.status === 'ACTIVE' && resourceIds.includes(log.resourceId));
 }
 
-function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Inventory): CheckResult {
+/** The owner of a VPC shared with the audited account (VPC sharing), or undefined when it is the account's own. */
+function sharedVpcOwner(vpcId: string, inventory: NetworkFacts): string | undefined {
+  const vpc = inventory.vpcs[vpcId];
+  const owner = vpc?.ok ? vpc.value.ownerId : undefined;
+  return owner && inventory.account && owner !== inventory.account ? owner : undefined;
+}
+
+function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: NetworkFacts): CheckResult {
   const resource = loadBalancerResource(loadBalancer);
   const name = describeLoadBalancer(loadBalancer);
   const flowLogs = lookup(inventory.flowLogsByVpc, loadBalancer.vpcId, 'ec2:DescribeFlowLogs');
@@ -71,6 +74,15 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Inven
       evidence,
     };
   }
+  const owner = sharedVpcOwner(loadBalancer.vpcId, inventory);
+  if (owner) {
+    // A participant of a shared VPC cannot list the owner's flow logs: their absence here proves nothing.
+    return couldNotRead(resource, apis, `the flow logs of shared VPC ${loadBalancer.vpcId}`, {
+      action: 'ec2:DescribeFlowLogs',
+      code: 'SharedVpcOwner',
+      message: `the VPC belongs to account ${owner}; a participant account cannot see the owner's flow logs (VPC guide, "Share your VPC with other accounts")`,
+    });
+  }
   const missing =
     uncovered.length > 0
       ? uncovered.map((eni) => `${eni.id} (${eni.privateIp}, ${eni.subnetId})`)
@@ -84,7 +96,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Inven
   };
 }
 
-export const vpcFlowLogs: CheckDefinition = {
+export const vpcFlowLogs: CheckDefinition<'paths' | 'network'> = {
   id: 'vpc-flow-logs',
   title: "Flow logs capture the load balancer's traffic",
   group: 'high-frequency',
@@ -95,6 +107,6 @@ export const vpcFlowLogs: CheckDefinition = {
   remediation:
     "Create a VPC flow log (traffic type ALL) on the VPC, or on the load balancer's subnets or network interfaces.",
   docs: [ARTICLE, 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html'],
-  evaluate: ({ inventory, stages }) =>
-    evaluateLoadBalancers(stages, inventory, (path) => [evaluatePath(path, inventory)]),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) => eachLoadBalancer(paths, (path) => [evaluatePath(path, network)]),
 };

@@ -1,8 +1,8 @@
 import { vpcLinkArn } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, Inventory, StageInventory } from '../domain/types';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, StageInventory } from '../domain/types';
+import { integrationResource } from '../path/build';
 import { ARTICLE } from './docs-links';
-import { integrationResource } from './load-balancer-path';
 import {
   couldNotRead,
   integrationsUnreadable,
@@ -16,7 +16,7 @@ import {
 
 const GONE_CODES = new Set(['NotFoundException', 'NotFound']);
 
-function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult[] {
+function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckResult[] {
   const apis = [stageKeyOf(stage)];
   if (!stage.integrations.ok) return [integrationsUnreadable(stage, stage.integrations.error)];
   const viaLink = stage.integrations.value.filter((integration) => integration.connectionType === 'VPC_LINK');
@@ -75,7 +75,7 @@ function evaluateStage(stage: StageInventory, inventory: Inventory): CheckResult
   });
 }
 
-export const vpcLinkStatus: CheckDefinition = {
+export const vpcLinkStatus: CheckDefinition<'stages' | 'network'> = {
   id: 'vpc-link-status',
   title: 'VPC link is AVAILABLE',
   group: 'beyond-the-article',
@@ -90,5 +90,6 @@ export const vpcLinkStatus: CheckDefinition = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html',
     ARTICLE,
   ],
-  evaluate: ({ inventory, stages }) => stages.flatMap((stage) => evaluateStage(stage, inventory)),
+  reads: ['stages', 'network'],
+  evaluate: ({ stages, network }) => stages.flatMap((stage) => evaluateStage(stage, network)),
 };

@@ -18,7 +18,7 @@ import { notFound } from './collect-error';
 import {
   describeLoadBalancers,
   type LoadBalancerDescription,
-  readListenerRuleTargetGroups,
+  readListenerRules,
   readListeners,
   readLoadBalancerAttributes,
   readTargetGroupAttributes,
@@ -107,14 +107,14 @@ async function followListeners(
 ): Promise<string[]> {
   if (!read.listeners.ok) return [];
   const { reached } = listenersReached(read.listeners.value, entries);
-  const unread = reached.filter((listener) => listener.ruleTargetGroupArns === undefined);
+  const unread = reached.filter((listener) => listener.rules === undefined);
   const rules = await mapBounded(unread, CONCURRENCY, (listener) =>
-    readListenerRuleTargetGroups(clients.elb, listener.arn),
+    readListenerRules(clients.elb, listener.arn),
   );
   const withRules = new Map(unread.map((listener, index) => [listener.arn, rules[index]]));
   const listeners = read.listeners.value.map((listener) => {
-    const ruleTargetGroupArns = withRules.get(listener.arn);
-    return ruleTargetGroupArns ? { ...listener, ruleTargetGroupArns } : listener;
+    const listenerRules = withRules.get(listener.arn);
+    return listenerRules ? { ...listener, rules: listenerRules } : listener;
   });
   read.listeners = collected(listeners);
   return unique(

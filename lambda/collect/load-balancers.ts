@@ -11,6 +11,8 @@ import {
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
+  type Rule,
+  type RuleCondition,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
@@ -18,8 +20,11 @@ import {
   collected,
   failed,
   type ListenerFacts,
+  type ListenerRuleFacts,
   type LoadBalancerFacts,
+  type RuleConditionFacts,
   type TargetFacts,
+  type WeightedTargetGroup,
 } from '../domain/types';
 import { attempt, hasErrorCode, notFound, toCollectionError } from './collect-error';
 import { chunk } from './memo';
@@ -40,7 +45,15 @@ const ARNS_PER_CALL = 20;
 /** What DescribeLoadBalancers says of a load balancer: the facts before attributes, listeners and the rest. */
 export type LoadBalancerDescription = Pick<
   LoadBalancerFacts,
-  'arn' | 'name' | 'type' | 'dnsName' | 'vpcId' | 'zones' | 'securityGroupIds' | 'privateLinkInboundRules'
+  | 'arn'
+  | 'name'
+  | 'type'
+  | 'scheme'
+  | 'dnsName'
+  | 'vpcId'
+  | 'zones'
+  | 'securityGroupIds'
+  | 'privateLinkInboundRules'
 >;
 
 function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
@@ -48,6 +61,7 @@ function describeLoadBalancer(lb: LoadBalancer): LoadBalancerDescription {
     arn: lb.LoadBalancerArn ?? '',
     name: lb.LoadBalancerName ?? '',
     type: lb.Type === 'network' || lb.Type === 'gateway' ? lb.Type : 'application',
+    ...(lb.Scheme === 'internal' || lb.Scheme === 'internet-facing' ? { scheme: lb.Scheme } : {}),
     dnsName: (lb.DNSName ?? '').toLowerCase(),
     vpcId: lb.VpcId ?? '',
     zones: (lb.AvailabilityZones ?? []).map((zone) => ({
@@ -154,16 +168,25 @@ export function readLoadBalancerAttributes(
   });
 }
 
-/** Target groups actions forward to: `TargetGroupArn` and weighted `ForwardConfig` groups. */
-export function forwardTargetGroups(actions: readonly Action[] | undefined): string[] {
-  const arns = (actions ?? []).flatMap((action) => [
-    ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
-    ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
-      group.TargetGroupArn ? [group.TargetGroupArn] : [],
-    ),
-  ]);
-  return [...new Set(arns)];
+/**
+ * The groups the deciding action forwards to, with weights: `TargetGroupArn`, or the weighted
+ * `ForwardConfig.TargetGroups` (ELB API reference, Action and TargetGroupTuple: `Weight` 0-999).
+ */
+export function forwardWeights(actions: readonly Action[] | undefined): WeightedTargetGroup[] {
+  const weights = new Map<string, number>();
+  for (const action of actions ?? []) {
+    const tuples = action.ForwardConfig?.TargetGroups ?? [];
+    for (const group of tuples) {
+      if (group.TargetGroupArn) weights.set(group.TargetGroupArn, group.Weight ?? 1);
+    }
+    if (action.TargetGroupArn && !weights.has(action.TargetGroupArn)) weights.set(action.TargetGroupArn, 1);
+  }
+  return [...weights].map(([arn, weight]) => ({ arn, weight }));
 }
+
+/** Target groups actions forward to, whatever their weight. */
+export const forwardTargetGroups = (actions: readonly Action[] | undefined): string[] =>
+  forwardWeights(actions).map((group) => group.arn);
 
 export function readListeners(
   client: ElasticLoadBalancingV2Client,
@@ -182,6 +205,7 @@ export function readListeners(
           port: listener.Port ?? 0,
           protocol: listener.Protocol ?? '',
           targetGroupArns: forwardTargetGroups(listener.DefaultActions),
+          defaultForward: forwardWeights(listener.DefaultActions),
           ...(certificateArns.length > 0 ? { certificateArns } : {}),
         });
       }
@@ -190,16 +214,43 @@ export function readListeners(
   });
 }
 
-/**
- * Target groups a listener's rules forward to (the default rule included). DescribeRules has no
- * paginator; it pages with Marker.
- */
-export function readListenerRuleTargetGroups(
+/** A condition's values: from its `...Config` (current shape), else the legacy `Values`. */
+export function ruleCondition(condition: RuleCondition): RuleConditionFacts {
+  const field = condition.Field ?? '';
+  const values =
+    condition.HostHeaderConfig?.Values ??
+    condition.PathPatternConfig?.Values ??
+    condition.HttpHeaderConfig?.Values ??
+    condition.HttpRequestMethodConfig?.Values ??
+    condition.SourceIpConfig?.Values ??
+    condition.QueryStringConfig?.Values?.map((pair) => `${pair.Key ?? ''}=${pair.Value ?? ''}`) ??
+    condition.Values ??
+    [];
+  const headerName = condition.HttpHeaderConfig?.HttpHeaderName;
+  return { field, values, ...(headerName ? { headerName } : {}) };
+}
+
+function ruleFacts(rule: Rule): ListenerRuleFacts {
+  const actions = rule.Actions ?? [];
+  const last = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0)).at(-1);
+  const actionType = last?.Type ?? 'forward';
+  return {
+    arn: rule.RuleArn ?? '',
+    priority: rule.Priority ?? 'default',
+    isDefault: rule.IsDefault ?? false,
+    conditions: (rule.Conditions ?? []).map(ruleCondition),
+    actionType,
+    forward: actionType === 'forward' ? forwardWeights(actions) : [],
+  };
+}
+
+/** A listener's rules, the default rule included. DescribeRules has no paginator; it pages with Marker. */
+export function readListenerRules(
   client: ElasticLoadBalancingV2Client,
   listenerArn: string,
-): Promise<Collected<string[]>> {
+): Promise<Collected<ListenerRuleFacts[]>> {
   return attempt('elasticloadbalancing:DescribeRules', async () => {
-    const arns = new Set<string>();
+    const rules: ListenerRuleFacts[] = [];
     let marker: string | undefined;
     do {
       const page = await client.send(
@@ -209,10 +260,10 @@ export function readListenerRuleTargetGroups(
           ...(marker ? { Marker: marker } : {}),
         }),
       );
-      for (const rule of page.Rules ?? []) for (const arn of forwardTargetGroups(rule.Actions)) arns.add(arn);
+      rules.push(...(page.Rules ?? []).map(ruleFacts));
       marker = page.NextMarker;
     } while (marker);
-    return [...arns].sort();
+    return rules;
   });
 }
 

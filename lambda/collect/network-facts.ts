@@ -87,6 +87,8 @@ export async function readNetworkFacts(ec2: AwsClients['ec2'], path: PathResourc
     ...instanceFacts.flatMap((instance) => instance.securityGroupIds),
     ...ipTargetFacts.flatMap((eni) => eni.securityGroupIds),
     ...lbs.flatMap((lb) => lb.securityGroupIds),
+    // A V2 link's own groups: their egress rules must let its connections out.
+    ...Object.values(path.vpcLinks).flatMap((link) => (link.ok ? link.value.securityGroupIds : [])),
   ]);
   // A V2 link's subnets are where its interfaces send from (the sources targets see with client IP preservation).
   const linkSubnetIds = Object.values(path.vpcLinks).flatMap((link) => (link.ok ? link.value.subnetIds : []));

@@ -158,6 +158,7 @@ export async function describeSecurityGroups(
         name: group.GroupName ?? '',
         vpcId: group.VpcId ?? '',
         inbound: (group.IpPermissions ?? []).map(ipPermission),
+        outbound: (group.IpPermissionsEgress ?? []).map(ipPermission),
       })),
     ),
   );
@@ -277,6 +278,7 @@ export async function describeVpcs(
         return {
           id: vpc.VpcId ?? '',
           cidrs: unique([...(vpc.CidrBlock ? [vpc.CidrBlock] : []), ...associated]),
+          ...(vpc.OwnerId ? { ownerId: vpc.OwnerId } : {}),
         };
       }),
     ),

@@ -1,3 +1,4 @@
+import type { StagePath } from '../path/build';
 import type { CheckResult, Classification, Inventory, Severity, StageInventory } from './types';
 
 /** Which part of `checks.md` a check comes from; decides which classified stages it runs for. */
@@ -14,18 +15,41 @@ export type CheckGroup = 'low-frequency' | 'high-frequency' | 'beyond-the-articl
 export const CHECK_ROLES = ['cause', 'condition', 'evidence', 'observability', 'advice'] as const;
 export type CheckRole = (typeof CHECK_ROLES)[number];
 
-export interface CheckContext {
-  inventory: Inventory;
-  /** The stages this check is evaluated for (already filtered by classification by the engine). */
+/** The facts about a Region's network that checks look up (security groups, subnets, ACLs, flow logs...). */
+export type NetworkFacts = Pick<
+  Inventory,
+  | 'region'
+  | 'account'
+  | 'vpcLinks'
+  | 'securityGroups'
+  | 'subnets'
+  | 'networkAclsBySubnet'
+  | 'vpcs'
+  | 'flowLogsByVpc'
+  | 'prefixLists'
+>;
+
+/** Everything a check may read; each check declares the part it reads and receives only that. */
+export interface CheckInputs {
+  /** The stages the check runs for (already filtered by classification by the engine). */
   stages: StageInventory[];
+  /** Every audited stage of the Region, whatever the check runs for (to tell apart stages sharing a log group). */
+  allStages: StageInventory[];
+  /** Those stages' paths, built once by the path model. */
+  paths: StagePath[];
+  network: NetworkFacts;
+  /** The whole inventory, for checks that read metric series or certificates beside the paths. */
+  inventory: Inventory;
 }
 
+export type CheckInput = keyof CheckInputs;
+
 /**
- * One check of `checks.md`: its metadata next to a pure function over the inventory.
+ * One check of `checks.md`: its metadata next to a pure function over what it declares it reads.
  * `evaluate` returns one result per (resource, status); the engine merges results for the same
  * resource into one finding that lists every stage it affects.
  */
-export interface CheckDefinition {
+export interface CheckDefinition<Reads extends CheckInput = CheckInput> {
   id: string;
   title: string;
   group: CheckGroup;
@@ -38,5 +62,7 @@ export interface CheckDefinition {
   risk: string;
   remediation: string;
   docs: readonly string[];
-  evaluate(context: CheckContext): CheckResult[];
+  /** The inputs `evaluate` receives: nothing else reaches it. */
+  reads: readonly Reads[];
+  evaluate(input: Pick<CheckInputs, Reads>): CheckResult[];
 }

@@ -48,10 +48,13 @@ export function listenersReached(
   return { reached: [...reached.values()], missing };
 }
 
-/** Target groups a listener forwards to: its default action's and, where read, its rules'. */
+/**
+ * Target groups a listener may forward to: its default action's and, where read, its rules' (the
+ * collector reads them all; the path model decides which the traffic reaches).
+ */
 export function listenerTargetGroupArns(listener: ListenerFacts): string[] {
-  const fromRules = listener.ruleTargetGroupArns?.ok ? listener.ruleTargetGroupArns.value : [];
-  return [...new Set([...listener.targetGroupArns, ...fromRules])];
+  const fromRules = listener.rules?.ok ? listener.rules.value.flatMap((rule) => rule.forward) : [];
+  return [...new Set([...listener.targetGroupArns, ...fromRules.map((group) => group.arn)])];
 }
 
 /**

@@ -74,6 +74,10 @@ export interface PathHop {
   label: string;
   /** The hops traffic reaches this one from. */
   from: number[];
+  /** A target group: the listener rule that forwards to it (`default` or its priority). */
+  rule?: string;
+  /** Explanation codes of the path model for this component (`lambda/path/explanations.ts`). */
+  explanations?: string[];
 }
 
 export interface ClassifiedStage extends StageIdentity {
@@ -322,17 +326,50 @@ export interface VpcLinkFacts {
   securityGroupIds: string[];
 }
 
+/** A target group a forward action sends to, with its weight (`ForwardConfig.TargetGroups[].Weight`). */
+export interface WeightedTargetGroup {
+  arn: string;
+  /** 0-999; a group at 0 gets no traffic. 1 when the action names one group without a ForwardConfig. */
+  weight: number;
+}
+
+/**
+ * One condition of a listener rule, as DescribeRules returns it (`Field` and its `...Config.Values`;
+ * ELB API reference, RuleCondition). `query-string` values are `key=value` (`=value` without a key).
+ */
+export interface RuleConditionFacts {
+  field: string;
+  values: string[];
+  /** `http-header`: the header it tests. */
+  headerName?: string;
+}
+
+/** A listener rule (ELB API reference, Rule): the lowest priority whose conditions all match decides. */
+export interface ListenerRuleFacts {
+  arn: string;
+  /** `default`, or the rule's number as a string. */
+  priority: string;
+  isDefault: boolean;
+  conditions: RuleConditionFacts[];
+  /** The last action's type: `forward`, `redirect`, `fixed-response`. */
+  actionType: string;
+  /** The groups a forward action sends to, with their weights; empty for any other action. */
+  forward: WeightedTargetGroup[];
+}
+
 export interface ListenerFacts {
   arn: string;
   port: number;
   protocol: string;
   /** Target groups the listener's default action forwards to (weighted forwards included). */
   targetGroupArns: string[];
+  /** The default action's forward with weights; absent: every group of `targetGroupArns` at weight 1. */
+  defaultForward?: WeightedTargetGroup[];
   /**
-   * Target groups its rules forward to (DescribeRules), read only for listeners on an audited path;
-   * absent when not read.
+   * Its rules (DescribeRules, the default rule included), read only for listeners on an audited
+   * path; absent when not read.
    */
-  ruleTargetGroupArns?: Collected<string[]>;
+  rules?: Collected<ListenerRuleFacts[]>;
   /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
   certificateArns?: string[];
 }
@@ -369,6 +406,8 @@ export interface LoadBalancerFacts {
   arn: string;
   name: string;
   type: 'network' | 'application' | 'gateway';
+  /** DescribeLoadBalancers `Scheme`: an internal load balancer has private addresses only. Absent when not returned. */
+  scheme?: 'internal' | 'internet-facing';
   dnsName: string;
   vpcId: string;
   zones: { zoneName: string; subnetId: string }[];
@@ -446,6 +485,11 @@ export interface SecurityGroupFacts {
   name: string;
   vpcId: string;
   inbound: IpPermission[];
+  /**
+   * Its egress rules (`IpPermissionsEgress`): a sender's group must let the connection out. Absent
+   * when not read; empty when every egress rule was removed (no connection can leave).
+   */
+  outbound?: IpPermission[];
 }
 
 export interface SubnetFacts {
@@ -473,6 +517,8 @@ export interface NetworkAclFacts {
 export interface VpcFacts {
   id: string;
   cidrs: string[];
+  /** DescribeVpcs `OwnerId`: another account's for a VPC shared with this one. Absent when not returned. */
+  ownerId?: string;
 }
 
 export interface FlowLogFacts {

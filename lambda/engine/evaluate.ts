@@ -6,9 +6,10 @@
 
 import { CHECKS } from '../checks/index';
 import { stageKeyOf } from '../checks/results';
-import type { CheckDefinition } from '../domain/check';
+import type { CheckDefinition, CheckInputs, NetworkFacts } from '../domain/check';
 import { compareFindings } from '../domain/finding-order';
 import type { CheckResult, Finding, Inventory, StageInventory, StageKey, Status } from '../domain/types';
+import { pathsOf } from '../path/build';
 import { findingId } from './finding-id';
 
 export interface EvaluateOptions {
@@ -50,13 +51,40 @@ function crashedCheck(
   };
 }
 
+const networkFacts = (inventory: Inventory): NetworkFacts => ({
+  region: inventory.region,
+  account: inventory.account,
+  vpcLinks: inventory.vpcLinks,
+  securityGroups: inventory.securityGroups,
+  subnets: inventory.subnets,
+  networkAclsBySubnet: inventory.networkAclsBySubnet,
+  vpcs: inventory.vpcs,
+  flowLogsByVpc: inventory.flowLogsByVpc,
+  ...(inventory.prefixLists ? { prefixLists: inventory.prefixLists } : {}),
+});
+
+/** Only what the check declares it reads; the paths come from the inventory's one build. */
+export function checkInputs(
+  check: CheckDefinition,
+  inventory: Inventory,
+  stages: StageInventory[],
+): Partial<CheckInputs> {
+  const inputs: Partial<CheckInputs> = {};
+  if (check.reads.includes('stages')) inputs.stages = stages;
+  if (check.reads.includes('allStages')) inputs.allStages = inventory.stages;
+  if (check.reads.includes('paths')) inputs.paths = pathsOf(stages, inventory);
+  if (check.reads.includes('network')) inputs.network = networkFacts(inventory);
+  if (check.reads.includes('inventory')) inputs.inventory = inventory;
+  return inputs;
+}
+
 export function runCheckGuarded(
   check: CheckDefinition,
   inventory: Inventory,
   stages: StageInventory[],
 ): CheckResult[] {
   try {
-    return check.evaluate({ inventory, stages });
+    return check.evaluate(checkInputs(check, inventory, stages) as CheckInputs);
   } catch (error) {
     return [crashedCheck(check, inventory, stages, error)];
   }

@@ -147,7 +147,12 @@ export const HEALTHY_TWIN: AccountSpec = {
   ],
   loadBalancers: BROKEN_ACCOUNT.loadBalancers.map((lb) => {
     const { resets: _resets, ...rest } = lb;
-    return { ...rest, crossZone: true };
+    // The REST method reaches orders-nlb by its DNS name (below): only an internet-facing one can be reached so.
+    return {
+      ...rest,
+      crossZone: true,
+      ...(lb.name === 'orders-nlb' ? { scheme: 'internet-facing' as const } : {}),
+    };
   }),
   flowLogs: true,
   restApis: BROKEN_ACCOUNT.restApis.map((api) => ({

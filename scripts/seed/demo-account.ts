@@ -21,6 +21,8 @@ export const DEMO_ACCOUNT: AccountSpec = {
     lb.name === 'orders-nlb'
       ? {
           ...lb,
+          // The REST methods reach it by its DNS name (the emulator drops a REST VPC link): internet-facing.
+          scheme: 'internet-facing' as const,
           series: [
             { metricName: 'HealthyHostCount', targetGroup: 'orders-tg', values: burst(0, 1) },
             { metricName: 'UnHealthyHostCount', targetGroup: 'orders-tg', values: steady(0) },

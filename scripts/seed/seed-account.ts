@@ -103,6 +103,8 @@ export interface AccountSpec {
     type: 'network' | 'application';
     subnets: string[];
     securityGroups?: string[];
+    /** @default 'internal' */
+    scheme?: 'internal' | 'internet-facing';
     crossZone?: boolean;
     listeners: {
       port: number;
@@ -362,7 +364,7 @@ async function seedLoadBalancers(
       new CreateLoadBalancerCommand({
         Name: lb.name,
         Type: lb.type,
-        Scheme: 'internal',
+        Scheme: lb.scheme ?? 'internal',
         Subnets: lb.subnets.map((name) => must(seeded.subnets[name], name)),
         ...(lb.securityGroups
           ? { SecurityGroups: lb.securityGroups.map((name) => must(seeded.securityGroups[name], name)) }

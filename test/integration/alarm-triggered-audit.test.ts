@@ -108,15 +108,14 @@ describe('an alarm contributor event against the broken account', () => {
       }
       const nlb = account.seeded.loadBalancers['orders-nlb']?.arn;
       const ordersTg = account.seeded.targetGroups['orders-tg'];
-      const instance = (name: string) =>
-        `arn:aws:ec2:us-east-1:123456789012:instance/${account.seeded.instances[name]}`;
+      const targetsGroup = `arn:aws:ec2:us-east-1:123456789012:security-group/${account.seeded.securityGroups['orders-targets']}`;
       // Every FAIL/WARN/ERROR of the audit: the orders path's faults, none of catalog's or payments'.
       const attention = summary.attention.map((finding) => `${finding.checkId} ${finding.resourceArn}`);
       expect(attention.sort()).toEqual(
         [
           `lb-cross-zone ${ordersTg}`,
-          `nlb-target-security-groups ${instance('orders-a')}`,
-          `nlb-target-security-groups ${instance('orders-b')}`,
+          // One finding on the targets' security group, not one per instance.
+          `nlb-target-security-groups ${targetsGroup}`,
           `nlb-tcp-target-resets ${nlb}`,
           // The resets climb in the periods the stage fails, and the group checks health over TCP.
           `target-resets-coincide ${nlb}`,

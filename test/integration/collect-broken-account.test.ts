@@ -153,7 +153,10 @@ describe('reading the broken account', () => {
     const vpc = inventory.vpcs[seeded.vpcId];
 
     // Assert
-    expect(vpc).toEqual({ ok: true, value: { id: seeded.vpcId, cidrs: ['10.0.0.0/16'] } });
+    expect(vpc).toEqual({
+      ok: true,
+      value: { id: seeded.vpcId, cidrs: ['10.0.0.0/16'], ownerId: '123456789012' },
+    });
     expect(Object.keys(inventory.subnets).sort()).toEqual([...subnetIds].sort());
     expect(Object.keys(inventory.networkAclsBySubnet).sort()).toEqual([...subnetIds].sort());
     expect(Object.values(inventory.networkAclsBySubnet).every((acl) => acl.ok)).toBe(true);
@@ -172,8 +175,6 @@ describe('reading the broken account', () => {
     const alb = seeded.loadBalancers['catalog-alb']?.arn;
     const ordersTg = seeded.targetGroups['orders-tg'];
     const paymentsStage = `arn:aws:apigateway:us-east-1::/restapis/${seeded.restApis['payments-rest']}/stages/live`;
-    const instance = (name: string) =>
-      `arn:aws:ec2:us-east-1:123456789012:instance/${seeded.instances[name]}`;
 
     // Act
     const problems = findings
@@ -184,8 +185,8 @@ describe('reading the broken account', () => {
     expect(problems.sort()).toEqual(
       [
         `FAIL lb-cross-zone ${ordersTg}`,
-        `FAIL nlb-target-security-groups ${instance('orders-a')}`,
-        `FAIL nlb-target-security-groups ${instance('orders-b')}`,
+        // One finding on the root cause, the targets' security group, not one per instance.
+        `FAIL nlb-target-security-groups arn:aws:ec2:us-east-1:123456789012:security-group/${seeded.securityGroups['orders-targets']}`,
         `FAIL stage-access-logging ${paymentsStage}`,
         `FAIL tg-empty-az ${ordersTg}`,
         `FAIL tg-unhealthy-az ${ordersTg}`,

@@ -34,6 +34,7 @@ describe('reading the healthy twin', () => {
         'integration-timeout',
         'lb-cross-zone',
         'nlb-target-security-groups',
+        'sender-security-group-egress',
         'stage-access-logging',
         'stage-execution-logging',
         'subnet-network-acls',

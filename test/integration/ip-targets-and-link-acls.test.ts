@@ -311,10 +311,11 @@ describe('ip targets and the VPC link leg on the emulator', () => {
   it('fails a Fargate task whose group admits only an unrelated CIDR, naming the blocked NLB nodes and zones', () => {
     const [finding, ...rest] = ofApi(report, api('fargate-denied').apiId, 'nlb-target-security-groups');
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ status: 'FAIL', resourceArn: eniArn(api('fargate-denied').taskEni) });
+    // One finding on the root cause, the task's security group, listing the task it blocks.
+    expect(finding).toMatchObject({ status: 'FAIL', resourceType: 'AWS::EC2::SecurityGroup' });
     expect(finding?.message).toMatch(/NLB fargate-denied-nlb node in us-east-1a 10\.0\.1\.\d+/);
     expect(finding?.evidence).toMatchObject({
-      zone: 'us-east-1b',
+      targets: [eniArn(api('fargate-denied').taskEni)],
       blockedZones: ['us-east-1a', 'us-east-1b'],
     });
   });

@@ -17,6 +17,7 @@ import { classifyStage, DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-
 import { readTraffic } from '../../lambda/triage/read-traffic';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { useEmulator } from '../support/emulator';
+import { LINK_NETWORK, TARGETS_GROUP } from '../support/link-network';
 
 const steady = (value: number): number[] => new Array<number>(12).fill(value);
 
@@ -55,17 +56,11 @@ const albIn = (name: string, securityGroup: string, otherPort: number): LoadBala
 });
 
 const SHOP: AccountSpec = {
-  vpcCidr: '10.0.0.0/16',
-  subnets: [
-    { name: 'private-a', cidr: '10.0.1.0/24', zone: 'us-east-1a' },
-    { name: 'private-b', cidr: '10.0.2.0/24', zone: 'us-east-1b' },
-    { name: 'link-a', cidr: '10.0.21.0/24', zone: 'us-east-1a' },
-    { name: 'link-b', cidr: '10.0.22.0/24', zone: 'us-east-1b' },
-  ],
+  ...LINK_NETWORK,
   securityGroups: [
     { name: 'link', ingress: [] },
     { name: 'unrelated', ingress: [] },
-    { name: 'targets', ingress: [{ port: 8080, cidr: '10.0.0.0/16' }] },
+    TARGETS_GROUP,
     { name: 'nlb-admits-link', ingress: [{ port: 80, fromGroup: 'link' }] },
     { name: 'nlb-admits-unrelated', ingress: [{ port: 80, fromGroup: 'unrelated' }] },
     {
@@ -76,10 +71,6 @@ const SHOP: AccountSpec = {
       ],
     },
     { name: 'alb-admits-other-port', ingress: [{ port: 8443, fromGroup: 'link' }] },
-  ],
-  instances: [
-    { name: 'app-a', subnet: 'private-a', securityGroups: ['targets'] },
-    { name: 'app-b', subnet: 'private-b', securityGroups: ['targets'] },
   ],
   targetGroups: [
     tcpTargets('nlb-ok-tg'),

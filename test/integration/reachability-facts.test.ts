@@ -14,13 +14,13 @@ import {
   DescribeNetworkAclsCommand,
   ReplaceNetworkAclAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { EPHEMERAL_PORTS, judgeReturnTraffic } from '../../lambda/checks/network-acl-rules';
-import { evaluateSecurityGroups } from '../../lambda/checks/security-group-rules';
 import {
   describeManagedPrefixListEntries,
   describeNetworkAclsBySubnet,
   describeSecurityGroups,
 } from '../../lambda/collect/network';
+import { EPHEMERAL_PORTS, judgeReturnTraffic } from '../../lambda/path/network-acls';
+import { evaluateSecurityGroups } from '../../lambda/path/security-groups';
 import { useEmulator } from '../support/emulator';
 
 describe('managed prefix list entries', () => {

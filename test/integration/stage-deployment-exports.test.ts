@@ -56,7 +56,7 @@ describe('stage exports on the emulator', () => {
       WINDOW,
       '123456789012',
     );
-    const results = stageDeploymentDrift.evaluate({ inventory, stages: inventory.stages });
+    const results = stageDeploymentDrift.evaluate({ stages: inventory.stages });
 
     // Assert
     expect(stats.calls['APIGateway.GetExport']).toBe(2);

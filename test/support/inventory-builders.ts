@@ -6,6 +6,7 @@
  *   nlbScenario().failing('flowLogsByVpc', 'vpc-1', 'ec2:DescribeFlowLogs').build()
  */
 import { httpIntegrationArn, restIntegrationArn } from '../../lambda/domain/arns';
+import type { CheckDefinition } from '../../lambda/domain/check';
 import {
   type ClassifiedStage,
   type Collected,
@@ -31,6 +32,7 @@ import {
   type VpcFacts,
   type VpcLinkFacts,
 } from '../../lambda/domain/types';
+import { runCheckGuarded } from '../../lambda/engine/evaluate';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -410,6 +412,26 @@ export function nlbScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
 export const HTTP_ACCESS_LOG_FORMAT =
   '$context.requestId $context.status $context.integrationErrorMessage $context.integrationLatency $context.integrationStatus';
 
+/** The ALB's group: HTTPS 443 from anywhere. */
+export function anAlbSecurityGroup(overrides: Partial<SecurityGroupFacts> = {}): SecurityGroupFacts {
+  return aSecurityGroup({
+    id: 'sg-alb',
+    name: 'alb',
+    inbound: [
+      {
+        protocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrs: ['0.0.0.0/0'],
+        ipv6Cidrs: [],
+        sourceSecurityGroupIds: [],
+        prefixListIds: [],
+      },
+    ],
+    ...overrides,
+  });
+}
+
 /** An HTTP API stage -> VPC link -> ALB listener -> instance targets in two zones; every check passes. */
 export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder {
   const stage = aStageInventory({
@@ -450,38 +472,13 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
       }),
     )
     .with('loadBalancers', ALB_ARN, anAlb(overrides.loadBalancer))
-    .with(
-      'securityGroups',
-      'sg-alb',
-      aSecurityGroup({
-        id: 'sg-alb',
-        name: 'alb',
-        inbound: [
-          {
-            protocol: 'tcp',
-            fromPort: 443,
-            toPort: 443,
-            cidrs: ['0.0.0.0/0'],
-            ipv6Cidrs: [],
-            sourceSecurityGroupIds: [],
-            prefixListIds: [],
-          },
-        ],
-      }),
-    );
+    .with('securityGroups', 'sg-alb', anAlbSecurityGroup());
   return withTargetsAndNetwork(builder, overrides, ALB_ARN);
 }
 
 /** Runs one check over every stage of the inventory, as the engine would with all checks on. */
-export const resultsOf = (
-  check: {
-    evaluate: (context: {
-      inventory: Inventory;
-      stages: StageInventory[];
-    }) => import('../../lambda/domain/types').CheckResult[];
-  },
-  inventory: Inventory,
-) => check.evaluate({ inventory, stages: inventory.stages });
+export const resultsOf = (check: CheckDefinition, inventory: Inventory) =>
+  runCheckGuarded(check, inventory, inventory.stages);
 
 /** The single result of a check for a scenario, failing the test when there is not exactly one. */
 export function onlyResult(

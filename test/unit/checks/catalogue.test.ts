@@ -14,6 +14,8 @@ const CATALOGUE_IDS = [
   'nlb-access-logs-tls',
   'nlb-target-security-groups',
   'alb-security-group-sources',
+  // Added by issue 23 (the path model): a sender's security-group egress.
+  'sender-security-group-egress',
   'vpc-flow-logs',
   'nlb-tcp-target-resets',
   'vpc-link-status',

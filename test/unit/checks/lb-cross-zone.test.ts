@@ -4,6 +4,7 @@ import {
   accessDenied,
   albScenario,
   aRestIntegration,
+  aTarget,
   nlbScenario,
   onlyResult,
   TG_ARN,
@@ -24,16 +25,32 @@ describe('lb-cross-zone', () => {
     expect(result.evidence).toMatchObject({ enabled: true, source: 'load balancer attribute' });
   });
 
-  it('fails an NLB left at its default (off), naming the zones', () => {
+  it('does not fail an NLB left at its default (off) when every zone has a healthy target: advice only', () => {
     const result = onlyResult(
       lbCrossZone,
       nlbScenario({ loadBalancer: { attributes: collected({}) } }).build(),
     );
-    expect(result.status).toBe('FAIL');
+    expect(result).toMatchObject({ status: 'WARN', severity: 'info' });
     expect(result.message).toContain(
       'off for target group orders-tg of NLB orders-nlb (load balancer default)',
     );
-    expect(result.message).toContain('us-east-1a, us-east-1b');
+    expect(result.message).toContain('every zone it sends to (us-east-1a, us-east-1b) has a healthy target');
+  });
+
+  it('fails an NLB left at its default (off) when a zone that receives traffic has no healthy target, naming it', () => {
+    const oneZoneDown = nlbScenario({
+      loadBalancer: { attributes: collected({}) },
+      targetGroup: {
+        targets: collected([
+          aTarget({ id: 'i-0a1', availabilityZone: 'us-east-1a' }),
+          aTarget({ id: 'i-0b2', availabilityZone: 'us-east-1b', state: 'unhealthy' }),
+        ]),
+      },
+    });
+    const result = onlyResult(lbCrossZone, oneZoneDown.build());
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toContain('nodes in us-east-1b receive their share');
+    expect(result.evidence).toMatchObject({ zonesWithoutHealthyTarget: ['us-east-1b'] });
   });
 
   it('skips an NLB target group of type alb, off or not: the ALB has nodes in every zone it serves', () => {
@@ -49,7 +66,7 @@ describe('lb-cross-zone', () => {
   });
 
   it('lets the target group attribute win over the load balancer', () => {
-    expect(onlyResult(lbCrossZone, nlbScenario(tgAttribute('false')).build()).status).toBe('FAIL');
+    expect(onlyResult(lbCrossZone, nlbScenario(tgAttribute('false')).build()).status).toBe('WARN');
     const on = nlbScenario({
       ...tgAttribute('true'),
       loadBalancer: { attributes: collected({ 'load_balancing.cross_zone.enabled': 'false' }) },
@@ -65,8 +82,8 @@ describe('lb-cross-zone', () => {
     expect(result).toMatchObject({ status: 'PASS', evidence: { source: 'load balancer default' } });
   });
 
-  it('fails an ALB target group that turns cross-zone off', () => {
-    expect(onlyResult(lbCrossZone, albScenario(tgAttribute('false')).build()).status).toBe('FAIL');
+  it('warns (does not fail) on an ALB target group that turns cross-zone off while every zone serves', () => {
+    expect(onlyResult(lbCrossZone, albScenario(tgAttribute('false')).build()).status).toBe('WARN');
   });
 
   it('skips a stage without a load balancer and a gateway load balancer', () => {

@@ -69,7 +69,7 @@ describe('nlb-target-security-groups', () => {
     expect(statuses(builder)).toEqual(['PASS', 'PASS', 'PASS']);
   });
 
-  it('fails targets whose security groups allow another port or a narrow source only', () => {
+  it('fails the security group that blocks the targets, once for all of them, naming senders, port, zones and targets', () => {
     // Arrange
     const builder = withRules([
       rule({ fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] }),
@@ -78,10 +78,17 @@ describe('nlb-target-security-groups', () => {
     // Act
     const results = resultsOf(nlbTargetSecurityGroups, builder.build());
     // Assert
-    expect(results.map((r) => r.status)).toEqual(['FAIL', 'FAIL']);
+    expect(results).toEqual([
+      expect.objectContaining({
+        status: 'FAIL',
+        resourceArn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-web',
+        resourceType: 'AWS::EC2::SecurityGroup',
+      }),
+    ]);
     expect(results[0]?.message).toBe(
-      'security groups sg-web of instance i-0a1 (target group orders-tg of NLB orders-nlb) do not admit tcp/8080 from NLB orders-nlb nodes: 2 of 2 sources blocked on tcp/8080 (zones us-east-1a, us-east-1b): NLB orders-nlb node in us-east-1a 10.0.1.10; NLB orders-nlb node in us-east-1b 10.0.2.10',
+      'security group sg-web of the targets blocks NLB orders-nlb node in us-east-1a 10.0.1.10 and NLB orders-nlb node in us-east-1b 10.0.2.10 on tcp/8080 (NLB orders-nlb nodes): instance i-0a1, instance i-0b2 of target group orders-tg (NLB orders-nlb)',
     );
+    expect(results[0]?.evidence).toMatchObject({ blockedZones: ['us-east-1a', 'us-east-1b'] });
   });
 
   it("checks the target's own port when it differs from the target group's", () => {
@@ -92,7 +99,7 @@ describe('nlb-target-security-groups', () => {
   });
 
   it('ignores UDP rules', () => {
-    expect(statuses(withRules([rule({ protocol: 'udp', cidrs: ['0.0.0.0/0'] })]))).toEqual(['FAIL', 'FAIL']);
+    expect(statuses(withRules([rule({ protocol: 'udp', cidrs: ['0.0.0.0/0'] })]))).toEqual(['FAIL']);
   });
 
   it('skips an ALB', () => {
@@ -122,16 +129,16 @@ describe('nlb-target-security-groups', () => {
       expect(results).toEqual([
         expect.objectContaining({
           status: 'FAIL',
-          resourceArn: TASK_ARN,
-          resourceType: 'AWS::EC2::NetworkInterface',
+          resourceArn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-web',
+          resourceType: 'AWS::EC2::SecurityGroup',
         }),
       ]);
       expect(results[0]?.message).toContain(
-        'ip target 10.0.12.40 (eni-task-b) (target group orders-tg of NLB orders-nlb)',
+        'ip target 10.0.12.40 (eni-task-b) of target group orders-tg (NLB orders-nlb)',
       );
       expect(results[0]?.message).toContain('NLB orders-nlb node in us-east-1a 10.0.1.10');
       expect(results[0]?.evidence).toMatchObject({
-        zone: 'us-east-1b',
+        targets: [TASK_ARN],
         blockedZones: ['us-east-1a', 'us-east-1b'],
       });
     });
@@ -267,8 +274,8 @@ describe('nlb-target-security-groups', () => {
     // Act
     const results = resultsOf(nlbTargetSecurityGroups, builder.build());
     // Assert
-    expect(results.map((result) => result.status)).toEqual(['FAIL', 'FAIL']);
-    expect(results[0]?.message).toContain('1 of 2 sources blocked');
+    expect(results.map((result) => result.status)).toEqual(['FAIL']);
+    expect(results[0]?.message).toContain('blocks NLB orders-nlb node in us-east-1b 10.0.2.10 on tcp/8080');
     expect(results[0]?.evidence).toMatchObject({ blockedZones: ['us-east-1b'] });
   });
 
@@ -306,7 +313,7 @@ describe('nlb-target-security-groups', () => {
       nlbTargetSecurityGroups,
       v2([rule({ cidrs: ['10.0.1.10/32', '10.0.2.10/32'] })]).build(),
     );
-    expect(nodesOnly.map((result) => result.status)).toEqual(['FAIL', 'FAIL']);
+    expect(nodesOnly.map((result) => result.status)).toEqual(['FAIL']);
     expect(nodesOnly[0]?.message).toContain('VPC link interfaces (client IP preserved)');
     expect(statuses(v2([rule({ cidrs: ['10.0.10.0/23'] })]))).toEqual(['PASS', 'PASS']);
   });

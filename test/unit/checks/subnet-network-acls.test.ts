@@ -313,3 +313,56 @@ describe('subnet-network-acls', () => {
     expect(resultsOf(subnetNetworkAcls, noGroups.build())[0]?.status).toBe('ERROR');
   });
 });
+
+describe('client IP preservation: a V2 link to an NLB with instance targets', () => {
+  const LINK_SUBNET = {
+    id: 'subnet-link-a',
+    vpcId: VPC_ID,
+    cidr: '10.0.21.0/24',
+    availabilityZone: 'us-east-1a',
+  };
+  // The targets' ACL admits the NLB's subnets only (10.0.0.0/22), as a rule written for V1 links would.
+  const nlbSubnetsOnly = {
+    id: 'acl-app',
+    entries: [
+      entry({ ruleNumber: 100, cidr: '10.0.0.0/22' }),
+      entry({ ruleNumber: 100, egress: true, cidr: '10.0.0.0/22' }),
+    ],
+  };
+  const viaV2Link = (targetsAcl: { id: string; entries: NetworkAclEntry[] }) =>
+    nlbScenario({
+      vpcLink: { version: 'V2', targetArns: [], subnetIds: [LINK_SUBNET.id], securityGroupIds: ['sg-link'] },
+      stage: {
+        integrations: collected([aRestIntegration({ vpcLinkVersion: 'V2', integrationTarget: NLB_ARN })]),
+      },
+    })
+      .with('subnets', LINK_SUBNET.id, LINK_SUBNET)
+      .with('networkAclsBySubnet', LINK_SUBNET.id, aNetworkAcl({ id: 'acl-link' }))
+      .with('networkAclsBySubnet', 'subnet-app-a', targetsAcl)
+      .with('networkAclsBySubnet', 'subnet-app-b', targetsAcl);
+
+  it("fails the targets' ACL that admits the NLB's subnets but not the link's, which the targets really see (was PASS)", () => {
+    const acl = resultsOf(subnetNetworkAcls, viaV2Link(nlbSubnetsOnly).build()).find(
+      (result) => result.resourceArn === ACL_ARN('acl-app'),
+    );
+    expect(acl?.status).toBe('FAIL');
+    expect(acl?.message).toContain(
+      'inbound tcp/8080 from 10.0.21.0/24 in subnet-app-a (VPC link orders-link to target through NLB orders-nlb (client IP preserved))',
+    );
+  });
+
+  it("passes the same ACL once it admits the link's subnet too (its twin)", () => {
+    const withLink = {
+      id: 'acl-app',
+      entries: [
+        ...nlbSubnetsOnly.entries,
+        entry({ ruleNumber: 110, cidr: '10.0.21.0/24' }),
+        entry({ ruleNumber: 110, egress: true, cidr: '10.0.21.0/24' }),
+      ],
+    };
+    const acl = resultsOf(subnetNetworkAcls, viaV2Link(withLink).build()).find(
+      (result) => result.resourceArn === ACL_ARN('acl-app'),
+    );
+    expect(acl?.status).toBe('PASS');
+  });
+});

@@ -15,6 +15,7 @@ const aCheck = (overrides: Partial<CheckDefinition>): CheckDefinition => ({
   risk: 'risk',
   remediation: 'fix it',
   docs: ['https://docs.aws.amazon.com/'],
+  reads: ['stages'],
   evaluate: () => [],
   ...overrides,
 });
@@ -187,6 +188,8 @@ describe('evaluateChecks', () => {
       'latency-at-timeout',
       // Its NLB's listener is TCP: no certificate.
       'listener-certificate-expiry',
+      // A V1 link to an NLB without security groups: no sender filters egress.
+      'sender-security-group-egress',
       'stage-deployment-drift',
       'target-resets-coincide',
       'targets-answered-5xx',

@@ -1,5 +1,6 @@
-import { followStageToLoadBalancers, followToTargetGroups } from '../../../lambda/checks/load-balancer-path';
+import type { Inventory } from '../../../lambda/domain/types';
 import { collected, failed } from '../../../lambda/domain/types';
+import { buildStagePaths } from '../../../lambda/path/build';
 import {
   ALB_ARN,
   accessDenied,
@@ -13,9 +14,22 @@ import {
   TG_ARN,
 } from '../../support/inventory-builders';
 
+const pathOf = (inventory: Inventory) => {
+  const [path] = buildStagePaths(inventory.stages[0] ?? aStageInventory(), inventory);
+  if (!path) throw new Error('no path built');
+  return path;
+};
+
 const follow = (builder: ReturnType<typeof nlbScenario>) => {
-  const inventory = builder.build();
-  return followStageToLoadBalancers(inventory.stages[0] as (typeof inventory.stages)[number], inventory);
+  const path = pathOf(builder.build());
+  return { reached: path.loadBalancers, problems: path.problems, vanished: path.vanished };
+};
+
+/** The target groups behind the stage's first load balancer, and why the path stops there. */
+const targetGroupsOf = (inventory: Inventory) => {
+  const [lb] = pathOf(inventory).loadBalancers;
+  if (!lb) throw new Error('no load balancer reached');
+  return { reached: lb.targetGroups.map((hop) => hop.targetGroup), problems: lb.targetGroupProblems };
 };
 
 describe('following a stage to its load balancers', () => {
@@ -85,7 +99,11 @@ describe('following a stage to its load balancers', () => {
     expect(problems).toEqual([
       expect.objectContaining({
         status: 'ERROR',
-        evidence: { action: 'apigateway:GET', code: 'AccessDenied' },
+        evidence: expect.objectContaining({
+          action: 'apigateway:GET',
+          code: 'AccessDenied',
+          explanation: 'COMPONENT_UNREADABLE',
+        }),
       }),
     ]);
   });
@@ -149,8 +167,7 @@ describe('following a stage to its load balancers', () => {
     const inventory = nlbScenario({
       loadBalancer: { listeners: failed(accessDenied('elasticloadbalancing:DescribeListeners')) },
     }).build();
-    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
-    const { problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    const { problems } = targetGroupsOf(inventory);
     expect(problems[0]).toMatchObject({ status: 'ERROR', resourceArn: NLB_ARN });
     expect(problems[0]?.message).toContain('elasticloadbalancing:DescribeListeners failed');
   });
@@ -159,8 +176,7 @@ describe('following a stage to its load balancers', () => {
     const unreadable = nlbScenario()
       .failing('targetGroups', TG_ARN, 'elasticloadbalancing:DescribeTargetGroups')
       .build();
-    const [path] = followStageToLoadBalancers(unreadable.stages[0] ?? aStageInventory(), unreadable).reached;
-    expect(followToTargetGroups(path as NonNullable<typeof path>, unreadable).problems[0]).toMatchObject({
+    expect(targetGroupsOf(unreadable).problems[0]).toMatchObject({
       status: 'ERROR',
       resourceArn: TG_ARN,
     });
@@ -169,15 +185,9 @@ describe('following a stage to its load balancers', () => {
         listeners: collected([{ arn: 'l-1', port: 80, protocol: 'TCP', targetGroupArns: [] }]),
       },
     }).build();
-    const [emptyPath] = followStageToLoadBalancers(
-      fixedResponse.stages[0] ?? aStageInventory(),
-      fixedResponse,
-    ).reached;
-    expect(
-      followToTargetGroups(emptyPath as NonNullable<typeof emptyPath>, fixedResponse).problems[0],
-    ).toMatchObject({
+    expect(targetGroupsOf(fixedResponse).problems[0]).toMatchObject({
       status: 'SKIPPED',
-      message: 'listener TCP:80 of NLB orders-nlb forwards to no target group',
+      message: "listener TCP:80 of NLB orders-nlb forwards the integrations' requests to no target group",
     });
   });
 
@@ -192,7 +202,25 @@ describe('following a stage to its load balancers', () => {
             port: 80,
             protocol: 'TCP',
             targetGroupArns: [TG_ARN],
-            ruleTargetGroupArns: collected([RULE_TG]),
+            // DescribeRules shape (ELB API reference, Rule): a numbered rule without conditions, then the default.
+            rules: collected([
+              {
+                arn: 'r-1',
+                priority: '1',
+                isDefault: false,
+                conditions: [],
+                actionType: 'forward',
+                forward: [{ arn: RULE_TG, weight: 1 }],
+              },
+              {
+                arn: 'r-d',
+                priority: 'default',
+                isDefault: true,
+                conditions: [],
+                actionType: 'forward',
+                forward: [{ arn: TG_ARN, weight: 1 }],
+              },
+            ]),
           },
           { arn: 'l-9000', port: 9000, protocol: 'TCP', targetGroupArns: [OTHER_TG] },
         ]),
@@ -202,18 +230,17 @@ describe('following a stage to its load balancers', () => {
       .with('targetGroups', RULE_TG, aTargetGroup({ arn: RULE_TG, name: 'orders-v2-tg' }))
       .with('targetGroups', OTHER_TG, aTargetGroup({ arn: OTHER_TG, name: 'billing-tg' }))
       .build();
-    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
-    const { reached, problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    const { reached, problems } = targetGroupsOf(inventory);
     expect(problems).toEqual([]);
-    expect(reached.map((group) => group.name).sort()).toEqual(['orders-tg', 'orders-v2-tg']);
+    // Rule 1 has no condition: it takes every request, the default rule none.
+    expect(reached.map((group) => group.name).sort()).toEqual(['orders-v2-tg']);
   });
 
   it('reports SKIPPED, never PASS, when no listener answers the port the integration sends to', () => {
     const inventory = nlbScenario({
       stage: { integrations: collected([aRestIntegration({ port: 8443 })]) },
     }).build();
-    const [path] = followStageToLoadBalancers(inventory.stages[0] ?? aStageInventory(), inventory).reached;
-    const { reached, problems } = followToTargetGroups(path as NonNullable<typeof path>, inventory);
+    const { reached, problems } = targetGroupsOf(inventory);
     expect(reached).toEqual([]);
     expect(problems[0]).toMatchObject({ status: 'SKIPPED', resourceArn: NLB_ARN });
     expect(problems[0]?.message).toContain('port 8443');

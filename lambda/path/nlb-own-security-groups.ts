@@ -8,13 +8,14 @@
  * - V2 link: the link's interfaces (its subnets, carrying its security groups) connect directly.
  * An NLB without security groups filters nothing: no result.
  */
-import type { CheckResult, Inventory } from '../domain/types';
+import type { NetworkFacts } from '../domain/check';
+import type { CheckResult } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource } from './build';
 import { entryResult, judgeEntry, reachedListenerPorts, readSecurityGroups } from './load-balancer-entry';
-import { describeHop, type LoadBalancerPath, loadBalancerResource } from './load-balancer-path';
-import { couldNotRead, notApplicable } from './results';
+import { couldNotRead, notApplicable } from './resources';
 import { type KnownSources, linkInterfaceSources, privateLinkSource } from './senders';
 
-export function evaluateNlbOwnSecurityGroups(path: LoadBalancerPath, inventory: Inventory): CheckResult[] {
+export function evaluateNlbOwnSecurityGroups(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
   const { loadBalancer, apis } = path;
   if (loadBalancer.securityGroupIds.length === 0) return [];
   // No listener read or reached: the target groups' walk reports it on this same resource.

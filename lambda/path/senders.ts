@@ -2,19 +2,20 @@
  * Who really connects at each hop of a path (docs/reachability.md, "Who connects to whom"): the
  * senders a load balancer or a target sees, as sources for `evaluateSecurityGroups`.
  */
+import type { NetworkFacts } from '../domain/check';
 import {
   type Collected,
   type CollectionError,
   collected,
-  type Inventory,
+  failed,
   type LoadBalancerFacts,
   type TargetGroupFacts,
   type VpcLinkFacts,
 } from '../domain/types';
+import { describeLoadBalancer } from './build';
 import { effectiveCrossZone } from './cross-zone';
-import { describeLoadBalancer } from './load-balancer-path';
-import { lookup } from './results';
-import type { TrafficSource } from './security-group-rules';
+import { lookup } from './resources';
+import type { TrafficSource } from './security-groups';
 
 export interface KnownSources {
   sources: TrafficSource[];
@@ -62,7 +63,7 @@ const noSubnetsListed = (link: VpcLinkFacts): CollectionError => ({
 export function linkInterfaceSources(
   links: readonly VpcLinkFacts[],
   vpcId: string,
-  inventory: Inventory,
+  inventory: NetworkFacts,
   groupsSeen: (link: VpcLinkFacts) => string[],
 ): Collected<Omit<KnownSources, 'senders'>> {
   const sources: TrafficSource[] = [];
@@ -109,6 +110,12 @@ export function privateLinkSource(links: readonly VpcLinkFacts[]): TrafficSource
   };
 }
 
+const nodesNotFound = (loadBalancer: LoadBalancerFacts): CollectionError => ({
+  action: 'ec2:DescribeNetworkInterfaces',
+  code: 'NotFound',
+  message: `no network interface of ${describeLoadBalancer(loadBalancer)} was found: its subnets stand in for its nodes' addresses`,
+});
+
 /** Where an NLB's traffic comes from: the VPC links that send to it. */
 export interface NlbFront {
   loadBalancer: LoadBalancerFacts;
@@ -129,7 +136,7 @@ export function nlbSources(
   front: NlbFront,
   targetGroup: TargetGroupFacts,
   zone: string | undefined,
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): Collected<KnownSources> {
   const { loadBalancer } = front;
   const viaV2 = front.vpcLinks.some((link) => link.version === 'V2');
@@ -159,35 +166,54 @@ export function nlbSources(
   const crossZone = effectiveCrossZone(loadBalancer, targetGroup);
   const sameZoneOnly = crossZone.ok && !crossZone.value.enabled && zone !== undefined;
   const senders = `${describeLoadBalancer(loadBalancer)} nodes${sameZoneOnly ? ` in ${zone} (cross-zone off)` : ''}`;
-  if (!loadBalancer.networkInterfaces.ok) {
+  const nodes = loadBalancerNodes(loadBalancer, inventory, sameZoneOnly ? zone : undefined);
+  return nodes.ok ? collected({ ...nodes.value, senders }) : nodes;
+}
+
+/**
+ * A load balancer's nodes as addresses, with its security groups: its network interfaces, or when
+ * they are unreadable or not found, its subnets, which bound their addresses (`approximatedBecause`
+ * says why). Only the nodes in `zone` when given.
+ */
+export function loadBalancerNodes(
+  loadBalancer: LoadBalancerFacts,
+  inventory: NetworkFacts,
+  zone?: string,
+): Collected<Omit<KnownSources, 'senders'>> {
+  const name = describeLoadBalancer(loadBalancer);
+  const zones = loadBalancer.zones.filter((candidate) => zone === undefined || candidate.zoneName === zone);
+  const unknownNodes = loadBalancer.networkInterfaces.ok
+    ? loadBalancer.networkInterfaces.value.length === 0
+      ? nodesNotFound(loadBalancer)
+      : undefined
+    : loadBalancer.networkInterfaces.error;
+  if (unknownNodes) {
     const sources: TrafficSource[] = [];
-    for (const lbZone of loadBalancer.zones.filter(
-      (candidate) => !sameZoneOnly || candidate.zoneName === zone,
-    )) {
+    for (const lbZone of zones) {
       const subnet = lookup(inventory.subnets, lbZone.subnetId, 'ec2:DescribeSubnets');
-      if (!subnet.ok) return loadBalancer.networkInterfaces;
+      if (!subnet.ok) return failed(unknownNodes);
       sources.push({
-        label: `${describeLoadBalancer(loadBalancer)} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
+        label: `${name} subnet in ${lbZone.zoneName} (${subnet.value.cidr})`,
         zone: lbZone.zoneName,
         cidr: subnet.value.cidr,
         securityGroupIds: loadBalancer.securityGroupIds,
       });
     }
-    return collected({ sources, senders, approximatedBecause: loadBalancer.networkInterfaces.error });
+    return collected({ sources, approximatedBecause: unknownNodes });
   }
+  if (!loadBalancer.networkInterfaces.ok) return loadBalancer.networkInterfaces;
   const zoneOfSubnet = new Map(loadBalancer.zones.map((lbZone) => [lbZone.subnetId, lbZone.zoneName]));
-  const nodes = loadBalancer.networkInterfaces.value.map((eni) => ({
-    eni,
-    zone: zoneOfSubnet.get(eni.subnetId),
-  }));
-  const sending = sameZoneOnly ? nodes.filter((node) => node.zone === zone) : nodes;
-  return collected({
-    sources: sending.map(({ eni, zone: nodeZone }) => ({
-      label: `${describeLoadBalancer(loadBalancer)} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
-      ...(nodeZone ? { zone: nodeZone } : {}),
-      cidr: eni.privateIp,
-      securityGroupIds: loadBalancer.securityGroupIds,
-    })),
-    senders,
+  const sources = loadBalancer.networkInterfaces.value.flatMap((eni) => {
+    const nodeZone = zoneOfSubnet.get(eni.subnetId);
+    if (zone !== undefined && nodeZone !== zone) return [];
+    return [
+      {
+        label: `${name} node${nodeZone ? ` in ${nodeZone}` : ''} ${eni.privateIp}`,
+        ...(nodeZone ? { zone: nodeZone } : {}),
+        cidr: eni.privateIp,
+        securityGroupIds: loadBalancer.securityGroupIds,
+      },
+    ];
   });
+  return collected({ sources });
 }

@@ -6,7 +6,7 @@
 
 import type { Collected, CollectionError, IpPermission, SecurityGroupFacts } from '../domain/types';
 import { singleLine } from '../notify/display-text';
-import { contains, type IpRange, parseIpRange } from './ip-ranges';
+import { contains, type IpRange, parseIpRange } from './cidr';
 
 /** One sender of the traffic, as the path model knows it. */
 export interface TrafficSource {
@@ -91,10 +91,6 @@ export function permissionCovers(permission: IpPermission, traffic: SecurityGrou
   const to = permission.toPort ?? 65535;
   // EC2 writes -1 for "all ports" on some protocols.
   return from === -1 || (from <= traffic.port && traffic.port <= to);
-}
-
-export function permissionCoversTcpPort(permission: IpPermission, port: number): boolean {
-  return permissionCovers(permission, { protocol: 'tcp', port });
 }
 
 type PermissionMatch =
@@ -211,4 +207,29 @@ export function evaluateSecurityGroups(input: SecurityGroupEvaluationInput): Sec
     gaps: [...new Map(gaps.map((gap) => [`${gap.action} ${gap.message}`, gap])).values()],
     summary: summarise(input.traffic, sources, blocked, blockedZones),
   };
+}
+
+/** AWS's default egress rule of a new group: all traffic out (VPC guide, security group default rules). */
+const DEFAULT_EGRESS: IpPermission[] = [
+  {
+    protocol: '-1',
+    cidrs: ['0.0.0.0/0'],
+    ipv6Cidrs: ['::/0'],
+    sourceSecurityGroupIds: [],
+    prefixListIds: [],
+  },
+];
+
+/**
+ * Whether a sender's groups let the connection out to each destination: the egress rules judged as
+ * ingress rules are, with the destination (its address, its groups) in place of the source. A group
+ * whose egress was not read keeps AWS's default (all out); one whose rules were all removed lets
+ * nothing out.
+ */
+export function evaluateEgress(
+  input: Omit<SecurityGroupEvaluationInput, 'sources'> & { destinations: readonly TrafficSource[] },
+): SecurityGroupVerdict {
+  const { destinations, ...rest } = input;
+  const groups = input.groups.map((group) => ({ ...group, inbound: group.outbound ?? DEFAULT_EGRESS }));
+  return evaluateSecurityGroups({ ...rest, groups, sources: destinations });
 }

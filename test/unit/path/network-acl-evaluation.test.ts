@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { parseIpRange } from '../../../lambda/checks/ip-ranges';
+import type { NetworkAclEntry } from '../../../lambda/domain/types';
+import { parseIpRange } from '../../../lambda/path/cidr';
 import {
   EPHEMERAL_PORTS,
   evaluateAcl,
   evaluateAclTraffic,
   judgeReturnTraffic,
   type ReturnTraffic,
-} from '../../../lambda/checks/network-acl-rules';
-import type { NetworkAclEntry } from '../../../lambda/domain/types';
+} from '../../../lambda/path/network-acls';
 
 const rule = (overrides: Partial<NetworkAclEntry>): NetworkAclEntry => ({
   ruleNumber: 100,

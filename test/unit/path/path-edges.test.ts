@@ -1,10 +1,10 @@
 /** Where the path ends early: what is gone, what could not be read, what no listener answers. */
 import { integrationListener } from '../../../lambda/checks/integration-listener';
-import { auditedPath } from '../../../lambda/checks/load-balancer-path';
 import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-security-groups';
 import { stageExecutionLogging } from '../../../lambda/checks/stage-execution-logging';
 import { tgEmptyAz } from '../../../lambda/checks/tg-empty-az';
 import { collected, failed, type Inventory } from '../../../lambda/domain/types';
+import { auditedPath } from '../../../lambda/path/build';
 import {
   ALB_ARN,
   accessDenied,
@@ -93,7 +93,7 @@ describe('where the path ends early', () => {
             port: 80,
             protocol: 'TCP',
             targetGroupArns: [TG_ARN],
-            ruleTargetGroupArns: failed(accessDenied('elasticloadbalancing:DescribeRules')),
+            rules: failed(accessDenied('elasticloadbalancing:DescribeRules')),
           },
         ]),
       },

@@ -6,7 +6,7 @@
  * are allowed and which denied, each with its deciding rule.
  */
 import type { NetworkAclEntry } from '../domain/types';
-import { formatIpRange, type IpFamily, parseIpRange } from './ip-ranges';
+import { formatIpRange, type IpFamily, parseIpRange } from './cidr';
 
 export interface PortRange {
   from: number;

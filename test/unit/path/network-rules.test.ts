@@ -1,26 +1,25 @@
-import { parseIpv4Range, rangeContains, rangesOverlap } from '../../../lambda/checks/ipv4-ranges';
-import { evaluateAcl } from '../../../lambda/checks/network-acl-rules';
-import { permissionCoversTcpPort } from '../../../lambda/checks/security-group-rules';
+import { parseIpRange, rangeContains, rangesOverlap } from '../../../lambda/path/cidr';
+import { evaluateAcl } from '../../../lambda/path/network-acls';
+import { permissionCovers } from '../../../lambda/path/security-groups';
+
+const permissionCoversTcpPort = (permission: Parameters<typeof permissionCovers>[0], port: number) =>
+  permissionCovers(permission, { protocol: 'tcp', port });
+
 import type { NetworkAclEntry } from '../../../lambda/domain/types';
 
-describe('IPv4 ranges', () => {
+describe('IP ranges (ipaddr.js, one library for every rule)', () => {
   it('parses CIDRs and bare addresses, aligning the base', () => {
-    expect(parseIpv4Range('10.0.1.77/24')).toEqual({ first: 167772416, last: 167772671 });
-    expect(parseIpv4Range('10.0.0.1')).toEqual({ first: 167772161, last: 167772161 });
-    expect(parseIpv4Range('0.0.0.0/0')).toEqual({ first: 0, last: 4294967295 });
+    expect(parseIpRange('10.0.1.77/24')).toEqual({ family: 4, first: 167772416n, last: 167772671n });
+    expect(parseIpRange('10.0.0.1')).toEqual({ family: 4, first: 167772161n, last: 167772161n });
+    expect(parseIpRange('0.0.0.0/0')).toEqual({ family: 4, first: 0n, last: 4294967295n });
   });
 
-  it.each([
-    '10.0.0/8',
-    '10.0.0.256/8',
-    '10.0.0.0/33',
-    '10.0.0.0/x',
-    'a.b.c.d',
-    '10.0.0.0/8/1',
-    '2001:db8::/32',
-  ])('rejects %s', (text) => {
-    expect(parseIpv4Range(text)).toBeUndefined();
-  });
+  it.each(['10.0.0/8', '10.0.0.256/8', '10.0.0.0/33', '10.0.0.0/x', 'a.b.c.d', '10.0.0.0/8/1'])(
+    'rejects %s',
+    (text) => {
+      expect(parseIpRange(text)).toBeUndefined();
+    },
+  );
 
   it('tells containment from overlap', () => {
     expect(rangeContains('10.0.0.0/16', '10.0.1.0/24')).toBe(true);

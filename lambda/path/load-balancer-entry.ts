@@ -3,17 +3,17 @@
  * reaches (never a shared load balancer's other listeners): one `evaluateSecurityGroups` per port,
  * over the senders that really connect (see senders.ts).
  */
-import { listenersReached } from '../domain/path';
-import type { CheckResult, Collected, CollectionError, Inventory, SecurityGroupFacts } from '../domain/types';
-import { describeHop, type LoadBalancerPath, loadBalancerResource } from './load-balancer-path';
-import { couldNotRead, lookup } from './results';
-import { evaluateSecurityGroups, type SecurityGroupVerdict } from './security-group-rules';
+import type { NetworkFacts } from '../domain/check';
+import type { CheckResult, Collected, CollectionError, SecurityGroupFacts } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource } from './build';
+import { couldNotRead, lookup } from './resources';
+import { evaluateSecurityGroups, type SecurityGroupVerdict } from './security-groups';
 import type { KnownSources } from './senders';
 
 /** The groups, or the first that could not be read (with its id). */
 export function readSecurityGroups(
   ids: readonly string[],
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): Collected<SecurityGroupFacts[]> & { groupId?: string } {
   const groups: SecurityGroupFacts[] = [];
   for (const id of ids) {
@@ -26,10 +26,7 @@ export function readSecurityGroups(
 
 /** The listener ports the path's entries reach, sorted; empty when no listener answers them. */
 export function reachedListenerPorts(path: LoadBalancerPath): number[] {
-  const { listeners } = path.loadBalancer;
-  if (!listeners.ok) return [];
-  const { reached } = listenersReached(listeners.value, path.entries);
-  return [...new Set(reached.map((listener) => listener.port))].sort((a, b) => a - b);
+  return [...new Set(path.listeners.map(({ listener }) => listener.port))].sort((a, b) => a - b);
 }
 
 export interface EntryVerdict {
@@ -44,7 +41,7 @@ export function judgeEntry(
   groups: readonly SecurityGroupFacts[],
   ports: readonly number[],
   sources: KnownSources['sources'],
-  inventory: Inventory,
+  inventory: NetworkFacts,
 ): EntryVerdict {
   const byPort = ports.map((port) => ({
     port,

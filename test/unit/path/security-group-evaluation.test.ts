@@ -1,10 +1,10 @@
 import fc from 'fast-check';
+import type { Collected, IpPermission, SecurityGroupFacts } from '../../../lambda/domain/types';
 import {
   evaluateSecurityGroups,
   type SecurityGroupEvaluationInput,
   type TrafficSource,
-} from '../../../lambda/checks/security-group-rules';
-import type { Collected, IpPermission, SecurityGroupFacts } from '../../../lambda/domain/types';
+} from '../../../lambda/path/security-groups';
 import { anIpPermission } from '../../support/inventory-builders';
 
 const permission = (overrides: Partial<IpPermission>): IpPermission => anIpPermission(overrides);

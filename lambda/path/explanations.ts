@@ -1,0 +1,58 @@
+/**
+ * Stable explanation codes for what the path model found at a component, in the manner of VPC
+ * Reachability Analyzer's explanation codes: each with what it means and the AWS rule it rests on.
+ * A result the model produces carries its code in `evidence.explanation`.
+ */
+import type { CheckResult } from '../domain/types';
+
+export const EXPLANATIONS = {
+  COMPONENT_UNREADABLE: {
+    meaning: 'a component of the path could not be read: what is behind it is not judged (ERROR)',
+    source: 'https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html',
+  },
+  NO_LOAD_BALANCER: {
+    meaning: 'no integration of the stage goes through a VPC link to a load balancer',
+    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
+  },
+  NO_LOAD_BALANCER_BEHIND_LINK: {
+    meaning: 'an integration goes through a VPC link to a service that is not a load balancer (Cloud Map)',
+    source:
+      'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
+  },
+  LOAD_BALANCER_GONE: {
+    meaning: 'an integration sends to a load balancer that no longer exists',
+    source:
+      'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html',
+  },
+  NO_LISTENER_FOR_ENTRY: {
+    meaning: 'no listener of the load balancer answers the port or listener the integration sends to',
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html',
+  },
+  NO_TARGET_GROUP: {
+    meaning: "the listener's rules forward the integration's requests to no target group",
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html',
+  },
+  RULE_MAY_MATCH: {
+    meaning:
+      'a listener rule tests what the client decides (headers, method, query string, source IP): its target group may receive the traffic; a problem there is never a FAIL alone',
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html',
+  },
+  RULE_NOT_MATCHED: {
+    meaning:
+      "a listener rule's host-header or path-pattern cannot match what API Gateway sends (a REST private integration sends the URI's host and path): its target group is not on the path",
+    source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
+  },
+  WEIGHT_ZERO: {
+    meaning: 'a weighted forward gives this target group weight 0: it receives no traffic',
+    source:
+      'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions',
+  },
+} as const;
+
+export type ExplanationCode = keyof typeof EXPLANATIONS;
+
+/** The result with its explanation code and the AWS source of the rule in its evidence. */
+export const explained = (code: ExplanationCode, result: CheckResult): CheckResult => ({
+  ...result,
+  evidence: { ...result.evidence, explanation: code, explanationSource: EXPLANATIONS[code].source },
+});

@@ -1,0 +1,97 @@
+import { senderSecurityGroupEgress } from '../../../lambda/checks/sender-security-group-egress';
+import type { IpPermission } from '../../../lambda/domain/types';
+import {
+  albScenario,
+  anAlbSecurityGroup,
+  anIpPermission,
+  aSecurityGroup,
+  nlbScenario,
+  resultsOf,
+  withV2LinkSubnets,
+} from '../../support/inventory-builders';
+
+/**
+ * DescribeSecurityGroups (EC2 API reference, SecurityGroup): `IpPermissionsEgress` is empty once
+ * every egress rule is revoked, as Terraform does for a group it manages ("By default, AWS creates
+ * an ALLOW ALL egress rule ... Terraform will remove this default rule", aws_security_group docs)
+ * and CIS benchmarks do for default groups.
+ */
+const linkGroup = (outbound: IpPermission[] | undefined) =>
+  aSecurityGroup({ id: 'sg-link', name: 'link', inbound: [], ...(outbound ? { outbound } : {}) });
+
+const albWithLinkEgress = (outbound: IpPermission[] | undefined) =>
+  withV2LinkSubnets(albScenario())
+    .with('securityGroups', 'sg-link', linkGroup(outbound))
+    .with(
+      'securityGroups',
+      'sg-alb',
+      anAlbSecurityGroup({
+        outbound: [anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.0.0/16'] })],
+      }),
+    );
+
+const onGroup = (results: { resourceArn: string; status: string; message: string }[], id: string) =>
+  results.filter((result) => result.resourceArn.endsWith(`security-group/${id}`));
+
+describe('sender-security-group-egress', () => {
+  it('fails a VPC link V2 whose security group has no egress rule: no connection can open (was all PASS)', () => {
+    const [result, ...rest] = onGroup(
+      resultsOf(senderSecurityGroupEgress, albWithLinkEgress([]).build()),
+      'sg-link',
+    );
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('FAIL');
+    expect(result?.message).toContain(
+      'security group sg-link of VPC link http-link has no egress rule that lets tcp/443 to ALB orders-alb',
+    );
+  });
+
+  it('passes the same link with an egress rule to the ALB, and one left at the default allow-all (the twins)', () => {
+    const toAlb = [anIpPermission({ fromPort: 443, toPort: 443, sourceSecurityGroupIds: ['sg-alb'] })];
+    expect(
+      onGroup(resultsOf(senderSecurityGroupEgress, albWithLinkEgress(toAlb).build()), 'sg-link'),
+    ).toEqual([expect.objectContaining({ status: 'PASS' })]);
+    expect(
+      onGroup(resultsOf(senderSecurityGroupEgress, albWithLinkEgress(undefined).build()), 'sg-link'),
+    ).toEqual([expect.objectContaining({ status: 'PASS' })]);
+  });
+
+  it('fails an ALB whose own groups do not let the target port out to its targets, and passes when they do', () => {
+    const albOut = (outbound: IpPermission[]) =>
+      withV2LinkSubnets(albScenario())
+        .with('securityGroups', 'sg-link', linkGroup(undefined))
+        .with('securityGroups', 'sg-alb', anAlbSecurityGroup({ outbound }));
+    const closed = onGroup(
+      resultsOf(
+        senderSecurityGroupEgress,
+        albOut([anIpPermission({ fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] })]).build(),
+      ),
+      'sg-alb',
+    );
+    expect(closed[0]?.status).toBe('FAIL');
+    expect(closed[0]?.message).toContain('tcp/8080 to its targets (instance i-0a1');
+    const open = onGroup(
+      resultsOf(
+        senderSecurityGroupEgress,
+        albOut([
+          anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-web'] }),
+        ]).build(),
+      ),
+      'sg-alb',
+    );
+    expect(open[0]?.status).toBe('PASS');
+  });
+
+  it('skips a V1 link to an NLB without security groups: no sender filters egress', () => {
+    expect(resultsOf(senderSecurityGroupEgress, nlbScenario().build()).map((r) => r.status)).toEqual([
+      'SKIPPED',
+    ]);
+  });
+
+  it('is an ERROR when a sender group could not be read', () => {
+    const unreadable = albWithLinkEgress([])
+      .failing('securityGroups', 'sg-link', 'ec2:DescribeSecurityGroups')
+      .build();
+    expect(onGroup(resultsOf(senderSecurityGroupEgress, unreadable), 'sg-link')[0]?.status).toBe('ERROR');
+  });
+});
