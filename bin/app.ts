@@ -26,27 +26,37 @@ function readContext() {
 
 const context = readContext();
 
+const { settings } = context;
+
 new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   auditor: {
     alertEmail: context.alertEmail,
-    existingTopicArn: context.existingTopicArn,
+    existingTopicArn: settings.topicArn,
     schedule: events.Schedule.expression(context.schedule),
     lookback: Duration.minutes(context.lookbackMinutes),
     period: Duration.seconds(context.periodSeconds),
-    regions: context.regions,
-    thresholds: context.thresholds,
-    notify: {
-      ...(context.minSeverity !== undefined ? { minSeverity: context.minSeverity } : {}),
-      ...(context.reminderIntervalHours !== undefined
-        ? { reminderIntervalHours: context.reminderIntervalHours }
+    regions: settings.regions,
+    thresholds: {
+      ...(settings.highErrorRatio !== undefined ? { highErrorRatio: settings.highErrorRatio } : {}),
+      ...(settings.continuousPeriodShare !== undefined
+        ? { continuousPeriodShare: settings.continuousPeriodShare }
         : {}),
-      ...(context.sendAllClear !== undefined ? { sendAllClear: context.sendAllClear } : {}),
+      ...(settings.minRequests !== undefined ? { minRequests: settings.minRequests } : {}),
     },
+    notify: {
+      ...(settings.minSeverity !== undefined ? { minSeverity: settings.minSeverity } : {}),
+      ...(settings.reminderIntervalHours !== undefined
+        ? { reminderIntervalHours: settings.reminderIntervalHours }
+        : {}),
+      ...(settings.sendAllClear !== undefined ? { sendAllClear: settings.sendAllClear } : {}),
+    },
+    // Every other setting given as context (docs/configuration.md) reaches the function as it is.
+    settings,
     timeout: Duration.minutes(context.timeoutMinutes),
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
-    accessLogGroupPrefix: context.accessLogGroupPrefix,
+    accessLogGroupPrefix: settings.accessLogGroupPrefix,
     stageAlarms: context.stageAlarms && context.alarmThresholds,
     incompleteRunsToAlarm: context.incompleteRunsToAlarm,
     subscriptionProtocols: context.subscriptionProtocols,

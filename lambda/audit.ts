@@ -35,7 +35,7 @@ export interface AuditRequest {
   regions: string[];
   lookbackMinutes: number;
   periodSeconds: number;
-  /** Only these API ids (all when absent or empty). */
+  /** Only the APIs of these ids or names (all when absent or empty). */
   apiIds?: string[];
   /** Only these stages, as CloudWatch names them (an alarm contributor); all when absent. */
   stages?: StageMetricKey[];

@@ -86,7 +86,7 @@ export async function handler(
           periodSeconds: environment.periodSeconds,
           ...(request.apiIds ? { apiIds: request.apiIds } : {}),
         }),
-    allChecks: request.allChecks,
+    allChecks: request.allChecks || environment.settings.allChecks === true,
     thresholds: environment.thresholds,
     ...(environment.accessLogGroupPrefix ? { accessLogGroupPrefix: environment.accessLogGroupPrefix } : {}),
     ...(environment.endpoint ? { endpoint: environment.endpoint } : {}),

@@ -5,9 +5,15 @@
  */
 
 import { z } from 'zod';
-import { accessLogGroupPrefixProblem, EXECUTION_LOG_GROUP_PREFIX } from '../lambda/collect/log-groups';
-import { SEVERITIES, type Severity, type Thresholds } from '../lambda/domain/types';
 import { ACCOUNT_ID, PARENT_ID, ROLE_NAME } from '../lambda/org/org-environment';
+import {
+  DEFAULTS,
+  SETTINGS,
+  type Setting,
+  type SettingName,
+  type SettingValues,
+} from '../lambda/settings/settings';
+import { CONTEXT_SETTINGS, contextSchema } from '../lambda/settings/surfaces';
 import { DEFAULT_MEMBER_ROLE_NAME } from './member-audit-role-stack';
 import {
   DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
@@ -21,8 +27,6 @@ import { scheduleInterval } from './schedule-interval';
 import { MAX_ALARM_DATAPOINTS } from './stage-error-alarms';
 
 export const DEFAULT_SCHEDULE = 'rate(60 minutes)';
-export const DEFAULT_LOOKBACK_MINUTES = 60;
-export const DEFAULT_PERIOD_SECONDS = 300;
 export const DEFAULT_TIMEOUT_MINUTES = 5;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
@@ -31,30 +35,19 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-
 export interface AppContext {
   /** Email subscribed to the findings topic; none when absent. */
   alertEmail?: string;
-  /** Publish to this topic instead of creating one. */
-  existingTopicArn?: string;
   schedule: string;
+  /** The window, given or by default: the schedule is checked against it. */
   lookbackMinutes: number;
   periodSeconds: number;
-  /** Regions to audit; the stack's own Region when absent. */
-  regions?: string[];
-  /** Only the thresholds given; the rest keep the auditor's defaults. */
-  thresholds: Partial<Thresholds>;
-  minSeverity?: Severity;
-  reminderIntervalHours?: number;
-  sendAllClear?: boolean;
+  /** The settings of lambda/settings given as context, by setting name; the rest keep their defaults. */
+  settings: Partial<SettingValues>;
   timeoutMinutes: number;
   logRetentionDays: number;
   /** Reserve a concurrency of 1 (runs never overlap); needs 101 unreserved executions in the account. */
   reserveConcurrency: boolean;
-  /** Access-log groups are searched (and may be queried) only under this name prefix. */
-  accessLogGroupPrefix?: string;
   /** Alarm-triggered audits of failing stages; false keeps the auditor schedule-only. */
   stageAlarms: boolean;
   /** The stage alarms' thresholds given; the rest keep the construct's defaults. */
@@ -90,7 +83,7 @@ const integer = (min: number, max: number) =>
     ])
     .pipe(z.number().int().min(min).max(max));
 
-const decimal = (min: number, max: number, minExclusive: boolean) =>
+const decimal = (min: number, max: number) =>
   z
     .union([
       z.number(),
@@ -100,7 +93,7 @@ const decimal = (min: number, max: number, minExclusive: boolean) =>
         .regex(/^-?\d+(\.\d+)?$/)
         .transform(Number),
     ])
-    .pipe(minExclusive ? z.number().gt(min).max(max) : z.number().min(min).max(max));
+    .pipe(z.number().gt(min).max(max));
 
 const protocolList = z
   .union([
@@ -110,13 +103,6 @@ const protocolList = z
   .pipe(z.array(z.enum(SNS_PROTOCOLS)).min(1));
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
-
-const regionList = z
-  .union([
-    z.string().transform((value) => value.split(',').map((region) => region.trim())),
-    z.array(z.string()),
-  ])
-  .pipe(z.array(z.string().regex(REGION_PATTERN)).min(1));
 
 const idList = (pattern: RegExp) =>
   z
@@ -131,39 +117,21 @@ interface ContextKey {
   allowed: string;
 }
 
-/** Every key the app reads, with what it allows (the text of the error when a value does not fit). */
-export const CONTEXT_KEYS = {
+/**
+ * The keys of the stack itself (schedule, alarms, organization, ...), with what each allows (the
+ * text of the error when a value does not fit). The auditor's settings come from lambda/settings.
+ */
+const STACK_KEYS = {
   alertEmail: { schema: z.email(), allowed: 'an email address, e.g. ops@example.com' },
-  existingTopicArn: { schema: z.string().regex(TOPIC_ARN_PATTERN), allowed: 'an SNS topic ARN' },
   schedule: {
     schema: z.string().refine((value) => scheduleInterval(value).ok),
     allowed:
       "an EventBridge expression 'rate(<n> minutes|hours|days)' or 'cron(<6 fields>)' that runs every day",
   },
-  lookbackMinutes: { schema: integer(5, 1440), allowed: 'an integer from 5 to 1440' },
-  periodSeconds: {
-    schema: integer(60, 3600).refine((value) => value % 60 === 0),
-    allowed: 'a multiple of 60 from 60 to 3600',
-  },
-  regions: { schema: regionList, allowed: "Region names separated by commas, e.g. 'us-east-1,eu-west-1'" },
-  highErrorRatio: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
-  continuousPeriodShare: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
-  minRequests: { schema: integer(1, 1_000_000_000), allowed: 'a positive integer' },
-  transientErrorRatio: { schema: decimal(0, 1, true), allowed: 'a number greater than 0 and at most 1' },
-  minSeverity: { schema: z.enum(SEVERITIES), allowed: `one of ${SEVERITIES.join(', ')}` },
-  reminderIntervalHours: {
-    schema: integer(0, 8760),
-    allowed: 'an integer from 0 (no reminders) to 8760 (hours)',
-  },
-  sendAllClear: { schema: bool, allowed: 'true or false' },
-  accessLogGroupPrefix: {
-    schema: z.string().refine((prefix) => accessLogGroupPrefixProblem(prefix) === null),
-    allowed: `the start of your access log groups' names: 2 to 255 letters, digits or _ - . / # (no wildcard), not covering ${EXECUTION_LOG_GROUP_PREFIX}`,
-  },
   reserveConcurrency: { schema: bool, allowed: 'true or false' },
   stageAlarms: { schema: bool, allowed: 'true or false (false: schedule-only, no stage 5xx alarms)' },
   alarmErrorsPerMinute: {
-    schema: decimal(0, 1_000_000, true),
+    schema: decimal(0, 1_000_000),
     allowed: 'a number of 5xx per minute greater than 0',
   },
   alarmDatapoints: {
@@ -225,75 +193,72 @@ export const CONTEXT_KEYS = {
   },
 } as const satisfies Record<string, ContextKey>;
 
-export type ContextKeyName = keyof typeof CONTEXT_KEYS;
+type StackKey = keyof typeof STACK_KEYS;
+type StackValues = { [K in StackKey]?: z.output<(typeof STACK_KEYS)[K]['schema']> };
+
+/** Every key the app reads (bin/app.ts asks the CDK for these), with what it allows. */
+export const CONTEXT_KEYS: Readonly<Record<string, ContextKey>> = {
+  ...Object.fromEntries(
+    [...CONTEXT_SETTINGS].map(([key, name]) => [
+      key,
+      { schema: contextSchema(SETTINGS[name] as Setting<unknown>), allowed: SETTINGS[name].allowed },
+    ]),
+  ),
+  ...STACK_KEYS,
+};
 
 const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
+
+const given = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
 
 /** Validates the raw context values; throws InvalidContextError listing every problem. */
 export function parseContext(raw: Record<string, unknown>, target: DeployTarget = {}): AppContext {
   const problems: string[] = [];
-  const values: Partial<Record<ContextKeyName, unknown>> = {};
-  for (const [key, { schema, allowed }] of Object.entries(CONTEXT_KEYS) as [ContextKeyName, ContextKey][]) {
-    const value = raw[key];
-    if (value === undefined || value === null || value === '') continue;
-    const result = schema.safeParse(value);
-    if (result.success) values[key] = result.data;
-    else {
-      const detail = key === 'schedule' && typeof value === 'string' ? scheduleReason(value) : '';
-      problems.push(`context key '${key}' = ${show(value)} is invalid: expected ${allowed}${detail}`);
-    }
+  const refuse = (key: string, value: unknown, allowed: string, detail = '') =>
+    problems.push(`context key '${key}' = ${show(value)} is invalid: expected ${allowed}${detail}`);
+
+  const settings: Partial<Record<SettingName, unknown>> = {};
+  for (const [key, name] of CONTEXT_SETTINGS) {
+    if (!given(raw[key])) continue;
+    const result = contextSchema(SETTINGS[name] as Setting<unknown>).safeParse(raw[key]);
+    if (result.success) settings[name] = result.data;
+    else refuse(key, raw[key], SETTINGS[name].allowed);
   }
+  const values: Partial<Record<StackKey, unknown>> = {};
+  for (const [key, { schema, allowed }] of Object.entries(STACK_KEYS) as [StackKey, ContextKey][]) {
+    if (!given(raw[key])) continue;
+    const result = schema.safeParse(raw[key]);
+    if (result.success) values[key] = result.data;
+    else refuse(key, raw[key], allowed, key === 'schedule' ? scheduleReason(String(raw[key])) : '');
+  }
+  const stack = values as StackValues;
+  const typedSettings = settings as Partial<SettingValues>;
 
   const context: AppContext = {
-    schedule: (values.schedule as string | undefined) ?? DEFAULT_SCHEDULE,
-    lookbackMinutes: (values.lookbackMinutes as number | undefined) ?? DEFAULT_LOOKBACK_MINUTES,
-    periodSeconds: (values.periodSeconds as number | undefined) ?? DEFAULT_PERIOD_SECONDS,
-    thresholds: {
-      ...(values.highErrorRatio !== undefined ? { highErrorRatio: values.highErrorRatio as number } : {}),
-      ...(values.continuousPeriodShare !== undefined
-        ? { continuousPeriodShare: values.continuousPeriodShare as number }
-        : {}),
-      ...(values.minRequests !== undefined ? { minRequests: values.minRequests as number } : {}),
-      ...(values.transientErrorRatio !== undefined
-        ? { transientErrorRatio: values.transientErrorRatio as number }
-        : {}),
-    },
-    timeoutMinutes: (values.timeoutMinutes as number | undefined) ?? DEFAULT_TIMEOUT_MINUTES,
-    logRetentionDays: (values.logRetentionDays as number | undefined) ?? DEFAULT_LOG_RETENTION_DAYS,
-    stageAlarms: (values.stageAlarms as boolean | undefined) ?? true,
+    schedule: stack.schedule ?? DEFAULT_SCHEDULE,
+    lookbackMinutes: typedSettings.lookbackMinutes ?? DEFAULTS.lookbackMinutes,
+    periodSeconds: typedSettings.periodSeconds ?? DEFAULTS.periodSeconds,
+    settings: typedSettings,
+    timeoutMinutes: stack.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
+    logRetentionDays: stack.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+    stageAlarms: stack.stageAlarms ?? true,
     alarmThresholds: {
-      ...(values.alarmErrorsPerMinute !== undefined
-        ? { errorsPerMinute: values.alarmErrorsPerMinute as number }
-        : {}),
-      ...(values.alarmDatapoints !== undefined
-        ? { datapointsToAlarm: values.alarmDatapoints as number }
-        : {}),
+      ...(stack.alarmErrorsPerMinute !== undefined ? { errorsPerMinute: stack.alarmErrorsPerMinute } : {}),
+      ...(stack.alarmDatapoints !== undefined ? { datapointsToAlarm: stack.alarmDatapoints } : {}),
     },
-    reserveConcurrency: (values.reserveConcurrency as boolean | undefined) ?? false,
-    incompleteRunsToAlarm:
-      (values.incompleteRunsToAlarm as number | undefined) ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
-    subscriptionProtocols: (values.subscriptionProtocols as SubscriptionProtocol[] | undefined) ?? [
-      ...DEFAULT_SUBSCRIPTION_PROTOCOLS,
-    ],
-    ...(values.alertEmail !== undefined ? { alertEmail: values.alertEmail as string } : {}),
-    ...(values.existingTopicArn !== undefined ? { existingTopicArn: values.existingTopicArn as string } : {}),
-    ...(values.regions !== undefined ? { regions: values.regions as string[] } : {}),
-    ...(values.minSeverity !== undefined ? { minSeverity: values.minSeverity as Severity } : {}),
-    ...(values.reminderIntervalHours !== undefined
-      ? { reminderIntervalHours: values.reminderIntervalHours as number }
-      : {}),
-    ...(values.sendAllClear !== undefined ? { sendAllClear: values.sendAllClear as boolean } : {}),
-    ...(values.accessLogGroupPrefix !== undefined
-      ? { accessLogGroupPrefix: values.accessLogGroupPrefix as string }
-      : {}),
+    reserveConcurrency: stack.reserveConcurrency ?? false,
+    incompleteRunsToAlarm: stack.incompleteRunsToAlarm ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM,
+    subscriptionProtocols: stack.subscriptionProtocols ?? [...DEFAULT_SUBSCRIPTION_PROTOCOLS],
+    ...(stack.alertEmail !== undefined ? { alertEmail: stack.alertEmail } : {}),
   };
 
-  const organization = organizationOf(values, problems);
+  const organization = organizationOf(stack, problems);
   if (organization) context.organization = organization;
-  problems.push(...windowProblems(context, values));
-  if (context.existingTopicArn) {
-    const problem = existingTopicProblem(context.existingTopicArn, target.region ?? '');
-    if (problem) problems.push(`context key 'existingTopicArn' = '${context.existingTopicArn}' ${problem}`);
+  problems.push(...windowProblems(context, { periodSeconds: typedSettings.periodSeconds }));
+  const topicArn = typedSettings.topicArn;
+  if (topicArn) {
+    const problem = existingTopicProblem(topicArn, target.region ?? '');
+    if (problem) problems.push(`context key 'existingTopicArn' = '${topicArn}' ${problem}`);
   }
   if (problems.length > 0) throw new InvalidContextError(problems);
   return context;
@@ -311,10 +276,7 @@ const ORG_KEYS = [
 ] as const;
 
 /** Central mode's settings, when `organization` is true; the org keys without it are a mistake. */
-function organizationOf(
-  values: Partial<Record<ContextKeyName, unknown>>,
-  problems: string[],
-): OrganizationAuditProps | undefined {
+function organizationOf(values: StackValues, problems: string[]): OrganizationAuditProps | undefined {
   if (values.organization !== true) {
     const stray = ORG_KEYS.filter((key) => values[key] !== undefined);
     if (stray.length > 0)
@@ -324,18 +286,18 @@ function organizationOf(
   if (values.orgAccounts !== undefined && values.orgUnitIds !== undefined)
     problems.push("context keys 'orgAccounts' and 'orgUnitIds': give one or the other, not both");
   return {
-    memberRoleName: (values.orgMemberRoleName as string | undefined) ?? DEFAULT_MEMBER_ROLE_NAME,
-    maxConcurrency: (values.orgMaxConcurrency as number | undefined) ?? DEFAULT_MAX_CONCURRENCY,
-    ...(values.orgAuditRoleName !== undefined ? { auditRoleName: values.orgAuditRoleName as string } : {}),
+    memberRoleName: values.orgMemberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
+    maxConcurrency: values.orgMaxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    ...(values.orgAuditRoleName !== undefined ? { auditRoleName: values.orgAuditRoleName } : {}),
     ...(values.orgSearchExecutionLogs !== undefined
-      ? { searchExecutionLogs: values.orgSearchExecutionLogs as boolean }
+      ? { searchExecutionLogs: values.orgSearchExecutionLogs }
       : {}),
     ...(values.orgAlarmRunsPerWindow !== undefined
-      ? { alarmRunsPerWindow: values.orgAlarmRunsPerWindow as number }
+      ? { alarmRunsPerWindow: values.orgAlarmRunsPerWindow }
       : {}),
-    ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts as string[] } : {}),
-    ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds as string[] } : {}),
-    ...(values.orgId !== undefined ? { organizationId: values.orgId as string } : {}),
+    ...(values.orgAccounts !== undefined ? { accounts: values.orgAccounts } : {}),
+    ...(values.orgUnitIds !== undefined ? { organizationalUnitIds: values.orgUnitIds } : {}),
+    ...(values.orgId !== undefined ? { organizationId: values.orgId } : {}),
   };
 }
 
@@ -347,7 +309,7 @@ function scheduleReason(expression: string): string {
 /** The schedule, lookback and period must fit together, whichever of them came from the context. */
 export function windowProblems(
   context: Pick<AppContext, 'schedule' | 'lookbackMinutes' | 'periodSeconds'>,
-  given: Partial<Record<ContextKeyName, unknown>> = {},
+  given: { periodSeconds?: number } = {},
 ): string[] {
   const problems: string[] = [];
   const interval = scheduleInterval(context.schedule);

@@ -24,9 +24,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { accessLogGroupPrefixProblem } from '../lambda/collect/log-groups';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
+import { DEFAULTS, type SettingValues } from '../lambda/settings/settings';
+import { environmentVariables, settingProblems } from '../lambda/settings/surfaces';
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
 import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
 import { auditorFunction, functionRole } from './auditor-function';
@@ -174,6 +175,12 @@ export interface NetworkAuditorProps {
    * @default RemovalPolicy.DESTROY (the state is only de-duplication memory)
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Any other setting of lambda/settings, by name (docs/configuration.md lists them): held to the
+   * setting's rules and handed to the function as its environment variable. The typed props above win.
+   * @default - each setting's default
+   */
+  readonly settings?: Partial<SettingValues>;
 }
 
 /**
@@ -213,19 +220,16 @@ export class NetworkAuditor extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const schedule = props.schedule ?? events.Schedule.expression('rate(60 minutes)');
-    const lookback = props.lookback ?? Duration.minutes(60);
-    const period = props.period ?? Duration.minutes(5);
+    const lookback = props.lookback ?? Duration.minutes(DEFAULTS.lookbackMinutes);
+    const period = props.period ?? Duration.seconds(DEFAULTS.periodSeconds);
     const timeout = props.timeout ?? Duration.minutes(5);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const gaps = assertScheduleCoversLookback(schedule.expressionString, lookback.toMinutes());
     const runInterval = gaps.maxGapMinutes;
     const incompleteRunsToAlarm = props.incompleteRunsToAlarm ?? DEFAULT_INCOMPLETE_RUNS_TO_ALARM;
     assertIncompleteRunsToAlarm(incompleteRunsToAlarm, runInterval);
-    const prefixProblem =
-      props.accessLogGroupPrefix !== undefined
-        ? accessLogGroupPrefixProblem(props.accessLogGroupPrefix)
-        : null;
-    if (prefixProblem) throw new Error(`NetworkAuditor: accessLogGroupPrefix ${prefixProblem}`);
+    const problems = settingProblems(settingsOfProps(props, lookback, period));
+    if (problems.length > 0) throw new Error(`NetworkAuditor: ${problems.join('; ')}`);
 
     this.key = this.createKey(removalPolicy);
     const topic = props.existingTopicArn
@@ -272,6 +276,7 @@ export class NetworkAuditor extends Construct {
       notify: { ...DEFAULT_NOTIFY_SETTINGS, ...props.notify },
       namespace,
       accessLogGroupPrefix: props.accessLogGroupPrefix,
+      settings: props.settings ?? {},
     });
     // Fixed rule names: the key policy names the rules (aws:SourceArn) without a dependency cycle
     // (rule -> dead-letter queue -> key -> rule).
@@ -679,8 +684,30 @@ function assertScheduleCoversLookback(
   return interval;
 }
 
+/** The props that are settings of lambda/settings, by setting name, to hold them to the settings' rules. */
+function settingsOfProps(
+  props: NetworkAuditorProps,
+  lookback: Duration,
+  period: Duration,
+): Partial<SettingValues> {
+  return {
+    ...props.settings,
+    lookbackMinutes: lookback.toMinutes({ integral: false }),
+    periodSeconds: period.toSeconds({ integral: false }),
+    regions: props.regions?.length ? props.regions : undefined,
+    highErrorRatio: props.thresholds?.highErrorRatio,
+    continuousPeriodShare: props.thresholds?.continuousPeriodShare,
+    minRequests: props.thresholds?.minRequests,
+    minSeverity: props.notify?.minSeverity,
+    reminderIntervalHours: props.notify?.reminderIntervalHours,
+    sendAllClear: props.notify?.sendAllClear,
+    accessLogGroupPrefix: props.accessLogGroupPrefix,
+  };
+}
+
 interface EnvironmentInput {
   accessLogGroupPrefix: string | undefined;
+  settings: Partial<SettingValues>;
   topicArn: string;
   tableName: string;
   lookbackMinutes: number;
@@ -694,6 +721,7 @@ interface EnvironmentInput {
 /** The variables `lambda/config/environment.ts` parses. */
 export function functionEnvironment(input: EnvironmentInput): Record<string, string> {
   return {
+    ...environmentVariables(input.settings),
     TOPIC_ARN: input.topicArn,
     STATE_TABLE_NAME: input.tableName,
     LOOKBACK_MINUTES: String(input.lookbackMinutes),

@@ -126,6 +126,12 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
   throw new EmulatorError(`moto server did not answer on ${endpoint} within 30 s: ${stderr().slice(-2000)}`);
 }
 
+/** Drops every resource the moto server at `endpoint` holds. */
+export async function resetEmulator(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!response.ok) throw new EmulatorError(`moto reset failed with HTTP ${response.status}`);
+}
+
 /** Starts a moto server on a free loopback port; installs it first if needed. */
 export async function startEmulator(): Promise<Emulator> {
   ensureEmulatorInstalled();
@@ -148,10 +154,7 @@ export async function startEmulator(): Promise<Emulator> {
   }
   return {
     endpoint,
-    async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!response.ok) throw new EmulatorError(`moto reset failed with HTTP ${response.status}`);
-    },
+    reset: () => resetEmulator(endpoint),
     stop() {
       return new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) {

@@ -9,7 +9,6 @@ export * from '../path/resources';
 
 export {
   couldNotRead,
-  integrationResourceType,
   integrationsUnreadable,
   lookup,
   notApplicable,

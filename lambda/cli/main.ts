@@ -3,7 +3,9 @@
  * shell over it. Everything that reaches AWS or the file system comes through `CliDeps`, loaded
  * lazily so that `--help` and the unit tests never load the SDK clients.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { closest } from 'fastest-levenshtein';
 import type { AuditRequest } from '../audit';
@@ -33,7 +35,14 @@ import { renderText } from '../report/render-text';
 import { assumeMemberRolePolicy, iamPolicyDocument, renderIamPolicy } from './iam-policy';
 import { renderCheckList } from './list-checks';
 import { MemoryStateStore } from './memory-state-store';
-import { type AuditOptions, type FailOn, type OutputFormat, parseCliArgs, USAGE } from './parse-args';
+import {
+  type AuditOptions,
+  type FailOn,
+  type OutputFormat,
+  parseCliArgs,
+  type ReportOutput,
+  USAGE,
+} from './parse-args';
 import { startProgress } from './progress';
 
 export interface CliIo {
@@ -69,6 +78,8 @@ export interface CliDeps {
   createSnsClient(target: AwsEndpoint): Promise<SNSClient>;
   createStateStore(target: AwsEndpoint, tableName: string): Promise<FindingStateStore>;
   writeFile(path: string, content: string): Promise<void>;
+  /** Throws unless `path` is a directory this process may write files into. */
+  checkWritableDirectory(path: string): Promise<void>;
   readFile(path: string): Promise<string>;
   version(): string;
   now(): Date;
@@ -153,6 +164,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
     retention: !options.endpointUrl,
   });
   if (impossible) throw new CliUsageError(`--end-time: ${impossible}`, true);
+  await checkOutputWritable(options.output, deps);
   const suppressions = await loadSuppressions(options, deps);
   for (const rule of expiredRules(suppressions, now)) {
     io.stderr.write(
@@ -175,7 +187,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
     allChecks: options.allChecks,
     thresholds: options.thresholds,
     now: end,
-    ...(options.apiIds.length > 0 ? { apiIds: options.apiIds } : {}),
+    ...(options.apis.length > 0 ? { apiIds: options.apis } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     ...(options.accessLogGroupPrefix ? { accessLogGroupPrefix: options.accessLogGroupPrefix } : {}),
     ...(suppressions ? { suppressions } : {}),
@@ -198,22 +210,16 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
     }
   }
 
-  const unknownApis = apiIdsNotFound(report, options.apiIds);
+  const unknownApis = apisNotFound(report, options.apis);
   if (unknownApis.length > 0) {
     throw new CliUsageError(
-      `--api ${unknownApis.join(', ')}: no stage of ${unknownApis.length === 1 ? 'this API' : 'these APIs'} ` +
+      `--api ${unknownApis.join(', ')}: no stage of an API of ${unknownApis.length === 1 ? 'this id or name' : 'these ids or names'} ` +
         `in ${regions.join(', ')} (${report.apis.length} stage(s) of other APIs found). ` +
         'Check the id (aws apigateway get-rest-apis, aws apigatewayv2 get-apis) and --region.',
       false,
     );
   }
-  const color = wantsColor(options.color && !options.outputFile, io);
-  await emit(
-    renderOrExplain(report, options.format, { color, wide: options.wide }),
-    options.outputFile,
-    io,
-    deps,
-  );
+  await emitReport(report, options, io, deps);
   if (!report.complete) {
     io.stderr.write(
       `api-network-auditor: warning: the audit is incomplete (${report.incompleteReasons.length} reason(s), see the report)\n`,
@@ -357,10 +363,10 @@ async function loadSuppressions(options: AuditOptions, deps: CliDeps): Promise<S
   };
 }
 
-/** Asked-for API ids of which the audit found no stage in any audited Region. */
-export function apiIdsNotFound(report: Report, apiIds: readonly string[]): string[] {
-  const found = new Set(report.apis.map((api) => api.apiId));
-  return apiIds.filter((id) => !found.has(id));
+/** Asked-for API ids or names of which the audit found no stage in any audited Region. */
+export function apisNotFound(report: Report, apis: readonly string[]): string[] {
+  const found = new Set(report.apis.flatMap((api) => [api.apiId, api.apiName]));
+  return apis.filter((api) => !found.has(api));
 }
 
 /**
@@ -521,6 +527,48 @@ async function publish(
   }
 }
 
+/** The file each format is written to with --output-dir. */
+export const REPORT_FILE_NAMES: Record<OutputFormat, string> = {
+  text: 'report.txt',
+  json: 'report.json',
+  markdown: 'report.md',
+  csv: 'report.csv',
+  junit: 'report.junit.xml',
+  asff: 'report.asff.json',
+  ocsf: 'report.ocsf.json',
+  sarif: 'report.sarif',
+  html: 'report.html',
+};
+
+/** --output's directory or --output-dir, checked before the audit: a run never ends unable to write. */
+async function checkOutputWritable(output: ReportOutput, deps: CliDeps): Promise<void> {
+  if (output.kind === 'stdout') return;
+  const [flag, directory] =
+    output.kind === 'directory' ? ['--output-dir', output.path] : ['--output', dirname(output.path)];
+  try {
+    await deps.checkWritableDirectory(directory);
+  } catch (error) {
+    throw new CliUsageError(
+      `${flag} ${output.path}: ${directory} is not a directory this user can write to (${describeError(error)}); nothing was audited`,
+      false,
+      { cause: error },
+    );
+  }
+}
+
+async function emitReport(report: Report, options: AuditOptions, io: CliIo, deps: CliDeps): Promise<void> {
+  const { output } = options;
+  const text = { color: wantsColor(options.color && output.kind === 'stdout', io), wide: options.wide };
+  if (output.kind !== 'directory') {
+    const file = output.kind === 'file' ? output.path : undefined;
+    await emit(renderOrExplain(report, output.format, text), file, io, deps);
+    return;
+  }
+  for (const format of output.formats) {
+    await emit(renderOrExplain(report, format, text), join(output.path, REPORT_FILE_NAMES[format]), io, deps);
+  }
+}
+
 async function emit(
   content: string,
   outputFile: string | undefined,
@@ -595,6 +643,10 @@ const defaultDeps: CliDeps = {
     return new DynamoDbStateStore(load.clients().createClients(target).dynamodb, tableName);
   },
   writeFile: (path, content) => writeFile(path, content, 'utf8'),
+  checkWritableDirectory: async (path) => {
+    if (!(await stat(path)).isDirectory()) throw new Error('not a directory');
+    await access(path, constants.W_OK);
+  },
   readFile: (path) => readFile(path, 'utf8'),
   version: () => (require('../../package.json') as { version: string }).version,
   now: () => new Date(),

@@ -1,21 +1,16 @@
 /**
  * The CLI's arguments, parsed and validated without touching the environment, the network or the
- * file system: argv in, a command (or the message that says what is wrong) out.
+ * file system: argv in, a command (or the message that says what is wrong) out. The flags that set
+ * a setting (Regions, window, thresholds, ...) take their rules, defaults and help from
+ * lambda/settings; every flag is declared once, in FLAGS.
  */
 import { parseArgs } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { accessLogGroupPrefixProblem } from '../collect/log-groups';
-import {
-  apiIdSchema,
-  LOOKBACK_MINUTES,
-  lookbackMinutesSchema,
-  lookbackProblem,
-  periodSecondsSchema,
-  regionSchema,
-} from '../config/audit-input';
+import { apiSelectorSchema, lookbackProblem } from '../config/audit-input';
 import { SEVERITIES, type Severity, type Thresholds } from '../domain/types';
-import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
+import { SETTINGS, type Setting, type SettingName } from '../settings/settings';
+import { FLAG_SETTINGS, textSchema } from '../settings/surfaces';
 
 export const OUTPUT_FORMATS = [
   'text',
@@ -39,9 +34,13 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const FAIL_ON_LEVELS = ['causes', ...SEVERITIES, 'none'] as const;
 export type FailOn = 'causes' | Severity | 'none';
 
-export const DEFAULT_LOOKBACK_MINUTES = 60;
-export const DEFAULT_PERIOD_SECONDS = 300;
 export const DEFAULT_FAIL_ON: FailOn = 'causes';
+
+/** Where the report goes: stdout or one file in one format, or one file per format in a directory. */
+export type ReportOutput =
+  | { kind: 'stdout'; format: OutputFormat }
+  | { kind: 'file'; format: OutputFormat; path: string }
+  | { kind: 'directory'; formats: OutputFormat[]; path: string };
 
 export interface AuditOptions {
   /** As given with --region; empty when the Region is to come from the environment. */
@@ -51,12 +50,12 @@ export interface AuditOptions {
   periodSeconds: number;
   /** End of the audited window (an incident in the past); now when absent. */
   endTime?: Date;
-  apiIds: string[];
+  /** API ids or names (--api); every API when empty. */
+  apis: string[];
   allChecks: boolean;
   /** The triage's classification thresholds (the defaults, unless given). */
   thresholds: Thresholds;
-  format: OutputFormat;
-  outputFile?: string;
+  output: ReportOutput;
   failOn: FailOn;
   color: boolean;
   /** The report's old layout: one line per finding whatever its width. */
@@ -93,45 +92,68 @@ export type CliCommand =
 
 export type ParseOutcome = { ok: true; command: CliCommand } | { ok: false; message: string };
 
+const HELP_COLUMN = 24;
+const HELP_WIDTH = 78;
+
+/** A setting's flag in the help: its placeholder, what it does, its default, wrapped under column 24. */
+function settingHelp(name: SettingName): string {
+  const setting = SETTINGS[name] as Setting<unknown>;
+  const flag = `  --${setting.flag?.name} ${setting.flag?.placeholder}`;
+  const byDefault =
+    setting.default !== undefined ? String(setting.default) : (setting.defaultText?.split(';')[0] ?? '');
+  const words =
+    `${setting.help}${setting.flag?.repeatable ? '; repeatable' : ''} (default: ${byDefault})`.split(' ');
+  const lines: string[] = [];
+  let line = flag.length < HELP_COLUMN - 1 ? flag.padEnd(HELP_COLUMN) : `${flag}\n${' '.repeat(HELP_COLUMN)}`;
+  let width = line.length - line.lastIndexOf('\n') - 1;
+  for (const word of words) {
+    if (width + word.length > HELP_WIDTH && width > HELP_COLUMN) {
+      lines.push(line.trimEnd());
+      line = ' '.repeat(HELP_COLUMN);
+      width = HELP_COLUMN;
+    }
+    line += `${word} `;
+    width += word.length + 1;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
+}
+
 export const USAGE = `Usage: api-network-auditor [options]
 
 Finds why API Gateway answers 504 "Network error communicating with endpoint"
 for APIs behind VPC links, in the account of the current AWS credentials.
 
 What to audit:
-  --region REGION       Region to audit; repeat for several (default:
-                        AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
+${settingHelp('regions')}
   --accounts IDS        audit these accounts (12-digit ids, comma-separated)
                         instead of the credentials' own, each by assuming
                         --role-name in it; one merged report
   --role-name NAME      the member role to assume (needed with --accounts)
   --external-id ID      sent with AssumeRole when the role's trust asks for it
   --profile NAME        AWS profile to use (default: AWS_PROFILE)
-  --api API_ID          only this API (10 letters or digits); repeatable
+  --api API             only this API, by id or by name; repeatable
   --checks triage|all   triage: checks that match each stage's 5xx pattern
                         (default); all: every check on every stage with traffic
-  --lookback-minutes N  metrics window, ${LOOKBACK_MINUTES.min}-${LOOKBACK_MINUTES.max}, whole periods (default: ${DEFAULT_LOOKBACK_MINUTES})
-  --period-seconds N    metric period, 60-3600, multiple of 60 (default: ${DEFAULT_PERIOD_SECONDS})
+${settingHelp('lookbackMinutes')}
+${settingHelp('periodSeconds')}
   --end-time TIME       window end, ISO 8601, for a past incident (default: now)
-  --high-error-ratio X  5xx share that makes a stage high-frequency (${DEFAULT_THRESHOLDS.highErrorRatio})
-  --continuous-period-share X
-                        share of periods with 5xx that is continuous (${DEFAULT_THRESHOLDS.continuousPeriodShare})
-  --min-requests N      requests below which a ratio is not high-frequency (${DEFAULT_THRESHOLDS.minRequests})
-  --transient-error-ratio X
-                        5xx share below which errors are transient, however
-                        spread (${DEFAULT_THRESHOLDS.transientErrorRatio})
+${settingHelp('highErrorRatio')}
+${settingHelp('continuousPeriodShare')}
+${settingHelp('minRequests')}
+${settingHelp('transientErrorRatio')}
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
                         optional expiry (see docs/cli.md, "Muting findings")
-  --access-log-group-prefix PREFIX
-                        also search HTTP access-log groups named PREFIX...
-                        for network errors (default: none)
+${settingHelp('accessLogGroupPrefix')}
 
 Output:
   --format FORMAT       ${OUTPUT_FORMATS.join('|')}
-                        (default: text)
+                        (default: text); repeat for several, with --output-dir
   --output FILE         write the report to FILE instead of stdout
+  --output-dir DIR      write one file per --format into DIR (report.json,
+                        report.csv, ...); DIR must exist and be writable
   --wide                text: one line per fact, however wide (default: 80 cols)
   --fail-on LEVEL       exit 1 when a stage's verdict names a cause (causes), or
                         a FAIL is at or above a severity (critical|high|medium|
@@ -160,160 +182,157 @@ With --accounts, an account whose role cannot be assumed is an ERROR line in
 the report and a warning, not a failed run; 2 when no account could be audited.
 `;
 
-const positiveInteger = z.coerce
-  .number({ error: 'must be a whole number' })
-  .int({ error: 'must be a whole number' })
-  .positive({ error: 'must be greater than 0' });
+/** A flag of node:util's parseArgs, its rule (zod, on the text given), and whether only an audit takes it. */
+interface Flag {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  schema?: z.ZodType;
+  auditOnly?: boolean;
+}
 
-const share = z.coerce
-  .number({ error: 'must be a number' })
-  .gt(0, { error: 'must be greater than 0 and at most 1' })
-  .max(1, { error: 'must be greater than 0 and at most 1' });
+const fileName = z.string().min(1, { error: 'needs a file name' });
 
-/** A number flag read with the same rules as the Lambda's event (audit-input.ts). */
-const sharedNumber = (schema: z.ZodType<number, number>) =>
-  z.coerce.number({ error: 'must be a number' }).pipe(schema);
+/** A repeatable flag whose values may also be comma-separated: `--x a --x b,c` is [a, b, c]. */
+const commaList = (item: z.ZodType<string, string>) =>
+  z
+    .array(z.string())
+    .transform((values) =>
+      values
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter((value) => value !== ''),
+    )
+    .pipe(z.array(item));
 
-const optionValues = z
-  .object({
-    region: z.array(regionSchema),
-    profile: z
+/** A flag that sets a setting of lambda/settings: its rules and help come from there. */
+function settingFlag(name: SettingName): Flag {
+  const setting = SETTINGS[name] as Setting<unknown>;
+  const text = textSchema(setting);
+  return setting.flag?.repeatable
+    ? {
+        type: 'string',
+        multiple: true,
+        auditOnly: true,
+        schema: z
+          .array(z.string())
+          .transform((values) => values.join(','))
+          .pipe(text),
+      }
+    : { type: 'string', auditOnly: true, schema: text };
+}
+
+const settingFlags = Object.fromEntries(
+  [...FLAG_SETTINGS].map(([flag, name]) => [flag, settingFlag(name)]),
+) as Record<string, Flag>;
+
+/** Every flag, once: parseArgs' options, the values' rules and --list-checks' refusals come from here. */
+const FLAGS: Record<string, Flag> = {
+  ...settingFlags,
+  profile: {
+    type: 'string',
+    auditOnly: true,
+    schema: z
       .string()
-      .regex(/^[\w.@+=,:/-]{1,128}$/, { error: 'must be the name of a profile in ~/.aws/config' })
-      .optional(),
-    'endpoint-url': z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional(),
-    'lookback-minutes': sharedNumber(lookbackMinutesSchema).default(DEFAULT_LOOKBACK_MINUTES),
-    'period-seconds': sharedNumber(periodSecondsSchema).default(DEFAULT_PERIOD_SECONDS),
-    'high-error-ratio': share.default(DEFAULT_THRESHOLDS.highErrorRatio),
-    'continuous-period-share': share.default(DEFAULT_THRESHOLDS.continuousPeriodShare),
-    'min-requests': positiveInteger.default(DEFAULT_THRESHOLDS.minRequests),
-    'transient-error-ratio': share.default(DEFAULT_THRESHOLDS.transientErrorRatio),
-    'end-time': z.iso
+      .regex(/^[\w.@+=,:/-]{1,128}$/, { error: 'must be the name of a profile in ~/.aws/config' }),
+  },
+  'endpoint-url': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }),
+  },
+  'end-time': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-29T12:00:00Z' })
-      .transform((value) => new Date(value))
-      .optional(),
-    api: z.array(apiIdSchema),
-    checks: z.enum(['triage', 'all'], { error: 'must be triage or all' }).default('triage'),
-    format: z.enum(OUTPUT_FORMATS, { error: `must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('text'),
-    output: z.string().min(1, { error: 'needs a file name' }).optional(),
-    'mute-file': z.string().min(1, { error: 'needs a file name' }).optional(),
-    'exclude-checks': z
-      .array(z.string())
-      .transform((values) => values.flatMap((value) => value.split(',')).map((id) => id.trim()))
-      .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, { error: 'must list check ids separated by commas' }))),
-    'access-log-group-prefix': z
+      .transform((value) => new Date(value)),
+  },
+  api: { type: 'string', multiple: true, auditOnly: true, schema: z.array(apiSelectorSchema) },
+  checks: {
+    type: 'string',
+    auditOnly: true,
+    schema: z.enum(['triage', 'all'], { error: 'must be triage or all' }),
+  },
+  format: {
+    type: 'string',
+    multiple: true,
+    schema: z.array(z.enum(OUTPUT_FORMATS, { error: `must be one of ${OUTPUT_FORMATS.join(', ')}` })),
+  },
+  output: { type: 'string', schema: fileName },
+  'output-dir': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.string().min(1, { error: 'needs a directory' }),
+  },
+  'fail-on': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.enum(FAIL_ON_LEVELS, { error: `must be one of ${FAIL_ON_LEVELS.join(', ')}` }),
+  },
+  publish: { type: 'boolean', auditOnly: true },
+  'state-table': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.string().regex(/^[\w.-]{3,255}$/, { error: 'must be a DynamoDB table name' }),
+  },
+  accounts: {
+    type: 'string',
+    multiple: true,
+    auditOnly: true,
+    schema: commaList(
+      z.string().regex(/^\d{12}$/, {
+        error: (issue) =>
+          `must list 12-digit account ids separated by commas (got '${String(issue.input).slice(0, 40)}')`,
+      }),
+    ),
+  },
+  'role-name': {
+    type: 'string',
+    auditOnly: true,
+    schema: z
       .string()
-      .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
-        error: (issue) => accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid',
-      })
-      .optional(),
-    'fail-on': z
-      .enum(FAIL_ON_LEVELS, { error: `must be one of ${FAIL_ON_LEVELS.join(', ')}` })
-      .default(DEFAULT_FAIL_ON),
-    'topic-arn': z
-      .string()
-      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, {
-        error: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)',
-      })
-      .optional(),
-    'state-table': z
-      .string()
-      .regex(/^[\w.-]{3,255}$/, { error: 'must be a DynamoDB table name' })
-      .optional(),
-    accounts: z
-      .array(z.string())
-      .transform((values) =>
-        values
-          .flatMap((value) => value.split(','))
-          .map((id) => id.trim())
-          .filter((id) => id !== ''),
-      )
-      .pipe(
-        z.array(
-          z.string().regex(/^\d{12}$/, {
-            error: (issue) =>
-              `must list 12-digit account ids separated by commas (got '${String(issue.input).slice(0, 40)}')`,
-          }),
-        ),
-      ),
-    'role-name': z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (1-64 letters, digits and +=,.@_-)' })
-      .optional(),
-    'external-id': z
-      .string()
-      .regex(/^[\w+=,.@:/-]{2,1224}$/, {
-        error: 'must be 2-1224 letters, digits and +=,.@:/_- (as the role trust policy names it)',
-      })
-      .optional(),
-  })
-  .superRefine((values, context) => {
-    const problem = lookbackProblem(values['lookback-minutes'], values['period-seconds'], '--period-seconds');
-    if (problem) context.addIssue({ code: 'custom', path: ['lookback-minutes'], message: problem });
-  });
-
-const FLAGS = {
-  region: { type: 'string', multiple: true },
-  profile: { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  'lookback-minutes': { type: 'string' },
-  'period-seconds': { type: 'string' },
-  'end-time': { type: 'string' },
-  'high-error-ratio': { type: 'string' },
-  'continuous-period-share': { type: 'string' },
-  'min-requests': { type: 'string' },
-  'transient-error-ratio': { type: 'string' },
-  'access-log-group-prefix': { type: 'string' },
-  api: { type: 'string', multiple: true },
-  checks: { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  'fail-on': { type: 'string' },
-  publish: { type: 'boolean' },
-  'topic-arn': { type: 'string' },
-  'state-table': { type: 'string' },
-  accounts: { type: 'string', multiple: true },
-  'role-name': { type: 'string' },
-  'external-id': { type: 'string' },
-  'exclude-checks': { type: 'string', multiple: true },
-  'mute-file': { type: 'string' },
+      .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be an IAM role name (1-64 letters, digits and +=,.@_-)' }),
+  },
+  'external-id': {
+    type: 'string',
+    auditOnly: true,
+    schema: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, {
+      error: 'must be 2-1224 letters, digits and +=,.@:/_- (as the role trust policy names it)',
+    }),
+  },
+  'exclude-checks': {
+    type: 'string',
+    multiple: true,
+    auditOnly: true,
+    schema: commaList(z.string().regex(/^[a-z0-9-]+$/, { error: 'must list check ids separated by commas' })),
+  },
+  'mute-file': { type: 'string', auditOnly: true, schema: fileName },
   'list-checks': { type: 'boolean' },
   'print-iam-policy': { type: 'boolean' },
-  wide: { type: 'boolean' },
+  wide: { type: 'boolean', auditOnly: true },
   quiet: { type: 'boolean', short: 'q' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-} as const;
+};
 
-type FlagName = keyof typeof FLAGS;
+const PARSE_ARGS_OPTIONS = Object.fromEntries(
+  Object.entries(FLAGS).map(([name, { type, multiple, short }]) => [
+    name,
+    { type, ...(multiple ? { multiple } : {}), ...(short ? { short } : {}) },
+  ]),
+) as Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** The given flags' values, each held to its flag's rule; absent flags stay absent. */
+const optionValues = z.object(
+  Object.fromEntries(
+    Object.entries(FLAGS).map(([name, flag]) => [name, (flag.schema ?? z.boolean()).optional()]),
+  ),
+);
 
 /** Flags that only mean something for an audit: --list-checks refuses them rather than ignore them. */
-const AUDIT_ONLY_FLAGS = [
-  'region',
-  'profile',
-  'endpoint-url',
-  'lookback-minutes',
-  'period-seconds',
-  'end-time',
-  'high-error-ratio',
-  'continuous-period-share',
-  'min-requests',
-  'transient-error-ratio',
-  'access-log-group-prefix',
-  'api',
-  'checks',
-  'fail-on',
-  'publish',
-  'topic-arn',
-  'state-table',
-  'wide',
-  'exclude-checks',
-  'mute-file',
-  'accounts',
-  'role-name',
-  'external-id',
-] as const satisfies readonly FlagName[];
+const AUDIT_ONLY_FLAGS = Object.keys(FLAGS).filter((name) => FLAGS[name]?.auditOnly);
 
 const failure = (message: string): ParseOutcome => ({ ok: false, message });
 
@@ -350,7 +369,7 @@ function joinNegativeNumbers(argv: readonly string[]): string[] {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
     const next = argv[index + 1];
-    const flag = FLAGS[arg.replace(/^--/, '') as FlagName] as { type: string } | undefined;
+    const flag = FLAGS[arg.replace(/^--/, '')];
     if (arg.startsWith('--') && flag?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       joined.push(`${arg}=${next}`);
       index += 1;
@@ -364,37 +383,44 @@ function joinNegativeNumbers(argv: readonly string[]): string[] {
 const describeIssue = (issue: z.core.$ZodIssue): string =>
   issue.path.length > 0 ? `--${String(issue.path[0])} ${issue.message}` : issue.message;
 
+type ParsedFlags = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type ParsedValues = Record<string, unknown>;
+
+/** The value of a setting's flag, or its default. */
+function settingValue<T>(values: ParsedValues, name: SettingName): T {
+  const setting = SETTINGS[name] as Setting<unknown>;
+  return (values[setting.flag?.name ?? ''] ?? setting.default) as T;
+}
+
 export function parseCliArgs(argv: readonly string[]): ParseOutcome {
-  let raw: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>>;
+  let flags: ParsedFlags;
   try {
-    raw = parseArgs({
+    flags = parseArgs({
       args: joinNegativeNumbers(argv),
-      options: FLAGS,
+      options: PARSE_ARGS_OPTIONS,
       strict: true,
       allowPositionals: false,
-    });
+    }).values;
   } catch (error) {
     return failure(describeParseError(error));
   }
-  const flags = raw.values;
   if (flags.help) return { ok: true, command: { kind: 'help' } };
   if (flags.version) return { ok: true, command: { kind: 'version' } };
-  const parsed = optionValues.safeParse({
-    ...flags,
-    region: flags.region ?? [],
-    api: flags.api ?? [],
-    'exclude-checks': flags['exclude-checks'] ?? [],
-    accounts: flags.accounts ?? [],
-  });
+  const parsed = optionValues.safeParse(flags);
   if (flags['print-iam-policy']) return printIamPolicyCommand(flags, parsed);
   if (!parsed.success) return failure(parsed.error.issues.map(describeIssue).join('\n'));
-  const values = parsed.data;
+  const values: ParsedValues = parsed.data;
   const color = !flags['no-color'];
+  const formats: OutputFormat[] = [
+    ...new Set((values.format as OutputFormat[] | undefined) ?? ['text' as const]),
+  ];
 
   if (flags['list-checks']) {
-    const listFormat = LIST_FORMATS.find((format) => format === values.format);
-    if (!listFormat) {
-      return failure(`--list-checks prints ${LIST_FORMATS.join(', ')} (got --format ${values.format})`);
+    const listFormat = LIST_FORMATS.find((format) => format === formats[0]);
+    if (formats.length > 1 || !listFormat) {
+      return failure(
+        `--list-checks prints one of ${LIST_FORMATS.join(', ')} (got --format ${formats.join(', ')})`,
+      );
     }
     const extra = AUDIT_ONLY_FLAGS.filter((flag) => flags[flag] !== undefined);
     if (extra.length > 0) {
@@ -402,63 +428,81 @@ export function parseCliArgs(argv: readonly string[]): ParseOutcome {
         `--list-checks takes only --format, --output and --no-color (got --${extra.join(', --')})`,
       );
     }
+    const outputFile = values.output as string | undefined;
     return {
       ok: true,
-      command: {
-        kind: 'list-checks',
-        format: listFormat,
-        color,
-        ...optional('outputFile', values.output),
-      },
+      command: { kind: 'list-checks', format: listFormat, color, ...(outputFile ? { outputFile } : {}) },
     };
   }
 
+  const output = reportOutput(
+    formats,
+    values.output as string | undefined,
+    values['output-dir'] as string | undefined,
+  );
+  if (typeof output === 'string') return failure(output);
+  const lookbackMinutes = settingValue<number>(values, 'lookbackMinutes');
+  const periodSeconds = settingValue<number>(values, 'periodSeconds');
+  const window = lookbackProblem(lookbackMinutes, periodSeconds, '--period-seconds');
+  if (window) return failure(`--lookback-minutes ${window}`);
   const accounts = accountsOption(flags, values);
   if (typeof accounts === 'string') return failure(accounts);
-  if (flags.publish && !values['topic-arn']) return failure('--publish needs --topic-arn ARN');
-  if (!flags.publish && (values['topic-arn'] || values['state-table'])) {
+  const topicArn = values['topic-arn'] as string | undefined;
+  const stateTable = values['state-table'] as string | undefined;
+  if (flags.publish && !topicArn) return failure('--publish needs --topic-arn ARN');
+  if (!flags.publish && (topicArn || stateTable)) {
     return failure('--topic-arn and --state-table are only used with --publish');
   }
 
+  const given = <T>(name: string): T | undefined => values[name] as T | undefined;
   const options: AuditOptions = {
-    regions: [...new Set(values.region)],
-    lookbackMinutes: values['lookback-minutes'],
-    periodSeconds: values['period-seconds'],
-    apiIds: [...new Set(values.api)],
-    allChecks: values.checks === 'all',
+    regions: [...new Set(given<string[]>('region') ?? [])],
+    lookbackMinutes,
+    periodSeconds,
+    apis: [...new Set(given<string[]>('api') ?? [])],
+    allChecks: given('checks') === 'all',
     thresholds: {
-      highErrorRatio: values['high-error-ratio'],
-      continuousPeriodShare: values['continuous-period-share'],
-      minRequests: values['min-requests'],
-      transientErrorRatio: values['transient-error-ratio'],
+      highErrorRatio: settingValue(values, 'highErrorRatio'),
+      continuousPeriodShare: settingValue(values, 'continuousPeriodShare'),
+      minRequests: settingValue(values, 'minRequests'),
+      transientErrorRatio: settingValue(values, 'transientErrorRatio'),
     },
-    format: values.format,
-    failOn: values['fail-on'],
+    output,
+    failOn: given<FailOn>('fail-on') ?? DEFAULT_FAIL_ON,
     color,
-    wide: flags.wide ?? false,
-    quiet: flags.quiet ?? false,
-    excludeChecks: [...new Set(values['exclude-checks'])],
-    ...optional('muteFile', values['mute-file']),
-    ...optional('profile', values.profile),
-    ...optional('endpointUrl', values['endpoint-url']),
-    ...optional('outputFile', values.output),
-    ...optional('endTime', values['end-time']),
-    ...optional('accessLogGroupPrefix', values['access-log-group-prefix']),
+    wide: flags.wide === true,
+    quiet: flags.quiet === true,
+    excludeChecks: [...new Set(given<string[]>('exclude-checks') ?? [])],
+    ...optional('muteFile', given<string>('mute-file')),
+    ...optional('profile', given<string>('profile')),
+    ...optional('endpointUrl', given<string>('endpoint-url')),
+    ...optional('endTime', given<Date>('end-time')),
+    ...optional('accessLogGroupPrefix', given<string>('access-log-group-prefix')),
     ...optional('accounts', accounts),
   };
-  if (flags.publish && values['topic-arn']) {
-    options.publish = {
-      topicArn: values['topic-arn'],
-      ...optional('stateTableName', values['state-table']),
-    };
+  if (flags.publish && topicArn) {
+    options.publish = { topicArn, ...optional('stateTableName', stateTable) };
   }
   return { ok: true, command: { kind: 'audit', options } };
 }
 
-type ParsedFlags = ReturnType<
-  typeof parseArgs<{ options: typeof FLAGS; strict: true; allowPositionals: false }>
->['values'];
-type ParsedValues = z.infer<typeof optionValues>;
+/**
+ * One format to stdout or --output; several (or any, with --output-dir) one file each in the
+ * directory. Several formats to one stream would be one unreadable file: refused, never the last kept.
+ */
+function reportOutput(
+  formats: OutputFormat[],
+  file: string | undefined,
+  directory: string | undefined,
+): ReportOutput | string {
+  if (file && directory) return '--output and --output-dir: give one or the other';
+  if (directory) return { kind: 'directory', formats, path: directory };
+  if (formats.length > 1) {
+    return `--format ${formats.join(', ')}: several formats need --output-dir DIR (one file per format)`;
+  }
+  const format = formats[0] ?? 'text';
+  return file ? { kind: 'file', format, path: file } : { kind: 'stdout', format };
+}
 
 /** --accounts with its --role-name, or the message that says which of the three is wrong. */
 function accountsOption(flags: ParsedFlags, values: ParsedValues): AccountsOption | undefined | string {
@@ -467,13 +511,15 @@ function accountsOption(flags: ParsedFlags, values: ParsedValues): AccountsOptio
     if (stray.length === 0) return undefined;
     return `--${stray.join(' and --')} only ${stray.length === 1 ? 'works' : 'work'} with --accounts`;
   }
-  if (values.accounts.length === 0) return '--accounts needs at least one 12-digit account id';
-  if (!values['role-name'])
+  const ids = (values.accounts as string[] | undefined) ?? [];
+  const roleName = values['role-name'] as string | undefined;
+  if (ids.length === 0) return '--accounts needs at least one 12-digit account id';
+  if (!roleName)
     return '--accounts needs --role-name NAME: the role the member-account template creates in each account';
   return {
-    ids: [...new Set(values.accounts)],
-    roleName: values['role-name'],
-    ...optional('externalId', values['external-id']),
+    ids: [...new Set(ids)],
+    roleName,
+    ...optional('externalId', values['external-id'] as string | undefined),
   };
 }
 
@@ -494,13 +540,13 @@ function printIamPolicyCommand(
     const relevant = parsed.error.issues.filter((issue) => allowed.includes(String(issue.path[0])));
     if (relevant.length > 0) return failure(relevant.map(describeIssue).join('\n'));
   }
-  const roleName = parsed.data?.['role-name'];
+  const roleName = parsed.data?.['role-name'] as string | undefined;
   if (!roleName) return failure('--print-iam-policy --accounts needs --role-name NAME');
   return {
     ok: true,
     command: {
       kind: 'print-iam-policy',
-      memberRole: { roleName, accounts: [...new Set(parsed.data?.accounts ?? [])] },
+      memberRole: { roleName, accounts: [...new Set((parsed.data?.accounts as string[] | undefined) ?? [])] },
     },
   };
 }

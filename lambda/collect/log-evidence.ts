@@ -11,7 +11,7 @@ import { type AuditWindow, type Collected, collected, failed } from '../domain/t
 import type { AttributionField } from './access-log-format';
 import { hasErrorCode, toCollectionError } from './collect-error';
 
-export { executionLogGroup, logGroupName } from './log-groups';
+export { logGroupName } from './log-groups';
 
 export const IAM_ACTIONS = ['logs:FilterLogEvents'] as const;
 

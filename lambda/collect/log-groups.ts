@@ -34,7 +34,7 @@ export function accessLogGroupPrefixProblem(prefix: string): string | null {
 
 import type { LogEvidence } from '../domain/types';
 
-export type { LogEvidence, LogLineCount } from '../domain/types';
+export type { LogEvidence } from '../domain/types';
 
 /** The access-log group to search for a stage, or why there is none to search (null: no access log). */
 export function accessLogGroupToSearch(

@@ -4,34 +4,30 @@
  * rules, so one cannot accept what the other refuses.
  */
 import { z } from 'zod';
+import { REGION_NAME, SETTINGS } from '../settings/settings';
 
-export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** API Gateway ids (REST and HTTP alike) are 10 lowercase letters or digits. */
-export const API_ID = /^[a-z0-9]{10}$/;
+export { REGION_NAME };
 
-export const LOOKBACK_MINUTES = { min: 5, max: 1440 } as const;
-export const PERIOD_SECONDS = { min: 60, max: 3600 } as const;
+/** API Gateway ids (REST and HTTP alike) are 10 lowercase letters or digits; the local emulator's have 8. */
+const API_ID = /^[a-z0-9]{8,10}$/;
 
-export const apiIdSchema = z
+export const apiIdSchema = z.string().regex(API_ID, {
+  error: 'must be an API Gateway id: 10 lowercase letters or digits (8 on the local emulator)',
+});
+
+/**
+ * An API as a person names it on the command line: its id (10 letters or digits on AWS, 8 on the
+ * local emulator) or its name (REST and HTTP API names: up to 1024 printable characters).
+ */
+export const apiSelectorSchema = z
   .string()
-  .regex(API_ID, { error: 'must be an API Gateway id: 10 lowercase letters or digits' });
+  .regex(/^[^\p{Cc}]{1,1024}$/u, { error: 'must be an API id or name (1-1024 printable characters)' });
 
 export const regionSchema = z
   .string()
   .regex(REGION_NAME, { error: 'must be a Region name such as us-east-1' });
 
-export const lookbackMinutesSchema = z
-  .number({ error: 'must be a number of minutes' })
-  .int({ error: 'must be a whole number of minutes' })
-  .min(LOOKBACK_MINUTES.min, { error: `must be at least ${LOOKBACK_MINUTES.min} minutes` })
-  .max(LOOKBACK_MINUTES.max, { error: `must be at most ${LOOKBACK_MINUTES.max} minutes (one day)` });
-
-export const periodSecondsSchema = z
-  .number({ error: 'must be a number of seconds' })
-  .int({ error: 'must be a whole number of seconds' })
-  .min(PERIOD_SECONDS.min, { error: `must be at least ${PERIOD_SECONDS.min} seconds` })
-  .max(PERIOD_SECONDS.max, { error: `must be at most ${PERIOD_SECONDS.max} seconds` })
-  .refine((value) => value % 60 === 0, { error: 'must be a multiple of 60 seconds' });
+export const lookbackMinutesSchema = SETTINGS.lookbackMinutes.value;
 
 /** Why a lookback does not fit the period, or undefined when it covers whole periods. */
 export function lookbackProblem(

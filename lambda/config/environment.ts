@@ -4,12 +4,17 @@
  */
 import { z } from 'zod';
 import { CHECKS } from '../checks/index';
-import { accessLogGroupPrefixProblem } from '../collect/log-groups';
-import { SEVERITIES, type Thresholds } from '../domain/types';
+import type { Thresholds } from '../domain/types';
 import { InvalidSuppressionsError, parseSuppressions, type Suppressions } from '../engine/suppressions';
-import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../notify/settings';
-import { DEFAULT_THRESHOLDS } from '../triage/classify-stage';
-import { REGION_NAME } from './manual-event';
+import type { NotifySettings } from '../notify/settings';
+import {
+  REGION_NAME,
+  SETTINGS,
+  type Setting,
+  type SettingName,
+  type SettingValues,
+} from '../settings/settings';
+import { ENVIRONMENT_SETTINGS, textSchema } from '../settings/surfaces';
 
 export interface AuditorEnvironment {
   /** The Region the function runs in: where its topic and table live. */
@@ -18,6 +23,8 @@ export interface AuditorEnvironment {
   lookbackMinutes: number;
   periodSeconds: number;
   thresholds: Thresholds;
+  /** Every setting of lambda/settings: from its variable, else its default (absent when it has none). */
+  settings: Partial<SettingValues>;
   topicArn: string;
   stateTableName: string;
   notify: NotifySettings;
@@ -36,23 +43,12 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-const positiveInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { error: 'must be a whole number' })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, { error: `must be at least ${min}` })
-        .max(max, { error: `must be at most ${max}` }),
-    );
-
+/** THRESHOLDS: a JSON object whose members are the threshold settings, each with its own rules. */
 const thresholdsSchema = z.strictObject({
-  highErrorRatio: z.number().gt(0).max(1).optional(),
-  continuousPeriodShare: z.number().gt(0).max(1).optional(),
-  minRequests: z.number().int().min(0).optional(),
-  transientErrorRatio: z.number().gt(0).max(1).optional(),
+  highErrorRatio: SETTINGS.highErrorRatio.value.optional(),
+  continuousPeriodShare: SETTINGS.continuousPeriodShare.value.optional(),
+  minRequests: SETTINGS.minRequests.value.optional(),
+  transientErrorRatio: SETTINGS.transientErrorRatio.value.optional(),
 });
 
 const thresholdsJson = z.string().transform((text, context) => {
@@ -64,34 +60,22 @@ const thresholdsJson = z.string().transform((text, context) => {
   }
 });
 
+/** Every setting with a variable of its own, read with the rules of lambda/settings. */
+const settingVariables = Object.fromEntries(
+  [...ENVIRONMENT_SETTINGS].map(([variable, name]) => [
+    variable,
+    textSchema(SETTINGS[name] as Setting<unknown>).optional(),
+  ]),
+);
+
 const environmentSchema = z.object({
+  ...settingVariables,
   AWS_REGION: z.string().regex(REGION_NAME, { error: 'must be a Region name' }),
-  AUDIT_REGIONS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((region) => region.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(REGION_NAME, { error: 'must list Region names separated by commas' })))
-    .optional(),
-  LOOKBACK_MINUTES: positiveInt(5, 1440).optional(),
-  PERIOD_SECONDS: positiveInt(60, 3600).optional(),
+  TOPIC_ARN: textSchema(SETTINGS.topicArn),
   THRESHOLDS: thresholdsJson.pipe(thresholdsSchema).optional(),
-  TOPIC_ARN: z.string().startsWith('arn:', { error: 'must be an SNS topic ARN' }),
   STATE_TABLE_NAME: z.string().min(3, { error: 'must be a DynamoDB table name' }),
-  MIN_SEVERITY: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
-  REMINDER_INTERVAL_HOURS: positiveInt(0, 8760).optional(),
-  SEND_ALL_CLEAR: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
   AWS_ENDPOINT_URL: z.url({ error: 'must be a URL' }).optional(),
   SUPPRESSIONS: z.string().optional(),
-  ACCESS_LOG_GROUP_PREFIX: z
-    .string()
-    .refine((prefix) => accessLogGroupPrefixProblem(prefix) === null, {
-      error: (issue) => accessLogGroupPrefixProblem(String(issue.input)) ?? 'is invalid',
-    })
-    .optional(),
 });
 
 const blankAsAbsent = (env: Record<string, string | undefined>): Record<string, string> =>
@@ -101,6 +85,22 @@ const blankAsAbsent = (env: Record<string, string | undefined>): Record<string, 
     ),
   );
 
+/** Each setting from its variable (or THRESHOLDS member), else its default. */
+function settingsOf(parsed: Record<string, unknown>): Partial<SettingValues> {
+  const thresholds = (parsed.THRESHOLDS ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    (Object.keys(SETTINGS) as SettingName[])
+      .map((name) => {
+        const { env, default: byDefault } = SETTINGS[name] as { env?: string; default?: unknown };
+        const given = env?.startsWith('THRESHOLDS.')
+          ? thresholds[env.slice('THRESHOLDS.'.length)]
+          : parsed[env ?? ''];
+        return [name, given ?? byDefault];
+      })
+      .filter(([, value]) => value !== undefined),
+  ) as Partial<SettingValues>;
+}
+
 export function parseEnvironment(env: Record<string, string | undefined>): AuditorEnvironment {
   const parsed = environmentSchema.safeParse(blankAsAbsent(env));
   if (!parsed.success) {
@@ -109,6 +109,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
     );
   }
   const value = parsed.data;
+  const settings = settingsOf(value);
   let suppressions: Suppressions | undefined;
   try {
     suppressions = value.SUPPRESSIONS
@@ -122,27 +123,28 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
     if (error instanceof InvalidSuppressionsError) throw new InvalidEnvironmentError([error.message]);
     throw error;
   }
+  const regions = settings.regions ?? [];
   return {
     region: value.AWS_REGION,
-    auditRegions:
-      value.AUDIT_REGIONS && value.AUDIT_REGIONS.length > 0
-        ? [...new Set(value.AUDIT_REGIONS)]
-        : [value.AWS_REGION],
-    lookbackMinutes: value.LOOKBACK_MINUTES ?? 60,
-    periodSeconds: value.PERIOD_SECONDS ?? 300,
-    thresholds: { ...DEFAULT_THRESHOLDS, ...value.THRESHOLDS },
+    auditRegions: regions.length > 0 ? [...new Set(regions)] : [value.AWS_REGION],
+    lookbackMinutes: settings.lookbackMinutes as number,
+    periodSeconds: settings.periodSeconds as number,
+    thresholds: {
+      highErrorRatio: settings.highErrorRatio as number,
+      continuousPeriodShare: settings.continuousPeriodShare as number,
+      minRequests: settings.minRequests as number,
+      transientErrorRatio: settings.transientErrorRatio as number,
+    },
+    settings,
     topicArn: value.TOPIC_ARN,
     stateTableName: value.STATE_TABLE_NAME,
     notify: {
-      minSeverity: value.MIN_SEVERITY ?? DEFAULT_NOTIFY_SETTINGS.minSeverity,
-      reminderIntervalHours: value.REMINDER_INTERVAL_HOURS ?? DEFAULT_NOTIFY_SETTINGS.reminderIntervalHours,
-      sendAllClear:
-        value.SEND_ALL_CLEAR === undefined
-          ? DEFAULT_NOTIFY_SETTINGS.sendAllClear
-          : value.SEND_ALL_CLEAR === 'true',
+      minSeverity: settings.minSeverity as NotifySettings['minSeverity'],
+      reminderIntervalHours: settings.reminderIntervalHours as number,
+      sendAllClear: settings.sendAllClear as boolean,
     },
     ...(value.AWS_ENDPOINT_URL ? { endpoint: value.AWS_ENDPOINT_URL } : {}),
     ...(suppressions ? { suppressions } : {}),
-    ...(value.ACCESS_LOG_GROUP_PREFIX ? { accessLogGroupPrefix: value.ACCESS_LOG_GROUP_PREFIX } : {}),
+    ...(settings.accessLogGroupPrefix ? { accessLogGroupPrefix: settings.accessLogGroupPrefix } : {}),
   };
 }

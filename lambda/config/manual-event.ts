@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { apiIdSchema, lookbackMinutesSchema, lookbackProblem, regionSchema } from './audit-input';
 
-export { API_ID, REGION_NAME } from './audit-input';
+export { REGION_NAME } from './audit-input';
 
 export const manualEventSchema = z.strictObject({
   apiIds: z
@@ -43,8 +43,6 @@ const EVENTBRIDGE_FIELDS = [
 ];
 /** Fields that make a manual run differ from the deployed audit. */
 const SCOPE_FIELDS = ['apiIds', 'regions', 'lookbackMinutes', 'allChecks'] as const;
-
-export type ManualEvent = z.infer<typeof manualEventSchema>;
 
 /** What one invocation asks for; absent fields keep the deployed configuration. */
 export interface RunRequest {

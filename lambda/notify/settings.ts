@@ -1,4 +1,5 @@
 import type { Severity } from '../domain/types';
+import { DEFAULTS } from '../settings/settings';
 
 /** What gets published, and how often an open finding is repeated. */
 export interface NotifySettings {
@@ -11,7 +12,7 @@ export interface NotifySettings {
 }
 
 export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
-  minSeverity: 'medium',
-  reminderIntervalHours: 24,
-  sendAllClear: true,
+  minSeverity: DEFAULTS.minSeverity,
+  reminderIntervalHours: DEFAULTS.reminderIntervalHours,
+  sendAllClear: DEFAULTS.sendAllClear,
 };

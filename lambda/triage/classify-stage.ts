@@ -22,13 +22,14 @@ import type {
   StageTraffic,
   Thresholds,
 } from '../domain/types';
+import { DEFAULTS } from '../settings/settings';
 
-/** Defaults explained in docs/checks.md ("Triage thresholds"). */
+/** The settings' defaults (lambda/settings), explained in docs/checks.md ("Triage thresholds"). */
 export const DEFAULT_THRESHOLDS: Readonly<Required<Thresholds>> = Object.freeze({
-  highErrorRatio: 0.05,
-  continuousPeriodShare: 0.5,
-  minRequests: 100,
-  transientErrorRatio: 0.001,
+  highErrorRatio: DEFAULTS.highErrorRatio,
+  continuousPeriodShare: DEFAULTS.continuousPeriodShare,
+  minRequests: DEFAULTS.minRequests,
+  transientErrorRatio: DEFAULTS.transientErrorRatio,
 });
 
 /** Periods with at least this many errors count as "periods with errors". */

@@ -173,7 +173,8 @@ export async function readTraffic(
       ? [...new Map(named.map((key) => [metricKeyId(key), key])).values()]
       : listing('cloudwatch:ListMetrics', () => listStageMetricKeys(clients), errors),
   ]);
-  const wanted = (api: ApiSummary) => !filter.apiIds?.length || filter.apiIds.includes(api.id);
+  const wanted = (api: ApiSummary) =>
+    !filter.apiIds?.length || filter.apiIds.includes(api.id) || filter.apiIds.includes(api.name);
 
   const restByName = new Map<string, ApiSummary[]>();
   for (const api of restApis) restByName.set(api.name, [...(restByName.get(api.name) ?? []), api]);

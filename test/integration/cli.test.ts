@@ -12,13 +12,12 @@ import type { Report } from '../../lambda/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { BROKEN_ACCOUNT, HEALTHY_TWIN } from '../../scripts/seed/broken-account';
 import { seedAccount } from '../../scripts/seed/seed-account';
-import { useEmulator } from '../support/emulator';
+import { cliEntry, useEmulator } from '../support/emulator';
 import { expectValidReport } from '../support/report-schema';
 
-/** Seeding plus a child process that loads the SDK through tsx: tens of seconds on a busy two-core machine. */
+/** Seeding plus a child process that loads the SDK: tens of seconds on a busy two-core machine. */
 const CLI_TEST_TIMEOUT_MS = 90_000;
 const projectRoot = join(__dirname, '..', '..');
-const bin = join(projectRoot, 'bin', 'api-network-auditor.js');
 
 interface CliRun {
   code: number | null;
@@ -41,7 +40,7 @@ function childEnv(): NodeJS.ProcessEnv {
 
 function runCliProcess(args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [cliEntry(), ...args], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,6 +145,33 @@ describe('the CLI against an emulated account', () => {
   );
 
   it(
+    'audits one API chosen by its name, then by the id the emulator gave it (8 characters)',
+    async () => {
+      // Act
+      const byName = await auditAccount(BROKEN_ACCOUNT, ['--api', 'orders-http']);
+      const id = byName.report.apis[0]?.apiId ?? '';
+      const byId = reportOf(
+        await runCliProcess([
+          '--endpoint-url',
+          aws.emulator().endpoint,
+          '--region',
+          'us-east-1',
+          '--format',
+          'json',
+          '--api',
+          id,
+        ]),
+      );
+
+      // Assert
+      expect(new Set(byName.report.apis.map((api) => api.apiName))).toEqual(new Set(['orders-http']));
+      expect(id).toMatch(/^[a-z0-9]{8,10}$/);
+      expect(byId.apis.map((api) => api.apiId)).toEqual(byName.report.apis.map((api) => api.apiId));
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'exits 2 naming an API id of which the account has no stage',
     async () => {
       // Arrange
@@ -167,7 +193,7 @@ describe('the CLI against an emulated account', () => {
       // Assert
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('--api nosuchapi1: no stage of this API in us-east-1');
+      expect(run.stderr).toContain('--api nosuchapi1: no stage of an API of this id or name in us-east-1');
     },
     CLI_TEST_TIMEOUT_MS,
   );

@@ -2,6 +2,9 @@
  * runCli with the audit injected (Report objects in, exit codes and output out). The CLI run as a
  * process against the emulator is in test/integration/cli.test.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditRequest } from '../../../lambda/audit';
 import { type CliDeps, type CliIo, HELP_HINT, runCli } from '../../../lambda/cli/main';
@@ -202,7 +205,7 @@ describe('runCli exit codes', () => {
 
     // Assert
     expect(code).toBe(2);
-    expect(io.err()).toContain('--api nosuchapi1: no stage of this API in us-east-1');
+    expect(io.err()).toContain('--api nosuchapi1: no stage of an API of this id or name in us-east-1');
     expect(io.out()).toBe('');
   });
 
@@ -433,6 +436,84 @@ describe('runCli output', () => {
     const { deps } = fakeDeps(aReport(), { writeFile: async () => Promise.reject(new Error('EACCES')) });
     expect(await runCli(['--output', '/root/x'], io, deps)).toBe(2);
     expect(io.err()).toContain('could not write --output /root/x');
+  });
+
+  it('writes one file per --format into --output-dir, from one audit', async () => {
+    // Arrange
+    const io = fakeIo();
+    const files: Record<string, string> = {};
+    const { deps, requests } = fakeDeps(aReport(), {
+      writeFile: async (path, content) => {
+        files[path] = content;
+      },
+      checkWritableDirectory: async () => {},
+    });
+
+    // Act
+    const code = await runCli(['--format', 'json', '--format', 'csv', '--output-dir', 'out'], io, deps);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(requests).toHaveLength(1);
+    expect(Object.keys(files).sort()).toEqual(['out/report.csv', 'out/report.json']);
+    expect(JSON.parse(files['out/report.json'] ?? '')).toMatchObject({ account: aReport().account });
+    expect(files['out/report.csv']?.split('\n')[0]).toContain(',');
+    expect(io.out()).toBe('');
+  });
+
+  it.each([
+    [
+      ['--format', 'json', '--format', 'csv', '--output-dir', '/no/such/directory'],
+      '--output-dir /no/such/directory',
+    ],
+    [['--output', '/no/such/directory/report.json'], '--output /no/such/directory/report.json'],
+  ])('exits 2 before auditing when %j cannot be written', async (argv, flag) => {
+    // Arrange: the real directory check
+    const io = fakeIo();
+    const { deps, requests } = fakeDeps();
+
+    // Act
+    const code = await runCli(argv, io, deps);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+    expect(io.err()).toContain(`${flag}: /no/such/directory is not a directory this user can write to`);
+    expect(io.err()).toContain('nothing was audited');
+  });
+
+  it('writes into an existing writable --output-dir (the twin of the missing one)', async () => {
+    // Arrange
+    const directory = mkdtempSync(join(tmpdir(), 'cli-output-dir-'));
+    const io = fakeIo();
+    const { deps } = fakeDeps(aReport(), { writeFile: async () => {} });
+
+    // Act
+    const code = await runCli(
+      ['--format', 'json', '--format', 'markdown', '--output-dir', directory],
+      io,
+      deps,
+    );
+
+    // Assert
+    rmSync(directory, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(io.err()).toContain(`report written to ${join(directory, 'report.md')}`);
+  });
+
+  it('selects an API by its name as well as by its id', async () => {
+    // Arrange
+    const report = aReport();
+    const name = report.apis[0]?.apiName ?? '';
+    const io = fakeIo();
+    const { deps, requests } = fakeDeps(report);
+
+    // Act
+    const code = await runCli(['--api', name, '--format', 'json'], io, deps);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(requests[0]?.apiIds).toEqual([name]);
   });
 
   it('shows progress on stderr only when stderr is a terminal', async () => {

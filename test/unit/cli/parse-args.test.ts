@@ -23,7 +23,7 @@ describe('parseCliArgs', () => {
       regions: [],
       lookbackMinutes: 60,
       periodSeconds: 300,
-      apiIds: [],
+      apis: [],
       allChecks: false,
       thresholds: {
         highErrorRatio: 0.05,
@@ -31,7 +31,7 @@ describe('parseCliArgs', () => {
         minRequests: 100,
         transientErrorRatio: 0.001,
       },
-      format: 'text',
+      output: { kind: 'stdout', format: 'text' },
       failOn: 'causes',
       color: true,
       wide: false,
@@ -102,7 +102,7 @@ describe('parseCliArgs', () => {
       endpointUrl: 'http://127.0.0.1:5000',
       lookbackMinutes: 30,
       periodSeconds: 60,
-      apiIds: ['a1b2c3d4e5', 'f6g7h8i9j0'],
+      apis: ['a1b2c3d4e5', 'f6g7h8i9j0'],
       allChecks: true,
       thresholds: {
         highErrorRatio: 0.1,
@@ -110,8 +110,7 @@ describe('parseCliArgs', () => {
         minRequests: 500,
         transientErrorRatio: 0.002,
       },
-      format: 'markdown',
-      outputFile: 'report.md',
+      output: { kind: 'file', format: 'markdown', path: 'report.md' },
       failOn: 'high',
       color: false,
       wide: true,
@@ -126,7 +125,7 @@ describe('parseCliArgs', () => {
   it('accepts the --flag=value form and triage as an explicit choice', () => {
     expect(auditOptions(['--checks=triage', '--format=json', '--fail-on=none'])).toMatchObject({
       allChecks: false,
-      format: 'json',
+      output: { kind: 'stdout', format: 'json' },
       failOn: 'none',
     });
   });
@@ -162,8 +161,7 @@ describe('parseCliArgs', () => {
     [['stray'], "unexpected argument 'stray'"],
     [['--region'], '--region needs a value'],
     [['--region', 'useast1'], '--region must be a Region name such as us-east-1'],
-    [['--api', 'ABC!'], '--api must be an API Gateway id: 10 lowercase letters or digits'],
-    [['--api', 'nosuchapi1x'], '--api must be an API Gateway id'],
+    [['--api', 'bad\u0007name'], '--api must be an API id or name (1-1024 printable characters)'],
     [['--lookback-minutes', 'abc'], '--lookback-minutes must be a number'],
     [['--lookback-minutes', '1.5'], '--lookback-minutes must be a whole number of minutes'],
     [['--lookback-minutes', '0'], '--lookback-minutes must be at least 5 minutes'],
@@ -238,7 +236,46 @@ describe('parseCliArgs', () => {
     expect(errorOf(['--zzzzzzzzzz'])).toBe('unknown option --zzzzzzzzzz');
   });
 
-  it('takes the same lookback range and API id rules as the Lambda event', () => {
+  it('takes an API by id (AWS: 10 characters; the emulator: 8) or by name', () => {
+    expect(auditOptions(['--api', 'a1b2c3d4e5', '--api', 'k7w2ab9q', '--api', 'orders api']).apis).toEqual([
+      'a1b2c3d4e5',
+      'k7w2ab9q',
+      'orders api',
+    ]);
+  });
+
+  it('writes several formats, one file each, into --output-dir', () => {
+    expect(auditOptions(['--format', 'json', '--format', 'csv', '--output-dir', 'out']).output).toEqual({
+      kind: 'directory',
+      formats: ['json', 'csv'],
+      path: 'out',
+    });
+    expect(auditOptions(['--format', 'json', '--output-dir', 'out']).output).toEqual({
+      kind: 'directory',
+      formats: ['json'],
+      path: 'out',
+    });
+  });
+
+  it.each([
+    [
+      ['--format', 'json', '--format', 'csv'],
+      '--format json, csv: several formats need --output-dir DIR (one file per format)',
+    ],
+    [
+      ['--format', 'json', '--format', 'csv', '--output', 'r.json'],
+      '--format json, csv: several formats need --output-dir DIR (one file per format)',
+    ],
+    [['--output', 'r.json', '--output-dir', 'out'], '--output and --output-dir: give one or the other'],
+    [
+      ['--list-checks', '--format', 'json', '--format', 'text'],
+      '--list-checks prints one of text, json, markdown',
+    ],
+  ])('never keeps only the last of several formats: refuses %j', (argv, message) => {
+    expect(errorOf(argv)).toContain(message);
+  });
+
+  it('takes the lookback range of the Lambda event, and every API id the event takes (names too)', () => {
     // Arrange: values the Lambda's schema accepts and refuses
     const { parseInvocationEvent } =
       require('../../../lambda/config/manual-event') as typeof import('../../../lambda/config/manual-event');
@@ -246,8 +283,8 @@ describe('parseCliArgs', () => {
       { lookbackMinutes: 4, apiId: 'a1b2c3d4e5' },
       { lookbackMinutes: 1440, apiId: 'a1b2c3d4e5' },
       { lookbackMinutes: 1445, apiId: 'a1b2c3d4e5' },
-      { lookbackMinutes: 60, apiId: 'A1B2C3D4E5' },
       { lookbackMinutes: 7, apiId: 'a1b2c3d4e5' },
+      { lookbackMinutes: 60, apiId: 'k7w2ab9q' },
     ];
 
     for (const { lookbackMinutes, apiId } of cases) {

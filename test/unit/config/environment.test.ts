@@ -13,6 +13,7 @@ describe('parseEnvironment', () => {
 
     // Assert
     expect(environment).toEqual({
+      settings: expect.objectContaining({ allChecks: false, lookbackMinutes: 60 }),
       region: 'eu-west-1',
       auditRegions: ['eu-west-1'],
       lookbackMinutes: 60,
@@ -48,6 +49,7 @@ describe('parseEnvironment', () => {
 
     // Assert
     expect(environment).toEqual({
+      settings: expect.objectContaining({ lookbackMinutes: 120, minRequests: 10 }),
       region: 'eu-west-1',
       auditRegions: ['us-east-1', 'eu-west-1'],
       lookbackMinutes: 120,
