@@ -53,7 +53,8 @@ describe('AuditDeadline against a server that reads requests and never answers',
 
     // Assert
     await expect(call).rejects.toMatchObject({ name: 'DeadlineExceeded', message: /aborted in flight/ });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // The server never answers: without the abort the call would hang until Jest's timeout.
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect(deadline.aborted).toBe(1);
     expect(received).toEqual(['Logs_20140328.FilterLogEvents']);
     deadline.dispose();
