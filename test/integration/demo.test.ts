@@ -11,7 +11,8 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const withoutIds = (text: string) =>
   text
     .replace(/\(([a-z0-9]{8}|[a-z0-9]{10})(, us-east-1)?\)/g, '(ID$2)')
-    .replace(/\b(sg|eni|subnet|vpc|i)-[0-9a-f]{8,17}\b/g, '$1-ID');
+    .replace(/\b(sg|eni|subnet|vpc|i)-[0-9a-f]{8,17}\b/g, '$1-ID')
+    .replace(/\bid [0-9a-f]{16}\b/g, 'id ID');
 
 /** The README's demo excerpt: the demo's first lines, then `  ...`. */
 const readmeExcerpt = (
