@@ -16,6 +16,7 @@ import {
   accountOf,
   accountStatusLine,
   accountsLine,
+  findingHeadline,
   fixLines,
   formatPercent,
   incompleteHeadline,
@@ -213,7 +214,7 @@ function findingBlock(change: FindingChange, finding: Finding): string {
       ? ` (was ${change.previous.status} ${change.previous.severity})`
       : '';
   const lines = [
-    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)} (id ${finding.id}): ${emailText(finding.title, 200)}`,
+    `[${CHANGE_TAG[change.kind]}] ${finding.status} (${finding.severity})${before} ${emailText(finding.checkId, 60)} (id ${finding.id}): ${emailText(findingHeadline(finding), 200)}`,
     `  Resource: ${emailText(finding.resourceArn, 300)}`,
     `  Found:    ${emailText(finding.message, 2000)}`,
     ...fixOf(finding).map((line, index) => `  ${index === 0 ? 'Do:' : '   '}       ${line}`),
@@ -517,7 +518,7 @@ export function renderEmailBody(view: NotificationView, maxBytes = EMAIL_BODY_MA
             .slice(0, 20)
             .map(
               (finding) =>
-                `  - ${finding.status} (${finding.severity}) ${emailText(finding.checkId, 60)}: ${emailText(finding.title, 160)}`,
+                `  - ${finding.status} (${finding.severity}) ${emailText(finding.checkId, 60)}: ${emailText(findingHeadline(finding), 160)}`,
             ),
           ...(alsoOpen.length > 20 ? [`  - and ${alsoOpen.length - 20} more`] : []),
         ].join('\n'),

@@ -184,6 +184,13 @@ export function seeAboveByStage(section: StageSection): { under: string; finding
 }
 
 /** The fix as one line for a machine format's remediation field: the commands, `; `-separated, else the remediation. */
+/**
+ * A check's title states the passing state ("Targets' security groups admit the NLB"); shown over a
+ * finding that is not a PASS, it says what was expected, so it never reads as the problem itself.
+ */
+export const findingHeadline = (finding: Pick<Finding, 'status' | 'title'>): string =>
+  finding.status === 'PASS' ? finding.title : `Expected: ${finding.title}`;
+
 export const fixText = (finding: Finding): string => fixLines(finding).join('; ');
 
 /** The fix to paste for a finding: its exact commands when known, else the check's remediation. */

@@ -10,6 +10,7 @@ import {
   accountOf,
   accountsLine,
   buildHumanView,
+  findingHeadline,
   fixLines,
   formatPercent,
   incompleteHeadline,
@@ -115,7 +116,7 @@ export function renderMarkdown(report: Report): string {
 
 function findingItem(finding: Finding, commonDocs: readonly string[]): string[] {
   const lines = [
-    `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)} · id ${code(finding.id)}: ${escapeMarkdown(finding.title)}`,
+    `- **${finding.status}** · ${finding.severity} · ${code(finding.checkId)} · id ${code(finding.id)}: ${escapeMarkdown(findingHeadline(finding))}`,
     `  - ${escapeMarkdown(finding.message)}`,
     `  - Resource: ${code(finding.resourceArn)}`,
   ];

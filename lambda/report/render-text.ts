@@ -19,6 +19,7 @@ import {
   accountStatusLine,
   accountsLine,
   buildHumanView,
+  findingHeadline,
   fixLines,
   formatPercent,
   type HumanView,
@@ -234,7 +235,7 @@ function findingLines(finding: Finding, commonDocs: readonly string[], layout: L
     `  ${paint(STATUS_STYLE[finding.status], finding.status.padEnd(5))} ${finding.severity.padEnd(8)} ` +
       `${paint('cyan', terminalText(finding.checkId, 60))}  id ${finding.id}`,
     ...wrap(`on ${layout.cite(terminalText(finding.resourceArn))}`, width, INDENT),
-    ...wrap(terminalText(finding.title, 300), width, INDENT),
+    ...wrap(terminalText(findingHeadline(finding), 300), width, INDENT),
     ...wrap(layout.citeAll(terminalText(finding.message, 2000)), width, INDENT),
   ];
   const fix = fixLines(finding);

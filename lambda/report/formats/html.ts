@@ -10,7 +10,7 @@ import { compareFindings } from '../../domain/finding-order';
 import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
 import { recordText } from '../../notify/display-text';
 import { rankStages } from '../../verdict/stages-worst-first';
-import { formatPercent, summaryLine, suppressionLine } from '../human-view';
+import { findingHeadline, formatPercent, summaryLine, suppressionLine } from '../human-view';
 import { xmlText } from './junit';
 
 /** XML's five entities are HTML's too: text and attribute values alike. */
@@ -168,7 +168,7 @@ function fixOf(finding: Finding): string {
 function findingBlock(finding: Finding, blocking: boolean): string {
   return (
     `<div class="finding${blocking ? ' blocking' : ''}"><p><span class="status ${escapeHtml(finding.status)}">${escapeHtml(finding.status)}</span> ` +
-    `<span class="sev">${escapeHtml(finding.severity)}</span> <code>${text(finding.checkId, 100)}</code> ${text(finding.title, 300)}</p>` +
+    `<span class="sev">${escapeHtml(finding.severity)}</span> <code>${text(finding.checkId, 100)}</code> ${text(findingHeadline(finding), 300)}</p>` +
     `<p class="msg">${text(finding.message)}</p><p class="fixlabel">Fix</p>${fixOf(finding)}</div>`
   );
 }

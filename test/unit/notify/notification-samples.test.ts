@@ -167,7 +167,7 @@ describe('docs/notification-samples.md', () => {
     const sample = readFileSync(SAMPLES, 'utf8');
     const cited = [
       ...sample.matchAll(
-        /^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+)(?: \(id [0-9a-f]{16}\))?: (.+)$/gm,
+        /^\[(?:NEW|CHANGED|STILL OPEN)\] \w+ \((\w+)\) ([a-z0-9-]+)(?: \(id [0-9a-f]{16}\))?: (?:Expected: )?(.+)$/gm,
       ),
     ];
 

@@ -204,7 +204,7 @@ describe('renderEmailBody', () => {
       'Logs:      https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/API-Gateway-Execution-Logs_a1b2c3$252Fprod',
     );
     expect(body).toContain(
-      `[NEW] FAIL (high) tg-unhealthy-az (id ${finding.id}): A zone has no healthy target`,
+      `[NEW] FAIL (high) tg-unhealthy-az (id ${finding.id}): Expected: ${finding.title}`,
     );
     expect(body).toContain('  Found:    Zone us-east-1b is enabled');
     expect(body).toContain('  Do:       Register a healthy target in us-east-1b');

@@ -1,3 +1,4 @@
+import { findingHeadline } from '../../../lambda/report/human-view';
 import { renderText } from '../../../lambda/report/render-text';
 import { aFinding, aReport, aStage } from '../cli/fixtures/report';
 
@@ -305,5 +306,20 @@ describe('renderText at 80 columns (the default)', () => {
     const text = renderText(report, { color: false });
     expect(text).not.toContain('\nFAKE LINE');
     expect(text).not.toContain('\u001b');
+  });
+});
+
+describe('a failing finding under its check title', () => {
+  it('says the title is what was expected, so a failure never reads as the passing state', () => {
+    const failing = aFinding({ title: "Targets' security groups admit the NLB" });
+    const text = renderText(aReport({ findings: [failing] }), { color: false, wide: true });
+    expect(text).toContain("Expected: Targets' security groups admit the NLB");
+    expect(text).not.toMatch(/^\s+Targets' security groups admit the NLB$/m);
+  });
+
+  it('twin: a PASS keeps the title as it is', () => {
+    expect(findingHeadline({ status: 'PASS', title: 'Every zone has a healthy target' })).toBe(
+      'Every zone has a healthy target',
+    );
   });
 });
