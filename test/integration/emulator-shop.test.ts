@@ -76,12 +76,12 @@ describe('npm run emulator', () => {
     ]);
   });
 
-  it('lets the pasted lines audit the demo shop: six stages, failures found', () => {
+  it('lets the pasted lines audit the demo shop: seven stages, failures found', () => {
     const result = runPasted(lines);
 
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: '' });
-    expect(result.stdout).toContain('API stages (6)');
-    expect(result.stdout).toMatch(/probable cause: alb-security-group-sources/);
+    expect(result.stdout).toContain('API stages (7), worst first');
+    expect(result.stdout).toMatch(/== catalog-http\/prod .*\n {2}Verdict: alb-security-group-sources:/);
   }, 60_000);
 
   it('shows with --checks all only the ERROR it explains (a gap of the emulator)', () => {
