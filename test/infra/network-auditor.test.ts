@@ -168,7 +168,8 @@ describe('NetworkAuditor, as deployed by default', () => {
     expect(variables).toMatchObject({
       LOOKBACK_MINUTES: '60',
       PERIOD_SECONDS: '300',
-      THRESHOLDS: '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":100,"transientErrorRatio":0.001}',
+      THRESHOLDS:
+        '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":100,"transientErrorRatio":0.001}',
       MIN_SEVERITY: 'medium',
     });
   });
@@ -694,7 +695,8 @@ describe('NetworkAuditor, configured', () => {
           LOOKBACK_MINUTES: '30',
           PERIOD_SECONDS: '60',
           AUDIT_REGIONS: 'us-east-1,eu-west-1',
-          THRESHOLDS: '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":10,"transientErrorRatio":0.001}',
+          THRESHOLDS:
+            '{"highErrorRatio":0.05,"continuousPeriodShare":0.5,"minRequests":10,"transientErrorRatio":0.001}',
           MIN_SEVERITY: 'high',
           SEND_ALL_CLEAR: 'false',
           REMINDER_INTERVAL_HOURS: '24',
