@@ -38,6 +38,19 @@ export function compareCauses(a: Finding, b: Finding, catalogue: CheckCatalogue)
   );
 }
 
+/**
+ * A stage whose errors came in a burst (in fewer than half the periods) is explained first by what
+ * happened in those very minutes (a dip in healthy targets, a group failing open, resets, latency at
+ * the timeout): a configuration the audit reads as it is now would have failed the stage's traffic in
+ * every period, not only in the burst.
+ */
+function burstFirst(stage: ReportStage, a: Finding, b: Finding): number {
+  if (stage.periods === 0 || stage.periodsWithErrors * 2 >= stage.periods) return 0;
+  const coincided = (finding: Finding) =>
+    Array.isArray(finding.evidence.eventMinutes) && finding.evidence.eventMinutes.length > 0 ? 0 : 1;
+  return coincided(a) - coincided(b);
+}
+
 /** The first sentence of a message, at most `max` characters: enough for a one-line summary. */
 function firstSentence(message: string, max = 220): string {
   const sentence = (message.split(/(?<=[a-z0-9)\]])\. /)[0] ?? message).replace(/\.$/, '');
@@ -58,7 +71,7 @@ export function verdictOf(
 ): StageVerdict {
   const causes = findings
     .filter((finding) => isCausal(finding, catalogue))
-    .sort((a, b) => compareCauses(a, b, catalogue));
+    .sort((a, b) => burstFirst(stage, a, b) || compareCauses(a, b, catalogue));
   const [first] = causes;
   if (first) {
     const more = causes.length > 1 ? `; ${plural(causes.length - 1, 'more cause')}` : '';

@@ -82,6 +82,31 @@ describe('verdictOf', () => {
     expect(verdict([own]).summary).not.toMatch(/targets answered 5xx themselves \(/);
   });
 
+  it('puts what happened in the minutes of a burst before a configuration that would fail every period', () => {
+    // Arrange: 5xx in 2 of 12 periods; the healthy targets fell to zero in those very minutes
+    const burst = aStage({ periodsWithErrors: 2 });
+    const blocked = finding('nlb-target-security-groups', { severity: 'high' });
+    const dip = finding('tg-healthy-dip', {
+      severity: 'high',
+      evidence: { eventMinutes: ['2026-11-29T11:30:00.000Z'] },
+    });
+
+    // Act
+    const result = verdict([blocked, dip], burst);
+
+    // Assert
+    expect(result.causes).toEqual([dip.id, blocked.id]);
+  });
+
+  it('twin: for errors in most periods, the configuration that stops traffic comes first', () => {
+    const blocked = finding('nlb-target-security-groups', { severity: 'high' });
+    const dip = finding('tg-healthy-dip', {
+      severity: 'high',
+      evidence: { eventMinutes: ['2026-11-29T11:30:00.000Z'] },
+    });
+    expect(verdict([dip, blocked]).causes).toEqual([blocked.id, dip.id]);
+  });
+
   it('says errors are transient for a low-frequency stage nothing explains', () => {
     const trickle = aStage({ classification: 'low-frequency', errors5xx: 12, requests: 1_000_008 });
     const result = verdict([finding('client-retries', { status: 'WARN', severity: 'low' })], trickle);
