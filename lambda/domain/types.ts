@@ -78,6 +78,10 @@ export interface PathHop {
   rule?: string;
   /** Explanation codes of the path model for this component (`lambda/path/explanations.ts`). */
   explanations?: string[];
+  /** An integration hop of a REST stage's canary: the canary's path starts here. */
+  variant?: 'canary';
+  /** An integration hop of a stage that has a canary: the share (0-1) of the stage's requests its path carries. */
+  share?: number;
 }
 
 export interface ClassifiedStage extends StageIdentity {

@@ -87,6 +87,8 @@ export interface LoadBalancerPath {
   /** VPC links of those integrations that could not be read (the load balancer was reached another way). */
   unreadableVpcLinks: CollectionError[];
   apis: StageKey[];
+  /** Set on a canary's path: the share (0-1) of the stage's requests the canary sends this way. */
+  canaryShare?: number;
   /** The listeners the entries reach (empty when none answers or they could not be read). */
   listeners: ListenerHop[];
   /** The target groups those listeners forward the traffic to (weight 0 and unmatched rules left out). */
@@ -95,7 +97,7 @@ export interface LoadBalancerPath {
   targetGroupProblems: CheckResult[];
 }
 
-/** One traffic path of a stage: the stage's own, or (later) its canary's with its share. */
+/** One traffic path of a stage: the stage's own, or its canary's, each with its share of the requests. */
 export interface StagePath {
   stage: StageInventory;
   apis: StageKey[];
@@ -158,19 +160,27 @@ interface Accumulating {
   unreadableVpcLinks: CollectionError[];
 }
 
+/** What one path of a stage sends: the stage's integrations, or its canary's with the canary's share. */
+interface PathSource {
+  integrations: Collected<IntegrationFacts[]>;
+  canaryShare?: number;
+}
+
 function followStageToLoadBalancers(
   stage: StageInventory,
+  source: PathSource,
   inventory: Inventory,
 ): Followed<LoadBalancerPath> & { vanished: VanishedLoadBalancer[] } {
   const apis = [stageKeyOf(stage)];
-  if (!stage.integrations.ok) {
-    const unreadable = integrationsUnreadable(stage, stage.integrations.error);
+  const { integrations, canaryShare } = source;
+  if (!integrations.ok) {
+    const unreadable = integrationsUnreadable(stage, integrations.error);
     return { reached: [], problems: [explained('COMPONENT_UNREADABLE', unreadable)], vanished: [] };
   }
   const problems: CheckResult[] = [];
   const vanished: VanishedLoadBalancer[] = [];
   const byLoadBalancer = new Map<string, Accumulating>();
-  for (const integration of stage.integrations.value) {
+  for (const integration of integrations.value) {
     if (integration.pathError) {
       const subject = `the path behind integration ${integration.label}`;
       const unreadable = couldNotRead(
@@ -225,7 +235,7 @@ function followStageToLoadBalancers(
     }
   }
   if (byLoadBalancer.size === 0 && problems.length === 0) {
-    return { reached: [], problems: [noLoadBalancer(stage, inventory, apis)], vanished };
+    return { reached: [], problems: [noLoadBalancer(stage, integrations.value, inventory, apis)], vanished };
   }
   const reached: LoadBalancerPath[] = [];
   for (const [arn, entry] of byLoadBalancer) {
@@ -240,6 +250,7 @@ function followStageToLoadBalancers(
             vpcLinks: [...entry.vpcLinks.values()],
             unreadableVpcLinks: entry.unreadableVpcLinks,
             apis,
+            ...(canaryShare !== undefined ? { canaryShare } : {}),
           },
           stage,
           inventory,
@@ -280,8 +291,12 @@ function followStageToLoadBalancers(
  * Why a stage leads to no load balancer. An HTTP API integration through a V2 link to a Cloud Map
  * service still has a link whose groups and subnets vpc-link-status judges: say so, not "no link".
  */
-function noLoadBalancer(stage: StageInventory, inventory: Inventory, apis: StageKey[]): CheckResult {
-  const integrations = stage.integrations.ok ? stage.integrations.value : [];
+function noLoadBalancer(
+  stage: StageInventory,
+  integrations: IntegrationFacts[],
+  inventory: Inventory,
+  apis: StageKey[],
+): CheckResult {
   const throughLinks = integrations.filter((integration) => integration.vpcLinkId !== undefined);
   if (throughLinks.length > 0) {
     const described = throughLinks.map((integration) => {
@@ -336,17 +351,29 @@ function followAlbTargets(
         vpcLinks: [],
         unreadableVpcLinks: path.unreadableVpcLinks,
         apis: path.apis,
+        ...(path.canaryShare !== undefined ? { canaryShare: path.canaryShare } : {}),
       };
       return { reached: [followToTargetGroups(behind, stage, inventory)], problems: [] };
     }),
   );
 }
 
-/** `NLB orders-nlb`, or `ALB web-alb (behind NLB front-nlb)` for an ALB reached through an NLB. */
-export const describeHop = (path: Pick<LoadBalancerPath, 'loadBalancer' | 'via'>): string =>
-  path.via
+/** `10%`: a canary's share of the stage's requests. */
+const percentOf = (share: number): string => `${Math.round(share * 1000) / 10}%`;
+
+/** `canary (10% of requests)`: how a canary's path is named wherever it is described. */
+export const describeCanary = (share: number): string => `canary (${percentOf(share)} of requests)`;
+
+/**
+ * `NLB orders-nlb`, or `ALB web-alb (behind NLB front-nlb)` for an ALB reached through an NLB; on a
+ * canary's path, `NLB orders-nlb on the canary (10% of requests)`.
+ */
+export function describeHop(path: Pick<LoadBalancerPath, 'loadBalancer' | 'via' | 'canaryShare'>): string {
+  const hop = path.via
     ? `${describeLoadBalancer(path.loadBalancer)} (behind ${describeLoadBalancer(path.via.loadBalancer)})`
     : describeLoadBalancer(path.loadBalancer);
+  return path.canaryShare === undefined ? hop : `${hop} on the ${describeCanary(path.canaryShare)}`;
+}
 
 type Unrouted = Omit<LoadBalancerPath, 'listeners' | 'targetGroups' | 'targetGroupProblems'>;
 
@@ -443,17 +470,33 @@ function followToTargetGroups(path: Unrouted, stage: StageInventory, inventory: 
 
 /** The stage's paths: its own and, where the collector read one, its canary's. Built once per inventory. */
 export function buildStagePaths(stage: StageInventory, inventory: Inventory): StagePath[] {
-  const { reached, problems, vanished } = followStageToLoadBalancers(stage, inventory);
+  const { canary } = stage;
+  // A canary at 0% serves nothing and is no path (the collector keeps none either).
+  const canaryShare = canary && canary.share > 0 ? Math.min(canary.share, 1) : 0;
+  const main = buildPath(stage, 'main', 1 - canaryShare, { integrations: stage.integrations }, inventory);
+  if (!canary || canaryShare === 0) return [main];
+  const source = { integrations: canary.integrations, canaryShare };
+  return [main, buildPath(stage, 'canary', canaryShare, source, inventory)];
+}
+
+function buildPath(
+  stage: StageInventory,
+  variant: StagePath['variant'],
+  share: number,
+  source: PathSource,
+  inventory: Inventory,
+): StagePath {
+  const { reached, problems, vanished } = followStageToLoadBalancers(stage, source, inventory);
   const path: Omit<StagePath, 'components'> = {
     stage,
     apis: [stageKeyOf(stage)],
-    variant: 'main',
-    share: 1,
+    variant,
+    share,
     loadBalancers: reached,
     problems,
     vanished,
   };
-  return [{ ...path, components: componentsOf(path, inventory) }];
+  return { ...path, components: componentsOf(path, source.integrations, inventory) };
 }
 
 const built = new WeakMap<Inventory, Map<StageInventory, StagePath[]>>();
@@ -478,10 +521,28 @@ export const pathsOf = (stages: readonly StageInventory[], inventory: Inventory)
  * was not) blamed. A hop appears once however many routes cross it.
  */
 export function auditedPath(stage: StageInventory, inventory: Inventory): PathHop[] {
-  return stagePaths(inventory)
-    .filter((path) => path.stage === stage)
-    .flatMap((path) => path.components);
+  const merged: PathHop[] = [];
+  for (const path of stagePaths(inventory).filter((candidate) => candidate.stage === stage)) {
+    // A hop comes after the hops it is reached from, so they are renumbered before it.
+    const renumbered = new Map<number, number>();
+    for (const hop of path.components) {
+      let kept = merged.find((candidate) => sameHop(candidate, hop));
+      if (!kept) {
+        kept = { ...hop, seq: merged.length + 1, from: [] };
+        merged.push(kept);
+      }
+      renumbered.set(hop.seq, kept.seq);
+      for (const seq of hop.from.flatMap((from) => renumbered.get(from) ?? [])) {
+        if (!kept.from.includes(seq)) kept.from.push(seq);
+      }
+    }
+  }
+  return merged;
 }
+
+/** One resource is one hop, whichever path crosses it; a canary's integration is its own hop. */
+const sameHop = (a: PathHop, b: PathHop): boolean =>
+  a.kind === b.kind && a.id === b.id && a.variant === b.variant;
 
 type AddHop = (
   kind: PathHop['kind'],
@@ -491,7 +552,11 @@ type AddHop = (
   extra?: Partial<PathHop>,
 ) => number;
 
-function componentsOf(path: Omit<StagePath, 'components'>, inventory: Inventory): PathHop[] {
+function componentsOf(
+  path: Omit<StagePath, 'components'>,
+  integrations: Collected<IntegrationFacts[]>,
+  inventory: Inventory,
+): PathHop[] {
   const hops: PathHop[] = [];
   const add: AddHop = (kind, id, label, from, extra) => {
     let hop = hops.find((candidate) => candidate.kind === kind && candidate.id === id);
@@ -502,10 +567,13 @@ function componentsOf(path: Omit<StagePath, 'components'>, inventory: Inventory)
     if (from !== undefined && !hop.from.includes(from)) hop.from.push(from);
     return hop.seq;
   };
-  const { stage } = path;
   const direct = path.loadBalancers.filter((lb) => !lb.via);
-  for (const integration of stage.integrations.ok ? stage.integrations.value : []) {
-    const start = add('integration', integration.arn, integration.label, undefined);
+  const canary = path.variant === 'canary';
+  const shared =
+    path.share < 1 ? { share: path.share, ...(canary ? { variant: 'canary' as const } : {}) } : {};
+  for (const integration of integrations.ok ? integrations.value : []) {
+    const label = canary ? `${describeCanary(path.share)}: ${integration.label}` : integration.label;
+    const start = add('integration', integration.arn, label, undefined, shared);
     const link = integration.vpcLinkId ? inventory.vpcLinks[integration.vpcLinkId] : undefined;
     const linkHop =
       integration.vpcLinkId !== undefined

@@ -145,6 +145,22 @@ const instance = (InstanceId: string, zone: string, subnet: string, ip: string) 
   SecurityGroups: [{ GroupId: 'sg-0a1b2c3d', GroupName: 'orders' }],
 });
 
+/** The internal NLB `orders-nlb` in two zones of vpc-3ac0fb5f, as DescribeLoadBalancers returns it (ELB API reference, LoadBalancer); the other load balancers here share its scheme, VPC and zones. */
+export const ordersNlb = (dnsName = dns.nlb): LoadBalancer => ({
+  LoadBalancerArn: arns.nlb,
+  DNSName: dnsName,
+  LoadBalancerName: 'orders-nlb',
+  Scheme: 'internal',
+  VpcId: 'vpc-3ac0fb5f',
+  State: { Code: 'active' },
+  Type: 'network',
+  AvailabilityZones: [
+    { ZoneName: 'us-east-1a', SubnetId: 'subnet-8360a9e7' },
+    { ZoneName: 'us-east-1b', SubnetId: 'subnet-b7d581c0' },
+  ],
+  IpAddressType: 'ipv4',
+});
+
 /**
  * The internal NLB `orders-nlb` in two zones, TCP:80 -> orders-tg with one healthy instance per zone.
  * `extra` adds fields of DescribeLoadBalancers' LoadBalancer (e.g. `SecurityGroups`).
@@ -155,39 +171,21 @@ export function recordOrdersNlb(
   extra: Partial<LoadBalancer> = {},
 ): void {
   mocks.elb.on(DescribeLoadBalancersCommand, { LoadBalancerArns: [arns.nlb] }).resolves({
-    LoadBalancers: [
-      {
-        LoadBalancerArn: arns.nlb,
-        DNSName: dnsName,
-        LoadBalancerName: 'orders-nlb',
-        Scheme: 'internal',
-        VpcId: 'vpc-3ac0fb5f',
-        State: { Code: 'active' },
-        Type: 'network',
-        AvailabilityZones: [
-          { ZoneName: 'us-east-1a', SubnetId: 'subnet-8360a9e7' },
-          { ZoneName: 'us-east-1b', SubnetId: 'subnet-b7d581c0' },
-        ],
-        IpAddressType: 'ipv4',
-        ...extra,
-      },
-    ],
+    LoadBalancers: [{ ...ordersNlb(dnsName), ...extra }],
   });
   mocks.elb.on(DescribeLoadBalancerAttributesCommand, { LoadBalancerArn: arns.nlb }).resolves({
     Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'false' }],
   });
-  mocks.elb.on(DescribeListenersCommand, { LoadBalancerArn: arns.nlb }).resolves({
-    Listeners: [listener(arns.nlbListener80, arns.nlb, 80, 'TCP', arns.ordersTg)],
-  });
-  mocks.elb.on(DescribeRulesCommand, { ListenerArn: arns.nlbListener80 }).resolves({
-    Rules: [defaultRule(arns.nlbListener80, arns.ordersTg)],
-  });
-  mocks.elb.on(DescribeTargetGroupsCommand, { LoadBalancerArn: arns.nlb }).resolves({
-    TargetGroups: [targetGroup(arns.ordersTg, 'orders-tg', 8080, 'TCP', 'instance', arns.nlb)],
-  });
-  mocks.elb.on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: arns.ordersTg }).resolves({
-    Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'use_load_balancer_configuration' }],
-  });
+  recordTcpForward(
+    { mocks },
+    {
+      nlb: arns.nlb,
+      listener: arns.nlbListener80,
+      targetGroup: arns.ordersTg,
+      name: 'orders-tg',
+      port: 8080,
+    },
+  );
   mocks.elb.on(DescribeTargetHealthCommand, { TargetGroupArn: arns.ordersTg }).resolves({
     TargetHealthDescriptions: [healthy('i-0f76fade435676abd', 8080), healthy('i-0598c7d356eba48d7', 8080)],
   });
@@ -203,6 +201,25 @@ export function recordOrdersNlb(
   });
 }
 
+/** An NLB's TCP:80 listener whose default rule forwards to one instance target group on `port`. */
+export function recordTcpForward(
+  { mocks }: Pick<Recorded, 'mocks'>,
+  to: { nlb: string; listener: string; targetGroup: string; name: string; port: number },
+): void {
+  mocks.elb.on(DescribeListenersCommand, { LoadBalancerArn: to.nlb }).resolves({
+    Listeners: [listener(to.listener, to.nlb, 80, 'TCP', to.targetGroup)],
+  });
+  mocks.elb.on(DescribeRulesCommand, { ListenerArn: to.listener }).resolves({
+    Rules: [defaultRule(to.listener, to.targetGroup)],
+  });
+  mocks.elb.on(DescribeTargetGroupsCommand, { LoadBalancerArn: to.nlb }).resolves({
+    TargetGroups: [targetGroup(to.targetGroup, to.name, to.port, 'TCP', 'instance', to.nlb)],
+  });
+  mocks.elb.on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: to.targetGroup }).resolves({
+    Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'use_load_balancer_configuration' }],
+  });
+}
+
 /**
  * The internal ALB `shared-alb`, shared by two services: HTTPS:443 -> orders-tg (rule `/v2/*` ->
  * orders-v2-tg), HTTPS:8443 -> billing-tg, whose only target sits in us-east-1a while the ALB is
@@ -212,19 +229,12 @@ export function recordSharedAlb({ mocks }: Recorded): void {
   mocks.elb.on(DescribeLoadBalancersCommand, { LoadBalancerArns: [arns.alb] }).resolves({
     LoadBalancers: [
       {
+        ...ordersNlb(),
         LoadBalancerArn: arns.alb,
         DNSName: dns.alb,
         LoadBalancerName: 'shared-alb',
-        Scheme: 'internal',
-        VpcId: 'vpc-3ac0fb5f',
-        State: { Code: 'active' },
         Type: 'application',
-        AvailabilityZones: [
-          { ZoneName: 'us-east-1a', SubnetId: 'subnet-8360a9e7' },
-          { ZoneName: 'us-east-1b', SubnetId: 'subnet-b7d581c0' },
-        ],
         SecurityGroups: ['sg-5943793c'],
-        IpAddressType: 'ipv4',
       },
     ],
   });
