@@ -476,7 +476,9 @@ export function buildStagePaths(stage: StageInventory, inventory: Inventory): St
   const main = buildPath(stage, 'main', 1 - canaryShare, { integrations: stage.integrations }, inventory);
   if (!canary || canaryShare === 0) return [main];
   const source = { integrations: canary.integrations, canaryShare };
-  return [main, buildPath(stage, 'canary', canaryShare, source, inventory)];
+  const canaryPath = buildPath(stage, 'canary', canaryShare, source, inventory);
+  // A canary at 100% takes every request: the stage's own path carries none and is not judged.
+  return canaryShare === 1 ? [canaryPath] : [main, canaryPath];
 }
 
 function buildPath(

@@ -207,6 +207,14 @@ describe("a REST stage's canary as a second path", () => {
       ]);
     });
 
+    it("a 100% canary takes every request: the stage's own path is not judged", () => {
+      const inventory = withCanary(aCanary(1), HEALTHY);
+      expect(pathsOf(inventory).map((path) => [path.variant, path.share])).toEqual([['canary', 1]]);
+      expect(resultsOf(tgUnhealthyAz, inventory).map((result) => result.resourceArn)).toEqual([
+        CANARY_TG_ARN,
+      ]);
+    });
+
     it('a 0% canary is no path: its unhealthy NLB is never judged', () => {
       const inventory = withCanary(aCanary(0), UNHEALTHY);
       expect(pathsOf(inventory).map((path) => [path.variant, path.share])).toEqual([['main', 1]]);
