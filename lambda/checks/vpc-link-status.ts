@@ -1,7 +1,7 @@
 import { vpcLinkArn } from '../domain/arns';
 import type { CheckDefinition, NetworkFacts } from '../domain/check';
-import type { CheckResult, StageInventory } from '../domain/types';
-import { integrationResource } from '../path/build';
+import type { CheckResult, Collected, IntegrationFacts, StageInventory } from '../domain/types';
+import { describeCanary, integrationResource } from '../path/build';
 import { ARTICLE } from './docs-links';
 import {
   couldNotRead,
@@ -16,11 +16,35 @@ import {
 
 const GONE_CODES = new Set(['NotFoundException', 'NotFound']);
 
+/** What a stage sends through: its own integrations and, for a REST canary, the canary's (with its share). */
+function integrationSets(
+  stage: StageInventory,
+): { integrations: Collected<IntegrationFacts[]>; canary?: string }[] {
+  const { canary } = stage;
+  if (!canary || canary.share <= 0) return [{ integrations: stage.integrations }];
+  const canarySet = { integrations: canary.integrations, canary: describeCanary(Math.min(canary.share, 1)) };
+  // A canary at 100% takes every request: the stage's own integrations carry none.
+  return canary.share >= 1 ? [canarySet] : [{ integrations: stage.integrations }, canarySet];
+}
+
 function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckResult[] {
+  return integrationSets(stage).flatMap(({ integrations, canary }) =>
+    evaluateIntegrations(stage, integrations, canary, inventory),
+  );
+}
+
+function evaluateIntegrations(
+  stage: StageInventory,
+  integrations: Collected<IntegrationFacts[]>,
+  canary: string | undefined,
+  inventory: NetworkFacts,
+): CheckResult[] {
   const apis = [stageKeyOf(stage)];
-  if (!stage.integrations.ok) return [integrationsUnreadable(stage, stage.integrations.error)];
-  const viaLink = stage.integrations.value.filter((integration) => integration.connectionType === 'VPC_LINK');
+  const on = canary ? ` on the ${canary}` : '';
+  if (!integrations.ok) return [integrationsUnreadable(stage, integrations.error)];
+  const viaLink = integrations.value.filter((integration) => integration.connectionType === 'VPC_LINK');
   if (viaLink.length === 0) {
+    if (canary) return [];
     return [
       notApplicable(
         stageResource(stage.stage),
@@ -54,7 +78,7 @@ function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckRes
           ...resource,
           status: 'FAIL',
           apis,
-          message: `integration ${integration.label} uses VPC link ${integration.vpcLinkId}, which no longer exists`,
+          message: `integration ${integration.label}${on} uses VPC link ${integration.vpcLinkId}, which no longer exists`,
           evidence: { action: link.error.action, code: link.error.code },
         };
       }
@@ -63,7 +87,7 @@ function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckRes
     const { name, status, statusMessage } = link.value;
     const evidence = { status, statusMessage: statusMessage ?? null };
     if (status === 'AVAILABLE') {
-      return { ...resource, status: 'PASS', apis, message: `VPC link ${name} is AVAILABLE`, evidence };
+      return { ...resource, status: 'PASS', apis, message: `VPC link ${name}${on} is AVAILABLE`, evidence };
     }
     const why =
       status === 'INACTIVE'
@@ -71,7 +95,13 @@ function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckRes
         : statusMessage
           ? ` (${statusMessage})`
           : '';
-    return { ...resource, status: 'FAIL', apis, message: `VPC link ${name} is ${status}${why}`, evidence };
+    return {
+      ...resource,
+      status: 'FAIL',
+      apis,
+      message: `VPC link ${name}${on} is ${status}${why}`,
+      evidence,
+    };
   });
 }
 

@@ -4,9 +4,25 @@ import {
   accessDenied,
   albScenario,
   aRestIntegration,
+  aVpcLink,
   nlbScenario,
   onlyResult,
+  resultsOf,
 } from '../../support/inventory-builders';
+
+/** The stage's canary, at `share` of its requests, sending GET /orders through VPC link vl-canary. */
+const withCanaryLink = (share: number, status: string) =>
+  nlbScenario({
+    stage: {
+      canary: {
+        share,
+        stageVariables: { vpcLinkId: 'vl-canary' },
+        integrations: collected([aRestIntegration({ rawConnectionId: 'vl-canary', vpcLinkId: 'vl-canary' })]),
+      },
+    },
+  })
+    .with('vpcLinks', 'vl-canary', aVpcLink({ id: 'vl-canary', name: 'canary-link', status }))
+    .build();
 
 const VPC_LINK_ARN = 'arn:aws:apigateway:us-east-1::/vpclinks/vl-orders';
 
@@ -104,5 +120,24 @@ describe('vpc-link-status', () => {
       status: 'ERROR',
       resourceType: 'AWS::ApiGateway::Stage',
     });
+  });
+
+  it("fails the canary's own VPC link when it is not AVAILABLE, naming the canary's share", () => {
+    const results = resultsOf(vpcLinkStatus, withCanaryLink(0.1, 'FAILED'));
+    expect(results.map((result) => [result.resourceArn.split('/').pop(), result.status])).toEqual([
+      ['vl-orders', 'PASS'],
+      ['vl-canary', 'FAIL'],
+    ]);
+    expect(results[1]?.message).toBe('VPC link canary-link on the canary (10% of requests) is FAILED');
+  });
+
+  it('twin: an AVAILABLE canary link passes, and a 0% canary is not judged', () => {
+    expect(resultsOf(vpcLinkStatus, withCanaryLink(0.1, 'AVAILABLE')).map((r) => r.status)).toEqual([
+      'PASS',
+      'PASS',
+    ]);
+    expect(resultsOf(vpcLinkStatus, withCanaryLink(0, 'FAILED')).map((r) => r.resourceArn)).toEqual([
+      VPC_LINK_ARN,
+    ]);
   });
 });
