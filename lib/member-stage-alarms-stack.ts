@@ -23,12 +23,13 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { deadLetterAlarm } from './dead-letter-alarm';
 import {
   contributorInAlarmPattern,
   DEFAULT_ALARM_DATAPOINTS,
@@ -128,19 +129,13 @@ export class MemberStageAlarmsStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the forwarding rule.',
     });
-    this.forwardDeadLetterAlarm = new cloudwatch.Alarm(this, 'ForwardDeadLetterAlarm', {
-      alarmName: FORWARD_DEAD_LETTER_ALARM_NAME,
-      alarmDescription:
-        "Stage alarms could not be forwarded to the auditor's alarm bus (bus policy, Region or account): read the queue's messages",
-      metric: this.forwardDeadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.forwardDeadLetterAlarm = deadLetterAlarm(
+      this,
+      'ForwardDeadLetterAlarm',
+      this.forwardDeadLetters,
+      "Stage alarms could not be forwarded to the auditor's alarm bus (bus policy, Region or account): read the queue's messages",
+      FORWARD_DEAD_LETTER_ALARM_NAME,
+    );
     this.forwardRole = new iam.Role(this, 'ForwardRole', {
       description: "API network auditor: lets this Region's stage alarm rule put events on the auditor's bus",
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({

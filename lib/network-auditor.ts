@@ -31,6 +31,7 @@ import { environmentVariables, settingProblems } from '../lambda/settings/surfac
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
 import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
 import { auditorFunction, functionRole } from './auditor-function';
+import { deadLetterAlarm } from './dead-letter-alarm';
 import { OrganizationAudit, type OrganizationAuditProps } from './organization-audit';
 import { scheduleInterval } from './schedule-interval';
 import { StageErrorAlarms, type StageErrorAlarmThresholds } from './stage-error-alarms';
@@ -367,18 +368,12 @@ export class NetworkAuditor extends Construct {
     });
     this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription:
-        'A run of the API network auditor failed after its retries: its event is in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = deadLetterAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'A run of the API network auditor failed after its retries: its event is in the dead-letter queue',
+    );
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
 
     // Central mode: the stage alarms live in the member accounts (the member alarm template).

@@ -15,7 +15,7 @@
  * bus (they stay local: the member alarm template does not forward there).
  */
 import { Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -30,6 +30,7 @@ import { Construct } from 'constructs';
 import { CLOUDWATCH_SOURCE, CONTRIBUTOR_STATE_CHANGE } from '../lambda/config/alarm-event';
 import { ALARM_ACCOUNT_IAM_ACTIONS } from '../lambda/org/list-targets';
 import { auditorFunction, functionRole } from './auditor-function';
+import { deadLetterAlarm } from './dead-letter-alarm';
 import { ALARM_BUS_NAME, MEMBER_ALARM_NAMES } from './member-stage-alarms-stack';
 import { contributorInAlarmPattern } from './stage-error-alarms';
 
@@ -98,18 +99,12 @@ export class AlarmPath extends Construct {
       deadLetterQueue: { queue: this.queueDeadLetters, maxReceiveCount: 3 },
       removalPolicy: props.removalPolicy,
     });
-    this.queueDeadLetterAlarm = new cloudwatch.Alarm(this, 'QueueDeadLetterAlarm', {
-      alarmDescription:
-        'Forwarded stage alarms could not be admitted (the intake function failed 3 times): read its logs and the queue',
-      metric: this.queueDeadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.queueDeadLetterAlarm = deadLetterAlarm(
+      this,
+      'QueueDeadLetterAlarm',
+      this.queueDeadLetters,
+      'Forwarded stage alarms could not be admitted (the intake function failed 3 times): read its logs and the queue',
+    );
 
     const pattern = contributorInAlarmPattern([MEMBER_ALARM_NAMES.rest, MEMBER_ALARM_NAMES.http]);
     // The target sees the queue without its key: CDK's SqsQueue target would otherwise let EventBridge

@@ -1,7 +1,7 @@
 import { vpcLinkArn } from '../domain/arns';
 import type { CheckDefinition, NetworkFacts } from '../domain/check';
 import type { CheckResult, Collected, IntegrationFacts, StageInventory } from '../domain/types';
-import { describeCanary, integrationResource } from '../path/build';
+import { describeCanary, integrationResource, type StagePath } from '../path/build';
 import { ARTICLE } from './docs-links';
 import {
   couldNotRead,
@@ -16,21 +16,10 @@ import {
 
 const GONE_CODES = new Set(['NotFoundException', 'NotFound']);
 
-/** What a stage sends through: its own integrations and, for a REST canary, the canary's (with its share). */
-function integrationSets(
-  stage: StageInventory,
-): { integrations: Collected<IntegrationFacts[]>; canary?: string }[] {
-  const { canary } = stage;
-  if (!canary || canary.share <= 0) return [{ integrations: stage.integrations }];
-  const canarySet = { integrations: canary.integrations, canary: describeCanary(Math.min(canary.share, 1)) };
-  // A canary at 100% takes every request: the stage's own integrations carry none.
-  return canary.share >= 1 ? [canarySet] : [{ integrations: stage.integrations }, canarySet];
-}
-
-function evaluateStage(stage: StageInventory, inventory: NetworkFacts): CheckResult[] {
-  return integrationSets(stage).flatMap(({ integrations, canary }) =>
-    evaluateIntegrations(stage, integrations, canary, inventory),
-  );
+/** Each path of the stage: its own integrations and, for a REST canary, the canary's with its share. */
+function evaluatePath(path: StagePath, inventory: NetworkFacts): CheckResult[] {
+  const canary = path.variant === 'canary' ? describeCanary(path.share) : undefined;
+  return evaluateIntegrations(path.stage, path.integrations, canary, inventory);
 }
 
 function evaluateIntegrations(
@@ -105,7 +94,7 @@ function evaluateIntegrations(
   });
 }
 
-export const vpcLinkStatus: CheckDefinition<'stages' | 'network'> = {
+export const vpcLinkStatus: CheckDefinition<'paths' | 'network'> = {
   id: 'vpc-link-status',
   title: 'VPC link is AVAILABLE',
   group: 'beyond-the-article',
@@ -120,6 +109,6 @@ export const vpcLinkStatus: CheckDefinition<'stages' | 'network'> = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html',
     ARTICLE,
   ],
-  reads: ['stages', 'network'],
-  evaluate: ({ stages, network }) => stages.flatMap((stage) => evaluateStage(stage, network)),
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) => paths.flatMap((path) => evaluatePath(path, network)),
 };

@@ -105,6 +105,8 @@ export interface StagePath {
   variant: 'main' | 'canary';
   /** Share of the stage's requests on this path, 0-1. */
   share: number;
+  /** The integrations this path sends through: the stage's own, or its canary's. */
+  integrations: Collected<IntegrationFacts[]>;
   /** The load balancers reached, direct ones first, then ALBs behind NLBs. */
   loadBalancers: LoadBalancerPath[];
   /** Why the path could not be followed to a load balancer (ERROR or SKIPPED results, explained). */
@@ -494,6 +496,7 @@ function buildPath(
     apis: [stageKeyOf(stage)],
     variant,
     share,
+    integrations: source.integrations,
     loadBalancers: reached,
     problems,
     vanished,
