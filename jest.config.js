@@ -46,16 +46,16 @@ module.exports = {
       testMatch: [...RELEASE_FILES, '<rootDir>/test/infra/**/*.test.ts'],
     },
   ],
-  coverageProvider: 'v8',
+  // Istanbul (babel) instruments once per file: the unit lane takes about 50 s with coverage, where v8's
+  // per-test-file conversion took about 240 s on two cores. Istanbul also counts `??`, `||` and `&&`
+  // as branches, so its branch figures are lower than v8's were for the same tests.
+  coverageProvider: 'babel',
   collectCoverageFrom: ['lambda/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   // Met by the unit lane alone (`npm run test:unit -- --coverage`): the other lanes collect no coverage.
-  // Unit tests alone reached 95 % here before main's merges of 2026-12-05 15:10-15:20 UTC (verdict, lambda/path),
-  // which brought code only the emulator covers: by unit tests, checks 88.1 % branches / 89.9 % lines,
-  // classify-stage 91.7 %, engine 93.1 % branches. The gate holds that floor until unit tests bring it back to 95.
   coverageThreshold: {
-    './lambda/checks/': { lines: 89, branches: 88 },
-    './lambda/triage/classify-stage.ts': { lines: 95, branches: 91 },
-    './lambda/engine/': { lines: 95, branches: 93 },
+    './lambda/checks/': { lines: 88, branches: 74 },
+    './lambda/triage/classify-stage.ts': { lines: 100, branches: 92 },
+    './lambda/engine/': { lines: 95, branches: 90 },
   },
 };

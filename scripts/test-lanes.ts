@@ -24,6 +24,11 @@ interface Lane {
   steps: Step[];
   /** Waits for the emulator's install: two lanes must not build one venv at once. */
   needsEmulator: boolean;
+  /**
+   * Runs at a lower CPU priority (`nice`), so the fast lane, which answers first whether a change is
+   * sound, keeps the cores it needs while the slower lanes share what is left.
+   */
+  yieldsCpu: boolean;
 }
 
 const root = join(__dirname, '..');
@@ -41,6 +46,7 @@ const LANES: readonly Lane[] = [
   {
     name: 'fast',
     needsEmulator: false,
+    yieldsCpu: false,
     steps: [
       { name: 'lint', command: [bin('biome'), 'check', '.'] },
       { name: 'dead code', command: [bin('knip'), '--no-progress'] },
@@ -51,6 +57,7 @@ const LANES: readonly Lane[] = [
   {
     name: 'emulator',
     needsEmulator: true,
+    yieldsCpu: true,
     steps: [
       {
         name: 'integration',
@@ -66,6 +73,7 @@ const LANES: readonly Lane[] = [
   {
     name: 'release',
     needsEmulator: true,
+    yieldsCpu: true,
     steps: [
       { name: 'release', command: jest('--selectProjects', 'release', '--coverage=false', '--maxWorkers=1') },
     ],
@@ -114,7 +122,9 @@ async function runLane(lane: Lane, emulatorReady: Promise<boolean>): Promise<Out
   for (const step of lane.steps) {
     const stepStarted = Date.now();
     writeFileSync(log, `\n$ ${step.command.join(' ')}\n`, { flag: 'a' });
-    const code = await run(step.command, log);
+    const command =
+      lane.yieldsCpu && process.platform !== 'win32' ? ['nice', '-n', '10', ...step.command] : step.command;
+    const code = await run(command, log);
     steps.push(`${step.name} ${clock(seconds(stepStarted))}`);
     if (code !== 0) {
       steps[steps.length - 1] += ' FAILED';
