@@ -7,7 +7,6 @@ import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { closest } from 'fastest-levenshtein';
 import type { AuditRequest } from '../audit';
 import { limitConcurrency } from '../collect/concurrency';
 import { windowProblem } from '../config/audit-input';
@@ -16,8 +15,7 @@ import { type Report, SEVERITIES } from '../domain/types';
 import {
   expiredRules,
   InvalidSuppressionsError,
-  NO_SUPPRESSIONS,
-  parseSuppressions,
+  loadSuppressions,
   type Suppressions,
 } from '../engine/suppressions';
 import type { FindingStateStore } from '../notify/finding-state';
@@ -165,7 +163,7 @@ async function audit(options: AuditOptions, io: CliIo, deps: CliDeps): Promise<n
   });
   if (impossible) throw new CliUsageError(`--end-time: ${impossible}`, true);
   await checkOutputWritable(options.output, deps);
-  const suppressions = await loadSuppressions(options, deps);
+  const suppressions = await loadCliSuppressions(options, deps);
   for (const rule of expiredRules(suppressions, now)) {
     io.stderr.write(
       `api-network-auditor: warning: a mute rule expired on ${rule.expires} (${rule.findingId ?? rule.checkId}: ${rule.reason}); its findings are reported again\n`,
@@ -326,41 +324,31 @@ function renderOrExplain(...args: Parameters<typeof renderReport>): string {
   }
 }
 
-/** --mute-file and --exclude-checks, checked against the real check ids; undefined when neither is given. */
-async function loadSuppressions(options: AuditOptions, deps: CliDeps): Promise<Suppressions | undefined> {
+/** --mute-file and --exclude-checks through the loader the Lambda uses too; undefined when neither is given. */
+async function loadCliSuppressions(options: AuditOptions, deps: CliDeps): Promise<Suppressions | undefined> {
   if (!options.muteFile && options.excludeChecks.length === 0) return undefined;
   const known = (await deps.listChecks()).map((check) => check.id);
-  const unknown = options.excludeChecks.filter((id) => !known.includes(id));
-  if (unknown.length > 0) {
-    const hints = unknown.map((id) => `${id} (did you mean ${closest(id, known)}?)`);
-    throw new CliUsageError(`--exclude-checks: no such check: ${hints.join(', ')}`, true);
+  const excludeChecks = { ids: options.excludeChecks, source: '--exclude-checks' };
+  const muteFile = options.muteFile
+    ? { json: await readMuteFile(options.muteFile, deps), source: `--mute-file ${options.muteFile}` }
+    : undefined;
+  try {
+    return loadSuppressions({ excludeChecks, ...(muteFile ? { muteFile } : {}) }, known);
+  } catch (error) {
+    if (error instanceof InvalidSuppressionsError)
+      throw new CliUsageError(error.message, error.source === excludeChecks.source, { cause: error });
+    throw error;
   }
-  let fromFile = NO_SUPPRESSIONS;
-  if (options.muteFile) {
-    let json: string;
-    try {
-      json = await deps.readFile(options.muteFile);
-    } catch (error) {
-      throw new CliUsageError(
-        `could not read --mute-file ${options.muteFile}: ${describeError(error)}`,
-        false,
-        {
-          cause: error,
-        },
-      );
-    }
-    try {
-      fromFile = parseSuppressions(json, `--mute-file ${options.muteFile}`, known);
-    } catch (error) {
-      if (error instanceof InvalidSuppressionsError)
-        throw new CliUsageError(error.message, false, { cause: error });
-      throw error;
-    }
+}
+
+async function readMuteFile(path: string, deps: CliDeps): Promise<string> {
+  try {
+    return await deps.readFile(path);
+  } catch (error) {
+    throw new CliUsageError(`could not read --mute-file ${path}: ${describeError(error)}`, false, {
+      cause: error,
+    });
   }
-  return {
-    excludeChecks: [...new Set([...fromFile.excludeChecks, ...options.excludeChecks])],
-    mutes: fromFile.mutes,
-  };
 }
 
 /** Asked-for API ids or names of which the audit found no stage in any audited Region. */

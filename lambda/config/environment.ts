@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CHECKS } from '../checks/index';
 import type { Thresholds } from '../domain/types';
-import { InvalidSuppressionsError, parseSuppressions, type Suppressions } from '../engine/suppressions';
+import { InvalidSuppressionsError, loadSuppressions, type Suppressions } from '../engine/suppressions';
 import type { NotifySettings } from '../notify/settings';
 import {
   REGION_NAME,
@@ -101,6 +101,19 @@ function settingsOf(parsed: Record<string, unknown>): Partial<SettingValues> {
   ) as Partial<SettingValues>;
 }
 
+/** SUPPRESSIONS through the loader the CLI uses too: the same JSON as --mute-file, the same rules. */
+function environmentSuppressions(json: string | undefined): Suppressions | undefined {
+  try {
+    return loadSuppressions(
+      json ? { muteFile: { json, source: 'SUPPRESSIONS' } } : {},
+      CHECKS.map((check) => check.id),
+    );
+  } catch (error) {
+    if (error instanceof InvalidSuppressionsError) throw new InvalidEnvironmentError([error.message]);
+    throw error;
+  }
+}
+
 export function parseEnvironment(env: Record<string, string | undefined>): AuditorEnvironment {
   const parsed = environmentSchema.safeParse(blankAsAbsent(env));
   if (!parsed.success) {
@@ -110,19 +123,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Audit
   }
   const value = parsed.data;
   const settings = settingsOf(value);
-  let suppressions: Suppressions | undefined;
-  try {
-    suppressions = value.SUPPRESSIONS
-      ? parseSuppressions(
-          value.SUPPRESSIONS,
-          'SUPPRESSIONS',
-          CHECKS.map((check) => check.id),
-        )
-      : undefined;
-  } catch (error) {
-    if (error instanceof InvalidSuppressionsError) throw new InvalidEnvironmentError([error.message]);
-    throw error;
-  }
+  const suppressions = environmentSuppressions(value.SUPPRESSIONS);
   const regions = settings.regions ?? [];
   return {
     region: value.AWS_REGION,

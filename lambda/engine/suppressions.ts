@@ -4,6 +4,7 @@
  * mutelist, cfn-lint ignores, cdk-nag suppressions). The CLI reads them from --exclude-checks and
  * --mute-file, the Lambda from its SUPPRESSIONS environment variable: the same JSON, the same rules.
  */
+import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { Finding, MutedFinding } from '../domain/types';
 
@@ -55,12 +56,16 @@ export class InvalidSuppressionsError extends Error {
   }
 }
 
-/** Parses and checks the suppressions JSON; check ids must name real checks. */
-export function parseSuppressions(
-  json: string,
-  source: string,
-  knownChecks: readonly string[],
-): Suppressions {
+/** Check ids that name no real check, each with the nearest real one; none when all are known. */
+function unknownCheckProblems(ids: readonly string[], knownChecks: readonly string[]): string[] {
+  const unknown = [...new Set(ids)].filter((id) => !knownChecks.includes(id));
+  if (unknown.length === 0) return [];
+  const hints = unknown.map((id) => `${id} (did you mean ${closest(id, [...knownChecks])}?)`);
+  return [`no such check: ${hints.join(', ')}; api-network-auditor --list-checks lists them`];
+}
+
+/** Parses and checks the mute file's JSON; check ids must name real checks. */
+function parseMuteFile(json: string, source: string, knownChecks: readonly string[]): Suppressions {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -74,16 +79,49 @@ export function parseSuppressions(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'} ${issue.message}`),
     );
   }
-  const unknown = [
-    ...parsed.data.excludeChecks,
-    ...parsed.data.mutes.flatMap((rule) => (rule.checkId ? [rule.checkId] : [])),
-  ].filter((id) => !knownChecks.includes(id));
-  if (unknown.length > 0) {
-    throw new InvalidSuppressionsError(source, [
-      `no such check: ${[...new Set(unknown)].join(', ')} (api-network-auditor --list-checks lists them)`,
-    ]);
-  }
+  const unknown = unknownCheckProblems(
+    [
+      ...parsed.data.excludeChecks,
+      ...parsed.data.mutes.flatMap((rule) => (rule.checkId ? [rule.checkId] : [])),
+    ],
+    knownChecks,
+  );
+  if (unknown.length > 0) throw new InvalidSuppressionsError(source, unknown);
   return parsed.data;
+}
+
+/**
+ * What each surface was given: the mute file's JSON (the CLI's --mute-file, the Lambda's
+ * SUPPRESSIONS) and check ids left out by a flag (the CLI's --exclude-checks), each named by where it
+ * came from so that an error points at it.
+ */
+export interface SuppressionInputs {
+  muteFile?: { json: string; source: string };
+  excludeChecks?: { ids: readonly string[]; source: string };
+}
+
+/**
+ * The one loader and validator of every surface (CLI and Lambda): the mute file parsed and checked,
+ * every check id held to the real checks, the flag's exclusions added. Undefined when nothing was
+ * given; an InvalidSuppressionsError naming the source and each problem when anything is wrong.
+ */
+export function loadSuppressions(
+  inputs: SuppressionInputs,
+  knownChecks: readonly string[],
+): Suppressions | undefined {
+  const excluded = inputs.excludeChecks;
+  if (!inputs.muteFile && !excluded?.ids.length) return undefined;
+  if (excluded) {
+    const unknown = unknownCheckProblems(excluded.ids, knownChecks);
+    if (unknown.length > 0) throw new InvalidSuppressionsError(excluded.source, unknown);
+  }
+  const fromFile = inputs.muteFile
+    ? parseMuteFile(inputs.muteFile.json, inputs.muteFile.source, knownChecks)
+    : NO_SUPPRESSIONS;
+  return {
+    excludeChecks: [...new Set([...fromFile.excludeChecks, ...(excluded?.ids ?? [])])],
+    mutes: fromFile.mutes,
+  };
 }
 
 /** `text` holds `segment` at `at`, each `?` of the segment standing for any one character. */

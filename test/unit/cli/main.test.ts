@@ -7,41 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditRequest } from '../../../lambda/audit';
-import { type CliDeps, type CliIo, HELP_HINT, runCli } from '../../../lambda/cli/main';
+import { type CliDeps, HELP_HINT, runCli } from '../../../lambda/cli/main';
 import { MemoryStateStore } from '../../../lambda/cli/memory-state-store';
 import type { CheckDefinition } from '../../../lambda/domain/check';
 import type { Report } from '../../../lambda/domain/types';
 import type { FindingStateStore } from '../../../lambda/notify/finding-state';
 import { DEFAULT_THRESHOLDS } from '../../../lambda/triage/classify-stage';
+import { type FakeIo, fakeIo } from './fixtures/cli-io';
 import { aFinding, aReport } from './fixtures/report';
-
-interface FakeIo extends CliIo {
-  out(): string;
-  err(): string;
-}
-
-function fakeIo(
-  overrides: { env?: Record<string, string>; stdoutTTY?: boolean; stderrTTY?: boolean } = {},
-): FakeIo {
-  let out = '';
-  let err = '';
-  return {
-    stdout: {
-      write: (text: string) => {
-        out += text;
-      },
-    },
-    stderr: {
-      write: (text: string) => {
-        err += text;
-      },
-    },
-    env: overrides.env ?? { AWS_REGION: 'us-east-1' },
-    isTTY: { stdout: overrides.stdoutTTY ?? false, stderr: overrides.stderrTTY ?? false },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 

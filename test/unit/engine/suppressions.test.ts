@@ -3,7 +3,7 @@ import {
   applySuppressions,
   globMatches,
   InvalidSuppressionsError,
-  parseSuppressions,
+  loadSuppressions,
 } from '../../../lambda/engine/suppressions';
 import { aFinding } from '../cli/fixtures/report';
 
@@ -117,7 +117,9 @@ describe('applySuppressions', () => {
   });
 });
 
-describe('parseSuppressions', () => {
+const fromMuteFile = (json: string) => loadSuppressions({ muteFile: { json, source: 'mutes.json' } }, KNOWN);
+
+describe('loadSuppressions', () => {
   it('reads the mute file format', () => {
     const json = JSON.stringify({
       excludeChecks: ['client-retries'],
@@ -130,7 +132,7 @@ describe('parseSuppressions', () => {
         },
       ],
     });
-    expect(parseSuppressions(json, 'mutes.json', KNOWN)).toEqual(JSON.parse(json));
+    expect(fromMuteFile(json)).toEqual(JSON.parse(json));
   });
 
   it.each([
@@ -138,13 +140,36 @@ describe('parseSuppressions', () => {
     ['{"mutes": [{"checkId": "vpc-flow-logs"}]}', 'mutes.0.reason'],
     ['{"mutes": [{"reason": "x"}]}', 'needs a findingId, or a checkId'],
     ['{"mutes": [{"checkId": "vpc-flow-logs", "reason": "x", "expires": "soon"}]}', 'mutes.0.expires'],
-    ['{"mutes": [{"checkId": "vpc-flow-log", "reason": "x"}]}', 'no such check: vpc-flow-log'],
+    [
+      '{"mutes": [{"checkId": "vpc-flow-log", "reason": "x"}]}',
+      'no such check: vpc-flow-log (did you mean vpc-flow-logs?)',
+    ],
     ['{"excludeChecks": ["nope"]}', 'no such check: nope'],
     ['{"mute": []}', 'Unrecognized key'],
   ])('refuses %s, naming the file and the problem', (json, problem) => {
-    const run = () => parseSuppressions(json, 'mutes.json', KNOWN);
+    const run = () => fromMuteFile(json);
     expect(run).toThrow(InvalidSuppressionsError);
     expect(run).toThrow(/^mutes\.json: /);
     expect(run).toThrow(problem);
+  });
+
+  it("adds the excluded checks of a flag to the file's, and is undefined when given nothing", () => {
+    const json = JSON.stringify({ excludeChecks: ['client-retries'], mutes: [] });
+    const excludeChecks = { ids: ['tg-empty-az', 'client-retries'], source: '--exclude-checks' };
+    expect(loadSuppressions({ muteFile: { json, source: 'mutes.json' }, excludeChecks }, KNOWN)).toEqual({
+      excludeChecks: ['client-retries', 'tg-empty-az'],
+      mutes: [],
+    });
+    expect(
+      loadSuppressions({ excludeChecks: { ids: [], source: '--exclude-checks' } }, KNOWN),
+    ).toBeUndefined();
+    expect(loadSuppressions({}, KNOWN)).toBeUndefined();
+  });
+
+  it('refuses an excluded check that does not exist, naming the flag and the nearest check', () => {
+    const run = () =>
+      loadSuppressions({ excludeChecks: { ids: ['vpc-flowlogs'], source: '--exclude-checks' } }, KNOWN);
+    expect(run).toThrow(InvalidSuppressionsError);
+    expect(run).toThrow('--exclude-checks: no such check: vpc-flowlogs (did you mean vpc-flow-logs?)');
   });
 });
