@@ -6,12 +6,12 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct, IConstruct } from 'constructs';
-import { API_GATEWAY_READ_PATHS, AUDIT_IAM_ACTIONS } from '../lambda/collect/iam-actions';
 import {
   EXECUTION_LOG_GROUP_PREFIX,
   LOG_GROUP_SCOPED_ACTIONS,
   queryableLogGroupArns,
 } from '../lambda/collect/log-groups';
+import { API_GATEWAY_READ_PATHS, AUDIT_IAM_ACTIONS } from '../lambda/iam-actions';
 
 export { API_GATEWAY_READ_PATHS };
 

@@ -1,4 +1,4 @@
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import { type CheckResult, type Collected, collected, failed } from '../domain/types';
 import {
   describeHop,
@@ -14,6 +14,7 @@ import {
 } from '../path/load-balancer-entry';
 import { eachLoadBalancerOfType } from '../path/query';
 import { type KnownSources, linkInterfaceSources, nlbSources } from '../path/senders';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable } from './results';
 

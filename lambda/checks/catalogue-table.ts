@@ -1,5 +1,5 @@
 /** The check table of docs/checks.md, generated from the registry so the two cannot drift apart. */
-import type { CheckDefinition } from '../domain/check';
+import type { CheckDefinition } from './check-definition';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 

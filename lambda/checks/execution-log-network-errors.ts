@@ -1,5 +1,5 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult, LogLineCount, StageInventory } from '../domain/types';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 

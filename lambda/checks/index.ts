@@ -1,6 +1,7 @@
 /** The registry of checks, in the order of checks.md. Ids are the public contract of the report. */
-import type { CheckDefinition } from '../domain/check';
+
 import { albSecurityGroupSources } from './alb-security-group-sources';
+import type { CheckDefinition } from './check-definition';
 import { clientRetries } from './client-retries';
 import { executionLogNetworkErrors } from './execution-log-network-errors';
 import { integrationListener } from './integration-listener';

@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult, IntegrationFacts, ListenerFacts, StageInventory } from '../domain/types';
 import {
   describeHop,
@@ -10,6 +9,7 @@ import {
   targetGroupResource,
   vanishedMessage,
 } from '../path/build';
+import type { CheckDefinition } from './check-definition';
 import { couldNotRead, failedCheck, notApplicable, warned } from './results';
 
 /** The scheme of a REST integration URI: what API Gateway speaks to the listener. */

@@ -1,6 +1,6 @@
-import type { CheckDefinition } from '../domain/check';
 import type { ApiType, CheckResult, IntegrationFacts, StageInventory } from '../domain/types';
 import { integrationResource } from '../path/build';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, integrationsUnreadable, notApplicable, stageKeyOf, stageLabel } from './results';
 

@@ -1,7 +1,7 @@
-import type { CheckDefinition } from '../domain/check';
 import { seriesAt, TARGET_RESPONSE_TIME } from '../domain/load-balancer-series';
 import type { CheckResult, Inventory, StageInventory } from '../domain/types';
 import { describeHop, followStageToLoadBalancers, followToTargetGroups } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,

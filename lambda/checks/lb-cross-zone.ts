@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
 import {
   describeLoadBalancer,
@@ -10,6 +9,7 @@ import {
 import { effectiveCrossZone } from '../path/cross-zone';
 import { eachLoadBalancer, eachTargetGroup } from '../path/query';
 import { judgeZoneCoverage } from '../path/zone-coverage';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, failedCheck, notApplicable, passed, warned } from './results';
 

@@ -1,5 +1,4 @@
 import { isAcmCertificate } from '../domain/arns';
-import type { CheckDefinition } from '../domain/check';
 import { listenersReached } from '../domain/path';
 import type { CertificateFacts, CheckResult, Inventory, StageInventory } from '../domain/types';
 import {
@@ -8,6 +7,7 @@ import {
   type LoadBalancerPath,
   loadBalancerResource,
 } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { type ErrorWindow, errorWindowOf, type Judgement, minutesText } from './error-minutes';
 import { couldNotRead, lookup, notApplicable } from './results';

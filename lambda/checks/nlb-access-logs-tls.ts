@@ -1,7 +1,7 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
 import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
 import { eachLoadBalancerOfType } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable } from './results';
 

@@ -1,5 +1,5 @@
 import { securityGroupArn } from '../domain/arns';
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, SecurityGroupFacts, TargetGroupFacts } from '../domain/types';
 import {
   describeHop,
@@ -13,6 +13,7 @@ import { eachLoadBalancerOfType, eachTargetGroup } from '../path/query';
 import { evaluateSecurityGroups } from '../path/security-groups';
 import { nlbSources } from '../path/senders';
 import type { ResolvedTarget, TargetHost } from '../path/targets';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 

@@ -1,10 +1,11 @@
 import { securityGroupArn } from '../domain/arns';
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, CollectionError, SecurityGroupFacts } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/build';
 import { eachLoadBalancer } from '../path/query';
 import { evaluateEgress, permissionCovers, type TrafficSource } from '../path/security-groups';
 import { loadBalancerNodes } from '../path/senders';
+import type { CheckDefinition } from './check-definition';
 import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 /** One sender on the path whose own security groups must let its connections out. */

@@ -1,5 +1,5 @@
-import type { CheckDefinition } from '../domain/check';
 import type { ApiType, CheckResult, StageInventory } from '../domain/types';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, stageKeyOf, stageLabel, stageResource } from './results';
 

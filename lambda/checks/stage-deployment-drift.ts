@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import type {
   ApiType,
   CanaryInventory,
@@ -7,6 +6,7 @@ import type {
   IntegrationFacts,
   StageInventory,
 } from '../domain/types';
+import type { CheckDefinition } from './check-definition';
 import {
   couldNotRead,
   integrationsUnreadable,

@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import type {
   CheckResult,
   ExecutionLogging,
@@ -6,6 +5,7 @@ import type {
   StageInventory,
   StageSettings,
 } from '../domain/types';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 

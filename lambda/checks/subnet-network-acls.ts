@@ -1,5 +1,5 @@
 import { networkAclArn, subnetArn } from '../domain/arns';
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, NetworkAclFacts, SubnetFacts, VpcLinkFacts } from '../domain/types';
 import {
   describeLoadBalancer,
@@ -16,6 +16,7 @@ import {
 } from '../path/network-acls';
 import { eachLoadBalancer } from '../path/query';
 import { preservesClientIp } from '../path/senders';
+import type { CheckDefinition } from './check-definition';
 import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {

@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import {
   ELB_502,
   ELB_504,
@@ -9,6 +8,7 @@ import {
 } from '../domain/load-balancer-series';
 import type { CheckResult, Collected, Inventory } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,

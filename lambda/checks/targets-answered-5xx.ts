@@ -1,7 +1,7 @@
-import type { CheckDefinition } from '../domain/check';
 import { ELB_5XX, seriesAt, TARGET_5XX } from '../domain/load-balancer-series';
 import type { CheckResult, Inventory } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,

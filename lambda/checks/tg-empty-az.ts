@@ -1,6 +1,6 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
 import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
 

@@ -1,7 +1,7 @@
-import type { CheckDefinition } from '../domain/check';
 import { HEALTHY_HOSTS, type SeriesRecord, seriesAt, UNHEALTHY_HOSTS } from '../domain/load-balancer-series';
 import type { CheckResult, TargetGroupFacts } from '../domain/types';
 import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,

@@ -1,5 +1,5 @@
-import type { CheckDefinition } from '../domain/check';
 import type { HealthCheckFacts } from '../domain/types';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import type { Judgement } from './error-minutes';
 import { evaluateTargetGroupAdvice, NO_HEALTH_CHECK } from './target-group-advice';

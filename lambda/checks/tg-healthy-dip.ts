@@ -1,4 +1,3 @@
-import type { CheckDefinition } from '../domain/check';
 import {
   HEALTHY_HOSTS,
   HEALTHY_HOSTS_IN_ZONE,
@@ -8,6 +7,7 @@ import {
 import type { CheckResult, HealthCheckFacts, TargetGroupFacts } from '../domain/types';
 import { effectiveCrossZone } from '../path/cross-zone';
 import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   type ErrorWindow,

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../domain/check';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import type { Judgement } from './error-minutes';
 import { evaluateTargetGroupAdvice } from './target-group-advice';

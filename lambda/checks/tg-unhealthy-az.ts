@@ -1,7 +1,7 @@
-import type { CheckDefinition } from '../domain/check';
 import type { CheckResult } from '../domain/types';
 import { describeTargets } from '../path/targets';
 import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { plural } from './results';
 

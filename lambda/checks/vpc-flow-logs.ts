@@ -1,7 +1,8 @@
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, FlowLogFacts } from '../domain/types';
 import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } from '../path/build';
 import { eachLoadBalancer } from '../path/query';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import { couldNotRead, lookup } from './results';
 

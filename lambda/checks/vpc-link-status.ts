@@ -1,7 +1,8 @@
 import { vpcLinkArn } from '../domain/arns';
-import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, Collected, IntegrationFacts, StageInventory } from '../domain/types';
 import { describeCanary, integrationResource, type StagePath } from '../path/build';
+import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   couldNotRead,

@@ -1,14 +1,15 @@
 /**
  * `--print-iam-policy`: the identity policy an operator attaches to run the audit, built from the
- * same action list as the Lambda's role (lambda/collect/iam-actions.ts) and scoped like it
+ * same action list as the Lambda's role (lambda/iam-actions.ts) and scoped like it
  * (lib/audit-read-policy.ts): API Gateway reads on the APIs, stages and VPC links only (never
  * `/apikeys` or usage plans, whose GET returns key values), log searches on API Gateway's execution
  * log groups only. With `--role-name` (an organization audit, `--accounts`): the caller only assumes
  * the member role in each account, which holds the read-only actions (the member-account template),
  * so the caller's policy is `sts:AssumeRole` on those roles, within the caller's own organization.
  */
-import { API_GATEWAY_READ_PATHS } from '../collect/iam-actions';
+
 import { EXECUTION_LOG_GROUP_PREFIX, LOG_GROUP_SCOPED_ACTIONS } from '../collect/log-groups';
+import { API_GATEWAY_READ_PATHS } from '../iam-actions';
 
 interface IamStatement {
   Sid: string;

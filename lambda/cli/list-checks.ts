@@ -1,5 +1,5 @@
 /** `--list-checks`: every check's id, severity, group, the classifications it runs for, and title. */
-import type { CheckDefinition } from '../domain/check';
+import type { CheckDefinition } from '../checks/check-definition';
 import type { LIST_FORMATS } from './parse-args';
 
 export interface CheckListing {

@@ -8,9 +8,9 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditRequest } from '../audit';
+import type { CheckDefinition } from '../checks/check-definition';
 import { limitConcurrency } from '../collect/concurrency';
 import { windowProblem } from '../config/audit-input';
-import type { CheckDefinition } from '../domain/check';
 import { type Report, SEVERITIES } from '../domain/types';
 import {
   expiredRules,
@@ -71,7 +71,7 @@ export interface CliDeps {
   sharedProfiles(): Promise<{ names: string[]; configFile: string; credentialsFile: string }>;
   /** Makes every SDK client that is created afterwards use this profile. */
   useProfile(name: string): void;
-  /** The read-only actions the audit calls (lambda/collect/iam-actions.ts). */
+  /** The read-only actions the audit calls (lambda/iam-actions.ts). */
   iamActions(): Promise<readonly string[]>;
   createSnsClient(target: AwsEndpoint): Promise<SNSClient>;
   createStateStore(target: AwsEndpoint, tableName: string): Promise<FindingStateStore>;
@@ -622,8 +622,7 @@ const defaultDeps: CliDeps = {
   useProfile: (name) => {
     process.env.AWS_PROFILE = name;
   },
-  iamActions: async () =>
-    (require('../collect/iam-actions') as typeof import('../collect/iam-actions')).AUDIT_IAM_ACTIONS,
+  iamActions: async () => (require('../iam-actions') as typeof import('../iam-actions')).AUDIT_IAM_ACTIONS,
   createSnsClient: async (target) => load.clients().createClients(target).sns,
   createStateStore: async (target, tableName) => {
     const { DynamoDbStateStore } =

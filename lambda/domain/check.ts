@@ -1,5 +1,4 @@
-import type { StagePath } from '../path/build';
-import type { CheckResult, Classification, Inventory, Severity, StageInventory } from './types';
+import type { Inventory } from './types';
 
 /** Which part of `checks.md` a check comes from; decides which classified stages it runs for. */
 export type CheckGroup = 'low-frequency' | 'high-frequency' | 'beyond-the-article';
@@ -28,41 +27,3 @@ export type NetworkFacts = Pick<
   | 'flowLogsByVpc'
   | 'prefixLists'
 >;
-
-/** Everything a check may read; each check declares the part it reads and receives only that. */
-export interface CheckInputs {
-  /** The stages the check runs for (already filtered by classification by the engine). */
-  stages: StageInventory[];
-  /** Every audited stage of the Region, whatever the check runs for (to tell apart stages sharing a log group). */
-  allStages: StageInventory[];
-  /** Those stages' paths, built once by the path model. */
-  paths: StagePath[];
-  network: NetworkFacts;
-  /** The whole inventory, for checks that read metric series or certificates beside the paths. */
-  inventory: Inventory;
-}
-
-export type CheckInput = keyof CheckInputs;
-
-/**
- * One check of `checks.md`: its metadata next to a pure function over what it declares it reads.
- * `evaluate` returns one result per (resource, status); the engine merges results for the same
- * resource into one finding that lists every stage it affects.
- */
-export interface CheckDefinition<Reads extends CheckInput = CheckInput> {
-  id: string;
-  title: string;
-  group: CheckGroup;
-  severity: Severity;
-  /** What a failure of this check means for the verdict: only `cause` and `condition` can explain errors. */
-  role: CheckRole;
-  /** The classifications whose stages this check runs for when the triage decides. */
-  runsFor: readonly Classification[];
-  /** What goes wrong for clients when this check fails. */
-  risk: string;
-  remediation: string;
-  docs: readonly string[];
-  /** The inputs `evaluate` receives: nothing else reaches it. */
-  reads: readonly Reads[];
-  evaluate(input: Pick<CheckInputs, Reads>): CheckResult[];
-}

@@ -4,9 +4,10 @@
  * results for the same (check, resource) into one finding listing every stage it affects.
  */
 
+import type { CheckDefinition, CheckInputs } from '../checks/check-definition';
 import { CHECKS } from '../checks/index';
 import { stageKeyOf } from '../checks/results';
-import type { CheckDefinition, CheckInputs, NetworkFacts } from '../domain/check';
+import type { NetworkFacts } from '../domain/check';
 import { compareFindings } from '../domain/finding-order';
 import type { CheckResult, Finding, Inventory, StageInventory, StageKey, Status } from '../domain/types';
 import { pathsOf } from '../path/build';

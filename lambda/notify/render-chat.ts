@@ -6,10 +6,11 @@
  * nextSteps?, keywords? }, metadata?: { threadId?, summary?, eventType?, relatedResources?, additionalContext? } }`.
  * The lengths below are kept well inside what chat platforms show in one message.
  */
+
+import { markdownCode, markdownText, recordText, truncate } from '../domain/display-text';
 import type { Finding } from '../domain/types';
 import { accountOf, fixLines, formatPercent, isMultiAccount } from '../report/human-view';
 import { resourceName } from '../verdict/resource-name';
-import { markdownCode, markdownText, recordText, truncate } from './display-text';
 import {
   announcedSeverity,
   changeSummary,

@@ -4,6 +4,8 @@
  * verdict (read from the report, never recomputed) and the fix to paste; the counts, console links
  * and every announced finding below.
  */
+
+import { emailText, printableAscii, truncate } from '../domain/display-text';
 import type { Finding, Report, Severity } from '../domain/types';
 import {
   logGroupFromArn,
@@ -23,7 +25,6 @@ import {
   isMultiAccount,
 } from '../report/human-view';
 import { resourceName } from '../verdict/resource-name';
-import { emailText, printableAscii, truncate } from './display-text';
 import {
   announcedSeverity,
   changeSummary,

@@ -38,7 +38,7 @@ export interface TargetSource {
 
 interface ListedAccount {
   id: string;
-  /** As Organizations returns it: untrusted text, shown only through lambda/notify/display-text.ts. */
+  /** As Organizations returns it: untrusted text, shown only through lambda/domain/display-text.ts. */
   name?: string;
 }
 

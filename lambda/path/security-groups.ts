@@ -4,8 +4,8 @@
  * that admits one zone's subnet never passes the senders of the other zones.
  */
 
+import { singleLine } from '../domain/display-text';
 import type { Collected, CollectionError, IpPermission, SecurityGroupFacts } from '../domain/types';
-import { singleLine } from '../notify/display-text';
 import { contains, type IpRange, parseIpRange } from './cidr';
 
 /** One sender of the traffic, as the path model knows it. */

@@ -2,8 +2,9 @@
  * AWS console links for a stage: its 5xx metric graph and its logs. The CloudWatch console keeps
  * graph state in the URL fragment, encoded in the "jsurl" notation the console uses.
  */
+
+import { wellFormed } from '../domain/display-text';
 import type { ApiType, AuditWindow } from '../domain/types';
-import { wellFormed } from '../notify/display-text';
 
 /** jsurl's string escaping: word characters, `-` and `.` stay; `$` is `!`; others `*hh` / `**hhhh`. */
 function jsurlText(text: string): string {

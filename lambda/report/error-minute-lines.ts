@@ -3,9 +3,10 @@
  * then one line per finding that says what happened on its path in those minutes (the findings'
  * `evidence.eventMinutes`, met with the stage's error minutes). Names read from AWS go through `terminalText`.
  */
+
+import { terminalText } from '../domain/display-text';
 import { describePeriods, errorPeriodIndices } from '../domain/load-balancer-series';
 import type { Finding, Report } from '../domain/types';
-import { terminalText } from '../notify/display-text';
 
 const stringsOf = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];

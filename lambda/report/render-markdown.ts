@@ -3,8 +3,9 @@
  * text rendering: what could not be read first, a table of API stages worst first with their
  * verdicts, and a section per stage that needs a person.
  */
+
+import { markdownCode, markdownText } from '../domain/display-text';
 import type { Finding, Report } from '../domain/types';
-import { markdownCode, markdownText } from '../notify/display-text';
 import {
   accountLabel,
   accountOf,

@@ -9,8 +9,9 @@
  * keeps one line per fact, however long, with ARNs in place. Every untrusted string goes through
  * terminalText (display-text.ts) before it is wrapped or cited.
  */
+
+import { terminalText } from '../domain/display-text';
 import type { Classification, Finding, Report, Status } from '../domain/types';
-import { terminalText } from '../notify/display-text';
 import type { RankedStage } from '../verdict/stages-worst-first';
 import { errorMinuteLines } from './error-minute-lines';
 import {

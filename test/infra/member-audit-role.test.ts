@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { AUDIT_IAM_ACTIONS } from '../../lambda/iam-actions';
 import { auditReadStatements } from '../../lib/audit-read-policy';
 import {
   CENTRAL_AUDIT_ROLE_PATH,

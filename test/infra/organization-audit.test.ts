@@ -6,7 +6,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { AUDIT_IAM_ACTIONS } from '../../lambda/collect/iam-actions';
+import { AUDIT_IAM_ACTIONS } from '../../lambda/iam-actions';
 import { NetworkAuditor, STATE_TABLE_ACTIONS } from '../../lib/network-auditor';
 import { NetworkAuditorStack } from '../../lib/network-auditor-stack';
 import { auditorApp, synthAuditor } from './auditor-app';

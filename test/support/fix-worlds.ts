@@ -4,13 +4,13 @@
  * models, the integration tests give the ones the emulator cannot apply to the AWS CLI itself.
  */
 import { albSecurityGroupSources } from '../../lambda/checks/alb-security-group-sources';
+import type { CheckDefinition } from '../../lambda/checks/check-definition';
 import { integrationTimeout } from '../../lambda/checks/integration-timeout';
 import { lbCrossZone } from '../../lambda/checks/lb-cross-zone';
 import { nlbTargetSecurityGroups } from '../../lambda/checks/nlb-target-security-groups';
 import { stageDeploymentDrift } from '../../lambda/checks/stage-deployment-drift';
 import { subnetNetworkAcls } from '../../lambda/checks/subnet-network-acls';
 import { tgEmptyAz } from '../../lambda/checks/tg-empty-az';
-import type { CheckDefinition } from '../../lambda/domain/check';
 import {
   collected,
   type Finding,

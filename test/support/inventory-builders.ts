@@ -5,8 +5,9 @@
  *   nlbScenario({ targetGroup: { targets: collected([aTarget({ id: 'i-a', state: 'unused' })]) } }).build()
  *   nlbScenario().failing('flowLogsByVpc', 'vpc-1', 'ec2:DescribeFlowLogs').build()
  */
+
+import type { CheckDefinition } from '../../lambda/checks/check-definition';
 import { httpIntegrationArn, restIntegrationArn } from '../../lambda/domain/arns';
-import type { CheckDefinition } from '../../lambda/domain/check';
 import {
   type ClassifiedStage,
   type Collected,

@@ -4,8 +4,9 @@
  * The product is the account's own "default" product, which any account may import into.
  * https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html
  */
+
+import { recordText, truncate } from '../../domain/display-text';
 import type { Finding, Report, Severity, Status } from '../../domain/types';
-import { recordText, truncate } from '../../notify/display-text';
 import { fixText } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 

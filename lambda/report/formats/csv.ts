@@ -3,8 +3,9 @@
  * spreadsheet. RFC 4180 quoting; every cell goes through csvText (display-text.ts): one line, no link, and a cell that a spreadsheet
  * would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
  */
+
+import { csvText } from '../../domain/display-text';
 import type { Finding, Report } from '../../domain/types';
-import { csvText } from '../../notify/display-text';
 
 export const CSV_COLUMNS = [
   'id',

@@ -6,9 +6,9 @@
  * Every string from the report is cleaned to one line (recordText) and HTML-escaped.
  */
 
+import { recordText } from '../../domain/display-text';
 import { compareFindings } from '../../domain/finding-order';
 import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
-import { recordText } from '../../notify/display-text';
 import { rankStages } from '../../verdict/stages-worst-first';
 import { findingHeadline, formatPercent, summaryLine, suppressionLine } from '../human-view';
 import { xmlText } from './junit';

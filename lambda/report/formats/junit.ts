@@ -3,8 +3,9 @@
  * resource it judged: FAIL is a <failure>, ERROR an <error>, SKIPPED <skipped>; PASS and WARN pass
  * (a WARN's message is kept in <system-out>), so a pipeline fails on what the checks call failures.
  */
+
+import { recordText } from '../../domain/display-text';
 import type { Finding, Report } from '../../domain/types';
-import { recordText } from '../../notify/display-text';
 import { accountOf, fixText, isMultiAccount } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 

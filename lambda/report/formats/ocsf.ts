@@ -4,8 +4,9 @@
  * (class 2004, category Findings), a JSON array for a security lake.
  * https://schema.ocsf.io/1.3.0/classes/detection_finding
  */
+
+import { recordText } from '../../domain/display-text';
 import type { Finding, Report, Severity } from '../../domain/types';
-import { recordText } from '../../notify/display-text';
 import { fixText } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 

@@ -4,10 +4,11 @@
  * FAIL, WARN or ERROR finding. A cloud resource is no file: each result names its resource ARN as a
  * logical location. https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
+
+import type { CheckDefinition } from '../../checks/check-definition';
 import { CHECKS } from '../../checks/index';
-import type { CheckDefinition } from '../../domain/check';
+import { recordText } from '../../domain/display-text';
 import type { Finding, Report, Severity } from '../../domain/types';
-import { recordText } from '../../notify/display-text';
 import { fixText } from '../human-view';
 import { findingsWithUnreadableParts } from '../unreadable-parts';
 

@@ -1,5 +1,5 @@
 import { assumeMemberRolePolicy, iamPolicyDocument } from '../../../lambda/cli/iam-policy';
-import { AUDIT_IAM_ACTIONS, CLI_IAM_ACTIONS } from '../../../lambda/collect/iam-actions';
+import { AUDIT_IAM_ACTIONS, CLI_IAM_ACTIONS } from '../../../lambda/iam-actions';
 
 describe('--print-iam-policy', () => {
   it('grants apigateway:GET only on the APIs, stages and VPC links the collectors read, never the API keys', () => {

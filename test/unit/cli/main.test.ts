@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditRequest } from '../../../lambda/audit';
+import type { CheckDefinition } from '../../../lambda/checks/check-definition';
 import { type CliDeps, HELP_HINT, runCli } from '../../../lambda/cli/main';
 import { MemoryStateStore } from '../../../lambda/cli/memory-state-store';
-import type { CheckDefinition } from '../../../lambda/domain/check';
 import type { Report } from '../../../lambda/domain/types';
 import type { FindingStateStore } from '../../../lambda/notify/finding-state';
 import { DEFAULT_THRESHOLDS } from '../../../lambda/triage/classify-stage';
@@ -774,7 +774,7 @@ describe('runCli --profile', () => {
 describe('runCli --print-iam-policy', () => {
   it('prints an IAM policy document allowing exactly the actions the stack grants', async () => {
     // Arrange: the real list, as the CDK construct reads it
-    const { AUDIT_IAM_ACTIONS } = await import('../../../lambda/collect/iam-actions');
+    const { AUDIT_IAM_ACTIONS } = await import('../../../lambda/iam-actions');
     const io = fakeIo();
 
     // Act

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../lambda/domain/check';
+import type { CheckDefinition } from '../../../lambda/checks/check-definition';
 import { compareFindings } from '../../../lambda/domain/finding-order';
 import type { CheckResult, Classification } from '../../../lambda/domain/types';
 import { evaluateChecks, mergeFindings } from '../../../lambda/engine/evaluate';

@@ -12,7 +12,7 @@ import {
   printableAscii,
   recordText,
   terminalText,
-} from '../../../lambda/notify/display-text';
+} from '../../../lambda/domain/display-text';
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';

@@ -2,16 +2,17 @@
  * Every read-only IAM action the audit needs, gathered from the modules that make the calls, so
  * the Lambda's least-privilege policy (built from this list) cannot drift from the code.
  */
-import { IAM_ACTIONS as ACCOUNT_ACTIONS } from '../triage/read-account';
-import { IAM_ACTIONS as TRIAGE_ACTIONS } from '../triage/read-traffic';
-import { IAM_ACTIONS as HTTP_API_ACTIONS } from './api-gateway-http';
-import { IAM_ACTIONS as REST_API_ACTIONS } from './api-gateway-rest';
-import { IAM_ACTIONS as CERTIFICATE_ACTIONS } from './certificates';
-import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './load-balancers';
-import { IAM_ACTIONS as LOG_ACTIONS } from './log-evidence';
-import { IAM_ACTIONS as METRIC_ACTIONS } from './metrics';
-import { IAM_ACTIONS as NETWORK_ACTIONS } from './network';
-import { IAM_ACTIONS as EXPORT_ACTIONS } from './stage-exports';
+
+import { IAM_ACTIONS as HTTP_API_ACTIONS } from './collect/api-gateway-http';
+import { IAM_ACTIONS as REST_API_ACTIONS } from './collect/api-gateway-rest';
+import { IAM_ACTIONS as CERTIFICATE_ACTIONS } from './collect/certificates';
+import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './collect/load-balancers';
+import { IAM_ACTIONS as LOG_ACTIONS } from './collect/log-evidence';
+import { IAM_ACTIONS as METRIC_ACTIONS } from './collect/metrics';
+import { IAM_ACTIONS as NETWORK_ACTIONS } from './collect/network';
+import { IAM_ACTIONS as EXPORT_ACTIONS } from './collect/stage-exports';
+import { IAM_ACTIONS as ACCOUNT_ACTIONS } from './triage/read-account';
+import { IAM_ACTIONS as TRIAGE_ACTIONS } from './triage/read-traffic';
 
 const sortedUnique = (actions: readonly string[]): readonly string[] => [...new Set(actions)].sort();
 

@@ -1,4 +1,4 @@
-import { AUDIT_IAM_ACTIONS, CLI_IAM_ACTIONS } from '../../../lambda/collect/iam-actions';
+import { AUDIT_IAM_ACTIONS, CLI_IAM_ACTIONS } from '../../lambda/iam-actions';
 
 describe('AUDIT_IAM_ACTIONS', () => {
   it('lists every read the audit makes once, sorted, and nothing that writes', () => {
