@@ -1,7 +1,7 @@
 import type { CheckResult, StageInventory } from '../domain/types';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { notApplicable, plural, stageKeyOf, stageLabel, stageResource } from './results';
+import { notApplicable, passed, plural, stageKeyOf, stageLabel, stageResource, warned } from './results';
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
 
@@ -19,21 +19,14 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
   switch (classified.classification) {
     case 'low-frequency':
-      return {
-        ...resource,
-        status: 'WARN',
+      return warned(
+        resource,
         apis,
-        message: `${stageLabel(classified)} had ${traffic}: sporadic network errors are expected at this rate; make sure clients retry them`,
+        `${stageLabel(classified)} had ${traffic}: sporadic network errors are expected at this rate; make sure clients retry them`,
         evidence,
-      };
+      );
     case 'healthy':
-      return {
-        ...resource,
-        status: 'PASS',
-        apis,
-        message: `${stageLabel(classified)} had no 5xx in the window`,
-        evidence,
-      };
+      return passed(resource, apis, `${stageLabel(classified)} had no 5xx in the window`, evidence);
     case 'no-traffic':
       return notApplicable(resource, apis, `${stageLabel(classified)} had no requests in the window`);
     case 'high-frequency':

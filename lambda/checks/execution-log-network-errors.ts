@@ -1,7 +1,7 @@
 import type { CheckResult, LogLineCount, StageInventory } from '../domain/types';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+import { couldNotRead, failedCheck, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 
 /** The AWS pages that quote the error messages the collector searches for (lambda/collect/log-evidence.ts). */
 const VPC_LINK_500_ERRORS = 'https://repost.aws/knowledge-center/api-gateway-500-error-vpc';
@@ -100,13 +100,12 @@ function evaluateStage(stage: StageInventory, allStages: readonly StageInventory
     };
   }
   if (count > 0) {
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `${atLeast}${count} ${logKind} log lines of ${label} in ${logGroup} carry a documented network or VPC-link error: ${describeMessages(counted.byMessage)} (of ${stage.stage.errors5xx} 5xx in the window)${notes}`,
+      `${atLeast}${count} ${logKind} log lines of ${label} in ${logGroup} carry a documented network or VPC-link error: ${describeMessages(counted.byMessage)} (of ${stage.stage.errors5xx} 5xx in the window)${notes}`,
       evidence,
-    };
+    );
   }
   // No matching line is no evidence, not proof of another cause.
   const searched = counted.truncated

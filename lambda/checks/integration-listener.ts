@@ -10,7 +10,7 @@ import {
   vanishedMessage,
 } from '../path/build';
 import type { CheckDefinition } from './check-definition';
-import { couldNotRead, failedCheck, notApplicable, warned } from './results';
+import { couldNotRead, failedCheck, notApplicable, passed, warned } from './results';
 
 /** The scheme of a REST integration URI: what API Gateway speaks to the listener. */
 const uriScheme = (uri: string | undefined): 'http' | 'https' | undefined => {
@@ -82,21 +82,19 @@ function evaluateIntegration(
   if (integration.listenerArn) {
     const listener = listeners.find((candidate) => candidate.arn === integration.listenerArn);
     if (listener) {
-      return {
-        ...resource,
-        status: 'PASS',
+      return passed(
+        resource,
         apis,
-        message: `integration ${integration.label} sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
+        `integration ${integration.label} sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
         evidence,
-      };
+      );
     }
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `integration ${integration.label} sends to listener ${integration.listenerArn}, which ${name} does not have (it has ${described})`,
-      evidence: { ...evidence, listenerArn: integration.listenerArn },
-    };
+      `integration ${integration.label} sends to listener ${integration.listenerArn}, which ${name} does not have (it has ${described})`,
+      { ...evidence, listenerArn: integration.listenerArn },
+    );
   }
   if (integration.port === undefined) {
     return notApplicable(
@@ -116,21 +114,19 @@ function evaluateIntegration(
       : warned(resource, apis, message, withProtocol, 'medium');
   }
   if (listener) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `integration ${integration.label} sends to port ${port}, where ${name} has a ${listener.protocol} listener`,
-      evidence: { ...evidence, port },
-    };
+      `integration ${integration.label} sends to port ${port}, where ${name} has a ${listener.protocol} listener`,
+      { ...evidence, port },
+    );
   }
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `integration ${integration.label} sends to port ${port} but ${name} listens on ${described}`,
-    evidence: { ...evidence, port },
-  };
+    `integration ${integration.label} sends to port ${port} but ${name} listens on ${described}`,
+    { ...evidence, port },
+  );
 }
 
 /** An NLB's `alb` target group forwards to its ALB on the group's port: the ALB must listen there. */
@@ -154,21 +150,19 @@ function evaluateAlbBehindNlb(
     listeners: loadBalancer.listeners.value.map((l) => l.port),
   };
   if (missing.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `target group ${via.targetGroup.name} forwards to ${name} on port ${ports.join(', ')}, where it listens`,
+      `target group ${via.targetGroup.name} forwards to ${name} on port ${ports.join(', ')}, where it listens`,
       evidence,
-    };
+    );
   }
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `target group ${via.targetGroup.name} forwards to ${name} on port ${missing.join(', ')}, where it has no listener`,
+    `target group ${via.targetGroup.name} forwards to ${name} on port ${missing.join(', ')}, where it has no listener`,
     evidence,
-  };
+  );
 }
 
 function evaluatePath(path: StagePath): CheckResult[] {
@@ -176,13 +170,10 @@ function evaluatePath(path: StagePath): CheckResult[] {
   const goneArns = new Set(path.vanished.map((gone) => gone.arn));
   return [
     ...path.problems.filter((problem) => !goneArns.has(problem.resourceArn)),
-    ...path.vanished.map(
-      (gone): CheckResult => ({
-        ...loadBalancerResource(gone),
-        status: 'FAIL',
-        apis,
-        message: vanishedMessage(gone),
-        evidence: { action: gone.error.action, code: gone.error.code },
+    ...path.vanished.map((gone) =>
+      failedCheck(loadBalancerResource(gone), apis, vanishedMessage(gone), {
+        action: gone.error.action,
+        code: gone.error.code,
       }),
     ),
     ...path.loadBalancers.flatMap((lb) =>

@@ -2,7 +2,16 @@ import type { ApiType, CheckResult, IntegrationFacts, StageInventory } from '../
 import { integrationResource } from '../path/build';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, integrationsUnreadable, notApplicable, stageKeyOf, stageLabel } from './results';
+import {
+  couldNotRead,
+  failedCheck,
+  integrationsUnreadable,
+  notApplicable,
+  passed,
+  stageKeyOf,
+  stageLabel,
+  warned,
+} from './results';
 
 /** Default integration timeout quota: REST 29 s (raisable for Regional and private APIs), HTTP 30 s (fixed). */
 export const TIMEOUT_QUOTA_MS: Record<ApiType, number> = { REST: 29_000, HTTP: 30_000 };
@@ -48,52 +57,42 @@ function evaluateIntegration(
     const share = `${Math.round((latencyMaxMs / timeout) * 100)}% of the ${timeout} ms timeout of ${label}`;
     if (stageWideOnly) {
       // Several integrations share the stage's figure: it proves that one of them is slow, not which.
-      return {
-        ...resource,
-        status: 'WARN',
+      return warned(
+        resource,
         apis,
-        message: `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}; only the stage-wide figure exists (turn on detailed metrics to see each method's), so it may belong to another integration`,
+        `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}; only the stage-wide figure exists (turn on detailed metrics to see each method's), so it may belong to another integration`,
         evidence,
-      };
+      );
     }
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `the maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}: targets do not answer in time`,
+      `the maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}: targets do not answer in time`,
       evidence,
-    };
+    );
   }
   if (timeout > quota) {
     if (apiType === 'HTTP') {
-      return {
-        ...resource,
-        status: 'FAIL',
+      return failedCheck(
+        resource,
         apis,
-        message: `${label} has a ${timeout} ms timeout, above the fixed 30000 ms maximum of HTTP APIs`,
+        `${label} has a ${timeout} ms timeout, above the fixed 30000 ms maximum of HTTP APIs`,
         evidence,
-      };
+      );
     }
-    return {
-      ...resource,
-      status: 'WARN',
-      severity: 'low',
+    return warned(
+      resource,
       apis,
-      message: `${label} has a ${timeout} ms timeout, above the default 29000 ms quota: valid only if the quota was raised for this Regional or private API`,
+      `${label} has a ${timeout} ms timeout, above the default 29000 ms quota: valid only if the quota was raised for this Regional or private API`,
       evidence,
-    };
+      'low',
+    );
   }
   const observed =
     latencyMaxMs === null
       ? 'no IntegrationLatency data in the window'
       : `${stageWideOnly ? 'stage' : 'its'} maximum IntegrationLatency ${latencyMaxMs} ms`;
-  return {
-    ...resource,
-    status: 'PASS',
-    apis,
-    message: `${label} has a ${timeout} ms timeout; ${observed}`,
-    evidence,
-  };
+  return passed(resource, apis, `${label} has a ${timeout} ms timeout; ${observed}`, evidence);
 }
 
 function evaluateStage(stage: StageInventory): CheckResult[] {

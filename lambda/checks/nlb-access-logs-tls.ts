@@ -3,7 +3,7 @@ import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } fro
 import { eachLoadBalancerOfType } from '../path/query';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, notApplicable } from './results';
+import { couldNotRead, failedCheck, notApplicable, passed } from './results';
 
 const ACCESS_LOGS_ATTRIBUTE = 'access_logs.s3.enabled';
 
@@ -22,21 +22,14 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   const listeners = loadBalancer.listeners.value.map((listener) => `${listener.protocol}:${listener.port}`);
   const evidence = { listeners, bucket: loadBalancer.attributes.value['access_logs.s3.bucket'] ?? null };
   if (loadBalancer.listeners.value.some((listener) => listener.protocol === 'TLS')) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `${name} writes access logs for its TLS listener`,
-      evidence,
-    };
+    return passed(resource, apis, `${name} writes access logs for its TLS listener`, evidence);
   }
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `access logs are on for ${name} but it has no TLS listener (${listeners.join(', ') || 'no listener'}): an NLB writes access logs only for TLS listeners, so no connection is logged`,
+    `access logs are on for ${name} but it has no TLS listener (${listeners.join(', ') || 'no listener'}): an NLB writes access logs only for TLS listeners, so no connection is logged`,
     evidence,
-  };
+  );
 }
 
 export const nlbAccessLogsTls: CheckDefinition<'paths'> = {

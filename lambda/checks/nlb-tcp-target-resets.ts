@@ -3,7 +3,7 @@ import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } fro
 import { eachLoadBalancerOfType } from '../path/query';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead } from './results';
+import { couldNotRead, failedCheck, passed, warned } from './results';
 
 /** A period is a spike when its resets exceed this multiple of the window's median period... */
 export const SPIKE_MEDIAN_MULTIPLE = 3;
@@ -32,13 +32,12 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   }
   const series = loadBalancer.tcpTargetResets.value;
   if (series === null) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `${name} reported no TCP_Target_Reset_Count data in the window (no resets)`,
-      evidence: { total: 0, periods: 0 },
-    };
+      `${name} reported no TCP_Target_Reset_Count data in the window (no resets)`,
+      { total: 0, periods: 0 },
+    );
   }
   const total = series.reduce((sum, value) => sum + value, 0);
   const typical = median(series);
@@ -48,31 +47,23 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath): CheckResult {
   ).length;
   const evidence = { total, median: typical, peak, spikePeriods: spikes, periods: series.length };
   if (total === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `targets of ${name} sent no TCP resets in the window`,
-      evidence,
-    };
+    return passed(resource, apis, `targets of ${name} sent no TCP resets in the window`, evidence);
   }
   if (spikes > 0) {
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `targets of ${name} sent a spike of TCP resets: ${peak} in one period (median ${typical}), ${total} in the window`,
+      `targets of ${name} sent a spike of TCP resets: ${peak} in one period (median ${typical}), ${total} in the window`,
       evidence,
-    };
+    );
   }
-  return {
-    ...resource,
-    status: 'WARN',
-    severity: 'low',
+  return warned(
+    resource,
     apis,
-    message: `targets of ${name} sent ${total} TCP resets in the window, steadily (peak ${peak}, median ${typical})`,
+    `targets of ${name} sent ${total} TCP resets in the window, steadily (peak ${peak}, median ${typical})`,
     evidence,
-  };
+    'low',
+  );
 }
 
 export const nlbTcpTargetResets: CheckDefinition<'paths'> = {

@@ -1,7 +1,7 @@
 import type { ApiType, CheckResult, StageInventory } from '../domain/types';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, stageKeyOf, stageLabel, stageResource } from './results';
+import { couldNotRead, failedCheck, passed, stageKeyOf, stageLabel, stageResource } from './results';
 
 interface RequiredFact {
   fact: string;
@@ -54,7 +54,7 @@ function evaluateStage(stage: StageInventory): CheckResult {
     return couldNotRead(resource, apis, `the settings of ${label}`, stage.settings.error);
   const accessLog = stage.settings.value.accessLog;
   if (!accessLog) {
-    return { ...resource, status: 'FAIL', apis, message: `access logging is off on ${label}` };
+    return failedCheck(resource, apis, `access logging is off on ${label}`);
   }
   const missing = REQUIRED_VARIABLES[stage.stage.apiType].filter(
     ({ variables }) => !variables.some((variable) => formatUses(accessLog.format, variable)),
@@ -62,21 +62,17 @@ function evaluateStage(stage: StageInventory): CheckResult {
   const evidence = { destinationArn: accessLog.destinationArn, format: accessLog.format };
   if (missing.length > 0) {
     const named = missing.map(({ fact, variables }) => `${fact} (${variables.join(' or ')})`);
-    return {
-      ...resource,
-      status: 'FAIL',
-      apis,
-      message: `the access log format of ${label} lacks ${named.join(', ')}`,
-      evidence: { ...evidence, missing: missing.map(({ variables }) => variables[0]) },
-    };
+    return failedCheck(resource, apis, `the access log format of ${label} lacks ${named.join(', ')}`, {
+      ...evidence,
+      missing: missing.map(({ variables }) => variables[0]),
+    });
   }
-  return {
-    ...resource,
-    status: 'PASS',
+  return passed(
+    resource,
     apis,
-    message: `${label} logs the integration error, latency and status to ${accessLog.destinationArn}`,
+    `${label} logs the integration error, latency and status to ${accessLog.destinationArn}`,
     evidence,
-  };
+  );
 }
 
 export const stageAccessLogging: CheckDefinition<'stages'> = {

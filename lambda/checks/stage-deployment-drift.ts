@@ -9,8 +9,10 @@ import type {
 import type { CheckDefinition } from './check-definition';
 import {
   couldNotRead,
+  failedCheck,
   integrationsUnreadable,
   notApplicable,
+  passed,
   stageKeyOf,
   stageLabel,
   stageResource,
@@ -127,13 +129,12 @@ function evaluateStage(stage: StageInventory): CheckResult {
   const label = stageLabel(stage.stage);
   if (!stage.integrations.ok) return integrationsUnreadable(stage, stage.integrations.error);
   if (stage.settings.ok && stage.settings.value.autoDeployed) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `${label} deploys every change to the API (AutoDeploy) and its last deployment, ${stage.settings.value.deploymentId ?? ''}, succeeded: it serves the current definition`,
-      evidence: { autoDeployed: true, deploymentId: stage.settings.value.deploymentId ?? null },
-    };
+      `${label} deploys every change to the API (AutoDeploy) and its last deployment, ${stage.settings.value.deploymentId ?? ''}, succeeded: it serves the current definition`,
+      { autoDeployed: true, deploymentId: stage.settings.value.deploymentId ?? null },
+    );
   }
   const deployed = stage.deployedIntegrations;
   if (!deployed) return notApplicable(resource, apis, `the deployment of ${label} was not read`);
@@ -158,21 +159,19 @@ function evaluateStage(stage: StageInventory): CheckResult {
       : {}),
   };
   if (differing.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `${label} serves the API's current integrations (${compared} compared)${canaryNote(stage.canary)}`,
+      `${label} serves the API's current integrations (${compared} compared)${canaryNote(stage.canary)}`,
       evidence,
-    };
+    );
   }
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `${label} still serves an older deployment: ${differing.join('; ')}${canaryNote(stage.canary)}`,
+    `${label} still serves an older deployment: ${differing.join('; ')}${canaryNote(stage.canary)}`,
     evidence,
-  };
+  );
 }
 
 export const stageDeploymentDrift: CheckDefinition<'stages'> = {

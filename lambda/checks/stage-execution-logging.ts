@@ -7,7 +7,15 @@ import type {
 } from '../domain/types';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+import {
+  couldNotRead,
+  failedCheck,
+  notApplicable,
+  passed,
+  stageKeyOf,
+  stageLabel,
+  stageResource,
+} from './results';
 
 type LoggingLevel = ExecutionLogging['loggingLevel'];
 
@@ -57,23 +65,22 @@ function evaluateStage(stage: StageInventory): CheckResult {
   const evidence = { stageWide, methods: levels };
   const silent = levels.filter((level) => level.loggingLevel === 'OFF');
   if (methods.length === 0 && stageWide === 'OFF') {
-    return { ...resource, status: 'FAIL', apis, message: `execution logging is off on ${label}`, evidence };
+    return failedCheck(resource, apis, `execution logging is off on ${label}`, evidence);
   }
   if (silent.length > 0) {
     const which =
       silent.length === levels.length
         ? `execution logging is off on ${label}`
         : `execution logging is off for ${silent.map((level) => level.method).join(', ')} on ${label} (method settings)`;
-    return { ...resource, status: 'FAIL', apis, message: which, evidence };
+    return failedCheck(resource, apis, which, evidence);
   }
   const described = [...new Set(levels.map((level) => level.loggingLevel))].join(' or ') || stageWide;
-  return {
-    ...resource,
-    status: 'PASS',
+  return passed(
+    resource,
     apis,
-    message: `execution logging on ${label} is at ${described}${overridden ? ' (method settings included)' : ''}`,
+    `execution logging on ${label} is at ${described}${overridden ? ' (method settings included)' : ''}`,
     evidence,
-  };
+  );
 }
 
 export const stageExecutionLogging: CheckDefinition<'stages'> = {

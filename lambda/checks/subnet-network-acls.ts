@@ -17,7 +17,7 @@ import {
 import { eachLoadBalancer } from '../path/query';
 import { preservesClientIp } from '../path/senders';
 import type { CheckDefinition } from './check-definition';
-import { couldNotRead, lookup, notApplicable, RESOURCE_TYPES } from './results';
+import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES } from './results';
 
 interface SubnetWithAcl {
   subnet: SubnetFacts;
@@ -284,25 +284,23 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
       if (blocked.length > 0) {
         const ruleNumbers = (egress: boolean) =>
           acl.entries.filter((rule) => rule.egress === egress).map((rule) => rule.ruleNumber);
-        return {
-          ...resource,
-          status: 'FAIL' as const,
-          apis: path.apis,
-          message: `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
-          evidence: {
+        return failedCheck(
+          resource,
+          path.apis,
+          `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
+          {
             ...evidence,
             blockedFlows,
             ruleNumbers: { inbound: ruleNumbers(false), outbound: ruleNumbers(true) },
           },
-        };
+        );
       }
-      return {
-        ...resource,
-        status: 'PASS' as const,
-        apis: path.apis,
-        message: `network ACL ${acl.id} (${subnets.join(', ')}) allows the listener and target ports and the return traffic of ${name}`,
+      return passed(
+        resource,
+        path.apis,
+        `network ACL ${acl.id} (${subnets.join(', ')}) allows the listener and target ports and the return traffic of ${name}`,
         evidence,
-      };
+      );
     }),
   ];
 }

@@ -2,7 +2,7 @@ import type { CheckResult } from '../domain/types';
 import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { plural } from './results';
+import { failedCheck, passed, plural, warned } from './results';
 
 /** FAIL when an enabled zone has no registered target (WARN when cross-zone load balancing covers it). */
 function judgeEmptyZones(coverage: ZoneCoverage): CheckResult {
@@ -14,26 +14,24 @@ function judgeEmptyZones(coverage: ZoneCoverage): CheckResult {
     emptyZones: empty,
   };
   if (empty.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
+      `${where} has registered targets in every enabled zone (${zones.join(', ')})`,
       evidence,
-    };
+    );
   }
   const message = `${where} has no registered target in ${empty.join(', ')} (${plural(targets.length, 'target')} registered across ${zones.join(', ')})`;
   if (otherZonesServe(coverage, byZone.length - empty.length)) {
-    return {
-      ...resource,
-      status: 'WARN',
-      severity: 'low',
+    return warned(
+      resource,
       apis,
-      message: `${message}; cross-zone load balancing is on, so other zones serve its share`,
+      `${message}; cross-zone load balancing is on, so other zones serve its share`,
       evidence,
-    };
+      'low',
+    );
   }
-  return { ...resource, status: 'FAIL', apis, message, evidence };
+  return failedCheck(resource, apis, message, evidence);
 }
 
 export const tgEmptyAz: CheckDefinition<'paths'> = {

@@ -3,7 +3,7 @@ import { describeTargets } from '../path/targets';
 import { evaluateZoneCoverage, otherZonesServe, type ZoneCoverage } from '../path/zone-coverage';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { plural } from './results';
+import { failedCheck, passed, plural, warned } from './results';
 
 /** FAIL when an enabled zone has no healthy target. */
 function judgeUnhealthyZones(coverage: ZoneCoverage): CheckResult {
@@ -15,13 +15,12 @@ function judgeUnhealthyZones(coverage: ZoneCoverage): CheckResult {
     targets: targets.map((target) => ({ id: target.id, state: target.state })),
   };
   if (unhealthy.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `${where} has a healthy target in every enabled zone (${zones.join(', ')})`,
+      `${where} has a healthy target in every enabled zone (${zones.join(', ')})`,
       evidence,
-    };
+    );
   }
   const details = unhealthy.map((zone) =>
     zone.registered.length === 0
@@ -31,16 +30,15 @@ function judgeUnhealthyZones(coverage: ZoneCoverage): CheckResult {
   const message = `${where} has no healthy target in ${details.join('; ')}`;
   const failed = { ...evidence, zonesWithoutHealthyTarget: unhealthy.map((zone) => zone.zone) };
   if (otherZonesServe(coverage, byZone.length - unhealthy.length)) {
-    return {
-      ...resource,
-      status: 'WARN',
-      severity: 'low',
+    return warned(
+      resource,
       apis,
-      message: `${message}; cross-zone load balancing is on, so the healthy targets of other zones serve its share`,
-      evidence: failed,
-    };
+      `${message}; cross-zone load balancing is on, so the healthy targets of other zones serve its share`,
+      failed,
+      'low',
+    );
   }
-  return { ...resource, status: 'FAIL', apis, message, evidence: failed };
+  return failedCheck(resource, apis, message, failed);
 }
 
 export const tgUnhealthyAz: CheckDefinition<'paths'> = {

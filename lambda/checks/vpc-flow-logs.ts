@@ -4,7 +4,7 @@ import { describeLoadBalancer, type LoadBalancerPath, loadBalancerResource } fro
 import { eachLoadBalancer } from '../path/query';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { couldNotRead, lookup } from './results';
+import { couldNotRead, failedCheck, lookup, passed } from './results';
 
 function coveredBy(
   flowLogs: readonly FlowLogFacts[],
@@ -37,23 +37,16 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Netwo
   };
   const vpcLog = coveredBy(flowLogs.value, [loadBalancer.vpcId]);
   if (vpcLog) {
-    return {
-      ...resource,
-      status: 'PASS',
+    return passed(
+      resource,
       apis,
-      message: `flow log ${vpcLog.id} (${vpcLog.trafficType}) covers the whole VPC ${loadBalancer.vpcId} of ${name}`,
+      `flow log ${vpcLog.id} (${vpcLog.trafficType}) covers the whole VPC ${loadBalancer.vpcId} of ${name}`,
       evidence,
-    };
+    );
   }
   const uncoveredSubnets = loadBalancer.zones.filter((zone) => !coveredBy(flowLogs.value, [zone.subnetId]));
   if (uncoveredSubnets.length === 0) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `flow logs cover every subnet of ${name}`,
-      evidence,
-    };
+    return passed(resource, apis, `flow logs cover every subnet of ${name}`, evidence);
   }
   if (!loadBalancer.networkInterfaces.ok) {
     return couldNotRead(
@@ -67,13 +60,7 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Netwo
     (eni) => !coveredBy(flowLogs.value, [eni.id, eni.subnetId]),
   );
   if (uncovered.length === 0 && loadBalancer.networkInterfaces.value.length > 0) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `flow logs cover every network interface of ${name}`,
-      evidence,
-    };
+    return passed(resource, apis, `flow logs cover every network interface of ${name}`, evidence);
   }
   const owner = sharedVpcOwner(loadBalancer.vpcId, inventory);
   if (owner) {
@@ -88,13 +75,12 @@ function evaluatePath({ loadBalancer, apis }: LoadBalancerPath, inventory: Netwo
     uncovered.length > 0
       ? uncovered.map((eni) => `${eni.id} (${eni.privateIp}, ${eni.subnetId})`)
       : uncoveredSubnets.map((zone) => `subnet ${zone.subnetId} (${zone.zoneName})`);
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `no active flow log covers ${missing.join(', ')} of ${name} (VPC ${loadBalancer.vpcId}: ${active.length} active flow logs elsewhere)`,
+    `no active flow log covers ${missing.join(', ')} of ${name} (VPC ${loadBalancer.vpcId}: ${active.length} active flow logs elsewhere)`,
     evidence,
-  };
+  );
 }
 
 export const vpcFlowLogs: CheckDefinition<'paths' | 'network'> = {

@@ -6,9 +6,11 @@ import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
 import {
   couldNotRead,
+  failedCheck,
   integrationsUnreadable,
   lookup,
   notApplicable,
+  passed,
   stageKeyOf,
   stageLabel,
   stageResource,
@@ -64,20 +66,19 @@ function evaluateIntegrations(
     const link = lookup(inventory.vpcLinks, integration.vpcLinkId, 'apigateway:GET');
     if (!link.ok) {
       if (GONE_CODES.has(link.error.code)) {
-        return {
-          ...resource,
-          status: 'FAIL',
+        return failedCheck(
+          resource,
           apis,
-          message: `integration ${integration.label}${on} uses VPC link ${integration.vpcLinkId}, which no longer exists`,
-          evidence: { action: link.error.action, code: link.error.code },
-        };
+          `integration ${integration.label}${on} uses VPC link ${integration.vpcLinkId}, which no longer exists`,
+          { action: link.error.action, code: link.error.code },
+        );
       }
       return couldNotRead(resource, apis, `VPC link ${integration.vpcLinkId}`, link.error);
     }
     const { name, status, statusMessage } = link.value;
     const evidence = { status, statusMessage: statusMessage ?? null };
     if (status === 'AVAILABLE') {
-      return { ...resource, status: 'PASS', apis, message: `VPC link ${name}${on} is AVAILABLE`, evidence };
+      return passed(resource, apis, `VPC link ${name}${on} is AVAILABLE`, evidence);
     }
     const why =
       status === 'INACTIVE'
@@ -85,13 +86,7 @@ function evaluateIntegrations(
         : statusMessage
           ? ` (${statusMessage})`
           : '';
-    return {
-      ...resource,
-      status: 'FAIL',
-      apis,
-      message: `VPC link ${name}${on} is ${status}${why}`,
-      evidence,
-    };
+    return failedCheck(resource, apis, `VPC link ${name}${on} is ${status}${why}`, evidence);
   });
 }
 

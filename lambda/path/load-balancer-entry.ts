@@ -6,7 +6,7 @@
 import type { NetworkFacts } from '../domain/check';
 import type { CheckResult, Collected, CollectionError, SecurityGroupFacts } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource } from './build';
-import { couldNotRead, lookup } from './resources';
+import { couldNotRead, failedCheck, lookup, passed } from './resources';
 import { evaluateSecurityGroups, type SecurityGroupVerdict } from './security-groups';
 import type { KnownSources } from './senders';
 
@@ -110,13 +110,12 @@ export function entryResult({ path, known, verdict, notes, evidence }: EntryJudg
       );
     }
     const blocked = verdict.byPort.filter(({ verdict: one }) => one.status === 'some-blocked');
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `security groups ${loadBalancer.securityGroupIds.join(', ') || '(none)'} of ${name} do not admit ${blocked.map(({ port }) => `tcp/${port}`).join(', ')} from ${known.senders}: ${blocked.map(({ verdict: one }) => one.summary).join('. ')}${sentence(notes)}`,
-      evidence: fullEvidence,
-    };
+      `security groups ${loadBalancer.securityGroupIds.join(', ') || '(none)'} of ${name} do not admit ${blocked.map(({ port }) => `tcp/${port}`).join(', ')} from ${known.senders}: ${blocked.map(({ verdict: one }) => one.summary).join('. ')}${sentence(notes)}`,
+      fullEvidence,
+    );
   }
   const [gap] = verdict.gaps;
   if (gap) return couldNotRead(resource, apis, `a prefix list the security groups of ${name} reference`, gap);
@@ -125,11 +124,10 @@ export function entryResult({ path, known, verdict, notes, evidence }: EntryJudg
   if (unreadableLink) return couldNotRead(resource, apis, `a VPC link in front of ${name}`, unreadableLink);
   const ports = verdict.byPort.map(({ port }) => `tcp/${port}`).join(', ');
   const summaries = verdict.byPort.map(({ verdict: one }) => one.summary).join('. ');
-  return {
-    ...resource,
-    status: 'PASS',
+  return passed(
+    resource,
     apis,
-    message: `${name} admits ${ports} from ${known.senders}: ${summaries}${sentence(notes)}`,
-    evidence: fullEvidence,
-  };
+    `${name} admits ${ports} from ${known.senders}: ${summaries}${sentence(notes)}`,
+    fullEvidence,
+  );
 }

@@ -12,7 +12,7 @@ import type { NetworkFacts } from '../domain/check';
 import type { CheckResult } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource } from './build';
 import { entryResult, judgeEntry, reachedListenerPorts, readSecurityGroups } from './load-balancer-entry';
-import { couldNotRead, notApplicable } from './resources';
+import { couldNotRead, notApplicable, passed } from './resources';
 import { type KnownSources, linkInterfaceSources, privateLinkSource } from './senders';
 
 export function evaluateNlbOwnSecurityGroups(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
@@ -77,13 +77,12 @@ export function evaluateNlbOwnSecurityGroups(path: LoadBalancerPath, inventory: 
         };
   if (known.sources.length === 0) {
     return [
-      {
-        ...resource,
-        status: 'PASS',
+      passed(
+        resource,
         apis,
-        message: `${name} has security groups ${loadBalancer.securityGroupIds.join(', ')}, but they do not filter its traffic from API Gateway: ${notes.join('; ')}`,
-        evidence: { securityGroups: loadBalancer.securityGroupIds, ...evidence },
-      },
+        `${name} has security groups ${loadBalancer.securityGroupIds.join(', ')}, but they do not filter its traffic from API Gateway: ${notes.join('; ')}`,
+        { securityGroups: loadBalancer.securityGroupIds, ...evidence },
+      ),
     ];
   }
   known.senders = senders.join(' and ');

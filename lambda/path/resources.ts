@@ -1,4 +1,4 @@
-/** The building blocks every check shares: resources, stage keys and the ERROR / SKIPPED results. */
+/** The building blocks every check shares: resources, stage keys and the results (PASS, WARN, FAIL, ERROR, SKIPPED). */
 import { stageArn } from '../domain/arns';
 import type {
   ApiType,
@@ -6,6 +6,7 @@ import type {
   ClassifiedStage,
   Collected,
   CollectionError,
+  Severity,
   StageInventory,
   StageKey,
   VpcLinkVersion,
@@ -77,6 +78,44 @@ export const integrationsUnreadable = (stage: StageInventory, error: CollectionE
 export function notApplicable(resource: Resource, apis: StageKey[], reason: string): CheckResult {
   return { ...resource, status: 'SKIPPED', apis, message: reason };
 }
+
+type Evidence = Record<string, unknown>;
+
+export const passed = (
+  resource: Resource,
+  apis: StageKey[],
+  message: string,
+  evidence?: Evidence,
+): CheckResult => ({
+  ...resource,
+  status: 'PASS',
+  apis,
+  message,
+  ...(evidence ? { evidence } : {}),
+});
+
+export const failedCheck = (
+  resource: Resource,
+  apis: StageKey[],
+  message: string,
+  evidence?: Evidence,
+): CheckResult => ({ ...resource, status: 'FAIL', apis, message, ...(evidence ? { evidence } : {}) });
+
+/** WARN: a weakness, or a failure that may not be on the path; `severity`, when given, overrides the check's. */
+export const warned = (
+  resource: Resource,
+  apis: StageKey[],
+  message: string,
+  evidence?: Evidence,
+  severity?: Severity,
+): CheckResult => ({
+  ...resource,
+  status: 'WARN',
+  ...(severity ? { severity } : {}),
+  apis,
+  message,
+  ...(evidence ? { evidence } : {}),
+});
 
 /**
  * Reads one collected fact by key. A key the collector never filled is a gap in the collection,
