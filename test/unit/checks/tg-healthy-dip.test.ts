@@ -10,7 +10,14 @@ import {
   type ScenarioOverrides,
   TG_ARN,
 } from '../../support/inventory-builders';
-import { deniedSeries, failingInBurst, type SeriesEntry, series, withSeries } from './error-minute-scenarios';
+import {
+  deniedSeries,
+  failingInBurst,
+  PERIODS,
+  type SeriesEntry,
+  series,
+  withSeries,
+} from './error-minute-scenarios';
 
 const address = { loadBalancerArn: NLB_ARN, targetGroupArn: TG_ARN };
 /** HealthyHostCount of orders-tg and of its zones us-east-1a and us-east-1b (one target each). */
@@ -93,6 +100,31 @@ describe('tg-healthy-dip over the builders’ NLB path', () => {
 
   it('judges only the error minutes against the other periods: a dip elsewhere passes', () => {
     expect(dipIn(health(series({ 9: 0 }, 2), series({ 9: 0 }, 1))).status).toBe('PASS');
+  });
+
+  it('takes a zone without points in the error minutes for no dip', () => {
+    const result = dipIn(
+      health(
+        series({}, 2),
+        series({}, 1),
+        series({}, 1).map((value, i) => (i === 5 || i === 6 ? null : value)),
+      ),
+    );
+    expect(result.status).toBe('PASS');
+  });
+
+  it("measures a stage failing in every period against the window's peak", () => {
+    const everyPeriod = Array.from({ length: PERIODS }, (_, i) => ({
+      at: new Date(Date.parse('2026-11-29T11:00:00.000Z') + i * 300_000).toISOString(),
+      errors5xx: 10,
+    }));
+    const inventory = withSeries(
+      nlbScenario({ stage: { stage: { errorMinutes: everyPeriod } } }).build(),
+      health(series({ 8: 1 }, 2)),
+    );
+    const result = onlyResult(tgHealthyDip, inventory);
+    expect(result.status).toBe('WARN');
+    expect(result.message).toContain('the whole group fell to 1 (from 2) at 11:40');
   });
 
   it('skips, never passes, a group with no HealthyHostCount point in the window', () => {
