@@ -25,6 +25,18 @@ export const BURST_MINUTES: ErrorMinute[] = [
 /** A scenario's stage override that makes it fail in the burst. */
 export const failingInBurst = { stage: { stage: { errorMinutes: BURST_MINUTES } } };
 
+/** A scenario's stage override that makes it fail in every period of the window. */
+export const failingThroughout = {
+  stage: {
+    stage: {
+      errorMinutes: Array.from({ length: PERIODS }, (_, i) => ({
+        at: new Date(Date.parse('2026-11-29T11:00:00.000Z') + i * 300_000).toISOString(),
+        errors5xx: 10,
+      })),
+    },
+  },
+};
+
 /** A series of the window: `values` at their period indices, `otherwise` everywhere else. */
 export const series = (values: Record<number, number>, otherwise: number | null = 0): (number | null)[] =>
   Array.from({ length: PERIODS }, (_, i) => values[i] ?? otherwise);

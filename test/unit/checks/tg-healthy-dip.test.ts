@@ -13,7 +13,7 @@ import {
 import {
   deniedSeries,
   failingInBurst,
-  PERIODS,
+  failingThroughout,
   type SeriesEntry,
   series,
   withSeries,
@@ -114,14 +114,7 @@ describe('tg-healthy-dip over the builders’ NLB path', () => {
   });
 
   it("measures a stage failing in every period against the window's peak", () => {
-    const everyPeriod = Array.from({ length: PERIODS }, (_, i) => ({
-      at: new Date(Date.parse('2026-11-29T11:00:00.000Z') + i * 300_000).toISOString(),
-      errors5xx: 10,
-    }));
-    const inventory = withSeries(
-      nlbScenario({ stage: { stage: { errorMinutes: everyPeriod } } }).build(),
-      health(series({ 8: 1 }, 2)),
-    );
+    const inventory = withSeries(nlbScenario(failingThroughout).build(), health(series({ 8: 1 }, 2)));
     const result = onlyResult(tgHealthyDip, inventory);
     expect(result.status).toBe('WARN');
     expect(result.message).toContain('the whole group fell to 1 (from 2) at 11:40');
