@@ -5,7 +5,7 @@ import { tgTcpHealthCheck } from '../../../lambda/checks/tg-tcp-health-check';
 import { collected, failed, type HealthCheckFacts } from '../../../lambda/domain/types';
 import { accessDenied, albScenario, nlbScenario, onlyResult, TG_ARN } from '../../support/inventory-builders';
 
-/** DescribeTargetGroups' HealthCheck* fields, as the collector keeps them (the API's defaults for a TCP NLB group). */
+/** DescribeTargetGroups' HealthCheck* fields as the collector keeps them, at CreateTargetGroup's documented defaults for a TCP group (interval 30 s, healthy 5, unhealthy 2). */
 const aHealthCheck = (overrides: Partial<HealthCheckFacts> = {}): HealthCheckFacts => ({
   protocol: 'TCP',
   port: 'traffic-port',
