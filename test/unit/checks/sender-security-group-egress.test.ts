@@ -126,6 +126,20 @@ describe('sender-security-group-egress', () => {
       expect(result?.message).toContain('could not read the addresses VPC link http-link connects to');
     });
 
+    it("reports ERROR when neither the ALB's interfaces nor its subnets could be read: the link is not left out", () => {
+      const unknown = albWithLinkEgress(toOneNode, {
+        loadBalancer: { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) },
+      })
+        .failing('subnets', 'subnet-lb-a', 'ec2:DescribeSubnets')
+        .build();
+      expect(onGroup(resultsOf(senderSecurityGroupEgress, unknown), 'sg-link')).toEqual([
+        expect.objectContaining({
+          status: 'ERROR',
+          evidence: expect.objectContaining({ action: 'ec2:DescribeNetworkInterfaces' }),
+        }),
+      ]);
+    });
+
     it('still fails a link with no egress rule for the port at all: no address can be let out', () => {
       expect(onGroup(resultsOf(senderSecurityGroupEgress, approximated([])), 'sg-link')[0]?.status).toBe(
         'FAIL',
