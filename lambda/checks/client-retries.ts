@@ -1,7 +1,7 @@
 import type { CheckResult, StageInventory } from '../domain/types';
 import type { CheckDefinition } from './check-definition';
 import { ARTICLE } from './docs-links';
-import { notApplicable, passed, plural, stageKeyOf, stageLabel, stageResource, warned } from './results';
+import { notApplicable, passed, plural, stageKeyOf, stageLabel, stageResource } from './results';
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
 
@@ -19,12 +19,13 @@ function evaluateStage(stage: StageInventory): CheckResult {
   };
   switch (classified.classification) {
     case 'low-frequency':
-      return warned(
-        resource,
+      return {
+        ...resource,
+        status: 'WARN',
         apis,
-        `${stageLabel(classified)} had ${traffic}: sporadic network errors are expected at this rate; make sure clients retry them`,
+        message: `${stageLabel(classified)} had ${traffic}: sporadic network errors are expected at this rate; make sure clients retry them`,
         evidence,
-      );
+      };
     case 'healthy':
       return passed(resource, apis, `${stageLabel(classified)} had no 5xx in the window`, evidence);
     case 'no-traffic':

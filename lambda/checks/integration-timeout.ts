@@ -57,12 +57,13 @@ function evaluateIntegration(
     const share = `${Math.round((latencyMaxMs / timeout) * 100)}% of the ${timeout} ms timeout of ${label}`;
     if (stageWideOnly) {
       // Several integrations share the stage's figure: it proves that one of them is slow, not which.
-      return warned(
-        resource,
+      return {
+        ...resource,
+        status: 'WARN',
         apis,
-        `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}; only the stage-wide figure exists (turn on detailed metrics to see each method's), so it may belong to another integration`,
+        message: `the stage's maximum IntegrationLatency in the window, ${latencyMaxMs} ms, is ${share}; only the stage-wide figure exists (turn on detailed metrics to see each method's), so it may belong to another integration`,
         evidence,
-      );
+      };
     }
     return failedCheck(
       resource,

@@ -101,17 +101,17 @@ export const failedCheck = (
   evidence?: Evidence,
 ): CheckResult => ({ ...resource, status: 'FAIL', apis, message, ...(evidence ? { evidence } : {}) });
 
-/** WARN: a weakness, or a failure that may not be on the path; `severity`, when given, overrides the check's. */
+/** WARN: a weakness, or a failure that may not be on the path; `severity` overrides the check's. */
 export const warned = (
   resource: Resource,
   apis: StageKey[],
   message: string,
   evidence?: Evidence,
-  severity?: Severity,
+  severity: Severity = 'low',
 ): CheckResult => ({
   ...resource,
   status: 'WARN',
-  ...(severity ? { severity } : {}),
+  severity,
   apis,
   message,
   ...(evidence ? { evidence } : {}),
