@@ -512,3 +512,18 @@ export const V2_LINK_SUBNETS: SubnetFacts[] = [
 
 export const withV2LinkSubnets = (builder: InventoryBuilder): InventoryBuilder =>
   V2_LINK_SUBNETS.reduce((all, subnet) => all.with('subnets', subnet.id, subnet), builder);
+
+/** nlbScenario with `count` healthy instance targets, alternating between us-east-1a and us-east-1b. */
+export function nlbScenarioWithTargets(count: number): InventoryBuilder {
+  const ids = Array.from({ length: count }, (_, index) => `i-${index.toString(16).padStart(8, '0')}`);
+  const zone = (index: number) => (index % 2 === 0 ? 'us-east-1a' : 'us-east-1b');
+  const builder = nlbScenario({
+    targetGroup: {
+      targets: collected(ids.map((id, index) => aTarget({ id, availabilityZone: zone(index) }))),
+    },
+  });
+  ids.forEach((id, index) => {
+    builder.with('instances', id, anInstance({ id, availabilityZone: zone(index) }));
+  });
+  return builder;
+}

@@ -26,14 +26,13 @@ import {
   albScenario,
   anAlb,
   anHttpIntegration,
-  anInstance,
   aRestIntegration,
-  aTarget,
   aTargetGroup,
   aVpcLink,
   LISTENER_ARN,
   NLB_ARN,
   nlbScenario,
+  nlbScenarioWithTargets,
   REGION,
   TG_ARN,
   withV2LinkSubnets,
@@ -466,19 +465,7 @@ describe('explanations where the path stops', () => {
 });
 
 describe('a stage with many targets', () => {
-  function withTargets(count: number): Inventory {
-    const ids = Array.from({ length: count }, (_, index) => `i-${index.toString(16).padStart(8, '0')}`);
-    const zone = (index: number) => (index % 2 === 0 ? 'us-east-1a' : 'us-east-1b');
-    const builder = nlbScenario({
-      targetGroup: {
-        targets: collected(ids.map((id, index) => aTarget({ id, availabilityZone: zone(index) }))),
-      },
-    });
-    ids.forEach((id, index) => {
-      builder.with('instances', id, anInstance({ id, availabilityZone: zone(index) }));
-    });
-    return builder.build();
-  }
+  const withTargets = (count: number): Inventory => nlbScenarioWithTargets(count).build();
 
   it(`lists the first ${MAX_LISTED_TARGETS} targets of a group of 200 and counts the rest; the JSON stays small`, () => {
     const path = pathOf(withTargets(200));

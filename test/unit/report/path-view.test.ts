@@ -1,0 +1,108 @@
+/**
+ * The audited path in human views: one line of facts per component, its senders and codes, and a
+ * target group's targets capped with "and N more" (never dropped from the JSON).
+ */
+import type { Inventory, PathHop } from '../../../lambda/domain/types';
+import { auditedPath } from '../../../lambda/path/components';
+import { renderHtml } from '../../../lambda/report/formats/html';
+import {
+  componentCodes,
+  componentFacts,
+  componentSenders,
+  shownComponents,
+  TARGETS_SHOWN,
+} from '../../../lambda/report/path-view';
+import { ACCOUNT, nlbScenario, nlbScenarioWithTargets, REGION } from '../../support/inventory-builders';
+import { aFinding, aReport, aStage } from '../../support/report-builders';
+
+const pathOf = (inventory: Inventory): PathHop[] => {
+  const [stage] = inventory.stages;
+  if (!stage) throw new Error('no stage');
+  return auditedPath(stage, inventory);
+};
+
+const instance = (index: number) =>
+  `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-${index.toString(16).padStart(8, '0')}`;
+
+const targetsShown = (shown: ReturnType<typeof shownComponents>) =>
+  shown.flatMap((one) => ('hop' in one && one.hop.kind === 'target' ? [one.hop.id] : []));
+
+describe('the path as people read it', () => {
+  it('describes each hop by the facts that decide it', () => {
+    const path = pathOf(nlbScenario({ loadBalancer: { scheme: 'internal' } }).build());
+    expect(path.map((hop) => `${hop.kind}: ${componentFacts(hop)}`)).toEqual([
+      'stage: ',
+      'integration: HTTP_PROXY over VPC_LINK · http://orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com:80/orders · timeout 29000 ms',
+      'vpc-link: V1 AVAILABLE',
+      'load-balancer: internal network · zones us-east-1a, us-east-1b · security groups none · cross-zone on',
+      'listener: ',
+      'rule: default action',
+      'target-group: TCP:8080 to instance targets · client IP preservation on · cross-zone on · 2 registered',
+      'target: us-east-1a · 10.0.11.5:8080 · healthy',
+      'target: us-east-1b · 10.0.12.5:8080 · healthy',
+    ]);
+    expect(componentSenders(path[3] as PathHop)).toBe('from API Gateway through PrivateLink: 0.0.0.0/0');
+    expect(componentSenders(path[7] as PathHop)).toBe('from NLB orders-nlb nodes: 10.0.1.10, 10.0.2.10');
+    expect(path.map(componentCodes).filter(Boolean)).toEqual([]);
+  });
+
+  it(`shows ${TARGETS_SHOWN} targets of a group of 200 and counts the rest, those the JSON leaves out included`, () => {
+    const path = pathOf(nlbScenarioWithTargets(200).build());
+    const shown = shownComponents(path, () => false);
+    expect(targetsShown(shown)).toEqual([instance(0), instance(1), instance(2)]);
+    const more = shown.filter((one) => 'moreTargets' in one);
+    expect(more).toEqual([expect.objectContaining({ moreTargets: 197 })]);
+    // The count follows the last target shown.
+    expect(shown.findIndex((one) => 'moreTargets' in one)).toBe(shown.length - 1);
+  });
+
+  it('always shows a target a failure names, however far down the group it is', () => {
+    const path = pathOf(nlbScenarioWithTargets(200).build());
+    const shown = shownComponents(path, (hop) => hop.id === instance(40));
+    expect(targetsShown(shown)).toEqual([instance(0), instance(1), instance(2), instance(40)]);
+    expect(shown.filter((one) => 'moreTargets' in one)).toEqual([
+      expect.objectContaining({ moreTargets: 196 }),
+    ]);
+  });
+
+  it('shows every target of a small group and counts none (twin)', () => {
+    const path = pathOf(nlbScenarioWithTargets(TARGETS_SHOWN).build());
+    const shown = shownComponents(path, () => false);
+    expect(targetsShown(shown)).toHaveLength(TARGETS_SHOWN);
+    expect(shown.filter((one) => 'moreTargets' in one)).toEqual([]);
+  });
+});
+
+describe('the HTML path graph of a stage with 200 targets', () => {
+  const path = pathOf(nlbScenarioWithTargets(200).build());
+  const render = (resourceArn: string) =>
+    renderHtml(
+      aReport({
+        apis: [aStage({ auditedPath: path })],
+        findings: [
+          aFinding({
+            resourceArn,
+            resourceType: 'AWS::EC2::Instance',
+            checkId: 'nlb-target-security-groups',
+          }),
+        ],
+      }),
+    );
+  const hops = (html: string) => html.match(/<li class="hop/g)?.length ?? 0;
+
+  it('draws the hops before the targets, three targets and one "and N more"', () => {
+    const html = render(instance(0));
+    // stage, integration, link, NLB, listener, rule, target group; 3 targets; "and 197 more".
+    expect(hops(html)).toBe(7 + TARGETS_SHOWN + 1);
+    expect(html).toContain('and 197 more targets of target group orders-tg');
+    expect(html.match(/data-blocked="true"/g)).toHaveLength(1);
+  });
+
+  it('draws a blocked target beyond the first three on the path, marked where it is', () => {
+    const html = render(instance(40));
+    expect(hops(html)).toBe(7 + TARGETS_SHOWN + 2);
+    expect(html).toContain('and 196 more targets of target group orders-tg');
+    const blocked = html.slice(html.indexOf('data-blocked="true"'));
+    expect(blocked.slice(0, 400)).toContain('target i-00000028:8080');
+  });
+});
