@@ -186,25 +186,23 @@ export interface TargetComponentFacts {
   securityGroupIds?: string[];
 }
 
-/** The facts that decide whether traffic passes at a component, by its kind. */
-export type PathComponentFacts =
-  | StageComponentFacts
-  | IntegrationComponentFacts
-  | VpcLinkComponentFacts
-  | LoadBalancerComponentFacts
-  | ListenerComponentFacts
-  | RuleComponentFacts
-  | TargetGroupComponentFacts
-  | TargetComponentFacts;
+/** The facts that decide whether traffic passes at a component, by its kind (a route has none beyond its key). */
+export interface PathComponentFactsByKind {
+  stage: StageComponentFacts;
+  canary: StageComponentFacts;
+  route: never;
+  integration: IntegrationComponentFacts;
+  'vpc-link': VpcLinkComponentFacts;
+  'load-balancer': LoadBalancerComponentFacts;
+  listener: ListenerComponentFacts;
+  rule: RuleComponentFacts;
+  'target-group': TargetGroupComponentFacts;
+  target: TargetComponentFacts;
+}
 
-/**
- * One component of the path the audit followed for a stage (see `auditedPath`), as Reachability
- * Analyzer's `PathComponent`: its sequence number, the resource, where traffic reaches it from, the
- * facts that decide whether traffic passes, who connects to it and what the model found there.
- */
-export interface PathHop {
+interface PathHopOf<K extends PathComponentKind> {
   seq: number;
-  kind: PathComponentKind;
+  kind: K;
   /** ARN or id of the resource; for a missing listener, the load balancer and what was sent to. */
   id: string;
   label: string;
@@ -212,7 +210,8 @@ export interface PathHop {
   from: number[];
   /** A target group: the listener rule that forwards to it (`default` or its priority). */
   rule?: string;
-  facts?: PathComponentFacts;
+  /** Absent where it could not be read (an explanation says so). */
+  facts?: PathComponentFactsByKind[K];
   /** Who connects to it: for a load balancer and a target. */
   senders?: PathSenders;
   /** Explanation codes of the path model for this component, each with its AWS source. */
@@ -222,6 +221,16 @@ export interface PathHop {
   /** The stage and the canary of a stage with a canary: the share (0-1) of the stage's requests each serves. */
   share?: number;
 }
+
+/**
+ * One component of the path the audit followed for a stage (see `auditedPath`), as Reachability
+ * Analyzer's `PathComponent`: its sequence number, the resource, where traffic reaches it from, the
+ * facts that decide whether traffic passes, who connects to it and what the model found there.
+ */
+export type PathHop = { [K in PathComponentKind]: PathHopOf<K> }[PathComponentKind];
+
+/** A component of one kind. */
+export type PathHopOfKind<K extends PathComponentKind> = Extract<PathHop, { kind: K }>;
 
 export interface ClassifiedStage extends StageIdentity {
   requests: number;

@@ -17,8 +17,10 @@ import type {
   ListenerFacts,
   ListenerRuleFacts,
   LoadBalancerFacts,
+  PathComponentKind,
   PathExplanation,
   PathHop,
+  PathHopOfKind,
   PathSenders,
   StageInventory,
   TargetGroupFacts,
@@ -49,7 +51,8 @@ import type { ResolvedTarget } from './targets';
 /** Target components listed per target group; the rest are counted (`targetsNotListed`), so 200 targets stay small. */
 export const MAX_LISTED_TARGETS = 50;
 
-type Draft = Omit<PathHop, 'seq' | 'from'>;
+/** A component before it is numbered and linked, of each kind. */
+type Draft = { [K in PathComponentKind]: Omit<PathHopOfKind<K>, 'seq' | 'from'> }[PathComponentKind];
 
 /**
  * One resource is one component, whichever path crosses it; a canary's integration is its own. A
@@ -57,8 +60,8 @@ type Draft = Omit<PathHop, 'seq' | 'from'>;
  * `from` is that target group's component.
  */
 const hopKey = (hop: Draft, from: number | undefined): string =>
-  hop.kind === 'target' && hop.facts && 'port' in hop.facts
-    ? [hop.kind, hop.id, hop.facts.port, from ?? ''].join('|')
+  hop.kind === 'target'
+    ? [hop.kind, hop.id, hop.facts?.port ?? '', from ?? ''].join('|')
     : [hop.kind, hop.id, hop.variant ?? ''].join('|');
 
 const explanation = (code: ExplanationCode, targetGroups?: string[]): PathExplanation => ({

@@ -4,17 +4,7 @@
  * short. Read from the report, never recomputed. The strings hold untrusted names (rule conditions,
  * URIs, resource names): each renderer cleans them for its medium before showing them.
  */
-import type {
-  IntegrationComponentFacts,
-  ListenerComponentFacts,
-  LoadBalancerComponentFacts,
-  PathHop,
-  RuleComponentFacts,
-  StageComponentFacts,
-  TargetComponentFacts,
-  TargetGroupComponentFacts,
-  VpcLinkComponentFacts,
-} from '../domain/types';
+import type { PathComponentKind, PathHop, PathHopOfKind } from '../domain/types';
 
 /** Targets shown per target group in a human view; the rest are counted. */
 export const TARGETS_SHOWN = 3;
@@ -30,8 +20,8 @@ const listed = (values: readonly string[], none = 'none'): string =>
 const onOff = (enabled: boolean): string => (enabled ? 'on' : 'off');
 
 /** The stage or its canary: its share of the requests and the deployment it serves. */
-function startFacts(hop: PathHop): string[] {
-  const facts = hop.facts as StageComponentFacts | undefined;
+function startFacts(hop: PathHopOfKind<'stage' | 'canary'>): string[] {
+  const { facts } = hop;
   return [
     ...(hop.share !== undefined ? [`serves ${percent(hop.share)} of requests`] : []),
     ...(facts?.deploymentId ? [`deployment ${facts.deploymentId}`] : []),
@@ -39,11 +29,11 @@ function startFacts(hop: PathHop): string[] {
 }
 
 /** Each kind's facts as short phrases; a new kind adds one entry. */
-const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
+const DESCRIBE: { [K in PathComponentKind]?: (hop: PathHopOfKind<K>) => string[] } = {
   stage: startFacts,
   canary: startFacts,
   integration: (hop) => {
-    const facts = hop.facts as IntegrationComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     return [
       `${facts.type} over ${facts.connectionType}`,
@@ -52,7 +42,7 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
     ];
   },
   'vpc-link': (hop) => {
-    const facts = hop.facts as VpcLinkComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     return [
       `${facts.version} ${facts.status}`,
@@ -62,7 +52,7 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
     ];
   },
   'load-balancer': (hop) => {
-    const facts = hop.facts as LoadBalancerComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     return [
       `${facts.scheme ?? 'scheme unknown'} ${facts.type}`,
@@ -72,12 +62,12 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
     ];
   },
   listener: (hop) => {
-    const facts = hop.facts as ListenerComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts || facts.certificateArns.length === 0) return [];
     return [`${facts.certificateArns.length} certificate(s)`];
   },
   rule: (hop) => {
-    const facts = hop.facts as RuleComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     const conditions = facts.conditions.map(
       (condition) =>
@@ -92,7 +82,7 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
     ];
   },
   'target-group': (hop) => {
-    const facts = hop.facts as TargetGroupComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     return [
       `${facts.protocol}:${facts.port} to ${facts.targetType} targets`,
@@ -104,7 +94,7 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
     ];
   },
   target: (hop) => {
-    const facts = hop.facts as TargetComponentFacts | undefined;
+    const { facts } = hop;
     if (!facts) return [];
     return [
       listed(facts.zones, 'zone unknown'),
@@ -115,7 +105,11 @@ const DESCRIBE: Partial<Record<PathHop['kind'], (hop: PathHop) => string[]>> = {
 };
 
 /** `internal network · zones us-east-1a, us-east-1b · ...`: what decides the hop, in one line. */
-export const componentFacts = (hop: PathHop): string => (DESCRIBE[hop.kind]?.(hop) ?? []).join(' · ');
+export function componentFacts(hop: PathHop): string {
+  // TypeScript does not tie the entry's kind to the hop's: DESCRIBE's type keeps them together.
+  const describe = DESCRIBE[hop.kind] as ((one: PathHop) => string[]) | undefined;
+  return (describe?.(hop) ?? []).join(' · ');
+}
 
 /** `from NLB orders-nlb nodes: 10.0.1.10, 10.0.2.10`, or empty when the component names no senders. */
 export function componentSenders(hop: PathHop): string {
@@ -162,7 +156,7 @@ export function shownComponents(path: readonly PathHop[], keep: (hop: PathHop) =
   }
   // The count goes after the group's last shown target (or the group itself when none is shown).
   for (const [group, count] of pending) {
-    const notListed = (group.facts as TargetGroupComponentFacts | undefined)?.targetsNotListed ?? 0;
+    const notListed = group.kind === 'target-group' ? (group.facts?.targetsNotListed ?? 0) : 0;
     const more = count.left + notListed;
     if (more === 0) continue;
     let at = shown.findIndex((one) => 'hop' in one && one.hop === group);
