@@ -421,7 +421,8 @@ function targetGroupFacts(group: TargetGroupFacts, loadBalancer: LoadBalancerFac
     port: group.port,
     targetType: group.targetType,
     weight,
-    preserveClientIp: preservesClientIp(group),
+    // An ALB ends the client's connection and opens its own: only an NLB can preserve the client IP.
+    preserveClientIp: loadBalancer.type === 'network' && preservesClientIp(group),
     proxyProtocolV2: attributes['proxy_protocol_v2.enabled'] === 'true',
     ...(group.healthCheck
       ? { healthCheck: { protocol: group.healthCheck.protocol, port: group.healthCheck.port } }

@@ -167,3 +167,20 @@ export function shownComponents(path: readonly PathHop[], keep: (hop: PathHop) =
   }
   return shown;
 }
+
+/**
+ * One line per component as the text and Markdown views list it, a group's targets capped (those
+ * the stage's findings name always kept): `#4 NLB orders-nlb (from #3): internal network · ...;
+ * from VPC link interfaces: 10.0.21.0/24 [RULE_MAY_MATCH]`. Raw: the renderer cleans it.
+ */
+export function pathLines(path: readonly PathHop[], named: ReadonlySet<string>): string[] {
+  return shownComponents(path, (hop) => named.has(hop.id)).map((shown) => {
+    if ('moreTargets' in shown) return `and ${shown.moreTargets} more targets of ${shown.of.label}`;
+    const { hop } = shown;
+    const joins =
+      hop.from.length > 0 && !hop.from.includes(hop.seq - 1) ? ` (from #${hop.from.join(', #')})` : '';
+    const details = [componentFacts(hop), componentSenders(hop)].filter(Boolean).join('; ');
+    const codes = componentCodes(hop);
+    return `#${hop.seq} ${hop.label}${joins}${details ? `: ${details}` : ''}${codes ? ` [${codes}]` : ''}`;
+  });
+}

@@ -523,7 +523,9 @@ export function nlbScenarioWithTargets(count: number): InventoryBuilder {
     },
   });
   ids.forEach((id, index) => {
-    builder.with('instances', id, anInstance({ id, availabilityZone: zone(index) }));
+    const [subnetId, octet] = index % 2 === 0 ? ['subnet-app-a', 11] : ['subnet-app-b', 12];
+    const privateIp = `10.0.${octet}.${10 + (Math.floor(index / 2) % 240)}`;
+    builder.with('instances', id, anInstance({ id, availabilityZone: zone(index), subnetId, privateIp }));
   });
   return builder;
 }

@@ -319,6 +319,9 @@ describe('the audited path as Reachability Analyzer lists a path', () => {
     const [lb] = hopsOf(path, 'load-balancer');
     expect(lb?.senders?.description).toBe('VPC link interfaces');
     expect(lb?.senders?.securityGroupIds).toEqual(['sg-link']);
+    // An ALB opens its own connections: its target group preserves no client IP, whatever the target type.
+    const [group] = hopsOf(path, 'target-group');
+    expect((group?.facts as TargetGroupComponentFacts | undefined)?.preserveClientIp).toBe(false);
     const [target] = hopsOf(path, 'target');
     expect(target?.senders).toEqual({
       description: 'ALB orders-alb nodes',

@@ -12,6 +12,8 @@ import {
   shownComponents,
   TARGETS_SHOWN,
 } from '../../../lambda/report/path-view';
+import { renderMarkdown } from '../../../lambda/report/render-markdown';
+import { renderText } from '../../../lambda/report/render-text';
 import { ACCOUNT, nlbScenario, nlbScenarioWithTargets, REGION } from '../../support/inventory-builders';
 import { aFinding, aReport, aStage } from '../../support/report-builders';
 
@@ -104,5 +106,50 @@ describe('the HTML path graph of a stage with 200 targets', () => {
     expect(html).toContain('and 196 more targets of target group orders-tg');
     const blocked = html.slice(html.indexOf('data-blocked="true"'));
     expect(blocked.slice(0, 400)).toContain('target i-00000028:8080');
+  });
+});
+
+describe('the path in the text and Markdown reports', () => {
+  const path = pathOf(nlbScenarioWithTargets(200).build());
+  const report = (auditedPath?: PathHop[]) =>
+    aReport({
+      apis: [aStage(auditedPath ? { auditedPath } : {})],
+      findings: [aFinding({ resourceArn: instance(40), resourceType: 'AWS::EC2::Instance' })],
+    });
+
+  it('lists the components under the stage, one line each, targets capped and the named one kept', () => {
+    const text = renderText(report(path), { color: false, wide: true });
+    const listed = text.split('\n').filter((line) => /^ {4}(#\d+|and \d+ more)/.test(line));
+    expect(listed.map((line) => line.trim().split(': ')[0])).toEqual([
+      '#1 stage orders/prod',
+      '#2 GET /orders',
+      '#3 VPC link orders-link (V1)',
+      '#4 NLB orders-nlb',
+      '#5 listener TCP:80',
+      '#6 default rule',
+      '#7 target group orders-tg',
+      '#8 target i-00000000:8080',
+      '#9 target i-00000001:8080 (from #7)',
+      '#10 target i-00000002:8080 (from #7)',
+      '#48 target i-00000028:8080 (from #7)',
+      'and 196 more targets of target group orders-tg',
+    ]);
+    expect(text).toContain('#4 NLB orders-nlb: scheme unknown network');
+    const markdown = renderMarkdown(report(path));
+    expect(markdown).toContain('**Path followed:**');
+    expect(markdown).toContain('- and 196 more targets of target group orders-tg');
+    expect(markdown.split('\n').filter((line) => line.startsWith('- \\#'))).toHaveLength(11);
+  });
+
+  it('lists no path for a stage without one (twin)', () => {
+    expect(renderText(report(), { color: false, wide: true })).not.toContain('Path followed');
+    expect(renderMarkdown(report())).not.toContain('Path followed');
+  });
+
+  it('keeps every line of the 80-column layout within 80 columns', () => {
+    for (const line of renderText(report(path), { color: false }).split('\n')) {
+      if (line.startsWith('  [')) continue; // the References footer cites whole URLs
+      expect(Array.from(line).length).toBeLessThanOrEqual(80);
+    }
   });
 });
