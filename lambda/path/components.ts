@@ -7,6 +7,7 @@
  * A new kind of hop is one more `add...` function called from the hop before it.
  */
 import { instanceArn, stageArn, vpcLinkArn } from '../domain/arns';
+import { definedFields } from '../domain/defined-fields';
 import { describeEntry, integrationEntry, type ListenerEntry, listenersReached } from '../domain/path';
 import type {
   CheckResult,
@@ -149,7 +150,7 @@ function addStage(walk: Walk): number {
       kind: 'stage',
       id,
       label: `stage ${stage.apiName}/${stage.stage}`,
-      facts: { apiType: stage.apiType, ...(deploymentId ? { deploymentId } : {}) },
+      facts: { apiType: stage.apiType, ...definedFields({ deploymentId }) },
       ...share,
     },
     undefined,
@@ -164,7 +165,7 @@ function addStage(walk: Walk): number {
       share: walk.path.share,
       facts: {
         apiType: stage.apiType,
-        ...(canary?.deploymentId ? { deploymentId: canary.deploymentId } : {}),
+        ...definedFields({ deploymentId: canary?.deploymentId }),
       },
     },
     stageSeq,
@@ -195,9 +196,11 @@ function addIntegration(walk: Walk, integration: IntegrationFacts, from: number[
       type: integration.type,
       connectionType: integration.connectionType,
       timeoutMs: integration.timeoutMs,
-      ...(integration.uri !== undefined ? { uri: integration.uri } : {}),
-      ...(integration.vpcLinkVersion ? { vpcLinkVersion: integration.vpcLinkVersion } : {}),
-      ...(integration.port !== undefined ? { port: integration.port } : {}),
+      ...definedFields({
+        uri: integration.uri,
+        vpcLinkVersion: integration.vpcLinkVersion,
+        port: integration.port,
+      }),
     },
     ...(canary ? { variant: 'canary' as const } : {}),
   };
@@ -294,10 +297,9 @@ function addLoadBalancer(walk: Walk, path: LoadBalancerPath, entries: ListenerEn
       label: describeLoadBalancer(loadBalancer),
       facts: {
         type: loadBalancer.type,
-        ...(loadBalancer.scheme ? { scheme: loadBalancer.scheme } : {}),
+        ...definedFields({ scheme: loadBalancer.scheme, crossZone }),
         zones: loadBalancer.zones,
         securityGroupIds: loadBalancer.securityGroupIds,
-        ...(crossZone ? { crossZone } : {}),
       },
     },
     from,
@@ -520,7 +522,7 @@ function addTarget(
         port: resolved.port,
         zones: resolved.zones,
         state: target.state,
-        ...(target.reason ? { reason: target.reason } : {}),
+        ...definedFields({ reason: target.reason }),
         ...(placed
           ? { address: placed.address, subnetId: placed.subnetId, securityGroupIds: placed.securityGroupIds }
           : {}),
