@@ -264,6 +264,16 @@ describe('following the traffic on real-shaped accounts', () => {
       '12 target 10.0.1.20:8080 <- 11',
       '13 target 10.0.2.20:8080 <- 11',
     ]);
+    // The `alb` group's target is the ALB, followed as a load balancer (no target component of its
+    // own). Through a V1 link the ALB sees the NLB's nodes; this account shows the NLB no network
+    // interface and its subnets were not read, so who connects is said to be unknown, never guessed.
+    const alb = path.find((hop) => hop.label === 'ALB shared-alb');
+    expect(alb?.facts).toEqual(expect.objectContaining({ type: 'application', scheme: 'internal' }));
+    expect(alb?.senders).toBeUndefined();
+    expect(alb?.explanations?.map((explanation) => explanation.explanationCode)).toEqual([
+      'COMPONENT_UNREADABLE',
+    ]);
+    expect(path.filter((hop) => hop.kind === 'target' && hop.from.includes(7))).toEqual([]);
   });
 
   it('fails the NLB’s `alb` target group when the ALB has no listener on the group’s port', async () => {

@@ -27,6 +27,7 @@ import {
   anAlb,
   anHttpIntegration,
   aRestIntegration,
+  aTarget,
   aTargetGroup,
   aVpcLink,
   LISTENER_ARN,
@@ -328,6 +329,51 @@ describe('the audited path as Reachability Analyzer lists a path', () => {
       sourceAddresses: ['10.0.1.10', '10.0.2.10'],
       securityGroupIds: ['sg-alb'],
     });
+  });
+
+  it('goes on into an ALB behind an NLB: the ALB is the `alb` group’s target and sees the NLB’s nodes', () => {
+    // NLB TCP:80 -> front-to-alb (type alb, the ALB registered on 443) -> ALB HTTPS:443 -> orders-tg.
+    const front = TG('front-to-alb');
+    const inventory = nlbScenario({
+      loadBalancer: {
+        listeners: collected([
+          { arn: `${NLB_ARN}/listener-80`, port: 80, protocol: 'TCP', targetGroupArns: [front] },
+        ]),
+      },
+      targetGroup: { loadBalancerArns: [ALB_ARN] },
+    })
+      .with(
+        'targetGroups',
+        front,
+        aTargetGroup({
+          arn: front,
+          name: 'front-to-alb',
+          targetType: 'alb',
+          port: 443,
+          targets: collected([aTarget({ id: ALB_ARN, port: 443 })]),
+        }),
+      )
+      .with('loadBalancers', ALB_ARN, anAlb())
+      .build();
+    const path = pathOf(inventory);
+    expect(path.slice(3).map((hop) => `${hop.seq} ${hop.label} <- ${hop.from.join(',')}`)).toEqual([
+      '4 NLB orders-nlb <- 3',
+      '5 listener TCP:80 <- 4',
+      '6 default rule <- 5',
+      '7 target group front-to-alb <- 6',
+      '8 ALB orders-alb <- 7',
+      '9 listener HTTPS:443 <- 8',
+      '10 default rule <- 9',
+      '11 target group orders-tg <- 10',
+      '12 target i-0a1:8080 <- 11',
+      '13 target i-0b2:8080 <- 11',
+    ]);
+    expect(path[7]?.senders).toEqual({
+      description: 'NLB orders-nlb nodes',
+      sourceAddresses: ['10.0.1.10', '10.0.2.10'],
+      securityGroupIds: [],
+    });
+    expect(path[11]?.senders?.description).toBe('ALB orders-alb nodes');
   });
 
   it('lists no route where the inventory has none (twin)', () => {
