@@ -100,7 +100,11 @@ class Components {
   }
 
   seqOf(id: string): number | undefined {
-    return this.hops.find((hop) => hop.id === id)?.seq;
+    // The last: on a canary's path, the canary (which shares the stage's ARN) rather than the stage.
+    for (let index = this.hops.length - 1; index >= 0; index -= 1) {
+      if (this.hops[index]?.id === id) return index + 1;
+    }
+    return undefined;
   }
 }
 

@@ -499,6 +499,23 @@ describe('explanations where the path stops', () => {
     expect(codes(path[0])).toEqual(['NO_LOAD_BALANCER']);
   });
 
+  it("puts a canary's unreadable integrations on the canary, not on the stage whose own path was read", () => {
+    const inventory = nlbScenario({
+      stage: {
+        canary: {
+          share: 0.1,
+          stageVariables: {},
+          integrations: failed(accessDenied('apigateway:GetIntegration')),
+        },
+      },
+    }).build();
+    const path = pathOf(inventory);
+    const [stage] = hopsOf(path, 'stage');
+    const [canary] = hopsOf(path, 'canary');
+    expect([codes(stage), codes(canary)]).toEqual([[], ['COMPONENT_UNREADABLE']]);
+    expect([stage?.share, canary?.share]).toEqual([0.9, 0.1]);
+  });
+
   it('gives every explanation the AWS source of its code, and a healthy path none', () => {
     expect(pathOf(nlbScenario().build()).flatMap((hop) => hop.explanations ?? [])).toEqual([]);
     const broken = pathOf(
