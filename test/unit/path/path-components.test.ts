@@ -454,6 +454,16 @@ describe('explanations where the path stops', () => {
     expect(hopsOf(path, 'target')).toEqual([]);
   });
 
+  it('puts COMPONENT_UNREADABLE on a load balancer whose listeners could not be read, and follows no further', () => {
+    const path = pathOf(
+      nlbScenario({
+        loadBalancer: { listeners: failed(accessDenied('elasticloadbalancing:DescribeListeners')) },
+      }).build(),
+    );
+    expect(path.at(-1)?.kind).toBe('load-balancer');
+    expect(codes(path.at(-1))).toEqual(['COMPONENT_UNREADABLE']);
+  });
+
   it('puts NO_LISTENER_FOR_ENTRY on the port no listener answers', () => {
     const path = pathOf(
       nlbScenario({ stage: { integrations: collected([aRestIntegration({ port: 8443 })]) } }).build(),

@@ -48,6 +48,42 @@ describe('the path as people read it', () => {
     expect(path.map(componentCodes).filter(Boolean)).toEqual([]);
   });
 
+  it('describes a rule by its conditions and weights, a TLS listener by its certificates', () => {
+    const rule: PathHop = {
+      seq: 6,
+      kind: 'rule',
+      id: 'rule-arn',
+      label: 'rule 20',
+      from: [5],
+      facts: {
+        priority: '20',
+        conditions: [
+          { field: 'host-header', values: ['orders.internal.example.com'] },
+          { field: 'http-header', headerName: 'X-Canary', values: ['1'] },
+        ],
+        actionType: 'forward',
+        forward: [
+          { arn: 'blue', weight: 1 },
+          { arn: 'green', weight: 0 },
+        ],
+      },
+      explanations: [{ explanationCode: 'RULE_MAY_MATCH', source: 'https://docs.aws.amazon.com/x' }],
+    };
+    expect(componentFacts(rule)).toBe(
+      'priority 20 · host-header is orders.internal.example.com · http-header X-Canary is 1 · weights 1/0',
+    );
+    expect(componentCodes(rule)).toBe('RULE_MAY_MATCH');
+    const listener: PathHop = {
+      seq: 5,
+      kind: 'listener',
+      id: 'listener-arn',
+      label: 'listener TLS:443',
+      from: [4],
+      facts: { protocol: 'TLS', port: 443, certificateArns: ['cert-a', 'cert-b'] },
+    };
+    expect(componentFacts(listener)).toBe('2 certificate(s)');
+  });
+
   it(`shows ${TARGETS_SHOWN} targets of a group of 200 and counts the rest, those the JSON leaves out included`, () => {
     const path = pathOf(nlbScenarioWithTargets(200).build());
     const shown = shownComponents(path, () => false);
