@@ -13,12 +13,14 @@ import {
   failed,
   type Inventory,
   type ListenerRuleFacts,
+  PATH_COMPONENT_KINDS,
   type PathHop,
   type RuleComponentFacts,
   type TargetGroupComponentFacts,
 } from '../../../lambda/domain/types';
 import { auditedPath, MAX_LISTED_TARGETS } from '../../../lambda/path/components';
 import { EXPLANATIONS } from '../../../lambda/path/explanations';
+import schema from '../../../schema/report.schema.json';
 import {
   ACCOUNT,
   ALB_ARN,
@@ -574,6 +576,10 @@ describe('the schema', () => {
       pathOf(nlbScenario({ stage: { integrations: collected([aRestIntegration({ port: 8443 })]) } }).build()),
     ];
     for (const auditedPath of paths) expectValidReport(aReport({ apis: [aStage({ auditedPath })] }));
+  });
+
+  it('names every kind of component the model builds (a new kind goes in both)', () => {
+    expect(schema.$defs.pathComponent.properties.kind.enum).toEqual([...PATH_COMPONENT_KINDS]);
   });
 
   it('rejects a component of an unknown kind or an explanation without its source', () => {
