@@ -10,7 +10,7 @@ import type { AuditWindow, ClassifiedStage, Finding, Report, Thresholds } from '
 import { evaluateChecks } from './engine/evaluate';
 import { applySuppressions, NO_SUPPRESSIONS, type Suppressions } from './engine/suppressions';
 import { attachFixes } from './fixes';
-import { auditedPath } from './path/build';
+import { auditedPath } from './path/components';
 import { buildReport } from './report/build-report';
 import { describeErrors } from './report/unreadable-parts';
 import { classifyStage } from './triage/classify-stage';

@@ -65,24 +65,172 @@ export interface ErrorMinute {
   errors5xx: number;
 }
 
-/** One component of the path the audit followed for a stage (see `auditedPath`). */
-export interface PathHop {
+/** The kinds of component a stage's path crosses, in traffic order. */
+export const PATH_COMPONENT_KINDS = [
+  'stage',
+  'canary',
+  'route',
+  'integration',
+  'vpc-link',
+  'load-balancer',
+  'listener',
+  'rule',
+  'target-group',
+  'target',
+] as const;
+export type PathComponentKind = (typeof PATH_COMPONENT_KINDS)[number];
+
+/**
+ * What the path model found at a component, as Reachability Analyzer's `Explanation`: a stable code
+ * (`lambda/path/explanations.ts`) and the AWS documentation of the rule it rests on.
+ */
+export interface PathExplanation {
+  explanationCode: string;
+  source: string;
+  /** The target groups it concerns (Reachability Analyzer's `LoadBalancerTargetGroups`), e.g. at weight 0. */
+  loadBalancerTargetGroups?: string[];
+}
+
+/** Who connects to a component (lambda/path/senders.ts), as Reachability Analyzer's inbound header. */
+export interface PathSenders {
+  /** For people: `NLB orders-nlb nodes in us-east-1a (cross-zone off)`. Untrusted names inside. */
+  description: string;
+  /** The addresses or ranges they connect from (`InboundHeader.SourceAddresses`). */
+  sourceAddresses: string[];
+  /** The security groups a group reference can match them by. */
+  securityGroupIds: string[];
+  /** Set when a range that holds the senders stands in for their exact addresses: the action that failed. */
+  approximatedBecause?: string;
+}
+
+export interface StageComponentFacts {
+  apiType: ApiType;
+  /** The deployment the stage (or its canary) serves; absent when not read. */
+  deploymentId?: string;
+}
+
+export interface IntegrationComponentFacts {
+  type: string;
+  connectionType: 'INTERNET' | 'VPC_LINK';
+  uri?: string;
+  timeoutMs: number;
+  vpcLinkVersion?: VpcLinkVersion;
+  port?: number;
+}
+
+export interface VpcLinkComponentFacts {
+  version: VpcLinkVersion;
+  status: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+/** Cross-zone load balancing as it applies, and where the setting comes from. */
+export interface CrossZoneFacts {
+  enabled: boolean;
+  source: string;
+}
+
+export interface LoadBalancerComponentFacts {
+  type: LoadBalancerFacts['type'];
+  scheme?: 'internal' | 'internet-facing';
+  zones: { zoneName: string; subnetId: string }[];
+  securityGroupIds: string[];
+  /** Absent when the attributes could not be read. */
+  crossZone?: CrossZoneFacts;
+}
+
+export interface ListenerComponentFacts {
+  protocol: string;
+  port: number;
+  certificateArns: string[];
+}
+
+export interface RuleComponentFacts {
+  /** `default`, or the rule's number. */
+  priority: string;
+  conditions: RuleConditionFacts[];
+  actionType: string;
+  /** The groups its forward sends to, with their weights. */
+  forward: WeightedTargetGroup[];
+}
+
+export interface TargetGroupComponentFacts {
+  protocol: string;
+  port: number;
+  targetType: TargetGroupFacts['targetType'];
+  /** The weight the rule's forward gives it. */
+  weight: number;
+  /** `preserve_client_ip.enabled` as it applies (AWS's default by target type and protocol when not set). */
+  preserveClientIp: boolean;
+  /** `proxy_protocol_v2.enabled`: the targets must expect the proxy protocol header. */
+  proxyProtocolV2: boolean;
+  healthCheck?: { protocol: string; port: string };
+  /** Absent when the attributes could not be read. */
+  crossZone?: CrossZoneFacts;
+  /** How many targets are registered; absent when they could not be read. */
+  registeredTargets?: number;
+  /** Registered targets beyond the ones listed as components (the JSON lists the first 50). */
+  targetsNotListed?: number;
+}
+
+export interface TargetComponentFacts {
+  port: number;
+  /** The zones it serves (`all`: outside the VPC); empty while its host could not be read. */
+  zones: string[];
+  state: string;
+  reason?: string;
+  /** Instance and ip targets whose host was read: where the traffic lands. */
+  address?: string;
+  subnetId?: string;
+  securityGroupIds?: string[];
+}
+
+/** The facts that decide whether traffic passes at a component, by its kind (a route has none beyond its key). */
+export interface PathComponentFactsByKind {
+  stage: StageComponentFacts;
+  canary: StageComponentFacts;
+  route: never;
+  integration: IntegrationComponentFacts;
+  'vpc-link': VpcLinkComponentFacts;
+  'load-balancer': LoadBalancerComponentFacts;
+  listener: ListenerComponentFacts;
+  rule: RuleComponentFacts;
+  'target-group': TargetGroupComponentFacts;
+  target: TargetComponentFacts;
+}
+
+interface PathHopOf<K extends PathComponentKind> {
   seq: number;
-  kind: 'integration' | 'vpc-link' | 'load-balancer' | 'listener' | 'target-group';
+  kind: K;
   /** ARN or id of the resource; for a missing listener, the load balancer and what was sent to. */
   id: string;
   label: string;
-  /** The hops traffic reaches this one from. */
+  /** The components traffic reaches this one from. */
   from: number[];
   /** A target group: the listener rule that forwards to it (`default` or its priority). */
   rule?: string;
-  /** Explanation codes of the path model for this component (`lambda/path/explanations.ts`). */
-  explanations?: string[];
-  /** An integration hop of a REST stage's canary: the canary's path starts here. */
+  /** Absent where it could not be read (an explanation says so). */
+  facts?: PathComponentFactsByKind[K];
+  /** Who connects to it: for a load balancer and a target. */
+  senders?: PathSenders;
+  /** Explanation codes of the path model for this component, each with its AWS source. */
+  explanations?: PathExplanation[];
+  /** A component of a REST stage's canary path (the canary, its integrations). */
   variant?: 'canary';
-  /** An integration hop of a stage that has a canary: the share (0-1) of the stage's requests its path carries. */
+  /** The stage and the canary of a stage with a canary: the share (0-1) of the stage's requests each serves. */
   share?: number;
 }
+
+/**
+ * One component of the path the audit followed for a stage (see `auditedPath`), as Reachability
+ * Analyzer's `PathComponent`: its sequence number, the resource, where traffic reaches it from, the
+ * facts that decide whether traffic passes, who connects to it and what the model found there.
+ */
+export type PathHop = { [K in PathComponentKind]: PathHopOf<K> }[PathComponentKind];
+
+/** A component of one kind. */
+export type PathHopOfKind<K extends PathComponentKind> = Extract<PathHop, { kind: K }>;
 
 export interface ClassifiedStage extends StageIdentity {
   requests: number;

@@ -23,7 +23,6 @@ import type {
   Inventory,
   ListenerFacts,
   LoadBalancerFacts,
-  PathHop,
   StageInventory,
   StageKey,
   TargetGroupFacts,
@@ -113,8 +112,6 @@ export interface StagePath {
   problems: CheckResult[];
   /** Load balancers the integrations still send to that no longer exist. */
   vanished: VanishedLoadBalancer[];
-  /** The numbered components in traffic order, as the report shows them. */
-  components: PathHop[];
 }
 
 export interface Followed<T> {
@@ -380,7 +377,7 @@ export function describeHop(path: Pick<LoadBalancerPath, 'loadBalancer' | 'via' 
 type Unrouted = Omit<LoadBalancerPath, 'listeners' | 'targetGroups' | 'targetGroupProblems'>;
 
 /** The requests that enter through `listener`: each integration's whose entry reaches it (all of them behind an NLB). */
-function requestsInto(path: Unrouted, listener: ListenerFacts, stage: StageInventory): KnownRequest[] {
+export function requestsInto(path: Unrouted, listener: ListenerFacts, stage: StageInventory): KnownRequest[] {
   const sending = path.via
     ? path.integrations
     : path.integrations.filter((integration) => {
@@ -491,7 +488,7 @@ function buildPath(
   inventory: Inventory,
 ): StagePath {
   const { reached, problems, vanished } = followStageToLoadBalancers(stage, source, inventory);
-  const path: Omit<StagePath, 'components'> = {
+  return {
     stage,
     apis: [stageKeyOf(stage)],
     variant,
@@ -501,7 +498,6 @@ function buildPath(
     problems,
     vanished,
   };
-  return { ...path, components: componentsOf(path, source.integrations, inventory) };
 }
 
 const built = new WeakMap<Inventory, Map<StageInventory, StagePath[]>>();
@@ -519,131 +515,3 @@ export function stagePaths(inventory: Inventory): StagePath[] {
 /** The paths of the given stages, from the inventory's one build. */
 export const pathsOf = (stages: readonly StageInventory[], inventory: Inventory): StagePath[] =>
   stagePaths(inventory).filter((path) => stages.includes(path.stage));
-
-/**
- * The path the audit followed for one stage, as Reachability Analyzer lists a path's components:
- * numbered hops, each naming where traffic came from, so a reader can see why a resource was (or
- * was not) blamed. A hop appears once however many routes cross it.
- */
-export function auditedPath(stage: StageInventory, inventory: Inventory): PathHop[] {
-  const merged: PathHop[] = [];
-  for (const path of stagePaths(inventory).filter((candidate) => candidate.stage === stage)) {
-    // A hop comes after the hops it is reached from, so they are renumbered before it.
-    const renumbered = new Map<number, number>();
-    for (const hop of path.components) {
-      let kept = merged.find((candidate) => sameHop(candidate, hop));
-      if (!kept) {
-        kept = { ...hop, seq: merged.length + 1, from: [] };
-        merged.push(kept);
-      }
-      renumbered.set(hop.seq, kept.seq);
-      for (const seq of hop.from.flatMap((from) => renumbered.get(from) ?? [])) {
-        if (!kept.from.includes(seq)) kept.from.push(seq);
-      }
-    }
-  }
-  return merged;
-}
-
-/** One resource is one hop, whichever path crosses it; a canary's integration is its own hop. */
-const sameHop = (a: PathHop, b: PathHop): boolean =>
-  a.kind === b.kind && a.id === b.id && a.variant === b.variant;
-
-type AddHop = (
-  kind: PathHop['kind'],
-  id: string,
-  label: string,
-  from: number | undefined,
-  extra?: Partial<PathHop>,
-) => number;
-
-function componentsOf(
-  path: Omit<StagePath, 'components'>,
-  integrations: Collected<IntegrationFacts[]>,
-  inventory: Inventory,
-): PathHop[] {
-  const hops: PathHop[] = [];
-  const add: AddHop = (kind, id, label, from, extra) => {
-    let hop = hops.find((candidate) => candidate.kind === kind && candidate.id === id);
-    if (!hop) {
-      hop = { seq: hops.length + 1, kind, id, label, from: [], ...extra };
-      hops.push(hop);
-    }
-    if (from !== undefined && !hop.from.includes(from)) hop.from.push(from);
-    return hop.seq;
-  };
-  const direct = path.loadBalancers.filter((lb) => !lb.via);
-  const canary = path.variant === 'canary';
-  const shared =
-    path.share < 1 ? { share: path.share, ...(canary ? { variant: 'canary' as const } : {}) } : {};
-  for (const integration of integrations.ok ? integrations.value : []) {
-    const label = canary ? `${describeCanary(path.share)}: ${integration.label}` : integration.label;
-    const start = add('integration', integration.arn, label, undefined, shared);
-    const link = integration.vpcLinkId ? inventory.vpcLinks[integration.vpcLinkId] : undefined;
-    const linkHop =
-      integration.vpcLinkId !== undefined
-        ? add(
-            'vpc-link',
-            integration.vpcLinkId,
-            `VPC link ${link?.ok ? link.value.name : integration.vpcLinkId} (${integration.vpcLinkVersion ?? 'V1'})`,
-            start,
-          )
-        : start;
-    for (const lb of direct.filter((candidate) => candidate.integrations.includes(integration))) {
-      const entry = integrationEntry(integration);
-      addLoadBalancerHops(add, lb, entry ? [entry] : [], linkHop, path.loadBalancers, inventory);
-    }
-  }
-  return hops;
-}
-
-function addLoadBalancerHops(
-  add: AddHop,
-  path: LoadBalancerPath,
-  entries: ListenerEntry[],
-  from: number,
-  all: LoadBalancerPath[],
-  inventory: Inventory,
-): void {
-  const { loadBalancer } = path;
-  const lbHop = add('load-balancer', loadBalancer.arn, describeLoadBalancer(loadBalancer), from);
-  if (!loadBalancer.listeners.ok) return;
-  const { reached, missing } = listenersReached(loadBalancer.listeners.value, entries);
-  for (const entry of missing)
-    add(
-      'listener',
-      `${loadBalancer.arn}|${describeEntry(entry)}`,
-      `no listener for ${describeEntry(entry)}`,
-      lbHop,
-      {
-        explanations: ['NO_LISTENER_FOR_ENTRY'],
-      },
-    );
-  for (const listener of reached) {
-    const listenerHop = add(
-      'listener',
-      listener.arn,
-      `listener ${listener.protocol}:${listener.port}`,
-      lbHop,
-    );
-    const routing = path.listeners.find((hop) => hop.listener.arn === listener.arn)?.routing;
-    for (const routed of routing?.groups ?? []) {
-      const group = inventory.targetGroups[routed.arn];
-      const groupHop = add(
-        'target-group',
-        routed.arn,
-        `target group ${group?.ok ? group.value.name : routed.arn}`,
-        listenerHop,
-        {
-          rule: routed.rule,
-          ...(routed.certainty === 'may-reach' ? { explanations: ['RULE_MAY_MATCH'] } : {}),
-        },
-      );
-      // One level deep: an ALB behind an NLB cannot itself have `alb` targets.
-      if (path.via) continue;
-      for (const behind of all.filter((candidate) => candidate.via?.targetGroup.arn === routed.arn)) {
-        addLoadBalancerHops(add, behind, behind.entries, groupHop, all, inventory);
-      }
-    }
-  }
-}

@@ -16,11 +16,13 @@ import {
   formatPercent,
   incompleteHeadline,
   nothingToShowLine,
+  type StageSection,
   seeAboveByStage,
   stageLabel,
   summaryLine,
   suppressionLine,
 } from './human-view';
+import { pathLines } from './path-view';
 
 /** Makes untrusted text safe inside a table cell or a list item: one line, no markup, no link. */
 export const escapeMarkdown = (text: string): string => markdownText(text);
@@ -105,7 +107,7 @@ export function renderMarkdown(report: Report): string {
       lines.push(
         `- Also here, shown under ${escapeMarkdown(under)}: ${findings.map((finding) => `${finding.status} ${code(finding.checkId)} ${code(finding.id)}`).join(', ')}`,
       );
-    lines.push('');
+    lines.push('', ...pathSection(section));
   }
 
   lines.push(summaryLine(view.counts));
@@ -113,6 +115,14 @@ export function renderMarkdown(report: Report): string {
   if (suppressed) lines.push('', escapeMarkdown(suppressed));
   for (const doc of view.commonDocs) lines.push('', `Background for every finding above: <${doc}>`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The path the audit followed for the section's stage, one item per component; nothing without one. */
+function pathSection(section: StageSection): string[] {
+  const path = section.ranked?.stage.auditedPath ?? [];
+  if (path.length === 0) return [];
+  const named = new Set(section.findings.map((finding) => finding.resourceArn));
+  return ['**Path followed:**', '', ...pathLines(path, named).map((line) => `- ${escapeMarkdown(line)}`), ''];
 }
 
 function findingItem(finding: Finding, commonDocs: readonly string[]): string[] {

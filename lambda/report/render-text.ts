@@ -32,6 +32,7 @@ import {
   summaryLine,
   suppressionLine,
 } from './human-view';
+import { pathLines } from './path-view';
 import { citeReferences, References, wrap } from './wrap-text';
 
 export interface TextRenderOptions {
@@ -227,7 +228,23 @@ function sectionLines(section: StageSection, view: HumanView, report: Report, la
       ...wrap(`Also here, shown under ${terminalText(under, 600)}: ${named.join(', ')}`, width, '  '),
     );
   }
+  lines.push(...auditedPathLines(section, layout));
   return lines;
+}
+
+/** The path the audit followed for the section's stage, one wrapped line per component; nothing without one. */
+function auditedPathLines(section: StageSection, layout: Layout): string[] {
+  const path = section.ranked?.stage.auditedPath ?? [];
+  if (path.length === 0) return [];
+  const named = new Set(section.findings.map((finding) => finding.resourceArn));
+  return [
+    '  Path followed:',
+    ...pathLines(path, named).flatMap((line) =>
+      wrap(layout.citeAll(terminalText(line, 1000)), layout.width, '      ').map((wrapped, index) =>
+        index === 0 ? `    ${wrapped.trimStart()}` : wrapped,
+      ),
+    ),
+  ];
 }
 
 function findingLines(finding: Finding, commonDocs: readonly string[], layout: Layout): string[] {

@@ -19,23 +19,124 @@ const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orde
 /** A name from AWS that would run as markup if it were not escaped. */
 const HOSTILE_NAME = 'catalog<img src=x onerror="window.injected=1"><script>window.injected=2</script>';
 
+const CATALOG_TG =
+  'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/catalog-tg/0f1e2d3c4b5a6978';
+const catalogTargets: PathHop[] = ['10.0.11.5', '10.0.12.5', '10.0.11.6', '10.0.12.6', '10.0.11.7'].map(
+  (address, index) => ({
+    seq: 9 + index,
+    kind: 'target',
+    id: `arn:aws:ec2:us-east-1:123456789012:instance/i-0${index}`,
+    label: `target i-0${index}:8080`,
+    from: [8],
+    facts: {
+      port: 8080,
+      zones: [index % 2 === 0 ? 'us-east-1a' : 'us-east-1b'],
+      state: 'healthy',
+      address,
+      subnetId: index % 2 === 0 ? 'subnet-app-a' : 'subnet-app-b',
+      securityGroupIds: ['sg-web'],
+    },
+    senders: {
+      description: 'ALB catalog-alb nodes',
+      sourceAddresses: ['10.0.1.10', '10.0.2.10'],
+      securityGroupIds: ['sg-0abc'],
+    },
+  }),
+);
+
+/** The path model's components for the catalog stage (lambda/path/components.ts), a hostile rule condition included. */
 const catalogPath: PathHop[] = [
   {
     seq: 1,
+    kind: 'stage',
+    id: 'arn:aws:apigateway:us-east-1::/apis/efteupuk/stages/prod',
+    label: 'stage catalog/prod',
+    from: [],
+    facts: { apiType: 'HTTP' },
+  },
+  {
+    seq: 2,
+    kind: 'route',
+    id: 'arn:aws:apigateway:us-east-1::/apis/efteupuk/stages/prod|route ANY /catalog/{proxy+}',
+    label: 'route ANY /catalog/{proxy+}',
+    from: [1],
+  },
+  {
+    seq: 3,
     kind: 'integration',
     id: 'arn:aws:apigateway:us-east-1::/apis/efteupuk/integrations/tkrbgeet',
     label: 'tkrbgeet',
-    from: [],
+    from: [2],
   },
-  { seq: 2, kind: 'vpc-link', id: 'hvuzugeg', label: 'VPC link catalog-link (V2)', from: [1] },
-  { seq: 3, kind: 'load-balancer', id: ALB, label: 'ALB catalog-alb', from: [2] },
+  { seq: 4, kind: 'vpc-link', id: 'hvuzugeg', label: 'VPC link catalog-link (V2)', from: [3] },
   {
-    seq: 4,
+    seq: 5,
+    kind: 'load-balancer',
+    id: ALB,
+    label: 'ALB catalog-alb',
+    from: [4],
+    facts: {
+      type: 'application',
+      scheme: 'internal',
+      zones: [
+        { zoneName: 'us-east-1a', subnetId: 'subnet-lb-a' },
+        { zoneName: 'us-east-1b', subnetId: 'subnet-lb-b' },
+      ],
+      securityGroupIds: ['sg-0abc'],
+      crossZone: { enabled: true, source: 'load balancer default' },
+    },
+    senders: {
+      description: 'VPC link interfaces',
+      sourceAddresses: ['10.0.21.0/24', '10.0.22.0/24'],
+      securityGroupIds: ['sg-link'],
+    },
+  },
+  {
+    seq: 6,
     kind: 'listener',
     id: `${ALB.replace('loadbalancer', 'listener')}/ef13dbb588641cdb`,
     label: 'listener HTTP:80',
-    from: [3],
+    from: [5],
+    facts: { protocol: 'HTTP', port: 80, certificateArns: [] },
   },
+  {
+    seq: 7,
+    kind: 'rule',
+    id: `${ALB.replace('loadbalancer', 'listener-rule')}/ef13dbb588641cdb/9683b2d02a6cabee`,
+    label: 'rule 10',
+    from: [6],
+    facts: {
+      priority: '10',
+      conditions: [{ field: 'http-header', headerName: 'X-Tenant', values: [HOSTILE_NAME] }],
+      actionType: 'forward',
+      forward: [{ arn: CATALOG_TG, weight: 1 }],
+    },
+    explanations: [
+      {
+        explanationCode: 'RULE_MAY_MATCH',
+        source:
+          'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html',
+      },
+    ],
+  },
+  {
+    seq: 8,
+    kind: 'target-group',
+    id: CATALOG_TG,
+    label: 'target group catalog-tg',
+    from: [7],
+    rule: '10',
+    facts: {
+      protocol: 'HTTP',
+      port: 8080,
+      targetType: 'instance',
+      weight: 1,
+      preserveClientIp: true,
+      proxyProtocolV2: false,
+      registeredTargets: 5,
+    },
+  },
+  ...catalogTargets,
 ];
 const flat = (value: number) => Array.from({ length: 12 }, () => value);
 
@@ -122,7 +223,7 @@ function auditReport(): Report {
       id: 'timeout',
       checkId: 'integration-timeout',
       severity: 'medium',
-      resourceArn: catalogPath[0]?.id ?? '',
+      resourceArn: catalogPath[2]?.id ?? '',
       apis: [{ apiId: 'efteupuk', stage: 'prod' }],
       title: 'Integration timeout clear of observed latency',
     }),
@@ -243,7 +344,14 @@ describe('the HTML report in a headless browser', () => {
       expect(await blocked.textContent()).toContain('blocked here');
       const border = await computedStyle(blocked, 'borderTopColor');
       expect(border).toBe('rgb(198, 40, 40)');
-      expect(await section.locator('.hop:not(.blocked)').count()).toBe(4);
+      // 8 components before the targets, 3 of the 5 targets, and one "and 2 more".
+      expect(await section.locator('.hop:not(.blocked)').count()).toBe(11);
+      expect(
+        await section.locator('.hop', { hasText: 'and 2 more targets of target group catalog-tg' }).count(),
+      ).toBe(1);
+      expect(await blocked.textContent()).toContain('internal application · zones us-east-1a, us-east-1b');
+      expect(await blocked.textContent()).toContain('from VPC link interfaces: 10.0.21.0/24, 10.0.22.0/24');
+      expect(await section.locator('.hop .codes').allInnerTexts()).toEqual(['RULE_MAY_MATCH']);
       const fix = section.locator('.fixes pre.fix');
       expect(await fix.textContent()).toContain('aws ec2 authorize-security-group-ingress');
       await blocked.scrollIntoViewIfNeeded();

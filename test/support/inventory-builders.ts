@@ -538,3 +538,20 @@ export const V2_LINK_SUBNETS: SubnetFacts[] = [
 
 export const withV2LinkSubnets = (builder: InventoryBuilder): InventoryBuilder =>
   V2_LINK_SUBNETS.reduce((all, subnet) => all.with('subnets', subnet.id, subnet), builder);
+
+/** nlbScenario with `count` healthy instance targets, alternating between us-east-1a and us-east-1b. */
+export function nlbScenarioWithTargets(count: number): InventoryBuilder {
+  const ids = Array.from({ length: count }, (_, index) => `i-${index.toString(16).padStart(8, '0')}`);
+  const zone = (index: number) => (index % 2 === 0 ? 'us-east-1a' : 'us-east-1b');
+  const builder = nlbScenario({
+    targetGroup: {
+      targets: collected(ids.map((id, index) => aTarget({ id, availabilityZone: zone(index) }))),
+    },
+  });
+  ids.forEach((id, index) => {
+    const [subnetId, octet] = index % 2 === 0 ? ['subnet-app-a', 11] : ['subnet-app-b', 12];
+    const privateIp = `10.0.${octet}.${10 + (Math.floor(index / 2) % 240)}`;
+    builder.with('instances', id, anInstance({ id, availabilityZone: zone(index), subnetId, privateIp }));
+  });
+  return builder;
+}

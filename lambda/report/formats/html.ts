@@ -11,6 +11,7 @@ import { compareFindings } from '../../domain/finding-order';
 import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
 import { rankStages } from '../../verdict/stages-worst-first';
 import { findingHeadline, formatPercent, summaryLine, suppressionLine } from '../human-view';
+import { componentCodes, componentFacts, componentSenders, shownComponents } from '../path-view';
 import { xmlText } from './junit';
 
 /** XML's five entities are HTML's too: text and attribute values alike. */
@@ -107,6 +108,10 @@ interface DiagramNode {
   /** The hops traffic reaches this one from, when not simply the one before. */
   from?: number[];
   seq?: number;
+  /** What decides the hop, who connects to it and the path model's explanation codes: one line each. */
+  facts?: string;
+  senders?: string;
+  codes?: string;
 }
 
 const STAGE_KINDS = new Set(['AWS::ApiGateway::Stage', 'AWS::ApiGatewayV2::Stage']);
@@ -131,23 +136,47 @@ const hopNode = (hop: PathHop): DiagramNode => ({
   resource: hop.id,
   from: hop.from,
   seq: hop.seq,
+  facts: componentFacts(hop),
+  senders: componentSenders(hop),
+  codes: componentCodes(hop),
 });
 
-/** The stage, then its audited path; without one, the resources its failures name. */
+/**
+ * The audited path (from the stage), each target group's targets capped with "and N more" (a target
+ * the failures name is always drawn); without a path, the stage and the resources its failures name.
+ */
 function diagramNodes(stage: ReportStage, fails: readonly Finding[]): DiagramNode[] {
+  if (stage.auditedPath && stage.auditedPath.length > 0) {
+    const named = new Set(fails.map((finding) => finding.resourceArn));
+    return shownComponents(stage.auditedPath, (hop) => named.has(hop.id)).map((shown) =>
+      'hop' in shown
+        ? hopNode(shown.hop)
+        : {
+            kind: 'target',
+            label: `and ${shown.moreTargets} more targets of ${shown.of.label}`,
+            resource: '',
+          },
+    );
+  }
   const stageNode: DiagramNode = {
     kind: 'stage',
     label: `${stage.apiName || stage.apiId}/${stage.stage}`,
     resource: fails.find((finding) => STAGE_KINDS.has(finding.resourceType))?.resourceArn ?? '',
   };
-  if (stage.auditedPath && stage.auditedPath.length > 0)
-    return [stageNode, ...stage.auditedPath.map(hopNode)];
   const others = fails.filter((finding) => !STAGE_KINDS.has(finding.resourceType));
   const unique = others.filter(
     (finding, index) => others.findIndex((other) => other.resourceArn === finding.resourceArn) === index,
   );
   return [stageNode, ...unique.map(resourceNode)];
 }
+
+/** The lines under a hop's label: its facts, its senders, its explanation codes. */
+const hopDetails = (node: DiagramNode): string =>
+  [
+    node.facts ? `<span class="facts">${text(node.facts, 500)}</span>` : '',
+    node.senders ? `<span class="facts">${text(node.senders, 500)}</span>` : '',
+    node.codes ? `<span class="codes">${text(node.codes, 300)}</span>` : '',
+  ].join('');
 
 /**
  * The cause: the finding the stage's verdict names first (lambda/verdict/), read, never recomputed. A
@@ -185,7 +214,9 @@ function stageSection(report: Report, stage: ReportStage): string {
       )
     : [];
   const others = fails.filter((finding) => !blocking.includes(finding));
-  const onPath = cause ? path.findIndex((node) => node.resource === cause.resourceArn) : -1;
+  const onPath = cause
+    ? path.findIndex((node) => node.resource !== '' && node.resource === cause.resourceArn)
+    : -1;
   const offPath = blocking.filter((finding) => !path.some((node) => node.resource === finding.resourceArn));
   const nodes = cause && onPath === -1 ? [...path, offPathNode(offPath)] : path;
   const blockedIndex = cause ? (onPath === -1 ? nodes.length - 1 : onPath) : -1;
@@ -198,7 +229,7 @@ function stageSection(report: Report, stage: ReportStage): string {
     return (
       `<li class="hop${blocked ? ' blocked' : ''}"${blocked ? ' data-blocked="true"' : ''}>` +
       `<span class="kind">${node.seq !== undefined ? `#${node.seq} ` : ''}${text(node.kind, 60)}${joins}</span>` +
-      `<span class="label">${text(node.label, 300)}</span>${blocked ? '<span class="flag">blocked here</span>' : ''}</li>`
+      `<span class="label">${text(node.label, 300)}</span>${hopDetails(node)}${blocked ? '<span class="flag">blocked here</span>' : ''}</li>`
     );
   });
   const verdict = stage.verdict?.summary
@@ -238,6 +269,8 @@ svg.chart rect.bad{fill:#c62828}svg.chart rect.ok{fill:#2e7d32}svg.chart rect.id
 .hop:last-child{margin-bottom:0}
 .hop .kind{display:block;font-size:.8em;text-transform:uppercase;letter-spacing:.03em;color:#5b636d}
 .hop .label{display:block;overflow-wrap:anywhere}
+.hop .facts{display:block;font-size:.85em;color:#5b636d;overflow-wrap:anywhere}
+.hop .codes{display:block;font-size:.8em;font-family:ui-monospace,monospace;color:#8a6d00;overflow-wrap:anywhere}
 .hop.blocked{border-color:#c62828;background:#fdecea;box-shadow:0 0 0 3px #f5b5b0}
 .hop.blocked .flag{display:inline-block;margin-top:4px;background:#c62828;color:#fff;font-weight:600;font-size:.85em;padding:1px 8px;border-radius:10px}
 .fixes{flex:1 1 320px;min-width:0}

@@ -7,7 +7,7 @@
 import { GetExportCommand, GetVpcLinksCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { loadBalancerDnsName } from '../../../lambda/collect/integration-uri';
-import { auditedPath } from '../../../lambda/path/build';
+import { auditedPath } from '../../../lambda/path/components';
 import {
   arns,
   audit,
@@ -250,15 +250,30 @@ describe('following the traffic on real-shaped accounts', () => {
     const stageInventory = inventory.stages[0];
     const path = stageInventory ? auditedPath(stageInventory, inventory) : [];
     expect(path.map((hop) => `${hop.seq} ${hop.label} <- ${hop.from.join(',')}`)).toEqual([
-      '1 GET /orders <- ',
-      '2 VPC link orders-link (V1) <- 1',
-      '3 NLB orders-nlb <- 2',
-      '4 listener TCP:80 <- 3',
-      '5 target group front-to-alb <- 4',
-      '6 ALB shared-alb <- 5',
-      '7 listener HTTPS:443 <- 6',
-      '8 target group orders-tg <- 7',
+      '1 stage orders/prod <- ',
+      '2 GET /orders <- 1',
+      '3 VPC link orders-link (V1) <- 2',
+      '4 NLB orders-nlb <- 3',
+      '5 listener TCP:80 <- 4',
+      '6 default rule <- 5',
+      '7 target group front-to-alb <- 6',
+      '8 ALB shared-alb <- 7',
+      '9 listener HTTPS:443 <- 8',
+      '10 default rule <- 9',
+      '11 target group orders-tg <- 10',
+      '12 target 10.0.1.20:8080 <- 11',
+      '13 target 10.0.2.20:8080 <- 11',
     ]);
+    // The `alb` group's target is the ALB, followed as a load balancer (no target component of its
+    // own). Through a V1 link the ALB sees the NLB's nodes; this account shows the NLB no network
+    // interface and its subnets were not read, so who connects is said to be unknown, never guessed.
+    const alb = path.find((hop) => hop.label === 'ALB shared-alb');
+    expect(alb?.facts).toEqual(expect.objectContaining({ type: 'application', scheme: 'internal' }));
+    expect(alb?.senders).toBeUndefined();
+    expect(alb?.explanations?.map((explanation) => explanation.explanationCode)).toEqual([
+      'COMPONENT_UNREADABLE',
+    ]);
+    expect(path.filter((hop) => hop.kind === 'target' && hop.from.includes(7))).toEqual([]);
   });
 
   it('fails the NLB’s `alb` target group when the ALB has no listener on the group’s port', async () => {

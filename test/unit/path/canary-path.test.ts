@@ -14,7 +14,8 @@ import { tgUnhealthyAz } from '../../../lambda/checks/tg-unhealthy-az';
 import type { CanaryInventory, Inventory, TargetFacts } from '../../../lambda/domain/types';
 import { collected } from '../../../lambda/domain/types';
 import { evaluateChecks } from '../../../lambda/engine/evaluate';
-import { auditedPath, buildStagePaths } from '../../../lambda/path/build';
+import { buildStagePaths } from '../../../lambda/path/build';
+import { auditedPath } from '../../../lambda/path/components';
 import {
   ACCOUNT,
   anNlb,
@@ -150,22 +151,51 @@ describe("a REST stage's canary as a second path", () => {
     expect(mainGroup?.message).not.toContain('canary');
   });
 
-  it('lists the canary in the audited path: its integration hop carries the variant and share', () => {
+  it('lists the canary in the audited path: the stage and its canary carry their shares, the canary leads to its own integration', () => {
     const inventory = withCanary(aCanary(0.1), UNHEALTHY);
     const [stage] = inventory.stages;
     if (!stage) throw new Error('no stage');
     const hops = auditedPath(stage, inventory);
-    const integrations = hops.filter((hop) => hop.kind === 'integration');
-    expect(integrations.map((hop) => [hop.label, hop.variant, hop.share])).toEqual([
-      ['GET /orders', undefined, 0.9],
-      ['canary (10% of requests): GET /orders', 'canary', 0.1],
+    const starts = hops.filter((hop) => hop.kind === 'stage' || hop.kind === 'canary');
+    expect(starts.map((hop) => [hop.kind, hop.label, hop.share, hop.facts])).toEqual([
+      ['stage', 'stage orders/prod', 0.9, { apiType: 'REST' }],
+      ['canary', 'canary (10% of requests)', 0.1, { apiType: 'REST', deploymentId: 'c4n4ry' }],
     ]);
+    const integrations = hops.filter((hop) => hop.kind === 'integration');
+    expect(integrations.map((hop) => [hop.label, hop.variant])).toEqual([
+      ['GET /orders', undefined],
+      ['canary (10% of requests): GET /orders', 'canary'],
+    ]);
+    const [stageHop, canaryHop] = starts;
+    expect(canaryHop?.from).toEqual([stageHop?.seq]);
+    expect(integrations[1]?.from).toEqual([canaryHop?.seq]);
     // Numbered once across both paths: every hop is reached from an earlier one.
     expect(hops.map((hop) => hop.seq)).toEqual(hops.map((_, index) => index + 1));
     for (const hop of hops) expect(hop.from.every((from) => from < hop.seq)).toBe(true);
     const canaryNlb = hops.find((hop) => hop.id === CANARY_NLB_ARN);
-    const canaryLink = hops.find((hop) => hop.kind === 'vpc-link' && hop.id === 'vl-canary');
+    const canaryLink = hops.find((hop) => hop.kind === 'vpc-link' && hop.id.endsWith('/vl-canary'));
     expect(canaryNlb?.from).toEqual([canaryLink?.seq]);
+  });
+
+  it('gives a stage without a canary no share and no canary component (healthy twin)', () => {
+    const inventory = withCanary(undefined, HEALTHY);
+    const [stage] = inventory.stages;
+    if (!stage) throw new Error('no stage');
+    const hops = auditedPath(stage, inventory);
+    expect(hops.filter((hop) => hop.kind === 'canary')).toEqual([]);
+    expect(hops.filter((hop) => hop.share !== undefined || hop.variant !== undefined)).toEqual([]);
+  });
+
+  it('starts a canary at 100% at the canary, which carries every request', () => {
+    const inventory = withCanary(aCanary(1), HEALTHY);
+    const [stage] = inventory.stages;
+    if (!stage) throw new Error('no stage');
+    const hops = auditedPath(stage, inventory);
+    expect(hops.slice(0, 3).map((hop) => [hop.kind, hop.share])).toEqual([
+      ['stage', undefined],
+      ['canary', 1],
+      ['integration', undefined],
+    ]);
   });
 
   it('merges a load balancer both paths cross into one hop reached from both integrations', () => {

@@ -4,7 +4,7 @@ import { nlbTargetSecurityGroups } from '../../../lambda/checks/nlb-target-secur
 import { stageExecutionLogging } from '../../../lambda/checks/stage-execution-logging';
 import { tgEmptyAz } from '../../../lambda/checks/tg-empty-az';
 import { collected, failed, type Inventory } from '../../../lambda/domain/types';
-import { auditedPath } from '../../../lambda/path/build';
+import { auditedPath } from '../../../lambda/path/components';
 import {
   ALB_ARN,
   accessDenied,
@@ -109,6 +109,7 @@ describe('where the path ends early', () => {
     }).build();
     const stage = inventory.stages[0] ?? aStageInventory();
     expect(auditedPath(stage, inventory).map((hop) => hop.label)).toEqual([
+      'stage orders/prod',
       'GET /orders',
       'VPC link orders-link (V1)',
       'NLB orders-nlb',

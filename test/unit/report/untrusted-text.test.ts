@@ -4,6 +4,7 @@
  * pieces an attacker would use.
  */
 import fc from 'fast-check';
+import type { PathHop } from '../../../lambda/domain/types';
 import {
   csvText,
   emailText,
@@ -21,6 +22,7 @@ import { renderEmailBody, renderEmailSubject } from '../../../lambda/notify/rend
 import { DEFAULT_NOTIFY_SETTINGS } from '../../../lambda/notify/settings';
 import { renderAsff } from '../../../lambda/report/formats/asff';
 import { renderCsv } from '../../../lambda/report/formats/csv';
+import { renderHtml } from '../../../lambda/report/formats/html';
 import { renderJunit } from '../../../lambda/report/formats/junit';
 import { renderOcsf } from '../../../lambda/report/formats/ocsf';
 import { renderMarkdown } from '../../../lambda/report/render-markdown';
@@ -175,8 +177,85 @@ describe('display text: the one place untrusted text becomes displayable', () =>
 });
 
 describe('every rendering of a report with hostile names', () => {
+  /** The path model's components with `name` wherever AWS gives free text: names, URIs, rule conditions, route keys. */
+  const hostilePath = (name: string): PathHop[] => [
+    {
+      seq: 1,
+      kind: 'stage',
+      id: `arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/${name}`,
+      label: `stage ${name}`,
+      from: [],
+      facts: { apiType: 'HTTP', deploymentId: name },
+    },
+    { seq: 2, kind: 'route', id: `route ${name}`, label: `route GET /${name}`, from: [1] },
+    {
+      seq: 3,
+      kind: 'integration',
+      id: 'arn:aws:apigateway:us-east-1::/apis/a1b2c3/integrations/i1',
+      label: name,
+      from: [2],
+      facts: {
+        type: 'HTTP_PROXY',
+        connectionType: 'VPC_LINK',
+        uri: `http://${name}/orders`,
+        timeoutMs: 29000,
+      },
+    },
+    {
+      seq: 4,
+      kind: 'load-balancer',
+      id: `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${name}/1`,
+      label: `ALB ${name}`,
+      from: [3],
+      facts: { type: 'application', zones: [{ zoneName: name, subnetId: name }], securityGroupIds: [name] },
+      senders: { description: `VPC link ${name}`, sourceAddresses: [name], securityGroupIds: [name] },
+    },
+    {
+      seq: 5,
+      kind: 'rule',
+      id: `rule ${name}`,
+      label: 'rule 10',
+      from: [4],
+      facts: {
+        priority: name,
+        conditions: [{ field: 'http-header', headerName: name, values: [name, name] }],
+        actionType: name,
+        forward: [{ arn: name, weight: 1 }],
+      },
+      explanations: [{ explanationCode: 'RULE_MAY_MATCH', source: 'https://docs.aws.amazon.com/x' }],
+    },
+    {
+      seq: 6,
+      kind: 'target-group',
+      id: `tg ${name}`,
+      label: `target group ${name}`,
+      from: [5],
+      facts: {
+        protocol: name,
+        port: 80,
+        targetType: 'ip',
+        weight: 1,
+        preserveClientIp: false,
+        proxyProtocolV2: false,
+        healthCheck: { protocol: name, port: name },
+        registeredTargets: 9,
+        targetsNotListed: 4,
+      },
+    },
+    ...[7, 8, 9, 10, 11].map(
+      (seq): PathHop => ({
+        seq,
+        kind: 'target',
+        id: `${name}-${seq}`,
+        label: `target ${name}`,
+        from: [6],
+        facts: { port: 80, zones: [name], state: name, reason: name, address: name },
+      }),
+    ),
+  ];
+
   function hostileReport(name: string, message: string) {
-    const stage = aStage({ apiName: name, stage: name });
+    const stage = aStage({ apiName: name, stage: name, auditedPath: hostilePath(name) });
     return aReport({
       apis: [stage],
       findings: [
@@ -209,6 +288,7 @@ describe('every rendering of a report with hostile names', () => {
       asff: renderAsff(report),
       ocsf: renderOcsf(report),
       markdown: renderMarkdown(report),
+      html: renderHtml(report),
       email: renderEmailBody(view),
       subject: renderEmailSubject(view),
       chat: [chat.content.title, chat.content.description, ...(chat.content.nextSteps ?? [])].join('\n'),
