@@ -198,6 +198,8 @@ export interface IntegrationFacts {
   method?: { path: string; httpMethod: string };
   /** HTTP: the route keys that send to this integration (only routed integrations are on a path). */
   routeKeys?: string[];
+  /** HTTP: the `overwrite:path` request parameter mapping, as configured; absent when there is none. */
+  pathMapping?: string;
   /** ARN-like identifier used as the finding's resource. */
   arn: string;
   /** Human label: `GET /orders` (REST) or the integration id and URI (HTTP). */

@@ -115,16 +115,25 @@ describe('following the traffic on the emulator', () => {
       must(billingListener.Listeners?.[0]?.ListenerArn, 'listener'),
     );
 
-    // A rule on the catalog listener: /v2/* -> catalog-v2-tg, empty (no target registered).
+    // Rules on the catalog listener, each to an empty group (no target registered). catalog-http's
+    // stage is `prod`, whose name API Gateway puts in front of the path it forwards to a private
+    // integration ("Create private integrations for HTTP APIs"): /prod/v2/* -> catalog-v2-tg meets
+    // its requests; /v2/* -> catalog-nostage-tg, written without the stage, never does.
     arns.catalogV2 = await targetGroup(clients, seeded, 'catalog-v2-tg', 'instance', 8080);
-    await clients.elb.send(
-      new CreateRuleCommand({
-        ListenerArn: catalogListener,
-        Priority: 10,
-        Conditions: [{ Field: 'path-pattern', Values: ['/v2/*'] }],
-        Actions: [{ Type: 'forward', TargetGroupArn: arns.catalogV2 }],
-      }),
-    );
+    arns.catalogNoStage = await targetGroup(clients, seeded, 'catalog-nostage-tg', 'instance', 8080);
+    for (const [priority, pattern, group] of [
+      [10, '/v2/*', arns.catalogNoStage],
+      [20, '/prod/v2/*', arns.catalogV2],
+    ] as const) {
+      await clients.elb.send(
+        new CreateRuleCommand({
+          ListenerArn: catalogListener,
+          Priority: priority,
+          Conditions: [{ Field: 'path-pattern', Values: [pattern] }],
+          Actions: [{ Type: 'forward', TargetGroupArn: group }],
+        }),
+      );
+    }
 
     // An NLB in front of the ALB: TCP:80 -> front-to-alb (type alb, the ALB on port 80).
     const nlb = await clients.elb.send(
@@ -187,6 +196,8 @@ describe('following the traffic on the emulator', () => {
       [`FAIL tg-empty-az ${arns.catalogV2}`, `FAIL tg-unhealthy-az ${arns.catalogV2}`].sort(),
     );
     expect(report.findings.some((finding) => finding.resourceArn === arns.billing)).toBe(false);
+    // The twin: an empty group behind a rule written without the stage name gets none of its requests.
+    expect(report.findings.some((finding) => finding.resourceArn === arns.catalogNoStage)).toBe(false);
   });
 
   it('follows the NLB’s alb target group into the ALB, whose zones it serves', () => {
