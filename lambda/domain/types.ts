@@ -378,6 +378,11 @@ export interface ListenerFacts {
   rules?: Collected<ListenerRuleFacts[]>;
   /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
   certificateArns?: string[];
+  /**
+   * NLB TCP listeners on an audited path: DescribeListenerAttributes (`tcp.idle_timeout.seconds`);
+   * absent when not read.
+   */
+  attributes?: Collected<Record<string, string>>;
 }
 
 /** An ACM certificate as DescribeCertificate describes it. */
