@@ -107,7 +107,7 @@ export function idleTimeoutsOf(path: Pick<LoadBalancerPath, 'loadBalancer' | 'li
 
 const describeIdleTimeout = (timeout: IdleTimeout): string =>
   timeout.seconds === undefined
-    ? `an idle timeout that could not be read (${timeout.where}: ${timeout.unreadable} failed)`
+    ? `unreadable (${timeout.where}: ${timeout.unreadable} failed)`
     : `${timeout.seconds} s (${timeout.where}, ${timeout.source})`;
 
 /** The advice when what coincided may be targets closing kept-alive connections first; empty otherwise. */
@@ -118,7 +118,7 @@ function keepAliveAdvice(
 ): string {
   if (!metricNames.some((name) => KEEP_ALIVE_SIGNS.has(name)) || idleTimeouts.length === 0) return '';
   return (
-    `. ${where} closes connections idle for ${idleTimeouts.map(describeIdleTimeout).join(', ')}: the targets must keep idle connections open longer than that ` +
+    `. Idle timeout of ${where}: ${idleTimeouts.map(describeIdleTimeout).join(', ')}; the targets must keep idle connections open longer than that ` +
     "(AWS recommends an application idle timeout larger than the load balancer's); the audit cannot read the targets' keep-alive timeout, so check it on them"
   );
 }

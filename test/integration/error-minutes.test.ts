@@ -237,7 +237,7 @@ describe('what coincided with the error minutes', () => {
     const resets = only(broken, 'target-resets-coincide', 'orders-nlb');
     expect(resets.status).toBe('FAIL');
     expect(resets.message).toContain(
-      'NLB orders-nlb closes connections idle for 120 s (listener TCP:80, tcp.idle_timeout.seconds): the targets must keep idle connections open longer than that',
+      'Idle timeout of NLB orders-nlb: 120 s (listener TCP:80, tcp.idle_timeout.seconds); the targets must keep idle connections open longer than that',
     );
     expect(resets.message).toContain("the audit cannot read the targets' keep-alive timeout");
     expect(resets.evidence.idleTimeouts).toEqual([
@@ -265,7 +265,7 @@ describe('what coincided with the error minutes', () => {
     const gateway = only(alb502, 'target-resets-coincide', 'catalog-alb');
     expect(gateway.status).toBe('FAIL');
     expect(gateway.message).toContain(
-      'closes connections idle for 90 s (load balancer, idle_timeout.timeout_seconds)',
+      ': 90 s (load balancer, idle_timeout.timeout_seconds); the targets must keep',
     );
 
     await aws.emulator().reset();

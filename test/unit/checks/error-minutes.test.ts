@@ -239,9 +239,28 @@ describe('keep-alive advice beside coinciding resets', () => {
     });
     expect(judgement.status).toBe('FAIL');
     expect(judgement.message).toContain(
-      'NLB orders-nlb closes connections idle for 350 s (listener TCP:80, tcp.idle_timeout.seconds): the targets must keep idle connections open longer than that',
+      'Idle timeout of NLB orders-nlb: 350 s (listener TCP:80, tcp.idle_timeout.seconds); the targets must keep idle connections open longer than that',
     );
     expect(judgement.evidence?.idleTimeouts).toEqual(idleTimeouts);
+  });
+
+  it('says which idle timeout could not be read, and still gives the advice', () => {
+    const judgement = judgeResetsCoincide({
+      where: 'NLB orders-nlb',
+      errorWindow: BURST,
+      series: [{ metricName: 'TCP_ELB_Reset_Count', values: series({ 5: 40, 6: 40 }, null) }],
+      idleTimeouts: [
+        {
+          where: 'listener TCP:80',
+          source: 'tcp.idle_timeout.seconds',
+          unreadable: 'elasticloadbalancing:DescribeListenerAttributes',
+        },
+      ],
+    });
+    expect(judgement.status).toBe('FAIL');
+    expect(judgement.message).toContain(
+      'Idle timeout of NLB orders-nlb: unreadable (listener TCP:80: elasticloadbalancing:DescribeListenerAttributes failed); the targets must keep',
+    );
   });
 
   it('twin: connection errors that are not keep-alive signs (refused connections) get no idle timeout advice', () => {
