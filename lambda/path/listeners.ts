@@ -150,7 +150,8 @@ export function conditionMatch(condition: RuleConditionFacts, request: KnownRequ
   }
   if (condition.field === 'path-pattern') {
     const { path } = request;
-    // Nothing known of the path (an `overwrite:path` of variables only): some requests may match.
+    // Nothing known of the path (an HTTP API integration off a VPC link, an `overwrite:path` of
+    // variables only): some requests may match.
     if (path === undefined) return 'some';
     return anyOf(condition.values.map((value) => pathPatternMatch(value, path)));
   }
