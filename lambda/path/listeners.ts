@@ -87,7 +87,8 @@ function httpRoutePath(
   pathMapping: string | undefined,
 ): KnownRequest['path'] {
   const route = routePath(routeKey);
-  const bounded = route === null ? { text: '/', exact: false } : pathUpTo('{', route);
+  // The root route may arrive as `/prod` or `/prod/`: a prefix, not an exact path.
+  const bounded = route === null || route === '/' ? { text: '/', exact: false } : pathUpTo('{', route);
   const text = httpApiForwardedPath(stage, bounded.text, pathMapping);
   if (text !== null) return { text, exact: bounded.exact };
   const mapped = pathUpTo('$', pathMapping ?? '');

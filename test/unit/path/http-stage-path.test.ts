@@ -46,7 +46,7 @@ describe('what an HTTP API private integration sends, by stage', () => {
 
   it('puts the stage name in front of each route path on a named stage, up to its first parameter', () => {
     expect(
-      knownRequests(integration(['GET /orders/{id}', 'POST /orders', '$default']), {
+      knownRequests(integration(['GET /orders/{id}', 'POST /orders', '$default', 'GET /']), {
         apiType: 'HTTP',
         stage: 'prod',
       }),
