@@ -237,6 +237,16 @@ describe('the idle timeout the load balancer applies', () => {
       { where: 'load balancer', seconds: 120, source: 'idle_timeout.timeout_seconds' },
     ]);
     expect(alb({})).toEqual([{ where: 'load balancer', seconds: 60, source: 'the default' }]);
+    const denied = {
+      action: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      code: 'AccessDenied',
+      message: 'denied',
+    };
+    expect(idleTimeoutsOf({ loadBalancer: anAlb({ attributes: failed(denied) }), listeners: [] })).toEqual([
+      { where: 'load balancer', source: 'idle_timeout.timeout_seconds', unreadable: denied.action },
+    ]);
+    // A Gateway Load Balancer is never on an API Gateway path: nothing is claimed for it.
+    expect(idleTimeoutsOf({ loadBalancer: anNlb({ type: 'gateway' }), listeners: [] })).toEqual([]);
   });
 });
 
