@@ -111,6 +111,17 @@ export function readHttpRouteKeys(
   });
 }
 
+/**
+ * The `overwrite:path` mapping of GetIntegrations' `RequestParameters` (a map of key to value; HTTP
+ * API guide, "Transform API requests and responses": key `overwrite:path`).
+ */
+const pathMappingOf = (
+  parameters: Record<string, string> | undefined,
+): Pick<IntegrationFacts, 'pathMapping'> => {
+  const mapping = parameters?.['overwrite:path'];
+  return mapping === undefined ? {} : { pathMapping: mapping };
+};
+
 export function httpIntegrationFacts(
   region: string,
   apiId: string,
@@ -127,6 +138,7 @@ export function httpIntegrationFacts(
     ...(integration.ConnectionType === 'VPC_LINK' ? { vpcLinkVersion: 'V2' as const } : {}),
     timeoutMs: integration.TimeoutInMillis ?? HTTP_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
+    ...pathMappingOf(integration.RequestParameters),
   };
   return {
     ...facts,

@@ -18,6 +18,7 @@ import { notFound } from './collect-error';
 import {
   describeLoadBalancers,
   type LoadBalancerDescription,
+  readListenerAttributes,
   readListenerRules,
   readListeners,
   readLoadBalancerAttributes,
@@ -99,7 +100,14 @@ async function readLoadBalancer(
   };
 }
 
-/** Reads the rules of the listeners the entries reach (once each) and returns the target groups they forward to. */
+/** Only an NLB's TCP listeners have a settable idle timeout (`tcp.idle_timeout.seconds`); TLS ones are fixed at 350 s. */
+const hasIdleTimeoutAttribute = (read: LoadBalancerRead, listener: ListenerFacts): boolean =>
+  read.description.type === 'network' && listener.protocol === 'TCP';
+
+/**
+ * Reads the rules of the listeners the entries reach (once each), and an NLB's TCP listeners'
+ * attributes (their idle timeout), and returns the target groups they forward to.
+ */
 async function followListeners(
   clients: AwsClients,
   read: LoadBalancerRead,
@@ -111,10 +119,22 @@ async function followListeners(
   const rules = await mapBounded(unread, CONCURRENCY, (listener) =>
     readListenerRules(clients.elb, listener.arn),
   );
+  const withoutAttributes = unread.filter((listener) => hasIdleTimeoutAttribute(read, listener));
+  const attributes = await mapBounded(withoutAttributes, CONCURRENCY, (listener) =>
+    readListenerAttributes(clients.elb, listener.arn),
+  );
   const withRules = new Map(unread.map((listener, index) => [listener.arn, rules[index]]));
+  const withAttributes = new Map(
+    withoutAttributes.map((listener, index) => [listener.arn, attributes[index]]),
+  );
   const listeners = read.listeners.value.map((listener) => {
     const listenerRules = withRules.get(listener.arn);
-    return listenerRules ? { ...listener, rules: listenerRules } : listener;
+    const listenerAttributes = withAttributes.get(listener.arn);
+    return {
+      ...listener,
+      ...(listenerRules ? { rules: listenerRules } : {}),
+      ...(listenerAttributes ? { attributes: listenerAttributes } : {}),
+    };
   });
   read.listeners = collected(listeners);
   return unique(

@@ -1,6 +1,7 @@
 /** ELBv2 reads: load balancers, their attributes, listeners, target groups and target health. */
 import {
   type Action,
+  DescribeListenerAttributesCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -30,6 +31,7 @@ import { attempt, hasErrorCode, notFound, toCollectionError } from './collect-er
 import { chunk } from './memo';
 
 export const IAM_ACTIONS = [
+  'elasticloadbalancing:DescribeListenerAttributes',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeLoadBalancers',
@@ -158,15 +160,36 @@ export function listLoadBalancers(
   });
 }
 
-export function readLoadBalancerAttributes(
+/** One ELB Describe...Attributes call: its `Attributes[]` of `Key` and `Value`, as a record. */
+const readAttributes = (
+  action: string,
+  describe: () => Promise<{
+    Attributes?: { Key?: string | undefined; Value?: string | undefined }[] | undefined;
+  }>,
+): Promise<Collected<Record<string, string>>> =>
+  attempt(action, async () =>
+    Object.fromEntries(((await describe()).Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? ''])),
+  );
+
+export const readLoadBalancerAttributes = (
   client: ElasticLoadBalancingV2Client,
   arn: string,
-): Promise<Collected<Record<string, string>>> {
-  return attempt('elasticloadbalancing:DescribeLoadBalancerAttributes', async () => {
-    const output = await client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }));
-    return Object.fromEntries((output.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? '']));
-  });
-}
+): Promise<Collected<Record<string, string>>> =>
+  readAttributes('elasticloadbalancing:DescribeLoadBalancerAttributes', () =>
+    client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+  );
+
+/**
+ * A listener's attributes (ELB API reference, DescribeListenerAttributes: `Attributes[]` of `Key` and
+ * `Value`; for NLB TCP listeners `tcp.idle_timeout.seconds`, 60-6000, default 350).
+ */
+export const readListenerAttributes = (
+  client: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+): Promise<Collected<Record<string, string>>> =>
+  readAttributes('elasticloadbalancing:DescribeListenerAttributes', () =>
+    client.send(new DescribeListenerAttributesCommand({ ListenerArn: listenerArn })),
+  );
 
 /**
  * The groups the deciding action forwards to, with weights: `TargetGroupArn`, or the weighted
@@ -288,15 +311,13 @@ export function readTargetGroupsOf(
   });
 }
 
-export function readTargetGroupAttributes(
+export const readTargetGroupAttributes = (
   client: ElasticLoadBalancingV2Client,
   arn: string,
-): Promise<Collected<Record<string, string>>> {
-  return attempt('elasticloadbalancing:DescribeTargetGroupAttributes', async () => {
-    const output = await client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
-    return Object.fromEntries((output.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? '']));
-  });
-}
+): Promise<Collected<Record<string, string>>> =>
+  readAttributes('elasticloadbalancing:DescribeTargetGroupAttributes', () =>
+    client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
+  );
 
 export function readTargetHealth(
   client: ElasticLoadBalancingV2Client,

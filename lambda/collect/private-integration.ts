@@ -8,10 +8,8 @@
  * - REST integrations on a V2 link name the load balancer in `integrationTarget`; the listener is
  *   the one on the URI's port (default by scheme), and the URI's scheme decides TLS
  *   (notes/aws-facts.md, "Facts that decide who connects to whom").
- * - HTTP APIs: on a stage other than `$default` the stage name is part of the request path API
- *   Gateway forwards, so the backend (and an ALB's `path-pattern` rules) sees `/<stage>/...`,
- *   unless an `overwrite:path` parameter mapping replaces it (HTTP API guide, "Transform API
- *   requests and responses": `overwrite:path`).
+ * - HTTP APIs: the stage name in the forwarded path is modelled where listener rules meet the
+ *   request (lambda/path/listeners.ts, `knownRequests`).
  */
 import { uriHostAndPort } from './integration-uri';
 
@@ -34,19 +32,3 @@ export const listenerAccepts = (scheme: BackendScheme, listenerProtocol: string)
   scheme === 'https'
     ? listenerProtocol === 'HTTPS' || listenerProtocol === 'TLS'
     : listenerProtocol === 'HTTP' || listenerProtocol === 'TCP' || listenerProtocol === 'TCP_UDP';
-
-export const DEFAULT_STAGE = '$default';
-
-/**
- * The path an HTTP API forwards for `requestPath` (the path after the stage, as the client sent it):
- * prefixed by `/<stage>` on a named stage. Null when an `overwrite:path` mapping decides it.
- */
-export function httpApiForwardedPath(
-  stage: string,
-  requestPath: string,
-  requestParameters: Record<string, string> = {},
-): string | null {
-  if (requestParameters['overwrite:path'] !== undefined) return null;
-  const path = requestPath.startsWith('/') ? requestPath : `/${requestPath}`;
-  return stage === DEFAULT_STAGE ? path : `/${stage}${path === '/' ? '' : path}`;
-}

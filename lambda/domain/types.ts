@@ -346,6 +346,8 @@ export interface IntegrationFacts {
   method?: { path: string; httpMethod: string };
   /** HTTP: the route keys that send to this integration (only routed integrations are on a path). */
   routeKeys?: string[];
+  /** HTTP: the `overwrite:path` request parameter mapping, as configured; absent when there is none. */
+  pathMapping?: string;
   /** ARN-like identifier used as the finding's resource. */
   arn: string;
   /** Human label: `GET /orders` (REST) or the integration id and URI (HTTP). */
@@ -524,6 +526,11 @@ export interface ListenerFacts {
   rules?: Collected<ListenerRuleFacts[]>;
   /** HTTPS and TLS listeners: the default certificate (ACM or IAM ARN); absent for others. */
   certificateArns?: string[];
+  /**
+   * NLB TCP listeners on an audited path: DescribeListenerAttributes (`tcp.idle_timeout.seconds`);
+   * absent when not read.
+   */
+  attributes?: Collected<Record<string, string>>;
 }
 
 /** An ACM certificate as DescribeCertificate describes it. */

@@ -31,7 +31,7 @@ import type {
 import { explained } from './explanations';
 import {
   type KnownRequest,
-  knownRequest,
+  knownRequests,
   type ListenerRouting,
   mergeRoutings,
   routeThroughListener,
@@ -384,7 +384,7 @@ export function requestsInto(path: Unrouted, listener: ListenerFacts, stage: Sta
         const entry = integrationEntry(integration);
         return entry !== null && listenersReached([listener], [entry]).reached.length > 0;
       });
-  return sending.map((integration) => knownRequest(integration, stage.stage.apiType));
+  return sending.flatMap((integration) => knownRequests(integration, stage.stage));
 }
 
 /**

@@ -5,9 +5,13 @@
  *
  * What API Gateway sends is known only in part: a REST private integration sets `Host` to the
  * integration URI's host and sends the URI's path (API Gateway guide, "Set up API with private
- * integrations using OpenAPI"); placeholders (`{proxy}`) leave a known prefix. HTTP APIs forward
- * the client's host and path. Conditions on headers, methods, query strings and source addresses
- * depend on the client: such a rule "may match", and a target group behind it "may be reached".
+ * integrations using OpenAPI"); placeholders (`{proxy}`) leave a known prefix. An HTTP API's private
+ * integration forwards the client's path, which its routes bound, with the stage name in front on
+ * any stage but `$default` (HTTP API guide, "Create private integrations for HTTP APIs": "API
+ * Gateway includes the stage portion of the API endpoint in the request to your backend
+ * resources"), unless an `overwrite:path` mapping replaces it; the client sets its host. Conditions
+ * on headers, methods, query strings and source addresses depend on the client: such a rule "may
+ * match", and a target group behind it "may be reached".
  */
 import type {
   ApiType,
@@ -35,16 +39,82 @@ export interface KnownRequest {
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)(?::\d+)?([^?#]*)/i;
 
-/** What a REST private integration sends: its URI's host and path. HTTP APIs: nothing known. */
-export function knownRequest(integration: IntegrationFacts, apiType: ApiType): KnownRequest {
-  if (apiType !== 'REST' || !integration.uri) return {};
-  const match = URI.exec(integration.uri);
+/** A path whose placeholders (`{id}`, `{proxy+}`) are not known: the text before the first, as a prefix. */
+function pathUpTo(marker: string, text: string): NonNullable<KnownRequest['path']> {
+  const at = text.indexOf(marker);
+  return at < 0 ? { text, exact: true } : { text: text.slice(0, at), exact: false };
+}
+
+/** What a REST private integration sends: its URI's host and path. */
+function restRequest(integration: IntegrationFacts): KnownRequest {
+  const match = URI.exec(integration.uri ?? '');
   if (!match?.[1]) return {};
-  const rawPath = match[2] || '/';
-  const placeholder = rawPath.indexOf('{');
-  const path =
-    placeholder < 0 ? { text: rawPath, exact: true } : { text: rawPath.slice(0, placeholder), exact: false };
-  return { host: match[1].toLowerCase(), path };
+  return { host: match[1].toLowerCase(), path: pathUpTo('{', match[2] || '/') };
+}
+
+const DEFAULT_STAGE = '$default';
+const REQUEST_PATH = /^\$(?:request\.path|\{request\.path\})$/;
+
+/**
+ * The path an HTTP API forwards for `requestPath` (the path after the stage, as the client sent it):
+ * prefixed by `/<stage>` on a named stage ("For private integrations, API Gateway includes the stage
+ * portion of the API endpoint in the request to your backend resources", HTTP API guide, "Create
+ * private integrations for HTTP APIs"); as sent when `overwrite:path` maps it to `$request.path`,
+ * "the request path, without the stage name" (HTTP API guide, "Transform API requests and
+ * responses"). Null when another `overwrite:path` mapping decides it.
+ */
+function httpApiForwardedPath(stage: string, requestPath: string, pathMapping?: string): string | null {
+  if (pathMapping !== undefined && !REQUEST_PATH.test(pathMapping)) return null;
+  const path = requestPath.startsWith('/') ? requestPath : `/${requestPath}`;
+  return stage === DEFAULT_STAGE || pathMapping !== undefined ? path : `/${stage}${path === '/' ? '' : path}`;
+}
+
+/** The path part of an HTTP API route key (`GET /orders/{id}` -> `/orders/{id}`); null for `$default`. */
+const routePath = (routeKey: string): string | null => {
+  const path = routeKey.slice(routeKey.indexOf(' ') + 1);
+  return path.startsWith('/') ? path : null;
+};
+
+/**
+ * The path one route of an HTTP API private integration forwards: the route's path (a prefix up to
+ * its first parameter; `/` for the `$default` route) behind `/<stage>`, or what `overwrite:path` maps
+ * it to (`$request.path` is the path without the stage; other values are known up to their first
+ * `$`). Absent when nothing of it is known.
+ */
+function httpRoutePath(
+  routeKey: string,
+  stage: string,
+  pathMapping: string | undefined,
+): KnownRequest['path'] {
+  const route = routePath(routeKey);
+  // The root route may arrive as `/prod` or `/prod/`: a prefix, not an exact path.
+  const bounded = route === null || route === '/' ? { text: '/', exact: false } : pathUpTo('{', route);
+  const text = httpApiForwardedPath(stage, bounded.text, pathMapping);
+  if (text !== null) return { text, exact: bounded.exact };
+  const mapped = pathUpTo('$', pathMapping ?? '');
+  return mapped.text === '' ? undefined : mapped;
+}
+
+/** What an HTTP API private integration sends: one request per route that targets it, the host unknown. */
+function httpRequests(integration: IntegrationFacts, stage: string): KnownRequest[] {
+  if (integration.connectionType !== 'VPC_LINK') return [{}];
+  const routes = integration.routeKeys?.length ? integration.routeKeys : ['$default'];
+  const requests = routes.map((routeKey): KnownRequest => {
+    const path = httpRoutePath(routeKey, stage, integration.pathMapping);
+    return path ? { path } : {};
+  });
+  return requests.filter(
+    (request, index) =>
+      requests.findIndex((other) => JSON.stringify(other) === JSON.stringify(request)) === index,
+  );
+}
+
+/** What API Gateway sends through an integration of a stage: the host and path its listener rules meet. */
+export function knownRequests(
+  integration: IntegrationFacts,
+  api: { apiType: ApiType; stage: string },
+): KnownRequest[] {
+  return api.apiType === 'REST' ? [restRequest(integration)] : httpRequests(integration, api.stage);
 }
 
 /** ALB wildcards: `*` any run of characters, `?` exactly one. */
@@ -81,7 +151,8 @@ export function conditionMatch(condition: RuleConditionFacts, request: KnownRequ
   }
   if (condition.field === 'path-pattern') {
     const { path } = request;
-    // HTTP APIs forward the client's path: some requests the routes admit may match.
+    // Nothing known of the path (an HTTP API integration off a VPC link, an `overwrite:path` of
+    // variables only): some requests may match.
     if (path === undefined) return 'some';
     return anyOf(condition.values.map((value) => pathPatternMatch(value, path)));
   }

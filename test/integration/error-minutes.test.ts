@@ -4,6 +4,10 @@
  * its healthy twin. The shop is the healthy twin of the broken one: every path sound at audit time,
  * so only the series over the window can explain the errors.
  */
+import {
+  ModifyListenerAttributesCommand,
+  ModifyLoadBalancerAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { latencyAtTimeout } from '../../lambda/checks/latency-at-timeout';
 import { listenerCertificateExpiry } from '../../lambda/checks/listener-certificate-expiry';
 import { targetResetsCoincide } from '../../lambda/checks/target-resets-coincide';
@@ -19,8 +23,13 @@ import { evaluateChecks } from '../../lambda/engine/evaluate';
 import { classifyStage, DEFAULT_THRESHOLDS } from '../../lambda/triage/classify-stage';
 import { readTraffic } from '../../lambda/triage/read-traffic';
 import { HEALTHY_TWIN } from '../../scripts/seed/broken-account';
-import { type AccountSpec, type LoadBalancerSeriesSpec, seedAccount } from '../../scripts/seed/seed-account';
-import { useEmulator } from '../support/emulator';
+import {
+  type AccountSpec,
+  type LoadBalancerSeriesSpec,
+  type SeededAccount,
+  seedAccount,
+} from '../../scripts/seed/seed-account';
+import { must, useEmulator } from '../support/emulator';
 import { importTestCertificate } from '../support/test-certificate';
 
 const CHECKS = [
@@ -118,9 +127,14 @@ describe('what coincided with the error minutes', () => {
     await aws.emulator().reset();
   });
 
-  async function audit(spec: AccountSpec, now = new Date()): Promise<Finding[]> {
+  async function audit(
+    spec: AccountSpec,
+    now = new Date(),
+    configure?: (seeded: SeededAccount) => Promise<unknown>,
+  ): Promise<Finding[]> {
     const clients = aws.clients();
     const seeded = await seedAccount(clients, spec, now);
+    await configure?.(seeded);
     const triage = await readTraffic(clients, seeded.window);
     const stages = triage.traffic.map((stage) => classifyStage(stage, DEFAULT_THRESHOLDS, seeded.window));
     const inventory = await collectInventory(clients, stages, seeded.window, '123456789012');
@@ -204,6 +218,69 @@ describe('what coincided with the error minutes', () => {
     );
     expect(only(twin, 'target-resets-coincide', 'orders-nlb').status).toBe('PASS');
   }, 240_000);
+
+  it("names the load balancer's idle timeout beside resets that coincided, and nothing of it without them", async () => {
+    // The NLB's TCP listener times idle flows out after 120 s (ModifyListenerAttributes, NLB guide
+    // "Update the TCP idle timeout": `tcp.idle_timeout.seconds`, 60-6000).
+    const nlbIdle120 = (seeded: SeededAccount) =>
+      aws.clients().elb.send(
+        new ModifyListenerAttributesCommand({
+          ListenerArn: must(seeded.listeners['orders-nlb:80'], 'orders-nlb:80'),
+          Attributes: [{ Key: 'tcp.idle_timeout.seconds', Value: '120' }],
+        }),
+      );
+    const broken = await audit(
+      burstShop({ nlb: steadyNlbHealth, resets: inBurst(60, 0) }),
+      new Date(),
+      nlbIdle120,
+    );
+    const resets = only(broken, 'target-resets-coincide', 'orders-nlb');
+    expect(resets.status).toBe('FAIL');
+    expect(resets.message).toContain(
+      'Idle timeout of NLB orders-nlb: 120 s (listener TCP:80, tcp.idle_timeout.seconds); the targets must keep idle connections open longer than that',
+    );
+    expect(resets.message).toContain("the audit cannot read the targets' keep-alive timeout");
+    expect(resets.evidence.idleTimeouts).toEqual([
+      { where: 'listener TCP:80', seconds: 120, source: 'tcp.idle_timeout.seconds' },
+    ]);
+
+    await aws.emulator().reset();
+    // The ALB's own 502s in the burst, its idle timeout raised to 90 s (ALB guide, "Edit attributes":
+    // `idle_timeout.timeout_seconds`).
+    const albIdle90 = (seeded: SeededAccount) =>
+      aws.clients().elb.send(
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerArn: must(seeded.loadBalancers['catalog-alb'], 'catalog-alb').arn,
+          Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '90' }],
+        }),
+      );
+    const alb502 = await audit(
+      burstShop({
+        nlb: steadyNlbHealth,
+        alb: [{ metricName: 'HTTPCode_ELB_502_Count', values: inBurst(400, 0) }],
+      }),
+      new Date(),
+      albIdle90,
+    );
+    const gateway = only(alb502, 'target-resets-coincide', 'catalog-alb');
+    expect(gateway.status).toBe('FAIL');
+    expect(gateway.message).toContain(
+      ': 90 s (load balancer, idle_timeout.timeout_seconds); the targets must keep',
+    );
+
+    await aws.emulator().reset();
+    // Twin: the same idle timeouts, no resets and no 502s: no advice on either load balancer.
+    const twin = await audit(burstShop({ nlb: steadyNlbHealth }), new Date(), async (seeded) => {
+      await nlbIdle120(seeded);
+      await albIdle90(seeded);
+    });
+    for (const name of ['orders-nlb', 'catalog-alb']) {
+      const silent = only(twin, 'target-resets-coincide', name);
+      expect(silent.status).toBe('PASS');
+      expect(silent.message).not.toContain('idle');
+      expect(silent.evidence).not.toHaveProperty('idleTimeouts');
+    }
+  }, 360_000);
 
   it('says there is no network cause when the ALB targets answered the 5xx themselves', async () => {
     const answered = await audit(

@@ -47,6 +47,7 @@ async function forwardFromCatalogApi(
   seeded: SeededAccount,
   listenerArn: string,
   routeKey?: string,
+  requestParameters?: Record<string, string>,
 ) {
   const apiId = must(seeded.httpApis['catalog-http'], 'catalog-http');
   const integration = await clients.apiGatewayV2.send(
@@ -58,6 +59,7 @@ async function forwardFromCatalogApi(
       ConnectionType: 'VPC_LINK',
       ConnectionId: must(seeded.vpcLinks['catalog-link'], 'catalog-link'),
       PayloadFormatVersion: '1.0',
+      ...(requestParameters ? { RequestParameters: requestParameters } : {}),
     }),
   );
   if (routeKey) {
@@ -115,16 +117,32 @@ describe('following the traffic on the emulator', () => {
       must(billingListener.Listeners?.[0]?.ListenerArn, 'listener'),
     );
 
-    // A rule on the catalog listener: /v2/* -> catalog-v2-tg, empty (no target registered).
+    // Rules on the catalog listener, each to an empty group (no target registered). catalog-http's
+    // stage is `prod`, whose name API Gateway puts in front of the path it forwards to a private
+    // integration ("Create private integrations for HTTP APIs"): /prod/v2/* -> catalog-v2-tg meets
+    // its requests; /v2/* -> catalog-nostage-tg, written without the stage, never does.
     arns.catalogV2 = await targetGroup(clients, seeded, 'catalog-v2-tg', 'instance', 8080);
-    await clients.elb.send(
-      new CreateRuleCommand({
-        ListenerArn: catalogListener,
-        Priority: 10,
-        Conditions: [{ Field: 'path-pattern', Values: ['/v2/*'] }],
-        Actions: [{ Type: 'forward', TargetGroupArn: arns.catalogV2 }],
-      }),
-    );
+    arns.catalogNoStage = await targetGroup(clients, seeded, 'catalog-nostage-tg', 'instance', 8080);
+    // A route whose integration maps the path to `$request.path`, "the request path, without the stage
+    // name" (HTTP API guide, "Transform API requests and responses"): /v3/* -> catalog-v3-tg meets it.
+    arns.catalogV3 = await targetGroup(clients, seeded, 'catalog-v3-tg', 'instance', 8080);
+    await forwardFromCatalogApi(clients, seeded, catalogListener, 'GET /v3/{proxy+}', {
+      'overwrite:path': '$request.path',
+    });
+    for (const [priority, pattern, group] of [
+      [10, '/v2/*', arns.catalogNoStage],
+      [20, '/prod/v2/*', arns.catalogV2],
+      [30, '/v3/*', arns.catalogV3],
+    ] as const) {
+      await clients.elb.send(
+        new CreateRuleCommand({
+          ListenerArn: catalogListener,
+          Priority: priority,
+          Conditions: [{ Field: 'path-pattern', Values: [pattern] }],
+          Actions: [{ Type: 'forward', TargetGroupArn: group }],
+        }),
+      );
+    }
 
     // An NLB in front of the ALB: TCP:80 -> front-to-alb (type alb, the ALB on port 80).
     const nlb = await clients.elb.send(
@@ -184,9 +202,16 @@ describe('following the traffic on the emulator', () => {
     // catalog-v2-tg (a rule on the catalog listener, no target) is on the path and fails;
     // billing-tg (another listener, an empty zone) and the unrouted integration to it are not.
     expect(problemsOf(report, seeded.httpApis['catalog-http'] ?? '').sort()).toEqual(
-      [`FAIL tg-empty-az ${arns.catalogV2}`, `FAIL tg-unhealthy-az ${arns.catalogV2}`].sort(),
+      [
+        `FAIL tg-empty-az ${arns.catalogV2}`,
+        `FAIL tg-unhealthy-az ${arns.catalogV2}`,
+        `FAIL tg-empty-az ${arns.catalogV3}`,
+        `FAIL tg-unhealthy-az ${arns.catalogV3}`,
+      ].sort(),
     );
     expect(report.findings.some((finding) => finding.resourceArn === arns.billing)).toBe(false);
+    // The twin: an empty group behind a rule written without the stage name gets none of its requests.
+    expect(report.findings.some((finding) => finding.resourceArn === arns.catalogNoStage)).toBe(false);
   });
 
   it('follows the NLB’s alb target group into the ALB, whose zones it serves', () => {

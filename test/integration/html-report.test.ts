@@ -139,6 +139,12 @@ const catalogPath: PathHop[] = [
   ...catalogTargets,
 ];
 const flat = (value: number) => Array.from({ length: 12 }, () => value);
+/** A 5xx in every period of the fixture's window (11:00-12:00 UTC, 5-minute periods). */
+const everyPeriod = (errors5xx: number) =>
+  Array.from({ length: 12 }, (_, index) => ({
+    at: new Date(Date.parse('2026-11-29T11:00:00.000Z') + index * 300_000).toISOString(),
+    errors5xx,
+  }));
 
 function auditReport(): Report {
   const catalog = aStage({
@@ -151,6 +157,7 @@ function auditReport(): Report {
     periodsWithErrors: 12,
     auditedPath: catalogPath,
     series: { requests: flat(800), errors5xx: [60, 80, 100, 120, 140, 160, 160, 140, 120, 120, 120, 120] },
+    errorMinutes: everyPeriod(120),
   });
   const inventory = aStage({
     apiId: 'zhaxeflvvh',
@@ -160,6 +167,8 @@ function auditReport(): Report {
     errorRatio: 0.3,
     periodsWithErrors: 12,
     series: { requests: flat(500), errors5xx: flat(150) },
+    // The twin of catalog's chart: errors in every period, but nothing on its path coincided.
+    errorMinutes: everyPeriod(150),
   });
   const healthy = aStage({
     apiId: 'f7bhaikagv',
@@ -228,6 +237,23 @@ function auditReport(): Report {
       title: 'Integration timeout clear of observed latency',
     }),
     aFinding({ id: 'tg', resourceArn: TG, apis: [{ apiId: 'zhaxeflvvh', stage: 'prod' }] }),
+    // Healthy targets of catalog's group dipped at 11:20-11:30 (tg-healthy-dip's evidence shape).
+    aFinding({
+      id: 'dip',
+      checkId: 'tg-healthy-dip',
+      status: 'WARN',
+      severity: 'medium',
+      resourceArn: TG,
+      apis: [{ apiId: 'efteupuk', stage: 'prod' }],
+      evidence: {
+        eventMinutes: ['2026-11-29T11:20:00.000Z', '2026-11-29T11:25:00.000Z', '2026-11-29T11:30:00.000Z'],
+        coincidedMinutes: [
+          '2026-11-29T11:20:00.000Z',
+          '2026-11-29T11:25:00.000Z',
+          '2026-11-29T11:30:00.000Z',
+        ],
+      },
+    }),
     aFinding({
       id: 'pass',
       status: 'PASS',
@@ -362,6 +388,51 @@ describe('the HTML report in a headless browser', () => {
     },
     60_000,
   );
+
+  it.each(WIDTHS)(
+    "draws what coincided under the stage's 5xx bars, on their time axis, with its legend at the $name width",
+    async ({ width, height }) => {
+      const { page } = await open(width, height);
+      const row = page.locator('tbody tr', { hasText: 'efteupuk' });
+      const bars = row.locator('svg.chart rect.bad');
+      const marks = row.locator('svg.chart rect.coincided');
+
+      expect(await marks.count()).toBe(3);
+      await row.scrollIntoViewIfNeeded();
+      expect(await marks.first().isVisible()).toBe(true);
+      // 11:20, 11:25, 11:30 are periods 4-6: each mark stands under the bar of its period.
+      for (const [mark, period] of [
+        [0, 4],
+        [1, 5],
+        [2, 6],
+      ] as const) {
+        const markBox = await marks.nth(mark).boundingBox();
+        const barBox = await bars.nth(period).boundingBox();
+        expect(markBox && barBox && Math.abs(markBox.x - barBox.x)).toBeLessThan(0.5);
+        expect(markBox && barBox && markBox.y).toBeGreaterThan(
+          (barBox?.y ?? 0) + (barBox?.height ?? 0) - 0.5,
+        );
+      }
+      const legend = row.locator('ul.coincided li');
+      expect(await legend.count()).toBe(1);
+      expect(await legend.first().textContent()).toContain(
+        'healthy targets dipped: target group orders-tg at 11:20-11:30 UTC',
+      );
+      expect(await legend.first().isVisible()).toBe(true);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it('draws no marks for the twin whose path recorded nothing in its error minutes', async () => {
+    const { page } = await open(1280, 900);
+    const row = page.locator('tbody tr', { hasText: 'inventory-rest' });
+
+    expect(await row.locator('svg.chart rect.bad').count()).toBe(12);
+    expect(await row.locator('svg.chart rect.coincided').count()).toBe(0);
+    expect(await row.locator('ul.coincided').count()).toBe(0);
+    await page.close();
+  }, 60_000);
 
   it("falls back to the findings' resources and the remediation for a stage without an audited path", async () => {
     const { page } = await open(1280, 900);

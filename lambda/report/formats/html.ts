@@ -8,8 +8,10 @@
 
 import { recordText } from '../../domain/display-text';
 import { compareFindings } from '../../domain/finding-order';
-import type { Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
+import { describePeriods } from '../../domain/load-balancer-series';
+import type { AuditWindow, Finding, PathHop, Report, ReportStage, Status } from '../../domain/types';
 import { rankStages } from '../../verdict/stages-worst-first';
+import { type Coincidence, coincidencesOf, periodIndicesOf, resourceName } from '../error-minute-lines';
 import { findingHeadline, formatPercent, summaryLine, suppressionLine } from '../human-view';
 import { componentCodes, componentFacts, componentSenders, shownComponents } from '../path-view';
 import { xmlText } from './junit';
@@ -33,32 +35,91 @@ export function periodRatios(series: { requests: number[]; errors5xx: number[] }
 
 const CHART = { width: 120, height: 28 };
 
+/** What coincided, drawn under the bars: one lane per finding, at most this many (the rest are named in the legend). */
+const LANES = { max: 5, height: 3, gap: 1, top: 3 };
+
+/** How the legend says what a coinciding finding recorded; other checks by their id. */
+const COINCIDED_WHAT: Record<string, string> = {
+  'tg-healthy-dip': 'healthy targets dipped',
+  'tg-failed-open': 'no healthy target (failed open)',
+  'target-resets-coincide': 'resets or connection errors',
+  'targets-answered-5xx': 'targets answered 5xx',
+  'latency-at-timeout': 'latency at the timeout',
+};
+
 const peakRatio = (stage: ReportStage): number =>
   stage.series ? Math.max(0, ...periodRatios(stage.series).map((ratio) => ratio ?? 0)) : 0;
+
+/** A period's slot on the chart's time axis: the bars' and the marks' x and width. */
+function slotOf(index: number, slot: number): { x: string; width: string } {
+  return { x: (index * slot + slot * 0.1).toFixed(1), width: Math.max(1, slot * 0.8).toFixed(1) };
+}
+
+/** One lane of marks: the periods in which the coinciding finding recorded its event. */
+function laneMarks(window: AuditWindow, coincidence: Coincidence, lane: number, slot: number): string {
+  const y = CHART.height + LANES.top + lane * (LANES.height + LANES.gap);
+  const checkId = escapeHtml(recordText(coincidence.finding.checkId, 60));
+  return periodIndicesOf(window, coincidence.events)
+    .map((index) => {
+      const { x, width } = slotOf(index, slot);
+      return `<rect class="coincided lane-${lane}" data-check="${checkId}" x="${x}" y="${y}" width="${width}" height="${LANES.height}"/>`;
+    })
+    .join('');
+}
+
+/** The legend under a chart: each lane's swatch, what was recorded, on which resource, at which minutes. */
+function coincidedLegend(window: AuditWindow, coincidences: readonly Coincidence[]): string {
+  if (coincidences.length === 0) return '';
+  const shown = coincidences.slice(0, LANES.max).map(({ finding, events }, lane) => {
+    const what = COINCIDED_WHAT[finding.checkId] ?? finding.checkId;
+    const when = describePeriods(window, periodIndicesOf(window, events));
+    return (
+      `<li data-check="${escapeHtml(recordText(finding.checkId, 60))}"><svg class="swatch" viewBox="0 0 10 6" width="10" height="6" aria-hidden="true">` +
+      `<rect class="lane-${lane}" width="10" height="6"/></svg> ${text(what, 100)}: ${text(resourceName(finding), 200)} at ${escapeHtml(when)} UTC</li>`
+    );
+  });
+  const more = coincidences.length - shown.length;
+  return `<ul class="coincided">${shown.join('')}${more > 0 ? `<li class="muted">and ${more} more, in the findings below</li>` : ''}</ul>`;
+}
 
 /**
  * Bars on one scale for every stage (the worst period of the report is full height), so the charts
  * compare; any 5xx is at least 2 px. Periods without traffic are a grey tick on the base line.
+ * Under the bars, on the same time axis, a lane of marks per finding that coincided with the stage's
+ * errors (a healthy-target dip, resets, target 5xx, latency at the timeout), named in the legend.
  */
-function ratioChart(stage: ReportStage, periodMinutes: number, scale: number): string {
+function ratioChart(
+  stage: ReportStage,
+  window: AuditWindow,
+  scale: number,
+  coincidences: readonly Coincidence[],
+): string {
   if (!stage.series) return '<span class="muted">no series</span>';
   const ratios = periodRatios(stage.series);
   if (ratios.length === 0) return '<span class="muted">no periods</span>';
   const peak = peakRatio(stage);
   const slot = CHART.width / ratios.length;
   const bars = ratios.map((ratio, index) => {
-    const x = (index * slot + slot * 0.1).toFixed(1);
-    const width = Math.max(1, slot * 0.8).toFixed(1);
+    const { x, width } = slotOf(index, slot);
     if (ratio === null)
       return `<rect class="idle" x="${x}" y="${CHART.height - 1}" width="${width}" height="1"/>`;
     const height = scale > 0 ? Math.max(ratio > 0 ? 2 : 1, (ratio / scale) * (CHART.height - 2)) : 1;
     return `<rect class="${ratio > 0 ? 'bad' : 'ok'}" x="${x}" y="${(CHART.height - height).toFixed(1)}" width="${width}" height="${height.toFixed(1)}"/>`;
   });
-  const label = `5xx ratio per ${periodMinutes}-minute period, peak ${formatPercent(peak)} (full height: ${formatPercent(scale)})`;
-  return (
-    `<svg class="chart" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${CHART.width} ${CHART.height}" ` +
-    `width="${CHART.width}" height="${CHART.height}"><title>${escapeHtml(label)}</title>${bars.join('')}</svg>`
-  );
+  const lanes = coincidences.slice(0, LANES.max);
+  const marks = lanes.map((coincidence, lane) => laneMarks(window, coincidence, lane, slot));
+  const height =
+    lanes.length > 0 ? CHART.height + LANES.top + lanes.length * (LANES.height + LANES.gap) : CHART.height;
+  const periodMinutes = window.periodSeconds / 60;
+  const label =
+    `5xx ratio per ${periodMinutes}-minute period, peak ${formatPercent(peak)} (full height: ${formatPercent(scale)})` +
+    (lanes.length > 0 ? `; below, the periods of what coincided (${lanes.length} in the legend)` : '');
+  const chart =
+    `<svg class="chart" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${CHART.width} ${height}" ` +
+    `width="${CHART.width}" height="${height}"><title>${escapeHtml(label)}</title>${bars.join('')}${marks.join('')}</svg>`;
+  return lanes.length > 0
+    ? `<div class="chart-cell">${chart}${coincidedLegend(window, coincidences)}</div>`
+    : chart;
 }
 
 const stageKey = (stage: { apiId: string; stage: string }) => `${stage.apiId}/${stage.stage}`;
@@ -92,7 +153,10 @@ function stageRow(report: Report, stage: ReportStage, scale: number): string {
     cell('5xx', ratio, 'num') +
     cell('Errors/requests', `${Number(stage.errors5xx)}/${Number(stage.requests)}`, 'num') +
     cell('Periods with 5xx', `${Number(stage.periodsWithErrors)}/${Number(stage.periods)}`, 'num') +
-    cell('5xx per period', ratioChart(stage, report.window.periodSeconds / 60, scale)) +
+    cell(
+      '5xx per period',
+      ratioChart(stage, report.window, scale, coincidencesOf(stage, findingsOf(report, stage))),
+    ) +
     '</tr>'
   );
 }
@@ -261,6 +325,10 @@ td.name{overflow-wrap:anywhere}
 tr.high-frequency .verdict{background:#c62828;color:#fff}tr.low-frequency .verdict{background:#f0b400}
 tr.healthy .verdict{background:#2e7d32;color:#fff}
 svg.chart rect.bad{fill:#c62828}svg.chart rect.ok{fill:#2e7d32}svg.chart rect.idle{fill:#9aa3ad}
+.lane-0{fill:#e07b00}.lane-1{fill:#6a1b9a}.lane-2{fill:#1565c0}.lane-3{fill:#6d4c41}.lane-4{fill:#00838f}
+.chart-cell{min-width:0}
+ul.coincided{list-style:none;margin:2px 0 0;padding:0;font-size:.8em;color:#3d444d;text-align:left}
+ul.coincided li{overflow-wrap:anywhere}svg.swatch{vertical-align:middle}
 .stage{border-top:2px solid #d8dde3;margin-top:24px;padding-top:12px}
 .path-and-fix{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 .path{list-style:none;margin:0;padding:0;flex:1 1 280px;min-width:0}

@@ -1,15 +1,15 @@
 import { type ErrorWindow, errorWindowOf } from '../../../lambda/checks/error-minutes';
 import { judgeLatencyAtTimeout } from '../../../lambda/checks/latency-at-timeout';
 import { judgeCertificateExpiry } from '../../../lambda/checks/listener-certificate-expiry';
-import { judgeResetsCoincide } from '../../../lambda/checks/target-resets-coincide';
+import { idleTimeoutsOf, judgeResetsCoincide } from '../../../lambda/checks/target-resets-coincide';
 import { judgeTargetsAnswered5xx } from '../../../lambda/checks/targets-answered-5xx';
 import { judgeFailedOpen } from '../../../lambda/checks/tg-failed-open';
 import { judgeHealthyDip } from '../../../lambda/checks/tg-healthy-dip';
 import { loadBalancerSeriesRequests, targetGroupMetricDimension } from '../../../lambda/collect/path-metrics';
 import { describePeriods, errorPeriodIndices } from '../../../lambda/domain/load-balancer-series';
-import { collected } from '../../../lambda/domain/types';
+import { collected, failed, type ListenerFacts } from '../../../lambda/domain/types';
 import { errorMinutesOf } from '../../../lambda/triage/classify-stage';
-import { aStageInventory, aTargetGroup } from '../../support/inventory-builders';
+import { anAlb, anNlb, aStageInventory, aTargetGroup, NLB_ARN } from '../../support/inventory-builders';
 
 const WINDOW = { start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T11:00:00.000Z', periodSeconds: 300 };
 /** Errors in the periods starting 10:25 and 10:30. */
@@ -181,5 +181,131 @@ describe('judging what coincided', () => {
     expect(judge('2026-12-05T10:20:00.000Z', null)).toMatchObject({ status: 'WARN', severity: 'high' });
     expect(judge('2026-12-20T11:00:00.000Z')).toMatchObject({ status: 'WARN', severity: 'low' });
     expect(judge('2027-06-01T00:00:00.000Z').status).toBe('PASS');
+  });
+});
+
+// The idle timeout beside resets that coincided: read where AWS exposes it (an NLB TCP listener's
+// `tcp.idle_timeout.seconds`, an ALB's `idle_timeout.timeout_seconds`), fixed at 350 s for NLB TLS
+// listeners; advice only, never a status of its own (emulator: test/integration/error-minutes.test.ts).
+/** DescribeListeners' Listener as the collector keeps it, with DescribeListenerAttributes' `Attributes` (ELB API reference). */
+const listener = (protocol: string, port: number, attributes?: ListenerFacts['attributes']) => ({
+  listener: {
+    arn: `${NLB_ARN}/listener-${port}`,
+    port,
+    protocol,
+    targetGroupArns: [],
+    ...(attributes ? { attributes } : {}),
+  },
+  routing: { groups: [], skipped: [] },
+});
+
+describe('the idle timeout the load balancer applies', () => {
+  it("reads an NLB TCP listener's attribute, fixes TLS listeners at 350 s, and names what could not be read", () => {
+    const timeouts = idleTimeoutsOf({
+      loadBalancer: anNlb(),
+      listeners: [
+        listener('TCP', 80, collected({ 'tcp.idle_timeout.seconds': '500' })),
+        listener('TLS', 443),
+        listener(
+          'TCP',
+          8080,
+          failed({
+            action: 'elasticloadbalancing:DescribeListenerAttributes',
+            code: 'AccessDenied',
+            message: 'denied',
+          }),
+        ),
+        // Not read (not on a failing path): nothing is claimed for it.
+        listener('TCP', 9090),
+      ],
+    });
+    expect(timeouts).toEqual([
+      { where: 'listener TCP:80', seconds: 500, source: 'tcp.idle_timeout.seconds' },
+      { where: 'listener TLS:443', seconds: 350, source: 'fixed for TLS listeners' },
+      {
+        where: 'listener TCP:8080',
+        source: 'tcp.idle_timeout.seconds',
+        unreadable: 'elasticloadbalancing:DescribeListenerAttributes',
+      },
+    ]);
+  });
+
+  it("reads an ALB's attribute, and says AWS's 60 s default when the attribute is not returned", () => {
+    const alb = (attributes: Record<string, string>) =>
+      idleTimeoutsOf({ loadBalancer: anAlb({ attributes: collected(attributes) }), listeners: [] });
+    expect(alb({ 'idle_timeout.timeout_seconds': '120' })).toEqual([
+      { where: 'load balancer', seconds: 120, source: 'idle_timeout.timeout_seconds' },
+    ]);
+    expect(alb({})).toEqual([{ where: 'load balancer', seconds: 60, source: 'the default' }]);
+    const denied = {
+      action: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      code: 'AccessDenied',
+      message: 'denied',
+    };
+    expect(idleTimeoutsOf({ loadBalancer: anAlb({ attributes: failed(denied) }), listeners: [] })).toEqual([
+      { where: 'load balancer', source: 'idle_timeout.timeout_seconds', unreadable: denied.action },
+    ]);
+    // A Gateway Load Balancer is never on an API Gateway path: nothing is claimed for it.
+    expect(idleTimeoutsOf({ loadBalancer: anNlb({ type: 'gateway' }), listeners: [] })).toEqual([]);
+  });
+});
+
+describe('keep-alive advice beside coinciding resets', () => {
+  const idleTimeouts = [{ where: 'listener TCP:80', seconds: 350, source: 'tcp.idle_timeout.seconds' }];
+
+  it('adds the idle timeout and what the targets must do to resets that coincided, without changing the status', () => {
+    const judgement = judgeResetsCoincide({
+      where: 'NLB orders-nlb',
+      errorWindow: BURST,
+      series: [{ metricName: 'TCP_Target_Reset_Count', values: series({ 5: 40, 6: 40 }, null) }],
+      idleTimeouts,
+    });
+    expect(judgement.status).toBe('FAIL');
+    expect(judgement.message).toContain(
+      'Idle timeout of NLB orders-nlb: 350 s (listener TCP:80, tcp.idle_timeout.seconds); the targets must keep idle connections open longer than that',
+    );
+    expect(judgement.evidence?.idleTimeouts).toEqual(idleTimeouts);
+  });
+
+  it('says which idle timeout could not be read, and still gives the advice', () => {
+    const judgement = judgeResetsCoincide({
+      where: 'NLB orders-nlb',
+      errorWindow: BURST,
+      series: [{ metricName: 'TCP_ELB_Reset_Count', values: series({ 5: 40, 6: 40 }, null) }],
+      idleTimeouts: [
+        {
+          where: 'listener TCP:80',
+          source: 'tcp.idle_timeout.seconds',
+          unreadable: 'elasticloadbalancing:DescribeListenerAttributes',
+        },
+      ],
+    });
+    expect(judgement.status).toBe('FAIL');
+    expect(judgement.message).toContain(
+      'Idle timeout of NLB orders-nlb: unreadable (listener TCP:80: elasticloadbalancing:DescribeListenerAttributes failed); the targets must keep',
+    );
+  });
+
+  it('twin: connection errors that are not keep-alive signs (refused connections) get no idle timeout advice', () => {
+    const judgement = judgeResetsCoincide({
+      where: 'ALB web',
+      errorWindow: BURST,
+      series: [{ metricName: 'TargetConnectionErrorCount', values: series({ 5: 40, 6: 40 }, null) }],
+      idleTimeouts: [{ where: 'load balancer', seconds: 60, source: 'the default' }],
+    });
+    expect(judgement.status).toBe('FAIL');
+    expect(judgement.message).not.toContain('idle');
+  });
+
+  it('twin: no resets in the error minutes, no advice, whatever the idle timeout', () => {
+    const judgement = judgeResetsCoincide({
+      where: 'NLB orders-nlb',
+      errorWindow: BURST,
+      series: [{ metricName: 'TCP_Target_Reset_Count', values: series({}, 0) }],
+      idleTimeouts,
+    });
+    expect(judgement.status).toBe('PASS');
+    expect(judgement.message).not.toContain('idle');
+    expect(judgement.evidence).not.toHaveProperty('idleTimeouts');
   });
 });

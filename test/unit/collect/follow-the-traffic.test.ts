@@ -128,6 +128,43 @@ describe('following the traffic on real-shaped accounts', () => {
     expect(Object.keys(inventory.targetGroups).sort()).toEqual([arns.ordersTg, arns.ordersV2Tg].sort());
   });
 
+  it.each([
+    // The URI's port chooses the listener: 8443 is billing-tg's (us-east-1a only), judged as this API's.
+    {
+      uri: `https://orders.internal.example.com:8443/orders`,
+      reached: arns.billingTg,
+      spared: arns.ordersTg,
+    },
+    // The twin: no port in an https URI is 443, orders-tg's listener; billing-tg is not on the path.
+    { uri: `https://orders.internal.example.com/orders`, reached: arns.ordersTg, spared: arns.billingTg },
+  ])(
+    'enters the listener on the port of a REST integration URI on a VPC link V2 ($uri)',
+    async ({ uri, reached, spared }) => {
+      // Arrange: a REST method on V2 link v2link1 whose integrationTarget is the shared ALB.
+      const recorded = recordedClients();
+      recordRestApi(recorded, {
+        connectionType: 'VPC_LINK',
+        connectionId: 'v2link1',
+        integrationTarget: arns.alb,
+        uri,
+      });
+      recordV2Link(recorded, 'v2link1');
+      recordSharedAlb(recorded);
+
+      // Act
+      const { findings, inventory } = await audit(recorded, [stage({})]);
+
+      // Assert
+      const verdicts = pathVerdicts(findings);
+      expect(
+        verdicts.filter((line) => line.includes('tg-empty-az')).map((line) => line.split(' ')[2]),
+      ).toEqual([reached]);
+      expect(verdicts.some((line) => line.includes(spared))).toBe(false);
+      // The other listener's group is not even read.
+      expect(Object.keys(inventory.targetGroups)).not.toContain(spared);
+    },
+  );
+
   it('fails the integration whose listener was deleted, not four checks with ERROR', async () => {
     // Arrange: the integration names a listener the ALB no longer has.
     const recorded = recordedClients();

@@ -1,5 +1,4 @@
 import {
-  httpApiForwardedPath,
   httpApiPrivateScheme,
   listenerAccepts,
   restV2ListenerEntry,
@@ -30,13 +29,5 @@ describe('how API Gateway speaks to a load balancer through a VPC link', () => {
     expect(listenerAccepts('http', 'TLS')).toBe(false);
     expect(listenerAccepts('http', 'TCP')).toBe(true);
     expect(listenerAccepts('http', 'HTTP')).toBe(true);
-  });
-
-  it('forwards the stage name in the path of a named HTTP API stage, which path-pattern rules see', () => {
-    expect(httpApiForwardedPath('prod', '/orders/42')).toBe('/prod/orders/42');
-    expect(httpApiForwardedPath('prod', '/')).toBe('/prod');
-    // Healthy twins: the $default stage adds nothing; an overwrite:path mapping decides the path itself.
-    expect(httpApiForwardedPath('$default', '/orders/42')).toBe('/orders/42');
-    expect(httpApiForwardedPath('prod', '/orders', { 'overwrite:path': '$request.path' })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { forwardWeights, readListenerRules, ruleCondition } from '../../../lambda/collect/load-balancers';
 import { collected, type ListenerFacts } from '../../../lambda/domain/types';
-import { knownRequest, routeThroughListener } from '../../../lambda/path/listeners';
+import { knownRequests, routeThroughListener } from '../../../lambda/path/listeners';
 import { anHttpIntegration, aRestIntegration } from '../../support/inventory-builders';
 
 const TG = (name: string) =>
@@ -72,7 +72,8 @@ async function sharedAlbListener(): Promise<ListenerFacts> {
   return { arn: LISTENER, port: 443, protocol: 'HTTPS', targetGroupArns: [], rules };
 }
 
-const restTo = (uri: string) => knownRequest(aRestIntegration({ uri }), 'REST');
+const restTo = (uri: string) =>
+  knownRequests(aRestIntegration({ uri }), { apiType: 'REST', stage: 'prod' })[0] ?? {};
 
 describe('listener rules as API Gateway meets them', () => {
   it('reads conditions from their Config (and the legacy Values) and forwards with weights', () => {
@@ -131,16 +132,29 @@ describe('listener rules as API Gateway meets them', () => {
     expect(inside.groups.map((group) => group.arn)).toEqual([TG('orders-blue')]);
   });
 
-  it('keeps every rule an HTTP API may meet: the client sets the host, so host rules only may match', async () => {
-    const routing = routeThroughListener(
-      await sharedAlbListener(),
-      knownRequest(anHttpIntegration({ uri: LISTENER, listenerArn: LISTENER }), 'HTTP'),
-    );
+  it('keeps every rule an HTTP API on its $default stage may meet: the client sets the host, so host rules only may match', async () => {
+    const [request = {}] = knownRequests(anHttpIntegration({ uri: LISTENER, listenerArn: LISTENER }), {
+      apiType: 'HTTP',
+      stage: '$default',
+    });
+    const routing = routeThroughListener(await sharedAlbListener(), request);
     expect(routing.groups.map((group) => [group.arn, group.certainty])).toEqual([
       [TG('billing-tg'), 'may-reach'],
       [TG('orders-blue'), 'may-reach'],
       [TG('canary-tg'), 'may-reach'],
     ]);
+  });
+
+  it("leaves a named HTTP API stage's requests off a path-pattern rule written without the stage", async () => {
+    const [request = {}] = knownRequests(anHttpIntegration({ uri: LISTENER, listenerArn: LISTENER }), {
+      apiType: 'HTTP',
+      stage: 'prod',
+    });
+    const routing = routeThroughListener(await sharedAlbListener(), request);
+    expect(routing.groups.map((group) => group.arn)).toEqual([TG('billing-tg'), TG('canary-tg')]);
+    expect(routing.skipped).toEqual(
+      expect.arrayContaining([{ arn: TG('orders-blue'), rule: '20', reason: 'conditions-not-matched' }]),
+    );
   });
 
   it('follows the default action alone when a listener has no rules read (its healthy twin: every group at weight 1)', () => {

@@ -4,7 +4,6 @@
  * pieces an attacker would use.
  */
 import fc from 'fast-check';
-import type { PathHop } from '../../../lambda/domain/types';
 import {
   csvText,
   emailText,
@@ -14,6 +13,7 @@ import {
   recordText,
   terminalText,
 } from '../../../lambda/domain/display-text';
+import type { PathHop } from '../../../lambda/domain/types';
 import { buildNotificationMessages } from '../../../lambda/notify/notification-messages';
 import { runIdOf } from '../../../lambda/notify/notification-view';
 import { planNotification } from '../../../lambda/notify/plan-notification';
