@@ -1,5 +1,12 @@
 import type { CheckDefinition } from '../domain/check';
-import type { CheckResult, IntegrationFacts, ListenerFacts, StageInventory } from '../domain/types';
+import type {
+  CertificateFacts,
+  CheckResult,
+  Collected,
+  IntegrationFacts,
+  ListenerFacts,
+  StageInventory,
+} from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
@@ -10,48 +17,172 @@ import {
   targetGroupResource,
   vanishedMessage,
 } from '../path/build';
-import { couldNotRead, failedCheck, notApplicable, warned } from './results';
+import {
+  type CertificateNames,
+  integrationScheme,
+  namesIn,
+  presentedByListener,
+  verifiedName,
+} from '../path/tls';
+import { couldNotRead, failedCheck, notApplicable, passed, type Resource, warned } from './results';
 
-/** The scheme of a REST integration URI: what API Gateway speaks to the listener. */
-const uriScheme = (uri: string | undefined): 'http' | 'https' | undefined => {
-  const scheme = /^(https?):\/\//i.exec(uri ?? '')?.[1]?.toLowerCase();
-  return scheme === 'http' || scheme === 'https' ? scheme : undefined;
-};
+type Certificates = Record<string, Collected<CertificateFacts>>;
 
 /**
  * Whether the listener speaks what the integration sends (ELB guides, listener protocols): plain
  * HTTP to a TLS or HTTPS listener fails the handshake; TLS to an HTTP listener is not HTTP. A TCP
- * listener passes bytes through, so `https://` works only if the targets terminate TLS: unknown.
+ * listener passes bytes through, so HTTPS works only if the targets terminate TLS: unknown.
+ * `sender` says how the integration chose its protocol: its URI's scheme, or (HTTP API private
+ * integrations) its TlsConfig.
  */
 function protocolMismatch(
-  scheme: 'http' | 'https' | undefined,
+  integration: IntegrationFacts,
   listener: ListenerFacts,
 ): { certain: boolean; why: string } | undefined {
+  const scheme = integrationScheme(integration);
+  const byTlsConfig = integration.listenerArn !== undefined;
   if (scheme === 'http' && (listener.protocol === 'HTTPS' || listener.protocol === 'TLS')) {
+    const sender = byTlsConfig ? 'an integration without TlsConfig' : 'http://';
     return {
       certain: true,
-      why: `http:// sends plain HTTP to a ${listener.protocol} listener, which expects a TLS handshake`,
+      why: `${sender} sends plain HTTP to a ${listener.protocol} listener, which expects a TLS handshake`,
     };
   }
+  const sender = byTlsConfig ? 'TlsConfig makes the integration open' : 'https:// opens';
   if (scheme === 'https' && listener.protocol === 'HTTP') {
     return {
       certain: true,
-      why: 'https:// opens a TLS handshake with an HTTP listener, which expects plain HTTP',
+      why: `${sender} a TLS handshake with an HTTP listener, which expects plain HTTP`,
     };
   }
   if (scheme === 'https' && listener.protocol === 'TCP') {
     return {
       certain: false,
-      why: 'https:// to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)',
+      why: `${sender} a TLS handshake with a TCP listener: it works only if the targets terminate TLS themselves (the listener passes bytes through)`,
     };
   }
   return undefined;
+}
+
+/** `arn (a.example.com, *.example.com)`: a certificate and the names it covers, or why they are unknown. */
+function describeCertificate(arn: string, names: CertificateNames): string {
+  if (names === null) return `${arn} (an IAM server certificate: names not read)`;
+  return names.ok ? `${arn} (${names.value.join(', ') || 'no name'})` : `${arn} (unreadable)`;
+}
+
+/**
+ * Whether the certificate the listener presents covers the name API Gateway verifies: a TLS or HTTPS
+ * listener reached with HTTPS. Undefined when the integration does not speak HTTPS to such a listener.
+ */
+function judgeCertificate(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  sends: string,
+  where: string,
+  resource: Resource,
+  apis: LoadBalancerPath['apis'],
+  certificates: Certificates,
+): CheckResult | undefined {
+  if (integrationScheme(integration) !== 'https') return undefined;
+  if (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS') return undefined;
+  const serverName = verifiedName(integration);
+  if (serverName === undefined) {
+    return warned(
+      resource,
+      apis,
+      `${sends} with a TlsConfig that names no ServerNameToVerify: AWS does not document which name API Gateway then verifies, so whether the certificate of ${where} covers it is not judged (set ServerNameToVerify to a name the certificate covers)`,
+      { listener: listener.arn },
+      'info',
+    );
+  }
+  const namesOf = namesIn(certificates);
+  const presented = presentedByListener(listener, serverName, namesOf);
+  const listed = (arns: readonly string[]) =>
+    arns.map((arn) => describeCertificate(arn, namesOf(arn))).join('; ');
+  const evidence = { listener: listener.arn, serverName };
+  switch (presented.kind) {
+    case 'covered':
+      return passed(
+        resource,
+        apis,
+        `${sends}; it presents ${listed(presented.arns)}, which covers ${serverName}, the name API Gateway verifies`,
+        {
+          ...evidence,
+          certificateArns: presented.arns,
+        },
+      );
+    case 'not-covered': {
+      const all = listenerCertificateArns(listener);
+      return failedCheck(
+        resource,
+        apis,
+        `${sends} over HTTPS and API Gateway verifies the name ${serverName}, which none of the certificates of ${where} covers (${listed(all)}): the listener presents its default certificate ${presented.defaultArn} and API Gateway fails the TLS handshake (REST execution logs: "General SSL engine problem")`,
+        { ...evidence, certificateArns: all, defaultCertificateArn: presented.defaultArn },
+      );
+    }
+    case 'unknown': {
+      const unreadable = presented.unknown.find((certificate) => certificate.error);
+      if (unreadable?.error)
+        return couldNotRead(resource, apis, `certificate ${unreadable.arn} of ${where}`, unreadable.error);
+      return warned(
+        resource,
+        apis,
+        `${sends} over HTTPS and API Gateway verifies the name ${serverName}: no certificate of ${where} whose names the audit read covers it, and the names of ${listed(presented.unknown.map((c) => c.arn))} are not read, so the listener may present a certificate that does not cover it (${listed(presented.arns)})`,
+        { ...evidence, certificateArns: presented.arns },
+        'info',
+      );
+    }
+    case 'unreadable':
+      return couldNotRead(resource, apis, `the certificates of ${where}`, presented.error);
+    case 'no-certificate':
+      return couldNotRead(resource, apis, `the certificates of ${where}`, {
+        action: 'elasticloadbalancing:DescribeListenerCertificates',
+        code: 'NotCollected',
+        message: `no certificate of ${listener.arn} was collected`,
+      });
+  }
+}
+
+const listenerCertificateArns = (listener: ListenerFacts): string[] => [
+  ...new Set([
+    ...(listener.certificateArns ?? []),
+    ...(listener.certificates?.ok ? listener.certificates.value.map((certificate) => certificate.arn) : []),
+  ]),
+];
+
+/**
+ * An integration that reaches a listener: the listener must speak its protocol and, for HTTPS to a
+ * TLS or HTTPS listener, present a certificate that covers the name API Gateway verifies.
+ */
+function judgeReachedListener(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  path: LoadBalancerPath,
+  resource: Resource,
+  certificates: Certificates,
+  sent: { text: string; evidence: Record<string, unknown> },
+): CheckResult {
+  const { apis } = path;
+  const withProtocol = { ...sent.evidence, listenerProtocol: listener.protocol };
+  const mismatch = protocolMismatch(integration, listener);
+  if (mismatch) {
+    const message = `integration ${integration.label} ${sent.text}: ${mismatch.why}`;
+    return mismatch.certain
+      ? failedCheck(resource, apis, message, withProtocol)
+      : warned(resource, apis, message, withProtocol, 'medium');
+  }
+  const where = `the ${listener.protocol}:${listener.port} listener of ${describeHop(path)}`;
+  const sends = `integration ${integration.label} ${sent.text}`;
+  const tls = judgeCertificate(integration, listener, sends, where, resource, apis, certificates);
+  if (tls) return { ...tls, evidence: { ...withProtocol, ...tls.evidence } };
+  return passed(resource, apis, sends, sent.evidence);
 }
 
 function evaluateIntegration(
   stage: StageInventory,
   path: LoadBalancerPath,
   integration: IntegrationFacts,
+  certificates: Certificates,
 ): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = integrationResource(stage, integration);
@@ -82,21 +213,17 @@ function evaluateIntegration(
   if (integration.listenerArn) {
     const listener = listeners.find((candidate) => candidate.arn === integration.listenerArn);
     if (listener) {
-      return {
-        ...resource,
-        status: 'PASS',
-        apis,
-        message: `integration ${integration.label} sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
+      return judgeReachedListener(integration, listener, path, resource, certificates, {
+        text: `sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
         evidence,
-      };
+      });
     }
-    return {
-      ...resource,
-      status: 'FAIL',
+    return failedCheck(
+      resource,
       apis,
-      message: `integration ${integration.label} sends to listener ${integration.listenerArn}, which ${name} does not have (it has ${described})`,
-      evidence: { ...evidence, listenerArn: integration.listenerArn },
-    };
+      `integration ${integration.label} sends to listener ${integration.listenerArn}, which ${name} does not have (it has ${described})`,
+      { ...evidence, listenerArn: integration.listenerArn },
+    );
   }
   if (integration.port === undefined) {
     return notApplicable(
@@ -107,30 +234,19 @@ function evaluateIntegration(
   }
   const port = integration.port;
   const listener = listeners.find((candidate) => candidate.port === port);
-  const mismatch = listener && protocolMismatch(uriScheme(integration.uri), listener);
-  if (listener && mismatch) {
-    const message = `integration ${integration.label} sends ${integration.uri ?? ''} to port ${port}, where ${name} has a ${listener.protocol} listener: ${mismatch.why}`;
-    const withProtocol = { ...evidence, port, listenerProtocol: listener.protocol };
-    return mismatch.certain
-      ? failedCheck(resource, apis, message, withProtocol)
-      : warned(resource, apis, message, withProtocol, 'medium');
-  }
   if (listener) {
-    return {
-      ...resource,
-      status: 'PASS',
-      apis,
-      message: `integration ${integration.label} sends to port ${port}, where ${name} has a ${listener.protocol} listener`,
+    const mismatched = protocolMismatch(integration, listener) !== undefined;
+    return judgeReachedListener(integration, listener, path, resource, certificates, {
+      text: `${mismatched ? `sends ${integration.uri ?? ''}` : 'sends'} to port ${port}, where ${name} has a ${listener.protocol} listener`,
       evidence: { ...evidence, port },
-    };
+    });
   }
-  return {
-    ...resource,
-    status: 'FAIL',
+  return failedCheck(
+    resource,
     apis,
-    message: `integration ${integration.label} sends to port ${port} but ${name} listens on ${described}`,
-    evidence: { ...evidence, port },
-  };
+    `integration ${integration.label} sends to port ${port} but ${name} listens on ${described}`,
+    { ...evidence, port },
+  );
 }
 
 /** An NLB's `alb` target group forwards to its ALB on the group's port: the ALB must listen there. */
@@ -171,7 +287,7 @@ function evaluateAlbBehindNlb(
   };
 }
 
-function evaluatePath(path: StagePath): CheckResult[] {
+function evaluatePath(path: StagePath, certificates: Certificates): CheckResult[] {
   const { stage, apis } = path;
   const goneArns = new Set(path.vanished.map((gone) => gone.arn));
   return [
@@ -188,12 +304,12 @@ function evaluatePath(path: StagePath): CheckResult[] {
     ...path.loadBalancers.flatMap((lb) =>
       lb.via
         ? [evaluateAlbBehindNlb(lb, lb.via)]
-        : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration)),
+        : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration, certificates)),
     ),
   ];
 }
 
-export const integrationListener: CheckDefinition<'paths'> = {
+export const integrationListener: CheckDefinition<'paths' | 'certificates'> = {
   id: 'integration-listener',
   title: 'Load balancer listens where the integration sends',
   group: 'beyond-the-article',
@@ -208,6 +324,6 @@ export const integrationListener: CheckDefinition<'paths'> = {
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
   ],
-  reads: ['paths'],
-  evaluate: ({ paths }) => paths.flatMap(evaluatePath),
+  reads: ['paths', 'certificates'],
+  evaluate: ({ paths, certificates }) => paths.flatMap((path) => evaluatePath(path, certificates)),
 };

@@ -109,6 +109,13 @@ export function readHttpRouteKeys(
   });
 }
 
+/** `TlsConfig` (GetIntegrations): present, even empty, it makes a private integration speak HTTPS. */
+function tlsConfigOf(integration: Integration): Pick<IntegrationFacts, 'tlsConfig'> {
+  if (!integration.TlsConfig) return {};
+  const serverName = integration.TlsConfig.ServerNameToVerify;
+  return { tlsConfig: serverName ? { serverNameToVerify: serverName } : {} };
+}
+
 export function httpIntegrationFacts(
   region: string,
   apiId: string,
@@ -123,6 +130,7 @@ export function httpIntegrationFacts(
     type: integration.IntegrationType ?? 'UNKNOWN',
     connectionType: integration.ConnectionType === 'VPC_LINK' ? 'VPC_LINK' : 'INTERNET',
     ...(integration.ConnectionType === 'VPC_LINK' ? { vpcLinkVersion: 'V2' as const } : {}),
+    ...tlsConfigOf(integration),
     timeoutMs: integration.TimeoutInMillis ?? HTTP_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
   };

@@ -2,7 +2,8 @@
  * The load-balancer hops of the path: from the entries the integrations use (a listener ARN or a
  * port) to the listeners they reach, those listeners' rules, the target groups they forward to and
  * their targets; an `alb` target group leads on to its ALB, entered on the group's port. Only what
- * is on a path is read: a shared load balancer's other listeners and target groups are not.
+ * is on a path is read: a shared load balancer's other listeners and target groups are not, and
+ * only listeners on a path have their certificate lists read.
  */
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { albsBehind, type ListenerEntry, listenersReached, listenerTargetGroupArns } from '../domain/path';
@@ -18,6 +19,8 @@ import { notFound } from './collect-error';
 import {
   describeLoadBalancers,
   type LoadBalancerDescription,
+  presentsCertificates,
+  readListenerCertificates,
   readListenerRules,
   readListeners,
   readLoadBalancerAttributes,
@@ -99,7 +102,10 @@ async function readLoadBalancer(
   };
 }
 
-/** Reads the rules of the listeners the entries reach (once each) and returns the target groups they forward to. */
+/**
+ * Reads the rules of the listeners the entries reach and, for the HTTPS and TLS ones, the
+ * certificates they can present (once each); returns the target groups they forward to.
+ */
 async function followListeners(
   clients: AwsClients,
   read: LoadBalancerRead,
@@ -111,10 +117,20 @@ async function followListeners(
   const rules = await mapBounded(unread, CONCURRENCY, (listener) =>
     readListenerRules(clients.elb, listener.arn),
   );
+  const secure = reached.filter((listener) => presentsCertificates(listener) && !listener.certificates);
+  const certificates = await mapBounded(secure, CONCURRENCY, (listener) =>
+    readListenerCertificates(clients.elb, listener.arn),
+  );
   const withRules = new Map(unread.map((listener, index) => [listener.arn, rules[index]]));
+  const withCertificates = new Map(secure.map((listener, index) => [listener.arn, certificates[index]]));
   const listeners = read.listeners.value.map((listener) => {
     const listenerRules = withRules.get(listener.arn);
-    return listenerRules ? { ...listener, rules: listenerRules } : listener;
+    const listenerCertificates = withCertificates.get(listener.arn);
+    return {
+      ...listener,
+      ...(listenerRules ? { rules: listenerRules } : {}),
+      ...(listenerCertificates ? { certificates: listenerCertificates } : {}),
+    };
   });
   read.listeners = collected(listeners);
   return unique(

@@ -8,6 +8,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type LoadBalancer,
+  paginateDescribeListenerCertificates,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
@@ -19,6 +20,7 @@ import {
   type Collected,
   collected,
   failed,
+  type ListenerCertificate,
   type ListenerFacts,
   type ListenerRuleFacts,
   type LoadBalancerFacts,
@@ -30,6 +32,7 @@ import { attempt, hasErrorCode, notFound, toCollectionError } from './collect-er
 import { chunk } from './memo';
 
 export const IAM_ACTIONS = [
+  'elasticloadbalancing:DescribeListenerCertificates',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeLoadBalancers',
@@ -211,6 +214,34 @@ export function readListeners(
       }
     }
     return listeners;
+  });
+}
+
+/** The listener protocols that present a certificate: the ones DescribeListenerCertificates answers for. */
+export const presentsCertificates = (listener: Pick<ListenerFacts, 'protocol'>): boolean =>
+  listener.protocol === 'HTTPS' || listener.protocol === 'TLS';
+
+/**
+ * Every certificate an HTTPS or TLS listener can present: the default (`IsDefault` true) and its
+ * certificate list, where the default may appear a second time with `IsDefault` false (ELB API
+ * reference, DescribeListenerCertificates).
+ */
+export function readListenerCertificates(
+  client: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+): Promise<Collected<ListenerCertificate[]>> {
+  return attempt('elasticloadbalancing:DescribeListenerCertificates', async () => {
+    const certificates: ListenerCertificate[] = [];
+    for await (const page of paginateDescribeListenerCertificates(
+      { client },
+      { ListenerArn: listenerArn, PageSize: 400 },
+    )) {
+      for (const certificate of page.Certificates ?? []) {
+        if (certificate.CertificateArn)
+          certificates.push({ arn: certificate.CertificateArn, isDefault: certificate.IsDefault === true });
+      }
+    }
+    return certificates;
   });
 }
 

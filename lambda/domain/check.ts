@@ -1,5 +1,13 @@
 import type { StagePath } from '../path/build';
-import type { CheckResult, Classification, Inventory, Severity, StageInventory } from './types';
+import type {
+  CertificateFacts,
+  CheckResult,
+  Classification,
+  Collected,
+  Inventory,
+  Severity,
+  StageInventory,
+} from './types';
 
 /** Which part of `checks.md` a check comes from; decides which classified stages it runs for. */
 export type CheckGroup = 'low-frequency' | 'high-frequency' | 'beyond-the-article';
@@ -40,6 +48,8 @@ export interface CheckInputs {
   network: NetworkFacts;
   /** The whole inventory, for checks that read metric series or certificates beside the paths. */
   inventory: Inventory;
+  /** The ACM certificates of the listeners on the paths, by ARN (empty when none was read). */
+  certificates: Record<string, Collected<CertificateFacts>>;
 }
 
 export type CheckInput = keyof CheckInputs;
