@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../domain/check';
+import { presentsCertificates } from '../domain/path';
 import type {
   CertificateFacts,
   CheckResult,
@@ -84,7 +85,7 @@ function judgeCertificate(
   certificates: Certificates,
 ): CheckResult | undefined {
   if (integrationScheme(integration) !== 'https') return undefined;
-  if (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS') return undefined;
+  if (!presentsCertificates(listener)) return undefined;
   const serverName = verifiedName(integration);
   if (serverName === undefined) {
     return warned(

@@ -1,6 +1,6 @@
 import { isAcmCertificate } from '../domain/arns';
 import type { CheckDefinition } from '../domain/check';
-import { listenersReached } from '../domain/path';
+import { listenersReached, presentsCertificates } from '../domain/path';
 import type {
   CertificateFacts,
   CheckResult,
@@ -121,6 +121,7 @@ function servedCertificates(
   listener: ListenerFacts,
   namesOf: (arn: string) => CertificateNames,
 ): Served[] {
+  if (!presentsCertificates(listener)) return [];
   const listed = listenerCertificates(listener);
   const defaults = listed.ok
     ? listed.value.filter((certificate) => certificate.isDefault).map((certificate) => certificate.arn)

@@ -6,7 +6,13 @@
  * only listeners on a path have their certificate lists read.
  */
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { albsBehind, type ListenerEntry, listenersReached, listenerTargetGroupArns } from '../domain/path';
+import {
+  albsBehind,
+  type ListenerEntry,
+  listenersReached,
+  listenerTargetGroupArns,
+  presentsCertificates,
+} from '../domain/path';
 import {
   type Collected,
   collected,
@@ -19,7 +25,6 @@ import { notFound } from './collect-error';
 import {
   describeLoadBalancers,
   type LoadBalancerDescription,
-  presentsCertificates,
   readListenerCertificates,
   readListenerRules,
   readListeners,

@@ -217,10 +217,6 @@ export function readListeners(
   });
 }
 
-/** The listener protocols that present a certificate: the ones DescribeListenerCertificates answers for. */
-export const presentsCertificates = (listener: Pick<ListenerFacts, 'protocol'>): boolean =>
-  listener.protocol === 'HTTPS' || listener.protocol === 'TLS';
-
 /**
  * Every certificate an HTTPS or TLS listener can present: the default (`IsDefault` true) and its
  * certificate list, where the default may appear a second time with `IsDefault` false (ELB API
