@@ -317,13 +317,15 @@ export const integrationListener: CheckDefinition<'paths' | 'certificates'> = {
   severity: 'high',
   role: 'cause',
   runsFor: ['high-frequency'],
-  risk: 'An integration that sends to a port (REST) or listener (HTTP) the load balancer does not have gets no connection: every request fails.',
+  risk: "An integration that sends to a port (REST) or listener (HTTP) the load balancer does not have gets no connection, and one whose protocol the listener does not speak (plain HTTP to TLS or HTTPS, HTTPS to HTTP; HTTP APIs choose HTTPS by TlsConfig) fails the handshake: every request fails. Over HTTPS, API Gateway verifies the listener's certificate against the integration URI's host (REST) or ServerNameToVerify (HTTP APIs): when none of the listener's certificates (its default and SNI list) covers that name, it fails the TLS handshake (REST: \"General SSL engine problem\").",
   remediation:
-    'Point the integration URI at a port the load balancer listens on (REST), or at an existing listener ARN (HTTP API), or add the missing listener.',
+    'Point the integration URI at a port the load balancer listens on (REST), or at an existing listener ARN (HTTP API), or add the missing listener; match the protocol (the URI scheme for REST, TlsConfig for HTTP APIs); over HTTPS, add a certificate that covers the name API Gateway verifies to the listener (as its default or in its certificate list), or send a name a certificate covers.',
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-using-swagger.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
   ],
   reads: ['paths', 'certificates'],
   evaluate: ({ paths, certificates }) => paths.flatMap((path) => evaluatePath(path, certificates)),

@@ -222,7 +222,7 @@ export const listenerCertificateExpiry: CheckDefinition = {
   severity: 'high',
   role: 'cause',
   runsFor: ['high-frequency'],
-  risk: 'An HTTPS or TLS listener whose ACM certificate has expired fails every TLS handshake API Gateway starts with it; one about to expire will soon. Imported certificates are not renewed by ACM.',
+  risk: 'An HTTPS or TLS listener that presents an expired ACM certificate fails every TLS handshake API Gateway starts with it; one about to expire will soon. The certificate judged is the one the listener serves for the name API Gateway verifies: an SNI certificate of its list that covers it, else its default. Imported certificates are not renewed by ACM.',
   remediation:
     'Renew or re-import the certificate (ACM renews the certificates it issued only while their validation records stay in place), or attach a valid one to the listener.',
   docs: [
