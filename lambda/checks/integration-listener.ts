@@ -18,6 +18,7 @@ import {
   targetGroupResource,
   vanishedMessage,
 } from '../path/build';
+import { explained } from '../path/explanations';
 import {
   type CertificateNames,
   integrationScheme,
@@ -114,23 +115,29 @@ function judgeCertificate(
       );
     case 'not-covered': {
       const all = listenerCertificateArns(listener);
-      return failedCheck(
-        resource,
-        apis,
-        `${sends} over HTTPS and API Gateway verifies the name ${serverName}, which none of the certificates of ${where} covers (${listed(all)}): the listener presents its default certificate ${presented.defaultArn} and API Gateway fails the TLS handshake (REST execution logs: "General SSL engine problem")`,
-        { ...evidence, certificateArns: all, defaultCertificateArn: presented.defaultArn },
+      return explained(
+        'CERTIFICATE_NOT_COVERING_NAME',
+        failedCheck(
+          resource,
+          apis,
+          `${sends} over HTTPS and API Gateway verifies the name ${serverName}, which none of the certificates of ${where} covers (${listed(all)}): the listener presents its default certificate ${presented.defaultArn} and API Gateway fails the TLS handshake (REST execution logs: "General SSL engine problem")`,
+          { ...evidence, certificateArns: all, defaultCertificateArn: presented.defaultArn },
+        ),
       );
     }
     case 'unknown': {
       const unreadable = presented.unknown.find((certificate) => certificate.error);
       if (unreadable?.error)
         return couldNotRead(resource, apis, `certificate ${unreadable.arn} of ${where}`, unreadable.error);
-      return warned(
-        resource,
-        apis,
-        `${sends} over HTTPS and API Gateway verifies the name ${serverName}: no certificate of ${where} whose names the audit read covers it, and the names of ${listed(presented.unknown.map((c) => c.arn))} are not read, so the listener may present a certificate that does not cover it (${listed(presented.arns)})`,
-        { ...evidence, certificateArns: presented.arns },
-        'info',
+      return explained(
+        'CERTIFICATE_NAMES_UNKNOWN',
+        warned(
+          resource,
+          apis,
+          `${sends} over HTTPS and API Gateway verifies the name ${serverName}: no certificate of ${where} whose names the audit read covers it, and the names of ${listed(presented.unknown.map((c) => c.arn))} are not read, so the listener may present a certificate that does not cover it (${listed(presented.arns)})`,
+          { ...evidence, certificateArns: presented.arns },
+          'info',
+        ),
       );
     }
     case 'unreadable':
@@ -169,7 +176,7 @@ function judgeReachedListener(
   if (mismatch) {
     const message = `integration ${integration.label} ${sent.text}: ${mismatch.why}`;
     return mismatch.certain
-      ? failedCheck(resource, apis, message, withProtocol)
+      ? explained('PROTOCOL_MISMATCH', failedCheck(resource, apis, message, withProtocol))
       : warned(resource, apis, message, withProtocol, 'medium');
   }
   const where = `the ${listener.protocol}:${listener.port} listener of ${describeHop(path)}`;

@@ -51,6 +51,7 @@ import {
   vpcLinkResourceType,
 } from './resources';
 import { type ResolvedTarget, resolveTarget } from './targets';
+import { tlsExplanations } from './tls';
 
 /** A target group on the path, as the listener's rules reach it, with its targets resolved once. */
 export interface TargetGroupHop {
@@ -625,11 +626,16 @@ function addLoadBalancerHops(
       },
     );
   for (const listener of reached) {
+    // Behind an NLB the name the ALB is sent is unknown: TLS is judged on the front listener only.
+    const tls = path.via
+      ? []
+      : tlsExplanations(listener, integrationsInto(path, listener), inventory.certificates ?? {});
     const listenerHop = add(
       'listener',
       listener.arn,
       `listener ${listener.protocol}:${listener.port}`,
       lbHop,
+      tls.length > 0 ? { explanations: tls } : {},
     );
     const routing = path.listeners.find((hop) => hop.listener.arn === listener.arn)?.routing;
     for (const routed of routing?.groups ?? []) {

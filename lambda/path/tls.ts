@@ -16,6 +16,7 @@
  *   "SSL certificates").
  */
 import { isAcmCertificate } from '../domain/arns';
+import { presentsCertificates } from '../domain/path';
 import type {
   CertificateFacts,
   Collected,
@@ -180,4 +181,28 @@ export function verifiedName(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The TLS explanation codes of a listener for the integrations that enter it (`auditedPath`): a name
+ * API Gateway verifies that none of its certificates covers, or a certificate it may present whose
+ * names are not read.
+ */
+export function tlsExplanations(
+  listener: ListenerFacts,
+  integrations: readonly IntegrationFacts[],
+  certificates: Record<string, Collected<CertificateFacts>>,
+): ('CERTIFICATE_NOT_COVERING_NAME' | 'CERTIFICATE_NAMES_UNKNOWN')[] {
+  if (!presentsCertificates(listener)) return [];
+  const namesOf = namesIn(certificates);
+  const codes = integrations.flatMap((integration) => {
+    const serverName = integrationScheme(integration) === 'https' ? verifiedName(integration) : undefined;
+    if (serverName === undefined) return [];
+    const presented = presentedByListener(listener, serverName, namesOf);
+    if (presented.kind === 'not-covered') return ['CERTIFICATE_NOT_COVERING_NAME' as const];
+    return presented.kind === 'unknown' && presented.unknown.every((certificate) => !certificate.error)
+      ? ['CERTIFICATE_NAMES_UNKNOWN' as const]
+      : [];
+  });
+  return [...new Set(codes)];
 }

@@ -13,6 +13,7 @@ import {
   type ListenerCertificate,
   type ListenerFacts,
 } from '../../../lambda/domain/types';
+import { auditedPath } from '../../../lambda/path/build';
 import {
   aCertificate,
   accessDenied,
@@ -216,5 +217,39 @@ describe('integration-listener: HTTP API private integrations speak HTTPS by Tls
     expect(result).toMatchObject({ status: 'WARN', severity: 'info' });
     expect(result.message).toContain('names no ServerNameToVerify');
     expect(LISTENER_ARN).toBe(result.evidence?.listener);
+  });
+});
+
+describe('TLS explanation codes on the audited path', () => {
+  const listenerHop = (inventory: ReturnType<typeof restOverTls>) => {
+    const [stage] = inventory.stages;
+    return stage ? auditedPath(stage, inventory).find((hop) => hop.kind === 'listener') : undefined;
+  };
+
+  it('marks the listener whose certificates do not cover the name, and the FAIL with the code and its source', () => {
+    const inventory = restOverTls('https://orders.example.com/orders', DEFAULT_ONLY, {
+      [CERTIFICATE_ARN]: defaultFor('www.example.com'),
+    });
+    expect(listenerHop(inventory)?.explanations).toEqual(['CERTIFICATE_NOT_COVERING_NAME']);
+    expect(onlyResult(integrationListener, inventory).evidence).toMatchObject({
+      explanation: 'CERTIFICATE_NOT_COVERING_NAME',
+      explanationSource: expect.stringContaining('set-up-api-with-vpclink-using-swagger'),
+    });
+  });
+
+  it('leaves the twin whose certificate covers the name unmarked, and says when names are unknown', () => {
+    const covered = restOverTls('https://orders.example.com/orders', DEFAULT_ONLY, {
+      [CERTIFICATE_ARN]: defaultFor('orders.example.com'),
+    });
+    expect(listenerHop(covered)?.explanations).toBeUndefined();
+    const iam = restOverTls(
+      'https://orders.example.com/orders',
+      [
+        { arn: CERTIFICATE_ARN, isDefault: true },
+        { arn: IAM_CERTIFICATE, isDefault: false },
+      ],
+      { [CERTIFICATE_ARN]: defaultFor('www.example.com') },
+    );
+    expect(listenerHop(iam)?.explanations).toEqual(['CERTIFICATE_NAMES_UNKNOWN']);
   });
 });
