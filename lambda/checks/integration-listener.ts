@@ -30,6 +30,13 @@ import { couldNotRead, failedCheck, notApplicable, passed, type Resource, warned
 
 type Certificates = Record<string, Collected<CertificateFacts>>;
 
+/** What an integration's judgement reads beside its own load balancer: the certificates, and the ALBs behind it. */
+interface Context {
+  certificates: Certificates;
+  /** The stage path's ALBs reached through an NLB's `alb` target groups. */
+  behind: LoadBalancerPath[];
+}
+
 /**
  * Whether the listener speaks what the integration sends (ELB guides, listener protocols): plain
  * HTTP to a TLS or HTTPS listener fails the handshake; TLS to an HTTP listener is not HTTP. A TCP
@@ -158,6 +165,52 @@ const listenerCertificateArns = (listener: ListenerFacts): string[] => [
   ]),
 ];
 
+/** Worst first: a FAIL decides, then what could not be read, then a warning. */
+const STATUS_ORDER: readonly CheckResult['status'][] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'SKIPPED'];
+
+/**
+ * HTTPS to an NLB's TCP listener whose traffic goes only to `alb` target groups: the TLS session
+ * passes through to the ALB's listener on the group's port ("Application Load Balancers as
+ * targets", NLB guide), which must speak HTTPS and present a certificate that covers the name.
+ * Undefined when another kind of target may receive the traffic: who ends TLS is then unknown.
+ */
+function judgeThroughToAlbs(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  path: LoadBalancerPath,
+  resource: Resource,
+  context: Context,
+  sends: string,
+): CheckResult | undefined {
+  const routed = path.listeners.find((hop) => hop.listener.arn === listener.arn)?.routing.groups ?? [];
+  const albs = routed.map((group) => context.behind.find((alb) => alb.via?.targetGroup.arn === group.arn));
+  const albListeners = albs.flatMap((alb) => (alb ? alb.listeners.map((hop) => ({ alb, hop })) : []));
+  if (routed.length === 0 || albs.some((alb) => !alb?.listeners.length)) return undefined;
+  const results = albListeners.map(({ alb, hop }): CheckResult => {
+    const where = `the ${hop.listener.protocol}:${hop.listener.port} listener of ${describeHop(alb)}`;
+    const passesTo = `${sends}; the TCP listener passes its TLS session through to ${where}`;
+    if (hop.listener.protocol === 'HTTP')
+      return explained(
+        'PROTOCOL_MISMATCH',
+        failedCheck(resource, path.apis, `${passesTo}, an HTTP listener, which expects plain HTTP`, {
+          albListener: hop.listener.arn,
+        }),
+      );
+    return (
+      judgeCertificate(
+        integration,
+        hop.listener,
+        passesTo,
+        where,
+        resource,
+        path.apis,
+        context.certificates,
+      ) ?? passed(resource, path.apis, passesTo, { albListener: hop.listener.arn })
+    );
+  });
+  return [...results].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))[0];
+}
+
 /**
  * An integration that reaches a listener: the listener must speak its protocol and, for HTTPS to a
  * TLS or HTTPS listener, present a certificate that covers the name API Gateway verifies.
@@ -167,21 +220,24 @@ function judgeReachedListener(
   listener: ListenerFacts,
   path: LoadBalancerPath,
   resource: Resource,
-  certificates: Certificates,
+  context: Context,
   sent: { text: string; evidence: Record<string, unknown> },
 ): CheckResult {
   const { apis } = path;
   const withProtocol = { ...sent.evidence, listenerProtocol: listener.protocol };
+  const sends = `integration ${integration.label} ${sent.text}`;
   const mismatch = protocolMismatch(integration, listener);
   if (mismatch) {
     const message = `integration ${integration.label} ${sent.text}: ${mismatch.why}`;
-    return mismatch.certain
-      ? explained('PROTOCOL_MISMATCH', failedCheck(resource, apis, message, withProtocol))
+    if (mismatch.certain)
+      return explained('PROTOCOL_MISMATCH', failedCheck(resource, apis, message, withProtocol));
+    const throughToAlbs = judgeThroughToAlbs(integration, listener, path, resource, context, sends);
+    return throughToAlbs
+      ? { ...throughToAlbs, evidence: { ...withProtocol, ...throughToAlbs.evidence } }
       : warned(resource, apis, message, withProtocol, 'medium');
   }
   const where = `the ${listener.protocol}:${listener.port} listener of ${describeHop(path)}`;
-  const sends = `integration ${integration.label} ${sent.text}`;
-  const tls = judgeCertificate(integration, listener, sends, where, resource, apis, certificates);
+  const tls = judgeCertificate(integration, listener, sends, where, resource, apis, context.certificates);
   if (tls) return { ...tls, evidence: { ...withProtocol, ...tls.evidence } };
   return passed(resource, apis, sends, sent.evidence);
 }
@@ -190,7 +246,7 @@ function evaluateIntegration(
   stage: StageInventory,
   path: LoadBalancerPath,
   integration: IntegrationFacts,
-  certificates: Certificates,
+  context: Context,
 ): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = integrationResource(stage, integration);
@@ -221,7 +277,7 @@ function evaluateIntegration(
   if (integration.listenerArn) {
     const listener = listeners.find((candidate) => candidate.arn === integration.listenerArn);
     if (listener) {
-      return judgeReachedListener(integration, listener, path, resource, certificates, {
+      return judgeReachedListener(integration, listener, path, resource, context, {
         text: `sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
         evidence,
       });
@@ -244,7 +300,7 @@ function evaluateIntegration(
   const listener = listeners.find((candidate) => candidate.port === port);
   if (listener) {
     const mismatched = protocolMismatch(integration, listener) !== undefined;
-    return judgeReachedListener(integration, listener, path, resource, certificates, {
+    return judgeReachedListener(integration, listener, path, resource, context, {
       text: `${mismatched ? `sends ${integration.uri ?? ''}` : 'sends'} to port ${port}, where ${name} has a ${listener.protocol} listener`,
       evidence: { ...evidence, port },
     });
@@ -312,7 +368,14 @@ function evaluatePath(path: StagePath, certificates: Certificates): CheckResult[
     ...path.loadBalancers.flatMap((lb) =>
       lb.via
         ? [evaluateAlbBehindNlb(lb, lb.via)]
-        : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration, certificates)),
+        : lb.integrations.map((integration) =>
+            evaluateIntegration(stage, lb, integration, {
+              certificates,
+              behind: path.loadBalancers.filter(
+                (behind) => behind.via?.loadBalancer.arn === lb.loadBalancer.arn,
+              ),
+            }),
+          ),
     ),
   ];
 }

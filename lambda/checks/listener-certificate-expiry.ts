@@ -22,6 +22,7 @@ import {
   namesIn,
   presentedByListener,
   servedBy,
+  tlsPassesThrough,
   verifiedName,
 } from '../path/tls';
 import { ARTICLE } from './docs-links';
@@ -114,7 +115,7 @@ interface Served {
 /**
  * The certificates `listener` serves the integrations that enter it: for each name API Gateway
  * verifies, the one the listener presents for it (tls.ts); the default where no name is known (plain
- * HTTP, an HTTP API TlsConfig without ServerNameToVerify, an ALB reached through an NLB).
+ * HTTP, an HTTP API TlsConfig without ServerNameToVerify, an ALB behind an NLB that ends TLS itself).
  */
 function servedCertificates(
   path: LoadBalancerPath,
@@ -135,9 +136,10 @@ function servedCertificates(
       served.set(arn, kept);
     }
   };
+  const nameReaches = !path.via || tlsPassesThrough(path.via);
   for (const integration of integrationsInto(path, listener)) {
     const serverName =
-      path.via || integrationScheme(integration) !== 'https' ? undefined : verifiedName(integration);
+      !nameReaches || integrationScheme(integration) !== 'https' ? undefined : verifiedName(integration);
     if (serverName === undefined) {
       serve(defaults, undefined, true);
       continue;

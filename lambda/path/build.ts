@@ -51,7 +51,7 @@ import {
   vpcLinkResourceType,
 } from './resources';
 import { type ResolvedTarget, resolveTarget } from './targets';
-import { tlsExplanations } from './tls';
+import { tlsExplanations, tlsPassesThrough } from './tls';
 
 /** A target group on the path, as the listener's rules reach it, with its targets resolved once. */
 export interface TargetGroupHop {
@@ -626,10 +626,11 @@ function addLoadBalancerHops(
       },
     );
   for (const listener of reached) {
-    // Behind an NLB the name the ALB is sent is unknown: TLS is judged on the front listener only.
-    const tls = path.via
-      ? []
-      : tlsExplanations(listener, integrationsInto(path, listener), inventory.certificates ?? {});
+    // Behind an NLB that ends TLS itself, the name the ALB is sent is unknown: not judged there.
+    const tls =
+      path.via && !tlsPassesThrough(path.via)
+        ? []
+        : tlsExplanations(listener, integrationsInto(path, listener), inventory.certificates ?? {});
     const listenerHop = add(
       'listener',
       listener.arn,

@@ -206,3 +206,18 @@ export function tlsExplanations(
   });
   return [...new Set(codes)];
 }
+
+/**
+ * An ALB behind an NLB sees API Gateway's own TLS session, and so the name it verifies, when every
+ * NLB listener that forwards to the `alb` target group is TCP: it passes the bytes through.
+ */
+export function tlsPassesThrough(via: {
+  loadBalancer: { listeners: Collected<ListenerFacts[]> };
+  targetGroup: { arn: string };
+}): boolean {
+  if (!via.loadBalancer.listeners.ok) return false;
+  const front = via.loadBalancer.listeners.value.filter((listener) =>
+    listener.targetGroupArns.includes(via.targetGroup.arn),
+  );
+  return front.length > 0 && front.every((listener) => listener.protocol === 'TCP');
+}

@@ -20,6 +20,7 @@ import {
   type Inventory,
   type IpPermission,
   type IpTargetInterfaceFacts,
+  type ListenerFacts,
   type LoadBalancerFacts,
   type LogLineCount,
   type NetworkAclEntry,
@@ -511,6 +512,57 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
     .withCertificate(CERTIFICATE_ARN, aCertificate())
     .with('securityGroups', 'sg-alb', anAlbSecurityGroup());
   return withTargetsAndNetwork(builder, overrides, ALB_ARN);
+}
+
+export const ALB_TG_ARN = TG_ARN.replace('orders-tg', 'front-to-alb');
+
+/**
+ * A REST integration to `uri` -> V1 link -> the NLB's `frontListener` on 443 (TCP unless overridden)
+ * -> an `alb` target group -> the ALB's HTTPS:443 listener (as `anAlb`, with `albListener` over it).
+ */
+export function restThroughNlbToAlb(
+  uri: string,
+  overrides: { frontListener?: Partial<ListenerFacts>; albListener?: Partial<ListenerFacts> } = {},
+): InventoryBuilder {
+  const { availabilityZone: _, ...albTarget } = aTarget({ id: ALB_ARN, port: 443 });
+  const albListeners = anAlb().listeners;
+  return nlbScenario({
+    stage: { integrations: collected([aRestIntegration({ uri, port: 443 })]) },
+    loadBalancer: {
+      listeners: collected([
+        {
+          arn: `${NLB_ARN}/listener-443`,
+          port: 443,
+          protocol: 'TCP',
+          targetGroupArns: [ALB_TG_ARN],
+          ...overrides.frontListener,
+        },
+      ]),
+    },
+  })
+    .with(
+      'targetGroups',
+      ALB_TG_ARN,
+      aTargetGroup({
+        arn: ALB_TG_ARN,
+        name: 'front-to-alb',
+        targetType: 'alb',
+        port: 443,
+        targets: collected([albTarget]),
+      }),
+    )
+    .with(
+      'loadBalancers',
+      ALB_ARN,
+      anAlb({
+        listeners: collected(
+          (albListeners.ok ? albListeners.value : []).map((listener) => ({
+            ...listener,
+            ...overrides.albListener,
+          })),
+        ),
+      }),
+    );
 }
 
 /** Runs one check over every stage of the inventory, as the engine would with all checks on. */

@@ -26,6 +26,8 @@ import {
   NLB_ARN,
   nlbScenario,
   onlyResult,
+  restThroughNlbToAlb,
+  resultsOf,
   TG_ARN,
 } from '../../support/inventory-builders';
 
@@ -251,5 +253,37 @@ describe('TLS explanation codes on the audited path', () => {
       { [CERTIFICATE_ARN]: defaultFor('www.example.com') },
     );
     expect(listenerHop(iam)?.explanations).toEqual(['CERTIFICATE_NAMES_UNKNOWN']);
+  });
+});
+
+describe('integration-listener: HTTPS through an NLB TCP listener to the ALB behind it', () => {
+  const throughNlbToAlb = (
+    host: string,
+    albListener: Partial<ListenerFacts>,
+    certificate: CertificateFacts,
+  ) =>
+    restThroughNlbToAlb(`https://${host}/orders`, { albListener })
+      .withCertificate(CERTIFICATE_ARN, certificate)
+      .build();
+  const onIntegration = (inventory: ReturnType<typeof throughNlbToAlb>) =>
+    resultsOf(integrationListener, inventory).filter((r) => r.resourceType === 'AWS::ApiGateway::Method');
+
+  it("judges the ALB's certificate for the URI's host: passes a covered host, fails its twin", () => {
+    const covered = onIntegration(throughNlbToAlb('orders.example.com', {}, defaultFor('*.example.com')));
+    expect(covered.map((r) => r.status)).toEqual(['PASS']);
+    expect(covered[0]?.message).toContain(
+      'the TCP listener passes its TLS session through to the HTTPS:443 listener of ALB orders-alb (behind NLB orders-nlb)',
+    );
+    const uncovered = onIntegration(throughNlbToAlb('orders.example.net', {}, defaultFor('*.example.com')));
+    expect(uncovered.map((r) => r.status)).toEqual(['FAIL']);
+    expect(uncovered[0]?.evidence).toMatchObject({ explanation: 'CERTIFICATE_NOT_COVERING_NAME' });
+  });
+
+  it('fails TLS passed through to an ALB listener that speaks plain HTTP', () => {
+    const http = onIntegration(
+      throughNlbToAlb('orders.example.com', { protocol: 'HTTP' }, defaultFor('orders.example.com')),
+    );
+    expect(http.map((r) => r.status)).toEqual(['FAIL']);
+    expect(http[0]?.message).toContain('an HTTP listener, which expects plain HTTP');
   });
 });

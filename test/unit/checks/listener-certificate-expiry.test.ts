@@ -12,6 +12,7 @@ import {
   type ListenerFacts,
 } from '../../../lambda/domain/types';
 import {
+  ALB_ARN,
   aCertificate,
   albScenario,
   anAlb,
@@ -20,6 +21,7 @@ import {
   CERTIFICATE_ARN,
   NLB_ARN,
   nlbScenario,
+  restThroughNlbToAlb,
   resultsOf,
   TG_ARN,
 } from '../../support/inventory-builders';
@@ -177,5 +179,25 @@ describe('listener-certificate-expiry judges the certificate served for the veri
     );
     expect(tcp.map((r) => r.status)).toEqual(['SKIPPED']);
     expect(tcp[0]?.message).toContain('no listener of NLB orders-nlb on the path holds a certificate');
+  });
+
+  it("judges the ALB's SNI certificate for the host when the NLB in front passes TLS through, the default when it ends TLS", () => {
+    const behind = (frontListener: Partial<ListenerFacts>) => {
+      const builder = restThroughNlbToAlb('https://orders.example.com/orders', {
+        frontListener,
+        albListener: { certificates: collected(WITH_SNI) },
+      });
+      for (const certificate of DEFAULT_VALID_SNI_EXPIRED)
+        builder.withCertificate(certificate.arn, certificate);
+      const inventory = builder.build();
+      const [stage] = inventory.stages;
+      if (stage) stage.stage.errorMinutes = [{ at: '2026-11-29T11:30:00.000Z', errors5xx: 50 }];
+      return resultsOf(listenerCertificateExpiry, inventory).filter((r) => r.resourceArn === ALB_ARN);
+    };
+    const passedThrough = behind({});
+    expect(passedThrough.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['FAIL', SNI_ARN]]);
+    // Twin: a TLS listener on the NLB ends API Gateway's session; the ALB is not sent the name: its default.
+    const ended = behind({ protocol: 'TLS', certificateArns: [CERTIFICATE_ARN] });
+    expect(ended.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', CERTIFICATE_ARN]]);
   });
 });
