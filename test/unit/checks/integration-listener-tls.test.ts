@@ -157,6 +157,23 @@ describe('integration-listener: the certificate presented covers the name API Ga
     });
   });
 
+  it('reports ERROR for an HTTPS listener whose certificates were not collected, never a pass', () => {
+    const inventory = nlbScenario({
+      stage: {
+        integrations: collected([aRestIntegration({ uri: 'https://orders.example.com/', port: 443 })]),
+      },
+      loadBalancer: {
+        listeners: collected([
+          { arn: `${NLB_ARN}/listener-443`, port: 443, protocol: 'TLS', targetGroupArns: [TG_ARN] },
+        ]),
+      },
+    }).build();
+    expect(onlyResult(integrationListener, inventory)).toMatchObject({
+      status: 'ERROR',
+      evidence: { action: 'elasticloadbalancing:DescribeListenerCertificates', code: 'NotCollected' },
+    });
+  });
+
   it('does not judge certificates behind a TCP listener, which passes TLS through to the targets', () => {
     const tcp = nlbScenario({
       stage: {
