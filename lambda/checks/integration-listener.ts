@@ -50,7 +50,7 @@ function protocolMismatch(
 ): { certain: boolean; why: string } | undefined {
   const scheme = integrationScheme(integration);
   const byTlsConfig = integration.listenerArn !== undefined;
-  if (scheme === 'http' && (listener.protocol === 'HTTPS' || listener.protocol === 'TLS')) {
+  if (scheme === 'http' && presentsCertificates(listener)) {
     const sender = byTlsConfig ? 'an integration without TlsConfig' : 'http://';
     return {
       certain: true,
