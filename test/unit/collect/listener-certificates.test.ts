@@ -5,6 +5,7 @@
  */
 import { DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { DescribeListenerCertificatesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { httpIntegrationFacts } from '../../../lambda/collect/api-gateway-http';
 import type { ListenerFacts } from '../../../lambda/domain/types';
 import {
   arns,
@@ -100,5 +101,30 @@ describe('listener certificates on the path', () => {
     });
     // The default, from DescribeListeners, is still read.
     expect(inventory.certificates?.[arns.albCertificate]?.ok).toBe(true);
+  });
+});
+
+describe('HTTP API TlsConfig (GetIntegrations)', () => {
+  // apigatewayv2 API reference, Integration: `TlsConfig` with an optional `ServerNameToVerify`.
+  const integration = {
+    IntegrationId: 'abc123',
+    IntegrationType: 'HTTP_PROXY' as const,
+    ConnectionType: 'VPC_LINK' as const,
+    ConnectionId: 'v2link1',
+    IntegrationUri: arns.albListener443,
+  };
+
+  it('keeps the name to verify, an empty TlsConfig as HTTPS without a name, and no TlsConfig as plain HTTP', () => {
+    const named = httpIntegrationFacts(
+      'us-east-1',
+      'h1',
+      { ...integration, TlsConfig: { ServerNameToVerify: 'orders.example.com' } },
+      {},
+    );
+    expect(named.tlsConfig).toEqual({ serverNameToVerify: 'orders.example.com' });
+    expect(httpIntegrationFacts('us-east-1', 'h1', { ...integration, TlsConfig: {} }, {}).tlsConfig).toEqual(
+      {},
+    );
+    expect(httpIntegrationFacts('us-east-1', 'h1', integration, {})).not.toHaveProperty('tlsConfig');
   });
 });
