@@ -110,6 +110,8 @@ interface Served {
   serverNames: string[];
   /** False when the listener may present another certificate instead (names unknown, several cover the name). */
   certain: boolean;
+  /** The listener's default certificate (named as "the listener's"; an SNI one by the names it serves). */
+  isDefault: boolean;
 }
 
 /**
@@ -130,7 +132,12 @@ function servedCertificates(
   const served = new Map<string, Served>();
   const serve = (arns: readonly string[], serverName: string | undefined, certain: boolean) => {
     for (const arn of arns) {
-      const kept = served.get(arn) ?? { arn, serverNames: [], certain: false };
+      const kept = served.get(arn) ?? {
+        arn,
+        serverNames: [],
+        certain: false,
+        isDefault: defaults.includes(arn),
+      };
       if (serverName && !kept.serverNames.includes(serverName)) kept.serverNames.push(serverName);
       kept.certain ||= certain;
       served.set(arn, kept);
@@ -178,8 +185,8 @@ function evaluatePath(
       notApplicable(resource, apis, `no listener of ${describeHop(path)} on the path holds a certificate`),
     ];
   return listeners.flatMap(({ listener, served }) =>
-    served.map(({ arn, serverNames, certain }): CheckResult => {
-      const forNames = serverNames.length > 0 ? ` for ${serverNames.join(', ')}` : '';
+    served.map(({ arn, serverNames, certain, isDefault }): CheckResult => {
+      const forNames = !isDefault && serverNames.length > 0 ? ` for ${serverNames.join(', ')}` : '';
       const where = `listener ${listener.protocol}:${listener.port} of ${describeHop(path)}${forNames}`;
       if (!isAcmCertificate(arn))
         return notApplicable(

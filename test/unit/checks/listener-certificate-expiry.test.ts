@@ -1,203 +1,134 @@
-/**
- * listener-certificate-expiry judges the certificate the listener actually serves for the name API
- * Gateway verifies (an SNI certificate when one covers it, the default otherwise), each "finds" case
- * with its healthy twin.
- */
 import { listenerCertificateExpiry } from '../../../lambda/checks/listener-certificate-expiry';
+import { type CertificateFacts, collected, failed, type Inventory } from '../../../lambda/domain/types';
 import {
-  type CertificateFacts,
-  collected,
-  type IntegrationFacts,
-  type ListenerCertificate,
-  type ListenerFacts,
-} from '../../../lambda/domain/types';
-import {
+  ACCOUNT,
   ALB_ARN,
-  aCertificate,
+  accessDenied,
   albScenario,
-  anAlb,
-  anHttpIntegration,
-  aRestIntegration,
-  CERTIFICATE_ARN,
-  NLB_ARN,
+  LISTENER_ARN,
   nlbScenario,
-  restThroughNlbToAlb,
+  onlyResult,
+  REGION,
   resultsOf,
   TG_ARN,
 } from '../../support/inventory-builders';
+import { failingInBurst } from './error-minute-scenarios';
 
-const SNI_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/87654321-4321-4321-4321-210987654321';
-const SECOND_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
-const IAM_CERTIFICATE = 'arn:aws:iam::123456789012:server-certificate/orders-2026';
+const CERTIFICATE_ARN = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/12345678-1234-1234-1234-123456789012`;
+const IAM_CERTIFICATE_ARN = `arn:aws:iam::${ACCOUNT}:server-certificate/orders`;
 
-/** The builders' window is 11:00-12:00 UTC; the stage failed at 11:30, after this. */
-const EXPIRED = '2026-11-29T11:10:00.000Z';
-const VALID = '2027-11-29T12:00:00.000Z';
+/** DescribeCertificate's Certificate.{CertificateArn, DomainName, NotAfter, Status}, as the collector keeps them. */
+const aCertificate = (overrides: Partial<CertificateFacts> = {}): CertificateFacts => ({
+  arn: CERTIFICATE_ARN,
+  domainName: 'orders.example.com',
+  notAfter: '2027-11-29T00:00:00.000Z',
+  status: 'ISSUED',
+  ...overrides,
+});
 
-/**
- * An HTTP API stage that failed at 11:30, sending through `integration` to the ALB's HTTPS:443
- * listener, whose certificate list (DescribeListenerCertificates) is `listed`, with the certificates
- * DescribeCertificate read.
- */
-function stageBehind(integration: IntegrationFacts, listed: ListenerCertificate[], read: CertificateFacts[]) {
-  const listeners = anAlb().listeners;
-  const builder = albScenario({
-    stage: {
-      integrations: collected([integration]),
-      stage: { errorMinutes: [{ at: '2026-11-29T11:30:00.000Z', errors5xx: 50 }] },
-    },
+/** The ALB's HTTPS:443 listener holds `certificateArns`; the audit's window ends 2026-11-29T12:00Z. */
+function albWithCertificate(
+  certificate: CertificateFacts | null,
+  { failing = true, certificateArns = [CERTIFICATE_ARN] } = {},
+): Inventory {
+  const inventory = albScenario({
+    ...(failing ? failingInBurst : {}),
     loadBalancer: {
-      listeners: collected(
-        (listeners.ok ? listeners.value : []).map((listener) => ({
-          ...listener,
-          certificates: collected(listed),
-        })),
-      ),
+      listeners: collected([
+        { arn: LISTENER_ARN, port: 443, protocol: 'HTTPS', targetGroupArns: [TG_ARN], certificateArns },
+      ]),
     },
-  });
-  for (const certificate of read) builder.withCertificate(certificate.arn, certificate);
-  return builder.build();
+  }).build();
+  return { ...inventory, certificates: certificate ? { [certificate.arn]: collected(certificate) } : {} };
 }
 
-/** DescribeCertificate of a certificate for one name (its SubjectAlternativeNames list the domain name). */
-const covering = (arn: string, domainName: string, notAfter: string) =>
-  aCertificate({ arn, domainName, subjectAlternativeNames: [domainName], notAfter });
-
-const WITH_SNI: ListenerCertificate[] = [
-  { arn: CERTIFICATE_ARN, isDefault: true },
-  { arn: SNI_ARN, isDefault: false },
-];
-/** The default covers www.example.com and is valid; the SNI certificate covers orders.example.com and expired. */
-const DEFAULT_VALID_SNI_EXPIRED = [
-  covering(CERTIFICATE_ARN, 'www.example.com', VALID),
-  covering(SNI_ARN, 'orders.example.com', EXPIRED),
-];
-const verifying = (serverNameToVerify: string) => anHttpIntegration({ tlsConfig: { serverNameToVerify } });
-
-describe('listener-certificate-expiry judges the certificate served for the verified name', () => {
-  it('fails the expired SNI certificate the listener serves for the name, naming the name', () => {
-    const results = resultsOf(
+describe('listener-certificate-expiry', () => {
+  it('fails a certificate that expired before the stage failed, naming listener, domain and minutes', () => {
+    const result = onlyResult(
       listenerCertificateExpiry,
-      stageBehind(verifying('orders.example.com'), WITH_SNI, DEFAULT_VALID_SNI_EXPIRED),
+      albWithCertificate(aCertificate({ notAfter: '2026-11-29T11:20:00.000Z', status: 'EXPIRED' })),
     );
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ status: 'FAIL', evidence: { certificateArn: SNI_ARN } });
-    expect(results[0]?.message).toContain(
-      `the certificate of listener HTTPS:443 of ALB orders-alb for orders.example.com (orders.example.com) expired at ${EXPIRED}, and the stage failed after that`,
+    expect(result).toMatchObject({ status: 'FAIL', resourceArn: ALB_ARN });
+    expect(result.message).toContain(
+      'the certificate of listener HTTPS:443 of ALB orders-alb (orders.example.com) expired at 2026-11-29T11:20:00.000Z, and the stage failed after that, at 11:25-11:30',
+    );
+    expect(result.evidence).toMatchObject({
+      certificateArn: CERTIFICATE_ARN,
+      coincidedMinutes: ['2026-11-29T11:25:00.000Z', '2026-11-29T11:30:00.000Z'],
+    });
+  });
+
+  it('warns (high) of an expired certificate on the path of a stage without error minutes', () => {
+    const expired = aCertificate({ notAfter: '2026-11-29T11:20:00.000Z', status: 'EXPIRED' });
+    const result = onlyResult(listenerCertificateExpiry, albWithCertificate(expired, { failing: false }));
+    expect(result).toMatchObject({ status: 'WARN', severity: 'high' });
+  });
+
+  it('warns (low) of a certificate that expires within 30 days, saying in how many', () => {
+    const result = onlyResult(
+      listenerCertificateExpiry,
+      albWithCertificate(aCertificate({ notAfter: '2026-12-09T12:00:00.000Z' })),
+    );
+    expect(result).toMatchObject({ status: 'WARN', severity: 'low' });
+    expect(result.message).toContain('expires at 2026-12-09T12:00:00.000Z, in 10 days');
+  });
+
+  it('passes the healthy twin: a certificate valid well beyond the audit', () => {
+    const result = onlyResult(listenerCertificateExpiry, albWithCertificate(aCertificate()));
+    expect(result.status).toBe('PASS');
+    expect(result.message).toBe(
+      'the certificate of listener HTTPS:443 of ALB orders-alb (orders.example.com) is valid until 2027-11-29T00:00:00.000Z',
     );
   });
 
-  it('passes the twin whose name the valid default serves, leaving the expired SNI certificate unjudged', () => {
-    const results = resultsOf(
-      listenerCertificateExpiry,
-      stageBehind(verifying('www.example.com'), WITH_SNI, DEFAULT_VALID_SNI_EXPIRED),
-    );
-    expect(results.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', CERTIFICATE_ARN]]);
+  it('skips a certificate ACM has not issued yet: it has no expiry date', () => {
+    const pending = aCertificate({ notAfter: null, status: 'PENDING_VALIDATION' });
+    expect(onlyResult(listenerCertificateExpiry, albWithCertificate(pending))).toMatchObject({
+      status: 'SKIPPED',
+      message:
+        'the certificate of listener HTTPS:443 of ALB orders-alb has no expiry date yet (ACM status PENDING_VALIDATION)',
+    });
   });
 
-  it('judges the default for a name no certificate covers, and the SNI one covering a wildcard name', () => {
-    const defaultExpired = [
-      covering(CERTIFICATE_ARN, 'www.example.com', EXPIRED),
-      covering(SNI_ARN, '*.example.com', VALID),
-    ];
-    const uncovered = resultsOf(
-      listenerCertificateExpiry,
-      stageBehind(verifying('orders.example.net'), WITH_SNI, defaultExpired),
-    );
-    expect(uncovered.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['FAIL', CERTIFICATE_ARN]]);
-    const wildcard = resultsOf(
-      listenerCertificateExpiry,
-      stageBehind(verifying('orders.example.com'), WITH_SNI, defaultExpired),
-    );
-    expect(wildcard.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', SNI_ARN]]);
+  it('reports ERROR, never PASS, when the ACM certificate could not be read', () => {
+    const denied = albWithCertificate(null);
+    const result = onlyResult(listenerCertificateExpiry, {
+      ...denied,
+      certificates: { [CERTIFICATE_ARN]: failed(accessDenied('acm:DescribeCertificate')) },
+    });
+    expect(result).toMatchObject({ status: 'ERROR', evidence: { action: 'acm:DescribeCertificate' } });
+    expect(result.message).toContain(`could not read certificate ${CERTIFICATE_ARN}`);
+    expect(onlyResult(listenerCertificateExpiry, albWithCertificate(null))).toMatchObject({
+      status: 'ERROR',
+      evidence: { code: 'NotCollected' },
+    });
   });
 
-  it('judges the default when API Gateway sends no name it documents (TlsConfig without ServerNameToVerify)', () => {
-    const results = resultsOf(
+  it('skips an IAM server certificate: its expiry is not read', () => {
+    const result = onlyResult(
       listenerCertificateExpiry,
-      stageBehind(anHttpIntegration({ tlsConfig: {} }), WITH_SNI, DEFAULT_VALID_SNI_EXPIRED),
+      albWithCertificate(null, { certificateArns: [IAM_CERTIFICATE_ARN] }),
     );
-    expect(results.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', CERTIFICATE_ARN]]);
+    expect(result).toMatchObject({
+      status: 'SKIPPED',
+      message: 'listener HTTPS:443 of ALB orders-alb uses an IAM server certificate: its expiry is not read',
+    });
   });
 
-  it('only warns of an expired certificate the listener may not present (another covers the name too)', () => {
-    const listed = [...WITH_SNI, { arn: SECOND_ARN, isDefault: false }];
-    const read = [...DEFAULT_VALID_SNI_EXPIRED, covering(SECOND_ARN, 'orders.example.com', VALID)];
-    const results = resultsOf(
-      listenerCertificateExpiry,
-      stageBehind(verifying('orders.example.com'), listed, read),
-    );
-    const byArn = Object.fromEntries(results.map((r) => [r.evidence?.certificateArn, r]));
-    expect(byArn[SNI_ARN]).toMatchObject({ status: 'WARN', severity: 'medium' });
-    expect(byArn[SNI_ARN]?.message).toContain('the listener may present another of its certificates instead');
-    expect(byArn[SECOND_ARN]?.status).toBe('PASS');
+  it('skips a path whose listeners hold no certificate (the NLB TCP listener)', () => {
+    expect(onlyResult(listenerCertificateExpiry, nlbScenario().build())).toMatchObject({
+      status: 'SKIPPED',
+      message: 'no listener of NLB orders-nlb on the path holds a certificate',
+    });
   });
 
-  it('skips an IAM server certificate the listener may present: its expiry is not read, never a FAIL', () => {
-    const listed = [
-      { arn: CERTIFICATE_ARN, isDefault: true },
-      { arn: IAM_CERTIFICATE, isDefault: false },
-    ];
-    const results = resultsOf(
-      listenerCertificateExpiry,
-      stageBehind(verifying('orders.example.com'), listed, [
-        covering(CERTIFICATE_ARN, 'www.example.com', EXPIRED),
-      ]),
-    );
-    expect(results.map((r) => r.status).sort()).toEqual(['SKIPPED', 'WARN']);
-    expect(results.find((r) => r.status === 'SKIPPED')?.message).toContain('uses an IAM server certificate');
-  });
-
-  it("serves a REST integration by its URI's host on an NLB TLS listener, and judges nothing behind a TCP one", () => {
-    const tls = {
-      arn: `${NLB_ARN}/listener-443`,
-      port: 443,
-      protocol: 'TLS',
-      targetGroupArns: [TG_ARN],
-      certificateArns: [CERTIFICATE_ARN],
-      certificates: collected(WITH_SNI),
-    };
-    const rest = (listeners: ListenerFacts[]) => {
-      const builder = nlbScenario({
-        stage: {
-          integrations: collected([
-            aRestIntegration({ uri: 'https://orders.example.com/orders', port: 443 }),
-          ]),
-          stage: { errorMinutes: [{ at: '2026-11-29T11:30:00.000Z', errors5xx: 50 }] },
-        },
-        loadBalancer: { listeners: collected(listeners) },
-      });
-      for (const certificate of DEFAULT_VALID_SNI_EXPIRED)
-        builder.withCertificate(certificate.arn, certificate);
-      return builder.build();
-    };
-    const served = resultsOf(listenerCertificateExpiry, rest([tls]));
-    expect(served.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['FAIL', SNI_ARN]]);
-    const tcp = resultsOf(
-      listenerCertificateExpiry,
-      rest([{ arn: tls.arn, port: 443, protocol: 'TCP', targetGroupArns: [TG_ARN] }]),
-    );
-    expect(tcp.map((r) => r.status)).toEqual(['SKIPPED']);
-    expect(tcp[0]?.message).toContain('no listener of NLB orders-nlb on the path holds a certificate');
-  });
-
-  it("judges the ALB's SNI certificate for the host when the NLB in front passes TLS through, the default when it ends TLS", () => {
-    const behind = (frontListener: Partial<ListenerFacts>) => {
-      const builder = restThroughNlbToAlb('https://orders.example.com/orders', {
-        frontListener,
-        albListener: { certificates: collected(WITH_SNI) },
-      });
-      for (const certificate of DEFAULT_VALID_SNI_EXPIRED)
-        builder.withCertificate(certificate.arn, certificate);
-      const inventory = builder.build();
-      const [stage] = inventory.stages;
-      if (stage) stage.stage.errorMinutes = [{ at: '2026-11-29T11:30:00.000Z', errors5xx: 50 }];
-      return resultsOf(listenerCertificateExpiry, inventory).filter((r) => r.resourceArn === ALB_ARN);
-    };
-    const passedThrough = behind({});
-    expect(passedThrough.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['FAIL', SNI_ARN]]);
-    // Twin: a TLS listener on the NLB ends API Gateway's session; the ALB is not sent the name: its default.
-    const ended = behind({ protocol: 'TLS', certificateArns: [CERTIFICATE_ARN] });
-    expect(ended.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', CERTIFICATE_ARN]]);
+  it('reports ERROR when the listeners could not be read', () => {
+    const inventory = nlbScenario({
+      loadBalancer: { listeners: failed(accessDenied('elasticloadbalancing:DescribeListeners')) },
+    }).build();
+    const results = resultsOf(listenerCertificateExpiry, inventory);
+    expect(results.map((one) => one.status)).toContain('ERROR');
+    expect(results.map((one) => one.status)).not.toContain('PASS');
+    expect(results[0]?.evidence).toMatchObject({ action: 'elasticloadbalancing:DescribeListeners' });
   });
 });
