@@ -67,7 +67,7 @@ function protocolMismatch(
   if (scheme === 'https' && listener.protocol === 'TCP') {
     return {
       certain: false,
-      why: `${sender} a TLS handshake with a TCP listener: it works only if the targets terminate TLS themselves (the listener passes bytes through)`,
+      why: `${byTlsConfig ? 'HTTPS (TlsConfig)' : 'https://'} to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)`,
     };
   }
   return undefined;
