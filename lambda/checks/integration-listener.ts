@@ -40,9 +40,10 @@ interface Context {
 /**
  * Whether the listener speaks what the integration sends (ELB guides, listener protocols): plain
  * HTTP to a TLS or HTTPS listener fails the handshake; TLS to an HTTP listener is not HTTP. A TCP
- * listener passes bytes through, so HTTPS works only if the targets terminate TLS: unknown.
- * `sender` says how the integration chose its protocol: its URI's scheme, or (HTTP API private
- * integrations) its TlsConfig.
+ * (or TCP_UDP) listener passes bytes through, so HTTPS works only if the targets terminate TLS:
+ * unknown. API Gateway connects over TCP, which a UDP listener does not accept. The sender is named
+ * by how the integration chose its protocol: its URI's scheme, or (HTTP API private integrations)
+ * its TlsConfig.
  */
 function protocolMismatch(
   integration: IntegrationFacts,
@@ -50,6 +51,12 @@ function protocolMismatch(
 ): { certain: boolean; why: string } | undefined {
   const scheme = integrationScheme(integration);
   const byTlsConfig = integration.listenerArn !== undefined;
+  if (listener.protocol === 'UDP') {
+    return {
+      certain: true,
+      why: 'API Gateway opens a TCP connection, which a UDP listener does not accept',
+    };
+  }
   if (scheme === 'http' && presentsCertificates(listener)) {
     const sender = byTlsConfig ? 'an integration without TlsConfig' : 'http://';
     return {
@@ -64,10 +71,10 @@ function protocolMismatch(
       why: `${sender} a TLS handshake with an HTTP listener, which expects plain HTTP`,
     };
   }
-  if (scheme === 'https' && listener.protocol === 'TCP') {
+  if (scheme === 'https' && (listener.protocol === 'TCP' || listener.protocol === 'TCP_UDP')) {
     return {
       certain: false,
-      why: `${byTlsConfig ? 'HTTPS (TlsConfig)' : 'https://'} to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)`,
+      why: `${byTlsConfig ? 'HTTPS (TlsConfig)' : 'https://'} to a ${listener.protocol} listener works only if the targets terminate TLS themselves (the listener passes bytes through)`,
     };
   }
   return undefined;
@@ -76,7 +83,7 @@ function protocolMismatch(
 /** `arn (a.example.com, *.example.com)`: a certificate and the names it covers, or why they are unknown. */
 function describeCertificate(arn: string, names: CertificateNames): string {
   if (names === null) return `${arn} (an IAM server certificate: names not read)`;
-  return names.ok ? `${arn} (${names.value.join(', ') || 'no name'})` : `${arn} (unreadable)`;
+  return names.ok ? `${arn} (${names.value.join(', ')})` : `${arn} (unreadable)`;
 }
 
 /**

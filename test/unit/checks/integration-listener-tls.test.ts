@@ -174,6 +174,27 @@ describe('integration-listener: the certificate presented covers the name API Ga
     });
   });
 
+  it('fails any integration to a UDP listener, and treats a TCP_UDP one as TCP (TLS passes through)', () => {
+    const to = (protocol: string) =>
+      nlbScenario({
+        stage: {
+          integrations: collected([aRestIntegration({ uri: 'https://orders.example.com/', port: 443 })]),
+        },
+        loadBalancer: {
+          listeners: collected([
+            { arn: `${NLB_ARN}/listener-443`, port: 443, protocol, targetGroupArns: [TG_ARN] },
+          ]),
+        },
+      }).build();
+    const udp = onlyResult(integrationListener, to('UDP'));
+    expect(udp.status).toBe('FAIL');
+    expect(udp.message).toContain('API Gateway opens a TCP connection, which a UDP listener does not accept');
+    expect(onlyResult(integrationListener, to('TCP_UDP'))).toMatchObject({
+      status: 'WARN',
+      severity: 'medium',
+    });
+  });
+
   it('does not judge certificates behind a TCP listener, which passes TLS through to the targets', () => {
     const tcp = nlbScenario({
       stage: {
