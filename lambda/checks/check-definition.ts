@@ -1,6 +1,14 @@
 /** A check's contract: its metadata and what it reads (the path model's StagePath among them). */
 import type { CheckGroup, CheckRole, NetworkFacts } from '../domain/check';
-import type { CheckResult, Classification, Inventory, Severity, StageInventory } from '../domain/types';
+import type {
+  CertificateFacts,
+  CheckResult,
+  Classification,
+  Collected,
+  Inventory,
+  Severity,
+  StageInventory,
+} from '../domain/types';
 import type { StagePath } from '../path/build';
 
 /** Everything a check may read; each check declares the part it reads and receives only that. */
@@ -14,6 +22,8 @@ export interface CheckInputs {
   network: NetworkFacts;
   /** The whole inventory, for checks that read metric series or certificates beside the paths. */
   inventory: Inventory;
+  /** The ACM certificates of the listeners on the paths, by ARN (empty when none was read). */
+  certificates: Record<string, Collected<CertificateFacts>>;
 }
 
 export type CheckInput = keyof CheckInputs;

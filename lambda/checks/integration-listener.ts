@@ -1,4 +1,12 @@
-import type { CheckResult, IntegrationFacts, ListenerFacts, StageInventory } from '../domain/types';
+import { presentsCertificates } from '../domain/path';
+import type {
+  CertificateFacts,
+  CheckResult,
+  Collected,
+  IntegrationFacts,
+  ListenerFacts,
+  StageInventory,
+} from '../domain/types';
 import {
   describeHop,
   describeLoadBalancer,
@@ -9,49 +17,243 @@ import {
   targetGroupResource,
   vanishedMessage,
 } from '../path/build';
+import { explained } from '../path/explanations';
+import {
+  type CertificateNames,
+  integrationScheme,
+  namesIn,
+  presentedByListener,
+  verifiedName,
+} from '../path/tls';
 import type { CheckDefinition } from './check-definition';
-import { couldNotRead, failedCheck, notApplicable, passed, warned } from './results';
+import { couldNotRead, failedCheck, notApplicable, passed, type Resource, warned } from './results';
 
-/** The scheme of a REST integration URI: what API Gateway speaks to the listener. */
-const uriScheme = (uri: string | undefined): 'http' | 'https' | undefined => {
-  const scheme = /^(https?):\/\//i.exec(uri ?? '')?.[1]?.toLowerCase();
-  return scheme === 'http' || scheme === 'https' ? scheme : undefined;
-};
+type Certificates = Record<string, Collected<CertificateFacts>>;
+
+/** What an integration's judgement reads beside its own load balancer: the certificates, and the ALBs behind it. */
+interface Context {
+  certificates: Certificates;
+  /** The stage path's ALBs reached through an NLB's `alb` target groups. */
+  behind: LoadBalancerPath[];
+}
 
 /**
  * Whether the listener speaks what the integration sends (ELB guides, listener protocols): plain
  * HTTP to a TLS or HTTPS listener fails the handshake; TLS to an HTTP listener is not HTTP. A TCP
- * listener passes bytes through, so `https://` works only if the targets terminate TLS: unknown.
+ * (or TCP_UDP) listener passes bytes through, so HTTPS works only if the targets terminate TLS:
+ * unknown. API Gateway connects over TCP, which a UDP listener does not accept. The sender is named
+ * by how the integration chose its protocol: its URI's scheme, or (HTTP API private integrations)
+ * its TlsConfig.
  */
 function protocolMismatch(
-  scheme: 'http' | 'https' | undefined,
+  integration: IntegrationFacts,
   listener: ListenerFacts,
 ): { certain: boolean; why: string } | undefined {
-  if (scheme === 'http' && (listener.protocol === 'HTTPS' || listener.protocol === 'TLS')) {
+  const scheme = integrationScheme(integration);
+  const byTlsConfig = integration.listenerArn !== undefined;
+  if (listener.protocol === 'UDP') {
     return {
       certain: true,
-      why: `http:// sends plain HTTP to a ${listener.protocol} listener, which expects a TLS handshake`,
+      why: 'API Gateway opens a TCP connection, which a UDP listener does not accept',
     };
   }
+  if (scheme === 'http' && presentsCertificates(listener)) {
+    const sender = byTlsConfig ? 'an integration without TlsConfig' : 'http://';
+    return {
+      certain: true,
+      why: `${sender} sends plain HTTP to a ${listener.protocol} listener, which expects a TLS handshake`,
+    };
+  }
+  const sender = byTlsConfig ? 'TlsConfig makes the integration open' : 'https:// opens';
   if (scheme === 'https' && listener.protocol === 'HTTP') {
     return {
       certain: true,
-      why: 'https:// opens a TLS handshake with an HTTP listener, which expects plain HTTP',
+      why: `${sender} a TLS handshake with an HTTP listener, which expects plain HTTP`,
     };
   }
-  if (scheme === 'https' && listener.protocol === 'TCP') {
+  if (scheme === 'https' && (listener.protocol === 'TCP' || listener.protocol === 'TCP_UDP')) {
     return {
       certain: false,
-      why: 'https:// to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)',
+      why: `${byTlsConfig ? 'HTTPS (TlsConfig)' : 'https://'} to a ${listener.protocol} listener works only if the targets terminate TLS themselves (the listener passes bytes through)`,
     };
   }
   return undefined;
+}
+
+/** `arn (a.example.com, *.example.com)`: a certificate and the names it covers, or why they are unknown. */
+function describeCertificate(arn: string, names: CertificateNames): string {
+  if (names === null) return `${arn} (an IAM server certificate: names not read)`;
+  return names.ok ? `${arn} (${names.value.join(', ')})` : `${arn} (unreadable)`;
+}
+
+/**
+ * Whether the certificate the listener presents covers the name API Gateway verifies: a TLS or HTTPS
+ * listener reached with HTTPS. Undefined when the integration does not speak HTTPS to such a listener.
+ */
+function judgeCertificate(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  sends: string,
+  where: string,
+  resource: Resource,
+  apis: LoadBalancerPath['apis'],
+  certificates: Certificates,
+): CheckResult | undefined {
+  if (integrationScheme(integration) !== 'https') return undefined;
+  if (!presentsCertificates(listener)) return undefined;
+  const serverName = verifiedName(integration);
+  if (serverName === undefined) {
+    return warned(
+      resource,
+      apis,
+      `${sends} with a TlsConfig that names no ServerNameToVerify: AWS does not document which name API Gateway then verifies, so whether the certificate of ${where} covers it is not judged (set ServerNameToVerify to a name the certificate covers)`,
+      { listener: listener.arn },
+      'info',
+    );
+  }
+  const namesOf = namesIn(certificates);
+  const presented = presentedByListener(listener, serverName, namesOf);
+  const listed = (arns: readonly string[]) =>
+    arns.map((arn) => describeCertificate(arn, namesOf(arn))).join('; ');
+  const evidence = { listener: listener.arn, serverName };
+  switch (presented.kind) {
+    case 'covered':
+      return passed(
+        resource,
+        apis,
+        `${sends}; it presents ${listed(presented.arns)}, which covers ${serverName}, the name API Gateway verifies`,
+        {
+          ...evidence,
+          certificateArns: presented.arns,
+        },
+      );
+    case 'not-covered': {
+      const all = listenerCertificateArns(listener);
+      return explained(
+        'CERTIFICATE_NOT_COVERING_NAME',
+        failedCheck(
+          resource,
+          apis,
+          `${sends} over HTTPS and API Gateway verifies the name ${serverName}, which none of the certificates of ${where} covers (${listed(all)}): the listener presents its default certificate ${presented.defaultArn} and API Gateway fails the TLS handshake (REST execution logs: "General SSL engine problem")`,
+          { ...evidence, certificateArns: all, defaultCertificateArn: presented.defaultArn },
+        ),
+      );
+    }
+    case 'unknown': {
+      const unreadable = presented.unknown.find((certificate) => certificate.error);
+      if (unreadable?.error)
+        return couldNotRead(resource, apis, `certificate ${unreadable.arn} of ${where}`, unreadable.error);
+      return explained(
+        'CERTIFICATE_NAMES_UNKNOWN',
+        warned(
+          resource,
+          apis,
+          `${sends} over HTTPS and API Gateway verifies the name ${serverName}: no certificate of ${where} whose names the audit read covers it, and the names of ${listed(presented.unknown.map((c) => c.arn))} are not read, so the listener may present a certificate that does not cover it (${listed(presented.arns)})`,
+          { ...evidence, certificateArns: presented.arns },
+          'info',
+        ),
+      );
+    }
+    case 'unreadable':
+      return couldNotRead(resource, apis, `the certificates of ${where}`, presented.error);
+    case 'no-certificate':
+      return couldNotRead(resource, apis, `the certificates of ${where}`, {
+        action: 'elasticloadbalancing:DescribeListenerCertificates',
+        code: 'NotCollected',
+        message: `no certificate of ${listener.arn} was collected`,
+      });
+  }
+}
+
+const listenerCertificateArns = (listener: ListenerFacts): string[] => [
+  ...new Set([
+    ...(listener.certificateArns ?? []),
+    ...(listener.certificates?.ok ? listener.certificates.value.map((certificate) => certificate.arn) : []),
+  ]),
+];
+
+/** Worst first: a FAIL decides, then what could not be read, then a warning. */
+const STATUS_ORDER: readonly CheckResult['status'][] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'SKIPPED'];
+
+/**
+ * HTTPS to an NLB's TCP listener whose traffic goes only to `alb` target groups: the TLS session
+ * passes through to the ALB's listener on the group's port ("Application Load Balancers as
+ * targets", NLB guide), which must speak HTTPS and present a certificate that covers the name.
+ * Undefined when another kind of target may receive the traffic: who ends TLS is then unknown.
+ */
+function judgeThroughToAlbs(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  path: LoadBalancerPath,
+  resource: Resource,
+  context: Context,
+  sends: string,
+): CheckResult | undefined {
+  const routed = path.listeners.find((hop) => hop.listener.arn === listener.arn)?.routing.groups ?? [];
+  const albs = routed.map((group) => context.behind.find((alb) => alb.via?.targetGroup.arn === group.arn));
+  const albListeners = albs.flatMap((alb) => (alb ? alb.listeners.map((hop) => ({ alb, hop })) : []));
+  if (routed.length === 0 || albs.some((alb) => !alb?.listeners.length)) return undefined;
+  const results = albListeners.map(({ alb, hop }): CheckResult => {
+    const where = `the ${hop.listener.protocol}:${hop.listener.port} listener of ${describeHop(alb)}`;
+    const passesTo = `${sends}; the TCP listener passes its TLS session through to ${where}`;
+    if (hop.listener.protocol === 'HTTP')
+      return explained(
+        'PROTOCOL_MISMATCH',
+        failedCheck(resource, path.apis, `${passesTo}, an HTTP listener, which expects plain HTTP`, {
+          albListener: hop.listener.arn,
+        }),
+      );
+    return (
+      judgeCertificate(
+        integration,
+        hop.listener,
+        passesTo,
+        where,
+        resource,
+        path.apis,
+        context.certificates,
+      ) ?? passed(resource, path.apis, passesTo, { albListener: hop.listener.arn })
+    );
+  });
+  return [...results].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))[0];
+}
+
+/**
+ * An integration that reaches a listener: the listener must speak its protocol and, for HTTPS to a
+ * TLS or HTTPS listener, present a certificate that covers the name API Gateway verifies.
+ */
+function judgeReachedListener(
+  integration: IntegrationFacts,
+  listener: ListenerFacts,
+  path: LoadBalancerPath,
+  resource: Resource,
+  context: Context,
+  sent: { text: string; evidence: Record<string, unknown> },
+): CheckResult {
+  const { apis } = path;
+  const withProtocol = { ...sent.evidence, listenerProtocol: listener.protocol };
+  const sends = `integration ${integration.label} ${sent.text}`;
+  const mismatch = protocolMismatch(integration, listener);
+  if (mismatch) {
+    const message = `integration ${integration.label} ${sent.text}: ${mismatch.why}`;
+    if (mismatch.certain)
+      return explained('PROTOCOL_MISMATCH', failedCheck(resource, apis, message, withProtocol));
+    const throughToAlbs = judgeThroughToAlbs(integration, listener, path, resource, context, sends);
+    return throughToAlbs
+      ? { ...throughToAlbs, evidence: { ...withProtocol, ...throughToAlbs.evidence } }
+      : warned(resource, apis, message, withProtocol, 'medium');
+  }
+  const where = `the ${listener.protocol}:${listener.port} listener of ${describeHop(path)}`;
+  const tls = judgeCertificate(integration, listener, sends, where, resource, apis, context.certificates);
+  if (tls) return { ...tls, evidence: { ...withProtocol, ...tls.evidence } };
+  return passed(resource, apis, sends, sent.evidence);
 }
 
 function evaluateIntegration(
   stage: StageInventory,
   path: LoadBalancerPath,
   integration: IntegrationFacts,
+  context: Context,
 ): CheckResult {
   const { loadBalancer, apis } = path;
   const resource = integrationResource(stage, integration);
@@ -82,12 +284,10 @@ function evaluateIntegration(
   if (integration.listenerArn) {
     const listener = listeners.find((candidate) => candidate.arn === integration.listenerArn);
     if (listener) {
-      return passed(
-        resource,
-        apis,
-        `integration ${integration.label} sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
+      return judgeReachedListener(integration, listener, path, resource, context, {
+        text: `sends to ${name}'s ${listener.protocol}:${listener.port} listener`,
         evidence,
-      );
+      });
     }
     return failedCheck(
       resource,
@@ -105,21 +305,12 @@ function evaluateIntegration(
   }
   const port = integration.port;
   const listener = listeners.find((candidate) => candidate.port === port);
-  const mismatch = listener && protocolMismatch(uriScheme(integration.uri), listener);
-  if (listener && mismatch) {
-    const message = `integration ${integration.label} sends ${integration.uri ?? ''} to port ${port}, where ${name} has a ${listener.protocol} listener: ${mismatch.why}`;
-    const withProtocol = { ...evidence, port, listenerProtocol: listener.protocol };
-    return mismatch.certain
-      ? failedCheck(resource, apis, message, withProtocol)
-      : warned(resource, apis, message, withProtocol, 'medium');
-  }
   if (listener) {
-    return passed(
-      resource,
-      apis,
-      `integration ${integration.label} sends to port ${port}, where ${name} has a ${listener.protocol} listener`,
-      { ...evidence, port },
-    );
+    const mismatched = protocolMismatch(integration, listener) !== undefined;
+    return judgeReachedListener(integration, listener, path, resource, context, {
+      text: `${mismatched ? `sends ${integration.uri ?? ''}` : 'sends'} to port ${port}, where ${name} has a ${listener.protocol} listener`,
+      evidence: { ...evidence, port },
+    });
   }
   return failedCheck(
     resource,
@@ -165,7 +356,7 @@ function evaluateAlbBehindNlb(
   );
 }
 
-function evaluatePath(path: StagePath): CheckResult[] {
+function evaluatePath(path: StagePath, certificates: Certificates): CheckResult[] {
   const { stage, apis } = path;
   const goneArns = new Set(path.vanished.map((gone) => gone.arn));
   return [
@@ -179,26 +370,35 @@ function evaluatePath(path: StagePath): CheckResult[] {
     ...path.loadBalancers.flatMap((lb) =>
       lb.via
         ? [evaluateAlbBehindNlb(lb, lb.via)]
-        : lb.integrations.map((integration) => evaluateIntegration(stage, lb, integration)),
+        : lb.integrations.map((integration) =>
+            evaluateIntegration(stage, lb, integration, {
+              certificates,
+              behind: path.loadBalancers.filter(
+                (behind) => behind.via?.loadBalancer.arn === lb.loadBalancer.arn,
+              ),
+            }),
+          ),
     ),
   ];
 }
 
-export const integrationListener: CheckDefinition<'paths'> = {
+export const integrationListener: CheckDefinition<'paths' | 'certificates'> = {
   id: 'integration-listener',
   title: 'Load balancer listens where the integration sends',
   group: 'beyond-the-article',
   severity: 'high',
   role: 'cause',
   runsFor: ['high-frequency'],
-  risk: 'An integration that sends to a port (REST) or listener (HTTP) the load balancer does not have gets no connection: every request fails.',
+  risk: "An integration that sends to a port (REST) or listener (HTTP) the load balancer does not have gets no connection, and one whose protocol the listener does not speak (plain HTTP to TLS or HTTPS, HTTPS to HTTP; HTTP APIs choose HTTPS by TlsConfig) fails the handshake: every request fails. Over HTTPS, API Gateway verifies the listener's certificate against the integration URI's host (REST) or ServerNameToVerify (HTTP APIs): when none of the listener's certificates (its default and SNI list) covers that name, it fails the TLS handshake (REST: \"General SSL engine problem\").",
   remediation:
-    'Point the integration URI at a port the load balancer listens on (REST), or at an existing listener ARN (HTTP API), or add the missing listener.',
+    'Point the integration URI at a port the load balancer listens on (REST), or at an existing listener ARN (HTTP API), or add the missing listener; match the protocol (the URI scheme for REST, TlsConfig for HTTP APIs); over HTTPS, add a certificate that covers the name API Gateway verifies to the listener (as its default or in its certificate list), or send a name a certificate covers.',
   docs: [
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-using-swagger.html',
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
   ],
-  reads: ['paths'],
-  evaluate: ({ paths }) => paths.flatMap(evaluatePath),
+  reads: ['paths', 'certificates'],
+  evaluate: ({ paths, certificates }) => paths.flatMap((path) => evaluatePath(path, certificates)),
 };

@@ -121,6 +121,12 @@ const pathMappingOf = (
   const mapping = parameters?.['overwrite:path'];
   return mapping === undefined ? {} : { pathMapping: mapping };
 };
+/** `TlsConfig` (GetIntegrations): present, even empty, it makes a private integration speak HTTPS. */
+function tlsConfigOf(integration: Integration): Pick<IntegrationFacts, 'tlsConfig'> {
+  if (!integration.TlsConfig) return {};
+  const serverName = integration.TlsConfig.ServerNameToVerify;
+  return { tlsConfig: serverName ? { serverNameToVerify: serverName } : {} };
+}
 
 export function httpIntegrationFacts(
   region: string,
@@ -136,6 +142,7 @@ export function httpIntegrationFacts(
     type: integration.IntegrationType ?? 'UNKNOWN',
     connectionType: integration.ConnectionType === 'VPC_LINK' ? 'VPC_LINK' : 'INTERNET',
     ...(integration.ConnectionType === 'VPC_LINK' ? { vpcLinkVersion: 'V2' as const } : {}),
+    ...tlsConfigOf(integration),
     timeoutMs: integration.TimeoutInMillis ?? HTTP_DEFAULT_TIMEOUT_MS,
     loadBalancerArns: [],
     ...pathMappingOf(integration.RequestParameters),

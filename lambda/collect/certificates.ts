@@ -1,4 +1,8 @@
-/** The ACM certificates of the listeners on a path: one DescribeCertificate each, a few at a time. */
+/**
+ * The ACM certificates of the listeners on a path, defaults and SNI certificates alike: one
+ * DescribeCertificate each (each certificate once, however many listeners hold it), a few at a time.
+ * IAM server certificates are not read: their names and expiry stay unknown.
+ */
 import { type ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { isAcmCertificate } from '../domain/arns';
 import type { CertificateFacts, Collected } from '../domain/types';
@@ -25,6 +29,7 @@ export async function readCertificates(
         domainName: certificate?.DomainName ?? '',
         notAfter: certificate?.NotAfter ? certificate.NotAfter.toISOString() : null,
         status: certificate?.Status ?? '',
+        subjectAlternativeNames: certificate?.SubjectAlternativeNames ?? [],
       };
     }),
   );

@@ -36,10 +36,15 @@ export interface CollectOptions {
   executionLogs?: boolean;
 }
 
-/** The certificates of the listeners of the load balancers on a path (HTTPS and TLS listeners). */
+/** The certificates of the listeners of the load balancers on a path (HTTPS and TLS listeners), SNI ones included. */
 function listenerCertificateArns(loadBalancers: LoadBalancerHops['loadBalancers']): string[] {
   return Object.values(loadBalancers).flatMap((lb) =>
-    lb.ok && lb.value.listeners.ok ? lb.value.listeners.value.flatMap((l) => l.certificateArns ?? []) : [],
+    lb.ok && lb.value.listeners.ok
+      ? lb.value.listeners.value.flatMap((l) => [
+          ...(l.certificateArns ?? []),
+          ...(l.certificates?.ok ? l.certificates.value.map((certificate) => certificate.arn) : []),
+        ])
+      : [],
   );
 }
 

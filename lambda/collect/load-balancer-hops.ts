@@ -2,10 +2,17 @@
  * The load-balancer hops of the path: from the entries the integrations use (a listener ARN or a
  * port) to the listeners they reach, those listeners' rules, the target groups they forward to and
  * their targets; an `alb` target group leads on to its ALB, entered on the group's port. Only what
- * is on a path is read: a shared load balancer's other listeners and target groups are not.
+ * is on a path is read: a shared load balancer's other listeners and target groups are not, and
+ * only listeners on a path have their certificate lists read.
  */
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { albsBehind, type ListenerEntry, listenersReached, listenerTargetGroupArns } from '../domain/path';
+import {
+  albsBehind,
+  type ListenerEntry,
+  listenersReached,
+  listenerTargetGroupArns,
+  presentsCertificates,
+} from '../domain/path';
 import {
   type Collected,
   collected,
@@ -19,6 +26,7 @@ import {
   describeLoadBalancers,
   type LoadBalancerDescription,
   readListenerAttributes,
+  readListenerCertificates,
   readListenerRules,
   readListeners,
   readLoadBalancerAttributes,
@@ -105,8 +113,9 @@ const hasIdleTimeoutAttribute = (read: LoadBalancerRead, listener: ListenerFacts
   read.description.type === 'network' && listener.protocol === 'TCP';
 
 /**
- * Reads the rules of the listeners the entries reach (once each), and an NLB's TCP listeners'
- * attributes (their idle timeout), and returns the target groups they forward to.
+ * Reads, once each, the rules of the listeners the entries reach, an NLB's TCP listeners' attributes
+ * (their idle timeout) and the certificates HTTPS and TLS listeners can present; returns the target
+ * groups they forward to.
  */
 async function followListeners(
   clients: AwsClients,
@@ -120,20 +129,27 @@ async function followListeners(
     readListenerRules(clients.elb, listener.arn),
   );
   const withoutAttributes = unread.filter((listener) => hasIdleTimeoutAttribute(read, listener));
-  const attributes = await mapBounded(withoutAttributes, CONCURRENCY, (listener) =>
-    readListenerAttributes(clients.elb, listener.arn),
-  );
+  const secure = reached.filter((listener) => presentsCertificates(listener) && !listener.certificates);
+  const [attributes, certificates] = await Promise.all([
+    mapBounded(withoutAttributes, CONCURRENCY, (listener) =>
+      readListenerAttributes(clients.elb, listener.arn),
+    ),
+    mapBounded(secure, CONCURRENCY, (listener) => readListenerCertificates(clients.elb, listener.arn)),
+  ]);
   const withRules = new Map(unread.map((listener, index) => [listener.arn, rules[index]]));
   const withAttributes = new Map(
     withoutAttributes.map((listener, index) => [listener.arn, attributes[index]]),
   );
+  const withCertificates = new Map(secure.map((listener, index) => [listener.arn, certificates[index]]));
   const listeners = read.listeners.value.map((listener) => {
     const listenerRules = withRules.get(listener.arn);
     const listenerAttributes = withAttributes.get(listener.arn);
+    const listenerCertificates = withCertificates.get(listener.arn);
     return {
       ...listener,
       ...(listenerRules ? { rules: listenerRules } : {}),
       ...(listenerAttributes ? { attributes: listenerAttributes } : {}),
+      ...(listenerCertificates ? { certificates: listenerCertificates } : {}),
     };
   });
   read.listeners = collected(listeners);

@@ -9,6 +9,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type LoadBalancer,
+  paginateDescribeListenerCertificates,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
@@ -20,6 +21,7 @@ import {
   type Collected,
   collected,
   failed,
+  type ListenerCertificate,
   type ListenerFacts,
   type ListenerRuleFacts,
   type LoadBalancerFacts,
@@ -32,6 +34,7 @@ import { chunk } from './memo';
 
 export const IAM_ACTIONS = [
   'elasticloadbalancing:DescribeListenerAttributes',
+  'elasticloadbalancing:DescribeListenerCertificates',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeLoadBalancers',
@@ -234,6 +237,30 @@ export function readListeners(
       }
     }
     return listeners;
+  });
+}
+
+/**
+ * Every certificate an HTTPS or TLS listener can present: the default (`IsDefault` true) and its
+ * certificate list, where the default may appear a second time with `IsDefault` false (ELB API
+ * reference, DescribeListenerCertificates).
+ */
+export function readListenerCertificates(
+  client: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+): Promise<Collected<ListenerCertificate[]>> {
+  return attempt('elasticloadbalancing:DescribeListenerCertificates', async () => {
+    const certificates: ListenerCertificate[] = [];
+    for await (const page of paginateDescribeListenerCertificates(
+      { client },
+      { ListenerArn: listenerArn, PageSize: 400 },
+    )) {
+      for (const certificate of page.Certificates ?? []) {
+        if (certificate.CertificateArn)
+          certificates.push({ arn: certificate.CertificateArn, isDefault: certificate.IsDefault === true });
+      }
+    }
+    return certificates;
   });
 }
 

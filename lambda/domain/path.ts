@@ -6,6 +6,10 @@
  */
 import type { IntegrationFacts, ListenerFacts, TargetGroupFacts } from './types';
 
+/** The listener protocols that present a certificate (TLS terminates there): the ones DescribeListenerCertificates answers for. */
+export const presentsCertificates = (listener: Pick<ListenerFacts, 'protocol'>): boolean =>
+  listener.protocol === 'HTTPS' || listener.protocol === 'TLS';
+
 /** How traffic enters a load balancer: a listener named by ARN (HTTP APIs) or a port. */
 export type ListenerEntry = { listenerArn: string } | { port: number };
 

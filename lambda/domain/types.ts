@@ -378,6 +378,11 @@ export interface IntegrationFacts {
   pathError?: CollectionError;
   /** The URI as configured, before stage variables; present only when it uses them (`uri` is resolved). */
   rawUri?: string;
+  /**
+   * HTTP API private integrations: the `TlsConfig` that makes API Gateway speak HTTPS to the listener
+   * (absent: plain HTTP, whatever the URI), with the name it verifies and sends as SNI when one is set.
+   */
+  tlsConfig?: { serverNameToVerify?: string };
 }
 
 /** An integration as a stage's deployment serves it (the stage export's integration extension). */
@@ -531,6 +536,17 @@ export interface ListenerFacts {
    * absent when not read.
    */
   attributes?: Collected<Record<string, string>>;
+  /**
+   * HTTPS and TLS listeners on an audited path: every certificate the listener can present
+   * (DescribeListenerCertificates: the default and the SNI certificate list). Absent when not read.
+   */
+  certificates?: Collected<ListenerCertificate[]>;
+}
+
+/** A certificate of a listener (ELB API reference, Certificate): ACM or IAM ARN, and whether it is the default. */
+export interface ListenerCertificate {
+  arn: string;
+  isDefault: boolean;
 }
 
 /** An ACM certificate as DescribeCertificate describes it. */
@@ -541,6 +557,8 @@ export interface CertificateFacts {
   notAfter: string | null;
   /** `ISSUED`, `EXPIRED`, `PENDING_VALIDATION`, `REVOKED`, ... */
   status: string;
+  /** The names it covers besides (and usually including) `domainName`; absent when not read. */
+  subjectAlternativeNames?: string[];
 }
 
 export interface NetworkInterfaceFacts {

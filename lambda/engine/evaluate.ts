@@ -76,6 +76,7 @@ export function checkInputs(
   if (check.reads.includes('paths')) inputs.paths = pathsOf(stages, inventory);
   if (check.reads.includes('network')) inputs.network = networkFacts(inventory);
   if (check.reads.includes('inventory')) inputs.inventory = inventory;
+  if (check.reads.includes('certificates')) inputs.certificates = inventory.certificates ?? {};
   return inputs;
 }
 

@@ -376,16 +376,25 @@ export function describeHop(path: Pick<LoadBalancerPath, 'loadBalancer' | 'via' 
 
 type Unrouted = Omit<LoadBalancerPath, 'listeners' | 'targetGroups' | 'targetGroupProblems'>;
 
-/** The requests that enter through `listener`: each integration's whose entry reaches it (all of them behind an NLB). */
-export function requestsInto(path: Unrouted, listener: ListenerFacts, stage: StageInventory): KnownRequest[] {
-  const sending = path.via
+/** The integrations whose traffic enters through `listener`: those whose entry reaches it (all of them behind an NLB). */
+export const integrationsInto = (
+  path: Pick<LoadBalancerPath, 'integrations' | 'via'>,
+  listener: ListenerFacts,
+): IntegrationFacts[] =>
+  path.via
     ? path.integrations
     : path.integrations.filter((integration) => {
         const entry = integrationEntry(integration);
         return entry !== null && listenersReached([listener], [entry]).reached.length > 0;
       });
-  return sending.flatMap((integration) => knownRequests(integration, stage.stage));
-}
+
+/** The requests that enter through `listener`. */
+export const requestsInto = (
+  path: Unrouted,
+  listener: ListenerFacts,
+  stage: StageInventory,
+): KnownRequest[] =>
+  integrationsInto(path, listener).flatMap((integration) => knownRequests(integration, stage.stage));
 
 /**
  * The listeners the entries reach and the target groups their rules forward the traffic to; a load

@@ -29,6 +29,7 @@ import type {
 import {
   describeCanary,
   describeLoadBalancer,
+  integrationsInto,
   type ListenerHop,
   type LoadBalancerPath,
   requestsInto,
@@ -48,6 +49,7 @@ import {
   privateLinkSource,
 } from './senders';
 import type { ResolvedTarget } from './targets';
+import { tlsExplanations, tlsPassesThrough } from './tls';
 
 /** Target components listed per target group; the rest are counted (`targetsNotListed`), so 200 targets stay small. */
 export const MAX_LISTED_TARGETS = 50;
@@ -352,6 +354,12 @@ function addListener(
     },
     from,
   );
+  // Behind an NLB that ends TLS itself, the name the ALB is sent is unknown: not judged there.
+  if (!path.via || tlsPassesThrough(path.via)) {
+    const sending = integrationsInto(path, listener);
+    for (const code of tlsExplanations(listener, sending, walk.inventory.certificates ?? {}))
+      components.explain(seq, explanation(code));
+  }
   if (!hop) return;
   if (hop.routing.rulesUnreadable) components.explain(seq, explanation('COMPONENT_UNREADABLE'));
   const priorities = [...new Set(hop.routing.groups.map((group) => group.rule))];

@@ -47,6 +47,23 @@ export const EXPLANATIONS = {
     source:
       'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions',
   },
+  PROTOCOL_MISMATCH: {
+    meaning:
+      "the listener does not speak the integration's protocol (plain HTTP to a TLS or HTTPS listener, HTTPS to an HTTP one; an HTTP API private integration speaks HTTPS exactly when it has a TlsConfig): the connection fails",
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html',
+  },
+  CERTIFICATE_NOT_COVERING_NAME: {
+    meaning:
+      "none of the listener's certificates (its default and SNI list) covers the name API Gateway verifies (REST: the integration URI's host; HTTP APIs: TlsConfig.ServerNameToVerify): the listener presents its default and API Gateway fails the TLS handshake",
+    source:
+      'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-using-swagger.html',
+  },
+  CERTIFICATE_NAMES_UNKNOWN: {
+    meaning:
+      'the listener may present a certificate whose names the audit does not read (an IAM server certificate): whether it covers the name API Gateway verifies is unknown, never a FAIL on its own',
+    source:
+      'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html',
+  },
 } as const;
 
 export type ExplanationCode = keyof typeof EXPLANATIONS;

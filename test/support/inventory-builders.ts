@@ -9,6 +9,7 @@
 import type { CheckDefinition } from '../../lambda/checks/check-definition';
 import { httpIntegrationArn, restIntegrationArn } from '../../lambda/domain/arns';
 import {
+  type CertificateFacts,
   type ClassifiedStage,
   type Collected,
   type CollectionError,
@@ -20,6 +21,7 @@ import {
   type Inventory,
   type IpPermission,
   type IpTargetInterfaceFacts,
+  type ListenerFacts,
   type LoadBalancerFacts,
   type LogLineCount,
   type NetworkAclEntry,
@@ -41,6 +43,7 @@ export const VPC_ID = 'vpc-1';
 export const NLB_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/orders-nlb/50dc6c495c0c9188`;
 export const ALB_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/orders-alb/80dc6c495c0c9188`;
 export const TG_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/orders-tg/73e2d6bc24d8a067`;
+export const CERTIFICATE_ARN = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/12345678-1234-1234-1234-123456789012`;
 export const LISTENER_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/app/orders-alb/80dc6c495c0c9188/f2f7dc8efc522ab2`;
 
 export const accessDenied = (action: string): CollectionError => ({
@@ -133,6 +136,8 @@ export function anHttpIntegration(overrides: Overrides<IntegrationFacts> = {}): 
       timeoutMs: 30_000,
       listenerArn: LISTENER_ARN,
       loadBalancerArns: [ALB_ARN],
+      // GetIntegrations `TlsConfig.ServerNameToVerify` (apigatewayv2 API reference, Integration): HTTPS.
+      tlsConfig: { serverNameToVerify: 'orders.example.com' },
     },
     overrides,
   );
@@ -180,6 +185,21 @@ export function aVpcLink(overrides: Partial<VpcLinkFacts> = {}): VpcLinkFacts {
   };
 }
 
+/**
+ * An ACM certificate as DescribeCertificate describes it (AWS CLI reference, `acm describe-certificate`
+ * example: `DomainName`, `SubjectAlternativeNames` listing the domain name too, `NotAfter`, `Status`).
+ */
+export function aCertificate(overrides: Partial<CertificateFacts> = {}): CertificateFacts {
+  return {
+    arn: CERTIFICATE_ARN,
+    domainName: 'orders.example.com',
+    subjectAlternativeNames: ['orders.example.com'],
+    notAfter: '2027-11-29T12:00:00.000Z',
+    status: 'ISSUED',
+    ...overrides,
+  };
+}
+
 export function anNlb(overrides: Partial<LoadBalancerFacts> = {}): LoadBalancerFacts {
   return {
     arn: NLB_ARN,
@@ -214,7 +234,18 @@ export function anAlb(overrides: Partial<LoadBalancerFacts> = {}): LoadBalancerF
     dnsName: 'internal-orders-alb-80dc6c495c0c9188.us-east-1.elb.amazonaws.com',
     securityGroupIds: ['sg-alb'],
     attributes: collected({}),
-    listeners: collected([{ arn: LISTENER_ARN, port: 443, protocol: 'HTTPS', targetGroupArns: [TG_ARN] }]),
+    // DescribeListeners gives an HTTPS listener's default certificate (`Certificates[].CertificateArn`),
+    // DescribeListenerCertificates every certificate with `IsDefault` (ELB API reference, both pages).
+    listeners: collected([
+      {
+        arn: LISTENER_ARN,
+        port: 443,
+        protocol: 'HTTPS',
+        targetGroupArns: [TG_ARN],
+        certificateArns: [CERTIFICATE_ARN],
+        certificates: collected([{ arn: CERTIFICATE_ARN, isDefault: true }]),
+      },
+    ]),
     tcpTargetResets: collected(null),
     ...overrides,
   });
@@ -335,6 +366,12 @@ export class InventoryBuilder {
 
   withStage(stage: StageInventory): this {
     this.inventory.stages.push(stage);
+    return this;
+  }
+
+  /** Sets what DescribeCertificate read of one certificate (or why it could not), by its ARN. */
+  withCertificate(arn: string, certificate: CertificateFacts | Collected<CertificateFacts>): this {
+    this.inventory.certificates = { ...this.inventory.certificates, [arn]: asCollected(certificate) };
     return this;
   }
 
@@ -496,8 +533,60 @@ export function albScenario(overrides: ScenarioOverrides = {}): InventoryBuilder
       }),
     )
     .with('loadBalancers', ALB_ARN, anAlb(overrides.loadBalancer))
+    .withCertificate(CERTIFICATE_ARN, aCertificate())
     .with('securityGroups', 'sg-alb', anAlbSecurityGroup());
   return withTargetsAndNetwork(builder, overrides, ALB_ARN);
+}
+
+export const ALB_TG_ARN = TG_ARN.replace('orders-tg', 'front-to-alb');
+
+/**
+ * A REST integration to `uri` -> V1 link -> the NLB's `frontListener` on 443 (TCP unless overridden)
+ * -> an `alb` target group -> the ALB's HTTPS:443 listener (as `anAlb`, with `albListener` over it).
+ */
+export function restThroughNlbToAlb(
+  uri: string,
+  overrides: { frontListener?: Partial<ListenerFacts>; albListener?: Partial<ListenerFacts> } = {},
+): InventoryBuilder {
+  const { availabilityZone: _, ...albTarget } = aTarget({ id: ALB_ARN, port: 443 });
+  const albListeners = anAlb().listeners;
+  return nlbScenario({
+    stage: { integrations: collected([aRestIntegration({ uri, port: 443 })]) },
+    loadBalancer: {
+      listeners: collected([
+        {
+          arn: `${NLB_ARN}/listener-443`,
+          port: 443,
+          protocol: 'TCP',
+          targetGroupArns: [ALB_TG_ARN],
+          ...overrides.frontListener,
+        },
+      ]),
+    },
+  })
+    .with(
+      'targetGroups',
+      ALB_TG_ARN,
+      aTargetGroup({
+        arn: ALB_TG_ARN,
+        name: 'front-to-alb',
+        targetType: 'alb',
+        port: 443,
+        targets: collected([albTarget]),
+      }),
+    )
+    .with(
+      'loadBalancers',
+      ALB_ARN,
+      anAlb({
+        listeners: collected(
+          (albListeners.ok ? albListeners.value : []).map((listener) => ({
+            ...listener,
+            ...overrides.albListener,
+          })),
+        ),
+      }),
+    );
 }
 
 /** Runs one check over every stage of the inventory, as the engine would with all checks on. */

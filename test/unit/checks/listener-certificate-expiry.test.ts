@@ -39,9 +39,7 @@ function albWithCertificate(
       ]),
     },
   }).build();
-  return certificate
-    ? { ...inventory, certificates: { [certificate.arn]: collected(certificate) } }
-    : inventory;
+  return { ...inventory, certificates: certificate ? { [certificate.arn]: collected(certificate) } : {} };
 }
 
 describe('listener-certificate-expiry', () => {

@@ -53,6 +53,8 @@ export const arns = {
   ordersV2Tg: `${ELB}:targetgroup/orders-v2-tg/5d1d2e3c4b5a6978`,
   billingTg: `${ELB}:targetgroup/billing-tg/0a1b2c3d4e5f6a7b`,
   nlbToAlbTg: `${ELB}:targetgroup/front-to-alb/8c7b6a5d4e3f2a1b`,
+  /** The default certificate of shared-alb's HTTPS listeners (an ACM ARN). */
+  albCertificate: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/12345678-1234-1234-1234-123456789012`,
 };
 export const dns = {
   /** NLBs: `name-id.elb.REGION.amazonaws.com` (Elastic Load Balancing API reference, DescribeLoadBalancers example). */
@@ -110,6 +112,10 @@ const listener = (
   LoadBalancerArn: lb,
   Port,
   Protocol,
+  // HTTPS and TLS listeners: `Certificates` holds the default certificate only.
+  ...(Protocol === 'HTTPS' || Protocol === 'TLS'
+    ? { Certificates: [{ CertificateArn: arns.albCertificate }] }
+    : {}),
   DefaultActions: [
     {
       Type: 'forward',

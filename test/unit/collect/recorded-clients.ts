@@ -19,6 +19,7 @@ export function recordedClients() {
     elb: mockClient(clients.elb),
     ec2: mockClient(clients.ec2),
     sts: mockClient(clients.sts),
+    acm: mockClient(clients.acm),
   };
   mocks.apiGateway.onAnyCommand().resolves({});
   mocks.apiGatewayV2.onAnyCommand().resolves({});
@@ -27,6 +28,7 @@ export function recordedClients() {
   mocks.elb.onAnyCommand().resolves({});
   mocks.ec2.onAnyCommand().resolves({});
   mocks.sts.onAnyCommand().resolves({});
+  mocks.acm.onAnyCommand().resolves({});
   return { clients, mocks };
 }
 
