@@ -2,6 +2,8 @@
 import type { CheckDefinition } from '../domain/check';
 import { albSecurityGroupSources } from './alb-security-group-sources';
 import { clientRetries } from './client-retries';
+import { cloudMapHealthCheck } from './cloud-map-health-check';
+import { cloudMapInstanceSecurityGroups } from './cloud-map-instance-security-groups';
 import { executionLogNetworkErrors } from './execution-log-network-errors';
 import { integrationListener } from './integration-listener';
 import { integrationTimeout } from './integration-timeout';
@@ -56,4 +58,6 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   tgHealthCheckPort,
   tgProxyProtocolV2,
   listenerCertificateExpiry,
+  cloudMapInstanceSecurityGroups,
+  cloudMapHealthCheck,
 ]);

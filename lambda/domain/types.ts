@@ -68,7 +68,14 @@ export interface ErrorMinute {
 /** One component of the path the audit followed for a stage (see `auditedPath`). */
 export interface PathHop {
   seq: number;
-  kind: 'integration' | 'vpc-link' | 'load-balancer' | 'listener' | 'target-group';
+  kind:
+    | 'integration'
+    | 'vpc-link'
+    | 'load-balancer'
+    | 'listener'
+    | 'target-group'
+    | 'cloud-map-service'
+    | 'cloud-map-instance';
   /** ARN or id of the resource; for a missing listener, the load balancer and what was sent to. */
   id: string;
   label: string;
@@ -403,6 +410,34 @@ export interface IpTargetInterfaceFacts {
   securityGroupIds: string[];
 }
 
+/**
+ * One instance registered in a Cloud Map service (ListInstances). API Gateway sends to the address
+ * and port its attributes name (`AWS_INSTANCE_IPV4`, `AWS_INSTANCE_PORT`); without both it has
+ * nowhere to send.
+ */
+export interface CloudMapInstanceFacts {
+  id: string;
+  ipv4?: string;
+  /** `AWS_INSTANCE_PORT` when it is a port number. */
+  port?: number;
+  /** The interface that holds `ipv4` in the VPC link's VPC (null: none there does); absent without `ipv4`. */
+  networkInterface?: Collected<IpTargetInterfaceFacts | null>;
+}
+
+/** A Cloud Map service an HTTP API private integration names in its `IntegrationUri` (GetService). */
+export interface CloudMapServiceFacts {
+  arn: string;
+  id: string;
+  name: string;
+  /** `route53`: HealthCheckConfig; `custom`: HealthCheckCustomConfig; `none`: every instance gets traffic. */
+  healthCheck: 'route53' | 'custom' | 'none';
+  instances: Collected<CloudMapInstanceFacts[]>;
+}
+
+/** `arn:aws:servicediscovery:<region>:<account>:service/srv-...`: the integration URI of a Cloud Map private integration. */
+export const isCloudMapServiceArn = (uri: string): boolean =>
+  /^arn:aws[a-z-]*:servicediscovery:[^:]*:[^:]*:service\/[^/]+$/.test(uri);
+
 /** Where an `ip` target's interface is filed: its address is only unique within its VPC. */
 export const ipTargetKey = (vpcId: string, address: string): string => `${vpcId}|${address}`;
 
@@ -564,6 +599,8 @@ export interface Inventory {
   loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
   /** The ACM certificates of the listeners on a path, by ARN. Absent when not read. */
   certificates?: Record<string, Collected<CertificateFacts>>;
+  /** The Cloud Map services HTTP API private integrations send to, by service ARN. Absent when none. */
+  cloudMapServices?: Record<string, Collected<CloudMapServiceFacts>>;
 }
 
 // ---------------------------------------------------------------------------------------------

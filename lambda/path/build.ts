@@ -29,6 +29,13 @@ import type {
   TargetGroupFacts,
   VpcLinkFacts,
 } from '../domain/types';
+import {
+  addCloudMapHops,
+  type CloudMapPath,
+  cloudMapInsteadOfLoadBalancer,
+  followToCloudMap,
+  isCloudMapIntegration,
+} from './cloud-map';
 import { explained } from './explanations';
 import {
   type KnownRequest,
@@ -109,6 +116,8 @@ export interface StagePath {
   integrations: Collected<IntegrationFacts[]>;
   /** The load balancers reached, direct ones first, then ALBs behind NLBs. */
   loadBalancers: LoadBalancerPath[];
+  /** The Cloud Map services reached through V2 links (HTTP API private integrations). */
+  cloudMapServices: CloudMapPath[];
   /** Why the path could not be followed to a load balancer (ERROR or SKIPPED results, explained). */
   problems: CheckResult[];
   /** Load balancers the integrations still send to that no longer exist. */
@@ -306,6 +315,8 @@ function noLoadBalancer(
       const name = link?.ok ? link.value.name : integration.vpcLinkId;
       return `${integration.label} through VPC link ${name} to ${integration.uri ?? 'a service'}`;
     });
+    if (throughLinks.every(isCloudMapIntegration))
+      return cloudMapInsteadOfLoadBalancer(stage, described, apis);
     const reason = `the integrations of ${stageLabel(stage.stage)} go through a VPC link to no load balancer (${described.join(', ')}): the link itself is judged by vpc-link-status`;
     return explained('NO_LOAD_BALANCER_BEHIND_LINK', notApplicable(stageResource(stage.stage), apis, reason));
   }
@@ -498,6 +509,7 @@ function buildPath(
     share,
     integrations: source.integrations,
     loadBalancers: reached,
+    cloudMapServices: followToCloudMap(source.integrations, inventory, [stageKeyOf(stage)]),
     problems,
     vanished,
   };
@@ -549,7 +561,7 @@ export function auditedPath(stage: StageInventory, inventory: Inventory): PathHo
 const sameHop = (a: PathHop, b: PathHop): boolean =>
   a.kind === b.kind && a.id === b.id && a.variant === b.variant;
 
-type AddHop = (
+export type AddHop = (
   kind: PathHop['kind'],
   id: string,
   label: string,
@@ -589,6 +601,7 @@ function componentsOf(
             start,
           )
         : start;
+    addCloudMapHops(add, path.cloudMapServices, integration, linkHop);
     for (const lb of direct.filter((candidate) => candidate.integrations.includes(integration))) {
       const entry = integrationEntry(integration);
       addLoadBalancerHops(add, lb, entry ? [entry] : [], linkHop, path.loadBalancers, inventory);

@@ -19,6 +19,12 @@ export const EXPLANATIONS = {
     source:
       'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
   },
+  CLOUD_MAP_BEHIND_LINK: {
+    meaning:
+      'the integrations go through a VPC link V2 to a Cloud Map service: its instances, not a load balancer, receive the connections',
+    source:
+      'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
+  },
   LOAD_BALANCER_GONE: {
     meaning: 'an integration sends to a load balancer that no longer exists',
     source:

@@ -1,0 +1,162 @@
+import { networkInterfaceArn } from '../domain/arns';
+import type { CheckDefinition, NetworkFacts } from '../domain/check';
+import type { CheckResult, IpTargetInterfaceFacts, SecurityGroupFacts } from '../domain/types';
+import {
+  type CloudMapDestination,
+  type CloudMapPath,
+  cloudMapResource,
+  describeCloudMapService,
+  describeInstance,
+  destinationsOf,
+} from '../path/cloud-map';
+import { linkSenders, vpcOfInterface } from '../path/cloud-map-senders';
+import { evaluateSecurityGroups } from '../path/security-groups';
+import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPES, warned } from './results';
+
+const DISCOVER_INSTANCES =
+  'API Gateway sends to the addresses and ports of the instances DiscoverInstances returns';
+
+/** The service itself: readable, with at least one instance that has both an address and a port. */
+function judgeService(path: CloudMapPath): { results: CheckResult[]; destinations: CloudMapDestination[] } {
+  const resource = cloudMapResource(path.serviceArn);
+  const name = describeCloudMapService(path);
+  if (!path.service.ok) {
+    return { results: [couldNotRead(resource, path.apis, name, path.service.error)], destinations: [] };
+  }
+  const { instances } = path.service.value;
+  if (!instances.ok) {
+    return {
+      results: [couldNotRead(resource, path.apis, `the instances of ${name}`, instances.error)],
+      destinations: [],
+    };
+  }
+  const { destinations, unaddressed } = destinationsOf(instances.value);
+  const missing = unaddressed.map((instance) => instance.id);
+  const evidence = { instances: instances.value.length, withoutAddressAndPort: missing };
+  if (instances.value.length === 0) {
+    const message = `${name} has no registered instance: ${DISCOVER_INSTANCES}, and it returns none, so the integration has nowhere to send`;
+    return { results: [failedCheck(resource, path.apis, message, evidence)], destinations };
+  }
+  if (destinations.length === 0) {
+    const message = `no instance of ${name} has both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (${missing.join(', ')}): ${DISCOVER_INSTANCES}, so the integration has nowhere to send (an ECS service registered with A records gives no port)`;
+    return { results: [failedCheck(resource, path.apis, message, evidence)], destinations };
+  }
+  if (missing.length > 0) {
+    const message = `instance ${missing.join(', ')} of ${name} lacks AWS_INSTANCE_IPV4 or AWS_INSTANCE_PORT: requests API Gateway picks it for have nowhere to go`;
+    return { results: [warned(resource, path.apis, message, evidence, 'medium')], destinations };
+  }
+  return { results: [], destinations };
+}
+
+function readGroups(ids: readonly string[], network: NetworkFacts) {
+  const groups: SecurityGroupFacts[] = [];
+  for (const id of ids) {
+    const group = lookup(network.securityGroups, id, 'ec2:DescribeSecurityGroups');
+    if (!group.ok) return group;
+    groups.push(group.value);
+  }
+  return { ok: true as const, value: groups };
+}
+
+/** Whether the instance's own security groups admit its port from every interface of the links. */
+function judgeInstance(
+  path: CloudMapPath,
+  { instance, networkInterface }: CloudMapDestination,
+  network: NetworkFacts,
+): CheckResult {
+  const described = describeInstance(instance);
+  const serviceResource = cloudMapResource(path.serviceArn);
+  if (!networkInterface.ok) {
+    return couldNotRead(
+      serviceResource,
+      path.apis,
+      `the network interface of ${described}`,
+      networkInterface.error,
+    );
+  }
+  if (networkInterface.value === null) {
+    const reason = `no network interface in the VPC link's VPC holds ${instance.ipv4} (${described} of ${describeCloudMapService(path)}): it lies in a peered VPC or on premises, whose filters the audit cannot see`;
+    return notApplicable(serviceResource, path.apis, reason);
+  }
+  const eni: IpTargetInterfaceFacts = networkInterface.value;
+  const resource = {
+    resourceArn: networkInterfaceArn(network.region, network.account, eni.id),
+    resourceType: RESOURCE_TYPES.networkInterface,
+  };
+  const senders = linkSenders(path, vpcOfInterface(eni, network), network);
+  if (!senders.ok) {
+    return couldNotRead(
+      resource,
+      path.apis,
+      `the VPC link interfaces that connect to ${described}`,
+      senders.error,
+    );
+  }
+  const groups = readGroups(eni.securityGroupIds, network);
+  if (!groups.ok)
+    return couldNotRead(resource, path.apis, `the security groups of ${described}`, groups.error);
+  if (senders.value.sources.length === 0) {
+    return notApplicable(resource, path.apis, `no VPC link V2 interface sends to ${described}`);
+  }
+  const traffic = { protocol: 'tcp' as const, port: instance.port };
+  const verdict = evaluateSecurityGroups({
+    groups: groups.value,
+    traffic,
+    prefixLists: network.prefixLists ?? {},
+    sources: senders.value.sources,
+  });
+  const named = `security group${eni.securityGroupIds.length === 1 ? '' : 's'} ${eni.securityGroupIds.join(', ') || '(none)'} of ${described} (${eni.id})`;
+  const evidence = {
+    instance: instance.id,
+    address: instance.ipv4,
+    port: instance.port,
+    networkInterface: eni.id,
+    securityGroups: eni.securityGroupIds,
+    verdict: verdict.summary,
+  };
+  const [gap] = verdict.gaps;
+  if (verdict.status === 'could-not-tell' && gap) {
+    return couldNotRead(resource, path.apis, `a prefix list the ingress rules of ${named} reference`, gap);
+  }
+  if (verdict.status === 'some-blocked') {
+    const { approximatedBecause } = senders.value;
+    if (approximatedBecause) {
+      return couldNotRead(
+        resource,
+        path.apis,
+        'the addresses of the VPC link interfaces',
+        approximatedBecause,
+      );
+    }
+    const blocked = verdict.blocked.map((source) => source.label).join('; ');
+    const message = `${named} admit no tcp/${instance.port} from ${blocked}: the VPC link's connections to this instance of ${describeCloudMapService(path)} are refused`;
+    return failedCheck(resource, path.apis, message, evidence);
+  }
+  return passed(resource, path.apis, `${named} admit tcp/${instance.port}: ${verdict.summary}`, evidence);
+}
+
+function evaluateCloudMap(path: CloudMapPath, network: NetworkFacts): CheckResult[] {
+  const { results, destinations } = judgeService(path);
+  return [...results, ...destinations.map((destination) => judgeInstance(path, destination, network))];
+}
+
+export const cloudMapInstanceSecurityGroups: CheckDefinition<'paths' | 'network'> = {
+  id: 'cloud-map-instance-security-groups',
+  title: "Cloud Map instances admit the VPC link's connections",
+  group: 'beyond-the-article',
+  severity: 'high',
+  role: 'cause',
+  runsFor: ['high-frequency'],
+  risk: "An HTTP API private integration to a Cloud Map service connects from the VPC link's interfaces to each instance's AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT: an instance whose security groups do not admit that port from the link's subnets (or its groups) refuses every request sent to it, and a service with no instance, or none with both attributes, has nowhere to send.",
+  remediation:
+    "Add an ingress rule for the instance port to the instances' security groups from the VPC link's security group or subnets; register instances with both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (for ECS, SRV records or Service Connect).",
+  docs: [
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
+    'https://docs.aws.amazon.com/cloud-map/latest/api/API_DiscoverInstances.html',
+    'https://docs.aws.amazon.com/cloud-map/latest/api/API_InstanceSummary.html',
+    'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
+  ],
+  reads: ['paths', 'network'],
+  evaluate: ({ paths, network }) =>
+    paths.flatMap((path) => path.cloudMapServices.flatMap((cloudMap) => evaluateCloudMap(cloudMap, network))),
+};

@@ -1,0 +1,152 @@
+/**
+ * The hops behind a VPC link V2 that leads to a Cloud Map service instead of a load balancer (HTTP
+ * API private integrations). API Gateway "uses DiscoverInstances to identify resources", the
+ * instances' attributes "must include IP addresses and ports", and it "distributes requests across
+ * healthy resources that are returned from DiscoverInstances" (API Gateway guide, "Create a private
+ * integration using AWS Cloud Map service discovery"). DiscoverInstances ignores health for a service
+ * without a health check and returns every instance (Cloud Map API reference, DiscoverInstances
+ * `HealthStatus`). So every registered instance with an address and a port is where the link's
+ * interfaces connect: their own security groups must let that out, the instance's must let it in.
+ */
+import {
+  type CheckResult,
+  type CloudMapInstanceFacts,
+  type CloudMapServiceFacts,
+  type Collected,
+  type CollectionError,
+  collected,
+  type IntegrationFacts,
+  type Inventory,
+  type IpTargetInterfaceFacts,
+  isCloudMapServiceArn,
+  type StageInventory,
+  type StageKey,
+  type VpcLinkFacts,
+} from '../domain/types';
+import type { AddHop } from './build';
+import { explained } from './explanations';
+import { lookup, notApplicable, type Resource, stageLabel, stageResource } from './resources';
+
+export const CLOUD_MAP_SERVICE_TYPE = 'AWS::ServiceDiscovery::Service';
+
+/** A Cloud Map service on a stage's path, reached through the V2 links of its integrations. */
+export interface CloudMapPath {
+  serviceArn: string;
+  /** GetService and ListInstances, with each instance's network interface; the error when unreadable. */
+  service: Collected<CloudMapServiceFacts>;
+  integrations: IntegrationFacts[];
+  /** The links those integrations go through (read ones; vpc-link-status reports the others). */
+  vpcLinks: VpcLinkFacts[];
+  /** The links that could not be read: their interfaces, the senders, are unknown. */
+  unreadableVpcLinks: CollectionError[];
+  apis: StageKey[];
+}
+
+/** An instance API Gateway can send to: it has both attributes, and an interface in the link's VPC. */
+export interface CloudMapDestination {
+  instance: CloudMapInstanceFacts & { ipv4: string; port: number };
+  networkInterface: Collected<IpTargetInterfaceFacts | null>;
+}
+
+export const isCloudMapIntegration = (integration: IntegrationFacts): boolean =>
+  integration.vpcLinkId !== undefined && !!integration.uri && isCloudMapServiceArn(integration.uri);
+
+export const cloudMapResource = (serviceArn: string): Resource => ({
+  resourceArn: serviceArn,
+  resourceType: CLOUD_MAP_SERVICE_TYPE,
+});
+
+/** `Cloud Map service orders (srv-...)`, or the ARN while the service is unread. */
+export const describeCloudMapService = (path: Pick<CloudMapPath, 'service' | 'serviceArn'>): string =>
+  path.service.ok
+    ? `Cloud Map service ${path.service.value.name} (${path.service.value.id})`
+    : `Cloud Map service ${path.serviceArn}`;
+
+/** The Cloud Map services the integrations send to, each with the links that reach it. */
+export function followToCloudMap(
+  integrations: Collected<IntegrationFacts[]>,
+  inventory: Inventory,
+  apis: StageKey[],
+): CloudMapPath[] {
+  const byService = new Map<string, CloudMapPath>();
+  for (const integration of integrations.ok ? integrations.value.filter(isCloudMapIntegration) : []) {
+    const serviceArn = integration.uri ?? '';
+    const path = byService.get(serviceArn) ?? {
+      serviceArn,
+      service: lookup(inventory.cloudMapServices ?? {}, serviceArn, 'servicediscovery:GetService'),
+      integrations: [],
+      vpcLinks: [],
+      unreadableVpcLinks: [],
+      apis,
+    };
+    path.integrations.push(integration);
+    const link = lookup(inventory.vpcLinks, integration.vpcLinkId ?? '', 'apigateway:GetVpcLinks');
+    if (!link.ok) path.unreadableVpcLinks.push(link.error);
+    else if (!path.vpcLinks.some((known) => known.id === link.value.id)) path.vpcLinks.push(link.value);
+    byService.set(serviceArn, path);
+  }
+  return [...byService.values()];
+}
+
+/**
+ * SKIPPED on the stage for the load balancer checks: its links lead to Cloud Map services, which the
+ * Cloud Map checks judge, and no load balancer stands on the path.
+ */
+export function cloudMapInsteadOfLoadBalancer(
+  stage: StageInventory,
+  described: readonly string[],
+  apis: StageKey[],
+): CheckResult {
+  const reason = `the integrations of ${stageLabel(stage.stage)} go through a VPC link to a Cloud Map service, not to a load balancer (${described.join(', ')}): cloud-map-instance-security-groups and sender-security-group-egress judge the link's connections to its instances`;
+  return explained('CLOUD_MAP_BEHIND_LINK', notApplicable(stageResource(stage.stage), apis, reason));
+}
+
+/** The service after the link, and each registered instance after the service. */
+export function addCloudMapHops(
+  add: AddHop,
+  cloudMap: readonly CloudMapPath[],
+  integration: IntegrationFacts,
+  from: number,
+): void {
+  for (const path of cloudMap.filter((candidate) => candidate.integrations.includes(integration))) {
+    const serviceHop = add('cloud-map-service', path.serviceArn, describeCloudMapService(path), from);
+    if (!path.service.ok || !path.service.value.instances.ok) continue;
+    for (const instance of path.service.value.instances.value) {
+      const address =
+        instance.ipv4 && instance.port !== undefined
+          ? `${instance.ipv4}:${instance.port}`
+          : 'no AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT';
+      add(
+        'cloud-map-instance',
+        `${path.serviceArn}/${instance.id}`,
+        `Cloud Map instance ${instance.id} (${address})`,
+        serviceHop,
+      );
+    }
+  }
+}
+
+/** The instances API Gateway can pick: those with both an IPv4 address and a port. */
+export function destinationsOf(instances: readonly CloudMapInstanceFacts[]): {
+  destinations: CloudMapDestination[];
+  unaddressed: CloudMapInstanceFacts[];
+} {
+  const destinations: CloudMapDestination[] = [];
+  const unaddressed: CloudMapInstanceFacts[] = [];
+  for (const instance of instances) {
+    const { ipv4, port } = instance;
+    if (ipv4 === undefined || port === undefined) {
+      unaddressed.push(instance);
+      continue;
+    }
+    destinations.push({
+      instance: { ...instance, ipv4, port },
+      networkInterface: instance.networkInterface ?? collected(null),
+    });
+  }
+  return { destinations, unaddressed };
+}
+
+/** `Cloud Map instance i-1 10.0.1.5:8080`. */
+export const describeInstance = (instance: CloudMapDestination['instance']): string =>
+  `Cloud Map instance ${instance.id} ${instance.ipv4}:${instance.port}`;
