@@ -178,8 +178,19 @@ function evaluateCloudMap(path: CloudMapPath, inventory: NetworkFacts): CheckRes
   return [notApplicable(cloudMapResource(path.serviceArn), path.apis, reason)];
 }
 
+/** A stage whose links lead to Cloud Map is judged here, not skipped for want of a load balancer. */
+const judgedHere = (path: StagePath): StagePath =>
+  path.cloudMapServices.length === 0
+    ? path
+    : {
+        ...path,
+        problems: path.problems.filter(
+          (problem) => problem.evidence?.explanation !== 'CLOUD_MAP_BEHIND_LINK',
+        ),
+      };
+
 const evaluatePaths = (paths: readonly StagePath[], network: NetworkFacts): CheckResult[] => [
-  ...eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
+  ...eachLoadBalancer(paths.map(judgedHere), (path) => evaluatePath(path, network)),
   ...paths.flatMap((path) =>
     path.cloudMapServices.flatMap((cloudMap) => evaluateCloudMap(cloudMap, network)),
   ),

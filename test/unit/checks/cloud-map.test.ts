@@ -232,6 +232,10 @@ describe('sender-security-group-egress towards Cloud Map instances', () => {
     expect(statuses(onLinkGroup(cloudMapScenario({ linkEgress: toTasks })))).toEqual(['PASS']);
     expect(statuses(onLinkGroup(cloudMapScenario()))).toEqual(['PASS']);
   });
+
+  it('judges a stage whose only link leads to Cloud Map, rather than skipping it for want of a load balancer', () => {
+    expect(statuses(resultsOf(senderSecurityGroupEgress, cloudMapScenario()))).toEqual(['PASS']);
+  });
 });
 
 describe('cloud-map-health-check', () => {

@@ -1,0 +1,270 @@
+/**
+ * HTTP APIs -> VPC link V2 -> Cloud Map service on the emulator (moto's servicediscovery: HTTP
+ * namespace, services with and without a custom health check, instances registered with
+ * AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT as in the Cloud Map API reference's RegisterInstance
+ * example). moto enforces no security group: the tests assert the audit's reasoning, each finding
+ * beside its healthy twin (the `open` API: its tasks admit the link's group, the link lets the port
+ * out, its service has a health check).
+ */
+
+import {
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+  CreateVpcLinkCommand,
+} from '@aws-sdk/client-apigatewayv2';
+import { DescribeInstancesCommand, RevokeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateHttpNamespaceCommand,
+  CreateServiceCommand,
+  GetOperationCommand,
+  ListNamespacesCommand,
+  RegisterInstanceCommand,
+} from '@aws-sdk/client-servicediscovery';
+import type { AwsClients } from '../../lambda/collect/clients';
+import { collectInventory } from '../../lambda/collect/inventory';
+import type { ClassifiedStage, Finding, Inventory } from '../../lambda/domain/types';
+import { evaluateChecks } from '../../lambda/engine/evaluate';
+import { auditedPath } from '../../lambda/path/build';
+import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
+import { must, useEmulator } from '../support/emulator';
+import { LINK_NETWORK } from '../support/link-network';
+
+const SHOP: AccountSpec = {
+  vpcCidr: LINK_NETWORK.vpcCidr,
+  subnets: LINK_NETWORK.subnets,
+  securityGroups: [
+    { name: 'link-open', ingress: [] },
+    { name: 'link-shut', ingress: [] },
+    // The healthy twin: the task port from the link's group.
+    {
+      name: 'tasks-open',
+      ingress: [
+        { port: 8080, fromGroup: 'link-open' },
+        { port: 8080, fromGroup: 'link-shut' },
+      ],
+    },
+    // Written for an ALB that used to stand in front: the port from the load balancers' subnet only.
+    { name: 'tasks-closed', ingress: [{ port: 8080, cidr: '10.0.1.0/24' }] },
+  ],
+  instances: [
+    { name: 'open-a', subnet: 'private-a', securityGroups: ['tasks-open'] },
+    { name: 'closed-a', subnet: 'private-a', securityGroups: ['tasks-closed'] },
+  ],
+  targetGroups: [],
+  loadBalancers: [],
+  flowLogs: false,
+  httpApis: [],
+  restApis: [],
+};
+
+interface CloudMapApi {
+  name: string;
+  link: 'link-open' | 'link-shut';
+  service: string;
+}
+
+const APIS: CloudMapApi[] = [
+  { name: 'open', link: 'link-open', service: 'open' },
+  { name: 'closed', link: 'link-open', service: 'closed' },
+  { name: 'empty', link: 'link-open', service: 'empty' },
+  { name: 'portless', link: 'link-open', service: 'portless' },
+  { name: 'shut', link: 'link-shut', service: 'open' },
+];
+
+async function privateIp(clients: AwsClients, instanceId: string): Promise<string> {
+  const described = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  return must(described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress, `address of ${instanceId}`);
+}
+
+/** Cloud Map: one HTTP namespace, its services, and their instances; service name -> ARN. */
+async function seedCloudMap(clients: AwsClients, seeded: SeededAccount): Promise<Record<string, string>> {
+  const sd = clients.serviceDiscovery;
+  const operation = await sd.send(new CreateHttpNamespaceCommand({ Name: 'shop' }));
+  await sd.send(new GetOperationCommand({ OperationId: operation.OperationId }));
+  const namespaces = await sd.send(new ListNamespacesCommand({}));
+  const namespaceId = must(namespaces.Namespaces?.find((n) => n.Name === 'shop')?.Id, 'namespace shop');
+  // CreateService (Cloud Map API reference): HealthCheckCustomConfig is what ECS services use.
+  const service = async (name: string, healthChecked: boolean) => {
+    const created = await sd.send(
+      new CreateServiceCommand({
+        Name: name,
+        NamespaceId: namespaceId,
+        ...(healthChecked ? { HealthCheckCustomConfig: { FailureThreshold: 1 } } : {}),
+      }),
+    );
+    return must(created.Service, `service ${name}`);
+  };
+  const openIp = await privateIp(clients, must(seeded.instances['open-a'], 'open-a'));
+  const closedIp = await privateIp(clients, must(seeded.instances['closed-a'], 'closed-a'));
+  const services = {
+    open: await service('open', true),
+    closed: await service('closed', false),
+    empty: await service('empty', true),
+    portless: await service('portless', true),
+  };
+  // RegisterInstance example (Cloud Map API reference): Attributes AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT.
+  const register = (serviceId: string | undefined, instanceId: string, attributes: Record<string, string>) =>
+    sd.send(
+      new RegisterInstanceCommand({ ServiceId: serviceId, InstanceId: instanceId, Attributes: attributes }),
+    );
+  await register(services.open.Id, 'open-task', { AWS_INSTANCE_IPV4: openIp, AWS_INSTANCE_PORT: '8080' });
+  await register(services.closed.Id, 'closed-task', {
+    AWS_INSTANCE_IPV4: closedIp,
+    AWS_INSTANCE_PORT: '8080',
+  });
+  // An ECS service registered with A records: the address, no port (API Gateway guide: use SRV records).
+  await register(services.portless.Id, 'a-record-task', { AWS_INSTANCE_IPV4: openIp });
+  return Object.fromEntries(
+    Object.entries(services).map(([name, created]) => [name, must(created.Arn, `ARN of ${name}`)]),
+  );
+}
+
+/** The HTTP APIs, each with one route to its Cloud Map service through its link; name -> the stage to audit. */
+async function seedApis(
+  clients: AwsClients,
+  seeded: SeededAccount,
+  serviceArns: Record<string, string>,
+): Promise<ClassifiedStage[]> {
+  const links: Record<string, string> = {};
+  for (const name of ['link-open', 'link-shut']) {
+    const link = await clients.apiGatewayV2.send(
+      new CreateVpcLinkCommand({
+        Name: name,
+        SubnetIds: [must(seeded.subnets['link-a'], 'link-a'), must(seeded.subnets['link-b'], 'link-b')],
+        SecurityGroupIds: [must(seeded.securityGroups[name], name)],
+      }),
+    );
+    links[name] = must(link.VpcLinkId, `VPC link ${name}`);
+  }
+  const stages: ClassifiedStage[] = [];
+  for (const api of APIS) {
+    const created = await clients.apiGatewayV2.send(
+      new CreateApiCommand({ Name: api.name, ProtocolType: 'HTTP' }),
+    );
+    const apiId = must(created.ApiId, `HTTP API ${api.name}`);
+    // create-integration with a Cloud Map service ARN (API Gateway guide, private integrations for HTTP APIs).
+    const integration = await clients.apiGatewayV2.send(
+      new CreateIntegrationCommand({
+        ApiId: apiId,
+        IntegrationType: 'HTTP_PROXY',
+        IntegrationMethod: 'ANY',
+        ConnectionType: 'VPC_LINK',
+        ConnectionId: links[api.link],
+        IntegrationUri: must(serviceArns[api.service], api.service),
+        PayloadFormatVersion: '1.0',
+      }),
+    );
+    await clients.apiGatewayV2.send(
+      new CreateRouteCommand({
+        ApiId: apiId,
+        RouteKey: 'ANY /{proxy+}',
+        Target: `integrations/${integration.IntegrationId}`,
+      }),
+    );
+    await clients.apiGatewayV2.send(
+      new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true }),
+    );
+    // What the triage hands the collector for a stage failing all window long.
+    stages.push({
+      region: clients.region,
+      apiId,
+      apiName: api.name,
+      apiType: 'HTTP',
+      stage: 'prod',
+      requests: 12_000,
+      errors5xx: 4_800,
+      errorRatio: 0.4,
+      periodsWithErrors: 12,
+      periods: 12,
+      classification: 'high-frequency',
+    });
+  }
+  return stages;
+}
+
+describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
+  const aws = useEmulator();
+  let inventory: Inventory;
+  let findings: Finding[];
+  let serviceArns: Record<string, string>;
+
+  beforeAll(async () => {
+    const clients = aws.clients();
+    const seeded = await seedAccount(clients, SHOP, new Date());
+    serviceArns = await seedCloudMap(clients, seeded);
+    const stages = await seedApis(clients, seeded, serviceArns);
+    // Terraform's way: the default "all traffic to 0.0.0.0/0" egress rule is revoked.
+    await clients.ec2.send(
+      new RevokeSecurityGroupEgressCommand({
+        GroupId: must(seeded.securityGroups['link-shut'], 'link-shut'),
+        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    inventory = await collectInventory(clients, stages, seeded.window, '123456789012');
+    findings = evaluateChecks(inventory, { allChecks: true });
+  }, 90_000);
+
+  const ofApi = (name: string, checkId: string) => {
+    const stage = must(
+      inventory.stages.find((candidate) => candidate.stage.apiName === name),
+      `stage of ${name}`,
+    );
+    return findings.filter(
+      (finding) => finding.checkId === checkId && finding.apis.some((api) => api.apiId === stage.stage.apiId),
+    );
+  };
+  const statuses = (name: string, checkId: string) => ofApi(name, checkId).map((finding) => finding.status);
+
+  it('follows the link to the service and its instance instead of stopping at "no load balancer"', () => {
+    const open = must(
+      inventory.stages.find((candidate) => candidate.stage.apiName === 'open'),
+      'open stage',
+    );
+    expect(auditedPath(open, inventory).map((hop) => hop.kind)).toEqual([
+      'integration',
+      'vpc-link',
+      'cloud-map-service',
+      'cloud-map-instance',
+    ]);
+    expect(ofApi('open', 'lb-cross-zone').map((finding) => finding.message)).toEqual([
+      expect.stringContaining('go through a VPC link to a Cloud Map service, not to a load balancer'),
+    ]);
+  });
+
+  it("fails the instance whose group admits the port only from the load balancers' subnet, and passes its twin", () => {
+    const [closed, ...rest] = ofApi('closed', 'cloud-map-instance-security-groups');
+    expect(rest).toEqual([]);
+    expect(closed?.status).toBe('FAIL');
+    expect(closed?.message).toMatch(
+      /security group sg-\w+ of Cloud Map instance closed-task [\d.]+:8080 \(eni-\w+\) admit no tcp\/8080 from VPC link link-open in us-east-1a \(10\.0\.21\.0\/24\); VPC link link-open in us-east-1b \(10\.0\.22\.0\/24\)/,
+    );
+    expect(statuses('open', 'cloud-map-instance-security-groups')).toEqual(['PASS']);
+  });
+
+  it('fails a service with no instance and one whose instance has no port: nothing to send to', () => {
+    expect(
+      ofApi('empty', 'cloud-map-instance-security-groups').map((f) => [f.status, f.resourceArn]),
+    ).toEqual([['FAIL', serviceArns.empty]]);
+    const [portless] = ofApi('portless', 'cloud-map-instance-security-groups');
+    expect(portless?.status).toBe('FAIL');
+    expect(portless?.message).toContain('AWS_INSTANCE_PORT (a-record-task)');
+  });
+
+  it("fails the link whose group lets nothing out to the instance's port; the open link is its twin", () => {
+    const shut = ofApi('shut', 'sender-security-group-egress').filter((f) => f.status === 'FAIL');
+    expect(shut.map((finding) => finding.message)).toEqual([
+      expect.stringContaining(
+        'VPC link link-shut has no egress rule that lets tcp/8080 to Cloud Map service open',
+      ),
+    ]);
+    expect(ofApi('open', 'sender-security-group-egress').filter((f) => f.status === 'FAIL')).toEqual([]);
+    expect(statuses('open', 'sender-security-group-egress')).toContain('PASS');
+  });
+
+  it('advises the service without a health check, and passes those with one', () => {
+    expect(statuses('closed', 'cloud-map-health-check')).toEqual(['WARN']);
+    expect(statuses('open', 'cloud-map-health-check')).toEqual(['PASS']);
+  });
+});
