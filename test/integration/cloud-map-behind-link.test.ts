@@ -7,13 +7,7 @@
  * out, its service has a health check).
  */
 
-import {
-  CreateApiCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateStageCommand,
-  CreateVpcLinkCommand,
-} from '@aws-sdk/client-apigatewayv2';
+import { CreateVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
 import { DescribeInstancesCommand, RevokeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
 import {
   CreateHttpNamespaceCommand,
@@ -29,6 +23,8 @@ import { evaluateChecks } from '../../lambda/engine/evaluate';
 import { auditedPath } from '../../lambda/path/build';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { must, useEmulator } from '../support/emulator';
+import { createPrivateHttpApi } from '../support/emulator-apis';
+import { aClassifiedStage } from '../support/inventory-builders';
 import { LINK_NETWORK } from '../support/link-network';
 
 const SHOP: AccountSpec = {
@@ -122,7 +118,7 @@ async function seedCloudMap(clients: AwsClients, seeded: SeededAccount): Promise
 }
 
 /** The HTTP APIs, each with one route to its Cloud Map service through its link; name -> the stage to audit. */
-async function seedApis(
+async function createCloudMapApis(
   clients: AwsClients,
   seeded: SeededAccount,
   serviceArns: Record<string, string>,
@@ -140,46 +136,15 @@ async function seedApis(
   }
   const stages: ClassifiedStage[] = [];
   for (const api of APIS) {
-    const created = await clients.apiGatewayV2.send(
-      new CreateApiCommand({ Name: api.name, ProtocolType: 'HTTP' }),
-    );
-    const apiId = must(created.ApiId, `HTTP API ${api.name}`);
     // create-integration with a Cloud Map service ARN (API Gateway guide, private integrations for HTTP APIs).
-    const integration = await clients.apiGatewayV2.send(
-      new CreateIntegrationCommand({
-        ApiId: apiId,
-        IntegrationType: 'HTTP_PROXY',
-        IntegrationMethod: 'ANY',
-        ConnectionType: 'VPC_LINK',
-        ConnectionId: links[api.link],
-        IntegrationUri: must(serviceArns[api.service], api.service),
-        PayloadFormatVersion: '1.0',
-      }),
+    const apiId = await createPrivateHttpApi(
+      clients,
+      api.name,
+      links[api.link],
+      must(serviceArns[api.service], api.service),
     );
-    await clients.apiGatewayV2.send(
-      new CreateRouteCommand({
-        ApiId: apiId,
-        RouteKey: 'ANY /{proxy+}',
-        Target: `integrations/${integration.IntegrationId}`,
-      }),
-    );
-    await clients.apiGatewayV2.send(
-      new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true }),
-    );
-    // What the triage hands the collector for a stage failing all window long.
-    stages.push({
-      region: clients.region,
-      apiId,
-      apiName: api.name,
-      apiType: 'HTTP',
-      stage: 'prod',
-      requests: 12_000,
-      errors5xx: 4_800,
-      errorRatio: 0.4,
-      periodsWithErrors: 12,
-      periods: 12,
-      classification: 'high-frequency',
-    });
+    // What the triage hands the collector for a stage failing all window long (high-frequency).
+    stages.push(aClassifiedStage({ region: clients.region, apiId, apiName: api.name, apiType: 'HTTP' }));
   }
   return stages;
 }
@@ -194,7 +159,7 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
     const clients = aws.clients();
     const seeded = await seedAccount(clients, SHOP, new Date());
     serviceArns = await seedCloudMap(clients, seeded);
-    const stages = await seedApis(clients, seeded, serviceArns);
+    const stages = await createCloudMapApis(clients, seeded, serviceArns);
     // Terraform's way: the default "all traffic to 0.0.0.0/0" egress rule is revoked.
     await clients.ec2.send(
       new RevokeSecurityGroupEgressCommand({

@@ -6,6 +6,12 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
+import {
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from '@aws-sdk/client-apigatewayv2';
 import type { AwsClients } from '../../lambda/collect/clients';
 import { must } from './emulator';
 
@@ -27,4 +33,41 @@ export async function deployMockRestApi(
   );
   await clients.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));
   return restApiId;
+}
+
+/**
+ * An HTTP API whose one route (`ANY /{proxy+}`) sends through VPC link `vpcLinkId` to `integrationUri`
+ * (a listener ARN or a Cloud Map service ARN: API Gateway guide, private integrations for HTTP APIs),
+ * with an auto-deployed `prod` stage. Returns the API's id.
+ */
+export async function createPrivateHttpApi(
+  clients: AwsClients,
+  name: string,
+  vpcLinkId: string | undefined,
+  integrationUri: string,
+): Promise<string> {
+  const api = await clients.apiGatewayV2.send(new CreateApiCommand({ Name: name, ProtocolType: 'HTTP' }));
+  const apiId = must(api.ApiId, `HTTP API ${name}`);
+  const integration = await clients.apiGatewayV2.send(
+    new CreateIntegrationCommand({
+      ApiId: apiId,
+      IntegrationType: 'HTTP_PROXY',
+      IntegrationMethod: 'ANY',
+      ConnectionType: 'VPC_LINK',
+      ConnectionId: vpcLinkId,
+      IntegrationUri: integrationUri,
+      PayloadFormatVersion: '1.0',
+    }),
+  );
+  await clients.apiGatewayV2.send(
+    new CreateRouteCommand({
+      ApiId: apiId,
+      RouteKey: 'ANY /{proxy+}',
+      Target: `integrations/${integration.IntegrationId}`,
+    }),
+  );
+  await clients.apiGatewayV2.send(
+    new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true }),
+  );
+  return apiId;
 }
