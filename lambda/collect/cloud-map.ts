@@ -83,25 +83,32 @@ async function readService(
   return collected({ arn, id, name: facts?.Name ?? id, healthCheck, instances });
 }
 
+/** The links that reach a service: those read, and the first error of one that could not be. */
+interface LinksToService {
+  links: VpcLinkFacts[];
+  unreadable?: CollectionError;
+}
+
 /** The Cloud Map service each V2-link integration sends to, with the links that reach it. */
 function servicesReached(
   integrations: readonly IntegrationFacts[],
   vpcLinks: Record<string, Collected<VpcLinkFacts>>,
-): Map<string, VpcLinkFacts[]> {
-  const reached = new Map<string, VpcLinkFacts[]>();
+): Map<string, LinksToService> {
+  const reached = new Map<string, LinksToService>();
   for (const integration of integrations) {
     if (!integration.vpcLinkId || !integration.uri || !isCloudMapServiceArn(integration.uri)) continue;
     const link = vpcLinks[integration.vpcLinkId];
-    const links = reached.get(integration.uri) ?? [];
-    if (link?.ok && !links.some((known) => known.id === link.value.id)) links.push(link.value);
-    reached.set(integration.uri, links);
+    const known = reached.get(integration.uri) ?? { links: [] };
+    if (link?.ok && !known.links.some((kept) => kept.id === link.value.id)) known.links.push(link.value);
+    if (link && !link.ok) known.unreadable ??= link.error;
+    reached.set(integration.uri, known);
   }
   return reached;
 }
 
 /** The VPC a link's interfaces are in, from its subnets: where its instances' addresses are looked up. */
 function vpcOfLinks(
-  links: readonly VpcLinkFacts[],
+  { links, unreadable }: LinksToService,
   subnets: Record<string, Collected<SubnetFacts>>,
 ): Collected<string> {
   const subnetIds = links.flatMap((link) => link.subnetIds);
@@ -111,12 +118,12 @@ function vpcOfLinks(
   }
   const unread = subnetIds.map((id) => subnets[id]).find((subnet) => subnet && !subnet.ok);
   if (unread && !unread.ok) return unread;
-  const error: CollectionError = {
+  if (unreadable) return failed(unreadable);
+  return failed({
     action: 'ec2:DescribeSubnets',
     code: 'NotCollected',
-    message: `the VPC of VPC link ${links.map((link) => link.name).join(', ') || '(unreadable)'} is unknown: it lists no readable subnet`,
-  };
-  return failed(error);
+    message: `the VPC of VPC link ${links.map((link) => link.name).join(', ')} is unknown: it lists no subnet`,
+  });
 }
 
 /**
@@ -131,16 +138,21 @@ export async function readCloudMapServices(
 ): Promise<Record<string, Collected<CloudMapServiceFacts>>> {
   const reached = servicesReached(integrations, vpcLinks);
   if (reached.size === 0) return {};
-  const linkSubnets = unique([...reached.values()].flat().flatMap((link) => link.subnetIds));
+  const linkSubnets = unique(
+    [...reached.values()].flatMap(({ links }) => links.flatMap((link) => link.subnetIds)),
+  );
   const [subnets, services] = await Promise.all([
     linkSubnets.length > 0 ? describeSubnets(clients.ec2, linkSubnets) : Promise.resolve({}),
     mapBounded([...reached.keys()], SERVICES_IN_FLIGHT, (arn) => readService(clients.serviceDiscovery, arn)),
   ]);
-  const vpcOf = new Map([...reached].map(([arn, links]) => [arn, vpcOfLinks(links, subnets)]));
+  const read = [...reached].map(([arn, links], index) => ({
+    arn,
+    service: services[index] as Collected<CloudMapServiceFacts>,
+    vpc: vpcOfLinks(links, subnets),
+  }));
   const addressesByVpc = new Map<string, string[]>();
-  for (const service of services) {
-    const vpc = service.ok ? vpcOf.get(service.value.arn) : undefined;
-    if (!service.ok || !vpc?.ok || !service.value.instances.ok) continue;
+  for (const { service, vpc } of read) {
+    if (!service.ok || !vpc.ok || !service.value.instances.ok) continue;
     const addresses = service.value.instances.value.flatMap((instance) => instance.ipv4 ?? []);
     addressesByVpc.set(vpc.value, unique([...(addressesByVpc.get(vpc.value) ?? []), ...addresses]));
   }
@@ -155,25 +167,15 @@ export async function readCloudMapServices(
       )
     ).flat(),
   );
-  const byArn: Record<string, Collected<CloudMapServiceFacts>> = {};
-  for (const [index, arn] of [...reached.keys()].entries()) {
-    const service = services[index];
-    if (!service?.ok) {
-      byArn[arn] =
-        service ?? failed({ action: 'servicediscovery:GetService', code: 'NotCollected', message: arn });
-      continue;
-    }
-    const vpc =
-      vpcOf.get(arn) ?? failed({ action: 'ec2:DescribeSubnets', code: 'NotCollected', message: arn });
-    const { instances } = service.value;
-    byArn[arn] = collected({
-      ...service.value,
-      instances: instances.ok
-        ? collected(instances.value.map((instance) => withInterface(instance, vpc, interfaces)))
-        : instances,
-    });
-  }
-  return byArn;
+  return Object.fromEntries(
+    read.map(({ arn, service, vpc }) => {
+      if (!service.ok || !service.value.instances.ok) return [arn, service];
+      const instances = service.value.instances.value.map((instance) =>
+        withInterface(instance, vpc, interfaces),
+      );
+      return [arn, collected({ ...service.value, instances: collected(instances) })];
+    }),
+  );
 }
 
 function withInterface(

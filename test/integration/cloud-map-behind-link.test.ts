@@ -24,6 +24,7 @@ import { auditedPath } from '../../lambda/path/build';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { must, useEmulator } from '../support/emulator';
 import { createPrivateHttpApi } from '../support/emulator-apis';
+import { denyAction, faultInjector } from '../support/faults';
 import { aClassifiedStage } from '../support/inventory-builders';
 import { LINK_NETWORK } from '../support/link-network';
 
@@ -154,12 +155,14 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
   let inventory: Inventory;
   let findings: Finding[];
   let serviceArns: Record<string, string>;
+  let seeded: SeededAccount;
+  let stages: ClassifiedStage[];
 
   beforeAll(async () => {
     const clients = aws.clients();
-    const seeded = await seedAccount(clients, SHOP, new Date());
+    seeded = await seedAccount(clients, SHOP, new Date());
     serviceArns = await seedCloudMap(clients, seeded);
-    const stages = await createCloudMapApis(clients, seeded, serviceArns);
+    stages = await createCloudMapApis(clients, seeded, serviceArns);
     // Terraform's way: the default "all traffic to 0.0.0.0/0" egress rule is revoked.
     await clients.ec2.send(
       new RevokeSecurityGroupEgressCommand({
@@ -232,4 +235,19 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
     expect(statuses('closed', 'cloud-map-health-check')).toEqual(['WARN']);
     expect(statuses('open', 'cloud-map-health-check')).toEqual(['PASS']);
   });
+
+  it.each(['servicediscovery:GetService', 'servicediscovery:ListInstances', 'ec2:DescribeNetworkInterfaces'])(
+    'reports ERROR naming %s when it is denied, never PASS',
+    async (action) => {
+      const denied = aws.clients({ plugins: [faultInjector([denyAction(action)])] });
+      const unread = await collectInventory(denied, stages, seeded.window, '123456789012');
+      const results = evaluateChecks(unread, { allChecks: true }).filter(
+        (finding) =>
+          finding.checkId === 'cloud-map-instance-security-groups' &&
+          finding.apis.some((api) => api.apiId === stages[0]?.apiId),
+      );
+      expect(results.map((finding) => finding.status)).toEqual(['ERROR']);
+      expect(results[0]?.message).toContain(`${action} failed`);
+    },
+  );
 });
