@@ -16,17 +16,15 @@ import {
   ListNamespacesCommand,
   RegisterInstanceCommand,
 } from '@aws-sdk/client-servicediscovery';
+import { runAudit } from '../../lambda/audit';
 import type { AwsClients } from '../../lambda/collect/clients';
-import { collectInventory } from '../../lambda/collect/inventory';
-import type { ClassifiedStage, Finding, Inventory } from '../../lambda/domain/types';
-import { evaluateChecks } from '../../lambda/engine/evaluate';
-import { auditedPath } from '../../lambda/path/build';
+import type { Finding, Report } from '../../lambda/domain/types';
 import { type AccountSpec, type SeededAccount, seedAccount } from '../../scripts/seed/seed-account';
 import { must, useEmulator } from '../support/emulator';
-import { createPrivateHttpApi } from '../support/emulator-apis';
+import { createPrivateHttpApi, putFailingHttpStageTraffic } from '../support/emulator-apis';
 import { denyAction, faultInjector } from '../support/faults';
-import { aClassifiedStage } from '../support/inventory-builders';
 import { LINK_NETWORK } from '../support/link-network';
+import { expectValidReport } from '../support/report-schema';
 
 const SHOP: AccountSpec = {
   vpcCidr: LINK_NETWORK.vpcCidr,
@@ -118,12 +116,13 @@ async function seedCloudMap(clients: AwsClients, seeded: SeededAccount): Promise
   );
 }
 
-/** The HTTP APIs, each with one route to its Cloud Map service through its link; name -> the stage to audit. */
+/** The HTTP APIs, each with one route to its Cloud Map service through its link, failing: name -> API id. */
 async function createCloudMapApis(
   clients: AwsClients,
   seeded: SeededAccount,
   serviceArns: Record<string, string>,
-): Promise<ClassifiedStage[]> {
+  now: Date,
+): Promise<Record<string, string>> {
   const links: Record<string, string> = {};
   for (const name of ['link-open', 'link-shut']) {
     const link = await clients.apiGatewayV2.send(
@@ -135,7 +134,7 @@ async function createCloudMapApis(
     );
     links[name] = must(link.VpcLinkId, `VPC link ${name}`);
   }
-  const stages: ClassifiedStage[] = [];
+  const apiIds: Record<string, string> = {};
   for (const api of APIS) {
     // create-integration with a Cloud Map service ARN (API Gateway guide, private integrations for HTTP APIs).
     const apiId = await createPrivateHttpApi(
@@ -144,25 +143,24 @@ async function createCloudMapApis(
       links[api.link],
       must(serviceArns[api.service], api.service),
     );
-    // What the triage hands the collector for a stage failing all window long (high-frequency).
-    stages.push(aClassifiedStage({ region: clients.region, apiId, apiName: api.name, apiType: 'HTTP' }));
+    await putFailingHttpStageTraffic(clients, apiId, now);
+    apiIds[api.name] = apiId;
   }
-  return stages;
+  return apiIds;
 }
 
 describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
   const aws = useEmulator();
-  let inventory: Inventory;
-  let findings: Finding[];
+  const now = new Date();
+  let report: Report;
   let serviceArns: Record<string, string>;
-  let seeded: SeededAccount;
-  let stages: ClassifiedStage[];
+  let apiIds: Record<string, string>;
 
   beforeAll(async () => {
     const clients = aws.clients();
-    seeded = await seedAccount(clients, SHOP, new Date());
+    const seeded = await seedAccount(clients, SHOP, now);
     serviceArns = await seedCloudMap(clients, seeded);
-    stages = await createCloudMapApis(clients, seeded, serviceArns);
+    apiIds = await createCloudMapApis(clients, seeded, serviceArns, now);
     // Terraform's way: the default "all traffic to 0.0.0.0/0" egress rule is revoked.
     await clients.ec2.send(
       new RevokeSecurityGroupEgressCommand({
@@ -170,27 +168,29 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
         IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
       }),
     );
-    inventory = await collectInventory(clients, stages, seeded.window, '123456789012');
-    findings = evaluateChecks(inventory, { allChecks: true });
+    report = await runAudit(aws.auditRequest(now));
   }, 90_000);
 
-  const ofApi = (name: string, checkId: string) => {
-    const stage = must(
-      inventory.stages.find((candidate) => candidate.stage.apiName === name),
+  const apiId = (name: string) => must(apiIds[name], name);
+  const ofApi = (name: string, checkId: string, findings: readonly Finding[] = report.findings) =>
+    findings.filter(
+      (finding) => finding.checkId === checkId && finding.apis.some((api) => api.apiId === apiId(name)),
+    );
+  const statuses = (name: string, checkId: string) => ofApi(name, checkId).map((finding) => finding.status);
+  const stageOf = (name: string) =>
+    must(
+      report.apis.find((stage) => stage.apiId === apiId(name)),
       `stage of ${name}`,
     );
-    return findings.filter(
-      (finding) => finding.checkId === checkId && finding.apis.some((api) => api.apiId === stage.stage.apiId),
-    );
-  };
-  const statuses = (name: string, checkId: string) => ofApi(name, checkId).map((finding) => finding.status);
+
+  it('writes a report the schema accepts, whose verdict names the blocking group', () => {
+    expectValidReport(report);
+    expect(stageOf('closed').verdict?.summary).toMatch(/^cloud-map-instance-security-groups: /);
+    expect(stageOf('open').verdict?.kind).toBe('no-network-cause');
+  });
 
   it('follows the link to the service and its instance instead of stopping at "no load balancer"', () => {
-    const open = must(
-      inventory.stages.find((candidate) => candidate.stage.apiName === 'open'),
-      'open stage',
-    );
-    expect(auditedPath(open, inventory).map((hop) => hop.kind)).toEqual([
+    expect(stageOf('open').auditedPath?.map((hop) => hop.kind)).toEqual([
       'integration',
       'vpc-link',
       'cloud-map-service',
@@ -239,15 +239,13 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
   it.each(['servicediscovery:GetService', 'servicediscovery:ListInstances', 'ec2:DescribeNetworkInterfaces'])(
     'reports ERROR naming %s when it is denied, never PASS',
     async (action) => {
-      const denied = aws.clients({ plugins: [faultInjector([denyAction(action)])] });
-      const unread = await collectInventory(denied, stages, seeded.window, '123456789012');
-      const results = evaluateChecks(unread, { allChecks: true }).filter(
-        (finding) =>
-          finding.checkId === 'cloud-map-instance-security-groups' &&
-          finding.apis.some((api) => api.apiId === stages[0]?.apiId),
+      const denied = await runAudit(
+        aws.auditRequest(now, { plugins: [faultInjector([denyAction(action)])] }),
       );
+      const results = ofApi('open', 'cloud-map-instance-security-groups', denied.findings);
       expect(results.map((finding) => finding.status)).toEqual(['ERROR']);
       expect(results[0]?.message).toContain(`${action} failed`);
+      expect(denied.complete).toBe(false);
     },
   );
 });

@@ -10,7 +10,6 @@
  *   link-denied      link in link-denied (ACL denies outbound tcp/80), tasks-ok       -> FAIL
  */
 import { CreateVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateNetworkAclCommand,
@@ -34,7 +33,7 @@ import type { AwsClients } from '../../lambda/collect/clients';
 import { loadBalancerMetricDimension } from '../../lambda/collect/load-balancers';
 import type { Finding, Report } from '../../lambda/domain/types';
 import { must, useEmulator } from '../support/emulator';
-import { createPrivateHttpApi } from '../support/emulator-apis';
+import { createPrivateHttpApi, putFailingHttpStageTraffic } from '../support/emulator-apis';
 
 const TIMEOUT_MS = 90_000;
 
@@ -224,20 +223,7 @@ async function buildApi(clients: AwsClients, network: Network, spec: ApiSpec, no
     must(listener.Listeners?.[0]?.ListenerArn, 'listener'),
   );
   // Traffic with 5xx in the window, so the stage is audited.
-  await clients.cloudWatch.send(
-    new PutMetricDataCommand({
-      Namespace: 'AWS/ApiGateway',
-      MetricData: (['Count', '5xx'] as const).map((MetricName) => ({
-        MetricName,
-        Dimensions: [
-          { Name: 'ApiId', Value: apiId },
-          { Name: 'Stage', Value: 'prod' },
-        ],
-        Timestamp: new Date(now.getTime() - 10 * 60_000),
-        Value: MetricName === 'Count' ? 1000 : 400,
-      })),
-    }),
-  );
+  await putFailingHttpStageTraffic(clients, apiId, now);
   return { apiId, targetGroupArn, ...(taskEni ? { taskEni } : {}) };
 }
 

@@ -12,6 +12,7 @@ import {
   CreateRouteCommand,
   CreateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from '../../lambda/collect/clients';
 import { must } from './emulator';
 
@@ -70,4 +71,26 @@ export async function createPrivateHttpApi(
     new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true }),
   );
   return apiId;
+}
+
+/** One period of an HTTP API stage's traffic ten minutes before `now`, 40% of it 5xx: the triage audits it. */
+export async function putFailingHttpStageTraffic(
+  clients: AwsClients,
+  apiId: string,
+  now: Date,
+): Promise<void> {
+  await clients.cloudWatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/ApiGateway',
+      MetricData: (['Count', '5xx'] as const).map((MetricName) => ({
+        MetricName,
+        Dimensions: [
+          { Name: 'ApiId', Value: apiId },
+          { Name: 'Stage', Value: 'prod' },
+        ],
+        Timestamp: new Date(now.getTime() - 10 * 60_000),
+        Value: MetricName === 'Count' ? 1000 : 400,
+      })),
+    }),
+  );
 }
