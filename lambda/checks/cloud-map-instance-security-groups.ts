@@ -7,7 +7,7 @@ import {
   cloudMapResource,
   describeCloudMapService,
   describeInstance,
-  destinationsOf,
+  instancesOf,
 } from '../path/cloud-map';
 import { linkSenders, vpcOfInterface } from '../path/cloud-map-senders';
 import { evaluateSecurityGroups } from '../path/security-groups';
@@ -16,36 +16,68 @@ import { couldNotRead, failedCheck, lookup, notApplicable, passed, RESOURCE_TYPE
 const DISCOVER_INSTANCES =
   'API Gateway sends to the addresses and ports of the instances DiscoverInstances returns';
 
-/** The service itself: readable, with at least one instance that has both an address and a port. */
-function judgeService(path: CloudMapPath): { results: CheckResult[]; destinations: CloudMapDestination[] } {
+interface ServiceJudgement {
+  results: CheckResult[];
+  destinations: CloudMapDestination[];
+  /** Set when the instances' health could not be read: a blocked instance may get no traffic. */
+  healthUnread?: boolean;
+}
+
+/**
+ * The service itself: readable, with at least one instance that has both an address and a port and
+ * is not left out by its health check.
+ */
+function judgeService(path: CloudMapPath): ServiceJudgement {
   const resource = cloudMapResource(path.serviceArn);
   const name = describeCloudMapService(path);
   if (!path.service.ok) {
     return { results: [couldNotRead(resource, path.apis, name, path.service.error)], destinations: [] };
   }
-  const { instances } = path.service.value;
+  const { instances, instanceHealth } = path.service.value;
   if (!instances.ok) {
     return {
       results: [couldNotRead(resource, path.apis, `the instances of ${name}`, instances.error)],
       destinations: [],
     };
   }
-  const { destinations, unaddressed } = destinationsOf(instances.value);
+  const { destinations, unaddressed, unhealthy } = instancesOf(path);
   const missing = unaddressed.map((instance) => instance.id);
-  const evidence = { instances: instances.value.length, withoutAddressAndPort: missing };
+  const evidence = {
+    instances: instances.value.length,
+    withoutAddressAndPort: missing,
+    unhealthy: unhealthy.map((instance) => instance.id),
+  };
+  const fail = (message: string) => ({
+    results: [failedCheck(resource, path.apis, message, evidence)],
+    destinations,
+  });
   if (instances.value.length === 0) {
-    const message = `${name} has no registered instance: ${DISCOVER_INSTANCES}, and it returns none, so the integration has nowhere to send`;
-    return { results: [failedCheck(resource, path.apis, message, evidence)], destinations };
+    return fail(
+      `${name} has no registered instance: ${DISCOVER_INSTANCES}, and it returns none, so the integration has nowhere to send`,
+    );
+  }
+  if (destinations.length === 0 && unhealthy.length > 0) {
+    return fail(
+      `every instance of ${name} that has an address and a port is UNHEALTHY (${evidence.unhealthy.join(', ')}): API Gateway distributes requests across the healthy instances DiscoverInstances returns, and there is none`,
+    );
   }
   if (destinations.length === 0) {
-    const message = `no instance of ${name} has both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (${missing.join(', ')}): ${DISCOVER_INSTANCES}, so the integration has nowhere to send (an ECS service registered with A records gives no port)`;
-    return { results: [failedCheck(resource, path.apis, message, evidence)], destinations };
+    return fail(
+      `no instance of ${name} has both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (${missing.join(', ')}): ${DISCOVER_INSTANCES}, so the integration has nowhere to send (an ECS service registered with A records gives no port)`,
+    );
   }
+  const results: CheckResult[] = [];
   if (missing.length > 0) {
     const message = `instance ${missing.join(', ')} of ${name} lacks AWS_INSTANCE_IPV4 or AWS_INSTANCE_PORT: requests API Gateway picks it for have nowhere to go`;
-    return { results: [warned(resource, path.apis, message, evidence, 'medium')], destinations };
+    results.push(warned(resource, path.apis, message, evidence, 'medium'));
   }
-  return { results: [], destinations };
+  if (instanceHealth && !instanceHealth.ok) {
+    results.push(
+      couldNotRead(resource, path.apis, `the health of the instances of ${name}`, instanceHealth.error),
+    );
+    return { results, destinations, healthUnread: true };
+  }
+  return { results, destinations };
 }
 
 function readGroups(ids: readonly string[], network: NetworkFacts) {
@@ -63,6 +95,7 @@ function judgeInstance(
   path: CloudMapPath,
   { instance, networkInterface }: CloudMapDestination,
   network: NetworkFacts,
+  healthUnread = false,
 ): CheckResult {
   const described = describeInstance(instance);
   const serviceResource = cloudMapResource(path.serviceArn);
@@ -130,14 +163,21 @@ function judgeInstance(
     }
     const blocked = verdict.blocked.map((source) => source.label).join('; ');
     const message = `${named} admit no tcp/${instance.port} from ${blocked}: the VPC link's connections to this instance of ${describeCloudMapService(path)} are refused`;
+    if (healthUnread) {
+      const unsure = `${message}; its health could not be read: it may be UNHEALTHY and get no traffic`;
+      return warned(resource, path.apis, unsure, evidence, 'medium');
+    }
     return failedCheck(resource, path.apis, message, evidence);
   }
   return passed(resource, path.apis, `${named} admit tcp/${instance.port}: ${verdict.summary}`, evidence);
 }
 
 function evaluateCloudMap(path: CloudMapPath, network: NetworkFacts): CheckResult[] {
-  const { results, destinations } = judgeService(path);
-  return [...results, ...destinations.map((destination) => judgeInstance(path, destination, network))];
+  const { results, destinations, healthUnread } = judgeService(path);
+  return [
+    ...results,
+    ...destinations.map((destination) => judgeInstance(path, destination, network, healthUnread)),
+  ];
 }
 
 export const cloudMapInstanceSecurityGroups: CheckDefinition<'paths' | 'network'> = {

@@ -2,12 +2,7 @@ import { securityGroupArn } from '../domain/arns';
 import type { CheckDefinition, NetworkFacts } from '../domain/check';
 import type { CheckResult, CollectionError, SecurityGroupFacts, StageKey } from '../domain/types';
 import { describeHop, type LoadBalancerPath, loadBalancerResource, type StagePath } from '../path/build';
-import {
-  type CloudMapPath,
-  cloudMapResource,
-  describeCloudMapService,
-  destinationsOf,
-} from '../path/cloud-map';
+import { type CloudMapPath, cloudMapResource, describeCloudMapService, instancesOf } from '../path/cloud-map';
 import { instanceAsDestination } from '../path/cloud-map-senders';
 import { eachLoadBalancer } from '../path/query';
 import { evaluateEgress, permissionCovers, type TrafficSource } from '../path/security-groups';
@@ -81,10 +76,8 @@ function sendersOf(path: LoadBalancerPath, inventory: NetworkFacts): SenderLeg[]
  * security-group reference might have lifted is then unknown (`approximatedBecause`).
  */
 function cloudMapLegs(path: CloudMapPath): SenderLeg[] {
-  if (!path.service.ok || !path.service.value.instances.ok) return [];
   const byPort = new Map<number, { addresses: TrafficSource[]; approximatedBecause?: CollectionError }>();
-  for (const { instance, networkInterface } of destinationsOf(path.service.value.instances.value)
-    .destinations) {
+  for (const { instance, networkInterface } of instancesOf(path).destinations) {
     const kept = byPort.get(instance.port) ?? { addresses: [] };
     kept.addresses.push(instanceAsDestination(instance, networkInterface.ok ? networkInterface.value : null));
     if (!networkInterface.ok) kept.approximatedBecause ??= networkInterface.error;

@@ -11,6 +11,7 @@
 import {
   GetServiceCommand,
   type InstanceSummary,
+  paginateGetInstancesHealthStatus,
   paginateListInstances,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
@@ -33,7 +34,11 @@ import { attempt } from './collect-error';
 import { mapBounded, unique } from './memo';
 import { describeInterfacesByPrivateIp, describeSubnets } from './network';
 
-export const IAM_ACTIONS = ['servicediscovery:GetService', 'servicediscovery:ListInstances'] as const;
+export const IAM_ACTIONS = [
+  'servicediscovery:GetInstancesHealthStatus',
+  'servicediscovery:GetService',
+  'servicediscovery:ListInstances',
+] as const;
 
 /** Cloud Map's control plane is throttled per account: a few services are read at a time. */
 const SERVICES_IN_FLIGHT = 3;
@@ -66,13 +71,6 @@ async function readService(
     client.send(new GetServiceCommand({ Id: id })),
   );
   if (!service.ok) return service;
-  const instances = await attempt('servicediscovery:ListInstances', async () => {
-    const listed: CloudMapInstanceFacts[] = [];
-    for await (const page of paginateListInstances({ client }, { ServiceId: id, MaxResults: 100 })) {
-      listed.push(...(page.Instances ?? []).map(cloudMapInstance));
-    }
-    return listed;
-  });
   const facts = service.value.Service;
   // GetService returns the member only when configured (moto writes null for an absent one).
   const healthCheck = facts?.HealthCheckConfig
@@ -80,7 +78,43 @@ async function readService(
     : facts?.HealthCheckCustomConfig
       ? 'custom'
       : 'none';
-  return collected({ arn, id, name: facts?.Name ?? id, healthCheck, instances });
+  const [instances, instanceHealth] = await Promise.all([
+    listInstances(client, id),
+    healthCheck === 'none' ? undefined : readInstanceHealth(client, id),
+  ]);
+  const base = { arn, id, name: facts?.Name ?? id, healthCheck, instances } as const;
+  return collected(instanceHealth ? { ...base, instanceHealth } : base);
+}
+
+/** ListInstances (Cloud Map API reference): each instance's `Id` and `Attributes`. */
+function listInstances(
+  client: ServiceDiscoveryClient,
+  serviceId: string,
+): Promise<Collected<CloudMapInstanceFacts[]>> {
+  return attempt('servicediscovery:ListInstances', async () => {
+    const listed: CloudMapInstanceFacts[] = [];
+    for await (const page of paginateListInstances({ client }, { ServiceId: serviceId, MaxResults: 100 })) {
+      listed.push(...(page.Instances ?? []).map(cloudMapInstance));
+    }
+    return listed;
+  });
+}
+
+/** GetInstancesHealthStatus (Cloud Map API reference): `Status` maps instance id to its health. */
+function readInstanceHealth(
+  client: ServiceDiscoveryClient,
+  serviceId: string,
+): Promise<Collected<Record<string, string>>> {
+  return attempt('servicediscovery:GetInstancesHealthStatus', async () => {
+    const health: Record<string, string> = {};
+    for await (const page of paginateGetInstancesHealthStatus(
+      { client },
+      { ServiceId: serviceId, MaxResults: 100 },
+    )) {
+      Object.assign(health, page.Status ?? {});
+    }
+    return health;
+  });
 }
 
 /** The links that reach a service: those read, and the first error of one that could not be. */

@@ -432,6 +432,11 @@ export interface CloudMapServiceFacts {
   /** `route53`: HealthCheckConfig; `custom`: HealthCheckCustomConfig; `none`: every instance gets traffic. */
   healthCheck: 'route53' | 'custom' | 'none';
   instances: Collected<CloudMapInstanceFacts[]>;
+  /**
+   * GetInstancesHealthStatus, read only for a service with a health check (DiscoverInstances then
+   * returns its healthy instances): instance id -> `HEALTHY`, `UNHEALTHY` or `UNKNOWN`.
+   */
+  instanceHealth?: Collected<Record<string, string>>;
 }
 
 /** `arn:aws:servicediscovery:<region>:<account>:service/srv-...`: the integration URI of a Cloud Map private integration. */

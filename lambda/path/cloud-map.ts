@@ -111,41 +111,62 @@ export function addCloudMapHops(
   for (const path of cloudMap.filter((candidate) => candidate.integrations.includes(integration))) {
     const serviceHop = add('cloud-map-service', path.serviceArn, describeCloudMapService(path), from);
     if (!path.service.ok || !path.service.value.instances.ok) continue;
+    const { unhealthy } = instancesOf(path);
     for (const instance of path.service.value.instances.value) {
       const address =
         instance.ipv4 && instance.port !== undefined
           ? `${instance.ipv4}:${instance.port}`
           : 'no AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT';
+      const state = unhealthy.includes(instance) ? ', UNHEALTHY: gets no traffic' : '';
       add(
         'cloud-map-instance',
         `${path.serviceArn}/${instance.id}`,
-        `Cloud Map instance ${instance.id} (${address})`,
+        `Cloud Map instance ${instance.id} (${address}${state})`,
         serviceHop,
       );
     }
   }
 }
 
-/** The instances API Gateway can pick: those with both an IPv4 address and a port. */
-export function destinationsOf(instances: readonly CloudMapInstanceFacts[]): {
+/** The instances of a service, sorted by what API Gateway does with them. */
+export interface ServiceInstances {
+  /** Those it can send to: an address, a port, and not UNHEALTHY where a health check filters. */
   destinations: CloudMapDestination[];
+  /** Missing `AWS_INSTANCE_IPV4` or `AWS_INSTANCE_PORT`. */
   unaddressed: CloudMapInstanceFacts[];
-} {
-  const destinations: CloudMapDestination[] = [];
-  const unaddressed: CloudMapInstanceFacts[] = [];
+  /** UNHEALTHY under the service's health check: DiscoverInstances leaves them out, they get no traffic. */
+  unhealthy: CloudMapInstanceFacts[];
+}
+
+/**
+ * What DiscoverInstances hands API Gateway: for a service with a health check, its healthy
+ * instances (the Cloud Map guide: "returns healthy resources by default"); without one, all of them.
+ * An instance whose health could not be read is kept: it may receive traffic.
+ */
+export function destinationsOf(
+  service: Pick<CloudMapServiceFacts, 'instanceHealth'>,
+  instances: readonly CloudMapInstanceFacts[],
+): ServiceInstances {
+  const sorted: ServiceInstances = { destinations: [], unaddressed: [], unhealthy: [] };
+  const health = service.instanceHealth?.ok ? service.instanceHealth.value : {};
   for (const instance of instances) {
     const { ipv4, port } = instance;
-    if (ipv4 === undefined || port === undefined) {
-      unaddressed.push(instance);
-      continue;
-    }
-    destinations.push({
-      instance: { ...instance, ipv4, port },
-      networkInterface: instance.networkInterface ?? collected(null),
-    });
+    if (ipv4 === undefined || port === undefined) sorted.unaddressed.push(instance);
+    else if (health[instance.id] === 'UNHEALTHY') sorted.unhealthy.push(instance);
+    else
+      sorted.destinations.push({
+        instance: { ...instance, ipv4, port },
+        networkInterface: instance.networkInterface ?? collected(null),
+      });
   }
-  return { destinations, unaddressed };
+  return sorted;
 }
+
+/** The instances of a readable service, sorted; none when it or its instances could not be read. */
+export const instancesOf = (path: CloudMapPath): ServiceInstances =>
+  path.service.ok && path.service.value.instances.ok
+    ? destinationsOf(path.service.value, path.service.value.instances.value)
+    : { destinations: [], unaddressed: [], unhealthy: [] };
 
 /** `Cloud Map instance i-1 10.0.1.5:8080`. */
 export const describeInstance = (instance: CloudMapDestination['instance']): string =>

@@ -15,6 +15,7 @@ import {
   GetOperationCommand,
   ListNamespacesCommand,
   RegisterInstanceCommand,
+  UpdateInstanceCustomHealthStatusCommand,
 } from '@aws-sdk/client-servicediscovery';
 import { runAudit } from '../../lambda/audit';
 import type { AwsClients } from '../../lambda/collect/clients';
@@ -66,6 +67,7 @@ const APIS: CloudMapApi[] = [
   { name: 'empty', link: 'link-open', service: 'empty' },
   { name: 'portless', link: 'link-open', service: 'portless' },
   { name: 'shut', link: 'link-shut', service: 'open' },
+  { name: 'mixed', link: 'link-open', service: 'mixed' },
 ];
 
 async function privateIp(clients: AwsClients, instanceId: string): Promise<string> {
@@ -98,6 +100,7 @@ async function seedCloudMap(clients: AwsClients, seeded: SeededAccount): Promise
     closed: await service('closed', false),
     empty: await service('empty', true),
     portless: await service('portless', true),
+    mixed: await service('mixed', true),
   };
   // RegisterInstance example (Cloud Map API reference): Attributes AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT.
   const register = (serviceId: string | undefined, instanceId: string, attributes: Record<string, string>) =>
@@ -109,6 +112,19 @@ async function seedCloudMap(clients: AwsClients, seeded: SeededAccount): Promise
     AWS_INSTANCE_IPV4: closedIp,
     AWS_INSTANCE_PORT: '8080',
   });
+  // The blocked task is UNHEALTHY under the custom health check: DiscoverInstances leaves it out.
+  await register(services.mixed.Id, 'healthy-task', { AWS_INSTANCE_IPV4: openIp, AWS_INSTANCE_PORT: '8080' });
+  await register(services.mixed.Id, 'unhealthy-task', {
+    AWS_INSTANCE_IPV4: closedIp,
+    AWS_INSTANCE_PORT: '8080',
+  });
+  await sd.send(
+    new UpdateInstanceCustomHealthStatusCommand({
+      ServiceId: services.mixed.Id,
+      InstanceId: 'unhealthy-task',
+      Status: 'UNHEALTHY',
+    }),
+  );
   // An ECS service registered with A records: the address, no port (API Gateway guide: use SRV records).
   await register(services.portless.Id, 'a-record-task', { AWS_INSTANCE_IPV4: openIp });
   return Object.fromEntries(
@@ -209,6 +225,15 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
       /security group sg-\w+ of Cloud Map instance closed-task [\d.]+:8080 \(eni-\w+\) admit no tcp\/8080 from VPC link link-open in us-east-1a \(10\.0\.21\.0\/24\); VPC link link-open in us-east-1b \(10\.0\.22\.0\/24\)/,
     );
     expect(statuses('open', 'cloud-map-instance-security-groups')).toEqual(['PASS']);
+  });
+
+  it('does not judge an UNHEALTHY instance of a health-checked service: it gets no traffic', () => {
+    expect(statuses('mixed', 'cloud-map-instance-security-groups')).toEqual(['PASS']);
+    expect(stageOf('mixed').auditedPath?.map((hop) => hop.label)).toContainEqual(
+      expect.stringMatching(
+        /^Cloud Map instance unhealthy-task \([\d.]+:8080, UNHEALTHY: gets no traffic\)$/,
+      ),
+    );
   });
 
   it('fails a service with no instance and one whose instance has no port: nothing to send to', () => {

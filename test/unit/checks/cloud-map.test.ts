@@ -202,6 +202,54 @@ describe('cloud-map-instance-security-groups', () => {
     expect(eni[0]?.message).toContain('ec2:DescribeNetworkInterfaces failed');
   });
 
+  describe('with a health check, only the instances DiscoverInstances returns (healthy ones) are judged', () => {
+    // GetInstancesHealthStatus (Cloud Map API reference): `Status` maps instance id to HEALTHY | UNHEALTHY | UNKNOWN.
+    const blockedTask = anInstance({
+      ...listed('task-b', { AWS_INSTANCE_IPV4: '10.0.12.40', AWS_INSTANCE_PORT: '8080' }),
+      networkInterface: collected(anIpTargetInterface({ securityGroupIds: ['sg-closed'] })),
+    });
+    const withHealth = (
+      instanceHealth: CloudMapServiceFacts['instanceHealth'],
+      instances = [anInstance(), blockedTask],
+    ) => {
+      const inventory = cloudMapScenario({
+        service: collected(
+          aService({ instances: collected(instances), ...(instanceHealth ? { instanceHealth } : {}) }),
+        ),
+      });
+      inventory.securityGroups['sg-closed'] = collected(
+        aSecurityGroup({ id: 'sg-closed', name: 'closed', inbound: fromLbSubnetsOnly }),
+      );
+      return resultsOf(cloudMapInstanceSecurityGroups, inventory);
+    };
+
+    it('fails the blocked task while it is HEALTHY', () => {
+      expect(statuses(withHealth(collected({ 'task-a': 'HEALTHY', 'task-b': 'HEALTHY' })))).toEqual([
+        'PASS',
+        'FAIL',
+      ]);
+    });
+
+    it('leaves out the blocked task once UNHEALTHY: it gets no traffic (the twin)', () => {
+      expect(statuses(withHealth(collected({ 'task-a': 'HEALTHY', 'task-b': 'UNHEALTHY' })))).toEqual([
+        'PASS',
+      ]);
+    });
+
+    it('fails the service when every instance is UNHEALTHY: nothing to send to', () => {
+      const results = withHealth(collected({ 'task-b': 'UNHEALTHY' }), [blockedTask]);
+      expect(statuses(results)).toEqual(['FAIL']);
+      expect(results[0]?.message).toContain('is UNHEALTHY (task-b)');
+    });
+
+    it('reports ERROR when the health cannot be read, and the blocked task only may get traffic (WARN, not FAIL)', () => {
+      const results = withHealth(failed(accessDenied('servicediscovery:GetInstancesHealthStatus')));
+      expect(statuses(results)).toEqual(['ERROR', 'PASS', 'WARN']);
+      expect(results[0]?.message).toContain('servicediscovery:GetInstancesHealthStatus failed');
+      expect(results[2]?.message).toContain('it may be UNHEALTHY and get no traffic');
+    });
+  });
+
   it('does not judge an address no interface of the VPC holds (peered VPC, on premises): SKIPPED, not FAIL', () => {
     const outside = collected(
       aService({ instances: collected([anInstance({ networkInterface: collected(null) })]) }),
