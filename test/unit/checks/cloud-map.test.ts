@@ -179,6 +179,17 @@ describe('cloud-map-instance-security-groups', () => {
     expect(noPort[0]?.message).toContain('has both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (task-a)');
   });
 
+  it('warns of an instance without a port beside one API Gateway can use: requests it picks have nowhere to go', () => {
+    const mixed = collected(
+      aService({
+        instances: collected([anInstance(), listed('task-c', { AWS_INSTANCE_IPV4: '10.0.11.21' })]),
+      }),
+    );
+    const results = resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario({ service: mixed }));
+    expect(statuses(results)).toEqual(['WARN', 'PASS']);
+    expect(results[0]?.message).toContain('instance task-c of Cloud Map service orders');
+  });
+
   it('reports ERROR naming the action when the service, its instances or an interface cannot be read, never PASS', () => {
     const unreadable = (service: Collected<CloudMapServiceFacts>) =>
       resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario({ service }));
