@@ -6,6 +6,7 @@
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { definedFields } from '../lambda/domain/defined-fields';
 import { CONTEXT_KEYS, InvalidContextError, parseContext } from '../lib/context';
 import { NetworkAuditorStack } from '../lib/network-auditor-stack';
 
@@ -29,14 +30,18 @@ const context = readContext();
 const { settings } = context;
 
 new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  env: definedFields({ account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }),
   auditor: {
-    alertEmail: context.alertEmail,
-    existingTopicArn: settings.topicArn,
+    ...definedFields({
+      alertEmail: context.alertEmail,
+      existingTopicArn: settings.topicArn,
+      regions: settings.regions,
+      accessLogGroupPrefix: settings.accessLogGroupPrefix,
+      organization: context.organization,
+    }),
     schedule: events.Schedule.expression(context.schedule),
     lookback: Duration.minutes(context.lookbackMinutes),
     period: Duration.seconds(context.periodSeconds),
-    regions: settings.regions,
     thresholds: {
       ...(settings.highErrorRatio !== undefined ? { highErrorRatio: settings.highErrorRatio } : {}),
       ...(settings.continuousPeriodShare !== undefined
@@ -56,11 +61,9 @@ new NetworkAuditorStack(app, 'ApiNetworkAuditor', {
     timeout: Duration.minutes(context.timeoutMinutes),
     logRetention: context.logRetentionDays,
     reserveConcurrency: context.reserveConcurrency,
-    accessLogGroupPrefix: settings.accessLogGroupPrefix,
     stageAlarms: context.stageAlarms && context.alarmThresholds,
     incompleteRunsToAlarm: context.incompleteRunsToAlarm,
     subscriptionProtocols: context.subscriptionProtocols,
-    organization: context.organization,
   },
 });
 

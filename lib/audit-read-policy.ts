@@ -21,7 +21,7 @@ export interface AuditReadScope {
   account: string;
   /** The audited Regions; `*` for any Region. */
   regions: readonly string[];
-  accessLogGroupPrefix?: string;
+  accessLogGroupPrefix?: string | undefined;
   /**
    * Search the REST execution log groups (they hold request bodies where full request logging is on).
    * @default true

@@ -61,7 +61,7 @@ export interface AppContext {
 /** What the app knows of where it deploys, for the checks that depend on it. */
 export interface DeployTarget {
   /** The stack's Region (CDK_DEFAULT_REGION); unknown when absent. */
-  region?: string;
+  region?: string | undefined;
 }
 
 export class InvalidContextError extends Error {
@@ -254,7 +254,7 @@ export function parseContext(raw: Record<string, unknown>, target: DeployTarget 
 
   const organization = organizationOf(stack, problems);
   if (organization) context.organization = organization;
-  problems.push(...windowProblems(context, { periodSeconds: typedSettings.periodSeconds }));
+  problems.push(...windowProblems(context, typedSettings));
   const topicArn = typedSettings.topicArn;
   if (topicArn) {
     const problem = existingTopicProblem(topicArn, target.region ?? '');

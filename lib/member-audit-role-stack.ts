@@ -11,12 +11,15 @@ import {
   CfnCondition,
   CfnParameter,
   Fn,
+  type IStackSynthesizer,
   Stack,
   type StackProps,
+  StackSynthesizer,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledgeAuditReads, auditReadStatements, executionLogSearchPolicy } from './audit-read-policy';
+import { asImplementationOf } from './cdk-interfaces';
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'ApiNetworkAuditorMember';
 /** The central stack's item role: the one principal every member role trusts. */
@@ -44,7 +47,7 @@ export class MemberAuditRoleStack extends Stack {
       description:
         'API network auditor, member account: a read-only role the central auditor assumes to audit this account',
       ...props,
-      synthesizer: new BootstraplessSynthesizer(),
+      synthesizer: asImplementationOf<IStackSynthesizer>(new BootstraplessSynthesizer(), StackSynthesizer),
       analyticsReporting: false,
     });
 

@@ -19,8 +19,10 @@ import {
   CfnParameter,
   Duration,
   Fn,
+  type IStackSynthesizer,
   Stack,
   type StackProps,
+  StackSynthesizer,
   Validations,
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -29,6 +31,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { asImplementationOf } from './cdk-interfaces';
 import { deadLetterAlarm } from './dead-letter-alarm';
 import {
   contributorInAlarmPattern,
@@ -67,7 +70,7 @@ export class MemberStageAlarmsStack extends Stack {
       description:
         "API network auditor, member account and Region: stage 5xx alarms whose failing stages are sent to the central auditor's event bus",
       ...props,
-      synthesizer: new BootstraplessSynthesizer(),
+      synthesizer: asImplementationOf<IStackSynthesizer>(new BootstraplessSynthesizer(), StackSynthesizer),
       analyticsReporting: false,
     });
 

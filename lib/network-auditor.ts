@@ -24,6 +24,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { definedFields } from '../lambda/domain/defined-fields';
 import { CLASSIFICATIONS, SEVERITIES, type Thresholds } from '../lambda/domain/types';
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../lambda/notify/settings';
 import { DEFAULTS, type SettingValues } from '../lambda/settings/settings';
@@ -31,6 +32,7 @@ import { environmentVariables, settingProblems } from '../lambda/settings/surfac
 import { DEFAULT_THRESHOLDS } from '../lambda/triage/classify-stage';
 import { acknowledgeAuditReads, auditReadStatements } from './audit-read-policy';
 import { auditorFunction, functionRole } from './auditor-function';
+import { asImplementationOf } from './cdk-interfaces';
 import { deadLetterAlarm } from './dead-letter-alarm';
 import { OrganizationAudit, type OrganizationAuditProps } from './organization-audit';
 import { scheduleInterval } from './schedule-interval';
@@ -298,7 +300,7 @@ export class NetworkAuditor extends Construct {
         memorySize: props.memorySize ?? 256,
         // An irregular cron (runs at :00 and :10, then not until the next hour) must not overlap runs.
         runTimeout: Duration.minutes(gaps.minGapMinutes),
-        stateTable: this.stateTable,
+        stateTable: asImplementationOf<dynamodb.ITable>(this.stateTable, dynamodb.TableBase),
         stageAlarms: props.stageAlarms !== false,
         deadLetterQueue: this.deadLetterQueue,
       });
@@ -330,7 +332,7 @@ export class NetworkAuditor extends Construct {
         timeout,
         role,
         logGroup: this.logGroup,
-        reservedConcurrentExecutions: props.reserveConcurrency === true ? 1 : undefined,
+        ...(props.reserveConcurrency === true ? { reservedConcurrentExecutions: 1 } : {}),
         retryAttempts: 1,
         // Past an hour the next scheduled run (or a fresher alarm) has taken over.
         maxEventAge: Duration.hours(1),
@@ -689,14 +691,16 @@ function settingsOfProps(
     ...props.settings,
     lookbackMinutes: lookback.toMinutes({ integral: false }),
     periodSeconds: period.toSeconds({ integral: false }),
-    regions: props.regions?.length ? props.regions : undefined,
-    highErrorRatio: props.thresholds?.highErrorRatio,
-    continuousPeriodShare: props.thresholds?.continuousPeriodShare,
-    minRequests: props.thresholds?.minRequests,
-    minSeverity: props.notify?.minSeverity,
-    reminderIntervalHours: props.notify?.reminderIntervalHours,
-    sendAllClear: props.notify?.sendAllClear,
-    accessLogGroupPrefix: props.accessLogGroupPrefix,
+    ...definedFields({
+      regions: props.regions?.length ? props.regions : undefined,
+      highErrorRatio: props.thresholds?.highErrorRatio,
+      continuousPeriodShare: props.thresholds?.continuousPeriodShare,
+      minRequests: props.thresholds?.minRequests,
+      minSeverity: props.notify?.minSeverity,
+      reminderIntervalHours: props.notify?.reminderIntervalHours,
+      sendAllClear: props.notify?.sendAllClear,
+      accessLogGroupPrefix: props.accessLogGroupPrefix,
+    }),
   };
 }
 

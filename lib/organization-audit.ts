@@ -50,6 +50,7 @@ import {
 } from '../lambda/org/org-environment';
 import { ITEM_ACTION, RUNS_PREFIX } from '../lambda/org/run-parts';
 import { auditorFunction, functionRole } from './auditor-function';
+import { asImplementationOf } from './cdk-interfaces';
 import { CENTRAL_AUDIT_ROLE_PATH, DEFAULT_CENTRAL_AUDIT_ROLE_NAME } from './member-audit-role-stack';
 import { AlarmPath } from './organization-alarm-path';
 
@@ -403,7 +404,7 @@ export class OrganizationAudit extends Construct {
 
     const auditEachTarget = new sfn.DistributedMap(this, 'AuditEachTarget', {
       itemReader: new sfn.S3JsonItemReader({
-        bucket: this.partsBucket,
+        bucket: asImplementationOf<s3.IBucket>(this.partsBucket, s3.BucketBase),
         key: sfn.JsonPath.stringAt('$.targetsKey'),
       }),
       maxConcurrency: props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,

@@ -68,7 +68,9 @@ export function readHttpIntegrations(
 
 /** Follows NextToken through an apigatewayv2 listing (the client ships no paginators). */
 async function listAll<T>(
-  readPage: (nextToken: string | undefined) => Promise<{ Items?: T[]; NextToken?: string }>,
+  readPage: (
+    nextToken: string | undefined,
+  ) => Promise<{ Items?: T[] | undefined; NextToken?: string | undefined }>,
 ): Promise<T[]> {
   const items: T[] = [];
   let nextToken: string | undefined;

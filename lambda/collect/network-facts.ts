@@ -34,9 +34,11 @@ export interface PathResources {
   ipTargetInterfaces: Inventory['ipTargetInterfaces'];
 }
 
-export type NetworkFacts = Pick<
-  Inventory,
-  'securityGroups' | 'subnets' | 'networkAclsBySubnet' | 'vpcs' | 'flowLogsByVpc' | 'prefixLists'
+export type NetworkFacts = Required<
+  Pick<
+    Inventory,
+    'securityGroups' | 'subnets' | 'networkAclsBySubnet' | 'vpcs' | 'flowLogsByVpc' | 'prefixLists'
+  >
 >;
 
 /** Flow logs may sit on the VPC, a subnet or an interface: each such resource on the path, with its VPC. */

@@ -15,6 +15,7 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcs,
   paginateGetManagedPrefixListEntries,
+  type Subnet,
 } from '@aws-sdk/client-ec2';
 import {
   type Collected,
@@ -182,12 +183,7 @@ export async function describeSubnets(
   return first(mapCollected(results, (subnets) => subnets.map(subnetFacts)));
 }
 
-const subnetFacts = (subnet: {
-  SubnetId?: string;
-  VpcId?: string;
-  CidrBlock?: string;
-  AvailabilityZone?: string;
-}): SubnetFacts => ({
+const subnetFacts = (subnet: Subnet): SubnetFacts => ({
   id: subnet.SubnetId ?? '',
   vpcId: subnet.VpcId ?? '',
   cidr: subnet.CidrBlock ?? '',

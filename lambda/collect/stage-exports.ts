@@ -45,20 +45,18 @@ function milliseconds(value: unknown): number | undefined {
   return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
 }
 
+const TEXT_FIELDS = ['type', 'uri', 'connectionType', 'connectionId', 'integrationTarget'] as const;
+
 /** One integration extension as the export writes it: what is absent stays absent (defaults are the check's). */
 function exportedIntegration(integration: ExportedIntegration): DeployedIntegration {
+  const fields: DeployedIntegration = {};
+  for (const key of TEXT_FIELDS) {
+    const value = text(integration[key]);
+    if (value !== undefined) fields[key] = value;
+  }
   const timeout = milliseconds(integration.timeoutInMillis);
-  const fields: DeployedIntegration = {
-    type: text(integration.type),
-    uri: text(integration.uri),
-    connectionType: text(integration.connectionType),
-    connectionId: text(integration.connectionId),
-    integrationTarget: text(integration.integrationTarget),
-    ...(timeout !== undefined ? { timeoutInMillis: timeout } : {}),
-  };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, value]) => value !== undefined),
-  ) as DeployedIntegration;
+  if (timeout !== undefined) fields.timeoutInMillis = timeout;
+  return fields;
 }
 
 /**

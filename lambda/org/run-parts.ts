@@ -56,7 +56,7 @@ export interface TargetItem {
 
 const targetSchema = z.object({
   account: z.string().regex(/^\d{12}$/),
-  accountName: z.string().optional(),
+  accountName: z.string().exactOptional(),
   region: z.string().min(1),
 });
 

@@ -7,7 +7,7 @@ import { CLI_BUNDLE_ENV } from './emulator';
 export default async function stopEmulatorPool(): Promise<void> {
   const pool = globalThis as { auditorEmulators?: Emulator[] };
   await Promise.all((pool.auditorEmulators ?? []).map((emulator) => emulator.stop()));
-  pool.auditorEmulators = undefined;
+  delete pool.auditorEmulators;
   const bundle = process.env[CLI_BUNDLE_ENV];
   if (bundle) rmSync(dirname(bundle), { recursive: true, force: true });
 }

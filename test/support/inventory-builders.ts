@@ -81,40 +81,60 @@ export function aStageSettings(overrides: Partial<StageSettings> = {}): StageSet
   };
 }
 
-export function aRestIntegration(overrides: Partial<IntegrationFacts> = {}): IntegrationFacts {
-  return {
-    id: 'r00t/GET',
-    arn: restIntegrationArn(REGION, 'a1b2c3', 'r00t', 'GET'),
-    label: 'GET /orders',
-    type: 'HTTP_PROXY',
-    connectionType: 'VPC_LINK',
-    rawConnectionId: 'vl-orders',
-    vpcLinkId: 'vl-orders',
-    vpcLinkVersion: 'V1',
-    uri: 'http://orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com:80/orders',
-    timeoutMs: 29_000,
-    port: 80,
-    loadBalancerArns: [],
-    ...overrides,
-  };
+type OptionalKeys<T> = { [K in keyof T]-?: Partial<Pick<T, K>> extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * A builder's overrides: an optional fact given as `undefined` is taken out of the defaults (the
+ * fact is absent, as when AWS omits it); a required fact can only be replaced.
+ */
+export type Overrides<T> = { [K in keyof T]?: K extends OptionalKeys<T> ? T[K] | undefined : T[K] };
+
+export function withOverrides<T extends object>(defaults: T, overrides: Overrides<T>): T {
+  const built = { ...defaults, ...overrides };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) Reflect.deleteProperty(built, key);
+  }
+  return built;
 }
 
-export function anHttpIntegration(overrides: Partial<IntegrationFacts> = {}): IntegrationFacts {
-  return {
-    id: 'int123',
-    arn: httpIntegrationArn(REGION, 'h1t2p3', 'int123'),
-    label: `int123 ${LISTENER_ARN}`,
-    type: 'HTTP_PROXY',
-    connectionType: 'VPC_LINK',
-    rawConnectionId: 'vl-http',
-    vpcLinkId: 'vl-http',
-    vpcLinkVersion: 'V2',
-    uri: LISTENER_ARN,
-    timeoutMs: 30_000,
-    listenerArn: LISTENER_ARN,
-    loadBalancerArns: [ALB_ARN],
-    ...overrides,
-  };
+export function aRestIntegration(overrides: Overrides<IntegrationFacts> = {}): IntegrationFacts {
+  return withOverrides<IntegrationFacts>(
+    {
+      id: 'r00t/GET',
+      arn: restIntegrationArn(REGION, 'a1b2c3', 'r00t', 'GET'),
+      label: 'GET /orders',
+      type: 'HTTP_PROXY',
+      connectionType: 'VPC_LINK',
+      rawConnectionId: 'vl-orders',
+      vpcLinkId: 'vl-orders',
+      vpcLinkVersion: 'V1',
+      uri: 'http://orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com:80/orders',
+      timeoutMs: 29_000,
+      port: 80,
+      loadBalancerArns: [],
+    },
+    overrides,
+  );
+}
+
+export function anHttpIntegration(overrides: Overrides<IntegrationFacts> = {}): IntegrationFacts {
+  return withOverrides<IntegrationFacts>(
+    {
+      id: 'int123',
+      arn: httpIntegrationArn(REGION, 'h1t2p3', 'int123'),
+      label: `int123 ${LISTENER_ARN}`,
+      type: 'HTTP_PROXY',
+      connectionType: 'VPC_LINK',
+      rawConnectionId: 'vl-http',
+      vpcLinkId: 'vl-http',
+      vpcLinkVersion: 'V2',
+      uri: LISTENER_ARN,
+      timeoutMs: 30_000,
+      listenerArn: LISTENER_ARN,
+      loadBalancerArns: [ALB_ARN],
+    },
+    overrides,
+  );
 }
 
 export function aStageInventory(
@@ -199,8 +219,11 @@ export function anAlb(overrides: Partial<LoadBalancerFacts> = {}): LoadBalancerF
   });
 }
 
-export function aTarget(overrides: Partial<TargetFacts> = {}): TargetFacts {
-  return { id: 'i-0a1', port: 8080, availabilityZone: 'us-east-1a', state: 'healthy', ...overrides };
+export function aTarget(overrides: Overrides<TargetFacts> = {}): TargetFacts {
+  return withOverrides<TargetFacts>(
+    { id: 'i-0a1', port: 8080, availabilityZone: 'us-east-1a', state: 'healthy' },
+    overrides,
+  );
 }
 
 export function aTargetGroup(overrides: Partial<TargetGroupFacts> = {}): TargetGroupFacts {
@@ -491,17 +514,19 @@ export function onlyResult(
 }
 
 /** An inbound security-group rule: tcp/80 from no source until the overrides name one. */
-export function anIpPermission(overrides: Partial<IpPermission> = {}): IpPermission {
-  return {
-    protocol: 'tcp',
-    fromPort: 80,
-    toPort: 80,
-    cidrs: [],
-    ipv6Cidrs: [],
-    sourceSecurityGroupIds: [],
-    prefixListIds: [],
-    ...overrides,
-  };
+export function anIpPermission(overrides: Overrides<IpPermission> = {}): IpPermission {
+  return withOverrides<IpPermission>(
+    {
+      protocol: 'tcp',
+      fromPort: 80,
+      toPort: 80,
+      cidrs: [],
+      ipv6Cidrs: [],
+      sourceSecurityGroupIds: [],
+      prefixListIds: [],
+    },
+    overrides,
+  );
 }
 
 /** Subnets of a V2 VPC link, one per zone: it has a network interface in each. */

@@ -12,6 +12,7 @@ import {
   LISTENER_ARN,
   NLB_ARN,
   nlbScenario,
+  type Overrides,
   onlyResult,
   resultsOf,
   type ScenarioOverrides,
@@ -20,7 +21,7 @@ import {
   withV2LinkSubnets,
 } from '../../support/inventory-builders';
 
-const rule = (overrides: Partial<IpPermission>) =>
+const rule = (overrides: Overrides<IpPermission>) =>
   anIpPermission({ fromPort: 443, toPort: 443, ...overrides });
 const albPath = (overrides: ScenarioOverrides = {}) =>
   withV2LinkSubnets(

@@ -9,27 +9,21 @@ import {
 import {
   accessDenied,
   albScenario,
+  anIpPermission,
   anIpTargetInterface,
   aRestIntegration,
   aSecurityGroup,
   aTarget,
   NLB_ARN,
   nlbScenario,
+  type Overrides,
   resultsOf,
   TG_ARN,
   VPC_ID,
 } from '../../support/inventory-builders';
 
-const rule = (overrides: Partial<IpPermission>): IpPermission => ({
-  protocol: 'tcp',
-  fromPort: 8080,
-  toPort: 8080,
-  cidrs: [],
-  ipv6Cidrs: [],
-  sourceSecurityGroupIds: [],
-  prefixListIds: [],
-  ...overrides,
-});
+const rule = (overrides: Overrides<IpPermission>): IpPermission =>
+  anIpPermission({ fromPort: 8080, toPort: 8080, ...overrides });
 const withRules = (inbound: IpPermission[], extra: Parameters<typeof nlbScenario>[0] = {}) =>
   nlbScenario({ securityGroup: { inbound }, ...extra });
 const statuses = (builder: ReturnType<typeof nlbScenario>) =>

@@ -16,21 +16,20 @@ import {
   aTarget,
   NLB_ARN,
   nlbScenario,
+  type Overrides,
   onlyResult,
   resultsOf,
   TG_ARN,
   VPC_ID,
+  withOverrides,
 } from '../../support/inventory-builders';
 
 const ACL_ARN = (id: string) => `arn:aws:ec2:us-east-1:123456789012:network-acl/${id}`;
-const entry = (overrides: Partial<NetworkAclEntry>): NetworkAclEntry => ({
-  ruleNumber: 100,
-  egress: false,
-  protocol: '6',
-  action: 'allow',
-  cidr: '0.0.0.0/0',
-  ...overrides,
-});
+const entry = (overrides: Overrides<NetworkAclEntry>): NetworkAclEntry =>
+  withOverrides<NetworkAclEntry>(
+    { ruleNumber: 100, egress: false, protocol: '6', action: 'allow', cidr: '0.0.0.0/0' },
+    overrides,
+  );
 
 describe('subnet-network-acls', () => {
   it('passes ACLs that allow everything, as one finding per ACL', () => {

@@ -36,10 +36,10 @@ function stagesNamed(count: number, name: (index: number) => string): ReportStag
   );
 }
 
-const machineOf = (message: { Message?: string }) =>
+const machineOf = (message: { Message?: string | undefined }) =>
   JSON.parse((JSON.parse(message.Message ?? '{}') as { default: string }).default) as MachineNotification;
 
-const deliveredIds = (messages: { Message?: string }[]) =>
+const deliveredIds = (messages: { Message?: string | undefined }[]) =>
   messages.flatMap((message) => machineOf(message).changes.map((change) => change.findingId));
 
 describe('notifications degrade, never fail', () => {

@@ -8,15 +8,13 @@ import {
   judgeReturnTraffic,
   type ReturnTraffic,
 } from '../../../lambda/path/network-acls';
+import { type Overrides, withOverrides } from '../../support/inventory-builders';
 
-const rule = (overrides: Partial<NetworkAclEntry>): NetworkAclEntry => ({
-  ruleNumber: 100,
-  egress: true,
-  protocol: '-1',
-  action: 'allow',
-  cidr: '0.0.0.0/0',
-  ...overrides,
-});
+const rule = (overrides: Overrides<NetworkAclEntry>): NetworkAclEntry =>
+  withOverrides<NetworkAclEntry>(
+    { ruleNumber: 100, egress: true, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' },
+    overrides,
+  );
 
 const denyTcp = (ruleNumber: number, fromPort: number, toPort = fromPort, cidr = '0.0.0.0/0') =>
   rule({ ruleNumber, protocol: '6', action: 'deny', cidr, fromPort, toPort });

@@ -6,6 +6,7 @@ const permissionCoversTcpPort = (permission: Parameters<typeof permissionCovers>
   permissionCovers(permission, { protocol: 'tcp', port });
 
 import type { NetworkAclEntry } from '../../../lambda/domain/types';
+import { type Overrides, withOverrides } from '../../support/inventory-builders';
 
 describe('IP ranges (ipaddr.js, one library for every rule)', () => {
   it('parses CIDRs and bare addresses, aligning the base', () => {
@@ -52,16 +53,19 @@ describe('security group port matching', () => {
 });
 
 describe('network ACL evaluation', () => {
-  const rule = (overrides: Partial<NetworkAclEntry>): NetworkAclEntry => ({
-    ruleNumber: 100,
-    egress: false,
-    protocol: '6',
-    action: 'allow',
-    cidr: '0.0.0.0/0',
-    fromPort: 8080,
-    toPort: 8080,
-    ...overrides,
-  });
+  const rule = (overrides: Overrides<NetworkAclEntry>): NetworkAclEntry =>
+    withOverrides<NetworkAclEntry>(
+      {
+        ruleNumber: 100,
+        egress: false,
+        protocol: '6',
+        action: 'allow',
+        cidr: '0.0.0.0/0',
+        fromPort: 8080,
+        toPort: 8080,
+      },
+      overrides,
+    );
   const inbound8080 = { egress: false, peerCidr: '10.0.1.0/24', fromPort: 8080, toPort: 8080 };
 
   it('lets the lowest rule number decide, whatever the order given', () => {

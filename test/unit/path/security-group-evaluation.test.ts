@@ -5,9 +5,9 @@ import {
   type SecurityGroupEvaluationInput,
   type TrafficSource,
 } from '../../../lambda/path/security-groups';
-import { anIpPermission } from '../../support/inventory-builders';
+import { anIpPermission, type Overrides } from '../../support/inventory-builders';
 
-const permission = (overrides: Partial<IpPermission>): IpPermission => anIpPermission(overrides);
+const permission = (overrides: Overrides<IpPermission>): IpPermission => anIpPermission(overrides);
 
 const group = (id: string, ...inbound: IpPermission[]): SecurityGroupFacts => ({
   id,
