@@ -601,7 +601,7 @@ function componentsOf(
             start,
           )
         : start;
-    addCloudMapHops(add, path.cloudMapServices, integration, linkHop);
+    addCloudMapHops(add, path.cloudMapServices, integration, linkHop, inventory);
     for (const lb of direct.filter((candidate) => candidate.integrations.includes(integration))) {
       const entry = integrationEntry(integration);
       addLoadBalancerHops(add, lb, entry ? [entry] : [], linkHop, path.loadBalancers, inventory);

@@ -8,6 +8,8 @@
  * `HealthStatus`). So every registered instance with an address and a port is where the link's
  * interfaces connect: their own security groups must let that out, the instance's must let it in.
  */
+
+import { networkInterfaceArn } from '../domain/arns';
 import {
   type CheckResult,
   type CloudMapInstanceFacts,
@@ -101,12 +103,28 @@ export function cloudMapInsteadOfLoadBalancer(
   return explained('CLOUD_MAP_BEHIND_LINK', notApplicable(stageResource(stage.stage), apis, reason));
 }
 
+/**
+ * An instance's hop is the network interface that holds its address, where its security-group
+ * verdict is filed (so a report marks the blocking hop); the service and instance id without one.
+ */
+function instanceHopId(
+  serviceArn: string,
+  instance: CloudMapInstanceFacts,
+  { region, account }: Pick<Inventory, 'region' | 'account'>,
+): string {
+  const eni = instance.networkInterface;
+  return eni?.ok && eni.value
+    ? networkInterfaceArn(region, account, eni.value.id)
+    : `${serviceArn}/${instance.id}`;
+}
+
 /** The service after the link, and each registered instance after the service. */
 export function addCloudMapHops(
   add: AddHop,
   cloudMap: readonly CloudMapPath[],
   integration: IntegrationFacts,
   from: number,
+  account: Pick<Inventory, 'region' | 'account'>,
 ): void {
   for (const path of cloudMap.filter((candidate) => candidate.integrations.includes(integration))) {
     const serviceHop = add('cloud-map-service', path.serviceArn, describeCloudMapService(path), from);
@@ -120,7 +138,7 @@ export function addCloudMapHops(
       const state = unhealthy.includes(instance) ? ', UNHEALTHY: gets no traffic' : '';
       add(
         'cloud-map-instance',
-        `${path.serviceArn}/${instance.id}`,
+        instanceHopId(path.serviceArn, instance, account),
         `Cloud Map instance ${instance.id} (${address}${state})`,
         serviceHop,
       );
