@@ -15,6 +15,7 @@ import {
   paginateListInstances,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
+import ipaddr from 'ipaddr.js';
 import {
   type CloudMapInstanceFacts,
   type CloudMapServiceFacts,
@@ -53,11 +54,13 @@ export function instancePort(value: string | undefined): number | undefined {
 /** ListInstances' `InstanceSummary` (Cloud Map API reference): `Id` and the `Attributes` map. */
 export function cloudMapInstance(summary: InstanceSummary): CloudMapInstanceFacts {
   const attributes = summary.Attributes ?? {};
+  // A free-text attribute in an HTTP namespace: only a dotted quad is an address API Gateway can use.
   const ipv4 = attributes.AWS_INSTANCE_IPV4;
+  const address = ipv4 && ipaddr.IPv4.isValidFourPartDecimal(ipv4) ? ipv4 : undefined;
   const port = instancePort(attributes.AWS_INSTANCE_PORT);
   return {
     id: summary.Id ?? 'unknown',
-    ...(ipv4 ? { ipv4 } : {}),
+    ...(address ? { ipv4: address } : {}),
     ...(port !== undefined ? { port } : {}),
   };
 }

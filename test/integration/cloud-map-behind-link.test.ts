@@ -212,6 +212,8 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
       'cloud-map-service',
       'cloud-map-instance',
     ]);
+    // The link itself is still judged.
+    expect(statuses('open', 'vpc-link-status')).toEqual(['PASS']);
     expect(ofApi('open', 'lb-cross-zone').map((finding) => finding.message)).toEqual([
       expect.stringContaining('go through a VPC link to a Cloud Map service, not to a load balancer'),
     ]);

@@ -117,6 +117,11 @@ describe('Cloud Map instances as the collector reads them', () => {
     });
     // ECS with A records registers the address only (API Gateway guide: use SRV records).
     expect(listed('task', { AWS_INSTANCE_IPV4: '10.0.11.20' })).toEqual({ id: 'task', ipv4: '10.0.11.20' });
+    // Attributes are free text in an HTTP namespace: what is not an IPv4 address is no address.
+    expect(listed('task', { AWS_INSTANCE_IPV4: 'orders.internal', AWS_INSTANCE_PORT: '80' })).toEqual({
+      id: 'task',
+      port: 80,
+    });
     expect([instancePort('0'), instancePort('65536'), instancePort('http'), instancePort('443')]).toEqual([
       undefined,
       undefined,
