@@ -90,40 +90,44 @@ function readGroups(ids: readonly string[], network: NetworkFacts) {
   return { ok: true as const, value: groups };
 }
 
-/** Whether the instance's own security groups admit its port from every interface of the links. */
-function judgeInstance(
+/** The interface that holds the instance's address, or the result that says why it is not judged. */
+function interfaceOf(
   path: CloudMapPath,
   { instance, networkInterface }: CloudMapDestination,
-  network: NetworkFacts,
-  healthUnread = false,
-): CheckResult {
+): { eni: IpTargetInterfaceFacts } | { result: CheckResult } {
   const described = describeInstance(instance);
-  const serviceResource = cloudMapResource(path.serviceArn);
+  const resource = cloudMapResource(path.serviceArn);
   if (!networkInterface.ok) {
-    return couldNotRead(
-      serviceResource,
-      path.apis,
-      `the network interface of ${described}`,
-      networkInterface.error,
-    );
+    const subject = `the network interface of ${described}`;
+    return { result: couldNotRead(resource, path.apis, subject, networkInterface.error) };
   }
   if (networkInterface.value === null) {
     const reason = `no network interface in the VPC link's VPC holds ${instance.ipv4} (${described} of ${describeCloudMapService(path)}): it lies in a peered VPC or on premises, whose filters the audit cannot see`;
-    return notApplicable(serviceResource, path.apis, reason);
+    return { result: notApplicable(resource, path.apis, reason) };
   }
-  const eni: IpTargetInterfaceFacts = networkInterface.value;
+  return { eni: networkInterface.value };
+}
+
+/** Whether the instance's own security groups admit its port from every interface of the links. */
+function judgeInstance(
+  path: CloudMapPath,
+  destination: CloudMapDestination,
+  network: NetworkFacts,
+  healthUnread = false,
+): CheckResult {
+  const found = interfaceOf(path, destination);
+  if ('result' in found) return found.result;
+  const { eni } = found;
+  const { instance } = destination;
+  const described = describeInstance(instance);
   const resource = {
     resourceArn: networkInterfaceArn(network.region, network.account, eni.id),
     resourceType: RESOURCE_TYPES.networkInterface,
   };
   const senders = linkSenders(path, vpcOfInterface(eni, network), network);
   if (!senders.ok) {
-    return couldNotRead(
-      resource,
-      path.apis,
-      `the VPC link interfaces that connect to ${described}`,
-      senders.error,
-    );
+    const subject = `the VPC link interfaces that connect to ${described}`;
+    return couldNotRead(resource, path.apis, subject, senders.error);
   }
   const groups = readGroups(eni.securityGroupIds, network);
   if (!groups.ok)
@@ -131,14 +135,15 @@ function judgeInstance(
   if (senders.value.sources.length === 0) {
     return notApplicable(resource, path.apis, `no VPC link V2 interface sends to ${described}`);
   }
-  const traffic = { protocol: 'tcp' as const, port: instance.port };
   const verdict = evaluateSecurityGroups({
     groups: groups.value,
-    traffic,
+    traffic: { protocol: 'tcp', port: instance.port },
     prefixLists: network.prefixLists ?? {},
     sources: senders.value.sources,
   });
-  const named = `security group${eni.securityGroupIds.length === 1 ? '' : 's'} ${eni.securityGroupIds.join(', ') || '(none)'} of ${described} (${eni.id})`;
+  const one = eni.securityGroupIds.length === 1;
+  const named = `security group${one ? '' : 's'} ${eni.securityGroupIds.join(', ') || '(none)'} of ${described} (${eni.id})`;
+  const admit = one ? 'admits' : 'admit';
   const evidence = {
     instance: instance.id,
     address: instance.ipv4,
@@ -151,25 +156,23 @@ function judgeInstance(
   if (verdict.status === 'could-not-tell' && gap) {
     return couldNotRead(resource, path.apis, `a prefix list the ingress rules of ${named} reference`, gap);
   }
-  if (verdict.status === 'some-blocked') {
-    const { approximatedBecause } = senders.value;
-    if (approximatedBecause) {
-      return couldNotRead(
-        resource,
-        path.apis,
-        'the addresses of the VPC link interfaces',
-        approximatedBecause,
-      );
-    }
-    const blocked = verdict.blocked.map((source) => source.label).join('; ');
-    const message = `${named} admit no tcp/${instance.port} from ${blocked}: the VPC link's connections to this instance of ${describeCloudMapService(path)} are refused`;
-    if (healthUnread) {
-      const unsure = `${message}; its health could not be read: it may be UNHEALTHY and get no traffic`;
-      return warned(resource, path.apis, unsure, evidence, 'medium');
-    }
-    return failedCheck(resource, path.apis, message, evidence);
+  if (verdict.status !== 'some-blocked') {
+    return passed(
+      resource,
+      path.apis,
+      `${named} ${admit} tcp/${instance.port}: ${verdict.summary}`,
+      evidence,
+    );
   }
-  return passed(resource, path.apis, `${named} admit tcp/${instance.port}: ${verdict.summary}`, evidence);
+  const { approximatedBecause } = senders.value;
+  if (approximatedBecause) {
+    return couldNotRead(resource, path.apis, 'the addresses of the VPC link interfaces', approximatedBecause);
+  }
+  const blocked = verdict.blocked.map((source) => source.label).join('; ');
+  const message = `${named} ${admit} no tcp/${instance.port} from ${blocked}: the VPC link's connections to this instance of ${describeCloudMapService(path)} are refused`;
+  if (!healthUnread) return failedCheck(resource, path.apis, message, evidence);
+  const unsure = `${message}; its health could not be read: it may be UNHEALTHY and get no traffic`;
+  return warned(resource, path.apis, unsure, evidence, 'medium');
 }
 
 function evaluateCloudMap(path: CloudMapPath, network: NetworkFacts): CheckResult[] {

@@ -5,8 +5,10 @@
  * healthy resources that are returned from DiscoverInstances" (API Gateway guide, "Create a private
  * integration using AWS Cloud Map service discovery"). DiscoverInstances ignores health for a service
  * without a health check and returns every instance (Cloud Map API reference, DiscoverInstances
- * `HealthStatus`). So every registered instance with an address and a port is where the link's
- * interfaces connect: their own security groups must let that out, the instance's must let it in.
+ * `HealthStatus`); with one, its healthy instances ("returns healthy resources by default", Cloud Map
+ * guide). So every registered instance with an address and a port, and not UNHEALTHY under a health
+ * check, is where the link's interfaces connect: their own security groups must let that out, the
+ * instance's must let it in.
  */
 
 import { networkInterfaceArn } from '../domain/arns';
@@ -44,7 +46,7 @@ export interface CloudMapPath {
   apis: StageKey[];
 }
 
-/** An instance API Gateway can send to: it has both attributes, and an interface in the link's VPC. */
+/** An instance API Gateway can send to, with the interface that holds its address in the link's VPC (null: none there). */
 export interface CloudMapDestination {
   instance: CloudMapInstanceFacts & { ipv4: string; port: number };
   networkInterface: Collected<IpTargetInterfaceFacts | null>;

@@ -224,7 +224,7 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
     expect(rest).toEqual([]);
     expect(closed?.status).toBe('FAIL');
     expect(closed?.message).toMatch(
-      /security group sg-\w+ of Cloud Map instance closed-task [\d.]+:8080 \(eni-\w+\) admit no tcp\/8080 from VPC link link-open in us-east-1a \(10\.0\.21\.0\/24\); VPC link link-open in us-east-1b \(10\.0\.22\.0\/24\)/,
+      /security group sg-\w+ of Cloud Map instance closed-task [\d.]+:8080 \(eni-\w+\) admits no tcp\/8080 from VPC link link-open in us-east-1a \(10\.0\.21\.0\/24\); VPC link link-open in us-east-1b \(10\.0\.22\.0\/24\)/,
     );
     expect(statuses('open', 'cloud-map-instance-security-groups')).toEqual(['PASS']);
     // The instance's hop is its interface: the report marks the blocking hop on the path.

@@ -156,7 +156,7 @@ describe('cloud-map-instance-security-groups', () => {
     expect(statuses(results)).toEqual(['FAIL']);
     expect(results[0]?.resourceArn).toContain('network-interface/eni-task-a');
     expect(results[0]?.message).toContain(
-      'security group sg-task of Cloud Map instance task-a 10.0.11.20:8080 (eni-task-a) admit no tcp/8080 from VPC link http-link in us-east-1a (10.0.21.0/24); VPC link http-link in us-east-1b (10.0.22.0/24)',
+      'security group sg-task of Cloud Map instance task-a 10.0.11.20:8080 (eni-task-a) admits no tcp/8080 from VPC link http-link in us-east-1a (10.0.21.0/24); VPC link http-link in us-east-1b (10.0.22.0/24)',
     );
   });
 
