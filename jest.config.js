@@ -53,9 +53,12 @@ module.exports = {
   collectCoverageFrom: ['lambda/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   // Met by the unit lane alone (`npm run test:unit -- --coverage`): the other lanes collect no coverage.
+  // Each figure is the floor the unit tests reached (rounded down); what is left uncovered is defensive.
   coverageThreshold: {
-    './lambda/checks/': { lines: 88, branches: 74 },
-    './lambda/triage/classify-stage.ts': { lines: 100, branches: 92 },
-    './lambda/engine/': { lines: 95, branches: 90 },
+    './lambda/checks/': { lines: 99, branches: 94 },
+    './lambda/triage/classify-stage.ts': { lines: 100, branches: 100 },
+    './lambda/engine/': { lines: 98, branches: 96 },
+    './lambda/verdict/': { lines: 98, branches: 97 },
+    './lambda/path/': { lines: 99, branches: 94 },
   },
 };

@@ -5,7 +5,7 @@
  */
 import {
   describePeriods,
-  errorPeriodIndices,
+  errorsByPeriod,
   type LoadBalancerSeriesSpec,
   seriesAt,
   windowPeriods,
@@ -41,12 +41,9 @@ export interface ErrorWindow {
 }
 
 export function errorWindowOf(stage: StageInventory, window: AuditWindow): ErrorWindow | null {
-  const minutes = stage.stage.errorMinutes ?? [];
-  const periods = errorPeriodIndices(window, minutes);
-  if (periods.length === 0) return null;
-  const errors = new Map(minutes.map((minute, i) => [periods[i] ?? -1, minute.errors5xx]));
-  errors.delete(-1);
-  return { window, periods, errors };
+  const errors = errorsByPeriod(window, stage.stage.errorMinutes ?? []);
+  if (errors.size === 0) return null;
+  return { window, periods: [...errors.keys()].sort((a, b) => a - b), errors };
 }
 
 export const minutesText = (errorWindow: ErrorWindow, periods: readonly number[]): string =>

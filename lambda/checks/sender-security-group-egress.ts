@@ -105,12 +105,18 @@ function readGroups(ids: readonly string[], inventory: NetworkFacts) {
 
 function judgeLeg(apis: StageKey[], leg: SenderLeg, inventory: NetworkFacts): CheckResult | undefined {
   const [firstId] = leg.groupIds;
-  if (!firstId || leg.destinations.every((destination) => destination.addresses.length === 0))
-    return undefined;
+  if (!firstId) return undefined;
   const resource = {
     resourceArn: securityGroupArn(inventory.region, inventory.account, firstId),
     resourceType: RESOURCE_TYPES.securityGroup,
   };
+  if (leg.destinations.every((destination) => destination.addresses.length === 0)) {
+    // Neither the receiver's interfaces nor its subnets could be read: the leg is unjudged, not absent.
+    const unknown = leg.destinations.find((destination) => destination.approximatedBecause);
+    return unknown?.approximatedBecause
+      ? couldNotRead(resource, apis, `the addresses ${leg.sender} connects to`, unknown.approximatedBecause)
+      : undefined;
+  }
   const groups = readGroups(leg.groupIds, inventory);
   if (!groups.ok)
     return couldNotRead(resource, apis, `security group ${groups.id} of ${leg.sender}`, groups.error);

@@ -110,12 +110,23 @@ export const windowPeriods = (window: AuditWindow): number =>
 
 /** The window period indices of a stage's error minutes (those outside the window are dropped). */
 export function errorPeriodIndices(window: AuditWindow, minutes: readonly ErrorMinute[]): number[] {
-  const periodMs = window.periodSeconds * 1000;
-  const start = Date.parse(window.start);
-  const count = windowPeriods(window);
-  return minutes
-    .map((minute) => Math.floor((Date.parse(minute.at) - start) / periodMs))
-    .filter((index) => index >= 0 && index < count);
+  return minutes.flatMap((minute) => periodIndexOf(window, minute.at) ?? []);
+}
+
+/** 5xx per window period index; minutes outside the window are left out, two in one period add up. */
+export function errorsByPeriod(window: AuditWindow, minutes: readonly ErrorMinute[]): Map<number, number> {
+  const errors = new Map<number, number>();
+  for (const minute of minutes) {
+    const index = periodIndexOf(window, minute.at);
+    if (index !== null) errors.set(index, (errors.get(index) ?? 0) + minute.errors5xx);
+  }
+  return errors;
+}
+
+/** The window period a time falls in, or null outside the window. */
+function periodIndexOf(window: AuditWindow, at: string): number | null {
+  const index = Math.floor((Date.parse(at) - Date.parse(window.start)) / (window.periodSeconds * 1000));
+  return index >= 0 && index < windowPeriods(window) ? index : null;
 }
 
 /** The start of a window period, as the report writes it. */

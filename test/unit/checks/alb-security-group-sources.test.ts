@@ -7,6 +7,7 @@ import {
   anAlb,
   anHttpIntegration,
   anIpPermission,
+  aRestIntegration,
   aTarget,
   type InventoryBuilder,
   LISTENER_ARN,
@@ -220,6 +221,50 @@ describe('alb-security-group-sources', () => {
     expect(withList(failed(accessDenied('ec2:GetManagedPrefixListEntries')))).toMatchObject({
       status: 'ERROR',
       evidence: { action: 'ec2:GetManagedPrefixListEntries' },
+    });
+  });
+
+  it("reports ERROR, not PASS, for an ALB behind an NLB whose nodes' addresses could not be read", () => {
+    const unreadableNodes = albBehindNlb([rule({ cidrs: ['10.0.1.10/32', '10.0.2.10/32'] })], {
+      loadBalancer: { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) },
+    }).failing('subnets', 'subnet-lb-a', 'ec2:DescribeSubnets');
+    const [result] = onAlb(unreadableNodes);
+    expect(result).toMatchObject({ status: 'ERROR', evidence: { action: 'ec2:DescribeNetworkInterfaces' } });
+    expect(result?.message).toContain(
+      'could not read who connects to ALB orders-alb (behind NLB orders-nlb)',
+    );
+  });
+
+  describe('an ALB reached by its DNS name (an integration not on a VPC link)', () => {
+    /** A REST integration to the ALB's HTTPS:443 listener over the internet: any client can be the sender. */
+    const byDnsName = (inbound: IpPermission[]) =>
+      albWithRules(inbound, {
+        loadBalancer: { scheme: 'internet-facing' },
+        stage: {
+          integrations: collected([
+            aRestIntegration({
+              connectionType: 'INTERNET',
+              vpcLinkId: undefined,
+              uri: 'https://orders-alb-80dc6c495c0c9188.us-east-1.elb.amazonaws.com:443/orders',
+              port: 443,
+              loadBalancerArns: [ALB_ARN],
+            }),
+          ]),
+        },
+      });
+
+    it('fails a group that admits the VPC only: API Gateway connects from the internet', () => {
+      const result = onlyResult(
+        albSecurityGroupSources,
+        byDnsName([rule({ cidrs: ['10.0.0.0/16'] })]).build(),
+      );
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('clients (reached by its DNS name)');
+    });
+
+    it('passes the twin whose group admits 443 from anywhere', () => {
+      const result = onlyResult(albSecurityGroupSources, byDnsName([rule({ cidrs: ['0.0.0.0/0'] })]).build());
+      expect(result.status).toBe('PASS');
     });
   });
 

@@ -1,4 +1,4 @@
-import type { ErrorWindow } from '../../../lambda/checks/error-minutes';
+import { type ErrorWindow, errorWindowOf } from '../../../lambda/checks/error-minutes';
 import { judgeLatencyAtTimeout } from '../../../lambda/checks/latency-at-timeout';
 import { judgeCertificateExpiry } from '../../../lambda/checks/listener-certificate-expiry';
 import { judgeResetsCoincide } from '../../../lambda/checks/target-resets-coincide';
@@ -9,7 +9,7 @@ import { loadBalancerSeriesRequests, targetGroupMetricDimension } from '../../..
 import { describePeriods, errorPeriodIndices } from '../../../lambda/domain/load-balancer-series';
 import { collected } from '../../../lambda/domain/types';
 import { errorMinutesOf } from '../../../lambda/triage/classify-stage';
-import { aTargetGroup } from '../../support/inventory-builders';
+import { aStageInventory, aTargetGroup } from '../../support/inventory-builders';
 
 const WINDOW = { start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T11:00:00.000Z', periodSeconds: 300 };
 /** Errors in the periods starting 10:25 and 10:30. */
@@ -35,6 +35,19 @@ describe('error minutes', () => {
       errorPeriodIndices(WINDOW, [...minutes, { at: '2026-12-05T11:00:00.000Z', errors5xx: 1 }]),
     ).toEqual([5, 6]);
     expect(describePeriods(WINDOW, [5, 6, 9])).toBe('10:25-10:30, 10:45');
+  });
+
+  it("keeps each period's own count when a minute falls outside the window", () => {
+    const stage = aStageInventory();
+    stage.stage.errorMinutes = [
+      { at: '2026-12-05T09:55:00.000Z', errors5xx: 5 },
+      { at: '2026-12-05T10:25:00.000Z', errors5xx: 400 },
+      { at: '2026-12-05T10:30:00.000Z', errors5xx: 300 },
+    ];
+    expect(errorWindowOf(stage, WINDOW)).toEqual(BURST);
+    // Twin: the same minutes, all inside the window.
+    stage.stage.errorMinutes = stage.stage.errorMinutes.slice(1);
+    expect(errorWindowOf(stage, WINDOW)).toEqual(BURST);
   });
 
   it('reads health per target group and per zone, and ALB status codes, under the documented dimensions', () => {

@@ -124,6 +124,18 @@ describe('execution-log-network-errors', () => {
     });
   });
 
+  it('skips, naming the bound and the lines not charged, when a bounded search found none of the stage’s', () => {
+    const result = onlyResult(
+      executionLogNetworkErrors,
+      withLines(aLogLineCount({ count: 0, truncated: true, unattributed: 4, otherStages: 2 })),
+    );
+    expect(result.status).toBe('SKIPPED');
+    expect(result.message).toBe(
+      "no execution log line of orders/prod in API-Gateway-Execution-Logs_a1b2c3/prod carries a documented network or VPC-link error in the part of the window read (the search stopped at its bound); 2 matching lines of other APIs or stages not counted; 4 matching lines that do not follow the stage's format not counted: no evidence either way",
+    );
+    expect(result.evidence).toMatchObject({ truncated: true, unattributed: 4, otherStages: 2 });
+  });
+
   it('skips a stage without a log group to search', () => {
     expect(onlyResult(executionLogNetworkErrors, withLines(null))).toMatchObject({
       status: 'SKIPPED',

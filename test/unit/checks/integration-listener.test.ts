@@ -1,11 +1,13 @@
 import { integrationListener } from '../../../lambda/checks/integration-listener';
 import { collected, failed } from '../../../lambda/domain/types';
 import {
+  ALB_ARN,
   accessDenied,
   albScenario,
   anHttpIntegration,
   aRestIntegration,
   LISTENER_ARN,
+  NLB_ARN,
   nlbScenario,
   onlyResult,
 } from '../../support/inventory-builders';
@@ -64,6 +66,86 @@ describe('integration-listener', () => {
     expect(onlyResult(integrationListener, builder.build())).toMatchObject({
       status: 'ERROR',
       evidence: { action: 'elasticloadbalancing:DescribeListeners' },
+    });
+  });
+
+  describe('the protocol the listener speaks', () => {
+    const NLB_DNS = 'orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com';
+    const ALB_DNS = 'orders-alb-80dc6c495c0c9188.us-east-1.elb.amazonaws.com';
+
+    it('warns, not fails, of https:// to an NLB TCP listener: only the targets can terminate TLS', () => {
+      const inventory = nlbScenario({
+        stage: {
+          integrations: collected([aRestIntegration({ uri: `https://${NLB_DNS}:443/orders`, port: 443 })]),
+        },
+        loadBalancer: {
+          listeners: collected([
+            { arn: `${NLB_ARN}/listener-443`, port: 443, protocol: 'TCP', targetGroupArns: [] },
+          ]),
+        },
+      }).build();
+      const result = onlyResult(integrationListener, inventory);
+      expect(result).toMatchObject({
+        status: 'WARN',
+        severity: 'medium',
+        evidence: { port: 443, listenerProtocol: 'TCP' },
+      });
+      expect(result.message).toBe(
+        `integration GET /orders sends https://${NLB_DNS}:443/orders to port 443, where NLB orders-nlb has a TCP listener: https:// to a TCP listener works only if the targets terminate TLS themselves (the listener passes bytes through)`,
+      );
+    });
+
+    /** A REST integration straight to an internet-facing ALB by its DNS name, on port 80. */
+    const toPublicAlb = (uri: string, protocol: string) =>
+      albScenario({
+        stage: {
+          integrations: collected([
+            aRestIntegration({
+              connectionType: 'INTERNET',
+              vpcLinkId: undefined,
+              uri,
+              port: 80,
+              loadBalancerArns: [ALB_ARN],
+            }),
+          ]),
+        },
+        loadBalancer: {
+          scheme: 'internet-facing',
+          listeners: collected([{ arn: LISTENER_ARN, port: 80, protocol, targetGroupArns: [] }]),
+        },
+      }).build();
+
+    it('fails https:// to an HTTP listener: the TLS handshake meets plain HTTP', () => {
+      const result = onlyResult(integrationListener, toPublicAlb(`https://${ALB_DNS}:80/`, 'HTTP'));
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain(
+        'where ALB orders-alb has a HTTP listener: https:// opens a TLS handshake',
+      );
+    });
+
+    it('passes the healthy twin: http:// to the HTTP listener', () => {
+      expect(onlyResult(integrationListener, toPublicAlb(`http://${ALB_DNS}:80/`, 'HTTP')).status).toBe(
+        'PASS',
+      );
+    });
+
+    it('fails an internet integration to an internal load balancer, even without a URI', () => {
+      const inventory = nlbScenario({
+        loadBalancer: { scheme: 'internal' },
+        stage: {
+          integrations: collected([
+            aRestIntegration({
+              connectionType: 'INTERNET',
+              vpcLinkId: undefined,
+              uri: undefined,
+              loadBalancerArns: [NLB_ARN],
+            }),
+          ]),
+        },
+      }).build();
+      const result = onlyResult(integrationListener, inventory);
+      expect(result).toMatchObject({ status: 'FAIL', evidence: { scheme: 'internal', uri: null } });
+      expect(result.message).toContain('is not on a VPC link, yet its URI names internal NLB orders-nlb');
     });
   });
 });

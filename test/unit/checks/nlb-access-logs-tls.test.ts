@@ -40,6 +40,18 @@ describe('nlb-access-logs-tls', () => {
     expect(result.message).toContain('no TLS listener (TCP:80, UDP:53)');
   });
 
+  it('fails an NLB with access logs on and no listener at all, with no bucket named', () => {
+    const inventory = nlbScenario({
+      loadBalancer: {
+        attributes: collected({ 'access_logs.s3.enabled': 'true' }),
+        listeners: collected([]),
+      },
+    }).build();
+    const result = onlyResult(nlbAccessLogsTls, inventory);
+    expect(result).toMatchObject({ status: 'FAIL', evidence: { listeners: [], bucket: null } });
+    expect(result.message).toContain('but it has no TLS listener (no listener)');
+  });
+
   it('skips an NLB whose access logs are off, and an ALB', () => {
     expect(onlyResult(nlbAccessLogsTls, nlbScenario().build())).toMatchObject({
       status: 'SKIPPED',

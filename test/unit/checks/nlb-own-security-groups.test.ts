@@ -132,6 +132,30 @@ describe("nlb-target-security-groups: the NLB's own security groups", () => {
     });
   });
 
+  it('reports ERROR, never PASS, when the VPC link in front of the NLB could not be read', () => {
+    // A V2 link's integration names the NLB itself: its groups are judged, and the unread link is the ERROR.
+    const v2 = onNlb(
+      v2Nlb([rule({ cidrs: ['0.0.0.0/0'] })]).failing('vpcLinks', 'vl-orders', 'apigateway:GetVpcLink'),
+    );
+    expect(v2).toEqual([
+      expect.objectContaining({
+        status: 'ERROR',
+        evidence: expect.objectContaining({ action: 'apigateway:GetVpcLink' }),
+      }),
+    ]);
+    expect(v2[0]?.message).toContain('could not read the VPC link in front of NLB orders-nlb');
+    // A V1 link names the NLB: unread, the path stops at the link, which is the ERROR; nothing passes.
+    const v1 = resultsOf(
+      nlbTargetSecurityGroups,
+      v1Nlb([rule({ cidrs: ['0.0.0.0/0'] })])
+        .failing('vpcLinks', 'vl-orders', 'apigateway:GetVpcLink')
+        .build(),
+    );
+    expect(v1.map((result) => [result.status, result.resourceArn])).toEqual([
+      ['ERROR', 'arn:aws:apigateway:us-east-1::/vpclinks/vl-orders'],
+    ]);
+  });
+
   it("lets a target admit the V2 link's traffic through a reference to the NLB's security group (client IP preserved)", () => {
     // Arrange: instance targets preserve the link's addresses, yet reference only the NLB's group.
     const builder = v2Nlb([rule({ sourceSecurityGroupIds: ['sg-link'] })]).with(

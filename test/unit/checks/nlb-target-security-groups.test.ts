@@ -9,6 +9,7 @@ import {
 import {
   accessDenied,
   albScenario,
+  anInstance,
   anIpPermission,
   anIpTargetInterface,
   aRestIntegration,
@@ -83,6 +84,38 @@ describe('nlb-target-security-groups', () => {
       'security group sg-web of the targets blocks NLB orders-nlb node in us-east-1a 10.0.1.10 and NLB orders-nlb node in us-east-1b 10.0.2.10 on tcp/8080 (NLB orders-nlb nodes): instance i-0a1, instance i-0b2 of target group orders-tg (NLB orders-nlb)',
     );
     expect(results[0]?.evidence).toMatchObject({ blockedZones: ['us-east-1a', 'us-east-1b'] });
+  });
+
+  describe('targets in two security groups', () => {
+    /** One target, i-0a1, in sg-web and sg-extra; sg-extra admits what `extra` says. */
+    const inTwoGroups = (extra: IpPermission[]) =>
+      withRules([rule({ cidrs: ['192.168.0.0/16'] })], {
+        targetGroup: { targets: collected([aTarget({ id: 'i-0a1' })]) },
+      })
+        .with('instances', 'i-0a1', anInstance({ securityGroupIds: ['sg-web', 'sg-extra'] }))
+        .with(
+          'securityGroups',
+          'sg-extra',
+          aSecurityGroup({ id: 'sg-extra', name: 'extra', inbound: extra }),
+        );
+
+    it('fails once on the first group when no group admits the NLB, naming both', () => {
+      const results = resultsOf(nlbTargetSecurityGroups, inTwoGroups([]).build());
+      expect(results).toEqual([
+        expect.objectContaining({
+          status: 'FAIL',
+          resourceArn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-web',
+          evidence: expect.objectContaining({ securityGroups: ['sg-web', 'sg-extra'] }),
+        }),
+      ]);
+      expect(results[0]?.message).toMatch(
+        /^security groups sg-web, sg-extra of the targets block NLB orders-nlb node/,
+      );
+    });
+
+    it('passes when the other group admits the NLB (rules of all groups add up)', () => {
+      expect(statuses(inTwoGroups([rule({ cidrs: ['10.0.0.0/16'] })]))).toEqual(['PASS']);
+    });
   });
 
   it("checks the target's own port when it differs from the target group's", () => {
@@ -191,6 +224,27 @@ describe('nlb-target-security-groups', () => {
       ]);
       expect(results[0]?.message).toContain(
         'ip target 10.0.12.40 of target group orders-tg lies outside vpc-1',
+      );
+    });
+
+    it('names every ip target outside the VPC in one SKIPPED, in the plural', () => {
+      const builder = withRules([rule({ cidrs: ['0.0.0.0/0'] })], {
+        targetGroup: {
+          targetType: 'ip',
+          targets: collected([
+            aTarget({ id: '172.16.0.5', availabilityZone: 'all' }),
+            aTarget({ id: '172.16.0.6', availabilityZone: 'all' }),
+          ]),
+        },
+      })
+        .with('ipTargetInterfaces', ipTargetKey(VPC_ID, '172.16.0.5'), collected(null))
+        .with('ipTargetInterfaces', ipTargetKey(VPC_ID, '172.16.0.6'), collected(null));
+      const results = resultsOf(nlbTargetSecurityGroups, builder.build());
+      expect(results).toEqual([
+        expect.objectContaining({ status: 'SKIPPED', evidence: { targets: ['172.16.0.5', '172.16.0.6'] } }),
+      ]);
+      expect(results[0]?.message).toContain(
+        'ip targets 172.16.0.5, 172.16.0.6 of target group orders-tg lie outside vpc-1 (no network interface there holds the address: a peered VPC or on premises): their security groups cannot be read from here',
       );
     });
 

@@ -1,12 +1,14 @@
 import { senderSecurityGroupEgress } from '../../../lambda/checks/sender-security-group-egress';
-import type { IpPermission } from '../../../lambda/domain/types';
+import { type Collected, collected, failed, type IpPermission } from '../../../lambda/domain/types';
 import {
+  accessDenied,
   albScenario,
   anAlbSecurityGroup,
   anIpPermission,
   aSecurityGroup,
   nlbScenario,
   resultsOf,
+  type ScenarioOverrides,
   withV2LinkSubnets,
 } from '../../support/inventory-builders';
 
@@ -19,8 +21,8 @@ import {
 const linkGroup = (outbound: IpPermission[] | undefined) =>
   aSecurityGroup({ id: 'sg-link', name: 'link', inbound: [], ...(outbound ? { outbound } : {}) });
 
-const albWithLinkEgress = (outbound: IpPermission[] | undefined) =>
-  withV2LinkSubnets(albScenario())
+const albWithLinkEgress = (outbound: IpPermission[] | undefined, overrides: ScenarioOverrides = {}) =>
+  withV2LinkSubnets(albScenario(overrides))
     .with('securityGroups', 'sg-link', linkGroup(outbound))
     .with(
       'securityGroups',
@@ -93,5 +95,89 @@ describe('sender-security-group-egress', () => {
       .failing('securityGroups', 'sg-link', 'ec2:DescribeSecurityGroups')
       .build();
     expect(onGroup(resultsOf(senderSecurityGroupEgress, unreadable), 'sg-link')[0]?.status).toBe('ERROR');
+  });
+
+  describe("when the ALB's node addresses are not known", () => {
+    /** DescribeNetworkInterfaces refused: the ALB's subnets stand in for its nodes' addresses. */
+    const approximated = (outbound: IpPermission[]) =>
+      albWithLinkEgress(outbound, {
+        loadBalancer: { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) },
+      }).build();
+    /** Lets 443 out to the node in us-east-1a only. */
+    const toOneNode = [anIpPermission({ fromPort: 443, toPort: 443, cidrs: ['10.0.1.10/32'] })];
+
+    it('fails the link whose rule misses a node it knows', () => {
+      const [result] = onGroup(
+        resultsOf(senderSecurityGroupEgress, albWithLinkEgress(toOneNode).build()),
+        'sg-link',
+      );
+      expect(result?.status).toBe('FAIL');
+      expect(result?.message).toContain(
+        'tcp/443 to ALB orders-alb (ALB orders-alb node in us-east-1b 10.0.2.10)',
+      );
+    });
+
+    it('reports ERROR, not FAIL, for the same rule judged against the stand-in subnets', () => {
+      const [result] = onGroup(resultsOf(senderSecurityGroupEgress, approximated(toOneNode)), 'sg-link');
+      expect(result).toMatchObject({
+        status: 'ERROR',
+        evidence: { action: 'ec2:DescribeNetworkInterfaces' },
+      });
+      expect(result?.message).toContain('could not read the addresses VPC link http-link connects to');
+    });
+
+    it("reports ERROR when neither the ALB's interfaces nor its subnets could be read: the link is not left out", () => {
+      const unknown = albWithLinkEgress(toOneNode, {
+        loadBalancer: { networkInterfaces: failed(accessDenied('ec2:DescribeNetworkInterfaces')) },
+      })
+        .failing('subnets', 'subnet-lb-a', 'ec2:DescribeSubnets')
+        .build();
+      expect(onGroup(resultsOf(senderSecurityGroupEgress, unknown), 'sg-link')).toEqual([
+        expect.objectContaining({
+          status: 'ERROR',
+          evidence: expect.objectContaining({ action: 'ec2:DescribeNetworkInterfaces' }),
+        }),
+      ]);
+    });
+
+    it('still fails a link with no egress rule for the port at all: no address can be let out', () => {
+      expect(onGroup(resultsOf(senderSecurityGroupEgress, approximated([])), 'sg-link')[0]?.status).toBe(
+        'FAIL',
+      );
+    });
+  });
+
+  it('reports ERROR when an egress rule names a prefix list that could not be read, and judges it when read', () => {
+    const withList = (entries: Collected<string[]>) => {
+      const inventory = albWithLinkEgress([
+        anIpPermission({ fromPort: 443, toPort: 443, prefixListIds: ['pl-0123'] }),
+      ]).build();
+      return onGroup(
+        resultsOf(senderSecurityGroupEgress, { ...inventory, prefixLists: { 'pl-0123': entries } }),
+        'sg-link',
+      );
+    };
+    const unreadable = withList(failed(accessDenied('ec2:GetManagedPrefixListEntries')));
+    expect(unreadable[0]).toMatchObject({
+      status: 'ERROR',
+      evidence: { action: 'ec2:GetManagedPrefixListEntries' },
+    });
+    expect(unreadable[0]?.message).toContain(
+      'a prefix list the egress rules of security group sg-link of VPC link http-link reference',
+    );
+    expect(withList(collected(['10.0.0.0/16']))[0]?.status).toBe('PASS');
+  });
+
+  it('names every group of a link with two, and fails when neither lets the port out', () => {
+    const twoGroups = albWithLinkEgress([], { vpcLink: { securityGroupIds: ['sg-link', 'sg-link-2'] } }).with(
+      'securityGroups',
+      'sg-link-2',
+      linkGroup([]),
+    );
+    const [result] = onGroup(resultsOf(senderSecurityGroupEgress, twoGroups.build()), 'sg-link');
+    expect(result?.status).toBe('FAIL');
+    expect(result?.message).toContain(
+      'security groups sg-link, sg-link-2 of VPC link http-link have no egress rule',
+    );
   });
 });

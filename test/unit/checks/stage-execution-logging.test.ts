@@ -103,6 +103,27 @@ describe('stage-execution-logging', () => {
     });
   });
 
+  it('judges the stage-wide level when the methods could not be read but no method setting overrides it', () => {
+    const withoutMethods = (executionLogging: StageSettings['executionLogging']) =>
+      anInventory()
+        .withStage(
+          aStageInventory({
+            settings: collected(aStageSettings({ executionLogging })),
+            integrations: failed(accessDenied('apigateway:GetResources')),
+          }),
+        )
+        .build();
+    const on = onlyResult(
+      stageExecutionLogging,
+      withoutMethods({ loggingLevel: 'ERROR', dataTraceEnabled: false }),
+    );
+    expect(on).toMatchObject({ status: 'PASS', message: 'execution logging on orders/prod is at ERROR' });
+    expect(onlyResult(stageExecutionLogging, withoutMethods(null))).toMatchObject({
+      status: 'FAIL',
+      message: 'execution logging is off on orders/prod',
+    });
+  });
+
   it('skips an HTTP API stage: HTTP APIs have no execution logs', () => {
     const result = onlyResult(stageExecutionLogging, albScenario().build());
     expect(result.status).toBe('SKIPPED');

@@ -97,6 +97,16 @@ describe('evaluateChecks', () => {
     });
   });
 
+  it('orders the merged stages of one API by stage name', () => {
+    const check = perStageCheck('merge-check', () => 'PASS');
+    const inventory = anInventory()
+      .withStage(aStageInventory({ stage: { apiId: 'a1', stage: 'prod' } }))
+      .withStage(aStageInventory({ stage: { apiId: 'a1', stage: 'beta' } }))
+      .build();
+    const findings = evaluateChecks(inventory, { allChecks: false, checks: [check] });
+    expect(findings[0]?.apis.map((api) => api.stage)).toEqual(['beta', 'prod']);
+  });
+
   it('fills metadata from the definition and keeps a result severity override', () => {
     const check = aCheck({
       evaluate: () => [
@@ -142,6 +152,8 @@ describe('evaluateChecks', () => {
     expect(id).not.toBe(findingId('stage-access-logging', arn, '123456789012', 'eu-west-1'));
     expect(findingId('a', 'b', '123456789012', 'us-east-1')).toBe('0ddbf05b264ddf57'); // printf 'v2|123456789012|us-east-1|a|b' | sha256sum
     expect(legacyFindingId('a', 'b')).toBe('0eab8a0a3380abf4'); // printf 'a|b' | sha256sum
+    // An audit that could not read its account keys on an empty account, never on another account's.
+    expect(findingId('a', 'b', null, 'us-east-1')).toBe('ed93c3d3ba8c6d9b'); // printf 'v2||us-east-1|a|b' | sha256sum
     const findings = evaluateChecks(nlbScenario().build(), { allChecks: false });
     expect(evaluateChecks(nlbScenario().build(), { allChecks: false }).map((f) => f.id)).toEqual(
       findings.map((f) => f.id),

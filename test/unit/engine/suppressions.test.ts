@@ -80,6 +80,18 @@ describe('applySuppressions', () => {
     expect(globMatches('*', '')).toBe(true);
   });
 
+  it('matches a ? inside a piece between stars, and a doubled star as one', () => {
+    expect(globMatches('*:loadbalancer/net/legacy-?lb/*', legacyLb.replace('legacy-nlb', 'legacy-alb'))).toBe(
+      true,
+    );
+    expect(globMatches('*:loadbalancer/net/legacy-?lb/*', ordersLb)).toBe(false);
+    // The piece must sit between the first and last pieces: no room left for `?b` before `c`.
+    expect(globMatches('a*?b*c', 'axbc')).toBe(true);
+    expect(globMatches('a*?b*c', 'abc')).toBe(false);
+    expect(globMatches('arn:**orders-nlb*', ordersLb)).toBe(true);
+    expect(globMatches('arn:**orders-nlb*', legacyLb)).toBe(false);
+  });
+
   it('matches a pathological glob over 18 findings in milliseconds (no backtracking)', () => {
     // Arrange: the shape that made the regular expression take 4.4 s per finding: many stars, and a
     // text that almost matches each of them.

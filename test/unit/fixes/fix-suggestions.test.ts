@@ -121,6 +121,21 @@ describe('fix suggestions', () => {
       `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${ALB_SG}' --ip-permissions ` +
         `'[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"10.0.22.0/24"}]}]'`,
     ]);
+    // Only the ports with a blocked sender, and no fix when every sender is admitted.
+    if (!finding) throw new Error('expected a FAIL');
+    const withPorts = (ports: { port: number; sources: { cidr: string; status: string }[] }[]) =>
+      attachFixes([{ ...finding, evidence: { ...finding.evidence, ports } }])[0]?.fix;
+    const fix = withPorts([
+      { port: 80, sources: [{ cidr: '10.0.21.0/24', status: 'allowed' }] },
+      { port: 443, sources: [{ cidr: '2600:1f18:abcd:22::/64', status: 'blocked' }] },
+    ]);
+    expect(fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${ALB_SG}' --ip-permissions ` +
+        `'[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"Ipv6Ranges":[{"CidrIpv6":"2600:1f18:abcd:22::/64"}]}]'`,
+    ]);
+    expect(
+      withPorts([{ port: 443, sources: [{ cidr: '10.0.21.0/24', status: 'allowed' }] }]),
+    ).toBeUndefined();
   });
 
   it('turns cross-zone on for the target group, and redeploys a REST stage after raising its timeout', () => {
@@ -251,6 +266,111 @@ describe('fix suggestions', () => {
     ];
     expect(shellWords(`aws ${hostile.map(shellQuote).join(' ')}`)).toEqual(['aws', ...hostile]);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  describe('IPv6 senders, outbound flows and the default deny', () => {
+    const nlbNodeBlocked = () => {
+      const [finding] = failing(
+        findingsOf(
+          nlbTargetSecurityGroups,
+          nlbTargetsWith([anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })]).build(),
+        ),
+      );
+      if (!finding) throw new Error('expected a FAIL');
+      return finding;
+    };
+
+    it('admits an IPv6 sender by its range, beside an IPv4 one, in the command and the template line', () => {
+      const finding = nlbNodeBlocked();
+      const mixed = {
+        ...finding,
+        evidence: { ...finding.evidence, blockedCidrs: ['10.0.2.10', '2600:1f18:abcd:12::7/64'] },
+      };
+      const fix = attachFixes([mixed])[0]?.fix;
+      expect(fix?.commands).toEqual([
+        `aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id '${TARGET_SG}' --ip-permissions ` +
+          `'[{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":[{"CidrIp":"10.0.2.10/32"}],"Ipv6Ranges":[{"CidrIpv6":"2600:1f18:abcd:12::/64"}]}]'`,
+      ]);
+      expect(fix?.cloudFormation).toContain(
+        `AWS::EC2::SecurityGroup ${TARGET_SG}: add to SecurityGroupIngress {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIpv6: 2600:1f18:abcd:12::/64}`,
+      );
+      expect(sourceRange('2600:1f18:abcd:12::7')).toEqual({
+        family: 'ipv6',
+        cidr: '2600:1f18:abcd:12::7/128',
+      });
+    });
+
+    it('allows an outbound IPv6 flow denied only by the default rule with the highest free number', () => {
+      const [finding] = failing(findingsOf(subnetNetworkAcls, aclDenying8080()));
+      if (!finding) throw new Error('expected a FAIL');
+      const evidence = {
+        ruleNumbers: { inbound: [100], outbound: [32766] },
+        blockedFlows: [
+          // The same flow seen from two subnets behind the ACL: one rule, before the lower deny.
+          {
+            egress: true,
+            peerCidr: '2600:1f18:abcd:12::/64',
+            fromPort: 1024,
+            toPort: 65535,
+            denyingRule: null,
+          },
+          {
+            egress: true,
+            peerCidr: '2600:1f18:abcd:12::/64',
+            fromPort: 1024,
+            toPort: 65535,
+            denyingRule: null,
+          },
+        ],
+      };
+      const fix = attachFixes([{ ...finding, evidence }])[0]?.fix;
+      expect(fix?.commands).toEqual([
+        `aws ec2 create-network-acl-entry --region 'us-east-1' --network-acl-id '${ACL_ID}' --rule-number '32765' ` +
+          `--egress --protocol '6' --port-range '{"From":1024,"To":65535}' --ipv6-cidr-block '2600:1f18:abcd:12::/64' --rule-action 'allow'`,
+      ]);
+      expect(fix?.cloudFormation).toEqual([
+        `AWS::EC2::NetworkAclEntry in ${ACL_ID}: {NetworkAclId: ${ACL_ID}, RuleNumber: 32765, Egress: true, Protocol: 6, PortRange: {From: 1024, To: 65535}, Ipv6CidrBlock: 2600:1f18:abcd:12::/64, RuleAction: allow}`,
+      ]);
+    });
+
+    it('numbers a flow denied by a rule in one subnet and the default in another before the rule', () => {
+      const [finding] = failing(findingsOf(subnetNetworkAcls, aclDenying8080()));
+      if (!finding) throw new Error('expected a FAIL');
+      const flow = { egress: false, peerCidr: '10.0.1.0/24', fromPort: 8080, toPort: 8080 };
+      const evidence = {
+        ruleNumbers: { inbound: [50], outbound: [] },
+        blockedFlows: [
+          { ...flow, denyingRule: 50 },
+          { ...flow, denyingRule: null },
+        ],
+      };
+      expect(attachFixes([{ ...finding, evidence }])[0]?.fix?.commands).toEqual([
+        expect.stringContaining("--rule-number '49' --ingress"),
+      ]);
+    });
+  });
+
+  it('gives no fix for a timeout already at the quota, a bad Region, or a zone evidence it cannot read', () => {
+    // At the 29 s quota with the targets at 27 s: no higher timeout to set.
+    const [atQuota] = failing(findingsOf(integrationTimeout, restTiming(29_000, 27_000)));
+    expect(atQuota).toMatchObject({ status: 'FAIL', evidence: { timeoutMs: 29_000 } });
+    expect(atQuota?.fix).toBeUndefined();
+    const [timeout] = failing(findingsOf(integrationTimeout, restTiming(10_000, 9_500)));
+    if (!timeout?.fix) throw new Error('expected a FAIL with a fix');
+    expect(attachFixes([{ ...timeout, region: 'us-east-1; id' }])[0]?.fix).toBeUndefined();
+    expect(attachFixes([{ ...timeout, evidence: { timeoutMs: '10000' } }])[0]?.fix).toBeUndefined();
+    const [crossZone] = failing(findingsOf(lbCrossZone, oneZoneServing()));
+    if (!crossZone?.fix) throw new Error('expected a FAIL with a fix');
+    // The attribute is set on a target group: a finding on another resource type gets no command.
+    const onBalancer = { ...crossZone, resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer' };
+    expect(attachFixes([onBalancer])[0]?.fix).toBeUndefined();
+    const [blocked] = failing(findingsOf(nlbTargetSecurityGroups, nlbInOwnGroup('on')));
+    if (!blocked?.fix) throw new Error('expected a FAIL with a fix');
+    expect(attachFixes([{ ...blocked, region: 'us-east-1; id' }])[0]?.fix).toBeUndefined();
+    const empty = nlbScenario({ targetGroup: { ...crossZoneOff, targets: collected([]) } }).build();
+    const [emptyZone] = failing(findingsOf(tgEmptyAz, empty));
+    if (!emptyZone) throw new Error('expected a FAIL');
+    expect(attachFixes([{ ...emptyZone, evidence: { emptyZones: 'us-east-1b' } }])[0]?.fix).toBeUndefined();
   });
 
   it('has fixes only for check ids that exist', () => {

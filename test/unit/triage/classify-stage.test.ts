@@ -153,6 +153,29 @@ describe('classifyStage', () => {
     expect(alone).not.toHaveProperty('sharesMetricsWith');
   });
 
+  it('falls back to the default transient ratio when the thresholds give none', () => {
+    // 0.05% of 120,000 requests in half the periods: transient by the default 0.1% line, continuous otherwise.
+    const trickle = traffic(twelve(10_000), [10, 0, 10, 0, 10, 0, 10, 0, 10, 0, 10, 0]);
+    const { transientErrorRatio: _, ...withoutTransient } = DEFAULT_THRESHOLDS;
+    expect(classifyStage(trickle, withoutTransient).classification).toBe('low-frequency');
+    expect(classifyStage(trickle, { ...withoutTransient, transientErrorRatio: 0 }).classification).toBe(
+      'high-frequency',
+    );
+  });
+
+  it('dates the error minutes only of a stage with 5xx, and only given the window', () => {
+    const window = { start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T10:15:00.000Z', periodSeconds: 300 };
+    expect(
+      classifyStage(traffic([100, 100, 100], [0, 4, 0]), DEFAULT_THRESHOLDS, window).errorMinutes,
+    ).toEqual([{ at: '2026-12-05T10:05:00.000Z', errors5xx: 4 }]);
+    expect(classifyStage(traffic([100, 100, 100], [0, 0, 0]), DEFAULT_THRESHOLDS, window)).not.toHaveProperty(
+      'errorMinutes',
+    );
+    expect(classifyStage(traffic([100, 100, 100], [0, 4, 0]), DEFAULT_THRESHOLDS)).not.toHaveProperty(
+      'errorMinutes',
+    );
+  });
+
   it('uses the thresholds it is given', () => {
     const strict = { highErrorRatio: 0.01, continuousPeriodShare: 0.9, minRequests: 10 };
     const errors = twelve(0);

@@ -134,6 +134,22 @@ describe('verdictOf', () => {
     );
   });
 
+  it('cuts a long first sentence for the summary: at a word where it can, else mid-word', () => {
+    const words = `${'target i-0a1 refused '.repeat(15)}the connection. More detail.`;
+    const atWord = verdict([finding('integration-timeout', { message: words })]).summary;
+    expect(atWord).toMatch(/^integration-timeout: (target i-0a1 refused )+target…$/);
+    expect(atWord.length).toBeLessThanOrEqual('integration-timeout: '.length + 221);
+    const oneWord = verdict([finding('integration-timeout', { message: 'x'.repeat(300) })]).summary;
+    expect(oneWord).toBe(`integration-timeout: ${'x'.repeat(220)}…`);
+  });
+
+  it('never takes a check the catalogue does not know for a cause, and orders it after every known one', () => {
+    expect(verdict([finding('check-of-a-newer-version', { severity: 'critical' })]).causes).toEqual([]);
+    expect(CHECK_CATALOGUE.order('check-of-a-newer-version')).toBeGreaterThan(
+      CHECK_CATALOGUE.order('integration-timeout'),
+    );
+  });
+
   it('says a failing stage whose path was never checked is not an all-clear', () => {
     expect(verdict([])).toMatchObject({ kind: 'unreadable', causes: [] });
   });
