@@ -170,9 +170,11 @@ function judgeInstance(
   }
   const blocked = verdict.blocked.map((source) => source.label).join('; ');
   const message = `${named} ${admit} no tcp/${instance.port} from ${blocked}: the VPC link's connections to this instance of ${describeCloudMapService(path)} are refused`;
-  if (!healthUnread) return failedCheck(resource, path.apis, message, evidence);
+  // The shape lambda/fixes/security-group-ingress.ts reads: admit the blocked link subnets on the port.
+  const blockedEvidence = { ...evidence, blockedCidrs: verdict.blocked.map((source) => source.cidr) };
+  if (!healthUnread) return failedCheck(resource, path.apis, message, blockedEvidence);
   const unsure = `${message}; its health could not be read: it may be UNHEALTHY and get no traffic`;
-  return warned(resource, path.apis, unsure, evidence, 'medium');
+  return warned(resource, path.apis, unsure, blockedEvidence, 'medium');
 }
 
 function evaluateCloudMap(path: CloudMapPath, network: NetworkFacts): CheckResult[] {

@@ -227,6 +227,12 @@ describe('HTTP APIs through a VPC link V2 to Cloud Map on the emulator', () => {
       /security group sg-\w+ of Cloud Map instance closed-task [\d.]+:8080 \(eni-\w+\) admits no tcp\/8080 from VPC link link-open in us-east-1a \(10\.0\.21\.0\/24\); VPC link link-open in us-east-1b \(10\.0\.22\.0\/24\)/,
     );
     expect(statuses('open', 'cloud-map-instance-security-groups')).toEqual(['PASS']);
+    // The fix admits the link's subnets on the port, in the instance's group.
+    expect(closed?.fix?.commands).toEqual([
+      expect.stringMatching(
+        /^aws ec2 authorize-security-group-ingress --region 'us-east-1' --group-id 'sg-\w+' --ip-permissions '\[\{"IpProtocol":"tcp","FromPort":8080,"ToPort":8080,"IpRanges":\[\{"CidrIp":"10\.0\.21\.0\/24"\},\{"CidrIp":"10\.0\.22\.0\/24"\}\]\}\]'$/,
+      ),
+    ]);
     // The instance's hop is its interface: the report marks the blocking hop on the path.
     const instanceHop = stageOf('closed').auditedPath?.find((hop) => hop.kind === 'cloud-map-instance');
     expect(instanceHop?.id).toBe(closed?.resourceArn);
