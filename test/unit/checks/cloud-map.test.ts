@@ -297,6 +297,22 @@ describe('sender-security-group-egress towards Cloud Map instances', () => {
     expect(statuses(onLinkGroup(cloudMapScenario()))).toEqual(['PASS']);
   });
 
+  it("reports ERROR when an instance's interface is unread and only a group reference could let the port out", () => {
+    const unread = collected(
+      aService({
+        instances: collected([
+          anInstance({ networkInterface: failed(accessDenied('ec2:DescribeNetworkInterfaces')) }),
+        ]),
+      }),
+    );
+    const toTasks = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-task'] })];
+    const [byReference] = onLinkGroup(cloudMapScenario({ service: unread, linkEgress: toTasks }));
+    expect(byReference?.status).toBe('ERROR');
+    expect(byReference?.message).toContain('ec2:DescribeNetworkInterfaces failed');
+    // No egress rule for the port at all: blocked whatever the instance's groups.
+    expect(statuses(onLinkGroup(cloudMapScenario({ service: unread, linkEgress: [] })))).toEqual(['FAIL']);
+  });
+
   it('judges a stage whose only link leads to Cloud Map, rather than skipping it for want of a load balancer', () => {
     expect(statuses(resultsOf(senderSecurityGroupEgress, cloudMapScenario()))).toEqual(['PASS']);
   });
