@@ -299,8 +299,8 @@ function followStageToLoadBalancers(
 }
 
 /**
- * Why a stage leads to no load balancer. An HTTP API integration through a V2 link to a Cloud Map
- * service still has a link whose groups and subnets vpc-link-status judges: say so, not "no link".
+ * Why a stage leads to no load balancer. Integrations through V2 links to Cloud Map services lead
+ * to its instances instead (lambda/path/cloud-map.ts): say so, not "no link".
  */
 function noLoadBalancer(
   stage: StageInventory,

@@ -15,7 +15,8 @@ export const EXPLANATIONS = {
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
   },
   NO_LOAD_BALANCER_BEHIND_LINK: {
-    meaning: 'an integration goes through a VPC link to a service that is not a load balancer (Cloud Map)',
+    meaning:
+      'an integration goes through a VPC link to something that is neither a load balancer nor a Cloud Map service',
     source:
       'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
   },
