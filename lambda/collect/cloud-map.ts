@@ -4,7 +4,8 @@
  * resources", and "the registered resources' attributes must include IP addresses and ports" (API
  * Gateway guide, "Create a private integration using AWS Cloud Map service discovery"): so each
  * service's health-check configuration (GetService), its instances' `AWS_INSTANCE_IPV4` and
- * `AWS_INSTANCE_PORT` (ListInstances), and the network interface that holds each address in the VPC
+ * `AWS_INSTANCE_PORT` (ListInstances), which of them are healthy where a health check filters them
+ * (GetInstancesHealthStatus), and the network interface that holds each address in the VPC
  * link's VPC (one DescribeNetworkInterfaces per 200 addresses), whose groups and subnet decide
  * whether the link's connections are let in.
  */
@@ -41,7 +42,7 @@ export const IAM_ACTIONS = [
   'servicediscovery:ListInstances',
 ] as const;
 
-/** Cloud Map's control plane is throttled per account: a few services are read at a time. */
+/** Services read at a time (each is two or three calls; the SDK retries a throttled one). */
 const SERVICES_IN_FLIGHT = 3;
 
 /** `AWS_INSTANCE_PORT` as a port number; anything else is no port. */
