@@ -6,6 +6,7 @@
 import { IAM_ACTIONS as HTTP_API_ACTIONS } from './collect/api-gateway-http';
 import { IAM_ACTIONS as REST_API_ACTIONS } from './collect/api-gateway-rest';
 import { IAM_ACTIONS as CERTIFICATE_ACTIONS } from './collect/certificates';
+import { IAM_ACTIONS as CLOUD_MAP_ACTIONS } from './collect/cloud-map';
 import { IAM_ACTIONS as LOAD_BALANCER_ACTIONS } from './collect/load-balancers';
 import { IAM_ACTIONS as LOG_ACTIONS } from './collect/log-evidence';
 import { IAM_ACTIONS as METRIC_ACTIONS } from './collect/metrics';
@@ -30,6 +31,7 @@ export const AUDIT_IAM_ACTIONS: readonly string[] = sortedUnique([
   ...METRIC_ACTIONS,
   ...LOG_ACTIONS,
   ...CERTIFICATE_ACTIONS,
+  ...CLOUD_MAP_ACTIONS,
 ]);
 
 /** What the CLI's identity needs: the audit's actions, and STS to check the credentials and read the account. */

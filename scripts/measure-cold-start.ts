@@ -21,7 +21,7 @@ export interface BundleVariant {
   external: string[];
 }
 
-/** The SDK packages only a failing stage (EC2, ELB, Logs, ACM) or a notification (SNS, DynamoDB) needs. */
+/** The SDK packages only a failing stage (EC2, ELB, Logs, ACM, Cloud Map) or a notification (SNS, DynamoDB) needs. */
 export const LAZILY_LOADED_SDK_PACKAGES = [
   '@aws-sdk/client-ec2',
   '@aws-sdk/client-elastic-load-balancing-v2',
@@ -30,6 +30,7 @@ export const LAZILY_LOADED_SDK_PACKAGES = [
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/lib-dynamodb',
   '@aws-sdk/client-acm',
+  '@aws-sdk/client-servicediscovery',
 ] as const;
 
 export const VARIANTS: readonly BundleVariant[] = [

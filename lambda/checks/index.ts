@@ -3,6 +3,8 @@
 import { albSecurityGroupSources } from './alb-security-group-sources';
 import type { CheckDefinition } from './check-definition';
 import { clientRetries } from './client-retries';
+import { cloudMapHealthCheck } from './cloud-map-health-check';
+import { cloudMapInstanceSecurityGroups } from './cloud-map-instance-security-groups';
 import { executionLogNetworkErrors } from './execution-log-network-errors';
 import { integrationListener } from './integration-listener';
 import { integrationTimeout } from './integration-timeout';
@@ -57,4 +59,6 @@ export const CHECKS: readonly CheckDefinition[] = Object.freeze([
   tgHealthCheckPort,
   tgProxyProtocolV2,
   listenerCertificateExpiry,
+  cloudMapInstanceSecurityGroups,
+  cloudMapHealthCheck,
 ]);

@@ -1,7 +1,9 @@
 import { securityGroupArn } from '../domain/arns';
 import type { NetworkFacts } from '../domain/check';
-import type { CheckResult, CollectionError, SecurityGroupFacts } from '../domain/types';
-import { describeHop, type LoadBalancerPath, loadBalancerResource } from '../path/build';
+import type { CheckResult, CollectionError, SecurityGroupFacts, StageKey } from '../domain/types';
+import { describeHop, type LoadBalancerPath, loadBalancerResource, type StagePath } from '../path/build';
+import { type CloudMapPath, cloudMapResource, describeCloudMapService, instancesOf } from '../path/cloud-map';
+import { instanceAsDestination } from '../path/cloud-map-senders';
 import { eachLoadBalancer } from '../path/query';
 import { evaluateEgress, permissionCovers, type TrafficSource } from '../path/security-groups';
 import { loadBalancerNodes } from '../path/senders';
@@ -69,6 +71,29 @@ function sendersOf(path: LoadBalancerPath, inventory: NetworkFacts): SenderLeg[]
   return legs;
 }
 
+/**
+ * A V2 link's interfaces towards the Cloud Map service's instances, on each instance's port. An
+ * instance whose interface could not be read is still judged by its address: only a block that a
+ * security-group reference might have lifted is then unknown (`approximatedBecause`).
+ */
+function cloudMapLegs(path: CloudMapPath): SenderLeg[] {
+  const byPort = new Map<number, { addresses: TrafficSource[]; approximatedBecause?: CollectionError }>();
+  for (const { instance, networkInterface } of instancesOf(path).destinations) {
+    const kept = byPort.get(instance.port) ?? { addresses: [] };
+    kept.addresses.push(instanceAsDestination(instance, networkInterface.ok ? networkInterface.value : null));
+    if (!networkInterface.ok) kept.approximatedBecause ??= networkInterface.error;
+    byPort.set(instance.port, kept);
+  }
+  const to = describeCloudMapService(path);
+  return path.vpcLinks
+    .filter((link) => link.version === 'V2' && link.securityGroupIds.length > 0)
+    .map((link) => ({
+      sender: `VPC link ${link.name}`,
+      groupIds: link.securityGroupIds,
+      destinations: [...byPort].map(([port, destination]) => ({ port, to, ...destination })),
+    }));
+}
+
 function readGroups(ids: readonly string[], inventory: NetworkFacts) {
   const groups: SecurityGroupFacts[] = [];
   for (const id of ids) {
@@ -79,7 +104,7 @@ function readGroups(ids: readonly string[], inventory: NetworkFacts) {
   return { ok: true as const, groups };
 }
 
-function judgeLeg(path: LoadBalancerPath, leg: SenderLeg, inventory: NetworkFacts): CheckResult | undefined {
+function judgeLeg(apis: StageKey[], leg: SenderLeg, inventory: NetworkFacts): CheckResult | undefined {
   const [firstId] = leg.groupIds;
   if (!firstId) return undefined;
   const resource = {
@@ -90,17 +115,12 @@ function judgeLeg(path: LoadBalancerPath, leg: SenderLeg, inventory: NetworkFact
     // Neither the receiver's interfaces nor its subnets could be read: the leg is unjudged, not absent.
     const unknown = leg.destinations.find((destination) => destination.approximatedBecause);
     return unknown?.approximatedBecause
-      ? couldNotRead(
-          resource,
-          path.apis,
-          `the addresses ${leg.sender} connects to`,
-          unknown.approximatedBecause,
-        )
+      ? couldNotRead(resource, apis, `the addresses ${leg.sender} connects to`, unknown.approximatedBecause)
       : undefined;
   }
   const groups = readGroups(leg.groupIds, inventory);
   if (!groups.ok)
-    return couldNotRead(resource, path.apis, `security group ${groups.id} of ${leg.sender}`, groups.error);
+    return couldNotRead(resource, apis, `security group ${groups.id} of ${leg.sender}`, groups.error);
   const named = `security group${leg.groupIds.length === 1 ? '' : 's'} ${leg.groupIds.join(', ')} of ${leg.sender}`;
   const blocked: string[] = [];
   const allowed: string[] = [];
@@ -122,16 +142,11 @@ function judgeLeg(path: LoadBalancerPath, leg: SenderLeg, inventory: NetworkFact
       ).some((permission) => permissionCovers(permission, traffic)),
     );
     if (verdict.status === 'some-blocked' && approximatedBecause && anyRuleForPort) {
-      return couldNotRead(
-        resource,
-        path.apis,
-        `the addresses ${leg.sender} connects to`,
-        approximatedBecause,
-      );
+      return couldNotRead(resource, apis, `the addresses ${leg.sender} connects to`, approximatedBecause);
     }
     const [gap] = verdict.gaps;
     if (verdict.status === 'could-not-tell' && gap) {
-      return couldNotRead(resource, path.apis, `a prefix list the egress rules of ${named} reference`, gap);
+      return couldNotRead(resource, apis, `a prefix list the egress rules of ${named} reference`, gap);
     }
     if (verdict.status === 'some-blocked') {
       blocked.push(
@@ -142,17 +157,44 @@ function judgeLeg(path: LoadBalancerPath, leg: SenderLeg, inventory: NetworkFact
   const evidence = { securityGroups: leg.groupIds, sender: leg.sender, blocked, allowed };
   if (blocked.length > 0) {
     const message = `${named} ${leg.groupIds.length === 1 ? 'has' : 'have'} no egress rule that lets ${blocked.join('; ')} out: ${leg.sender} cannot open these connections`;
-    return failedCheck(resource, path.apis, message, evidence);
+    return failedCheck(resource, apis, message, evidence);
   }
-  return passed(resource, path.apis, `${named} let ${allowed.join(', ')} out`, evidence);
+  return passed(resource, apis, `${named} let ${allowed.join(', ')} out`, evidence);
 }
 
 function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
-  const results = sendersOf(path, inventory).flatMap((leg) => judgeLeg(path, leg, inventory) ?? []);
+  const results = sendersOf(path, inventory).flatMap((leg) => judgeLeg(path.apis, leg, inventory) ?? []);
   if (results.length > 0) return results;
   const reason = `no sender on the path of ${describeHop(path)} carries security groups (a V1 link, an NLB without groups): nothing filters egress`;
   return [notApplicable(loadBalancerResource(path.loadBalancer), path.apis, reason)];
 }
+
+/** The links towards a Cloud Map service's instances; cloud-map-instance-security-groups reports what could not be read. */
+function evaluateCloudMap(path: CloudMapPath, inventory: NetworkFacts): CheckResult[] {
+  const legs = cloudMapLegs(path);
+  const results = legs.flatMap((leg) => judgeLeg(path.apis, leg, inventory) ?? []);
+  if (results.length > 0 || legs.length > 0 || !path.service.ok) return results;
+  const reason = `no VPC link to ${describeCloudMapService(path)} carries security groups: nothing filters egress`;
+  return [notApplicable(cloudMapResource(path.serviceArn), path.apis, reason)];
+}
+
+/** A stage whose links lead to Cloud Map is judged here, not skipped for want of a load balancer. */
+const judgedHere = (path: StagePath): StagePath =>
+  path.cloudMapServices.length === 0
+    ? path
+    : {
+        ...path,
+        problems: path.problems.filter(
+          (problem) => problem.evidence?.explanation !== 'CLOUD_MAP_BEHIND_LINK',
+        ),
+      };
+
+const evaluatePaths = (paths: readonly StagePath[], network: NetworkFacts): CheckResult[] => [
+  ...eachLoadBalancer(paths.map(judgedHere), (path) => evaluatePath(path, network)),
+  ...paths.flatMap((path) =>
+    path.cloudMapServices.flatMap((cloudMap) => evaluateCloudMap(cloudMap, network)),
+  ),
+];
 
 export const senderSecurityGroupEgress: CheckDefinition<'paths' | 'network'> = {
   id: 'sender-security-group-egress',
@@ -161,14 +203,14 @@ export const senderSecurityGroupEgress: CheckDefinition<'paths' | 'network'> = {
   severity: 'high',
   role: 'cause',
   runsFor: ['high-frequency'],
-  risk: "A security group stops a connection at the sender too: a VPC link V2's groups, or a load balancer's own groups, without an egress rule for the listener or target port let no connection out, and API Gateway answers 504 while every ingress rule looks right.",
+  risk: "A security group stops a connection at the sender too: a VPC link V2's groups, or a load balancer's own groups, without an egress rule for the listener, Cloud Map instance or target port let no connection out, and API Gateway answers 504 while every ingress rule looks right.",
   remediation:
-    "Add an egress rule for the port to the receiver (its addresses, subnets or security group) on the VPC link's security groups (listener port, towards the load balancer) and on the load balancer's own groups (target port, towards the targets); Terraform and CIS hardening remove the default allow-all egress rule.",
+    "Add an egress rule for the port to the receiver (its addresses, subnets or security group) on the VPC link's security groups (listener port, towards the load balancer; or each Cloud Map instance's port, towards the instances) and on the load balancer's own groups (target port, towards the targets); Terraform and CIS hardening remove the default allow-all egress rule.",
   docs: [
     'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
     'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html',
   ],
   reads: ['paths', 'network'],
-  evaluate: ({ paths, network }) => eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
+  evaluate: ({ paths, network }) => evaluatePaths(paths, network),
 };

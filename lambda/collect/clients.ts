@@ -16,6 +16,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -160,6 +161,7 @@ export interface AwsClients {
   sts: STSClient;
   dynamodb: DynamoDBClient;
   acm: ACMClient;
+  serviceDiscovery: ServiceDiscoveryClient;
 }
 
 type ClientName = Exclude<keyof AwsClients, 'region' | 'stats'>;
@@ -207,6 +209,10 @@ const CLIENT_FACTORIES: { [K in ClientName]: (config: ClientConfig) => AwsClient
     ),
   acm: (config) =>
     new (require('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm')).ACMClient(config),
+  serviceDiscovery: (config) =>
+    new (
+      require('@aws-sdk/client-servicediscovery') as typeof import('@aws-sdk/client-servicediscovery')
+    ).ServiceDiscoveryClient(config),
 };
 
 export const CLIENT_NAMES = Object.keys(CLIENT_FACTORIES) as readonly ClientName[];

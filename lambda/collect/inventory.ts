@@ -16,6 +16,7 @@ import {
 } from '../domain/types';
 import { readCertificates } from './certificates';
 import type { AwsClients } from './clients';
+import { cloudMapInterfaces, readCloudMapServices } from './cloud-map';
 import { entriesByLoadBalancer, linkLoadBalancers } from './integration-load-balancers';
 import { loadBalancerFacts } from './load-balancer-facts';
 import { followLoadBalancerHops, type LoadBalancerHops } from './load-balancer-hops';
@@ -60,6 +61,8 @@ export async function collectInventory(
     executionLogs: options.executionLogs ?? true,
   });
   const vpcLinks = await readVpcLinks(clients, allIntegrations(read.paths));
+  // HTTP API private integrations to a Cloud Map service, read while the load balancers are.
+  const cloudMap = readCloudMapServices(clients, allIntegrations(read.paths), vpcLinks);
   const { paths, listed } = await linkLoadBalancers(clients, read.paths, vpcLinks);
   const hops = await followLoadBalancerHops(clients, entriesByLoadBalancer(allIntegrations(paths)), listed);
   const lbs = Object.values(hops.loadBalancers).flatMap((lb) => (lb.ok ? [lb.value.description] : []));
@@ -73,13 +76,14 @@ export async function collectInventory(
   const certificates = readCertificates(clients.acm, listenerCertificateArns(hops.loadBalancers));
   const { targetGroups, instances, ipTargetInterfaces } = await readTargetHosts(ec2, hops.targetGroups);
   const lbInterfaces = await interfaces;
+  const cloudMapServices = await cloudMap;
   const network = await readNetworkFacts(ec2, {
     loadBalancers: lbs,
     loadBalancerInterfaces: lbInterfaces,
     vpcLinks,
     targetGroups: Object.values(targetGroups).flatMap((group) => (group.ok ? [group.value] : [])),
     instances,
-    ipTargetInterfaces,
+    ipTargetInterfaces: { ...ipTargetInterfaces, ...cloudMapInterfaces(cloudMapServices) },
   });
 
   const series = await metrics;
@@ -112,5 +116,6 @@ export async function collectInventory(
     prefixLists: network.prefixLists,
     loadBalancerSeries: loadBalancerSeries(series, metricRequests),
     certificates: await certificates,
+    ...(Object.keys(cloudMapServices).length > 0 ? { cloudMapServices } : {}),
   };
 }

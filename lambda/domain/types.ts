@@ -72,6 +72,8 @@ export const PATH_COMPONENT_KINDS = [
   'route',
   'integration',
   'vpc-link',
+  'cloud-map-service',
+  'cloud-map-instance',
   'load-balancer',
   'listener',
   'rule',
@@ -186,6 +188,29 @@ export interface TargetComponentFacts {
   securityGroupIds?: string[];
 }
 
+/** A Cloud Map service behind a V2 link (HTTP API private integrations). */
+export interface CloudMapServiceComponentFacts {
+  /** `none`: DiscoverInstances returns every instance, healthy or not. */
+  healthCheck: CloudMapServiceFacts['healthCheck'];
+  /** How many instances are registered; absent when they could not be read. */
+  registeredInstances?: number;
+  /** Registered instances beyond the ones listed as components (the JSON lists the first 50). */
+  instancesNotListed?: number;
+}
+
+/** A registered Cloud Map instance: where the link's interfaces connect. */
+export interface CloudMapInstanceComponentFacts {
+  /** `AWS_INSTANCE_IPV4` and `AWS_INSTANCE_PORT`; absent when the instance lacks them (it gets no traffic). */
+  address?: string;
+  port?: number;
+  /** Its health under the service's health check: `HEALTHY`, `UNHEALTHY`, `UNKNOWN`; `not checked` without one. */
+  health: string;
+  /** The interface holding the address, when read. */
+  subnetId?: string;
+  zone?: string;
+  securityGroupIds?: string[];
+}
+
 /** The facts that decide whether traffic passes at a component, by its kind (a route has none beyond its key). */
 export interface PathComponentFactsByKind {
   stage: StageComponentFacts;
@@ -193,6 +218,8 @@ export interface PathComponentFactsByKind {
   route: never;
   integration: IntegrationComponentFacts;
   'vpc-link': VpcLinkComponentFacts;
+  'cloud-map-service': CloudMapServiceComponentFacts;
+  'cloud-map-instance': CloudMapInstanceComponentFacts;
   'load-balancer': LoadBalancerComponentFacts;
   listener: ListenerComponentFacts;
   rule: RuleComponentFacts;
@@ -576,6 +603,39 @@ export interface IpTargetInterfaceFacts {
   securityGroupIds: string[];
 }
 
+/**
+ * One instance registered in a Cloud Map service (ListInstances). API Gateway sends to the address
+ * and port its attributes name (`AWS_INSTANCE_IPV4`, `AWS_INSTANCE_PORT`); without both it has
+ * nowhere to send.
+ */
+export interface CloudMapInstanceFacts {
+  id: string;
+  ipv4?: string;
+  /** `AWS_INSTANCE_PORT` when it is a port number. */
+  port?: number;
+  /** The interface that holds `ipv4` in the VPC link's VPC (null: none there does); absent without `ipv4`. */
+  networkInterface?: Collected<IpTargetInterfaceFacts | null>;
+}
+
+/** A Cloud Map service an HTTP API private integration names in its `IntegrationUri` (GetService). */
+export interface CloudMapServiceFacts {
+  arn: string;
+  id: string;
+  name: string;
+  /** `route53`: HealthCheckConfig; `custom`: HealthCheckCustomConfig; `none`: every instance gets traffic. */
+  healthCheck: 'route53' | 'custom' | 'none';
+  instances: Collected<CloudMapInstanceFacts[]>;
+  /**
+   * GetInstancesHealthStatus, read only for a service with a health check (DiscoverInstances then
+   * returns its healthy instances): instance id -> `HEALTHY`, `UNHEALTHY` or `UNKNOWN`.
+   */
+  instanceHealth?: Collected<Record<string, string>>;
+}
+
+/** `arn:aws:servicediscovery:<region>:<account>:service/srv-...`: the integration URI of a Cloud Map private integration. */
+export const isCloudMapServiceArn = (uri: string): boolean =>
+  /^arn:aws[a-z-]*:servicediscovery:[^:]*:[^:]*:service\/[^/]+$/.test(uri);
+
 /** Where an `ip` target's interface is filed: its address is only unique within its VPC. */
 export const ipTargetKey = (vpcId: string, address: string): string => `${vpcId}|${address}`;
 
@@ -737,6 +797,8 @@ export interface Inventory {
   loadBalancerSeries?: Record<string, Collected<(number | null)[]>>;
   /** The ACM certificates of the listeners on a path, by ARN. Absent when not read. */
   certificates?: Record<string, Collected<CertificateFacts>>;
+  /** The Cloud Map services HTTP API private integrations send to, by service ARN. Absent when none. */
+  cloudMapServices?: Record<string, Collected<CloudMapServiceFacts>>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ export const FIXES: Readonly<Record<string, (finding: Finding) => FixSuggestion 
   'integration-timeout': integrationTimeoutFix,
   'stage-deployment-drift': stageDeploymentDriftFix,
   'subnet-network-acls': subnetNetworkAclsFix,
+  'cloud-map-instance-security-groups': securityGroupIngressFix,
 };
 
 export function fixFor(finding: Finding): FixSuggestion | undefined {

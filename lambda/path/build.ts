@@ -28,6 +28,12 @@ import type {
   TargetGroupFacts,
   VpcLinkFacts,
 } from '../domain/types';
+import {
+  type CloudMapPath,
+  cloudMapInsteadOfLoadBalancer,
+  followToCloudMap,
+  isCloudMapIntegration,
+} from './cloud-map';
 import { explained } from './explanations';
 import {
   type KnownRequest,
@@ -108,6 +114,8 @@ export interface StagePath {
   integrations: Collected<IntegrationFacts[]>;
   /** The load balancers reached, direct ones first, then ALBs behind NLBs. */
   loadBalancers: LoadBalancerPath[];
+  /** The Cloud Map services reached through V2 links (HTTP API private integrations). */
+  cloudMapServices: CloudMapPath[];
   /** Why the path could not be followed to a load balancer (ERROR or SKIPPED results, explained). */
   problems: CheckResult[];
   /** Load balancers the integrations still send to that no longer exist. */
@@ -287,8 +295,8 @@ function followStageToLoadBalancers(
 }
 
 /**
- * Why a stage leads to no load balancer. An HTTP API integration through a V2 link to a Cloud Map
- * service still has a link whose groups and subnets vpc-link-status judges: say so, not "no link".
+ * Why a stage leads to no load balancer. Integrations through V2 links to Cloud Map services lead
+ * to its instances instead (lambda/path/cloud-map.ts): say so, not "no link".
  */
 function noLoadBalancer(
   stage: StageInventory,
@@ -303,6 +311,8 @@ function noLoadBalancer(
       const name = link?.ok ? link.value.name : integration.vpcLinkId;
       return `${integration.label} through VPC link ${name} to ${integration.uri ?? 'a service'}`;
     });
+    if (throughLinks.every(isCloudMapIntegration))
+      return cloudMapInsteadOfLoadBalancer(stage, described, apis);
     const reason = `the integrations of ${stageLabel(stage.stage)} go through a VPC link to no load balancer (${described.join(', ')}): the link itself is judged by vpc-link-status`;
     return explained('NO_LOAD_BALANCER_BEHIND_LINK', notApplicable(stageResource(stage.stage), apis, reason));
   }
@@ -504,6 +514,7 @@ function buildPath(
     share,
     integrations: source.integrations,
     loadBalancers: reached,
+    cloudMapServices: followToCloudMap(source.integrations, inventory, [stageKeyOf(stage)]),
     problems,
     vanished,
   };

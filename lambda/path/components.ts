@@ -37,6 +37,7 @@ import {
   stagePaths,
   type TargetGroupHop,
 } from './build';
+import { type CloudMapPath, describeCloudMapService, instanceHopId, instancesOf } from './cloud-map';
 import { CROSS_ZONE_ATTRIBUTE, effectiveCrossZone } from './cross-zone';
 import { EXPLANATIONS, type ExplanationCode } from './explanations';
 import { ruleMatch } from './listeners';
@@ -213,6 +214,9 @@ function addIntegration(walk: Walk, integration: IntegrationFacts, from: number[
   let seq = 0;
   for (const one of from) seq = components.add(draft, one);
   if (integration.vpcLinkId !== undefined) seq = addVpcLink(walk, integration, seq);
+  for (const service of path.cloudMapServices.filter((one) => one.integrations.includes(integration))) {
+    addCloudMapService(walk, service, seq);
+  }
   const entry = integrationEntry(integration);
   for (const lb of path.loadBalancers.filter((one) => !one.via && one.integrations.includes(integration))) {
     addLoadBalancer(walk, lb, entry ? [entry] : [], seq);
@@ -242,6 +246,68 @@ function addVpcLink(walk: Walk, integration: IntegrationFacts, from: number): nu
   );
   if (!link?.ok) walk.components.explain(seq, explanation('COMPONENT_UNREADABLE'));
   return seq;
+}
+
+/** A Cloud Map service after the link, and its registered instances (the first 50) after it. */
+function addCloudMapService(walk: Walk, service: CloudMapPath, from: number): void {
+  const { components, inventory } = walk;
+  const read = service.service.ok ? service.service.value : undefined;
+  const instances = read?.instances.ok ? read.instances.value : undefined;
+  const seq = components.add(
+    {
+      kind: 'cloud-map-service',
+      id: service.serviceArn,
+      label: describeCloudMapService(service),
+      ...(read
+        ? {
+            facts: {
+              healthCheck: read.healthCheck,
+              ...(instances
+                ? {
+                    registeredInstances: instances.length,
+                    ...(instances.length > MAX_LISTED_TARGETS
+                      ? { instancesNotListed: instances.length - MAX_LISTED_TARGETS }
+                      : {}),
+                  }
+                : {}),
+            },
+          }
+        : {}),
+    },
+    from,
+  );
+  if (!read || !instances) {
+    components.explain(seq, explanation('COMPONENT_UNREADABLE'));
+    return;
+  }
+  const { unhealthy } = instancesOf(service);
+  const health = read.instanceHealth?.ok ? read.instanceHealth.value : undefined;
+  for (const instance of instances.slice(0, MAX_LISTED_TARGETS)) {
+    const eni = instance.networkInterface?.ok ? instance.networkInterface.value : null;
+    const state = unhealthy.includes(instance)
+      ? 'UNHEALTHY'
+      : read.healthCheck === 'none'
+        ? 'not checked'
+        : (health?.[instance.id] ?? 'UNKNOWN');
+    components.add(
+      {
+        kind: 'cloud-map-instance',
+        id: instanceHopId(service.serviceArn, instance, inventory),
+        label: `Cloud Map instance ${instance.id}`,
+        facts: {
+          health: state,
+          ...definedFields({
+            address: instance.ipv4,
+            port: instance.port,
+            subnetId: eni?.subnetId,
+            zone: eni?.availabilityZone,
+            securityGroupIds: eni?.securityGroupIds,
+          }),
+        },
+      },
+      seq,
+    );
+  }
 }
 
 /** Cross-zone at the load balancer: an ALB always balances across zones; an NLB by its attribute (off by default). */

@@ -15,7 +15,14 @@ export const EXPLANATIONS = {
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-private-integration.html',
   },
   NO_LOAD_BALANCER_BEHIND_LINK: {
-    meaning: 'an integration goes through a VPC link to a service that is not a load balancer (Cloud Map)',
+    meaning:
+      'an integration goes through a VPC link to something that is neither a load balancer nor a Cloud Map service',
+    source:
+      'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
+  },
+  CLOUD_MAP_BEHIND_LINK: {
+    meaning:
+      'the integrations go through a VPC link V2 to a Cloud Map service: its instances, not a load balancer, receive the connections',
     source:
       'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html',
   },

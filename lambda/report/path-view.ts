@@ -51,6 +51,24 @@ const DESCRIBE: { [K in PathComponentKind]?: (hop: PathHopOfKind<K>) => string[]
         : []),
     ];
   },
+  'cloud-map-service': (hop) => {
+    const { facts } = hop;
+    if (!facts) return [];
+    return [
+      facts.healthCheck === 'none' ? 'no health check' : `${facts.healthCheck} health check`,
+      ...(facts.registeredInstances !== undefined ? [`${facts.registeredInstances} registered`] : []),
+    ];
+  },
+  'cloud-map-instance': (hop) => {
+    const { facts } = hop;
+    if (!facts) return [];
+    return [
+      facts.address && facts.port !== undefined ? `${facts.address}:${facts.port}` : 'no address or port',
+      ...(facts.zone ? [facts.zone] : []),
+      ...(facts.securityGroupIds ? [`security groups ${listed(facts.securityGroupIds)}`] : []),
+      facts.health,
+    ];
+  },
   'load-balancer': (hop) => {
     const { facts } = hop;
     if (!facts) return [];

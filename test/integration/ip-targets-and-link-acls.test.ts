@@ -9,14 +9,7 @@
  *   fargate-peered   ip target 192.168.7.7, outside the VPC                           -> SKIPPED
  *   link-denied      link in link-denied (ACL denies outbound tcp/80), tasks-ok       -> FAIL
  */
-import {
-  CreateApiCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateStageCommand,
-  CreateVpcLinkCommand,
-} from '@aws-sdk/client-apigatewayv2';
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateVpcLinkCommand } from '@aws-sdk/client-apigatewayv2';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateNetworkAclCommand,
@@ -40,6 +33,7 @@ import type { AwsClients } from '../../lambda/collect/clients';
 import { loadBalancerMetricDimension } from '../../lambda/collect/load-balancers';
 import type { Finding, Report } from '../../lambda/domain/types';
 import { must, useEmulator } from '../support/emulator';
+import { createPrivateHttpApi, putFailingHttpStageTraffic } from '../support/emulator-apis';
 
 const TIMEOUT_MS = 90_000;
 
@@ -222,46 +216,14 @@ async function buildApi(clients: AwsClients, network: Network, spec: ApiSpec, no
   const link = await clients.apiGatewayV2.send(
     new CreateVpcLinkCommand({ Name: `${spec.name}-link`, SubnetIds: [network.subnets[spec.linkSubnet]] }),
   );
-  const api = await clients.apiGatewayV2.send(
-    new CreateApiCommand({ Name: spec.name, ProtocolType: 'HTTP' }),
-  );
-  const apiId = must(api.ApiId, 'HTTP API');
-  const integration = await clients.apiGatewayV2.send(
-    new CreateIntegrationCommand({
-      ApiId: apiId,
-      IntegrationType: 'HTTP_PROXY',
-      IntegrationMethod: 'ANY',
-      ConnectionType: 'VPC_LINK',
-      ConnectionId: link.VpcLinkId,
-      IntegrationUri: must(listener.Listeners?.[0]?.ListenerArn, 'listener'),
-      PayloadFormatVersion: '1.0',
-    }),
-  );
-  await clients.apiGatewayV2.send(
-    new CreateRouteCommand({
-      ApiId: apiId,
-      RouteKey: 'ANY /{proxy+}',
-      Target: `integrations/${integration.IntegrationId}`,
-    }),
-  );
-  await clients.apiGatewayV2.send(
-    new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true }),
+  const apiId = await createPrivateHttpApi(
+    clients,
+    spec.name,
+    link.VpcLinkId,
+    must(listener.Listeners?.[0]?.ListenerArn, 'listener'),
   );
   // Traffic with 5xx in the window, so the stage is audited.
-  await clients.cloudWatch.send(
-    new PutMetricDataCommand({
-      Namespace: 'AWS/ApiGateway',
-      MetricData: (['Count', '5xx'] as const).map((MetricName) => ({
-        MetricName,
-        Dimensions: [
-          { Name: 'ApiId', Value: apiId },
-          { Name: 'Stage', Value: 'prod' },
-        ],
-        Timestamp: new Date(now.getTime() - 10 * 60_000),
-        Value: MetricName === 'Count' ? 1000 : 400,
-      })),
-    }),
-  );
+  await putFailingHttpStageTraffic(clients, apiId, now);
   return { apiId, targetGroupArn, ...(taskEni ? { taskEni } : {}) };
 }
 

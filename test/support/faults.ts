@@ -160,11 +160,12 @@ export function awsErrorResponse(
     case 'CloudWatch':
     case 'DynamoDB':
     case 'CloudWatchLogs':
+    case 'ServiceDiscovery':
       return {
         kind: 'respond',
         statusCode,
         headers: {
-          'content-type': `application/x-amz-json-1.${service === 'CloudWatchLogs' ? 1 : 0}`,
+          'content-type': `application/x-amz-json-1.${service === 'CloudWatch' || service === 'DynamoDB' ? 0 : 1}`,
           'x-amzn-requestid': requestId,
         },
         body: JSON.stringify({ __type: code, message }),

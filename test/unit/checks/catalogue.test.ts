@@ -34,6 +34,9 @@ const CATALOGUE_IDS = [
   'tg-health-check-port',
   'tg-proxy-protocol-v2',
   'listener-certificate-expiry',
+  // Added by issues 23 and 28: an HTTP API private integration to a Cloud Map service.
+  'cloud-map-instance-security-groups',
+  'cloud-map-health-check',
 ];
 
 describe('the check catalogue', () => {

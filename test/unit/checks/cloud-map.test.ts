@@ -1,0 +1,338 @@
+import { cloudMapHealthCheck } from '../../../lambda/checks/cloud-map-health-check';
+import { cloudMapInstanceSecurityGroups } from '../../../lambda/checks/cloud-map-instance-security-groups';
+import { senderSecurityGroupEgress } from '../../../lambda/checks/sender-security-group-egress';
+import { cloudMapInstance, instancePort } from '../../../lambda/collect/cloud-map';
+import {
+  type CloudMapInstanceFacts,
+  type CloudMapServiceFacts,
+  type Collected,
+  collected,
+  failed,
+  type Inventory,
+  type IpPermission,
+} from '../../../lambda/domain/types';
+import { buildStagePaths } from '../../../lambda/path/build';
+import { auditedPath } from '../../../lambda/path/components';
+import {
+  accessDenied,
+  albScenario,
+  anHttpIntegration,
+  anIpPermission,
+  anIpTargetInterface,
+  aSecurityGroup,
+  resultsOf,
+  withV2LinkSubnets,
+} from '../../support/inventory-builders';
+
+// GetIntegrations (apigatewayv2 API reference, IntegrationUri): "the ARN of ... AWS Cloud Map service".
+// Service id and ARN shape: Cloud Map API reference, GetService example (`srv-e4anhexw6v5e7a2c`).
+const SERVICE_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-e4anhexw6v5e7a2c';
+
+/**
+ * ListInstances (AWS CLI reference, servicediscovery list-instances example):
+ * `{"Id": "i-06bdabbae60f65a4e", "Attributes": {"AWS_INSTANCE_IPV4": "172.2.1.3", "AWS_INSTANCE_PORT": "808"}}`,
+ * here with an address in the app subnet and the port the task listens on.
+ */
+const listed = (id: string, attributes: Record<string, string>): CloudMapInstanceFacts =>
+  cloudMapInstance({ Id: id, Attributes: attributes });
+
+/** The task's interface (DescribeNetworkInterfaces, `addresses.private-ip-address` = the instance's IPv4). */
+const TASK_ENI = anIpTargetInterface({
+  id: 'eni-task-a',
+  privateIp: '10.0.11.20',
+  subnetId: 'subnet-app-a',
+  availabilityZone: 'us-east-1a',
+  securityGroupIds: ['sg-task'],
+});
+
+const anInstance = (overrides: Partial<CloudMapInstanceFacts> = {}): CloudMapInstanceFacts => ({
+  ...listed('task-a', { AWS_INSTANCE_IPV4: '10.0.11.20', AWS_INSTANCE_PORT: '8080' }),
+  networkInterface: collected(TASK_ENI),
+  ...overrides,
+});
+
+/** GetService (Cloud Map API reference, GetService response): `HealthCheckCustomConfig` set by ECS. */
+const aService = (overrides: Partial<CloudMapServiceFacts> = {}): CloudMapServiceFacts => ({
+  arn: SERVICE_ARN,
+  id: 'srv-e4anhexw6v5e7a2c',
+  name: 'orders',
+  healthCheck: 'custom',
+  instances: collected([anInstance()]),
+  ...overrides,
+});
+
+const fromLinkGroup = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-link'] })];
+/** Only the load balancers' subnets: what a group written for an ALB in front of the tasks admits. */
+const fromLbSubnetsOnly = [anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })];
+
+interface Scenario {
+  service?: Collected<CloudMapServiceFacts>;
+  taskIngress?: IpPermission[];
+  linkEgress?: IpPermission[];
+}
+
+/** An HTTP API stage -> VPC link V2 (two subnets, sg-link) -> Cloud Map service -> one task. */
+function cloudMapScenario({ service, taskIngress, linkEgress }: Scenario = {}): Inventory {
+  const integration = anHttpIntegration({
+    label: `int123 ${SERVICE_ARN}`,
+    uri: SERVICE_ARN,
+    loadBalancerArns: [],
+  });
+  delete integration.listenerArn;
+  const inventory = withV2LinkSubnets(
+    albScenario({
+      stage: { integrations: collected([integration]) },
+      vpcLink: { subnetIds: ['subnet-link-a', 'subnet-link-b'] },
+    }),
+  )
+    .with(
+      'securityGroups',
+      'sg-task',
+      aSecurityGroup({ id: 'sg-task', name: 'task', inbound: taskIngress ?? fromLinkGroup }),
+    )
+    .with(
+      'securityGroups',
+      'sg-link',
+      aSecurityGroup({
+        id: 'sg-link',
+        name: 'link',
+        inbound: [],
+        ...(linkEgress ? { outbound: linkEgress } : {}),
+      }),
+    )
+    .build();
+  inventory.cloudMapServices = { [SERVICE_ARN]: service ?? collected(aService()) };
+  return inventory;
+}
+
+const statuses = (results: { status: string }[]) => results.map((result) => result.status);
+
+describe('Cloud Map instances as the collector reads them', () => {
+  it('keeps AWS_INSTANCE_IPV4 and a numeric AWS_INSTANCE_PORT, and drops a port that is not one', () => {
+    expect(
+      listed('i-06bdabbae60f65a4e', { AWS_INSTANCE_IPV4: '172.2.1.3', AWS_INSTANCE_PORT: '808' }),
+    ).toEqual({
+      id: 'i-06bdabbae60f65a4e',
+      ipv4: '172.2.1.3',
+      port: 808,
+    });
+    // ECS with A records registers the address only (API Gateway guide: use SRV records).
+    expect(listed('task', { AWS_INSTANCE_IPV4: '10.0.11.20' })).toEqual({ id: 'task', ipv4: '10.0.11.20' });
+    // Attributes are free text in an HTTP namespace: what is not an IPv4 address is no address.
+    expect(listed('task', { AWS_INSTANCE_IPV4: 'orders.internal', AWS_INSTANCE_PORT: '80' })).toEqual({
+      id: 'task',
+      port: 80,
+    });
+    expect([instancePort('0'), instancePort('65536'), instancePort('http'), instancePort('443')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      443,
+    ]);
+  });
+});
+
+describe('the path through a VPC link to Cloud Map', () => {
+  it('reaches the service and its instances after the link instead of saying no load balancer is behind it', () => {
+    const inventory = cloudMapScenario();
+    const [path] = buildStagePaths(inventory.stages[0] as Inventory['stages'][number], inventory);
+    expect(path?.cloudMapServices.map((service) => service.serviceArn)).toEqual([SERVICE_ARN]);
+    const stage = inventory.stages[0] as Inventory['stages'][number];
+    const behindLink = auditedPath(stage, inventory).filter(
+      (hop) => hop.kind.startsWith('cloud-map') || hop.kind === 'vpc-link',
+    );
+    expect(behindLink.map((hop) => hop.kind)).toEqual([
+      'vpc-link',
+      'cloud-map-service',
+      'cloud-map-instance',
+    ]);
+    const [link, service, instance] = behindLink;
+    expect(service?.from).toEqual([link?.seq]);
+    expect(instance?.from).toEqual([service?.seq]);
+    expect(instance?.facts).toMatchObject({ address: '10.0.11.20', port: 8080 });
+    expect(path?.problems.map((problem) => problem.evidence?.explanation)).toEqual(['CLOUD_MAP_BEHIND_LINK']);
+  });
+});
+
+describe('cloud-map-instance-security-groups', () => {
+  it("fails an instance whose groups admit its port only from the load balancers' subnets, naming sender, port, group and instance", () => {
+    const results = resultsOf(
+      cloudMapInstanceSecurityGroups,
+      cloudMapScenario({ taskIngress: fromLbSubnetsOnly }),
+    );
+    expect(statuses(results)).toEqual(['FAIL']);
+    expect(results[0]?.resourceArn).toContain('network-interface/eni-task-a');
+    expect(results[0]?.message).toContain(
+      'security group sg-task of Cloud Map instance task-a 10.0.11.20:8080 (eni-task-a) admits no tcp/8080 from VPC link http-link in us-east-1a (10.0.21.0/24); VPC link http-link in us-east-1b (10.0.22.0/24)',
+    );
+  });
+
+  it("passes the twin whose group admits the link's security group", () => {
+    const results = resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario());
+    expect(statuses(results)).toEqual(['PASS']);
+  });
+
+  it('fails a service with no registered instance, and one whose instances carry no port (nothing to send to)', () => {
+    const empty = resultsOf(
+      cloudMapInstanceSecurityGroups,
+      cloudMapScenario({ service: collected(aService({ instances: collected([]) })) }),
+    );
+    expect(statuses(empty)).toEqual(['FAIL']);
+    expect(empty[0]?.message).toContain('has no registered instance');
+    const noPort = resultsOf(
+      cloudMapInstanceSecurityGroups,
+      cloudMapScenario({
+        service: collected(
+          aService({ instances: collected([listed('task-a', { AWS_INSTANCE_IPV4: '10.0.11.20' })]) }),
+        ),
+      }),
+    );
+    expect(statuses(noPort)).toEqual(['FAIL']);
+    expect(noPort[0]?.message).toContain('has both AWS_INSTANCE_IPV4 and AWS_INSTANCE_PORT (task-a)');
+  });
+
+  it('warns of an instance without a port beside one API Gateway can use: requests it picks have nowhere to go', () => {
+    const mixed = collected(
+      aService({
+        instances: collected([anInstance(), listed('task-c', { AWS_INSTANCE_IPV4: '10.0.11.21' })]),
+      }),
+    );
+    const results = resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario({ service: mixed }));
+    expect(statuses(results)).toEqual(['WARN', 'PASS']);
+    expect(results[0]?.message).toContain('instance task-c of Cloud Map service orders');
+  });
+
+  it('reports ERROR naming the action when the service, its instances or an interface cannot be read, never PASS', () => {
+    const unreadable = (service: Collected<CloudMapServiceFacts>) =>
+      resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario({ service }));
+    const service = unreadable(failed(accessDenied('servicediscovery:GetService')));
+    expect(statuses(service)).toEqual(['ERROR']);
+    expect(service[0]?.message).toContain('servicediscovery:GetService failed (AccessDenied');
+    const instances = unreadable(
+      collected(aService({ instances: failed(accessDenied('servicediscovery:ListInstances')) })),
+    );
+    expect(instances[0]?.message).toContain('servicediscovery:ListInstances failed');
+    const eni = unreadable(
+      collected(
+        aService({
+          instances: collected([
+            anInstance({ networkInterface: failed(accessDenied('ec2:DescribeNetworkInterfaces')) }),
+          ]),
+        }),
+      ),
+    );
+    expect(statuses(eni)).toEqual(['ERROR']);
+    expect(eni[0]?.message).toContain('ec2:DescribeNetworkInterfaces failed');
+  });
+
+  describe('with a health check, only the instances DiscoverInstances returns (healthy ones) are judged', () => {
+    // GetInstancesHealthStatus (Cloud Map API reference): `Status` maps instance id to HEALTHY | UNHEALTHY | UNKNOWN.
+    const blockedTask = anInstance({
+      ...listed('task-b', { AWS_INSTANCE_IPV4: '10.0.12.40', AWS_INSTANCE_PORT: '8080' }),
+      networkInterface: collected(anIpTargetInterface({ securityGroupIds: ['sg-closed'] })),
+    });
+    const withHealth = (
+      instanceHealth: CloudMapServiceFacts['instanceHealth'],
+      instances = [anInstance(), blockedTask],
+    ) => {
+      const inventory = cloudMapScenario({
+        service: collected(
+          aService({ instances: collected(instances), ...(instanceHealth ? { instanceHealth } : {}) }),
+        ),
+      });
+      inventory.securityGroups['sg-closed'] = collected(
+        aSecurityGroup({ id: 'sg-closed', name: 'closed', inbound: fromLbSubnetsOnly }),
+      );
+      return resultsOf(cloudMapInstanceSecurityGroups, inventory);
+    };
+
+    it('fails the blocked task while it is HEALTHY', () => {
+      expect(statuses(withHealth(collected({ 'task-a': 'HEALTHY', 'task-b': 'HEALTHY' })))).toEqual([
+        'PASS',
+        'FAIL',
+      ]);
+    });
+
+    it('leaves out the blocked task once UNHEALTHY: it gets no traffic (the twin)', () => {
+      expect(statuses(withHealth(collected({ 'task-a': 'HEALTHY', 'task-b': 'UNHEALTHY' })))).toEqual([
+        'PASS',
+      ]);
+    });
+
+    it('fails the service when every instance is UNHEALTHY: nothing to send to', () => {
+      const results = withHealth(collected({ 'task-b': 'UNHEALTHY' }), [blockedTask]);
+      expect(statuses(results)).toEqual(['FAIL']);
+      expect(results[0]?.message).toContain('is UNHEALTHY (task-b)');
+    });
+
+    it('reports ERROR when the health cannot be read, and the blocked task only may get traffic (WARN, not FAIL)', () => {
+      const results = withHealth(failed(accessDenied('servicediscovery:GetInstancesHealthStatus')));
+      expect(statuses(results)).toEqual(['ERROR', 'PASS', 'WARN']);
+      expect(results[0]?.message).toContain('servicediscovery:GetInstancesHealthStatus failed');
+      expect(results[2]?.message).toContain('it may be UNHEALTHY and get no traffic');
+    });
+  });
+
+  it('does not judge an address no interface of the VPC holds (peered VPC, on premises): SKIPPED, not FAIL', () => {
+    const outside = collected(
+      aService({ instances: collected([anInstance({ networkInterface: collected(null) })]) }),
+    );
+    expect(
+      statuses(resultsOf(cloudMapInstanceSecurityGroups, cloudMapScenario({ service: outside }))),
+    ).toEqual(['SKIPPED']);
+  });
+});
+
+describe('sender-security-group-egress towards Cloud Map instances', () => {
+  const onLinkGroup = (inventory: Inventory) =>
+    resultsOf(senderSecurityGroupEgress, inventory).filter((result) =>
+      result.resourceArn.endsWith('security-group/sg-link'),
+    );
+
+  it("fails the link whose group lets nothing out to the instance's port", () => {
+    const [result, ...rest] = onLinkGroup(cloudMapScenario({ linkEgress: [] }));
+    expect(rest).toEqual([]);
+    expect(result?.status).toBe('FAIL');
+    expect(result?.message).toContain(
+      'has no egress rule that lets tcp/8080 to Cloud Map service orders (srv-e4anhexw6v5e7a2c) (Cloud Map instance task-a 10.0.11.20:8080) out',
+    );
+  });
+
+  it('passes the twins: an egress rule to the task group, and the default allow-all', () => {
+    const toTasks = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-task'] })];
+    expect(statuses(onLinkGroup(cloudMapScenario({ linkEgress: toTasks })))).toEqual(['PASS']);
+    expect(statuses(onLinkGroup(cloudMapScenario()))).toEqual(['PASS']);
+  });
+
+  it("reports ERROR when an instance's interface is unread and only a group reference could let the port out", () => {
+    const unread = collected(
+      aService({
+        instances: collected([
+          anInstance({ networkInterface: failed(accessDenied('ec2:DescribeNetworkInterfaces')) }),
+        ]),
+      }),
+    );
+    const toTasks = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-task'] })];
+    const [byReference] = onLinkGroup(cloudMapScenario({ service: unread, linkEgress: toTasks }));
+    expect(byReference?.status).toBe('ERROR');
+    expect(byReference?.message).toContain('ec2:DescribeNetworkInterfaces failed');
+    // No egress rule for the port at all: blocked whatever the instance's groups.
+    expect(statuses(onLinkGroup(cloudMapScenario({ service: unread, linkEgress: [] })))).toEqual(['FAIL']);
+  });
+
+  it('judges a stage whose only link leads to Cloud Map, rather than skipping it for want of a load balancer', () => {
+    expect(statuses(resultsOf(senderSecurityGroupEgress, cloudMapScenario()))).toEqual(['PASS']);
+  });
+});
+
+describe('cloud-map-health-check', () => {
+  it('advises a service with no health check (instances keep getting traffic), and passes one with a custom check', () => {
+    const none = resultsOf(
+      cloudMapHealthCheck,
+      cloudMapScenario({ service: collected(aService({ healthCheck: 'none' })) }),
+    );
+    expect(statuses(none)).toEqual(['WARN']);
+    expect(none[0]?.message).toContain('DiscoverInstances returns every instance');
+    expect(statuses(resultsOf(cloudMapHealthCheck, cloudMapScenario()))).toEqual(['PASS']);
+  });
+});
