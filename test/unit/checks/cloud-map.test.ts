@@ -1,109 +1,33 @@
 import { cloudMapHealthCheck } from '../../../lambda/checks/cloud-map-health-check';
 import { cloudMapInstanceSecurityGroups } from '../../../lambda/checks/cloud-map-instance-security-groups';
 import { senderSecurityGroupEgress } from '../../../lambda/checks/sender-security-group-egress';
-import { cloudMapInstance, instancePort } from '../../../lambda/collect/cloud-map';
+import { instancePort } from '../../../lambda/collect/cloud-map';
 import {
-  type CloudMapInstanceFacts,
   type CloudMapServiceFacts,
   type Collected,
   collected,
   failed,
   type Inventory,
-  type IpPermission,
+  type VpcLinkFacts,
 } from '../../../lambda/domain/types';
 import { buildStagePaths } from '../../../lambda/path/build';
 import { auditedPath } from '../../../lambda/path/components';
 import {
   accessDenied,
-  albScenario,
-  anHttpIntegration,
   anIpPermission,
   anIpTargetInterface,
   aSecurityGroup,
   resultsOf,
-  withV2LinkSubnets,
 } from '../../support/inventory-builders';
-
-// GetIntegrations (apigatewayv2 API reference, IntegrationUri): "the ARN of ... AWS Cloud Map service".
-// Service id and ARN shape: Cloud Map API reference, GetService example (`srv-e4anhexw6v5e7a2c`).
-const SERVICE_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-e4anhexw6v5e7a2c';
-
-/**
- * ListInstances (AWS CLI reference, servicediscovery list-instances example):
- * `{"Id": "i-06bdabbae60f65a4e", "Attributes": {"AWS_INSTANCE_IPV4": "172.2.1.3", "AWS_INSTANCE_PORT": "808"}}`,
- * here with an address in the app subnet and the port the task listens on.
- */
-const listed = (id: string, attributes: Record<string, string>): CloudMapInstanceFacts =>
-  cloudMapInstance({ Id: id, Attributes: attributes });
-
-/** The task's interface (DescribeNetworkInterfaces, `addresses.private-ip-address` = the instance's IPv4). */
-const TASK_ENI = anIpTargetInterface({
-  id: 'eni-task-a',
-  privateIp: '10.0.11.20',
-  subnetId: 'subnet-app-a',
-  availabilityZone: 'us-east-1a',
-  securityGroupIds: ['sg-task'],
-});
-
-const anInstance = (overrides: Partial<CloudMapInstanceFacts> = {}): CloudMapInstanceFacts => ({
-  ...listed('task-a', { AWS_INSTANCE_IPV4: '10.0.11.20', AWS_INSTANCE_PORT: '8080' }),
-  networkInterface: collected(TASK_ENI),
-  ...overrides,
-});
-
-/** GetService (Cloud Map API reference, GetService response): `HealthCheckCustomConfig` set by ECS. */
-const aService = (overrides: Partial<CloudMapServiceFacts> = {}): CloudMapServiceFacts => ({
-  arn: SERVICE_ARN,
-  id: 'srv-e4anhexw6v5e7a2c',
-  name: 'orders',
-  healthCheck: 'custom',
-  instances: collected([anInstance()]),
-  ...overrides,
-});
-
-const fromLinkGroup = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-link'] })];
-/** Only the load balancers' subnets: what a group written for an ALB in front of the tasks admits. */
-const fromLbSubnetsOnly = [anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['10.0.1.0/24'] })];
-
-interface Scenario {
-  service?: Collected<CloudMapServiceFacts>;
-  taskIngress?: IpPermission[];
-  linkEgress?: IpPermission[];
-}
-
-/** An HTTP API stage -> VPC link V2 (two subnets, sg-link) -> Cloud Map service -> one task. */
-function cloudMapScenario({ service, taskIngress, linkEgress }: Scenario = {}): Inventory {
-  const integration = anHttpIntegration({
-    label: `int123 ${SERVICE_ARN}`,
-    uri: SERVICE_ARN,
-    loadBalancerArns: [],
-  });
-  delete integration.listenerArn;
-  const inventory = withV2LinkSubnets(
-    albScenario({
-      stage: { integrations: collected([integration]) },
-      vpcLink: { subnetIds: ['subnet-link-a', 'subnet-link-b'] },
-    }),
-  )
-    .with(
-      'securityGroups',
-      'sg-task',
-      aSecurityGroup({ id: 'sg-task', name: 'task', inbound: taskIngress ?? fromLinkGroup }),
-    )
-    .with(
-      'securityGroups',
-      'sg-link',
-      aSecurityGroup({
-        id: 'sg-link',
-        name: 'link',
-        inbound: [],
-        ...(linkEgress ? { outbound: linkEgress } : {}),
-      }),
-    )
-    .build();
-  inventory.cloudMapServices = { [SERVICE_ARN]: service ?? collected(aService()) };
-  return inventory;
-}
+import {
+  anInstance,
+  aService,
+  cloudMapScenario,
+  fromLbSubnetsOnly,
+  listed,
+  type Scenario,
+  SERVICE_ARN,
+} from './cloud-map-scenario';
 
 const statuses = (results: { status: string }[]) => results.map((result) => result.status);
 
@@ -334,5 +258,137 @@ describe('cloud-map-health-check', () => {
     expect(statuses(none)).toEqual(['WARN']);
     expect(none[0]?.message).toContain('DiscoverInstances returns every instance');
     expect(statuses(resultsOf(cloudMapHealthCheck, cloudMapScenario()))).toEqual(['PASS']);
+  });
+});
+
+// Where a read failed or the link's interfaces are only approximated: ERROR naming what could not be
+// read, never PASS, each with its healthy twin. Security groups as DescribeSecurityGroups gives them
+// (IpPermissions with `UserIdGroupPairs` / `PrefixListIds`, EC2 API reference); prefix lists as
+// GetManagedPrefixListEntries; the link as apigatewayv2 GetVpcLinks (`SubnetIds`, `SecurityGroupIds`).
+const judged = (inventory: Inventory) => {
+  const [result, ...rest] = resultsOf(cloudMapInstanceSecurityGroups, inventory);
+  expect(rest).toEqual([]);
+  return result;
+};
+
+/** ERROR, never PASS, with a message naming each of `named` (what could not be read, and the action). */
+const expectError = (inventory: Inventory, ...named: string[]) => {
+  const result = judged(inventory);
+  expect(result?.status).toBe('ERROR');
+  for (const part of named) expect(result?.message).toContain(part);
+};
+
+/** The task's interface carrying `securityGroupIds` (a task can have up to five groups). */
+const taskWithGroups = (securityGroupIds: string[], scenario: Scenario = {}): Inventory =>
+  cloudMapScenario({
+    ...scenario,
+    service: collected(
+      aService({
+        instances: collected([
+          anInstance({
+            networkInterface: collected(
+              anIpTargetInterface({
+                id: 'eni-task-a',
+                privateIp: '10.0.11.20',
+                subnetId: 'subnet-app-a',
+                availabilityZone: 'us-east-1a',
+                securityGroupIds,
+              }),
+            ),
+          }),
+        ]),
+      }),
+    ),
+  });
+
+/** The scenario's V2 link (GetVpcLinks, apigatewayv2: `SubnetIds`, `SecurityGroupIds`) with overrides. */
+const withLink = (inventory: Inventory, overrides: Partial<VpcLinkFacts>): Inventory => {
+  const link = inventory.vpcLinks['vl-http'];
+  if (!link?.ok) throw new Error('the scenario has its link');
+  inventory.vpcLinks['vl-http'] = collected({ ...link.value, ...overrides });
+  return inventory;
+};
+
+describe('cloud-map-instance-security-groups when a read failed', () => {
+  it('reports ERROR naming DescribeSecurityGroups when one of the instance’s groups could not be read', () => {
+    const inventory = taskWithGroups(['sg-task', 'sg-extra']);
+    inventory.securityGroups['sg-extra'] = failed(accessDenied('ec2:DescribeSecurityGroups'));
+    expectError(
+      inventory,
+      'the security groups of Cloud Map instance task-a 10.0.11.20:8080',
+      'ec2:DescribeSecurityGroups failed',
+    );
+  });
+
+  it('names every group, in the plural, of an instance with two that admit the link (healthy twin)', () => {
+    const inventory = taskWithGroups(['sg-task', 'sg-extra']);
+    inventory.securityGroups['sg-extra'] = collected(
+      aSecurityGroup({ id: 'sg-extra', name: 'extra', inbound: [] }),
+    );
+    const result = judged(inventory);
+    expect(result?.status).toBe('PASS');
+    expect(result?.message).toContain(
+      'security groups sg-task, sg-extra of Cloud Map instance task-a 10.0.11.20:8080 (eni-task-a) admit tcp/8080',
+    );
+  });
+
+  it('reports ERROR when the only VPC link in front could not be read', () => {
+    const inventory = cloudMapScenario();
+    inventory.vpcLinks['vl-http'] = failed(accessDenied('apigateway:GetVpcLinks'));
+    expectError(
+      inventory,
+      'the VPC link interfaces that connect to Cloud Map instance task-a',
+      'apigateway:GetVpcLinks failed',
+    );
+  });
+
+  it("reports ERROR when a link's subnets could not be read", () => {
+    const inventory = cloudMapScenario();
+    inventory.subnets['subnet-link-b'] = failed(accessDenied('ec2:DescribeSubnets'));
+    expectError(inventory, 'ec2:DescribeSubnets failed');
+  });
+
+  it('reports ERROR, not FAIL, when a referenced prefix list could not be read and nothing else admits the link', () => {
+    // An ingress rule whose source is a managed prefix list (IpPermission.PrefixListIds[].PrefixListId).
+    const byPrefixList = [anIpPermission({ fromPort: 8080, toPort: 8080, prefixListIds: ['pl-0a1b2c3d'] })];
+    const inventory = cloudMapScenario({ taskIngress: byPrefixList });
+    inventory.prefixLists = { 'pl-0a1b2c3d': failed(accessDenied('ec2:GetManagedPrefixListEntries')) };
+    expectError(inventory, 'a prefix list the ingress rules of security group sg-task');
+    // The twin: the list read, holding the link's subnets.
+    inventory.prefixLists = { 'pl-0a1b2c3d': collected(['10.0.21.0/24', '10.0.22.0/24']) };
+    expect(judged(inventory)?.status).toBe('PASS');
+  });
+
+  describe('a link that lists no subnets stands in as its VPC', () => {
+    it('reports ERROR, not FAIL, when only the link’s subnets could be refused: its addresses are approximated', () => {
+      const inventory = withLink(cloudMapScenario({ taskIngress: fromLbSubnetsOnly }), { subnetIds: [] });
+      expectError(inventory, 'the addresses of the VPC link interfaces');
+    });
+
+    it('passes the twin whose group admits the link’s security group, wherever its interfaces are', () => {
+      expect(judged(withLink(cloudMapScenario(), { subnetIds: [] }))?.status).toBe('PASS');
+    });
+
+    it('reports ERROR when the VPC that stands in could not be read', () => {
+      const inventory = withLink(cloudMapScenario(), { subnetIds: [] });
+      inventory.vpcs['vpc-1'] = failed(accessDenied('ec2:DescribeVpcs'));
+      expectError(inventory, 'ec2:DescribeVpcs failed');
+    });
+  });
+});
+
+describe('sender-security-group-egress towards Cloud Map when no link carries a security group', () => {
+  it('skips the service, saying nothing filters egress; the twin with sg-link is judged', () => {
+    const results = resultsOf(
+      senderSecurityGroupEgress,
+      withLink(cloudMapScenario(), { securityGroupIds: [] }),
+    );
+    expect(results.map((result) => result.status)).toEqual(['SKIPPED']);
+    expect(results[0]?.message).toContain(
+      'no VPC link to Cloud Map service orders (srv-e4anhexw6v5e7a2c) carries security groups: nothing filters egress',
+    );
+    expect(resultsOf(senderSecurityGroupEgress, cloudMapScenario()).map((result) => result.status)).toEqual([
+      'PASS',
+    ]);
   });
 });

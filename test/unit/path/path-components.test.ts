@@ -18,7 +18,7 @@ import {
   type RuleComponentFacts,
   type TargetGroupComponentFacts,
 } from '../../../lambda/domain/types';
-import { auditedPath, MAX_LISTED_TARGETS } from '../../../lambda/path/components';
+import { MAX_LISTED_TARGETS } from '../../../lambda/path/components';
 import { EXPLANATIONS } from '../../../lambda/path/explanations';
 import schema from '../../../schema/report.schema.json';
 import {
@@ -42,21 +42,11 @@ import {
 } from '../../support/inventory-builders';
 import { aReport, aStage } from '../../support/report-builders';
 import { expectValidReport, reportSchemaErrors } from '../../support/report-schema';
+import { codes, hopsOf, pathOf } from './path-hops';
 
 const TG = (name: string) =>
   `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/${name}/73e2d6bc24d8a067`;
 const CERTIFICATE = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789`;
-
-const pathOf = (inventory: Inventory): PathHop[] => {
-  const [stage] = inventory.stages;
-  if (!stage) throw new Error('no stage');
-  return auditedPath(stage, inventory);
-};
-
-const codes = (hop: PathHop | undefined): string[] =>
-  (hop?.explanations ?? []).map((explanation) => explanation.explanationCode);
-
-const hopsOf = (path: PathHop[], kind: PathHop['kind']) => path.filter((hop) => hop.kind === kind);
 
 /** Sends a DescribeRules response through the collector's own reader, as the audit keeps it. */
 async function rulesFrom(rules: Rule[]): Promise<ListenerRuleFacts[]> {
