@@ -21,6 +21,7 @@ import {
   anAlb,
   anHttpIntegration,
   aRestIntegration,
+  aVpcLink,
   CERTIFICATE_ARN,
   LISTENER_ARN,
   NLB_ARN,
@@ -324,5 +325,42 @@ describe('integration-listener: HTTPS through an NLB TCP listener to the ALB beh
     );
     expect(http.map((r) => r.status)).toEqual(['FAIL']);
     expect(http[0]?.message).toContain('an HTTP listener, which expects plain HTTP');
+  });
+});
+
+describe('integration-listener: an HTTP API private integration to an NLB TCP listener', () => {
+  // GetIntegrations (apigatewayv2 API reference): `IntegrationUri` is the NLB listener's ARN and
+  // `ConnectionId` the V2 link; `TlsConfig` makes API Gateway speak HTTPS.
+  const NLB_LISTENER = `${NLB_ARN}/listener-80`;
+  const httpApiToNlb = (tlsConfig: IntegrationFacts['tlsConfig'] | undefined) => {
+    const { tlsConfig: _, ...plain } = anHttpIntegration({
+      uri: NLB_LISTENER,
+      listenerArn: NLB_LISTENER,
+      loadBalancerArns: [NLB_ARN],
+    });
+    return nlbScenario({
+      stage: { integrations: collected([tlsConfig ? { ...plain, tlsConfig } : plain]) },
+    })
+      .with(
+        'vpcLinks',
+        'vl-http',
+        aVpcLink({ id: 'vl-http', name: 'http-link', version: 'V2', targetArns: [] }),
+      )
+      .build();
+  };
+
+  it('warns that HTTPS by TlsConfig works only if the targets end TLS: the TCP listener passes it through', () => {
+    const result = onlyResult(
+      integrationListener,
+      httpApiToNlb({ serverNameToVerify: 'orders.example.com' }),
+    );
+    expect(result).toMatchObject({ status: 'WARN', severity: 'medium' });
+    expect(result.message).toContain(
+      'HTTPS (TlsConfig) to a TCP listener works only if the targets terminate TLS themselves',
+    );
+  });
+
+  it('passes the twin without TlsConfig: plain HTTP over the TCP listener', () => {
+    expect(onlyResult(integrationListener, httpApiToNlb(undefined)).status).toBe('PASS');
   });
 });

@@ -11,6 +11,7 @@ import {
   anIpPermission,
   aRestIntegration,
   aSecurityGroup,
+  aVpcLink,
   NLB_ARN,
   nlbScenario,
   resultsOf,
@@ -130,6 +131,21 @@ describe("nlb-target-security-groups: the NLB's own security groups", () => {
       status: 'ERROR',
       evidence: { action: 'ec2:DescribeSubnets' },
     });
+  });
+
+  it('stands in the VPC for a V2 link that lists no subnets: ERROR where only its subnets are refused, PASS its twin', () => {
+    // GetVpcLink (apigatewayv2) gives `SubnetIds`; without them the link's interfaces are somewhere in its VPC.
+    const noSubnets = (inbound: IpPermission[]) =>
+      v2Nlb(inbound).with('vpcLinks', 'vl-orders', {
+        ...aVpcLink(),
+        version: 'V2',
+        targetArns: [],
+        subnetIds: [],
+      });
+    const [approximated] = onNlb(noSubnets([rule({ cidrs: ['10.0.20.0/22'] })]));
+    expect(approximated?.status).toBe('ERROR');
+    expect(approximated?.message).toContain('the addresses VPC link interfaces');
+    expect(onNlb(noSubnets([rule({ cidrs: ['10.0.0.0/16'] })]))[0]?.status).toBe('PASS');
   });
 
   it('reports ERROR, never PASS, when the VPC link in front of the NLB could not be read', () => {
