@@ -119,13 +119,27 @@ function settingHelp(name: SettingName): string {
   return lines.join('\n');
 }
 
+/** The settings the help places by name; `otherSettingsHelp` lists the rest, so a new setting is in --help at once. */
+const placedInHelp = new Set<SettingName>();
+const placedHelp = (name: SettingName): string => {
+  placedInHelp.add(name);
+  return settingHelp(name);
+};
+/** Settings the help describes in its own words (their declared help speaks of the deployed stack). */
+const WRITTEN_IN_HELP: ReadonlySet<SettingName> = new Set(['topicArn']);
+const otherSettingsHelp = (): string =>
+  (Object.keys(SETTINGS) as SettingName[])
+    .filter((name) => SETTINGS[name].flag && !placedInHelp.has(name) && !WRITTEN_IN_HELP.has(name))
+    .map((name) => `\n${settingHelp(name)}`)
+    .join('');
+
 export const USAGE = `Usage: api-network-auditor [options]
 
 Finds why API Gateway answers 504 "Network error communicating with endpoint"
 for APIs behind VPC links, in the account of the current AWS credentials.
 
 What to audit:
-${settingHelp('regions')}
+${placedHelp('regions')}
   --accounts IDS        audit these accounts (12-digit ids, comma-separated)
                         instead of the credentials' own, each by assuming
                         --role-name in it; one merged report
@@ -135,18 +149,18 @@ ${settingHelp('regions')}
   --api API             only this API, by id or by name; repeatable
   --checks triage|all   triage: checks that match each stage's 5xx pattern
                         (default); all: every check on every stage with traffic
-${settingHelp('lookbackMinutes')}
-${settingHelp('periodSeconds')}
+${placedHelp('lookbackMinutes')}
+${placedHelp('periodSeconds')}
   --end-time TIME       window end, ISO 8601, for a past incident (default: now)
-${settingHelp('highErrorRatio')}
-${settingHelp('continuousPeriodShare')}
-${settingHelp('minRequests')}
-${settingHelp('transientErrorRatio')}
+${placedHelp('highErrorRatio')}
+${placedHelp('continuousPeriodShare')}
+${placedHelp('minRequests')}
+${placedHelp('transientErrorRatio')}
   --endpoint-url URL    send every AWS call here (e.g. a local emulator)
   --exclude-checks IDS  leave these checks out (comma-separated check ids)
   --mute-file FILE      JSON of findings to mute, each with a reason and an
                         optional expiry (see docs/cli.md, "Muting findings")
-${settingHelp('accessLogGroupPrefix')}
+${placedHelp('accessLogGroupPrefix')}${otherSettingsHelp()}
 
 Output:
   --format FORMAT       ${OUTPUT_FORMATS.join('|')}

@@ -196,6 +196,29 @@ describe('integration-listener: the certificate presented covers the name API Ga
     });
   });
 
+  it("fails with DescribeListeners' default alone when the certificate list was not read", () => {
+    const builder = nlbScenario({
+      stage: {
+        integrations: collected([aRestIntegration({ uri: 'https://orders.example.com/', port: 443 })]),
+      },
+      loadBalancer: {
+        listeners: collected([
+          {
+            arn: `${NLB_ARN}/listener-443`,
+            port: 443,
+            protocol: 'TLS',
+            targetGroupArns: [TG_ARN],
+            certificateArns: [CERTIFICATE_ARN],
+          },
+        ]),
+      },
+    }).withCertificate(CERTIFICATE_ARN, defaultFor('www.example.com'));
+    expect(onlyResult(integrationListener, builder.build())).toMatchObject({
+      status: 'FAIL',
+      evidence: { certificateArns: [CERTIFICATE_ARN], defaultCertificateArn: CERTIFICATE_ARN },
+    });
+  });
+
   it('does not judge certificates behind a TCP listener, which passes TLS through to the targets', () => {
     const tcp = nlbScenario({
       stage: {
@@ -240,6 +263,14 @@ describe('integration-listener: HTTP API private integrations speak HTTPS by Tls
       'TlsConfig makes the integration open a TLS handshake with an HTTP listener',
     );
     expect(onlyResult(integrationListener, httpTo(plain, httpListener)).status).toBe('PASS');
+  });
+
+  it('warns, never fails, of a TlsConfig to a TCP listener: only the targets can end TLS', () => {
+    const result = onlyResult(integrationListener, httpTo(anHttpIntegration(), { protocol: 'TCP' }));
+    expect(result).toMatchObject({ status: 'WARN', severity: 'medium' });
+    expect(result.message).toContain(
+      'HTTPS (TlsConfig) to a TCP listener works only if the targets terminate TLS',
+    );
   });
 
   it('fails a ServerNameToVerify the certificates do not cover', () => {

@@ -7,6 +7,7 @@ import { listenerCertificateExpiry } from '../../../lambda/checks/listener-certi
 import {
   type CertificateFacts,
   collected,
+  failed,
   type IntegrationFacts,
   type ListenerCertificate,
   type ListenerFacts,
@@ -14,6 +15,7 @@ import {
 import {
   ALB_ARN,
   aCertificate,
+  accessDenied,
   albScenario,
   anAlb,
   anHttpIntegration,
@@ -199,5 +201,27 @@ describe('listener-certificate-expiry judges the certificate served for the veri
     // Twin: a TLS listener on the NLB ends API Gateway's session; the ALB is not sent the name: its default.
     const ended = behind({ protocol: 'TLS', certificateArns: [CERTIFICATE_ARN] });
     expect(ended.map((r) => [r.status, r.evidence?.certificateArn])).toEqual([['PASS', CERTIFICATE_ARN]]);
+  });
+
+  it('only warns of the expired default when the certificate list could not be read: an SNI one may be served', () => {
+    const listeners = anAlb().listeners;
+    const builder = albScenario({
+      stage: {
+        integrations: collected([verifying('orders.example.com')]),
+        stage: { errorMinutes: [{ at: '2026-11-29T11:30:00.000Z', errors5xx: 50 }] },
+      },
+      loadBalancer: {
+        listeners: collected(
+          (listeners.ok ? listeners.value : []).map((listener) => ({
+            ...listener,
+            certificates: failed(accessDenied('elasticloadbalancing:DescribeListenerCertificates')),
+          })),
+        ),
+      },
+    }).withCertificate(CERTIFICATE_ARN, covering(CERTIFICATE_ARN, 'www.example.com', EXPIRED));
+    const results = resultsOf(listenerCertificateExpiry, builder.build());
+    expect(results.map((r) => [r.status, r.severity, r.evidence?.certificateArn])).toEqual([
+      ['WARN', 'medium', CERTIFICATE_ARN],
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCliArgs } from '../../../lambda/cli/parse-args';
+import { parseCliArgs, USAGE } from '../../../lambda/cli/parse-args';
 import { parseEnvironment } from '../../../lambda/config/environment';
 import { DEFAULTS, SETTINGS } from '../../../lambda/settings/settings';
 import {
@@ -117,6 +117,15 @@ describe('the settings schema', () => {
       'regions must be a Region name such as us-east-1 (got ["Frankfurt"])',
     ]);
     expect(settingProblems({ minRequests: 1, regions: ['eu-central-1'] })).toEqual([]);
+  });
+
+  it('lists every setting that has a flag in --help, with its default', () => {
+    const flagged = Object.values(SETTINGS).flatMap((setting) => (setting.flag ? [setting] : []));
+    expect(flagged.length).toBeGreaterThan(5);
+    for (const setting of flagged) {
+      const line = USAGE.split('\n').find((text) => text.startsWith(`  --${setting.flag?.name} `));
+      expect(line).toBeDefined();
+    }
   });
 
   it('has the settings section of docs/configuration.md as npm run docs:configuration writes it', () => {
