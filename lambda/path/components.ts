@@ -63,10 +63,12 @@ type Draft = { [K in PathComponentKind]: Omit<PathHopOfKind<K>, 'seq' | 'from'> 
  * target is one per target group it is registered in (its health is the registration's) and per port:
  * `from` is that target group's component.
  */
-const hopKey = (hop: Draft, from: number | undefined): string =>
-  hop.kind === 'target'
-    ? [hop.kind, hop.id, hop.facts?.port ?? '', from ?? ''].join('|')
-    : [hop.kind, hop.id, hop.variant ?? ''].join('|');
+const hopKey = (hop: Draft, from: number | undefined): string => {
+  if (hop.kind === 'target') return [hop.kind, hop.id, hop.facts?.port ?? '', from ?? ''].join('|');
+  // Tasks on one host (ECS bridge or host mode) share its interface: each port is its own instance.
+  if (hop.kind === 'cloud-map-instance') return [hop.kind, hop.id, hop.facts?.port ?? ''].join('|');
+  return [hop.kind, hop.id, hop.variant ?? ''].join('|');
+};
 
 const explanation = (code: ExplanationCode, targetGroups?: string[]): PathExplanation => ({
   explanationCode: code,
@@ -647,21 +649,25 @@ export function auditedPath(stage: StageInventory, inventory: Inventory): PathHo
   const merged: PathHop[] = [];
   const byKey = new Map<string, PathHop>();
   for (const path of stagePaths(inventory).filter((candidate) => candidate.stage === stage)) {
-    // A component comes after the ones it is reached from, so they are renumbered before it.
+    // Numbered first, linked after: a component may be reached from one added after it (a second
+    // integration into the same VPC link), whose number is known only once every one is kept.
     const renumbered = new Map<number, number>();
-    for (const hop of componentsOf(path, inventory)) {
+    const kept = componentsOf(path, inventory).map((hop) => {
       const key = hopKey(hop, renumbered.get(hop.from[0] ?? 0));
-      let kept = byKey.get(key);
-      if (!kept) {
-        kept = { ...hop, seq: merged.length + 1, from: [] };
-        merged.push(kept);
-        byKey.set(key, kept);
+      let into = byKey.get(key);
+      if (!into) {
+        into = { ...hop, seq: merged.length + 1, from: [] };
+        merged.push(into);
+        byKey.set(key, into);
       } else {
-        mergeInto(kept, hop);
+        mergeInto(into, hop);
       }
-      renumbered.set(hop.seq, kept.seq);
+      renumbered.set(hop.seq, into.seq);
+      return { hop, into };
+    });
+    for (const { hop, into } of kept) {
       for (const seq of hop.from.flatMap((from) => renumbered.get(from) ?? [])) {
-        if (!kept.from.includes(seq)) kept.from.push(seq);
+        if (!into.from.includes(seq)) into.from.push(seq);
       }
     }
   }

@@ -59,6 +59,21 @@ const taskEni = (index: number) =>
 describe('Cloud Map on the audited path', () => {
   const withService = (service: NonNullable<Scenario['service']>) => pathOf(cloudMapScenario({ service }));
 
+  it('lists two instances on one host interface (ECS bridge mode) as two components, each with its port', () => {
+    const path = withService(
+      collected(
+        aService({
+          instances: collected([anInstance(), anInstance({ id: 'task-b', port: 8081 })]),
+        }),
+      ),
+    );
+    const port = (hop: PathHop) => (hop.facts && 'port' in hop.facts ? hop.facts.port : undefined);
+    expect(hopsOf(path, 'cloud-map-instance').map((hop) => [hop.label, port(hop)])).toEqual([
+      ['Cloud Map instance task-a', 8080],
+      ['Cloud Map instance task-b', 8081],
+    ]);
+  });
+
   it('lists a readable service with its instance count and each instance with its interface (healthy twin)', () => {
     const path = pathOf(cloudMapScenario());
     const service = only(path, 'cloud-map-service');
@@ -431,6 +446,11 @@ describe('a target group two listeners forward to', () => {
     expect(seqs('rule')).toHaveLength(2);
     expect(only(hops, 'target-group').from).toEqual(seqs('rule'));
     expect(only(hops, 'vpc-link').from).toEqual(seqs('integration'));
+    // The report's path keeps the same links, those to components numbered later included.
+    const reported = pathOf(inventory);
+    const reportedSeqs = (kind: PathHop['kind']) => hopsOf(reported, kind).map((hop) => hop.seq);
+    expect(only(reported, 'target-group').from).toEqual(reportedSeqs('rule'));
+    expect(only(reported, 'vpc-link').from).toEqual(reportedSeqs('integration'));
   });
 });
 
