@@ -21,6 +21,8 @@ interface SenderLeg {
     to: string;
     addresses: TrafficSource[];
     approximatedBecause?: CollectionError;
+    /** Some receivers on this port could not be read: only an egress rule open to every address covers them. */
+    unreadReceivers?: CollectionError;
   }[];
 }
 
@@ -49,8 +51,11 @@ function sendersOf(path: LoadBalancerPath, inventory: NetworkFacts): SenderLeg[]
   }
   if (loadBalancer.securityGroupIds.length > 0) {
     const byPort = new Map<number, TrafficSource[]>();
+    const unreadByPort = new Map<number, CollectionError>();
     for (const hop of path.targetGroups) {
+      if (!hop.targets.ok) unreadByPort.set(hop.targetGroup.port, hop.targets.error);
       for (const { host, port } of hop.targets.ok ? hop.targets.value : []) {
+        if (!host.ok) unreadByPort.set(port, host.error);
         if (!host.ok || host.value === null || host.value === 'outside') continue;
         const target = host.value;
         const destination = {
@@ -65,7 +70,15 @@ function sendersOf(path: LoadBalancerPath, inventory: NetworkFacts): SenderLeg[]
     legs.push({
       sender: describeHop(path),
       groupIds: loadBalancer.securityGroupIds,
-      destinations: [...byPort].map(([port, addresses]) => ({ port, to: 'its targets', addresses })),
+      destinations: [...new Set([...byPort.keys(), ...unreadByPort.keys()])].map((port) => {
+        const unread = unreadByPort.get(port);
+        return {
+          port,
+          to: 'its targets',
+          addresses: byPort.get(port) ?? [],
+          ...(unread ? { unreadReceivers: unread } : {}),
+        };
+      }),
     });
   }
   return legs;
@@ -113,9 +126,11 @@ function judgeLeg(apis: StageKey[], leg: SenderLeg, inventory: NetworkFacts): Ch
   };
   if (leg.destinations.every((destination) => destination.addresses.length === 0)) {
     // Neither the receiver's interfaces nor its subnets could be read: the leg is unjudged, not absent.
-    const unknown = leg.destinations.find((destination) => destination.approximatedBecause);
-    return unknown?.approximatedBecause
-      ? couldNotRead(resource, apis, `the addresses ${leg.sender} connects to`, unknown.approximatedBecause)
+    const unknown = leg.destinations
+      .map((destination) => destination.approximatedBecause ?? destination.unreadReceivers)
+      .find((error) => error !== undefined);
+    return unknown
+      ? couldNotRead(resource, apis, `the addresses ${leg.sender} connects to`, unknown)
       : undefined;
   }
   const groups = readGroups(leg.groupIds, inventory);
@@ -124,9 +139,12 @@ function judgeLeg(apis: StageKey[], leg: SenderLeg, inventory: NetworkFacts): Ch
   const named = `security group${leg.groupIds.length === 1 ? '' : 's'} ${leg.groupIds.join(', ')} of ${leg.sender}`;
   const blocked: string[] = [];
   const allowed: string[] = [];
-  for (const { port, to, addresses, approximatedBecause } of leg.destinations) {
-    if (addresses.length === 0) continue;
+  let unjudged: CollectionError | undefined;
+  for (const { port, to, addresses, approximatedBecause, unreadReceivers } of leg.destinations) {
     const traffic = { protocol: 'tcp' as const, port };
+    if (unreadReceivers && !opensToEveryAddress(groups.groups, traffic, inventory))
+      unjudged ??= unreadReceivers;
+    if (addresses.length === 0) continue;
     const verdict = evaluateEgress({
       groups: groups.groups,
       traffic,
@@ -159,8 +177,23 @@ function judgeLeg(apis: StageKey[], leg: SenderLeg, inventory: NetworkFacts): Ch
     const message = `${named} ${leg.groupIds.length === 1 ? 'has' : 'have'} no egress rule that lets ${blocked.join('; ')} out: ${leg.sender} cannot open these connections`;
     return failedCheck(resource, apis, message, evidence);
   }
+  // What was read is let out, but a receiver that could not be read may sit where no rule reaches.
+  if (unjudged) return couldNotRead(resource, apis, `every receiver ${leg.sender} connects to`, unjudged);
   return passed(resource, apis, `${named} let ${allowed.join(', ')} out`, evidence);
 }
+
+/** An egress rule lets the port out to any address: receivers that could not be read are covered too. */
+const opensToEveryAddress = (
+  groups: readonly SecurityGroupFacts[],
+  traffic: { protocol: 'tcp'; port: number },
+  inventory: NetworkFacts,
+): boolean =>
+  evaluateEgress({
+    groups,
+    traffic,
+    prefixLists: inventory.prefixLists ?? {},
+    destinations: [{ label: 'any address', cidr: '0.0.0.0/0', securityGroupIds: [] }],
+  }).status === 'all-allowed';
 
 function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
   const results = sendersOf(path, inventory).flatMap((leg) => judgeLeg(path.apis, leg, inventory) ?? []);

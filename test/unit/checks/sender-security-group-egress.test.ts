@@ -84,6 +84,23 @@ describe('sender-security-group-egress', () => {
     expect(open[0]?.status).toBe('PASS');
   });
 
+  it('reports ERROR, not PASS, when a target it lets out to by group could not be read', () => {
+    const toWebGroup = [anIpPermission({ fromPort: 8080, toPort: 8080, sourceSecurityGroupIds: ['sg-web'] })];
+    const albOut = (outbound: IpPermission[]) =>
+      withV2LinkSubnets(albScenario())
+        .with('securityGroups', 'sg-link', linkGroup(undefined))
+        .with('securityGroups', 'sg-alb', anAlbSecurityGroup({ outbound }));
+    const statusOf = (scenario: ReturnType<typeof albOut>) =>
+      onGroup(resultsOf(senderSecurityGroupEgress, scenario.build()), 'sg-alb').map((r) => r.status);
+    const unread = (scenario: ReturnType<typeof albOut>) =>
+      scenario.failing('instances', 'i-0a1', 'ec2:DescribeInstances');
+    expect(statusOf(unread(albOut(toWebGroup)))).toEqual(['ERROR']);
+    // Twins: every target read; or a rule open to every address, which covers the unread one too.
+    expect(statusOf(albOut(toWebGroup))).toEqual(['PASS']);
+    const toAll = [anIpPermission({ fromPort: 8080, toPort: 8080, cidrs: ['0.0.0.0/0'] })];
+    expect(statusOf(unread(albOut(toAll)))).toEqual(['PASS']);
+  });
+
   it('skips a V1 link to an NLB without security groups: no sender filters egress', () => {
     expect(resultsOf(senderSecurityGroupEgress, nlbScenario().build()).map((r) => r.status)).toEqual([
       'SKIPPED',
