@@ -1,12 +1,13 @@
 import { networkAclArn, subnetArn } from '../domain/arns';
 import type { NetworkFacts } from '../domain/check';
-import type { CheckResult, NetworkAclFacts, SubnetFacts, VpcLinkFacts } from '../domain/types';
+import type { CheckResult, NetworkAclFacts, StageKey, SubnetFacts, VpcLinkFacts } from '../domain/types';
 import {
   describeLoadBalancer,
   type LoadBalancerPath,
   loadBalancerResource,
   targetGroupResource,
 } from '../path/build';
+import { type CloudMapPath, describeCloudMapService, describeInstance, instancesOf } from '../path/cloud-map';
 import {
   type AclTraffic,
   EPHEMERAL_PORTS,
@@ -51,7 +52,7 @@ type Resolved<T> = { ok: true; value: T } | { ok: false; result: CheckResult };
 
 function resolveSubnet(
   subnetId: string,
-  path: LoadBalancerPath,
+  path: { apis: StageKey[] },
   inventory: NetworkFacts,
 ): Resolved<SubnetWithAcl> {
   const resource = {
@@ -206,25 +207,39 @@ class AclLedger {
   }
 }
 
+/** Every subnet with its ACL, or the ERRORs of those that could not be read. */
+function resolveSubnets(
+  subnetIds: Iterable<string>,
+  path: { apis: StageKey[] },
+  inventory: NetworkFacts,
+): { ok: true; side: (subnetId: string) => SubnetWithAcl } | { ok: false; errors: CheckResult[] } {
+  const resolved = new Map<string, SubnetWithAcl>();
+  const errors: CheckResult[] = [];
+  for (const subnetId of new Set(subnetIds)) {
+    const subnet = resolveSubnet(subnetId, path, inventory);
+    if (subnet.ok) resolved.set(subnetId, subnet.value);
+    else errors.push(subnet.result);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, side: (subnetId: string) => resolved.get(subnetId) as SubnetWithAcl };
+}
+
 function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckResult[] {
   const targets = targetPortsBySubnet(path);
   if (!targets.ok) return [targets.result];
   const { ports: targetPorts, clientIpPorts, outside } = targets.value;
   const legs = linkLegs(path);
-  const subnetIds = new Set([
-    ...path.loadBalancer.zones.map((zone) => zone.subnetId),
-    ...targetPorts.keys(),
-    ...legs.flatMap(({ link }) => link.subnetIds),
-  ]);
-  const resolved = new Map<string, SubnetWithAcl>();
-  const errors: CheckResult[] = [];
-  for (const subnetId of subnetIds) {
-    const subnet = resolveSubnet(subnetId, path, inventory);
-    if (subnet.ok) resolved.set(subnetId, subnet.value);
-    else errors.push(subnet.result);
-  }
-  if (errors.length > 0) return errors;
-  const side = (subnetId: string) => resolved.get(subnetId) as SubnetWithAcl;
+  const sides = resolveSubnets(
+    [
+      ...path.loadBalancer.zones.map((zone) => zone.subnetId),
+      ...targetPorts.keys(),
+      ...legs.flatMap(({ link }) => link.subnetIds),
+    ],
+    path,
+    inventory,
+  );
+  if (!sides.ok) return sides.errors;
+  const { side } = sides;
 
   const ledger = new AclLedger();
   const name = describeLoadBalancer(path.loadBalancer);
@@ -274,35 +289,89 @@ function evaluatePath(path: LoadBalancerPath, inventory: NetworkFacts): CheckRes
   }
   return [
     ...outside,
-    ...[...ledger.byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, blockedFlows, checked }) => {
-      const resource = {
-        resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),
-        resourceType: RESOURCE_TYPES.networkAcl,
-      };
-      const subnets = [...aclSubnets].sort();
-      const evidence = { subnets, loadBalancer: path.loadBalancer.name, blocked, allowed: checked };
-      if (blocked.length > 0) {
-        const ruleNumbers = (egress: boolean) =>
-          acl.entries.filter((rule) => rule.egress === egress).map((rule) => rule.ruleNumber);
-        return failedCheck(
-          resource,
-          path.apis,
-          `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${name}: ${blocked.join('; ')}`,
-          {
-            ...evidence,
-            blockedFlows,
-            ruleNumbers: { inbound: ruleNumbers(false), outbound: ruleNumbers(true) },
-          },
-        );
-      }
-      return passed(
-        resource,
-        path.apis,
-        `network ACL ${acl.id} (${subnets.join(', ')}) allows the listener and target ports and the return traffic of ${name}`,
-        evidence,
-      );
-    }),
+    ...aclResults(
+      ledger,
+      {
+        name,
+        ports: 'the listener and target ports',
+        apis: path.apis,
+        evidence: { loadBalancer: path.loadBalancer.name },
+      },
+      inventory,
+    ),
   ];
+}
+
+/** One result per ACL the legs crossed: FAIL naming each blocked flow and the rule that drops it, else PASS. */
+function aclResults(
+  ledger: AclLedger,
+  subject: { name: string; ports: string; apis: StageKey[]; evidence: Record<string, string> },
+  inventory: NetworkFacts,
+): CheckResult[] {
+  return [...ledger.byAcl.values()].map(({ acl, subnetIds: aclSubnets, blocked, blockedFlows, checked }) => {
+    const resource = {
+      resourceArn: networkAclArn(inventory.region, inventory.account, acl.id),
+      resourceType: RESOURCE_TYPES.networkAcl,
+    };
+    const subnets = [...aclSubnets].sort();
+    const evidence = { subnets, ...subject.evidence, blocked, allowed: checked };
+    if (blocked.length > 0) {
+      const ruleNumbers = (egress: boolean) =>
+        acl.entries.filter((rule) => rule.egress === egress).map((rule) => rule.ruleNumber);
+      return failedCheck(
+        resource,
+        subject.apis,
+        `network ACL ${acl.id} (${subnets.join(', ')}) blocks traffic of ${subject.name}: ${blocked.join('; ')}`,
+        {
+          ...evidence,
+          blockedFlows,
+          ruleNumbers: { inbound: ruleNumbers(false), outbound: ruleNumbers(true) },
+        },
+      );
+    }
+    return passed(
+      resource,
+      subject.apis,
+      `network ACL ${acl.id} (${subnets.join(', ')}) allows ${subject.ports} and the return traffic of ${subject.name}`,
+      evidence,
+    );
+  });
+}
+
+/**
+ * A V2 link's subnets to each Cloud Map instance API Gateway can send to, on the instance's port,
+ * and the replies. Instances whose interface could not be read are left to
+ * cloud-map-instance-security-groups, which reports them.
+ */
+function evaluateCloudMap(path: CloudMapPath, inventory: NetworkFacts): CheckResult[] {
+  const receivers = instancesOf(path).destinations.flatMap(({ instance, networkInterface }) =>
+    networkInterface.ok && networkInterface.value
+      ? [{ instance, subnetId: networkInterface.value.subnetId }]
+      : [],
+  );
+  const links = path.vpcLinks.filter((link) => link.version === 'V2' && link.subnetIds.length > 0);
+  if (receivers.length === 0 || links.length === 0) return [];
+  const sides = resolveSubnets(
+    [...links.flatMap((link) => link.subnetIds), ...receivers.map((receiver) => receiver.subnetId)],
+    path,
+    inventory,
+  );
+  if (!sides.ok) return sides.errors;
+  const ledger = new AclLedger();
+  for (const link of links) {
+    for (const linkSubnetId of link.subnetIds) {
+      for (const { instance, subnetId } of receivers) {
+        const leg = `VPC link ${link.name} to ${describeInstance(instance)}`;
+        ledger.leg(sides.side(linkSubnetId), sides.side(subnetId), instance.port, leg);
+      }
+    }
+  }
+  const name = describeCloudMapService(path);
+  return aclResults(
+    ledger,
+    { name, ports: "the instances' ports", apis: path.apis, evidence: { cloudMapService: name } },
+    inventory,
+  );
 }
 
 export const subnetNetworkAcls: CheckDefinition<'paths' | 'network'> = {
@@ -320,5 +389,10 @@ export const subnetNetworkAcls: CheckDefinition<'paths' | 'network'> = {
     'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls',
   ],
   reads: ['paths', 'network'],
-  evaluate: ({ paths, network }) => eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
+  evaluate: ({ paths, network }) => [
+    ...eachLoadBalancer(paths, (path) => evaluatePath(path, network)),
+    ...paths.flatMap((path) =>
+      path.cloudMapServices.flatMap((service) => evaluateCloudMap(service, network)),
+    ),
+  ],
 };

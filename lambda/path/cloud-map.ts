@@ -100,7 +100,7 @@ export function cloudMapInsteadOfLoadBalancer(
   described: readonly string[],
   apis: StageKey[],
 ): CheckResult {
-  const reason = `the integrations of ${stageLabel(stage.stage)} go through a VPC link to a Cloud Map service, not to a load balancer (${described.join(', ')}): cloud-map-instance-security-groups and sender-security-group-egress judge the link's connections to its instances`;
+  const reason = `the integrations of ${stageLabel(stage.stage)} go through a VPC link to a Cloud Map service, not to a load balancer (${described.join(', ')}): cloud-map-instance-security-groups, sender-security-group-egress and subnet-network-acls judge the link's connections to its instances`;
   return explained('CLOUD_MAP_BEHIND_LINK', notApplicable(stageResource(stage.stage), apis, reason));
 }
 

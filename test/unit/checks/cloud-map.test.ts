@@ -1,6 +1,7 @@
 import { cloudMapHealthCheck } from '../../../lambda/checks/cloud-map-health-check';
 import { cloudMapInstanceSecurityGroups } from '../../../lambda/checks/cloud-map-instance-security-groups';
 import { senderSecurityGroupEgress } from '../../../lambda/checks/sender-security-group-egress';
+import { subnetNetworkAcls } from '../../../lambda/checks/subnet-network-acls';
 import { instancePort } from '../../../lambda/collect/cloud-map';
 import {
   type CloudMapServiceFacts,
@@ -8,12 +9,15 @@ import {
   collected,
   failed,
   type Inventory,
+  type NetworkAclEntry,
   type VpcLinkFacts,
 } from '../../../lambda/domain/types';
 import { buildStagePaths } from '../../../lambda/path/build';
 import { auditedPath } from '../../../lambda/path/components';
 import {
   accessDenied,
+  allowAllAclEntries,
+  aNetworkAcl,
   anIpPermission,
   anIpTargetInterface,
   aSecurityGroup,
@@ -390,5 +394,62 @@ describe('sender-security-group-egress towards Cloud Map when no link carries a 
     expect(resultsOf(senderSecurityGroupEgress, cloudMapScenario()).map((result) => result.status)).toEqual([
       'PASS',
     ]);
+  });
+});
+
+describe('subnet-network-acls behind a VPC link to Cloud Map', () => {
+  /**
+   * DescribeNetworkAcls (EC2 API reference, NetworkAclEntry): the task subnet's ACL admits only
+   * tcp/443 inbound before the default deny (rule 32767), so the link's requests to 8080 are dropped.
+   */
+  const only443In: NetworkAclEntry[] = [
+    {
+      ruleNumber: 100,
+      egress: false,
+      protocol: '6',
+      action: 'allow',
+      cidr: '0.0.0.0/0',
+      fromPort: 443,
+      toPort: 443,
+    },
+    { ruleNumber: 32767, egress: false, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0' },
+    { ruleNumber: 100, egress: true, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' },
+    { ruleNumber: 32767, egress: true, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0' },
+  ];
+  const aclResultsWith = (taskEntries: NetworkAclEntry[]) => {
+    const inventory = cloudMapScenario();
+    for (const id of ['subnet-link-a', 'subnet-link-b'])
+      inventory.networkAclsBySubnet[id] = collected(aNetworkAcl({ id: 'acl-link' }));
+    inventory.networkAclsBySubnet['subnet-app-a'] = collected(
+      aNetworkAcl({ id: 'acl-tasks', entries: taskEntries }),
+    );
+    return resultsOf(subnetNetworkAcls, inventory).filter((result) =>
+      result.resourceArn.includes(':network-acl/'),
+    );
+  };
+
+  it("fails the task subnet's ACL that drops the link's requests to the instance port, naming the rule", () => {
+    const tasks = aclResultsWith(only443In).find((result) => result.resourceArn.endsWith('acl-tasks'));
+    expect(tasks?.status).toBe('FAIL');
+    expect(tasks?.message).toContain('inbound tcp/8080 from 10.0.21.0/24 in subnet-app-a (VPC link');
+    expect(tasks?.message).toContain('Cloud Map instance task-a 10.0.11.20:8080');
+  });
+
+  it('passes both ACLs when they allow the port and the replies (the twin)', () => {
+    expect(
+      aclResultsWith(allowAllAclEntries()).map((result) => [
+        result.resourceArn.split('/').at(-1),
+        result.status,
+      ]),
+    ).toEqual([
+      ['acl-link', 'PASS'],
+      ['acl-tasks', 'PASS'],
+    ]);
+  });
+
+  it("is an ERROR naming DescribeNetworkAcls when the link subnets' ACL could not be read", () => {
+    const inventory = cloudMapScenario();
+    const results = resultsOf(subnetNetworkAcls, inventory).filter((result) => result.status === 'ERROR');
+    expect(results.map((result) => result.evidence?.action)).toContain('ec2:DescribeNetworkAcls');
   });
 });
