@@ -15,6 +15,7 @@ import {
 } from './config/alarm-event';
 import { type AuditorEnvironment, parseEnvironment } from './config/environment';
 import { InvalidEventError, parseInvocationEvent, type RunRequest } from './config/manual-event';
+import { expiredRules } from './engine/suppressions';
 import type { NotifyOutcome } from './notify/publish-report';
 import { publishAuditMetrics, type RunSummary, summarize } from './run-summary';
 
@@ -77,6 +78,9 @@ export async function handler(
   logger.info('Audit starting', { request });
 
   const now = new Date();
+  for (const rule of expiredRules(environment.suppressions, now)) {
+    logger.warn('A mute rule expired: its findings are reported again', { rule });
+  }
   const report = await runAudit({
     ...(request.trigger === 'alarm'
       ? alarmAuditScope(request)

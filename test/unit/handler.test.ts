@@ -3,6 +3,7 @@
  * happen for which event, what it returns, what it publishes as metrics. The emulator-backed
  * end-to-end run (real audit, real SNS and DynamoDB on the moto server) is in test/integration.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Finding, Report } from '../../lambda/domain/types';
 
 jest.mock('../../lambda/audit', () => ({ runAudit: jest.fn() }));
@@ -278,6 +279,29 @@ describe('handler', () => {
 
     // Assert
     expect(runAuditMock.mock.calls[0]?.[0]).not.toHaveProperty('account');
+  });
+
+  it('warns in its log of a mute rule that expired, as the CLI does, and not of one still in force', async () => {
+    const mutes = [
+      { findingId: 'f-old', reason: 'accepted until the migration', expires: '2020-01-31' },
+      { findingId: 'f-new', reason: 'accepted risk', expires: '2999-01-31' },
+    ];
+    process.env.SUPPRESSIONS = JSON.stringify({ mutes });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    let calls: unknown[][] = [];
+    try {
+      await handlerModule.handler({ dryRun: true }, lambdaContext());
+      calls = warn.mock.calls;
+    } finally {
+      delete process.env.SUPPRESSIONS;
+      warn.mockRestore();
+    }
+    expect(calls).toEqual([
+      [
+        'A mute rule expired: its findings are reported again',
+        { rule: expect.objectContaining({ findingId: 'f-old' }) },
+      ],
+    ]);
   });
 
   it('publishes the dashboard metrics: stages by classification, findings by severity, calls and duration', async () => {
