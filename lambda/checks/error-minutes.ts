@@ -7,6 +7,7 @@ import {
   describePeriods,
   errorsByPeriod,
   type LoadBalancerSeriesSpec,
+  type SeriesRecord,
   seriesAt,
   windowPeriods,
 } from '../domain/load-balancer-series';
@@ -20,8 +21,13 @@ import type {
   Status,
   TargetGroupFacts,
 } from '../domain/types';
-import { followStageToLoadBalancers, followToTargetGroups, type LoadBalancerPath } from '../path/query';
-import { notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
+import {
+  followStageToLoadBalancers,
+  followToTargetGroups,
+  type LoadBalancerPath,
+  targetGroupResource,
+} from '../path/query';
+import { couldNotRead, notApplicable, stageKeyOf, stageLabel, stageResource } from './results';
 
 /** What a pure judgement returns; the adapter adds the resource and the stages. */
 export interface Judgement {
@@ -115,6 +121,24 @@ export function pathGroupsSeries(
   if (failure && !failure.ok) return failure;
   const read = groups.flatMap((group) => (group.ok ? [group.value] : []));
   return { ok: true, value: sumSeries(read, windowPeriods(inventory.window)) };
+}
+
+/**
+ * One series of a target group on the path (in one zone when `zone` is given), or the ERROR on the
+ * group that names it: `HealthyHostCount of orders-tg in us-east-1a`.
+ */
+export function targetGroupSeries(
+  series: SeriesRecord | undefined,
+  spec: LoadBalancerSeriesSpec,
+  path: LoadBalancerPath,
+  targetGroup: TargetGroupFacts,
+  zone?: string,
+): { ok: true; value: (number | null)[] } | { ok: false; result: CheckResult } {
+  const address = { loadBalancerArn: path.loadBalancer.arn, targetGroupArn: targetGroup.arn };
+  const read = seriesAt(series, spec, zone === undefined ? address : { ...address, zone });
+  if (read.ok) return read;
+  const named = `${spec.metricName} of ${targetGroup.name}${zone === undefined ? '' : ` in ${zone}`}`;
+  return { ok: false, result: couldNotRead(targetGroupResource(targetGroup), path.apis, named, read.error) };
 }
 
 /** SKIPPED on the stage: it had no 5xx in the window, so nothing can have coincided with them. */

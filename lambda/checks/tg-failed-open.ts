@@ -1,4 +1,4 @@
-import { HEALTHY_HOSTS, type SeriesRecord, seriesAt, UNHEALTHY_HOSTS } from '../domain/load-balancer-series';
+import { HEALTHY_HOSTS, type SeriesRecord, UNHEALTHY_HOSTS } from '../domain/load-balancer-series';
 import type { CheckResult, TargetGroupFacts } from '../domain/types';
 import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
 import type { CheckDefinition } from './check-definition';
@@ -10,9 +10,9 @@ import {
   minutesEvidence,
   minutesText,
   periodsWhere,
+  targetGroupSeries,
   valuesIn,
 } from './error-minutes';
-import { couldNotRead } from './results';
 
 export interface FailedOpenInput {
   where: string;
@@ -64,21 +64,17 @@ function evaluate(
   errorWindow: ErrorWindow,
   series: SeriesRecord | undefined,
 ): CheckResult {
-  const resource = targetGroupResource(targetGroup);
-  const address = { loadBalancerArn: path.loadBalancer.arn, targetGroupArn: targetGroup.arn };
-  const healthy = seriesAt(series, HEALTHY_HOSTS, address);
-  if (!healthy.ok)
-    return couldNotRead(resource, path.apis, `HealthyHostCount of ${targetGroup.name}`, healthy.error);
-  const unhealthy = seriesAt(series, UNHEALTHY_HOSTS, address);
-  if (!unhealthy.ok)
-    return couldNotRead(resource, path.apis, `UnHealthyHostCount of ${targetGroup.name}`, unhealthy.error);
+  const healthy = targetGroupSeries(series, HEALTHY_HOSTS, path, targetGroup);
+  if (!healthy.ok) return healthy.result;
+  const unhealthy = targetGroupSeries(series, UNHEALTHY_HOSTS, path, targetGroup);
+  if (!unhealthy.ok) return unhealthy.result;
   const judgement = judgeFailedOpen({
     where: `target group ${targetGroup.name} (${describeHop(path)})`,
     errorWindow,
     healthy: healthy.value,
     unhealthy: unhealthy.value,
   });
-  return { ...resource, apis: path.apis, ...judgement };
+  return { ...targetGroupResource(targetGroup), apis: path.apis, ...judgement };
 }
 
 export const tgFailedOpen: CheckDefinition = {

@@ -1,9 +1,4 @@
-import {
-  HEALTHY_HOSTS,
-  HEALTHY_HOSTS_IN_ZONE,
-  type SeriesRecord,
-  seriesAt,
-} from '../domain/load-balancer-series';
+import { HEALTHY_HOSTS, HEALTHY_HOSTS_IN_ZONE, type SeriesRecord } from '../domain/load-balancer-series';
 import type { CheckResult, HealthCheckFacts, TargetGroupFacts } from '../domain/types';
 import { effectiveCrossZone } from '../path/cross-zone';
 import { describeHop, type LoadBalancerPath, targetGroupResource } from '../path/query';
@@ -16,11 +11,12 @@ import {
   minutesEvidence,
   minutesText,
   periodsWhere,
+  targetGroupSeries,
   unionOf,
   valuesIn,
   valuesOutside,
 } from './error-minutes';
-import { couldNotRead, notApplicable, plural } from './results';
+import { notApplicable, plural } from './results';
 
 export const DEREGISTRATION_DELAY_ATTRIBUTE = 'deregistration_delay.timeout_seconds';
 
@@ -151,19 +147,12 @@ function evaluate(
       `target group ${targetGroup.name} targets a Lambda function: it has no zones`,
     );
   }
-  const address = { loadBalancerArn: loadBalancer.arn, targetGroupArn: targetGroup.arn };
-  const group = seriesAt(series, HEALTHY_HOSTS, address);
-  if (!group.ok) return couldNotRead(resource, apis, `HealthyHostCount of ${targetGroup.name}`, group.error);
+  const group = targetGroupSeries(series, HEALTHY_HOSTS, path, targetGroup);
+  if (!group.ok) return group.result;
   const zones: HealthySeries[] = [];
   for (const { zoneName } of loadBalancer.zones) {
-    const zone = seriesAt(series, HEALTHY_HOSTS_IN_ZONE, { ...address, zone: zoneName });
-    if (!zone.ok)
-      return couldNotRead(
-        resource,
-        apis,
-        `HealthyHostCount of ${targetGroup.name} in ${zoneName}`,
-        zone.error,
-      );
+    const zone = targetGroupSeries(series, HEALTHY_HOSTS_IN_ZONE, path, targetGroup, zoneName);
+    if (!zone.ok) return zone.result;
     zones.push({ zone: zoneName, values: zone.value });
   }
   const targets = targetGroup.targets.ok ? targetGroup.targets.value : [];
